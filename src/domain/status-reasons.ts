@@ -1,0 +1,19 @@
+import type { Reason } from './tenancy.js';
+
+/** Reason codes: IBM's set plus Causeway's own. Written once; dialects render them. */
+export const STATUS_REASONS = {
+  cannot_authenticate_connection: 'Failed to authenticate a connection because of mismatched IKE ID and PSK.',
+  ike_policy_mismatch: 'Failed to negotiate the IKE (phase 1) proposal; check the IKE policies on both sides.',
+  ike_v1_id_local_remote_cidr_mismatch: 'Invalid IKE ID or local/remote CIDRs on the IKEv1 peer.',
+  ike_v2_local_remote_cidr_mismatch: 'The IKEv2 traffic selectors (local/remote CIDRs) do not match.',
+  internal_error: 'An internal error occurred in the data plane.',
+  ipsec_policy_mismatch: 'Failed to negotiate the IPsec (phase 2) proposal; check the IPsec policies on both sides.',
+  peer_not_responding: 'The peer is not responding; check its address, its firewall (UDP 500/4500) and that it runs.',
+  data_plane_not_attached: 'No data plane is attached to this server (--dataplane none), so no tunnel can come up.',
+  weak_algorithm_in_use: 'The connection uses weak algorithms',
+} as const;
+export type StatusReasonCode = keyof typeof STATUS_REASONS;
+
+export function reason(code: StatusReasonCode, detail?: string): Reason {
+  return { code, message: detail ? `${STATUS_REASONS[code]}: ${detail}.` : STATUS_REASONS[code] };
+}

@@ -1,0 +1,92 @@
+import type { Connection, ConnectionKind, Dpd, EstablishMode, IkeIdentity, PeerEndpoint, Tunnel } from '../domain/connection.js';
+import type { AutoSet } from '../domain/proposals.js';
+import type { LifecycleState, Reason } from '../domain/tenancy.js';
+import { type Page, type PageRequest, mapPage, pageQuery } from './page-query.js';
+import type { ConnectionRow, Executor } from './schema.js';
+import type { SecretBox } from './secret-box.js';
+
+/** Connection rows hold the pre-shared key sealed; it is opened only on the way out of the store. */
+export class ConnectionStore {
+  readonly #box: SecretBox;
+
+  constructor(box: SecretBox) {
+    this.#box = box;
+  }
+
+  #toConnection = (r: ConnectionRow): Connection => ({
+    id: r.id, accountId: r.account_id, gatewayId: r.gateway_id, name: r.name, kind: r.kind as ConnectionKind,
+    adminStateUp: r.admin_state_up === 1, establishMode: r.establish_mode as EstablishMode, psk: this.#box.open(r.psk_enc),
+    peer: JSON.parse(r.peer) as PeerEndpoint, peerIdentity: r.peer_identity ? (JSON.parse(r.peer_identity) as IkeIdentity) : null,
+    localIdentities: JSON.parse(r.local_identities) as IkeIdentity[], localCidrs: JSON.parse(r.local_cidrs) as string[],
+    peerCidrs: JSON.parse(r.peer_cidrs) as string[], ikePolicyId: r.ike_policy_id, ipsecPolicyId: r.ipsec_policy_id,
+    autoSet: r.auto_set as AutoSet, dpd: JSON.parse(r.dpd) as Dpd, distributeTraffic: r.distribute_traffic === 1,
+    tunnels: JSON.parse(r.tunnels) as Tunnel[], status: r.status === 'up' ? 'up' : 'down',
+    statusReasons: JSON.parse(r.status_reasons) as Reason[], lifecycleState: r.lifecycle_state as LifecycleState,
+    revision: r.revision, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+  });
+
+  #toRow(c: Connection): ConnectionRow {
+    return {
+      id: c.id, account_id: c.accountId, gateway_id: c.gatewayId, name: c.name, kind: c.kind,
+      admin_state_up: c.adminStateUp ? 1 : 0, establish_mode: c.establishMode, psk_enc: this.#box.seal(c.psk),
+      peer: JSON.stringify(c.peer), peer_identity: c.peerIdentity ? JSON.stringify(c.peerIdentity) : null,
+      local_identities: JSON.stringify(c.localIdentities), local_cidrs: JSON.stringify(c.localCidrs),
+      peer_cidrs: JSON.stringify(c.peerCidrs), ike_policy_id: c.ikePolicyId, ipsec_policy_id: c.ipsecPolicyId,
+      auto_set: c.autoSet, dpd: JSON.stringify(c.dpd), distribute_traffic: c.distributeTraffic ? 1 : 0,
+      tunnels: JSON.stringify(c.tunnels), status: c.status, status_reasons: JSON.stringify(c.statusReasons),
+      lifecycle_state: c.lifecycleState, revision: c.revision, created_at: c.createdAt, updated_at: c.updatedAt,
+    };
+  }
+
+  async insert(ex: Executor, c: Connection): Promise<void> {
+    await ex.insertInto('connections').values(this.#toRow(c)).execute();
+  }
+
+  async save(ex: Executor, c: Connection): Promise<void> {
+    const { id, ...rest } = this.#toRow(c);
+    await ex.updateTable('connections').set(rest).where('id', '=', id).execute();
+  }
+
+  async delete(ex: Executor, id: string): Promise<void> {
+    await ex.deleteFrom('connections').where('id', '=', id).execute();
+  }
+
+  async get(ex: Executor, id: string): Promise<Connection | undefined> {
+    const r = await ex.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? this.#toConnection(r) : undefined;
+  }
+
+  async ofGateway(ex: Executor, gatewayId: string): Promise<Connection[]> {
+    const rows = await ex.selectFrom('connections').selectAll().where('gateway_id', '=', gatewayId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(this.#toConnection);
+  }
+
+  async inState(ex: Executor, state: LifecycleState): Promise<Connection[]> {
+    return (await ex.selectFrom('connections').selectAll().where('lifecycle_state', '=', state).execute()).map(this.#toConnection);
+  }
+
+  async list(ex: Executor, f: { gatewayId?: string; ikePolicyId?: string; ipsecPolicyId?: string; status?: 'up' | 'down' }, req: PageRequest): Promise<Page<Connection>> {
+    let q = ex.selectFrom('connections');
+    if (f.gatewayId !== undefined) q = q.where('gateway_id', '=', f.gatewayId);
+    if (f.ikePolicyId !== undefined) q = q.where('ike_policy_id', '=', f.ikePolicyId);
+    if (f.ipsecPolicyId !== undefined) q = q.where('ipsec_policy_id', '=', f.ipsecPolicyId);
+    if (f.status !== undefined) q = q.where('status', '=', f.status);
+    return mapPage(await pageQuery<'connections', ConnectionRow>(q, req), this.#toConnection);
+  }
+
+  /** Lightweight references (id, name, gateway) of the connections using a policy. */
+  async refsUsingPolicy(ex: Executor, column: 'ike_policy_id' | 'ipsec_policy_id', policyId: string): Promise<{ id: string; name: string; gatewayId: string }[]> {
+    const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id']).where(column, '=', policyId).orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, gatewayId: r.gateway_id }));
+  }
+
+  async refsOfGateway(ex: Executor, gatewayId: string): Promise<{ id: string; name: string; gatewayId: string }[]> {
+    const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id']).where('gateway_id', '=', gatewayId).orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, gatewayId: r.gateway_id }));
+  }
+
+  async countOfGateway(ex: Executor, gatewayId: string): Promise<number> {
+    const r = await ex.selectFrom('connections').select((eb) => eb.fn.countAll<number>().as('n')).where('gateway_id', '=', gatewayId).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}

@@ -1,0 +1,140 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+/** Migrations live in code, in order; never edit one that has shipped, add the next. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-foundation': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createTable('accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('is_admin', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('resource_groups')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('is_default', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('vpcs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('resource_group_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('subnets')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('resource_group_id', 'text', (c) => c.notNull())
+        .addColumn('vpc_id', 'text', (c) => c.notNull().references('vpcs.id'))
+        .addColumn('zone', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('cidr', 'text', (c) => c.notNull())
+        .addColumn('ip_version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('reserved_ips')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('subnet_id', 'text', (c) => c.notNull().references('subnets.id'))
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addUniqueConstraint('reserved_ips_subnet_address', ['subnet_id', 'address'])
+        .execute();
+      await db.schema.createTable('public_ips')
+        .addColumn('address', 'text', (c) => c.primaryKey())
+        .addColumn('gateway_id', 'text', (c) => c.notNull())
+        .addColumn('member_index', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('vpn_gateways')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('resource_group_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('vpc_id', 'text', (c) => c.notNull().references('vpcs.id'))
+        .addColumn('subnet_id', 'text', (c) => c.notNull().references('subnets.id'))
+        .addColumn('zone', 'text', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('members', 'text', (c) => c.notNull())
+        .addColumn('advertised_cidrs', 'text', (c) => c.notNull())
+        .addColumn('local_asn', 'bigint', (c) => c.notNull())
+        .addColumn('lifecycle_state', 'text', (c) => c.notNull())
+        .addColumn('health_state', 'text', (c) => c.notNull())
+        .addColumn('health_reasons', 'text', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      for (const table of ['ike_policies', 'ipsec_policies'] as const) {
+        let t = db.schema.createTable(table)
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('resource_group_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('encryption', 'text', (c) => c.notNull())
+          .addColumn('integrity', 'text', (c) => c.notNull())
+          .addColumn('lifetime_seconds', 'integer', (c) => c.notNull())
+          .addColumn('revision', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull());
+        t = table === 'ike_policies'
+          ? t.addColumn('ike_version', 'integer', (c) => c.notNull()).addColumn('negotiation_mode', 'text', (c) => c.notNull()).addColumn('dh_groups', 'text', (c) => c.notNull())
+          : t.addColumn('pfs', 'text', (c) => c.notNull());
+        await t.execute();
+      }
+      await db.schema.createTable('connections')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('gateway_id', 'text', (c) => c.notNull().references('vpn_gateways.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('admin_state_up', 'integer', (c) => c.notNull())
+        .addColumn('establish_mode', 'text', (c) => c.notNull())
+        .addColumn('psk_enc', 'text', (c) => c.notNull())
+        .addColumn('peer', 'text', (c) => c.notNull())
+        .addColumn('peer_identity', 'text')
+        .addColumn('local_identities', 'text', (c) => c.notNull())
+        .addColumn('local_cidrs', 'text', (c) => c.notNull())
+        .addColumn('peer_cidrs', 'text', (c) => c.notNull())
+        .addColumn('ike_policy_id', 'text', (c) => c.references('ike_policies.id'))
+        .addColumn('ipsec_policy_id', 'text', (c) => c.references('ipsec_policies.id'))
+        .addColumn('auto_set', 'text', (c) => c.notNull())
+        .addColumn('dpd', 'text', (c) => c.notNull())
+        .addColumn('distribute_traffic', 'integer', (c) => c.notNull())
+        .addColumn('tunnels', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_reasons', 'text', (c) => c.notNull())
+        .addColumn('lifecycle_state', 'text', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      const idx: [string, string, string[]][] = [
+        ['api_keys_account', 'api_keys', ['account_id']],
+        ['vpcs_account', 'vpcs', ['account_id', 'created_at']],
+        ['subnets_vpc', 'subnets', ['vpc_id']],
+        ['subnets_account', 'subnets', ['account_id', 'created_at']],
+        ['gateways_account', 'vpn_gateways', ['account_id', 'created_at']],
+        ['gateways_vpc', 'vpn_gateways', ['vpc_id']],
+        ['ike_account', 'ike_policies', ['account_id', 'created_at']],
+        ['ipsec_account', 'ipsec_policies', ['account_id', 'created_at']],
+        ['connections_gateway', 'connections', ['gateway_id', 'created_at']],
+        ['connections_ike', 'connections', ['ike_policy_id']],
+        ['connections_ipsec', 'connections', ['ipsec_policy_id']],
+      ];
+      for (const [name, table, cols] of idx) await db.schema.createIndex(name).on(table).columns(cols).execute();
+      await sql`select 1`.execute(db);
+    },
+  },
+};
+
+export const codeMigrations: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};

@@ -1,0 +1,52 @@
+import type { Kysely, Transaction } from 'kysely';
+
+/** Row types. They never leave src/store: each *-store.ts maps rows to domain values. */
+export interface AccountRow { id: string; name: string; is_admin: number; created_at: number }
+export interface ApiKeyRow { id: string; account_id: string; key_hash: string; created_at: number }
+export interface ResourceGroupRow { id: string; account_id: string; name: string; is_default: number; created_at: number }
+export interface VpcRow { id: string; account_id: string; resource_group_id: string; name: string; created_at: number }
+export interface SubnetRow {
+  id: string; account_id: string; resource_group_id: string; vpc_id: string; zone: string; name: string;
+  cidr: string; ip_version: number; created_at: number;
+}
+export interface ReservedIpRow { id: string; subnet_id: string; address: string; owner_id: string }
+export interface PublicIpRow { address: string; gateway_id: string; member_index: number }
+export interface GatewayRow {
+  id: string; account_id: string; resource_group_id: string; name: string; vpc_id: string; subnet_id: string;
+  zone: string; mode: string; members: string; advertised_cidrs: string; local_asn: number;
+  lifecycle_state: string; health_state: string; health_reasons: string; revision: number;
+  created_at: number; updated_at: number;
+}
+export interface IkePolicyRow {
+  id: string; account_id: string; resource_group_id: string; name: string; ike_version: number;
+  negotiation_mode: string; encryption: string; integrity: string; dh_groups: string; lifetime_seconds: number;
+  revision: number; created_at: number; updated_at: number;
+}
+export interface IpsecPolicyRow {
+  id: string; account_id: string; resource_group_id: string; name: string; encryption: string; integrity: string;
+  pfs: string; lifetime_seconds: number; revision: number; created_at: number; updated_at: number;
+}
+export interface ConnectionRow {
+  id: string; account_id: string; gateway_id: string; name: string; kind: string; admin_state_up: number;
+  establish_mode: string; psk_enc: string; peer: string; peer_identity: string | null; local_identities: string;
+  local_cidrs: string; peer_cidrs: string; ike_policy_id: string | null; ipsec_policy_id: string | null;
+  auto_set: string; dpd: string; distribute_traffic: number; tunnels: string; status: string;
+  status_reasons: string; lifecycle_state: string; revision: number; created_at: number; updated_at: number;
+}
+
+export interface Database {
+  accounts: AccountRow;
+  api_keys: ApiKeyRow;
+  resource_groups: ResourceGroupRow;
+  vpcs: VpcRow;
+  subnets: SubnetRow;
+  reserved_ips: ReservedIpRow;
+  public_ips: PublicIpRow;
+  vpn_gateways: GatewayRow;
+  ike_policies: IkePolicyRow;
+  ipsec_policies: IpsecPolicyRow;
+  connections: ConnectionRow;
+}
+
+/** Anything queries can run on: the database or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
