@@ -17,3 +17,19 @@ export type StatusReasonCode = keyof typeof STATUS_REASONS;
 export function reason(code: StatusReasonCode, detail?: string): Reason {
   return { code, message: detail ? `${STATUS_REASONS[code]}: ${detail}.` : STATUS_REASONS[code] };
 }
+
+/**
+ * The reasons a connection shows: what the data plane reported, plus the advisories the control
+ * plane knows by itself (no data plane; weak algorithms, shown even when the tunnel is up).
+ */
+export function connectionReasons(
+  reported: readonly Reason[],
+  weak: readonly string[],
+  dataplaneAttached: boolean,
+  adminStateUp: boolean,
+): Reason[] {
+  const out = [...reported];
+  if (!dataplaneAttached && adminStateUp && !out.some((r) => r.code === 'data_plane_not_attached')) out.push(reason('data_plane_not_attached'));
+  if (weak.length > 0) out.push(reason('weak_algorithm_in_use', [...new Set(weak)].join(', ')));
+  return out;
+}

@@ -1,0 +1,90 @@
+import {
+  checkConnection, type Connection, type ConnectionKind, type Dpd, type EstablishMode, type IkeIdentity, type PeerEndpoint, type Tunnel,
+} from '../domain/connection.js';
+import { DomainError } from '../domain/errors.js';
+import type { VpnGateway } from '../domain/gateway.js';
+import { newId } from '../domain/ids.js';
+import { randomName } from '../domain/names.js';
+import { checkIkeV1Pairing } from '../domain/policy.js';
+import type { Actor } from '../domain/tenancy.js';
+import { getGateway } from '../store/gateway-store.js';
+import { getIkePolicy, getIpsecPolicy } from '../store/policy-store.js';
+import type { Executor } from '../store/schema.js';
+import type { ControlDeps } from './control-deps.js';
+import { liveGateway } from './gateway-commands.js';
+
+export interface ConnectionInput {
+  readonly name?: string;
+  readonly psk: string;
+  readonly peer: PeerEndpoint;
+  readonly peerIdentity: IkeIdentity | null;
+  readonly localIdentities: readonly IkeIdentity[];
+  readonly localCidrs: readonly string[];
+  readonly peerCidrs: readonly string[];
+  readonly ikePolicyId: string | null;
+  readonly ipsecPolicyId: string | null;
+  readonly dpd: Dpd;
+  readonly establishMode: EstablishMode;
+  readonly adminStateUp: boolean;
+  readonly distributeTraffic: boolean;
+  readonly routingProtocol: 'none' | 'bgp';
+  readonly tunnels: readonly Tunnel[];
+}
+
+export function kindFor(gw: VpnGateway, routingProtocol: 'none' | 'bgp'): ConnectionKind {
+  if (gw.mode === 'policy') {
+    if (routingProtocol === 'bgp') throw new DomainError('mode_mismatch', 'routing_protocol bgp applies to route-mode gateways only.', { type: 'field', name: 'routingProtocol' });
+    return 'policy';
+  }
+  return routingProtocol === 'bgp' ? 'route_bgp' : 'route_static';
+}
+
+/** Both referenced policies must exist in the connection's own account; an IKEv1 policy pairs only with single-valued IPsec. */
+export async function checkPolicies(ex: Executor, accountId: string, ikeId: string | null, ipsecId: string | null): Promise<void> {
+  const ike = ikeId ? await getIkePolicy(ex, ikeId) : undefined;
+  if (ikeId && (!ike || ike.accountId !== accountId)) throw new DomainError('ike_policy_not_found', `IKE policy '${ikeId}' was not found.`, { type: 'field', name: 'ikePolicy', value: ikeId });
+  const ipsec = ipsecId ? await getIpsecPolicy(ex, ipsecId) : undefined;
+  if (ipsecId && (!ipsec || ipsec.accountId !== accountId)) throw new DomainError('ipsec_policy_not_found', `IPsec policy '${ipsecId}' was not found.`, { type: 'field', name: 'ipsecPolicy', value: ipsecId });
+  checkIkeV1Pairing(ike, ipsec);
+}
+
+/** Per-gateway limits: connection count and CIDRs (per side and across the gateway). */
+export async function checkConnectionQuotas(deps: ControlDeps, ex: Executor, c: Connection, isNew: boolean): Promise<void> {
+  const q = deps.settings.quotas;
+  const siblings = (await deps.connections.ofGateway(ex, c.gatewayId)).filter((o) => o.id !== c.id);
+  if (isNew && siblings.length >= q.connectionsPerGateway) {
+    throw new DomainError('over_quota', `The VPN gateway already has ${q.connectionsPerGateway} connections, the quota.`);
+  }
+  for (const [side, list] of [['local', c.localCidrs], ['peer', c.peerCidrs]] as const) {
+    if (list.length > q.cidrsPerConnectionSide) {
+      throw new DomainError('over_quota', `A connection takes at most ${q.cidrsPerConnectionSide} ${side} CIDRs.`, { type: 'field', name: `${side}Cidrs` });
+    }
+  }
+  const total = siblings.reduce((n, o) => n + o.localCidrs.length + o.peerCidrs.length, 0) + c.localCidrs.length + c.peerCidrs.length;
+  if (total > q.cidrsPerGateway) throw new DomainError('over_quota', `The connections of one VPN gateway take at most ${q.cidrsPerGateway} CIDRs in all.`);
+  if (siblings.some((o) => o.name === c.name)) {
+    throw new DomainError('name_not_unique', `The VPN gateway already has a connection named '${c.name}'.`, { type: 'field', name: 'name', value: c.name });
+  }
+}
+
+export async function createConnection(deps: ControlDeps, actor: Actor, gatewayId: string, input: ConnectionInput): Promise<Connection> {
+  const conn = await deps.db.transaction().execute(async (trx) => {
+    const gw = liveGateway(actor, await getGateway(trx, gatewayId), gatewayId);
+    const now = deps.clock.now();
+    const c: Connection = {
+      id: newId(), accountId: gw.accountId, gatewayId: gw.id, name: input.name ?? randomName(), kind: kindFor(gw, input.routingProtocol),
+      adminStateUp: input.adminStateUp, establishMode: input.establishMode, psk: input.psk, peer: input.peer,
+      peerIdentity: input.peerIdentity, localIdentities: input.localIdentities, localCidrs: input.localCidrs, peerCidrs: input.peerCidrs,
+      ikePolicyId: input.ikePolicyId, ipsecPolicyId: input.ipsecPolicyId, autoSet: deps.settings.autoSet, dpd: input.dpd,
+      distributeTraffic: input.distributeTraffic, tunnels: input.tunnels, status: 'down', statusReasons: [],
+      lifecycleState: deps.settings.dataplane === 'none' ? 'stable' : 'pending', revision: 1, createdAt: now, updatedAt: now,
+    };
+    checkConnection(c);
+    await checkPolicies(trx, gw.accountId, c.ikePolicyId, c.ipsecPolicyId);
+    await checkConnectionQuotas(deps, trx, c, true);
+    await deps.connections.insert(trx, c);
+    return c;
+  });
+  deps.changes.publish({ resource: 'connection', id: conn.id, action: 'created', gatewayIds: [gatewayId] });
+  return conn;
+}
