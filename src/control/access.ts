@@ -14,7 +14,15 @@ export function listScope(actor: Actor): string | undefined {
   return actor.isAdmin ? undefined : actor.accountId;
 }
 
+const NOUNS: Partial<Record<DomainErrorCode, string>> = {
+  vpc_not_found: 'VPC',
+  subnet_not_found: 'Subnet',
+  vpn_gateway_not_found: 'VPN gateway',
+  vpn_gateway_connection_not_found: 'Connection',
+  ike_policy_not_found: 'IKE policy',
+  ipsec_policy_not_found: 'IPsec policy',
+};
+
 function codeNoun(code: DomainErrorCode): string {
-  const noun = code.replace(/_not_found$/, '').replace(/_/g, ' ');
-  return noun.charAt(0).toUpperCase() + noun.slice(1).replace('vpn', 'VPN').replace('ike', 'IKE').replace('ipsec', 'IPsec').replace('Vpc', 'VPC').replace('Ike', 'IKE').replace('Ipsec', 'IPsec').replace('Vpn', 'VPN');
+  return NOUNS[code] ?? 'Resource';
 }

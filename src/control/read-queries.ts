@@ -5,7 +5,7 @@ import type { IkePolicy, IpsecPolicy } from '../domain/policy.js';
 import { connectionReasons } from '../domain/status-reasons.js';
 import type { Actor, Reason, ResourceGroup, Subnet, Vpc } from '../domain/tenancy.js';
 import { listResourceGroups } from '../store/account-store.js';
-import { getGateway, type GatewayFilter, listGateways } from '../store/gateway-store.js';
+import { getGateway, getGateways, type GatewayFilter, listGateways } from '../store/gateway-store.js';
 import { getSubnet, getSubnets, getVpc, getVpcs, listSubnets, listVpcs } from '../store/network-store.js';
 import type { Page, PageRequest } from '../store/page-query.js';
 import { getIkePolicies, getIkePolicy, getIpsecPolicies, getIpsecPolicy, listIkePolicies, listIpsecPolicies } from '../store/policy-store.js';
@@ -25,6 +25,7 @@ export interface GatewayView {
 }
 export interface ConnectionView {
   readonly connection: Connection;
+  readonly gateway: VpnGateway;
   readonly ikePolicy?: Ref;
   readonly ipsecPolicy?: Ref;
   readonly statusReasons: readonly Reason[];
@@ -110,12 +111,14 @@ export class ReadQueries {
   async connectionViews(list: Connection[]): Promise<ConnectionView[]> {
     const ike = byId(await getIkePolicies(this.deps.db, [...new Set(list.flatMap((c) => (c.ikePolicyId ? [c.ikePolicyId] : [])))]));
     const esp = byId(await getIpsecPolicies(this.deps.db, [...new Set(list.flatMap((c) => (c.ipsecPolicyId ? [c.ipsecPolicyId] : [])))]));
+    const gws = byId(await getGateways(this.deps.db, [...new Set(list.map((c) => c.gatewayId))]));
     const attached = this.deps.settings.dataplane !== 'none';
     return list.map((connection) => {
       const i = connection.ikePolicyId ? ike.get(connection.ikePolicyId) : undefined;
       const e = connection.ipsecPolicyId ? esp.get(connection.ipsecPolicyId) : undefined;
       return {
         connection,
+        gateway: gws.get(connection.gatewayId)!,
         ...(connection.ikePolicyId ? { ikePolicy: ref(i, connection.ikePolicyId) } : {}),
         ...(connection.ipsecPolicyId ? { ipsecPolicy: ref(e, connection.ipsecPolicyId) } : {}),
         statusReasons: connectionReasons(connection.statusReasons, connectionWeakAlgorithms(connection, i, e), attached, connection.adminStateUp),

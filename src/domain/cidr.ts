@@ -111,10 +111,13 @@ export function addressCount(c: Cidr): bigint {
   return 1n << BigInt(bits(c.family) - c.prefix);
 }
 
-/** A unicast address usable as a tunnel endpoint: not unspecified, loopback, multicast, broadcast or reserved. */
+/** A unicast address usable as a tunnel endpoint: not unspecified (0/8), loopback, multicast or class E. */
 export function isUnicastEndpoint(text: string): boolean {
   const a = parseAddress(text);
   if (!a) return false;
-  const range = ipaddr.parse(text).range();
-  return !['unspecified', 'loopback', 'multicast', 'broadcast', 'reserved', 'linkLocal'].includes(range);
+  if (a.family === 4) {
+    const first = Number(a.value >> 24n);
+    return first !== 0 && first !== 127 && first < 224;
+  }
+  return a.value !== 0n && a.value !== 1n && a.value >> 120n !== 0xffn;
 }

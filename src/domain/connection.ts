@@ -193,6 +193,8 @@ export function checkConnection(c: Connection): void {
     if (c.tunnels.length !== 2) throw invalidField('tunnels', 'A BGP connection needs exactly two tunnels.');
     const nets = c.tunnels.map(checkTunnelPair);
     if (nets[0] && nets[1] && cidrsOverlap(nets[0], nets[1])) throw invalidField('tunnels', 'The two tunnels must use different /30 ranges.');
+  } else if (c.tunnels.length > 0) {
+    throw new DomainError('mode_mismatch', 'tunnels apply only to connections with routing_protocol bgp.', { type: 'field', name: 'tunnels' });
   } else if (c.peer.asn !== undefined) {
     throw new DomainError('mode_mismatch', 'peer.asn applies only to connections with routing_protocol bgp.', { type: 'field', name: 'peer.asn' });
   }

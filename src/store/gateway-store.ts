@@ -61,3 +61,7 @@ export async function listGateways(ex: Executor, scope: Scope, f: GatewayFilter,
   if (f.mode !== undefined) q = q.where('mode', '=', f.mode);
   return mapPage(await pageQuery<'vpn_gateways', GatewayRow>(q, req), toGateway);
 }
+export async function getGateways(ex: Executor, ids: readonly string[]): Promise<VpnGateway[]> {
+  if (ids.length === 0) return [];
+  return (await ex.selectFrom('vpn_gateways').selectAll().where('id', 'in', ids).execute()).map(toGateway);
+}

@@ -1,0 +1,44 @@
+# Causeway. Two commands for a newcomer: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+NPM ?= npm
+ARGS ?=
+N ?= 20
+
+SOURCES := $(shell find src bench -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
+
+.PHONY: deps build run test typecheck bench-api clean
+
+# npm packages, installed from the lock file when missing or out of date.
+node_modules/.deps-ok: package.json package-lock.json
+	@command -v node >/dev/null || { echo "causeway: Node.js 20 or newer is required" >&2; exit 1; }
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	@node -e "require('better-sqlite3')(':memory:').close()" 2>/dev/null || $(NPM) rebuild better-sqlite3 --loglevel=error
+	@touch $@
+
+deps: node_modules/.deps-ok
+
+dist/.built: node_modules/.deps-ok $(SOURCES) tsconfig.json tsconfig.build.json
+	npx tsc -p tsconfig.build.json
+	@touch $@
+
+build: dist/.built
+
+# Runs the service on the embedded SQLite store (./var). Extra flags: make run ARGS='--port 9000'.
+run: build
+	bin/causeway serve $(ARGS)
+
+typecheck: deps
+	npx tsc -p tsconfig.json --noEmit
+
+# Every test: unit, API, property-based and the seed examples (curl against a live server).
+test: build typecheck
+	@mkdir -p .tmp
+	npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json; status=$$?; \
+	node scripts/test-summary.mjs .tmp/vitest.json; exit $$status
+
+bench-api: build
+	node --enable-source-maps dist/bench/api/main.js
+
+clean:
+	rm -rf dist .tmp

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ControlDeps } from '../control/control-deps.js';
+import { ReadQueries } from '../control/read-queries.js';
+import type { TokenService } from '../control/token-service.js';
+import { docsRoutes } from './docs-routes.js';
+import { iamPlugin } from './iam/token-routes.js';
+import { ibmPlugin } from './ibm/index.js';
+import { IbmRefs } from './ibm/ibm-refs.js';
+import './request-context.js';
+import { installValidators } from './validation.js';
+
+export interface ApiDeps {
+  readonly control: ControlDeps;
+  readonly tokens: TokenService;
+  /** The externally visible base URL used in every href. */
+  readonly publicUrl: string;
+  readonly logger?: Logger | false;
+  readonly version: string;
+}
+
+/** Builds the HTTP app (no listen), so tests use inject() and `serve` adds the socket. */
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
+  }) as unknown as FastifyInstance;
+  installValidators(app);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Causeway API',
+        version: deps.version,
+        description: 'Self-hosted site-to-site VPN. Native dialect: IBM Cloud VPN for VPC (/v1). Every /v1 call needs ?version=YYYY-MM-DD and Authorization: Bearer <token> from POST /identity/token.',
+      },
+      servers: [{ url: deps.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  const refs = new IbmRefs(deps.publicUrl, deps.control.settings.region);
+  const queries = new ReadQueries(deps.control);
+  await app.register(iamPlugin, { prefix: '/identity', tokens: deps.tokens });
+  await app.register(async (scope) => ibmPlugin(scope, { control: deps.control, queries, tokens: deps.tokens, refs }), { prefix: '/v1' });
+  await app.register(docsRoutes);
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  return app;
+}

@@ -1,0 +1,12 @@
+import type { ControlDeps } from '../../control/control-deps.js';
+import type { ReadQueries } from '../../control/read-queries.js';
+import type { TokenService } from '../../control/token-service.js';
+import type { IbmRefs } from './ibm-refs.js';
+
+/** What the IBM dialect reads: the control plane, its read side, token checks and href building. */
+export interface IbmDeps {
+  readonly control: ControlDeps;
+  readonly queries: ReadQueries;
+  readonly tokens: TokenService;
+  readonly refs: IbmRefs;
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { SettingError, loadSettings } from '../config/settings.js';
+import { DomainError } from '../domain/errors.js';
+import { accountCommands, storeOptions } from './account-command.js';
+import { startServer, VERSION } from './server.js';
+
+export function fail(message: string): never {
+  process.stderr.write(`causeway: ${message}\n`);
+  process.exit(2);
+}
+
+/** commander options → the raw flag map loadSettings reads. */
+export function flagMap(o: Record<string, unknown>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'quota') {
+      for (const pair of v as string[]) {
+        const [key, value] = pair.split('=');
+        if (!key || value === undefined) fail(`invalid setting 'quota' (--quota): '${pair}' is not KEY=N`);
+        out[`quota.${key}`] = value;
+      }
+    } else if (v !== undefined) {
+      out[k] = String(v);
+    }
+  }
+  return out;
+}
+
+const program = new Command('causeway').description('Causeway: self-hosted site-to-site VPN service').version(VERSION);
+
+storeOptions(program.command('serve').description('run the API server'))
+  .option('--port <port>', 'TCP port (CAUSEWAY_PORT; default 8080)')
+  .option('--host <host>', 'listen address (CAUSEWAY_HOST; default 127.0.0.1)')
+  .addOption(new Option('--dataplane <kind>', 'data plane (CAUSEWAY_DATAPLANE; default none)').choices(['none', 'lab']))
+  .option('--public-url <url>', 'base URL used in hrefs (CAUSEWAY_PUBLIC_URL; default http://<host>:<port>)')
+  .option('--public-pool <cidr>', 'pool of gateway public IPs (CAUSEWAY_PUBLIC_POOL; default 198.51.100.0/24)')
+  .option('--region <name>', 'region name (CAUSEWAY_REGION; default lab)')
+  .option('--zones <list>', 'comma-separated zone names (CAUSEWAY_ZONES; default <region>-1)')
+  .option('--crypto-legacy <mode>', 'allow|deny weak algorithms (CAUSEWAY_CRYPTO_LEGACY; default allow)')
+  .option('--auto-set <set>', 'auto-negotiation proposal set (CAUSEWAY_AUTO_SET; default auto-2022-09)')
+  .option('--quota <key=n...>', 'override a quota, e.g. --quota ikePolicies=100 (CAUSEWAY_QUOTA_IKE_POLICIES)', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--log-level <level>', 'log level (CAUSEWAY_LOG_LEVEL; default info)')
+  .action(async (opts: Record<string, unknown>) => {
+    let settings;
+    try {
+      settings = loadSettings(flagMap(opts), process.env);
+    } catch (e) {
+      if (e instanceof SettingError) fail(e.message);
+      throw e;
+    }
+    const server = await startServer(settings, process.env).catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+    const stop = (): void => {
+      server.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+accountCommands(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof SettingError || DomainError.is(e)) fail(e.message);
+  fail(e instanceof Error ? e.message : String(e));
+});

@@ -1,0 +1,117 @@
+import { parseCidr, type Cidr } from '../domain/cidr.js';
+import { LEGACY_CRYPTO_MODES, type LegacyCryptoMode } from '../domain/crypto-catalogue.js';
+import { AUTO_SETS, type AutoSet } from '../domain/proposals.js';
+import { DEFAULT_QUOTAS, type Quotas } from '../domain/quota.js';
+
+/** Server settings, validated at start and frozen. Flags beat CAUSEWAY_* variables beat defaults. */
+export interface Settings {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly db: string;
+  readonly dataplane: 'none' | 'lab';
+  readonly publicUrl: string;
+  readonly publicPool: Cidr;
+  readonly region: string;
+  readonly zones: readonly string[];
+  readonly cryptoLegacy: LegacyCryptoMode;
+  readonly autoSet: AutoSet;
+  readonly quotas: Quotas;
+  readonly logLevel: string;
+}
+
+export class SettingError extends Error {
+  constructor(readonly setting: string, readonly flag: string, readonly env: string, problem: string) {
+    super(`invalid setting '${setting}' (${flag} / ${env}): ${problem}`);
+  }
+}
+
+interface Spec<T> {
+  readonly flag: string;
+  readonly env: string;
+  parse(raw: string): T;
+}
+
+const envName = (key: string): string => `CAUSEWAY_${key.replace(/[A-Z]/g, (c) => `_${c}`).replace(/[.-]/g, '_').toUpperCase()}`;
+const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace('.', '-')}`;
+
+function oneOf<T extends string>(values: readonly T[]): (raw: string) => T {
+  return (raw) => {
+    if (!(values as readonly string[]).includes(raw)) throw new Error(`'${raw}' is not one of ${values.join(', ')}`);
+    return raw as T;
+  };
+}
+function integer(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new Error(`'${raw}' is not a whole number from ${min} to ${max}`);
+    return Number(raw);
+  };
+}
+const text = (raw: string): string => {
+  if (raw.trim().length === 0) throw new Error('it is empty');
+  return raw;
+};
+
+export const QUOTA_KEYS = Object.keys(DEFAULT_QUOTAS) as (keyof Quotas)[];
+
+/** Reads raw values (already split into flags and environment) into validated, frozen settings. */
+export function loadSettings(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): Settings {
+  const get = <T>(key: string, spec: Partial<Spec<T>> & { parse(raw: string): T }, fallback: () => T): T => {
+    const flag = spec.flag ?? flagName(key);
+    const e = spec.env ?? envName(key);
+    const raw = flags[key] ?? env[e];
+    if (raw === undefined) return fallback();
+    try {
+      return spec.parse(raw);
+    } catch (err) {
+      throw new SettingError(key, flag, e, err instanceof Error ? err.message : String(err));
+    }
+  };
+  const port = get('port', { parse: integer(0, 65535) }, () => 8080);
+  const host = get('host', { parse: text }, () => '127.0.0.1');
+  const dataDir = get('dataDir', { parse: text }, () => './var');
+  const db = get('db', {
+    parse: (raw) => {
+      if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(raw)) throw new Error(`'${raw}' is not a database URL (sqlite:<path>)`);
+      if (!raw.startsWith('sqlite:')) throw new Error('PostgreSQL is not supported yet; use sqlite:<path>');
+      return raw;
+    },
+  }, () => `sqlite:${dataDir}/causeway.db`);
+  const dataplane = get('dataplane', {
+    parse: (raw) => {
+      const v = oneOf(['none', 'lab'] as const)(raw);
+      if (v === 'lab') throw new Error('the lab data plane is not part of this build yet; use none');
+      return v;
+    },
+  }, () => 'none' as const);
+  const publicUrl = get('publicUrl', {
+    parse: (raw) => {
+      let u: URL;
+      try {
+        u = new URL(raw);
+      } catch {
+        throw new Error(`'${raw}' is not a URL`);
+      }
+      if (!/^https?:$/.test(u.protocol)) throw new Error('it must be an http or https URL');
+      return raw.replace(/\/+$/, '');
+    },
+  }, () => `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const publicPool = get('publicPool', {
+    parse: (raw) => {
+      const p = parseCidr(raw);
+      if (!p.ok || p.hostBitsSet) throw new Error(`'${raw}' is not a network CIDR`);
+      if (p.cidr.family !== 4 || p.cidr.prefix > 30) throw new Error('it must be an IPv4 CIDR of /30 or larger');
+      return p.cidr;
+    },
+  }, () => parseCidr('198.51.100.0/24').ok ? (parseCidr('198.51.100.0/24') as { cidr: Cidr }).cidr : (undefined as never));
+  const region = get('region', { parse: text }, () => 'lab');
+  const zones = get('zones', { parse: (raw) => raw.split(',').map((z) => text(z.trim())) }, () => [`${region}-1`]);
+  const cryptoLegacy = get('cryptoLegacy', { flag: '--crypto-legacy', env: 'CAUSEWAY_CRYPTO_LEGACY', parse: oneOf(LEGACY_CRYPTO_MODES) }, () => 'allow' as const);
+  const autoSet = get('autoSet', { parse: oneOf(AUTO_SETS) }, () => 'auto-2022-09' as const);
+  const logLevel = get('logLevel', { parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }, () => 'info');
+  const quotas: Record<string, number> = { ...DEFAULT_QUOTAS };
+  for (const k of QUOTA_KEYS) {
+    quotas[k] = get(`quota.${k}`, { flag: `--quota ${k}=N`, env: `CAUSEWAY_QUOTA_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, parse: integer(0, 1_000_000_000) }, () => DEFAULT_QUOTAS[k]);
+  }
+  return Object.freeze({ port, host, dataDir, db, dataplane, publicUrl, publicPool, region, zones, cryptoLegacy, autoSet, quotas: Object.freeze(quotas as unknown as Quotas), logLevel });
+}
