@@ -1,0 +1,166 @@
+/**
+ * API benchmark: starts a real causeway server (child process, SQLite store, temporary data dir) and
+ * times create / get / list of IKE policies, IPsec policies and connections, first from one client,
+ * then from many concurrent clients. Prints a table and PASS/FAIL against the targets.
+ *
+ * Exit code: 0 when every request succeeded (even if a target is missed; this is a report),
+ * 1 when any request failed (non-2xx or network error), 2 when the benchmark itself could not run.
+ *
+ * Knobs (environment): BENCH_CREATES (2000), BENCH_GETS (2000), BENCH_LISTS (500), BENCH_CLIENTS (32),
+ * BENCH_WARMUP (100 per operation), BENCH_CPU_PROF=<dir> (run the server with --cpu-prof into <dir>).
+ */
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { ApiClient, ErrorLog, runOp, type OpResult, type OpSpec } from './load-runner.js';
+import { resultsTable, targetChecks, TARGETS } from './results-table.js';
+import { launchServer, type BenchServer } from './server-launcher.js';
+
+function knob(name: string, fallback: number, min = 0, max = 1_000_000): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}: '${raw}' is not a whole number from ${min} to ${max}`);
+  return n;
+}
+
+const CREATES = knob('BENCH_CREATES', 2000, 1, 100_000);
+const GETS = knob('BENCH_GETS', 2000, 1, 1_000_000);
+const LISTS = knob('BENCH_LISTS', 500, 1, 1_000_000);
+const CLIENTS = knob('BENCH_CLIENTS', 32, 2, 1024);
+const WARMUP = knob('BENCH_WARMUP', 100, 0, 100_000);
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+const LIST_LIMIT = 50;
+
+const QUOTA_ENV: Record<string, string> = {
+  CAUSEWAY_QUOTA_IKE_POLICIES: '1000000',
+  CAUSEWAY_QUOTA_IPSEC_POLICIES: '1000000',
+  CAUSEWAY_QUOTA_CONNECTIONS_PER_GATEWAY: '1000000',
+  CAUSEWAY_QUOTA_CIDRS_PER_GATEWAY: '1000000000',
+};
+
+const ikeBody = (name: string) => ({ name, ike_version: 2, authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', dh_group: 14, key_lifetime: 28800 });
+const ipsecBody = (name: string) => ({ name, authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', pfs: 'group_14', key_lifetime: 3600 });
+const connectionBody = (name: string) => ({
+  name,
+  psk: 'lkj14b1oi0alcniejkso',
+  local: { cidrs: ['10.240.0.0/24'] },
+  peer: { address: '203.0.113.9', cidrs: ['192.168.1.0/24'] },
+});
+
+const idOf = (text: string): string => {
+  const id = (JSON.parse(text) as { id?: unknown }).id;
+  if (typeof id !== 'string') throw new Error(`a create answer without an id: ${text.slice(0, 200)}`);
+  return id;
+};
+
+async function token(server: BenchServer): Promise<string> {
+  const r = await fetch(`${server.origin}/identity/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: server.adminApiKey }).toString(),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`POST /identity/token answered ${r.status}: ${text.slice(0, 300)}`);
+  const t = (JSON.parse(text) as { access_token?: unknown }).access_token;
+  if (typeof t !== 'string') throw new Error('POST /identity/token: no access_token in the answer');
+  return t;
+}
+
+/** VPC → subnet → policy-mode gateway; returns the gateway id. */
+async function makeGateway(api: ApiClient): Promise<string> {
+  const must = async (what: string, path: string, body: unknown): Promise<string> => {
+    const r = await api.send({ method: 'POST', path, body });
+    if (r.status < 200 || r.status > 299) throw new Error(`set-up: creating the ${what} answered ${r.status}: ${r.text.slice(0, 300)}`);
+    return idOf(r.text);
+  };
+  const vpc = await must('VPC', '/vpcs', {});
+  const subnet = await must('subnet', '/subnets', { vpc: { id: vpc }, ipv4_cidr_block: '10.240.0.0/24' });
+  return must('VPN gateway', '/vpn_gateways', { subnet: { id: subnet }, mode: 'policy', name: 'bench-gateway' });
+}
+
+interface Pools {
+  readonly ike: string[];
+  readonly ipsec: string[];
+  readonly connections: string[];
+}
+
+/** The nine operations for one mode; creates feed the id pools that gets draw from. */
+function operations(tag: string, clients: number, gw: string, ids: Pools, counts: { creates: number; gets: number; lists: number }): OpSpec[] {
+  const pick = (pool: string[], i: number): string => pool[(i * 7919) % pool.length] as string;
+  return [
+    { op: 'create ike_policy', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: '/ike_policies', body: ikeBody(`${tag}-ike-${i}`) }), onOk: (_i, t) => void ids.ike.push(idOf(t)) },
+    { op: 'create ipsec_policy', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: '/ipsec_policies', body: ipsecBody(`${tag}-ipsec-${i}`) }), onOk: (_i, t) => void ids.ipsec.push(idOf(t)) },
+    { op: 'create connection', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: `/vpn_gateways/${gw}/connections`, body: connectionBody(`${tag}-conn-${i}`) }), onOk: (_i, t) => void ids.connections.push(idOf(t)) },
+    { op: 'get ike_policy', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/ike_policies/${pick(ids.ike, i)}` }) },
+    { op: 'get ipsec_policy', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/ipsec_policies/${pick(ids.ipsec, i)}` }) },
+    { op: 'get connection', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/vpn_gateways/${gw}/connections/${pick(ids.connections, i)}` }) },
+    { op: 'list ike_policies', count: counts.lists, clients, call: () => ({ method: 'GET', path: `/ike_policies?limit=${LIST_LIMIT}` }) },
+    { op: 'list ipsec_policies', count: counts.lists, clients, call: () => ({ method: 'GET', path: `/ipsec_policies?limit=${LIST_LIMIT}` }) },
+    { op: 'list connections', count: counts.lists, clients, call: () => ({ method: 'GET', path: `/vpn_gateways/${gw}/connections?limit=${LIST_LIMIT}` }) },
+  ];
+}
+
+async function main(): Promise<number> {
+  const began = Date.now();
+  console.log(`causeway API benchmark: SQLite store, ${CREATES} creates / ${GETS} gets / ${LISTS} lists (limit ${LIST_LIMIT}) per operation and mode; modes: 1 client, ${CLIENTS} clients`);
+  console.log(`client and server share this machine (${cpus().length} CPUs, node ${process.version}); all traffic to 127.0.0.1 over keep-alive HTTP/1.1 (undici Pool)`);
+  const server = await launchServer({ env: QUOTA_ENV, ...(CPU_PROF_DIR ? { cpuProfDir: CPU_PROF_DIR } : {}) });
+  let api: ApiClient | undefined;
+  try {
+    console.log(`server: pid ${server.pid}, ${server.origin}, data dir ${server.dataDir}${CPU_PROF_DIR ? `, CPU profile into ${CPU_PROF_DIR}` : ''}`);
+    api = new ApiClient(server.origin, await token(server), CLIENTS);
+    const gw = await makeGateway(api);
+    const ids: Pools = { ike: [], ipsec: [], connections: [] };
+    const errors = new ErrorLog();
+
+    if (WARMUP > 0) {
+      process.stdout.write(`warm-up: ${WARMUP} requests per operation (not reported) ... `);
+      const t0 = Date.now();
+      for (const spec of operations('warm', 4, gw, ids, { creates: WARMUP, gets: WARMUP, lists: WARMUP })) await runOp(api, spec, errors);
+      console.log(`${Date.now() - t0} ms`);
+    }
+
+    const results: OpResult[] = [];
+    for (const [tag, clients] of [['seq', 1], ['par', CLIENTS]] as const) {
+      for (const spec of operations(tag, clients, gw, ids, { creates: CREATES, gets: GETS, lists: LISTS })) {
+        const r = await runOp(api, spec, errors);
+        results.push(r);
+        console.log(`  ${r.op.padEnd(20)} ${String(clients).padStart(3)} client(s): ${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(2)} s${r.errors ? `, ${r.errors} ERRORS` : ''}`);
+      }
+    }
+
+    console.log('');
+    console.log(resultsTable(results));
+    console.log('');
+    console.log(`at the end the store held ${ids.ike.length} IKE policies, ${ids.ipsec.length} IPsec policies and ${ids.connections.length} connections on one gateway (created by this run)`);
+    console.log('');
+    console.log('targets:');
+    const checks = targetChecks(results, CLIENTS);
+    for (const c of checks) console.log(`  ${c.line}`);
+    const failed = checks.filter((c) => !c.pass).length;
+    console.log(`  ${checks.length - failed}/${checks.length} targets met (create p50 <= ${TARGETS.createP50SequentialMs} ms with 1 client; p99 < ${TARGETS.p99ConcurrentMs} ms with ${CLIENTS} clients)`);
+
+    console.log('');
+    if (errors.total > 0) {
+      console.log(`REQUEST ERRORS: ${errors.total} request(s) failed (non-2xx or network error); first ${errors.shown.length}:`);
+      for (const e of errors.shown) console.log(`  [${e.op}] ${e.request} -> ${e.status}: ${e.detail}`);
+    } else {
+      console.log('request errors: none (every request answered 2xx)');
+    }
+    console.log(`total time ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    return errors.total > 0 ? 1 : 0;
+  } finally {
+    await api?.close().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(`bench-api: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 2;
+  },
+);

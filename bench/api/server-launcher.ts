@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A causeway server running as a child process on a fresh temporary data dir. */
+export interface BenchServer {
+  readonly origin: string;
+  readonly port: number;
+  readonly pid: number;
+  readonly dataDir: string;
+  readonly adminApiKey: string;
+  /** Stops the child (SIGTERM by PID, SIGKILL after a grace period) and removes the data dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** Extra environment for the child (quotas and the like). */
+  readonly env: Record<string, string>;
+  /** When set, the child runs with --cpu-prof and writes its profile into this directory. */
+  readonly cpuProfDir?: string;
+}
+
+const SERVER_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const STARTUP_TIMEOUT_MS = 15_000;
+const STOP_GRACE_MS = 5_000;
+
+/** A free TCP port on the loopback interface (bind to 0, read it, release it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => (port ? resolve(port) : reject(new Error('could not find a free port'))));
+    });
+  });
+}
+
+export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const nodeArgs = ['--enable-source-maps'];
+  if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, SERVER_MAIN, 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'],
+    { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  if (child.pid === undefined) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error('could not start the server child process');
+  }
+  const pid = child.pid;
+  let stderrTail = '';
+  const keepTail = (chunk: Buffer): void => {
+    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keepTail);
+  child.stderr?.on('data', keepTail);
+  let exited = child.exitCode !== null;
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => {
+    exited = true;
+    resolve();
+  }));
+
+  // Backstop: never leave the child running if this process ends abruptly.
+  const killOnExit = (): void => {
+    if (!exited) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (!exited) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const graceful = await Promise.race([exitedPromise.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+      if (!graceful && !exited) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+        await Promise.race([exitedPromise, sleep(STOP_GRACE_MS)]);
+      }
+    }
+    process.removeListener('exit', killOnExit);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    for (;;) {
+      if (exited) throw new Error(`the server exited during start-up (code ${child.exitCode}):\n${stderrTail}`);
+      if (Date.now() > deadline) throw new Error(`the server did not answer /healthz within ${STARTUP_TIMEOUT_MS} ms:\n${stderrTail}`);
+      try {
+        const r = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(1000) });
+        if (r.ok) break;
+      } catch {
+        /* not listening yet */
+      }
+      await sleep(50);
+    }
+    const adminApiKey = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+    return { origin, port, pid, dataDir, adminApiKey, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
