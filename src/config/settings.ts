@@ -56,7 +56,7 @@ export const QUOTA_KEYS = Object.keys(DEFAULT_QUOTAS) as (keyof Quotas)[];
 
 /** Reads raw values (already split into flags and environment) into validated, frozen settings. */
 export function loadSettings(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): Settings {
-  const get = <T>(key: string, spec: Partial<Spec<T>> & { parse(raw: string): T }, fallback: () => T): T => {
+  const get = <T>(key: string, spec: Partial<Spec<T>> & { name?: string; parse(raw: string): T }, fallback: () => T): T => {
     const flag = spec.flag ?? flagName(key);
     const e = spec.env ?? envName(key);
     const raw = flags[key] ?? env[e];
@@ -64,7 +64,7 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
     try {
       return spec.parse(raw);
     } catch (err) {
-      throw new SettingError(key, flag, e, err instanceof Error ? err.message : String(err));
+      throw new SettingError(spec.name ?? key, flag, e, err instanceof Error ? err.message : String(err));
     }
   };
   const port = get('port', { parse: integer(0, 65535) }, () => 8080);
@@ -106,12 +106,12 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
   }, () => parseCidr('198.51.100.0/24').ok ? (parseCidr('198.51.100.0/24') as { cidr: Cidr }).cidr : (undefined as never));
   const region = get('region', { parse: text }, () => 'lab');
   const zones = get('zones', { parse: (raw) => raw.split(',').map((z) => text(z.trim())) }, () => [`${region}-1`]);
-  const cryptoLegacy = get('cryptoLegacy', { flag: '--crypto-legacy', env: 'CAUSEWAY_CRYPTO_LEGACY', parse: oneOf(LEGACY_CRYPTO_MODES) }, () => 'allow' as const);
+  const cryptoLegacy = get('cryptoLegacy', { name: 'crypto.legacy', flag: '--crypto-legacy', env: 'CAUSEWAY_CRYPTO_LEGACY', parse: oneOf(LEGACY_CRYPTO_MODES) }, () => 'allow' as const);
   const autoSet = get('autoSet', { parse: oneOf(AUTO_SETS) }, () => 'auto-2022-09' as const);
   const logLevel = get('logLevel', { parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }, () => 'info');
   const quotas: Record<string, number> = { ...DEFAULT_QUOTAS };
   for (const k of QUOTA_KEYS) {
-    quotas[k] = get(`quota.${k}`, { flag: `--quota ${k}=N`, env: `CAUSEWAY_QUOTA_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, parse: integer(0, 1_000_000_000) }, () => DEFAULT_QUOTAS[k]);
+    quotas[k] = get(`quota.${k}`, { name: `quota.${k}`, flag: `--quota ${k}=N`, env: `CAUSEWAY_QUOTA_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, parse: integer(0, 1_000_000_000) }, () => DEFAULT_QUOTAS[k]);
   }
   return Object.freeze({ port, host, dataDir, db, dataplane, publicUrl, publicPool, region, zones, cryptoLegacy, autoSet, quotas: Object.freeze(quotas as unknown as Quotas), logLevel });
 }
