@@ -57,7 +57,9 @@ export class ApiClient {
 export interface OpResult {
   readonly op: string;
   readonly clients: number;
+  /** Requests actually sent; fewer than planned when the time budget ran out. */
   readonly requests: number;
+  readonly planned: number;
   readonly errors: number;
   readonly elapsedMs: number;
   /** Per-request latency in milliseconds, sorted ascending (successful and failed requests alike). */
@@ -68,6 +70,8 @@ export interface OpSpec {
   readonly op: string;
   readonly count: number;
   readonly clients: number;
+  /** No new request starts after this many milliseconds (requests in flight finish). */
+  readonly budgetMs: number;
   /** The i-th request (0 ≤ i < count). */
   call(i: number): ApiCall;
   /** Called for each 2xx answer, outside the timed region (e.g. to collect created ids). */
@@ -87,14 +91,17 @@ export class ErrorLog {
 
 /**
  * Runs `count` requests over `clients` in-flight workers (each worker sends its next request when the
- * previous one has answered). Any status outside 2xx, and any network failure, counts as an error.
+ * previous one has answered), stopping early when the time budget runs out. Any status outside 2xx,
+ * and any network failure, counts as an error.
  */
 export async function runOp(client: ApiClient, spec: OpSpec, errors: ErrorLog): Promise<OpResult> {
-  const latencies = new Float64Array(spec.count);
+  const all = new Float64Array(spec.count);
   let next = 0;
   let failed = 0;
+  let deadline = Number.POSITIVE_INFINITY;
   const worker = async (): Promise<void> => {
     for (;;) {
+      if (performance.now() > deadline) return;
       const i = next++;
       if (i >= spec.count) return;
       const call = spec.call(i);
@@ -106,7 +113,7 @@ export async function runOp(client: ApiClient, spec: OpSpec, errors: ErrorLog): 
       } catch (e) {
         networkError = e;
       }
-      latencies[i] = performance.now() - t0;
+      all[i] = performance.now() - t0;
       const request = `${call.method} ${call.path}`;
       if (!res) {
         failed++;
@@ -120,10 +127,12 @@ export async function runOp(client: ApiClient, spec: OpSpec, errors: ErrorLog): 
     }
   };
   const start = performance.now();
+  deadline = start + spec.budgetMs;
   await Promise.all(Array.from({ length: Math.max(1, Math.min(spec.clients, spec.count)) }, worker));
   const elapsedMs = performance.now() - start;
-  latencies.sort();
-  return { op: spec.op, clients: spec.clients, requests: spec.count, errors: failed, elapsedMs, latencies };
+  const requests = Math.min(next, spec.count);
+  const latencies = all.slice(0, requests).sort();
+  return { op: spec.op, clients: spec.clients, requests, planned: spec.count, errors: failed, elapsedMs, latencies };
 }
 
 /** Nearest-rank percentile of an ascending array. */
