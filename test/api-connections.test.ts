@@ -246,7 +246,7 @@ describe('VPN gateway connections', () => {
     let url: string | undefined = `/v1/vpn_gateways/${g}/connections?limit=2&version=2026-06-02`;
     let pages = 0;
     while (url) {
-      const page = (await t.call('GET', url, { token })).json();
+      const page = (await t.call('GET', url, { token })).json() as { limit: number; total_count: number; first: { href: string }; next?: { href: string }; connections: { id: string }[] };
       expect(page.limit).toBe(2);
       expect(page.total_count).toBe(5);
       expect(page.first.href).toMatch(/limit=2/);

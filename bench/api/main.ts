@@ -6,13 +6,15 @@
  * Exit code: 0 when every request succeeded (even if a target is missed; this is a report),
  * 1 when any request failed (non-2xx or network error), 2 when the benchmark itself could not run.
  *
- * Knobs (environment): BENCH_CREATES (2000), BENCH_GETS (2000), BENCH_LISTS (500), BENCH_CLIENTS (32),
- * BENCH_WARMUP (100 per operation), BENCH_CPU_PROF=<dir> (run the server with --cpu-prof into <dir>).
+ * Knobs (environment): BENCH_CREATES (2000), BENCH_CONNECTION_CREATES (= BENCH_CREATES), BENCH_GETS (2000),
+ * BENCH_LISTS (500), BENCH_CLIENTS (32), BENCH_WARMUP (100 per operation), BENCH_OP_BUDGET_S (30: no new
+ * request of one operation/mode starts after this many seconds, so a slow server cannot stretch the run),
+ * BENCH_CPU_PROF=<dir> (run the server with --cpu-prof, profile written into <dir> when it stops).
  */
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { ApiClient, ErrorLog, runOp, type OpResult, type OpSpec } from './load-runner.js';
-import { resultsTable, targetChecks, TARGETS } from './results-table.js';
+import { ApiClient, ErrorLog, runOp, type OpSpec } from './load-runner.js';
+import { resultsTable, targetChecks, TARGETS, type ReportRow } from './results-table.js';
 import { launchServer, type BenchServer } from './server-launcher.js';
 
 function knob(name: string, fallback: number, min = 0, max = 1_000_000): number {
@@ -24,10 +26,12 @@ function knob(name: string, fallback: number, min = 0, max = 1_000_000): number 
 }
 
 const CREATES = knob('BENCH_CREATES', 2000, 1, 100_000);
+const CONNECTION_CREATES = knob('BENCH_CONNECTION_CREATES', CREATES, 1, 100_000);
 const GETS = knob('BENCH_GETS', 2000, 1, 1_000_000);
 const LISTS = knob('BENCH_LISTS', 500, 1, 1_000_000);
 const CLIENTS = knob('BENCH_CLIENTS', 32, 2, 1024);
 const WARMUP = knob('BENCH_WARMUP', 100, 0, 100_000);
+const BUDGET_MS = knob('BENCH_OP_BUDGET_S', 30, 1, 3600) * 1000;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const LIST_LIMIT = 50;
 
@@ -85,12 +89,12 @@ interface Pools {
 }
 
 /** The nine operations for one mode; creates feed the id pools that gets draw from. */
-function operations(tag: string, clients: number, gw: string, ids: Pools, counts: { creates: number; gets: number; lists: number }): OpSpec[] {
+function operations(tag: string, clients: number, gw: string, ids: Pools, counts: { creates: number; connectionCreates: number; gets: number; lists: number }, budgetMs = BUDGET_MS): OpSpec[] {
   const pick = (pool: string[], i: number): string => pool[(i * 7919) % pool.length] as string;
-  return [
+  const specs: Omit<OpSpec, 'budgetMs'>[] = [
     { op: 'create ike_policy', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: '/ike_policies', body: ikeBody(`${tag}-ike-${i}`) }), onOk: (_i, t) => void ids.ike.push(idOf(t)) },
     { op: 'create ipsec_policy', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: '/ipsec_policies', body: ipsecBody(`${tag}-ipsec-${i}`) }), onOk: (_i, t) => void ids.ipsec.push(idOf(t)) },
-    { op: 'create connection', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: `/vpn_gateways/${gw}/connections`, body: connectionBody(`${tag}-conn-${i}`) }), onOk: (_i, t) => void ids.connections.push(idOf(t)) },
+    { op: 'create connection', count: counts.connectionCreates, clients, call: (i) => ({ method: 'POST', path: `/vpn_gateways/${gw}/connections`, body: connectionBody(`${tag}-conn-${i}`) }), onOk: (_i, t) => void ids.connections.push(idOf(t)) },
     { op: 'get ike_policy', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/ike_policies/${pick(ids.ike, i)}` }) },
     { op: 'get ipsec_policy', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/ipsec_policies/${pick(ids.ipsec, i)}` }) },
     { op: 'get connection', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/vpn_gateways/${gw}/connections/${pick(ids.connections, i)}` }) },
@@ -98,11 +102,12 @@ function operations(tag: string, clients: number, gw: string, ids: Pools, counts
     { op: 'list ipsec_policies', count: counts.lists, clients, call: () => ({ method: 'GET', path: `/ipsec_policies?limit=${LIST_LIMIT}` }) },
     { op: 'list connections', count: counts.lists, clients, call: () => ({ method: 'GET', path: `/vpn_gateways/${gw}/connections?limit=${LIST_LIMIT}` }) },
   ];
+  return specs.map((s) => ({ ...s, budgetMs }));
 }
 
 async function main(): Promise<number> {
   const began = Date.now();
-  console.log(`causeway API benchmark: SQLite store, ${CREATES} creates / ${GETS} gets / ${LISTS} lists (limit ${LIST_LIMIT}) per operation and mode; modes: 1 client, ${CLIENTS} clients`);
+  console.log(`causeway API benchmark: SQLite store; per operation and mode ${CREATES} policy creates, ${CONNECTION_CREATES} connection creates, ${GETS} gets, ${LISTS} lists (limit ${LIST_LIMIT}); modes: 1 client, ${CLIENTS} clients; time budget ${BUDGET_MS / 1000} s per operation and mode`);
   console.log(`client and server share this machine (${cpus().length} CPUs, node ${process.version}); all traffic to 127.0.0.1 over keep-alive HTTP/1.1 (undici Pool)`);
   const server = await launchServer({ env: QUOTA_ENV, ...(CPU_PROF_DIR ? { cpuProfDir: CPU_PROF_DIR } : {}) });
   let api: ApiClient | undefined;
@@ -116,22 +121,30 @@ async function main(): Promise<number> {
     if (WARMUP > 0) {
       process.stdout.write(`warm-up: ${WARMUP} requests per operation (not reported) ... `);
       const t0 = Date.now();
-      for (const spec of operations('warm', 4, gw, ids, { creates: WARMUP, gets: WARMUP, lists: WARMUP })) await runOp(api, spec, errors);
+      for (const spec of operations('warm', 4, gw, ids, { creates: WARMUP, connectionCreates: WARMUP, gets: WARMUP, lists: WARMUP })) await runOp(api, spec, errors);
       console.log(`${Date.now() - t0} ms`);
     }
 
-    const results: OpResult[] = [];
+    const results: ReportRow[] = [];
     for (const [tag, clients] of [['seq', 1], ['par', CLIENTS]] as const) {
-      for (const spec of operations(tag, clients, gw, ids, { creates: CREATES, gets: GETS, lists: LISTS })) {
-        const r = await runOp(api, spec, errors);
+      for (const spec of operations(tag, clients, gw, ids, { creates: CREATES, connectionCreates: CONNECTION_CREATES, gets: GETS, lists: LISTS })) {
+        const server0 = server.cpuMs();
+        const client0 = process.cpuUsage();
+        const op = await runOp(api, spec, errors);
+        const client1 = process.cpuUsage(client0);
+        const server1 = server.cpuMs();
+        const r: ReportRow = { ...op, serverCpuMs: server0 === undefined || server1 === undefined ? undefined : server1 - server0, clientCpuMs: (client1.user + client1.system) / 1000 };
         results.push(r);
-        console.log(`  ${r.op.padEnd(20)} ${String(clients).padStart(3)} client(s): ${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(2)} s${r.errors ? `, ${r.errors} ERRORS` : ''}`);
+        const capped = r.requests < r.planned ? ` (time budget reached: ${r.requests} of ${r.planned} planned)` : '';
+        console.log(`  ${r.op.padEnd(20)} ${String(clients).padStart(3)} client(s): ${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(2)} s${capped}${r.errors ? `, ${r.errors} ERRORS` : ''}`);
       }
     }
 
     console.log('');
     console.log(resultsTable(results));
+    if (results.some((r) => r.requests < r.planned)) console.log(`* stopped at the ${BUDGET_MS / 1000} s time budget before all planned requests were sent (the server was too slow)`);
     console.log('');
+    console.log('server CPU / client CPU: share of one core used by that process during the operation (from /proc and process.cpuUsage; 100% = one core busy).');
     console.log(`at the end the store held ${ids.ike.length} IKE policies, ${ids.ipsec.length} IPsec policies and ${ids.connections.length} connections on one gateway (created by this run)`);
     console.log('');
     console.log('targets:');

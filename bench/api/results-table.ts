@@ -20,14 +20,25 @@ function table(header: string[], rows: string[][], rightAlign: boolean[]): strin
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-export function resultsTable(results: readonly OpResult[]): string {
+/** One measured operation plus the CPU both processes spent on it. */
+export interface ReportRow extends OpResult {
+  /** Server process CPU (user + system) during the operation, ms; undefined when not measurable. */
+  readonly serverCpuMs: number | undefined;
+  /** Benchmark (client) process CPU during the operation, ms. */
+  readonly clientCpuMs: number;
+}
+
+const pct = (cpuMs: number | undefined, wallMs: number): string => (cpuMs === undefined ? '-' : `${Math.round((cpuMs / wallMs) * 100)}%`);
+
+export function resultsTable(results: readonly ReportRow[]): string {
   return table(
-    ['operation', 'mode', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'max ms'],
+    ['operation', 'mode', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'server CPU', 'server CPU/req', 'client CPU'],
     results.map((r) => [
-      r.op, mode(r.clients), String(r.requests), String(r.errors), fmt(rps(r), 0),
+      r.op, mode(r.clients), `${r.requests}${r.requests < r.planned ? '*' : ''}`, String(r.errors), fmt(rps(r), 0),
       fmt(percentile(r.latencies, 50), 3), fmt(percentile(r.latencies, 99), 3), fmt(r.latencies[r.latencies.length - 1] ?? Number.NaN, 2),
+      pct(r.serverCpuMs, r.elapsedMs), r.serverCpuMs === undefined ? '-' : `${fmt(r.serverCpuMs / r.requests, 3)} ms`, pct(r.clientCpuMs, r.elapsedMs),
     ]),
-    [false, false, true, true, true, true, true, true],
+    [false, false, true, true, true, true, true, true, true, true, true],
   );
 }
 
@@ -44,7 +55,7 @@ export function targetChecks(results: readonly OpResult[], concurrency: number):
     const speedup = TARGETS.neutronCreateMs / p50;
     checks.push({
       pass,
-      line: `${pass ? 'PASS' : 'FAIL'}  ${r.op.padEnd(20)} p50 (1 client)        ${fmt(p50, 3).padStart(8)} ms  target <= ${TARGETS.createP50SequentialMs} ms   (${fmt(speedup, 1)}x vs Neutron ~${TARGETS.neutronCreateMs} ms; aim 30x)`,
+      line: `${pass ? 'PASS' : 'FAIL'}  ${r.op.padEnd(20)} ${'p50, 1 client'.padEnd(16)} ${fmt(p50, 3).padStart(9)} ms  target <= ${TARGETS.createP50SequentialMs} ms  (${fmt(speedup, 1)}x faster than Neutron's ~${TARGETS.neutronCreateMs} ms; aim 30x)`,
     });
   }
   for (const r of results.filter((x) => x.clients === concurrency)) {
@@ -52,7 +63,7 @@ export function targetChecks(results: readonly OpResult[], concurrency: number):
     const pass = p99 < TARGETS.p99ConcurrentMs;
     checks.push({
       pass,
-      line: `${pass ? 'PASS' : 'FAIL'}  ${r.op.padEnd(20)} p99 (${mode(concurrency)})${' '.repeat(Math.max(0, 10 - mode(concurrency).length))}${fmt(p99, 3).padStart(8)} ms  target <  ${TARGETS.p99ConcurrentMs} ms`,
+      line: `${pass ? 'PASS' : 'FAIL'}  ${r.op.padEnd(20)} ${`p99, ${mode(concurrency)}`.padEnd(16)} ${fmt(p99, 3).padStart(9)} ms  target <  ${TARGETS.p99ConcurrentMs} ms`,
     });
   }
   return checks;

@@ -13,6 +13,8 @@ export interface BenchServer {
   readonly pid: number;
   readonly dataDir: string;
   readonly adminApiKey: string;
+  /** CPU time (user + system) the server process has used so far, in ms; undefined where /proc is unavailable. */
+  cpuMs(): number | undefined;
   /** Stops the child (SIGTERM by PID, SIGKILL after a grace period) and removes the data dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -39,6 +41,23 @@ export function freePort(): Promise<number> {
       s.close(() => (port ? resolve(port) : reject(new Error('could not find a free port'))));
     });
   });
+}
+
+/** Linux clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on every mainstream kernel). */
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process from /proc, in milliseconds. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(rest[11]);
+    const stime = Number(rest[12]);
+    return Number.isFinite(utime) && Number.isFinite(stime) ? ((utime + stime) * 1000) / CLOCK_TICKS : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
@@ -120,7 +139,7 @@ export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
       await sleep(50);
     }
     const adminApiKey = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
-    return { origin, port, pid, dataDir, adminApiKey, stop };
+    return { origin, port, pid, dataDir, adminApiKey, stop, cpuMs: () => processCpuMs(pid) };
   } catch (e) {
     await stop();
     throw e;

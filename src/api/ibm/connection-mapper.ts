@@ -68,9 +68,20 @@ function tunnelsIn(list: Proto['tunnels']): Tunnel[] {
   return (list ?? []).map((t, i) => ({ memberIndex: (i + 1) as 1 | 2, interfaceIp: t.tunnel_interface_ip.address, neighborIp: t.neighbor_ip.address }));
 }
 
+/** IBM's API is IPv4-only: peer addresses and CIDRs. */
+function checkIpv4(values: readonly string[] | undefined, field: string): void {
+  for (const v of values ?? []) {
+    const addr = v.includes('/') ? v.slice(0, v.indexOf('/')) : v;
+    if (parseAddress(addr)?.family === 6) throw ibmInvalid(field, `'${v}' is IPv6; this API takes IPv4 addresses and CIDRs only.`);
+  }
+}
+
 export function connectionInput(version: string, body: Proto): ConnectionInput {
   checkShapeKeys(version, body as Record<string, unknown>);
   checkIbmPsk(body.psk);
+  checkIpv4(body.local?.cidrs ?? body.local_cidrs, body.local_cidrs ? 'local_cidrs' : 'local.cidrs');
+  checkIpv4(body.peer?.cidrs ?? body.peer_cidrs, body.peer_cidrs ? 'peer_cidrs' : 'peer.cidrs');
+  checkIpv4(body.peer?.address !== undefined ? [body.peer.address] : body.peer_address !== undefined ? [body.peer_address] : [], body.peer_address !== undefined ? 'peer_address' : 'peer.address');
   let peer: PeerEndpoint;
   let localCidrs: string[];
   let peerCidrs: string[];
@@ -108,6 +119,7 @@ export function connectionInput(version: string, body: Proto): ConnectionInput {
 export function connectionPatch(version: string, body: Patch, cur: Connection): DomainPatch {
   checkShapeKeys(version, body as Record<string, unknown>);
   if (body.psk !== undefined) checkIbmPsk(body.psk);
+  checkIpv4(body.peer?.address !== undefined ? [body.peer.address] : body.peer_address !== undefined ? [body.peer_address] : [], 'peer.address');
   if (body.peer?.cidrs !== undefined || body.local?.cidrs !== undefined) {
     throw ibmInvalid(body.peer?.cidrs !== undefined ? 'peer.cidrs' : 'local.cidrs', 'CIDRs are not changed by PATCH; use PUT or DELETE on .../connections/{id}/local/cidrs/{cidr} and .../peer/cidrs/{cidr}.');
   }

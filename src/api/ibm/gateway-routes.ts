@@ -67,6 +67,18 @@ export function gatewayRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     return reply.code(202).send(null);
   });
 
+  // ---- service connections: made by a transit gateway, which this lab has none of; read-only ----
+  const ServiceConnection = Type.Object({ id: Type.String(), created_at: Type.String(), lifecycle_state: Type.String(), status: Type.String() });
+  app.get('/vpn_gateways/:id/service_connections', { schema: { tags, summary: 'List service connections (made by transit gateways; none here)', params: IdParams, querystring: Type.Object(PageQuery), response: { 200: collectionSchema('service_connections', ServiceConnection), ...ERRORS } } }, async (req) => {
+    const id = gwId(req.params.id);
+    await queries.gateway(req.actor, id);
+    return pageEnvelope('service_connections', { items: [], total: 0 }, (x: never) => x, `${refs.base}/vpn_gateways/${id}/service_connections`, req.query.limit ?? 50);
+  });
+  app.get('/vpn_gateways/:gw/service_connections/:id', { schema: { tags, summary: 'Retrieve a service connection', params: Type.Object({ gw: Type.String(), id: Type.String() }), querystring: VersionQuery, response: { 200: ServiceConnection, ...ERRORS } } }, async (req) => {
+    await queries.gateway(req.actor, gwId(req.params.gw));
+    throw ibmInvalid('id', `Service connection '${req.params.id.slice(0, 80)}' was not found.`, 'vpn_gateway_service_connection_not_found', 'parameter', 404);
+  });
+
   // ---- advertised CIDRs (route mode) ----
   app.get('/vpn_gateways/:id/advertised_cidrs', { schema: { tags, summary: 'List advertised CIDRs (route mode)', params: IdParams, querystring: VersionQuery, response: { 200: Type.Object({ advertised_cidrs: Type.Array(Type.String()) }), ...ERRORS } } }, async (req) => {
     const v = await queries.gateway(req.actor, gwId(req.params.id));

@@ -55,7 +55,7 @@ describe('checkIbmPsk', () => {
     },
   );
 
-  it.each(['0xdeadbeef', '0sQUJDRA==xx'.replace('==', '..'), '0Xdeadbeef', '0Sabcdefg'])('refuses the strongSwan prefix of %j', (psk) => {
+  it.each(['0xdeadbeef', '0sQUJDRA..', '0Xdeadbeef', '0Sabcdefg'])('refuses the strongSwan prefix of %j', (psk) => {
     const e = expectIbm(() => checkIbmPsk(psk), 'psk');
     expect(e.error.message).toMatch(/0x|0s/);
   });
