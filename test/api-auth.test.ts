@@ -66,4 +66,19 @@ describe('IAM token endpoint and bearer auth', () => {
     expect((await t.call('GET', `/v1/vpn_gateways/${gateway.id}`)).statusCode).toBe(200);
     expect((await t.call('GET', '/v1/vpn_gateways')).json().total_count).toBeGreaterThanOrEqual(2);
   });
+
+  it('the admin can create in another account by naming its resource group', async () => {
+    const carol = await t.account('carol');
+    const mine = (await t.call('POST', '/v1/vpcs', { token: carol, body: { name: 'carol-vpc' } })).json();
+    const rg = mine.resource_group.id as string;
+    const made = await t.call('POST', '/v1/ike_policies', { body: { name: 'for-carol', resource_group: { id: rg }, ike_version: 2, authentication_algorithm: 'sha256', encryption_algorithm: 'aes128', dh_group: 14 } });
+    expect(made.statusCode).toBe(201);
+    expect(made.json().resource_group.id).toBe(rg);
+    expect((await t.call('GET', `/v1/ike_policies/${made.json().id}`, { token: carol })).statusCode).toBe(200);
+    // an ordinary account cannot do that
+    const dave = await t.account('dave');
+    const r = await t.call('POST', '/v1/vpcs', { token: dave, body: { resource_group: { id: rg } } });
+    expect(r.statusCode).toBe(404);
+    expect(r.json().errors[0].code).toBe('resource_group_not_found');
+  });
 });

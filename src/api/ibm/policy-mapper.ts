@@ -2,6 +2,7 @@ import type { Static } from 'typebox';
 import type { ConnectionRef, PolicyView } from '../../control/read-queries.js';
 import type { IkePolicyInput, IkePolicyPatch as IkePatch, IpsecPolicyInput, IpsecPolicyPatch as IpsecPatch } from '../../control/policy-commands.js';
 import type { DhGroup, Integrity } from '../../domain/crypto-catalogue.js';
+import { parseId } from '../../domain/ids.js';
 import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';
 import {
   cipherFromIbm, cipherToIbm, integrityFromIbm, ipsecIntegrityFromIbm, ipsecIntegrityToIbm, isGcm, pfsFromIbm, pfsToIbm,
@@ -54,7 +55,7 @@ export function ikeInput(body: Static<typeof IkePolicyPrototype>): IkePolicyInpu
   checkIkeV1Lists(body.ike_version, [integrity, encryption, dhGroups]);
   return {
     ...(body.name !== undefined ? { name: body.name } : {}),
-    ...(body.resource_group ? { resourceGroupId: body.resource_group.id } : {}),
+    ...(body.resource_group ? { resourceGroupId: parseId(body.resource_group.id) ?? body.resource_group.id } : {}),
     ikeVersion: body.ike_version,
     encryption: encryption.map(cipherFromIbm),
     integrity: integrity.map(integrityFromIbm),
@@ -88,7 +89,7 @@ export function ipsecInput(body: Static<typeof IpsecPolicyPrototype>): IpsecPoli
   checkGcm(enc, auth, true);
   return {
     ...(body.name !== undefined ? { name: body.name } : {}),
-    ...(body.resource_group ? { resourceGroupId: body.resource_group.id } : {}),
+    ...(body.resource_group ? { resourceGroupId: parseId(body.resource_group.id) ?? body.resource_group.id } : {}),
     encryption: enc.map(cipherFromIbm),
     integrity: ipsecIntegrityFromIbm(auth),
     pfs: pfs.map(pfsFromIbm),
