@@ -78,14 +78,22 @@ export interface OpSpec {
   onOk?(i: number, text: string): void;
 }
 
-/** Keeps the first few errors in detail and counts the rest. */
+/** Counts failed requests by operation and status, keeping the first answer of each kind as a sample. */
 export class ErrorLog {
-  readonly shown: RequestError[] = [];
+  readonly #kinds = new Map<string, { sample: RequestError; count: number }>();
   total = 0;
 
   add(e: RequestError): void {
     this.total++;
-    if (this.shown.length < 10) this.shown.push(e);
+    const key = `${e.op}|${e.status}`;
+    const k = this.#kinds.get(key);
+    if (k) k.count++;
+    else this.#kinds.set(key, { sample: e, count: 1 });
+  }
+
+  /** One entry per (operation, status), in order of first occurrence. */
+  kinds(): { sample: RequestError; count: number }[] {
+    return [...this.#kinds.values()];
   }
 }
 

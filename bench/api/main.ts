@@ -155,8 +155,8 @@ async function main(): Promise<number> {
 
     console.log('');
     if (errors.total > 0) {
-      console.log(`REQUEST ERRORS: ${errors.total} request(s) failed (non-2xx or network error); first ${errors.shown.length}:`);
-      for (const e of errors.shown) console.log(`  [${e.op}] ${e.request} -> ${e.status}: ${e.detail}`);
+      console.log(`REQUEST ERRORS: ${errors.total} request(s) failed (non-2xx or network error); by operation and status, with the first answer:`);
+      for (const { sample: e, count } of errors.kinds()) console.log(`  ${String(count).padStart(6)} x [${e.op}] ${e.status}, e.g. ${e.request} -> ${e.detail}`);
     } else {
       console.log('request errors: none (every request answered 2xx)');
     }

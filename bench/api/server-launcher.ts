@@ -100,6 +100,13 @@ export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', killOnExit);
+  // Interrupted (Ctrl-C, kill): stop the child and clean up before leaving; 'exit' alone does not run on signals.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killOnExit();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -122,6 +129,8 @@ export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
       }
     }
     process.removeListener('exit', killOnExit);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     rmSync(dataDir, { recursive: true, force: true });
   };
 

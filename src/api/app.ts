@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ControlDeps } from '../control/control-deps.js';
 import { ReadQueries } from '../control/read-queries.js';
@@ -28,6 +28,13 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
+    // Errors raised before routing (a malformed URL) still get an envelope.
+    frameworkErrors: (err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      void reply.code(status).header('x-request-id', req.id).send({
+        errors: [{ code: 'bad_request', message: `The request could not be read: ${err.message}` }], trace: req.id, status_code: status,
+      });
+    },
   }) as unknown as FastifyInstance;
   installValidators(app);
   app.addHook('onSend', async (req, reply) => {

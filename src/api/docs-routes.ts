@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { DOMAIN_ERRORS } from '../domain/errors.js';
 import { STATUS_REASONS } from '../domain/status-reasons.js';
 import { HTTP_STATUS } from './http-status.js';
+import { IBM_DIALECT_CODES } from './ibm/ibm-errors.js';
 
 type Json = Record<string, unknown>;
 
@@ -62,7 +63,10 @@ ${bodySchema ? `<table><tr><th>body field</th><th>type</th><th>notes</th></tr>${
   });
 
   app.get('/docs/errors', { schema: { hide: true } }, async (_req, reply) => {
-    const rows = Object.entries(DOMAIN_ERRORS).map(([code, e]) => `<tr id="${code}"><td><code>${code}</code></td><td>${HTTP_STATUS[e.kind]}</td><td>${esc(e.message)}</td></tr>`).join('');
+    const rows = [
+      ...Object.entries(DOMAIN_ERRORS).map(([code, e]) => [code, HTTP_STATUS[e.kind], e.message] as const),
+      ...Object.entries(IBM_DIALECT_CODES).map(([code, e]) => [code, e.status, e.message] as const),
+    ].map(([code, status, message]) => `<tr id="${code}"><td><code>${code}</code></td><td>${status}</td><td>${esc(message)}</td></tr>`).join('');
     return reply.type('text/html').send(PAGE('Error codes', `<h1>Error codes</h1><table><tr><th>code</th><th>HTTP</th><th>meaning</th></tr>${rows}</table>`));
   });
 

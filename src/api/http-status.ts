@@ -9,5 +9,6 @@ export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
   conflict: 409,
   precondition: 412,
   precondition_required: 428,
+  too_large: 413,
   unauthorized: 401,
 };

@@ -109,9 +109,21 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
   const cryptoLegacy = get('cryptoLegacy', { name: 'crypto.legacy', flag: '--crypto-legacy', env: 'CAUSEWAY_CRYPTO_LEGACY', parse: oneOf(LEGACY_CRYPTO_MODES) }, () => 'allow' as const);
   const autoSet = get('autoSet', { parse: oneOf(AUTO_SETS) }, () => 'auto-2022-09' as const);
   const logLevel = get('logLevel', { parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }, () => 'info');
+  const known = new Set<string>(QUOTA_KEYS);
+  for (const k of Object.keys(flags)) {
+    if (k.startsWith('quota.') && !known.has(k.slice(6))) {
+      throw new SettingError(k, '--quota', 'CAUSEWAY_QUOTA_*', `unknown quota '${k.slice(6)}'; known: ${QUOTA_KEYS.join(', ')}`);
+    }
+  }
+  const envQuotas = new Set(QUOTA_KEYS.map((k) => `CAUSEWAY_QUOTA_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`));
+  for (const e of Object.keys(env)) {
+    if (e.startsWith('CAUSEWAY_QUOTA_') && !envQuotas.has(e)) {
+      throw new SettingError(e, '--quota', e, `unknown quota variable; known: ${[...envQuotas].join(', ')}`);
+    }
+  }
   const quotas: Record<string, number> = { ...DEFAULT_QUOTAS };
   for (const k of QUOTA_KEYS) {
     quotas[k] = get(`quota.${k}`, { name: `quota.${k}`, flag: `--quota ${k}=N`, env: `CAUSEWAY_QUOTA_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, parse: integer(0, 1_000_000_000) }, () => DEFAULT_QUOTAS[k]);
   }
-  return Object.freeze({ port, host, dataDir, db, dataplane, publicUrl, publicPool, region, zones, cryptoLegacy, autoSet, quotas: Object.freeze(quotas as unknown as Quotas), logLevel });
+  return Object.freeze({ port, host, dataDir, db, dataplane, publicUrl, publicPool: Object.freeze(publicPool), region, zones: Object.freeze([...zones]), cryptoLegacy, autoSet, quotas: Object.freeze(quotas as unknown as Quotas), logLevel });
 }

@@ -264,6 +264,21 @@ describe('isUnicastEndpoint', () => {
   ])('refuses %s (%s)', (a) => {
     expect(isUnicastEndpoint(a)).toBe(false);
   });
+
+  it('accepts an IPv4-mapped unicast address', () => {
+    expect(isUnicastEndpoint('::ffff:203.0.113.1')).toBe(true);
+  });
+
+  // BUG: the IPv6 branch checks only ::, ::1 and ff00::/8, so the IPv4-mapped form (::ffff:0:0/96) of
+  // an address the IPv4 branch refuses gets through: ::ffff:127.0.0.1 is loopback, ::ffff:224.0.0.1
+  // multicast, ::ffff:0.0.0.0 unspecified, ::ffff:240.0.0.1 class E. A dual-stack socket sends to the
+  // IPv4 address, so the rule "not unspecified, loopback, multicast or class E" is bypassed.
+  it.each(['::ffff:0.0.0.0', '::ffff:127.0.0.1', '::ffff:224.0.0.1', '::ffff:240.0.0.1'])(
+    'refuses the IPv4-mapped non-unicast address %s',
+    (a) => {
+      expect(isUnicastEndpoint(a)).toBe(false);
+    },
+  );
 });
 
 describe('CIDR math properties', () => {

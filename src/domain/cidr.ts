@@ -115,9 +115,12 @@ export function addressCount(c: Cidr): bigint {
 export function isUnicastEndpoint(text: string): boolean {
   const a = parseAddress(text);
   if (!a) return false;
-  if (a.family === 4) {
-    const first = Number(a.value >> 24n);
+  const v4ok = (v: bigint): boolean => {
+    const first = Number(v >> 24n);
     return first !== 0 && first !== 127 && first < 224;
-  }
+  };
+  if (a.family === 4) return v4ok(a.value);
+  // IPv4-mapped IPv6 (::ffff:a.b.c.d) follows the IPv4 rules.
+  if (a.value >> 32n === 0xffffn) return v4ok(a.value & 0xffffffffn);
   return a.value !== 0n && a.value !== 1n && a.value >> 120n !== 0xffn;
 }

@@ -406,12 +406,12 @@ describe('checkConnection: route_bgp kind', () => {
     expect(() => checkConnection(bgpConnection({ peer: { fqdn: 'peer.example.com', asn: 4200000000 } }))).not.toThrow();
   });
 
-  it('accepts tunnels whose addresses are not assigned yet', () => {
+  it('refuses tunnels without both addresses (IBM requires neighbor_ip and tunnel_interface_ip)', () => {
     const open: Tunnel[] = [
       { memberIndex: 1, interfaceIp: null, neighborIp: null },
-      { memberIndex: 2, interfaceIp: null, neighborIp: null },
+      { memberIndex: 2, interfaceIp: '169.254.0.6', neighborIp: null },
     ];
-    expect(() => checkConnection(bgpConnection({ tunnels: open }))).not.toThrow();
+    expect(() => checkConnection(bgpConnection({ tunnels: open }))).toThrow(/both a tunnel interface IP and a neighbor IP/);
   });
 
   it('needs the peer ASN', () => {

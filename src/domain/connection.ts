@@ -154,8 +154,10 @@ export function checkPsk(psk: string): void {
   if (n < 1 || n > 255 || psk.includes('\0')) throw invalidField('psk', 'The pre-shared key must be 1 to 255 bytes with no NUL character.');
 }
 
-function checkTunnelPair(t: Tunnel, i: number): Cidr | undefined {
-  if (t.interfaceIp === null || t.neighborIp === null) return undefined;
+function checkTunnelPair(t: Tunnel, i: number): Cidr {
+  if (t.interfaceIp === null || t.neighborIp === null) {
+    throw invalidField(`tunnels[${i}]`, 'Each BGP tunnel needs both a tunnel interface IP and a neighbor IP.');
+  }
   const a = parseAddress(t.interfaceIp);
   const b = parseAddress(t.neighborIp);
   const net = parseCidr(`${t.interfaceIp}/30`);
@@ -192,7 +194,7 @@ export function checkConnection(c: Connection): void {
     if (c.peer.asn === undefined) throw invalidField('peer.asn', 'A BGP connection needs the peer ASN.');
     if (c.tunnels.length !== 2) throw invalidField('tunnels', 'A BGP connection needs exactly two tunnels.');
     const nets = c.tunnels.map(checkTunnelPair);
-    if (nets[0] && nets[1] && cidrsOverlap(nets[0], nets[1])) throw invalidField('tunnels', 'The two tunnels must use different /30 ranges.');
+    if (cidrsOverlap(nets[0]!, nets[1]!)) throw invalidField('tunnels', 'The two tunnels must use different /30 ranges.');
   } else if (c.tunnels.length > 0) {
     throw new DomainError('mode_mismatch', 'tunnels apply only to connections with routing_protocol bgp.', { type: 'field', name: 'tunnels' });
   } else if (c.peer.asn !== undefined) {

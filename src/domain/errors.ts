@@ -11,6 +11,7 @@ export const ERROR_KINDS = [
   'quota',
   'precondition',
   'precondition_required',
+  'too_large',
   'unauthorized',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -36,8 +37,7 @@ export const DOMAIN_ERRORS = {
   subnet_in_use: { kind: 'in_use', message: 'The subnet still hosts a VPN gateway.' },
   precondition_failed: { kind: 'precondition', message: 'The If-Match header does not match the current ETag.' },
   if_match_required: { kind: 'precondition_required', message: 'This change needs an If-Match header with the current ETag.' },
-  unsupported_media_type: { kind: 'invalid', message: 'The request body has a media type this API does not accept.' },
-  request_too_large: { kind: 'invalid', message: 'The request body is too large.' },
+  request_too_large: { kind: 'too_large', message: 'The request body is too large.' },
   invalid_version: { kind: 'invalid', message: 'The version query parameter is missing or not valid.' },
   invalid_generation: { kind: 'invalid', message: 'The generation query parameter must be 2.' },
   not_authorized: { kind: 'unauthorized', message: 'The request is not authorized.' },

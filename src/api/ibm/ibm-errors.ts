@@ -36,6 +36,14 @@ export function wireName(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
+/** Codes the IBM dialect emits itself (not domain errors), for /docs/errors and docs/errors.md. */
+export const IBM_DIALECT_CODES: Readonly<Record<string, { status: number | string; message: string }>> = {
+  invalid_version_range: { status: 400, message: 'The version date is older than the oldest date this server serves.' },
+  bad_request: { status: '4xx', message: 'The HTTP request itself is malformed (the framework refused it).' },
+  internal_error: { status: 500, message: 'Operation failed. An internal error has occurred.' },
+  vpn_gateway_service_connection_not_found: { status: 404, message: 'The service connection was not found (this lab has no transit gateways).' },
+};
+
 export class IbmHttpError extends Error {
   constructor(readonly status: number, readonly error: IbmError) {
     super(error.message);
@@ -58,7 +66,6 @@ function renderTarget(t: ErrorTarget | undefined): IbmError['target'] {
 }
 
 const FASTIFY_CODES: Record<string, string> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_BODY_TOO_LARGE: 'request_too_large',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_value',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',

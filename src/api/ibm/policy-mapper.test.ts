@@ -135,6 +135,17 @@ describe('ikePatch', () => {
     });
   });
 
+  // BUG: dialect validations run only on the fields present in the request (domain-mapping §9, V4/D8:
+  // "a dialect never rejects an update because of a stored value written by another dialect"), and
+  // ipsecPatch follows that (its GCM check runs only when a cipher or authentication is sent). ikePatch
+  // runs the IKEv1 single-algorithm check on every PATCH, so a name-only or lifetime-only PATCH of a
+  // multi-valued IKEv1 policy (valid in the domain: checkIkeCrypto allows it) is refused.
+  it('does not refuse a PATCH that touches neither ike_version nor an algorithm list because of stored values', () => {
+    const storedV1: IkePolicy = { ...currentIke, ikeVersion: 1, encryption: ['aes128', 'aes256'] };
+    expect(ikePatch(ikeP({ name: 'renamed' }), storedV1)).toEqual({ name: 'renamed' });
+    expect(ikePatch(ikeP({ key_lifetime: 3600 }), storedV1)).toEqual({ lifetimeSeconds: 3600 });
+  });
+
   it('refuses adding a second algorithm to a stored IKEv1 policy', () => {
     const v1: IkePolicy = { ...currentIke, ikeVersion: 1, encryption: ['aes256'], dhGroups: [14] };
     expectIbm(() => ikePatch(ikeP({ authentication_algorithms: ['sha256', 'sha512'] }), v1), 'invalid_value', 'ike_version');

@@ -69,8 +69,11 @@ export function ikePatch(body: Static<typeof IkePolicyPatch>, current: IkePolicy
   const integrity = category<string>(b, 'authentication_algorithm', 'authentication_algorithms', false);
   const encryption = category<string>(b, 'encryption_algorithm', 'encryption_algorithms', false);
   const dhGroups = category<number>(b, 'dh_group', 'dh_groups', false);
-  const version = body.ike_version ?? current.ikeVersion;
-  checkIkeV1Lists(version, [integrity ?? current.integrity, encryption ?? current.encryption, dhGroups ?? current.dhGroups]);
+  // A dialect checks only what the request writes (domain V4): a rename never trips over stored lists.
+  if (body.ike_version !== undefined || integrity || encryption || dhGroups) {
+    const version = body.ike_version ?? current.ikeVersion;
+    checkIkeV1Lists(version, [integrity ?? current.integrity, encryption ?? current.encryption, dhGroups ?? current.dhGroups]);
+  }
   return {
     ...(body.name !== undefined ? { name: body.name } : {}),
     ...(body.ike_version !== undefined ? { ikeVersion: body.ike_version } : {}),
