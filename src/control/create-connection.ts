@@ -48,11 +48,11 @@ export async function checkPolicies(ex: Executor, accountId: string, ikeId: stri
   checkIkeV1Pairing(ike, ipsec);
 }
 
-/** Per-gateway limits: connection count and CIDRs (per side and across the gateway). */
+/** Per-gateway limits: connection count and CIDRs (per side and across the gateway); names unique per gateway. */
 export async function checkConnectionQuotas(deps: ControlDeps, ex: Executor, c: Connection, isNew: boolean): Promise<void> {
   const q = deps.settings.quotas;
-  const siblings = (await deps.connections.ofGateway(ex, c.gatewayId)).filter((o) => o.id !== c.id);
-  if (isNew && siblings.length >= q.connectionsPerGateway) {
+  const others = await deps.connections.gatewayStats(ex, c.gatewayId, c.id, c.name);
+  if (isNew && others.count >= q.connectionsPerGateway) {
     throw new DomainError('over_quota', `The VPN gateway already has ${q.connectionsPerGateway} connections, the quota.`);
   }
   for (const [side, list] of [['local', c.localCidrs], ['peer', c.peerCidrs]] as const) {
@@ -60,9 +60,10 @@ export async function checkConnectionQuotas(deps: ControlDeps, ex: Executor, c: 
       throw new DomainError('over_quota', `A connection takes at most ${q.cidrsPerConnectionSide} ${side} CIDRs.`, { type: 'field', name: `${side}Cidrs` });
     }
   }
-  const total = siblings.reduce((n, o) => n + o.localCidrs.length + o.peerCidrs.length, 0) + c.localCidrs.length + c.peerCidrs.length;
-  if (total > q.cidrsPerGateway) throw new DomainError('over_quota', `The connections of one VPN gateway take at most ${q.cidrsPerGateway} CIDRs in all.`);
-  if (siblings.some((o) => o.name === c.name)) {
+  if (others.cidrs + c.localCidrs.length + c.peerCidrs.length > q.cidrsPerGateway) {
+    throw new DomainError('over_quota', `The connections of one VPN gateway take at most ${q.cidrsPerGateway} CIDRs in all.`);
+  }
+  if (others.nameTaken) {
     throw new DomainError('name_not_unique', `The VPN gateway already has a connection named '${c.name}'.`, { type: 'field', name: 'name', value: c.name });
   }
 }

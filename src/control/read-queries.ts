@@ -88,13 +88,14 @@ export class ReadQueries {
     const v = byId(await getVpcs(this.deps.db, list.map((g) => g.vpcId)));
     const s = byId(await getSubnets(this.deps.db, list.map((g) => g.subnetId)));
     const rg = await groups(this.deps, list.map((g) => g.resourceGroupId));
-    return Promise.all(list.map(async (gateway) => ({
+    const conns = await this.deps.connections.refsOfGateways(this.deps.db, list.map((g) => g.id));
+    return list.map((gateway) => ({
       gateway,
       vpc: ref(v.get(gateway.vpcId), gateway.vpcId),
       subnet: ref(s.get(gateway.subnetId), gateway.subnetId),
       resourceGroup: ref(rg.get(gateway.resourceGroupId), gateway.resourceGroupId),
-      connections: await this.deps.connections.refsOfGateway(this.deps.db, gateway.id),
-    })));
+      connections: conns.get(gateway.id) ?? [],
+    }));
   }
 
   async connection(actor: Actor, gatewayId: string, id: string): Promise<ConnectionView> {
@@ -145,11 +146,12 @@ export class ReadQueries {
 
   async #policyViews<P extends { id: string; resourceGroupId: string }>(list: P[], column: 'ike_policy_id' | 'ipsec_policy_id'): Promise<PolicyView<P>[]> {
     const g = await groups(this.deps, list.map((p) => p.resourceGroupId));
-    return Promise.all(list.map(async (policy) => ({
+    const users = await this.deps.connections.refsUsingPolicies(this.deps.db, column, list.map((p) => p.id));
+    return list.map((policy) => ({
       policy,
       resourceGroup: ref(g.get(policy.resourceGroupId), policy.resourceGroupId),
-      connections: await this.deps.connections.refsUsingPolicy(this.deps.db, column, policy.id),
-    })));
+      connections: users.get(policy.id) ?? [],
+    }));
   }
 
   /** Full connections that use a policy (GET /ike_policies/{id}/connections). */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Connection, ConnectionKind, Dpd, EstablishMode, IkeIdentity, PeerEndpoint, Tunnel } from '../domain/connection.js';
 import type { AutoSet } from '../domain/proposals.js';
 import type { LifecycleState, Reason } from '../domain/tenancy.js';
@@ -83,6 +84,39 @@ export class ConnectionStore {
   async refsOfGateway(ex: Executor, gatewayId: string): Promise<{ id: string; name: string; gatewayId: string }[]> {
     const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id']).where('gateway_id', '=', gatewayId).orderBy('created_at').execute();
     return rows.map((r) => ({ id: r.id, name: r.name, gatewayId: r.gateway_id }));
+  }
+
+  /** Count, CIDR total and name clash of a gateway's other connections, without loading them. */
+  async gatewayStats(ex: Executor, gatewayId: string, exceptId: string, name: string): Promise<{ count: number; cidrs: number; nameTaken: boolean }> {
+    const r = await ex.selectFrom('connections')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        sql<number>`coalesce(sum(json_array_length(local_cidrs) + json_array_length(peer_cidrs)), 0)`.as('cidrs'),
+        sql<number>`coalesce(max(name = ${name}), 0)`.as('clash'),
+      ])
+      .where('gateway_id', '=', gatewayId).where('id', '!=', exceptId).executeTakeFirstOrThrow();
+    return { count: Number(r.n), cidrs: Number(r.cidrs), nameTaken: Number(r.clash) === 1 };
+  }
+
+  /** References of the connections using any of the given policies, grouped by policy id. */
+  async refsUsingPolicies(ex: Executor, column: 'ike_policy_id' | 'ipsec_policy_id', policyIds: readonly string[]): Promise<Map<string, { id: string; name: string; gatewayId: string }[]>> {
+    const out = new Map<string, { id: string; name: string; gatewayId: string }[]>();
+    if (policyIds.length === 0) return out;
+    const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id', column]).where(column, 'in', policyIds).orderBy('created_at').execute();
+    for (const r of rows) {
+      const key = (r as Record<string, unknown>)[column] as string;
+      out.set(key, [...(out.get(key) ?? []), { id: r.id, name: r.name, gatewayId: r.gateway_id }]);
+    }
+    return out;
+  }
+
+  /** References of the connections of several gateways, grouped by gateway id. */
+  async refsOfGateways(ex: Executor, gatewayIds: readonly string[]): Promise<Map<string, { id: string; name: string; gatewayId: string }[]>> {
+    const out = new Map<string, { id: string; name: string; gatewayId: string }[]>();
+    if (gatewayIds.length === 0) return out;
+    const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id']).where('gateway_id', 'in', gatewayIds).orderBy('created_at').execute();
+    for (const r of rows) out.set(r.gateway_id, [...(out.get(r.gateway_id) ?? []), { id: r.id, name: r.name, gatewayId: r.gateway_id }]);
+    return out;
   }
 
   async countOfGateway(ex: Executor, gatewayId: string): Promise<number> {

@@ -133,6 +133,14 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`select 1`.execute(db);
     },
   },
+  '0002-name-indexes': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createIndex('connections_gateway_name').on('connections').columns(['gateway_id', 'name']).execute();
+      await db.schema.createIndex('ike_account_name').on('ike_policies').columns(['account_id', 'name']).execute();
+      await db.schema.createIndex('ipsec_account_name').on('ipsec_policies').columns(['account_id', 'name']).execute();
+      await db.schema.createIndex('gateways_vpc_name').on('vpn_gateways').columns(['vpc_id', 'name']).execute();
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {

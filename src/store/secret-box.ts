@@ -16,7 +16,19 @@ export class SecretBox {
     return `v1:${Buffer.concat([iv, c.getAuthTag(), ct]).toString('base64')}`;
   }
 
+  /** Recently opened secrets, so reading lists does not pay one decipher per row. Bounded. */
+  readonly #opened = new Map<string, string>();
+
   open(sealed: string): string {
+    const hit = this.#opened.get(sealed);
+    if (hit !== undefined) return hit;
+    const plain = this.#open(sealed);
+    if (this.#opened.size >= 10_000) this.#opened.clear();
+    this.#opened.set(sealed, plain);
+    return plain;
+  }
+
+  #open(sealed: string): string {
     if (!sealed.startsWith('v1:')) throw new Error('secret: unknown format');
     const raw = Buffer.from(sealed.slice(3), 'base64');
     const d = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));

@@ -21,6 +21,30 @@ export function parseDbUrl(url: string): { kind: 'sqlite'; path: string } {
   throw new Error(`db: '${url}' is not a database URL; use sqlite:<path>`);
 }
 
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements can be reused. The driver runs one
+ * statement at a time on its single connection, so a cache keyed by SQL text is safe.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 512): SqliteDatabase.Database {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  const prepare = (sql: string): SqliteDatabase.Statement => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      if (cache.size >= max) cache.clear();
+      stmt = sqlite.prepare(sql);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') return prepare;
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 /** Opens the store and brings its schema up to date. Every process that opens it runs migrations. */
 export async function openStore(url: string): Promise<OpenedStore> {
   const { path } = parseDbUrl(url);
@@ -30,7 +54,7 @@ export async function openStore(url: string): Promise<OpenedStore> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const { error, results } = await new Migrator({ db, provider: codeMigrations }).migrateToLatest();
   if (error) {
     await db.destroy();
