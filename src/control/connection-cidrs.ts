@@ -35,7 +35,7 @@ export async function editConnectionCidr(deps: ControlDeps, actor: Actor, gatewa
     }
     const next: Connection = { ...c, ...(side === 'local' ? { localCidrs: nextList } : { peerCidrs: nextList }) };
     checkSelectors(next.localCidrs, next.peerCidrs);
-    await checkConnectionQuotas(deps, trx, next, false);
+    await checkConnectionQuotas(deps, trx, next, c);
     await deps.connections.save(trx, { ...next, revision: c.revision + 1, updatedAt: deps.clock.now() });
     return op === 'add' ? ('added' as const) : ('removed' as const);
   });

@@ -49,10 +49,12 @@ export async function checkPolicies(ex: Executor, accountId: string, ikeId: stri
 }
 
 /** Per-gateway limits: connection count and CIDRs (per side and across the gateway); names unique per gateway. */
-export async function checkConnectionQuotas(deps: ControlDeps, ex: Executor, c: Connection, isNew: boolean): Promise<void> {
+export async function checkConnectionQuotas(deps: ControlDeps, ex: Executor, c: Connection, stored: Connection | undefined): Promise<void> {
   const q = deps.settings.quotas;
-  const others = await deps.connections.gatewayStats(ex, c.gatewayId, c.id, c.name);
-  if (isNew && others.count >= q.connectionsPerGateway) {
+  const all = await deps.connections.gatewayStats(ex, c.gatewayId, c.name);
+  // The stored version of `c` (on update) is not one of the "others".
+  const others = { count: all.count - (stored ? 1 : 0), cidrs: all.cidrs - (stored ? stored.localCidrs.length + stored.peerCidrs.length : 0) };
+  if (!stored && others.count >= q.connectionsPerGateway) {
     throw new DomainError('over_quota', `The VPN gateway already has ${q.connectionsPerGateway} connections, the quota.`);
   }
   for (const [side, list] of [['local', c.localCidrs], ['peer', c.peerCidrs]] as const) {
@@ -63,7 +65,7 @@ export async function checkConnectionQuotas(deps: ControlDeps, ex: Executor, c: 
   if (others.cidrs + c.localCidrs.length + c.peerCidrs.length > q.cidrsPerGateway) {
     throw new DomainError('over_quota', `The connections of one VPN gateway take at most ${q.cidrsPerGateway} CIDRs in all.`);
   }
-  if (others.nameTaken) {
+  if (all.holderOfName !== undefined && all.holderOfName !== c.id) {
     throw new DomainError('name_not_unique', `The VPN gateway already has a connection named '${c.name}'.`, { type: 'field', name: 'name', value: c.name });
   }
 }
@@ -82,7 +84,7 @@ export async function createConnection(deps: ControlDeps, actor: Actor, gatewayI
     };
     checkConnection(c);
     await checkPolicies(trx, gw.accountId, c.ikePolicyId, c.ipsecPolicyId);
-    await checkConnectionQuotas(deps, trx, c, true);
+    await checkConnectionQuotas(deps, trx, c, undefined);
     await deps.connections.insert(trx, c);
     return c;
   });

@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { randomName } from '../domain/names.js';
 import { checkIkeCrypto, checkIkeV1Pairing, checkIpsecCrypto, type IkePolicy, type IpsecPolicy } from '../domain/policy.js';
-import type { Actor } from '../domain/tenancy.js';
+import type { Actor, ResourceGroup } from '../domain/tenancy.js';
 import {
   countPolicies, deletePolicy, getIkePolicy, getIpsecPolicy, insertIkePolicy, insertIpsecPolicy, type PolicyTable,
   policyNameTaken, saveIkePolicy, saveIpsecPolicy,
@@ -61,7 +61,13 @@ function announce(deps: ControlDeps, resource: 'ike_policy' | 'ipsec_policy', id
   deps.changes.publish({ resource, id, action: 'updated', gatewayIds: [...new Set(gatewayIds)] });
 }
 
-export async function createIkePolicy(deps: ControlDeps, actor: Actor, input: IkePolicyInput): Promise<IkePolicy> {
+/** A new policy and its resource group (a new policy has no connections yet). */
+export interface Created<P> {
+  readonly policy: P;
+  readonly resourceGroup: ResourceGroup;
+}
+
+export async function createIkePolicy(deps: ControlDeps, actor: Actor, input: IkePolicyInput): Promise<Created<IkePolicy>> {
   checkIkeCrypto(input, deps.settings.legacyCrypto);
   return deps.db.transaction().execute(async (trx) => {
     const group = await resolveGroup(trx, actor, input.resourceGroupId);
@@ -75,7 +81,7 @@ export async function createIkePolicy(deps: ControlDeps, actor: Actor, input: Ik
       revision: 1, createdAt: now, updatedAt: now,
     };
     await insertIkePolicy(trx, p);
-    return p;
+    return { policy: p, resourceGroup: group };
   });
 }
 
@@ -94,7 +100,7 @@ export async function updateIkePolicy(deps: ControlDeps, actor: Actor, id: strin
   return policy;
 }
 
-export async function createIpsecPolicy(deps: ControlDeps, actor: Actor, input: IpsecPolicyInput): Promise<IpsecPolicy> {
+export async function createIpsecPolicy(deps: ControlDeps, actor: Actor, input: IpsecPolicyInput): Promise<Created<IpsecPolicy>> {
   checkIpsecCrypto(input, deps.settings.legacyCrypto);
   return deps.db.transaction().execute(async (trx) => {
     const group = await resolveGroup(trx, actor, input.resourceGroupId);
@@ -107,7 +113,7 @@ export async function createIpsecPolicy(deps: ControlDeps, actor: Actor, input: 
       pfs: input.pfs, lifetimeSeconds: input.lifetimeSeconds, transform: 'esp', encapsulation: 'tunnel', revision: 1, createdAt: now, updatedAt: now,
     };
     await insertIpsecPolicy(trx, p);
-    return p;
+    return { policy: p, resourceGroup: group };
   });
 }
 

@@ -75,7 +75,7 @@ export async function updateConnection(deps: ControlDeps, actor: Actor, gatewayI
     if (JSON.stringify(a) === JSON.stringify(b)) return { conn: cur, changed: false };
     checkConnection(next);
     if (patch.ikePolicyId !== undefined || patch.ipsecPolicyId !== undefined) await checkPolicies(trx, cur.accountId, next.ikePolicyId, next.ipsecPolicyId);
-    await checkConnectionQuotas(deps, trx, next, false);
+    await checkConnectionQuotas(deps, trx, next, cur);
     const saved: Connection = { ...next, revision: cur.revision + 1, updatedAt: deps.clock.now() };
     await deps.connections.save(trx, saved);
     return { conn: saved, changed: true };

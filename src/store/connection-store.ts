@@ -36,6 +36,7 @@ export class ConnectionStore {
       auto_set: c.autoSet, dpd: JSON.stringify(c.dpd), distribute_traffic: c.distributeTraffic ? 1 : 0,
       tunnels: JSON.stringify(c.tunnels), status: c.status, status_reasons: JSON.stringify(c.statusReasons),
       lifecycle_state: c.lifecycleState, revision: c.revision, created_at: c.createdAt, updated_at: c.updatedAt,
+      cidr_count: c.localCidrs.length + c.peerCidrs.length,
     };
   }
 
@@ -86,16 +87,13 @@ export class ConnectionStore {
     return rows.map((r) => ({ id: r.id, name: r.name, gatewayId: r.gateway_id }));
   }
 
-  /** Count, CIDR total and name clash of a gateway's other connections, without loading them. */
-  async gatewayStats(ex: Executor, gatewayId: string, exceptId: string, name: string): Promise<{ count: number; cidrs: number; nameTaken: boolean }> {
+  /** Count and CIDR total of a gateway's connections, and which one holds `name`, from indexes only. */
+  async gatewayStats(ex: Executor, gatewayId: string, name: string): Promise<{ count: number; cidrs: number; holderOfName: string | undefined }> {
     const r = await ex.selectFrom('connections')
-      .select((eb) => [
-        eb.fn.countAll<number>().as('n'),
-        sql<number>`coalesce(sum(json_array_length(local_cidrs) + json_array_length(peer_cidrs)), 0)`.as('cidrs'),
-        sql<number>`coalesce(max(name = ${name}), 0)`.as('clash'),
-      ])
-      .where('gateway_id', '=', gatewayId).where('id', '!=', exceptId).executeTakeFirstOrThrow();
-    return { count: Number(r.n), cidrs: Number(r.cidrs), nameTaken: Number(r.clash) === 1 };
+      .select((eb) => [eb.fn.countAll<number>().as('n'), sql<number>`coalesce(sum(cidr_count), 0)`.as('cidrs')])
+      .where('gateway_id', '=', gatewayId).executeTakeFirstOrThrow();
+    const holder = await ex.selectFrom('connections').select('id').where('gateway_id', '=', gatewayId).where('name', '=', name).limit(1).executeTakeFirst();
+    return { count: Number(r.n), cidrs: Number(r.cidrs), holderOfName: holder?.id };
   }
 
   /** References of the connections using any of the given policies, grouped by policy id. */

@@ -141,6 +141,13 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('gateways_vpc_name').on('vpn_gateways').columns(['vpc_id', 'name']).execute();
     },
   },
+  '0003-connection-cidr-count': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('connections').addColumn('cidr_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await sql`update connections set cidr_count = json_array_length(local_cidrs) + json_array_length(peer_cidrs)`.execute(db);
+      await db.schema.createIndex('connections_gateway_cidrs').on('connections').columns(['gateway_id', 'cidr_count']).execute();
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {

@@ -32,6 +32,8 @@ export interface ConnectionRow {
   local_cidrs: string; peer_cidrs: string; ike_policy_id: string | null; ipsec_policy_id: string | null;
   auto_set: string; dpd: string; distribute_traffic: number; tunnels: string; status: string;
   status_reasons: string; lifecycle_state: string; revision: number; created_at: number; updated_at: number;
+  /** Local plus peer CIDRs, kept beside the lists so per-gateway quota checks need not parse them. */
+  cidr_count: number;
 }
 
 export interface Database {

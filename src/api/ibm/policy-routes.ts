@@ -25,8 +25,8 @@ export function policyRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     return pageEnvelope('ike_policies', page, (v) => ikeToWire(refs, v), `${refs.base}/ike_policies`, req.query.limit ?? 50);
   });
   app.post('/ike_policies', { schema: { tags: ikeTags, summary: 'Create an IKE policy', querystring: VersionQuery, body: IkePolicyPrototype, response: { 201: IkePolicySchema, ...ERRORS } } }, async (req, reply) => {
-    const p = await createIkePolicy(control, req.actor, ikeInput(req.body));
-    return reply.code(201).send(ikeToWire(refs, await queries.ikePolicy(req.actor, p.id)));
+    const { policy, resourceGroup } = await createIkePolicy(control, req.actor, ikeInput(req.body));
+    return reply.code(201).send(ikeToWire(refs, { policy, resourceGroup, connections: [] }));
   });
   app.get('/ike_policies/:id', { schema: { tags: ikeTags, summary: 'Retrieve an IKE policy', params: IdParams, querystring: VersionQuery, response: { 200: IkePolicySchema, ...ERRORS } } }, async (req) =>
     ikeToWire(refs, await queries.ikePolicy(req.actor, pathId(req.params.id, 'ike_policy_not_found', 'IKE policy'))));
@@ -53,8 +53,8 @@ export function policyRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     return pageEnvelope('ipsec_policies', page, (v) => ipsecToWire(refs, v), `${refs.base}/ipsec_policies`, req.query.limit ?? 50);
   });
   app.post('/ipsec_policies', { schema: { tags: espTags, summary: 'Create an IPsec policy', querystring: VersionQuery, body: IpsecPolicyPrototype, response: { 201: IpsecPolicySchema, ...ERRORS } } }, async (req, reply) => {
-    const p = await createIpsecPolicy(control, req.actor, ipsecInput(req.body));
-    return reply.code(201).send(ipsecToWire(refs, await queries.ipsecPolicy(req.actor, p.id)));
+    const { policy, resourceGroup } = await createIpsecPolicy(control, req.actor, ipsecInput(req.body));
+    return reply.code(201).send(ipsecToWire(refs, { policy, resourceGroup, connections: [] }));
   });
   app.get('/ipsec_policies/:id', { schema: { tags: espTags, summary: 'Retrieve an IPsec policy', params: IdParams, querystring: VersionQuery, response: { 200: IpsecPolicySchema, ...ERRORS } } }, async (req) =>
     ipsecToWire(refs, await queries.ipsecPolicy(req.actor, pathId(req.params.id, 'ipsec_policy_not_found', 'IPsec policy'))));
