@@ -26,7 +26,8 @@ export interface LaunchOptions {
   readonly cpuProfDir?: string;
 }
 
-const SERVER_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+// The real entry point (bin/causeway execs node, so the child PID is the server's own).
+const SERVER_BIN = fileURLToPath(new URL('../../../bin/causeway', import.meta.url));
 const STARTUP_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 5_000;
 
@@ -64,12 +65,11 @@ export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const nodeArgs = ['--enable-source-maps'];
-  if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
+  const profiling = opts.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${opts.cpuProfDir}` } : {};
   const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, SERVER_MAIN, 'serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'],
-    { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    SERVER_BIN,
+    ['serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'],
+    { env: { ...process.env, ...opts.env, ...profiling }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (child.pid === undefined) {
     rmSync(dataDir, { recursive: true, force: true });

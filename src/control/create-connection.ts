@@ -4,13 +4,13 @@ import {
 import { DomainError } from '../domain/errors.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import { newId } from '../domain/ids.js';
-import { randomName } from '../domain/names.js';
 import { checkIkeV1Pairing } from '../domain/policy.js';
 import type { Actor } from '../domain/tenancy.js';
 import { getGateway } from '../store/gateway-store.js';
 import { getIkePolicy, getIpsecPolicy } from '../store/policy-store.js';
 import type { Executor } from '../store/schema.js';
 import type { ControlDeps } from './control-deps.js';
+import { freeName } from './free-name.js';
 import { liveGateway } from './gateway-commands.js';
 
 export interface ConnectionInput {
@@ -75,7 +75,7 @@ export async function createConnection(deps: ControlDeps, actor: Actor, gatewayI
     const gw = liveGateway(actor, await getGateway(trx, gatewayId), gatewayId);
     const now = deps.clock.now();
     const c: Connection = {
-      id: newId(), accountId: gw.accountId, gatewayId: gw.id, name: input.name ?? randomName(), kind: kindFor(gw, input.routingProtocol),
+      id: newId(), accountId: gw.accountId, gatewayId: gw.id, name: input.name ?? (await freeName(async (n) => (await deps.connections.gatewayStats(trx, gw.id, n)).holderOfName !== undefined)), kind: kindFor(gw, input.routingProtocol),
       adminStateUp: input.adminStateUp, establishMode: input.establishMode, psk: input.psk, peer: input.peer,
       peerIdentity: input.peerIdentity, localIdentities: input.localIdentities, localCidrs: input.localCidrs, peerCidrs: input.peerCidrs,
       ikePolicyId: input.ikePolicyId, ipsecPolicyId: input.ipsecPolicyId, autoSet: deps.settings.autoSet, dpd: input.dpd,

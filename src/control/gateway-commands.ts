@@ -3,7 +3,6 @@ import { parseCidr } from '../domain/cidr.js';
 import { DomainError, invalidField } from '../domain/errors.js';
 import { DEFAULT_LOCAL_ASN, GATEWAY_PRIVATE_IPS, type GatewayMember, type GatewayMode, isRestrictedAsn, MAX_ASN, publicIpCount, type VpnGateway } from '../domain/gateway.js';
 import { newId } from '../domain/ids.js';
-import { randomName } from '../domain/names.js';
 import { reason } from '../domain/status-reasons.js';
 import type { Actor, HealthState, LifecycleState, Reason } from '../domain/tenancy.js';
 import { gatewaysOfAccount, gatewaysOfVpc, getGateway, insertGateway, saveGateway } from '../store/gateway-store.js';
@@ -11,6 +10,7 @@ import { getSubnet, insertPublicIp, insertReservedIp, reservedAddresses, usedPub
 import type { Executor } from '../store/schema.js';
 import { visible } from './access.js';
 import type { ControlDeps } from './control-deps.js';
+import { freeName } from './free-name.js';
 import { resolveGroup } from './resolve-group.js';
 
 export interface GatewayInput {
@@ -63,7 +63,8 @@ export async function createGateway(deps: ControlDeps, actor: Actor, input: Gate
     if (input.mode === 'route' && inZone.filter((g) => g.mode === 'route' && g.vpcId === subnet.vpcId).length >= q.routeGatewaysPerZonePerVpc) {
       throw new DomainError('over_quota', `The VPC already has a route-mode VPN gateway in zone ${subnet.zone}.`);
     }
-    const name = input.name ?? randomName();
+    const siblings = await gatewaysOfVpc(trx, subnet.vpcId);
+    const name = input.name ?? (await freeName(async (n) => siblings.some((g) => g.name === n)));
     await checkGatewayName(trx, subnet.vpcId, name);
 
     const id = newId();

@@ -1,7 +1,6 @@
 import type { Cipher, DhGroup, Integrity, PfsGroup } from '../domain/crypto-catalogue.js';
 import { DomainError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { randomName } from '../domain/names.js';
 import { checkIkeCrypto, checkIkeV1Pairing, checkIpsecCrypto, type IkePolicy, type IpsecPolicy } from '../domain/policy.js';
 import type { Actor, ResourceGroup } from '../domain/tenancy.js';
 import {
@@ -11,6 +10,7 @@ import {
 import type { Executor } from '../store/schema.js';
 import { visible } from './access.js';
 import type { ControlDeps } from './control-deps.js';
+import { freeName } from './free-name.js';
 import { resolveGroup } from './resolve-group.js';
 
 export interface IkePolicyInput {
@@ -72,7 +72,7 @@ export async function createIkePolicy(deps: ControlDeps, actor: Actor, input: Ik
   return deps.db.transaction().execute(async (trx) => {
     const group = await resolveGroup(trx, actor, input.resourceGroupId);
     await checkQuota(deps, trx, 'ike_policies', group.accountId);
-    const name = input.name ?? randomName();
+    const name = input.name ?? (await freeName((n) => policyNameTaken(trx, 'ike_policies', group.accountId, n)));
     await checkName(trx, 'ike_policies', group.accountId, name);
     const now = deps.clock.now();
     const p: IkePolicy = {
@@ -105,7 +105,7 @@ export async function createIpsecPolicy(deps: ControlDeps, actor: Actor, input: 
   return deps.db.transaction().execute(async (trx) => {
     const group = await resolveGroup(trx, actor, input.resourceGroupId);
     await checkQuota(deps, trx, 'ipsec_policies', group.accountId);
-    const name = input.name ?? randomName();
+    const name = input.name ?? (await freeName((n) => policyNameTaken(trx, 'ipsec_policies', group.accountId, n)));
     await checkName(trx, 'ipsec_policies', group.accountId, name);
     const now = deps.clock.now();
     const p: IpsecPolicy = {

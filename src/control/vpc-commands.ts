@@ -1,7 +1,6 @@
 import { cidrsOverlap, parseCidr } from '../domain/cidr.js';
 import { DomainError, invalidField } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { randomName } from '../domain/names.js';
 import type { Actor, Subnet, Vpc } from '../domain/tenancy.js';
 import { gatewaysOfVpc, countGatewaysOnSubnet } from '../store/gateway-store.js';
 import {
@@ -10,6 +9,7 @@ import {
 } from '../store/network-store.js';
 import { visible } from './access.js';
 import type { ControlDeps } from './control-deps.js';
+import { freeName } from './free-name.js';
 import { resolveGroup } from './resolve-group.js';
 
 /** VPCs and subnets are kept minimal: they are what a gateway is placed in. */
@@ -19,7 +19,7 @@ export async function createVpc(deps: ControlDeps, actor: Actor, input: { name?:
     if ((await countVpcs(trx, group.accountId)) >= deps.settings.quotas.vpcs) {
       throw new DomainError('over_quota', `The account already has ${deps.settings.quotas.vpcs} VPCs, the quota.`);
     }
-    const name = input.name ?? randomName();
+    const name = input.name ?? (await freeName(async (n) => (await findVpcByName(trx, group.accountId, n)) !== undefined));
     if (await findVpcByName(trx, group.accountId, name)) {
       throw new DomainError('name_not_unique', `A VPC named '${name}' already exists.`, { type: 'field', name: 'name', value: name });
     }
@@ -76,7 +76,7 @@ export async function createSubnet(deps: ControlDeps, actor: Actor, input: Subne
     const group = await resolveGroup(trx, actor, input.resourceGroupId, vpc.accountId);
     const siblings = await subnetsOfVpc(trx, vpc.id);
     if (siblings.length >= deps.settings.quotas.subnetsPerVpc) throw new DomainError('over_quota', 'The VPC has reached its subnet quota.');
-    const name = input.name ?? randomName();
+    const name = input.name ?? (await freeName(async (n) => siblings.some((s) => s.name === n)));
     if (siblings.some((s) => s.name === name)) throw new DomainError('name_not_unique', `The VPC already has a subnet named '${name}'.`, { type: 'field', name: 'name', value: name });
     for (const s of siblings) {
       const other = parseCidr(s.cidr);

@@ -148,6 +148,37 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('connections_gateway_cidrs').on('connections').columns(['gateway_id', 'cidr_count']).execute();
     },
   },
+  // Keyset pages order by (created_at, id): indexes that end in id let SQLite read just one page
+  // instead of sorting every row of the account or gateway.
+  '0004-page-indexes': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      const replace: [string, string, string[]][] = [
+        ['vpcs_account', 'vpcs', ['account_id', 'created_at', 'id']],
+        ['subnets_account', 'subnets', ['account_id', 'created_at', 'id']],
+        ['gateways_account', 'vpn_gateways', ['account_id', 'created_at', 'id']],
+        ['ike_account', 'ike_policies', ['account_id', 'created_at', 'id']],
+        ['ipsec_account', 'ipsec_policies', ['account_id', 'created_at', 'id']],
+        ['connections_gateway', 'connections', ['gateway_id', 'created_at', 'id']],
+      ];
+      for (const [name, table, cols] of replace) {
+        await db.schema.dropIndex(name).execute();
+        await db.schema.createIndex(name).on(table).columns(cols).execute();
+      }
+      const add: [string, string, string[]][] = [
+        ['vpcs_page', 'vpcs', ['created_at', 'id']],
+        ['subnets_page', 'subnets', ['created_at', 'id']],
+        ['gateways_page', 'vpn_gateways', ['created_at', 'id']],
+        ['gateways_account_name', 'vpn_gateways', ['account_id', 'name', 'id']],
+        ['ike_page', 'ike_policies', ['created_at', 'id']],
+        ['ipsec_page', 'ipsec_policies', ['created_at', 'id']],
+        ['connections_ike_page', 'connections', ['ike_policy_id', 'created_at', 'id']],
+        ['connections_ipsec_page', 'connections', ['ipsec_policy_id', 'created_at', 'id']],
+      ];
+      for (const [name, table, cols] of add) await db.schema.createIndex(name).on(table).columns(cols).execute();
+      await db.schema.dropIndex('connections_ike').execute();
+      await db.schema.dropIndex('connections_ipsec').execute();
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {
