@@ -75,7 +75,7 @@ export async function createConnection(deps: ControlDeps, actor: Actor, gatewayI
     const gw = liveGateway(actor, await getGateway(trx, gatewayId), gatewayId);
     const now = deps.clock.now();
     const c: Connection = {
-      id: newId(), accountId: gw.accountId, gatewayId: gw.id, name: input.name ?? (await freeName(async (n) => (await deps.connections.gatewayStats(trx, gw.id, n)).holderOfName !== undefined)), kind: kindFor(gw, input.routingProtocol),
+      id: newId(), accountId: gw.accountId, gatewayId: gw.id, name: input.name ?? (await freeName(async (n) => (await deps.connections.nameHolder(trx, gw.id, n)) !== undefined)), kind: kindFor(gw, input.routingProtocol),
       adminStateUp: input.adminStateUp, establishMode: input.establishMode, psk: input.psk, peer: input.peer,
       peerIdentity: input.peerIdentity, localIdentities: input.localIdentities, localCidrs: input.localCidrs, peerCidrs: input.peerCidrs,
       ikePolicyId: input.ikePolicyId, ipsecPolicyId: input.ipsecPolicyId, autoSet: deps.settings.autoSet, dpd: input.dpd,

@@ -92,8 +92,13 @@ export class ConnectionStore {
     const r = await ex.selectFrom('connections')
       .select((eb) => [eb.fn.countAll<number>().as('n'), sql<number>`coalesce(sum(cidr_count), 0)`.as('cidrs')])
       .where('gateway_id', '=', gatewayId).executeTakeFirstOrThrow();
-    const holder = await ex.selectFrom('connections').select('id').where('gateway_id', '=', gatewayId).where('name', '=', name).limit(1).executeTakeFirst();
-    return { count: Number(r.n), cidrs: Number(r.cidrs), holderOfName: holder?.id };
+    return { count: Number(r.n), cidrs: Number(r.cidrs), holderOfName: await this.nameHolder(ex, gatewayId, name) };
+  }
+
+  /** The id of the gateway's connection called `name`, if any (indexed). */
+  async nameHolder(ex: Executor, gatewayId: string, name: string): Promise<string | undefined> {
+    const r = await ex.selectFrom('connections').select('id').where('gateway_id', '=', gatewayId).where('name', '=', name).limit(1).executeTakeFirst();
+    return r?.id;
   }
 
   /** References of the connections using any of the given policies, grouped by policy id. */
