@@ -21,7 +21,7 @@
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEGACY_VERSION, VERSION, makeGateway, policyConnection, startTestServer, type TestServer } from './harness.js';
+import { LEGACY_VERSION, VERSION, policyConnection, startTestServer, type TestServer } from './harness.js';
 
 // ---------------------------------------------------------------------------------------------
 // configuration
@@ -54,6 +54,10 @@ const SERVER_FLAGS: Record<string, string> = {
   'quota.ikePolicies': '100000',
   'quota.ipsecPolicies': '100000',
   'quota.connectionsPerGateway': '100000',
+  'quota.cidrsPerGateway': '100000',
+  'quota.cidrsPerConnectionSide': '100000',
+  'quota.advertisedCidrs': '100000',
+  'quota.subnetsPerVpc': '100000',
   publicPool: '100.64.0.0/16',
 };
 
@@ -128,7 +132,7 @@ function readOps(doc: { paths: Record<string, Record<string, Schema>> }): Op[] {
 type Slot = { readonly real: string } | { readonly enc: string } | { readonly raw: string };
 type Auth = { readonly kind: 'admin' } | { readonly kind: 'none' } | { readonly kind: 'other' } | { readonly kind: 'garbage'; readonly header: string };
 type Body =
-  | { readonly json: unknown; readonly ct: string | null }
+  | { readonly json: unknown; readonly ct: string | null; readonly variant?: 0 | 1 }
   | { readonly text: string; readonly ct: string | null };
 
 interface Req {
@@ -280,11 +284,11 @@ function stringFor(field: string, parent: string, s: Schema): fc.Arbitrary<strin
     );
   }
   if (field === 'psk') return pskLike;
+  if (field === 'name' && parent === 'zone') return fc.oneof(fc.constantFrom('lab-1', 'lab-2', '', 'LAB-1'), junkString);
   if (field === 'name') return nameLike;
   if (field === 'address' || field === 'peer_address') return fc.oneof({ weight: 3, arbitrary: ipLike }, { weight: 1, arbitrary: fqdnLike });
   if (field === 'fqdn' || field === 'value') return fqdnLike;
   if (/cidr/.test(field) || /cidr/.test(parent)) return cidrLike;
-  if (field === 'name' && parent === 'zone') return fc.constantFrom('lab-1', 'lab-2', '', 'x');
   const min = typeof s['minLength'] === 'number' ? s['minLength'] : 0;
   const max = typeof s['maxLength'] === 'number' ? Math.min(s['maxLength'], 80) : 40;
   const pattern = typeof s['pattern'] === 'string' ? s['pattern'] : undefined;
@@ -429,25 +433,26 @@ const malformedText: fc.Arbitrary<string> = fc.oneof(
  * at a time, they reach the code behind schema validation. Optional: a route without seeds is still
  * fuzzed from its schema.
  */
-const SEEDS: Record<string, unknown[]> = {
+const VARIANT = '__fuzz_variant';
+const SEEDS: Record<string, Record<string, unknown>[]> = {
   'POST /v1/vpcs': [{}, { name: 'fuzz-vpc' }, { resource_group: { id: '@@rg@@' } }],
   'POST /v1/subnets': [{ vpc: { id: '@@vpc@@' }, ipv4_cidr_block: '10.250.0.0/24' }, { vpc: { href: 'http://h/v1/vpcs/@@vpc@@' }, ipv4_cidr_block: '10.251.0.0/28', zone: { name: 'lab-1' } }],
   'POST /v1/vpn_gateways': [{ subnet: { id: '@@subnet@@' }, mode: 'policy' }, { subnet: { id: '@@subnet@@' }, mode: 'route', local_asn: 65010, advertised_cidrs: ['172.31.0.0/16'] }, { subnet: { crn: 'crn:v1:x:::subnet:@@subnet@@' } }],
   'POST /v1/vpn_gateways/{gw}/connections': [
     // policy mode (variant 0)
     { psk: 'lkj14b1oi0alcniejkso', local: { cidrs: ['10.9.0.0/24'] }, peer: { address: '203.0.113.20', cidrs: ['192.168.99.0/24'] } },
-    { psk: 'lkj14b1oi0alcniejkso', local: { cidrs: ['10.9.1.0/24'], ike_identities: [{ type: 'key_id', value: 'k1' }] }, peer: { fqdn: 'peer.example.com', cidrs: ['192.168.97.0/24'], ike_identity: { type: 'fqdn', value: 'peer.example.com' } } },
+    { psk: 'lkj14b1oi0alcniejkso', local: { cidrs: ['10.9.1.0/24'], ike_identities: [{ type: 'key_id', value: 'a2V5MQ==' }] }, peer: { fqdn: 'peer.example.com', cidrs: ['192.168.97.0/24'], ike_identity: { type: 'fqdn', value: 'peer.example.com' } } },
     { psk: 'lkj14b1oi0alcniejkso', local: { cidrs: ['10.9.2.0/24'] }, peer: { address: '203.0.113.23', cidrs: ['192.168.96.0/24'] }, ike_policy: { id: '@@ike@@' }, ipsec_policy: { href: 'http://h/v1/ipsec_policies/@@ipsec@@' }, dead_peer_detection: { action: 'hold', interval: 5, timeout: 30 } },
     { psk: 'lkj14b1oi0alcniejkso', peer_address: '203.0.113.22', local_cidrs: ['10.8.0.0/24'], peer_cidrs: ['192.168.98.0/24'] },
-    // route mode (variant 1)
-    { psk: 'lkj14b1oi0alcniejkso', peer: { address: '203.0.113.24' } },
-    { psk: 'lkj14b1oi0alcniejkso', peer: { address: '203.0.113.25', asn: 65001 }, routing_protocol: 'bgp', tunnels: [{ neighbor_ip: { address: '169.254.0.1' }, tunnel_interface_ip: { address: '169.254.0.2' } }, { neighbor_ip: { address: '169.254.0.5' }, tunnel_interface_ip: { address: '169.254.0.6' } }] },
-    { psk: 'lkj14b1oi0alcniejkso', peer: { fqdn: 'bgp.example.com' }, distribute_traffic: true, establish_mode: 'peer_only', admin_state_up: false },
+    // route mode: sent to the route-mode fixture (variant 1)
+    { [VARIANT]: 1, psk: 'lkj14b1oi0alcniejkso', peer: { address: '203.0.113.24' } },
+    { [VARIANT]: 1, psk: 'lkj14b1oi0alcniejkso', peer: { address: '203.0.113.25', asn: 65001 }, routing_protocol: 'bgp', tunnels: [{ neighbor_ip: { address: '169.254.0.1' }, tunnel_interface_ip: { address: '169.254.0.2' } }, { neighbor_ip: { address: '169.254.0.5' }, tunnel_interface_ip: { address: '169.254.0.6' } }] },
+    { [VARIANT]: 1, psk: 'lkj14b1oi0alcniejkso', peer: { fqdn: 'bgp.example.com' }, distribute_traffic: true, establish_mode: 'peer_only', admin_state_up: false },
   ],
   'PATCH /v1/vpn_gateways/{gw}/connections/{id}': [
     { admin_state_up: false }, { peer: { address: '203.0.113.30' } }, { peer: { fqdn: 'p.example.com' } }, { ike_policy: null, ipsec_policy: null },
-    { ike_policy: { id: '@@ike@@' } }, { tunnels: [{ neighbor_ip: { address: '169.254.1.1' } }] }, { local: { ike_identities: [{ type: 'fqdn', value: 'me.example.com' }] } },
-    { peer_address: '203.0.113.31' }, { psk: 'newpsk-123456' }, { routing_protocol: 'bgp' },
+    { ike_policy: { id: '@@ike@@' } }, { local: { ike_identities: [{ type: 'fqdn', value: 'me.example.com' }] } }, { peer_address: '203.0.113.31' }, { psk: 'newpsk-123456' },
+    { [VARIANT]: 1, tunnels: [{ neighbor_ip: { address: '169.254.1.1' } }] }, { [VARIANT]: 1, routing_protocol: 'bgp' }, { [VARIANT]: 1, distribute_traffic: true },
   ],
   'POST /v1/ike_policies': [
     { authentication_algorithm: 'sha256', dh_group: 14, encryption_algorithm: 'aes256', ike_version: 2 },
@@ -460,8 +465,8 @@ const SEEDS: Record<string, unknown[]> = {
   ],
 };
 
-/** A seed body with up to two top-level fields changed, dropped or added. */
-function seededArb(op: Op): fc.Arbitrary<unknown> | undefined {
+/** A seed body with up to two top-level fields changed, dropped or added (and the fixture set it suits). */
+function seededArb(op: Op): fc.Arbitrary<{ json: unknown; variant: 0 | 1 | undefined }> | undefined {
   const seeds = SEEDS[`${op.method} ${op.path}`];
   const props = (op.body?.['properties'] ?? {}) as Record<string, Schema>;
   const keys = Object.keys(props);
@@ -474,12 +479,12 @@ function seededArb(op: Op): fc.Arbitrary<unknown> | undefined {
   ))));
   const edits = fc.oneof({ weight: 2, arbitrary: fc.constant([] as [string, unknown][]) }, { weight: 3, arbitrary: fc.array(edit, { minLength: 1, maxLength: 2 }) });
   return fc.tuple(fc.constantFrom(...seeds), edits).map(([seed, edits]) => {
-    const out: Record<string, unknown> = { ...(seed as Record<string, unknown>) };
+    const { [VARIANT]: variant, ...out } = seed;
     for (const [k, v] of edits) {
       if (v === DROP) delete out[k];
       else out[k] = v;
     }
-    return out;
+    return { json: out, variant: variant === 1 ? 1 : variant === 0 ? 0 : undefined };
   });
 }
 
@@ -498,7 +503,7 @@ function bodyArb(op: Op): fc.Arbitrary<Body | undefined> {
   const soup = fc.array(fc.tuple(fc.constantFrom(...(names.length > 0 ? names : ['x'])), wrongValue), { maxLength: 6 }).map((kv) => Object.fromEntries(kv));
   const seeded = seededArb(op);
   return fc.oneof(
-    ...(seeded ? [{ weight: 14, arbitrary: asJson(seeded) }] : []),
+    ...(seeded ? [{ weight: 14, arbitrary: fc.tuple(seeded, contentType).map(([b, ct]): Body => ({ json: b.json, ct, ...(b.variant !== undefined ? { variant: b.variant } : {}) })) }] : []),
     { weight: 6, arbitrary: asJson(valueFor(op.body, '', '', 0, false)) },
     { weight: 6, arbitrary: asJson(valueFor(op.body, '', '', 0, true)) },
     { weight: 2, arbitrary: asJson(soup) },
@@ -633,7 +638,7 @@ const headersArb = (op: Op): fc.Arbitrary<Record<string, string>> =>
     const out: Record<string, string> = { ...h } as Record<string, string>;
     if (!['PATCH', 'DELETE'].includes(op.method)) delete out['if-match'];
     return out;
-  }).chain((h) => fc.oneof({ weight: 5, arbitrary: fc.constant({} as Record<string, string>) }, { weight: 1, arbitrary: fc.constant(h) }));
+  }).chain((h) => fc.oneof({ weight: 8, arbitrary: fc.constant({} as Record<string, string>) }, { weight: 1, arbitrary: fc.constant(h) }));
 
 function reqArb(op: Op, auth: fc.Arbitrary<Auth> = authArb): fc.Arbitrary<Req> {
   const params = op.segments.map((s) => ('param' in s ? slotFor(s) : fc.constant(raw(s.lit))));
@@ -652,7 +657,8 @@ function reqArb(op: Op, auth: fc.Arbitrary<Auth> = authArb): fc.Arbitrary<Req> {
     auth: r.auth,
     headers: r.headers,
     body: r.body,
-    variant: r.variant,
+    // A seed body written for one gateway mode goes to that fixture set.
+    variant: r.body && 'variant' in r.body && r.body.variant !== undefined ? r.body.variant : r.variant,
     op: `${op.method} ${op.path}`,
   }));
 }
@@ -687,7 +693,7 @@ function badUrlArb(all: readonly Op[]): fc.Arbitrary<Req> {
     fc.constantFrom(...OVERLONG).map((n) => raw('z'.repeat(n))),
     fc.constantFrom(...OVERLONG).map((n) => enc('é'.repeat(Math.ceil(n / 6)))),
   );
-  return fc.tuple(fc.oneof(...all.map((o) => reqArb(o))), fc.nat(), bad).map(([r, i, b]) => {
+  return fc.tuple(fc.oneof({ withCrossShrink: true }, ...all.map((o) => reqArb(o))), fc.nat(), bad).map(([r, i, b]) => {
     const at = 1 + (i % Math.max(1, r.path.length - 1));
     return { ...r, urlJunk: true, path: r.path.map((s, j) => (j === at ? b : s)) };
   });
@@ -730,14 +736,16 @@ async function createConnection(mode: 'policy' | 'route', v: Omit<Variant, 'conn
 async function createVariant(mode: 'policy' | 'route', ike: string, ipsec: string): Promise<Variant> {
   const n = ++counter;
   const local = `10.${100 + Math.floor(n / 250)}.${n % 250}.0/24`;
-  const { vpcId, subnetId, gateway } = await makeGateway(t, { mode, cidr: local });
-  for (const id of [vpcId, subnetId, gateway.id]) adminIdsEver.add(id);
+  // makeGateway() from the harness, step by step, so that a failed step says why.
+  const vpc = created(await t.call('POST', '/v1/vpcs', { body: {} }), 'vpc').id;
+  const subnet = created(await t.call('POST', '/v1/subnets', { body: { vpc: { id: vpc }, ipv4_cidr_block: local } }), 'subnet').id;
+  const gateway = created(await t.call('POST', '/v1/vpn_gateways', { body: { subnet: { id: subnet }, mode } }), `${mode} gateway`).id;
   const advertised = `172.${16 + (n % 16)}.${n % 250}.0/24`;
   if (mode === 'route') {
-    const r = await t.call('PUT', `/v1/vpn_gateways/${gateway.id}/advertised_cidrs/${encodeURIComponent(advertised)}`);
+    const r = await t.call('PUT', `/v1/vpn_gateways/${gateway}/advertised_cidrs/${encodeURIComponent(advertised)}`);
     if (r.statusCode !== 201) throw new Error(`fixture advertised cidr: ${r.statusCode} ${r.body}`);
   }
-  const base = { vpc: vpcId, subnet: subnetId, gateway: gateway.id, local, peer: `192.168.${n % 250}.0/24`, advertised };
+  const base = { vpc, subnet, gateway, local, peer: `192.168.${n % 250}.0/24`, advertised };
   return { ...base, connection: await createConnection(mode, base, ike, ipsec) };
 }
 
@@ -758,7 +766,14 @@ async function ensureFixtures(): Promise<void> {
     const mode = i === 0 ? 'policy' : 'route';
     const whole = (await alive(`/v1/vpcs/${v.vpc}`)) && (await alive(`/v1/subnets/${v.subnet}`)) && (await alive(`/v1/vpn_gateways/${v.gateway}`));
     if (!whole) fx.variants[i] = await createVariant(mode, fx.ike, fx.ipsec);
-    else if (!(await alive(`/v1/vpn_gateways/${v.gateway}/connections/${v.connection}`))) v.connection = await createConnection(mode, v, fx.ike, fx.ipsec);
+    else if (!(await alive(`/v1/vpn_gateways/${v.gateway}/connections/${v.connection}`))) {
+      // The fuzzer may have filled the gateway up (CIDRs, names); then start a fresh set.
+      try {
+        v.connection = await createConnection(mode, v, fx.ike, fx.ipsec);
+      } catch {
+        fx.variants[i] = await createVariant(mode, fx.ike, fx.ipsec);
+      }
+    }
   }
 }
 
@@ -961,8 +976,9 @@ describe('fuzzing the /v1 API', () => {
     for (const m of ['GET', 'POST', 'PATCH', 'PUT', 'DELETE']) expect(methods).toContain(m);
     expect(ops.filter((o) => o.body !== undefined).length).toBeGreaterThan(5);
     expect(ops.filter((o) => o.segments.some((s) => 'param' in s)).length).toBeGreaterThan(20);
-    // Every path parameter of a route found a real-id source.
-    for (const o of ops) for (const s of o.segments) if ('param' in s) expect(s.kind, `${o.path} {${s.param}}`).not.toBe(undefined);
+    expect(new Set(ops.map((o) => o.path)).size).toBeGreaterThan(20);
+    // Every route gets a request generator (a new schema shape must not break the fuzzer).
+    for (const o of ops) expect(() => fc.sample(reqArb(o), 3), `${o.method} ${o.path}`).not.toThrow();
   });
 
   it('answers random requests to every route without a 5xx and with the IBM envelope', async () => {
@@ -972,7 +988,7 @@ describe('fuzzing the /v1 API', () => {
       if (f) failures.push(f);
     }
     const byOp = new Map(ops.map((o) => [`${o.method} ${o.path}`, o.collectionKey]));
-    const all = fc.oneof(...ops.map((o) => reqArb(o)), { weight: Math.ceil(ops.length / 8), arbitrary: strayArb(ops) });
+    const all = fc.oneof({ withCrossShrink: true }, ...ops.map((o) => reqArb(o)), { weight: Math.ceil(ops.length / 8), arbitrary: strayArb(ops) });
     const f = await runProperty('all routes and stray paths', all, GLOBAL_RUNS, (r) => byOp.get(r.op));
     if (f) failures.push(f);
     expect(failures, failures.join('\n\n')).toEqual([]);
