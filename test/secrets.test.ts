@@ -15,7 +15,7 @@ describe('secrets', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterAll(async () => { for (const c of cleanup) await c(); });
 
-  it('pre-shared keys are encrypted at rest (AES-256-GCM), and the master key and admin key files are 0600', async () => {
+  it('pre-shared keys are encrypted at rest (AES-256-GCM); the key files and the database are owner-only (0600)', async () => {
     const t: TestServer = await startTestServer();
     cleanup.push(() => t.close());
     const { gateway } = await makeGateway(t);
@@ -27,7 +27,7 @@ describe('secrets', () => {
     for (const f of readdirSync(t.dataDir)) {
       expect(readFileSync(join(t.dataDir, f)).includes(Buffer.from(PSK)), f).toBe(false);
     }
-    for (const f of ['master.key', 'admin-api-key']) expect(statSync(join(t.dataDir, f)).mode & 0o777, f).toBe(0o600);
+    for (const f of ['master.key', 'admin-api-key', 'causeway.db', 'causeway.db-wal']) expect(statSync(join(t.dataDir, f)).mode & 0o777, f).toBe(0o600);
   });
 
   it('keys never appear in the logs, even at trace level', async () => {

@@ -36,7 +36,7 @@ export function makeLogger(level: string): Logger {
 export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, opts: { logger?: Logger | false; listen?: boolean } = {}): Promise<RunningServer> {
   const logger = opts.logger === undefined ? makeLogger(settings.logLevel) : opts.logger;
   const dataDir = resolve(settings.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const master = loadMasterKey(dataDir, env);
   const store = await openStore(settings.db);
   const clock = new Clock();

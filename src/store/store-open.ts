@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
@@ -48,8 +48,10 @@ function withStatementCache(sqlite: SqliteDatabase.Database, max = 512): SqliteD
 /** Opens the store and brings its schema up to date. Every process that opens it runs migrations. */
 export async function openStore(url: string): Promise<OpenedStore> {
   const { path } = parseDbUrl(url);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const sqlite = new SqliteDatabase(path);
+  // Owner-only: the store holds sealed secrets. SQLite gives the -wal and -shm files the same mode.
+  if (path !== ':memory:') chmodSync(path, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
