@@ -149,9 +149,13 @@ async function main(): Promise<number> {
     console.log('');
     console.log('targets:');
     const checks = targetChecks(results, CLIENTS);
-    for (const c of checks) console.log(`  ${c.line}`);
-    const failed = checks.filter((c) => !c.pass).length;
-    console.log(`  ${checks.length - failed}/${checks.length} targets met (create p50 <= ${TARGETS.createP50SequentialMs} ms with 1 client; p99 < ${TARGETS.p99ConcurrentMs} ms with ${CLIENTS} clients)`);
+    const main = checks.filter((c) => !c.extra);
+    const extra = checks.filter((c) => c.extra);
+    for (const c of main) console.log(`  ${c.line}`);
+    console.log(`  ${main.filter((c) => c.pass).length}/${main.length} targets met (create: p50 <= ${TARGETS.createP50SequentialMs} ms with 1 client, p99 < ${TARGETS.p99ConcurrentMs} ms with ${CLIENTS} clients)`);
+    console.log('also measured against the same p99 bar (not a stated target):');
+    for (const c of extra) console.log(`  ${c.line}`);
+    console.log(`  ${extra.filter((c) => c.pass).length}/${extra.length} gets and lists under ${TARGETS.p99ConcurrentMs} ms p99 with ${CLIENTS} clients`);
 
     console.log('');
     if (errors.total > 0) {
