@@ -41,16 +41,30 @@ export class ConnectionStore {
   }
 
   async insert(ex: Executor, c: Connection): Promise<void> {
-    await ex.insertInto('connections').values(this.#toRow(c)).execute();
+    const row = this.#toRow(c);
+    await ex.insertInto('connections').values(row).execute();
+    await ex.updateTable('vpn_gateways')
+      .set((eb) => ({ connection_count: eb('connection_count', '+', 1), connection_cidr_count: eb('connection_cidr_count', '+', row.cidr_count) }))
+      .where('id', '=', c.gatewayId).execute();
   }
 
   async save(ex: Executor, c: Connection): Promise<void> {
     const { id, ...rest } = this.#toRow(c);
+    await ex.updateTable('vpn_gateways')
+      .set((eb) => ({
+        connection_cidr_count: eb(eb('connection_cidr_count', '+', rest.cidr_count), '-', eb.selectFrom('connections').select('cidr_count').where('id', '=', id)),
+      }))
+      .where('id', '=', c.gatewayId).execute();
     await ex.updateTable('connections').set(rest).where('id', '=', id).execute();
   }
 
   async delete(ex: Executor, id: string): Promise<void> {
+    const old = await ex.selectFrom('connections').select(['gateway_id', 'cidr_count']).where('id', '=', id).executeTakeFirst();
+    if (!old) return;
     await ex.deleteFrom('connections').where('id', '=', id).execute();
+    await ex.updateTable('vpn_gateways')
+      .set((eb) => ({ connection_count: eb('connection_count', '-', 1), connection_cidr_count: eb('connection_cidr_count', '-', old.cidr_count) }))
+      .where('id', '=', old.gateway_id).execute();
   }
 
   async get(ex: Executor, id: string): Promise<Connection | undefined> {
@@ -87,12 +101,10 @@ export class ConnectionStore {
     return rows.map((r) => ({ id: r.id, name: r.name, gatewayId: r.gateway_id }));
   }
 
-  /** Count and CIDR total of a gateway's connections, and which one holds `name`, from indexes only. */
+  /** Count and CIDR total of a gateway's connections (kept on the gateway row), and which one holds `name`. */
   async gatewayStats(ex: Executor, gatewayId: string, name: string): Promise<{ count: number; cidrs: number; holderOfName: string | undefined }> {
-    const r = await ex.selectFrom('connections')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), sql<number>`coalesce(sum(cidr_count), 0)`.as('cidrs')])
-      .where('gateway_id', '=', gatewayId).executeTakeFirstOrThrow();
-    return { count: Number(r.n), cidrs: Number(r.cidrs), holderOfName: await this.nameHolder(ex, gatewayId, name) };
+    const r = await ex.selectFrom('vpn_gateways').select(['connection_count', 'connection_cidr_count']).where('id', '=', gatewayId).executeTakeFirst();
+    return { count: Number(r?.connection_count ?? 0), cidrs: Number(r?.connection_cidr_count ?? 0), holderOfName: await this.nameHolder(ex, gatewayId, name) };
   }
 
   /** The id of the gateway's connection called `name`, if any (indexed). */

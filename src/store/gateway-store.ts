@@ -2,9 +2,10 @@ import type { GatewayMember, GatewayMode, VpnGateway } from '../domain/gateway.j
 import type { HealthState, LifecycleState } from '../domain/tenancy.js';
 import type { Scope } from './network-store.js';
 import { type Page, type PageRequest, mapPage, pageQuery } from './page-query.js';
+import type { Selectable } from 'kysely';
 import type { Executor, GatewayRow } from './schema.js';
 
-const toGateway = (r: GatewayRow): VpnGateway => ({
+const toGateway = (r: Selectable<GatewayRow>): VpnGateway => ({
   id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, name: r.name, vpcId: r.vpc_id,
   subnetId: r.subnet_id, zone: r.zone, mode: r.mode as GatewayMode, members: JSON.parse(r.members) as GatewayMember[],
   advertisedCidrs: JSON.parse(r.advertised_cidrs) as string[], localAsn: Number(r.local_asn),
@@ -13,7 +14,7 @@ const toGateway = (r: GatewayRow): VpnGateway => ({
   createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
 });
 
-const toRow = (g: VpnGateway): GatewayRow => ({
+const toRow = (g: VpnGateway): Omit<GatewayRow, 'connection_count' | 'connection_cidr_count'> => ({
   id: g.id, account_id: g.accountId, resource_group_id: g.resourceGroupId, name: g.name, vpc_id: g.vpcId,
   subnet_id: g.subnetId, zone: g.zone, mode: g.mode, members: JSON.stringify(g.members),
   advertised_cidrs: JSON.stringify(g.advertisedCidrs), local_asn: g.localAsn, lifecycle_state: g.lifecycleState,
@@ -59,7 +60,7 @@ export async function listGateways(ex: Executor, scope: Scope, f: GatewayFilter,
   if (scope !== undefined) q = q.where('account_id', '=', scope);
   if (f.resourceGroupId !== undefined) q = q.where('resource_group_id', '=', f.resourceGroupId);
   if (f.mode !== undefined) q = q.where('mode', '=', f.mode);
-  return mapPage(await pageQuery<'vpn_gateways', GatewayRow>(q, req), toGateway);
+  return mapPage(await pageQuery<'vpn_gateways', Selectable<GatewayRow>>(q, req), toGateway);
 }
 export async function getGateways(ex: Executor, ids: readonly string[]): Promise<VpnGateway[]> {
   if (ids.length === 0) return [];

@@ -179,6 +179,17 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropIndex('connections_ipsec').execute();
     },
   },
+  // Per-gateway totals kept by the connection store, so quota checks do not scan a gateway's connections.
+  '0005-gateway-connection-totals': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('vpn_gateways').addColumn('connection_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('vpn_gateways').addColumn('connection_cidr_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await sql`update vpn_gateways set
+        connection_count = (select count(*) from connections c where c.gateway_id = vpn_gateways.id),
+        connection_cidr_count = (select coalesce(sum(c.cidr_count), 0) from connections c where c.gateway_id = vpn_gateways.id)`.execute(db);
+      await db.schema.dropIndex('connections_gateway_cidrs').execute();
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** Row types. They never leave src/store: each *-store.ts maps rows to domain values. */
 export interface AccountRow { id: string; name: string; is_admin: number; created_at: number }
@@ -16,6 +16,8 @@ export interface GatewayRow {
   zone: string; mode: string; members: string; advertised_cidrs: string; local_asn: number;
   lifecycle_state: string; health_state: string; health_reasons: string; revision: number;
   created_at: number; updated_at: number;
+  /** Totals over the gateway's connections, kept by ConnectionStore in the same transaction. */
+  connection_count: Generated<number>; connection_cidr_count: Generated<number>;
 }
 export interface IkePolicyRow {
   id: string; account_id: string; resource_group_id: string; name: string; ike_version: number;
