@@ -4,7 +4,7 @@ import {
 import { DomainError } from '../domain/errors.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import { newId } from '../domain/ids.js';
-import { checkIkeV1Pairing } from '../domain/policy.js';
+import { checkIkeV1Pairing, type IkePolicy, type IpsecPolicy } from '../domain/policy.js';
 import type { Actor } from '../domain/tenancy.js';
 import { getGateway } from '../store/gateway-store.js';
 import { getIkePolicy, getIpsecPolicy } from '../store/policy-store.js';
@@ -40,12 +40,13 @@ export function kindFor(gw: VpnGateway, routingProtocol: 'none' | 'bgp'): Connec
 }
 
 /** Both referenced policies must exist in the connection's own account; an IKEv1 policy pairs only with single-valued IPsec. */
-export async function checkPolicies(ex: Executor, accountId: string, ikeId: string | null, ipsecId: string | null): Promise<void> {
+export async function checkPolicies(ex: Executor, accountId: string, ikeId: string | null, ipsecId: string | null): Promise<{ ike: IkePolicy | undefined; ipsec: IpsecPolicy | undefined }> {
   const ike = ikeId ? await getIkePolicy(ex, ikeId) : undefined;
   if (ikeId && (!ike || ike.accountId !== accountId)) throw new DomainError('ike_policy_not_found', `IKE policy '${ikeId}' was not found.`, { type: 'field', name: 'ikePolicy', value: ikeId });
   const ipsec = ipsecId ? await getIpsecPolicy(ex, ipsecId) : undefined;
   if (ipsecId && (!ipsec || ipsec.accountId !== accountId)) throw new DomainError('ipsec_policy_not_found', `IPsec policy '${ipsecId}' was not found.`, { type: 'field', name: 'ipsecPolicy', value: ipsecId });
   checkIkeV1Pairing(ike, ipsec);
+  return { ike, ipsec };
 }
 
 /** Per-gateway limits: connection count and CIDRs (per side and across the gateway); names unique per gateway. */
@@ -70,8 +71,16 @@ export async function checkConnectionQuotas(deps: ControlDeps, ex: Executor, c: 
   }
 }
 
-export async function createConnection(deps: ControlDeps, actor: Actor, gatewayId: string, input: ConnectionInput): Promise<Connection> {
-  const conn = await deps.db.transaction().execute(async (trx) => {
+/** The new connection with the gateway and policies the use case loaded, so a view needs no re-read. */
+export interface CreatedConnection {
+  readonly connection: Connection;
+  readonly gateway: VpnGateway;
+  readonly ike: IkePolicy | undefined;
+  readonly ipsec: IpsecPolicy | undefined;
+}
+
+export async function createConnection(deps: ControlDeps, actor: Actor, gatewayId: string, input: ConnectionInput): Promise<CreatedConnection> {
+  const created = await deps.db.transaction().execute(async (trx) => {
     const gw = liveGateway(actor, await getGateway(trx, gatewayId), gatewayId);
     const now = deps.clock.now();
     const c: Connection = {
@@ -83,11 +92,11 @@ export async function createConnection(deps: ControlDeps, actor: Actor, gatewayI
       lifecycleState: deps.settings.dataplane === 'none' ? 'stable' : 'pending', revision: 1, createdAt: now, updatedAt: now,
     };
     checkConnection(c);
-    await checkPolicies(trx, gw.accountId, c.ikePolicyId, c.ipsecPolicyId);
+    const { ike, ipsec } = await checkPolicies(trx, gw.accountId, c.ikePolicyId, c.ipsecPolicyId);
     await checkConnectionQuotas(deps, trx, c, undefined);
     await deps.connections.insert(trx, c);
-    return c;
+    return { connection: c, gateway: gw, ike, ipsec };
   });
-  deps.changes.publish({ resource: 'connection', id: conn.id, action: 'created', gatewayIds: [gatewayId] });
-  return conn;
+  deps.changes.publish({ resource: 'connection', id: created.connection.id, action: 'created', gatewayIds: [gatewayId] });
+  return created;
 }

@@ -39,8 +39,18 @@ export interface PolicyView<P> {
 const byId = <T extends { id: string }>(list: readonly T[]): Map<string, T> => new Map(list.map((x) => [x.id, x]));
 const ref = (x: { id: string; name: string } | undefined, id: string): Ref => ({ id, name: x?.name ?? '' });
 
+/** Resource groups never change once made, so their references are cached (bounded). */
+const groupCache = new WeakMap<ControlDeps, Map<string, ResourceGroup>>();
+
 async function groups(deps: ControlDeps, ids: string[]): Promise<Map<string, ResourceGroup>> {
-  return byId(await listResourceGroups(deps.db, [...new Set(ids)]));
+  let cache = groupCache.get(deps);
+  if (!cache) groupCache.set(deps, (cache = new Map()));
+  const missing = [...new Set(ids)].filter((id) => !cache.has(id));
+  if (missing.length > 0) {
+    if (cache.size > 10_000) cache.clear();
+    for (const g of await listResourceGroups(deps.db, missing)) cache.set(g.id, g);
+  }
+  return cache;
 }
 
 /** Read side: views with the references each dialect renders, loaded in batches. */
@@ -113,18 +123,24 @@ export class ReadQueries {
     const ike = byId(await getIkePolicies(this.deps.db, [...new Set(list.flatMap((c) => (c.ikePolicyId ? [c.ikePolicyId] : [])))]));
     const esp = byId(await getIpsecPolicies(this.deps.db, [...new Set(list.flatMap((c) => (c.ipsecPolicyId ? [c.ipsecPolicyId] : [])))]));
     const gws = byId(await getGateways(this.deps.db, [...new Set(list.map((c) => c.gatewayId))]));
-    const attached = this.deps.settings.dataplane !== 'none';
-    return list.map((connection) => {
-      const i = connection.ikePolicyId ? ike.get(connection.ikePolicyId) : undefined;
-      const e = connection.ipsecPolicyId ? esp.get(connection.ipsecPolicyId) : undefined;
-      return {
-        connection,
-        gateway: gws.get(connection.gatewayId)!,
-        ...(connection.ikePolicyId ? { ikePolicy: ref(i, connection.ikePolicyId) } : {}),
-        ...(connection.ipsecPolicyId ? { ipsecPolicy: ref(e, connection.ipsecPolicyId) } : {}),
-        statusReasons: connectionReasons(connection.statusReasons, connectionWeakAlgorithms(connection, i, e), attached, connection.adminStateUp),
-      };
-    });
+    return list.map((connection) => this.connectionView({
+      connection,
+      gateway: gws.get(connection.gatewayId)!,
+      ike: connection.ikePolicyId ? ike.get(connection.ikePolicyId) : undefined,
+      ipsec: connection.ipsecPolicyId ? esp.get(connection.ipsecPolicyId) : undefined,
+    }));
+  }
+
+  /** The view of a connection whose gateway and policies are already at hand (no query). */
+  connectionView(x: { connection: Connection; gateway: VpnGateway; ike: IkePolicy | undefined; ipsec: IpsecPolicy | undefined }): ConnectionView {
+    const c = x.connection;
+    return {
+      connection: c,
+      gateway: x.gateway,
+      ...(c.ikePolicyId ? { ikePolicy: ref(x.ike, c.ikePolicyId) } : {}),
+      ...(c.ipsecPolicyId ? { ipsecPolicy: ref(x.ipsec, c.ipsecPolicyId) } : {}),
+      statusReasons: connectionReasons(c.statusReasons, connectionWeakAlgorithms(c, x.ike, x.ipsec), this.deps.settings.dataplane !== 'none', c.adminStateUp),
+    };
   }
 
   async ikePolicy(actor: Actor, id: string): Promise<PolicyView<IkePolicy>> {

@@ -42,9 +42,7 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
 
   app.post(base, { schema: { tags, summary: 'Create a connection', params: GwParams, querystring: VersionQuery, body: ConnectionPrototype, response: { 201: ConnectionSchema, ...ERRORS } } }, async (req, reply) => {
     const { gw } = ids(req.params);
-    const c = await createConnection(control, req.actor, gw, connectionInput(req.apiVersion, req.body));
-    const [v] = await queries.connectionViews([c]);
-    if (!v) throw new Error('connection view missing after create');
+    const v = queries.connectionView(await createConnection(control, req.actor, gw, connectionInput(req.apiVersion, req.body)));
     return reply.code(201).header('etag', etag(v.connection)).send(connectionToWire(refs, req.apiVersion, v));
   });
 
