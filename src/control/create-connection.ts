@@ -1,6 +1,4 @@
-import {
-  checkConnection, type Connection, type ConnectionKind, type Dpd, type EstablishMode, type IkeIdentity, type PeerEndpoint, type Tunnel,
-} from '../domain/connection.js';
+import { checkConnection, type Connection, type ConnectionKind } from '../domain/connection.js';
 import { DomainError } from '../domain/errors.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import { newId } from '../domain/ids.js';
@@ -13,23 +11,13 @@ import type { ControlDeps } from './control-deps.js';
 import { freeName } from './free-name.js';
 import { liveGateway } from './gateway-commands.js';
 
-export interface ConnectionInput {
+/** What a dialect supplies to create a connection: the configurable fields, plus how it routes. */
+export type ConnectionInput = Pick<Connection,
+  | 'psk' | 'peer' | 'peerIdentity' | 'localIdentities' | 'localCidrs' | 'peerCidrs' | 'ikePolicyId' | 'ipsecPolicyId'
+  | 'dpd' | 'establishMode' | 'adminStateUp' | 'distributeTraffic' | 'tunnels'> & {
   readonly name?: string;
-  readonly psk: string;
-  readonly peer: PeerEndpoint;
-  readonly peerIdentity: IkeIdentity | null;
-  readonly localIdentities: readonly IkeIdentity[];
-  readonly localCidrs: readonly string[];
-  readonly peerCidrs: readonly string[];
-  readonly ikePolicyId: string | null;
-  readonly ipsecPolicyId: string | null;
-  readonly dpd: Dpd;
-  readonly establishMode: EstablishMode;
-  readonly adminStateUp: boolean;
-  readonly distributeTraffic: boolean;
   readonly routingProtocol: 'none' | 'bgp';
-  readonly tunnels: readonly Tunnel[];
-}
+};
 
 export function kindFor(gw: VpnGateway, routingProtocol: 'none' | 'bgp'): ConnectionKind {
   if (gw.mode === 'policy') {

@@ -1,4 +1,4 @@
-import { checkConnection, type Connection, type Dpd, type EstablishMode, type IkeIdentity, type PeerEndpoint, type Tunnel } from '../domain/connection.js';
+import { checkConnection, type Connection, type Dpd } from '../domain/connection.js';
 import { DomainError } from '../domain/errors.js';
 import type { Actor } from '../domain/tenancy.js';
 import { getGateway } from '../store/gateway-store.js';
@@ -9,21 +9,12 @@ import { checkConnectionQuotas, checkPolicies, kindFor } from './create-connecti
 import { liveGateway } from './gateway-commands.js';
 
 /** A domain-level patch: absent = unchanged; `null` policy = back to auto-negotiation. */
-export interface ConnectionPatch {
-  readonly name?: string;
-  readonly psk?: string;
-  readonly peer?: PeerEndpoint;
-  readonly peerIdentity?: IkeIdentity | null;
-  readonly localIdentities?: readonly IkeIdentity[];
-  readonly adminStateUp?: boolean;
-  readonly establishMode?: EstablishMode;
+export type ConnectionPatch = Partial<Pick<Connection,
+  'name' | 'psk' | 'peer' | 'peerIdentity' | 'localIdentities' | 'adminStateUp' | 'establishMode' | 'ikePolicyId' | 'ipsecPolicyId'
+  | 'distributeTraffic' | 'tunnels'>> & {
   readonly dpd?: Partial<Dpd>;
-  readonly ikePolicyId?: string | null;
-  readonly ipsecPolicyId?: string | null;
-  readonly distributeTraffic?: boolean;
   readonly routingProtocol?: 'none' | 'bgp';
-  readonly tunnels?: readonly Tunnel[];
-}
+};
 
 /** Loads a connection of a gateway the actor can see; `mutable` also refuses one being deleted. */
 export async function loadConnection(deps: ControlDeps, ex: Executor, actor: Actor, gatewayId: string, id: string, mutable: boolean): Promise<Connection> {

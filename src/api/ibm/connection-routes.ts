@@ -12,7 +12,7 @@ import { NoContent, VersionQuery } from './ibm-common-schema.js';
 import type { IbmDeps } from './ibm-deps.js';
 import { ERRORS } from './ibm-error-schema.js';
 import { pathId } from './ibm-identity.js';
-import { collectionSchema, PageQuery, pageRequest } from './ibm-pagination.js';
+import { collectionSchema, PageQuery, limitOf, pageRequest } from './ibm-pagination.js';
 
 /** /vpn_gateways/{gw}/connections and the CIDR sub-resources, in both the current and the legacy paths. */
 export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
@@ -37,7 +37,7 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   }, async (req) => {
     const { gw } = ids(req.params);
     const page = await queries.connections(req.actor, gw, pageRequest(req.query), req.query.status);
-    return connectionCollection(d, req.apiVersion, page, `${refs.base}/vpn_gateways/${gw}/connections`, req.query.limit ?? 50, { status: req.query.status });
+    return connectionCollection(d, req.apiVersion, page, `${refs.base}/vpn_gateways/${gw}/connections`, limitOf(req.query), { status: req.query.status });
   });
 
   app.post(base, { schema: { tags, summary: 'Create a connection', params: GwParams, querystring: VersionQuery, body: ConnectionPrototype, response: { 201: ConnectionSchema, ...ERRORS } } }, async (req, reply) => {

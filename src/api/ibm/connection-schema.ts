@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DPD_ACTIONS, ESTABLISH_MODES } from '../../domain/connection.js';
 import { ByIdOrHref, Name, ReasonSchema } from './ibm-common-schema.js';
 import { DPD_INTERVAL, DPD_TIMEOUT } from './ibm-rules.js';
 
@@ -11,7 +12,7 @@ const IdentityPrototype = Type.Object(
 );
 const DpdPrototype = Type.Object(
   {
-    action: Type.Optional(lit(['clear', 'hold', 'none', 'restart'])),
+    action: Type.Optional(lit(DPD_ACTIONS.filter((a) => a !== 'restart_by_peer'))),
     interval: Type.Optional(Type.Integer({ minimum: DPD_INTERVAL.min, maximum: DPD_INTERVAL.max, description: `Seconds (default ${DPD_INTERVAL.default}).` })),
     timeout: Type.Optional(Type.Integer({ minimum: DPD_TIMEOUT.min, maximum: DPD_TIMEOUT.max, description: `Seconds (default ${DPD_TIMEOUT.default}).` })),
   },
@@ -47,7 +48,7 @@ export const ConnectionPrototype = Type.Object(
     psk: Type.String({ maxLength: 1024, description: '6-128 characters of letters, digits and - + & ! @ # $ % ^ * ( ) . , : ; not starting with 0x or 0s.' }),
     admin_state_up: Type.Optional(Type.Boolean()),
     dead_peer_detection: Type.Optional(DpdPrototype),
-    establish_mode: Type.Optional(lit(['bidirectional', 'peer_only'])),
+    establish_mode: Type.Optional(lit(ESTABLISH_MODES)),
     ike_policy: Type.Optional(ByIdOrHref),
     ipsec_policy: Type.Optional(ByIdOrHref),
     local: Type.Optional(Type.Object({ cidrs: Type.Optional(CidrList), ike_identities: Type.Optional(Type.Array(IdentityPrototype, { maxItems: 2 })) }, { additionalProperties: false })),
@@ -71,7 +72,7 @@ export const ConnectionPatch = Type.Object(
     psk: Type.Optional(Type.String({ maxLength: 1024 })),
     admin_state_up: Type.Optional(Type.Boolean()),
     dead_peer_detection: Type.Optional(DpdPrototype),
-    establish_mode: Type.Optional(lit(['bidirectional', 'peer_only'])),
+    establish_mode: Type.Optional(lit(ESTABLISH_MODES)),
     ike_policy: Type.Optional(Type.Union([ByIdOrHref, Type.Null()])),
     ipsec_policy: Type.Optional(Type.Union([ByIdOrHref, Type.Null()])),
     local: Type.Optional(Type.Object({ cidrs: Type.Optional(CidrList), ike_identities: Type.Optional(Type.Array(IdentityPrototype, { maxItems: 2 })) }, { additionalProperties: false })),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { GATEWAY_MODES } from '../../domain/gateway.js';
 import { deleteGateway } from '../../control/delete-gateway.js';
 import { createGateway, editAdvertisedCidr, updateGateway } from '../../control/gateway-commands.js';
 import { parseId } from '../../domain/ids.js';
@@ -11,7 +12,7 @@ import type { IbmDeps } from './ibm-deps.js';
 import { ERRORS } from './ibm-error-schema.js';
 import { ibmInvalid } from './ibm-errors.js';
 import { identityId, pathId } from './ibm-identity.js';
-import { collectionSchema, PageQuery, pageEnvelope, pageRequest } from './ibm-pagination.js';
+import { collectionSchema, PageQuery, pageEnvelope, limitOf, pageRequest } from './ibm-pagination.js';
 
 const SORTS = ['created_at', '-created_at', 'name', '-name'] as const;
 
@@ -26,7 +27,7 @@ export function gatewayRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     ...PageQuery,
     'resource_group.id': Type.Optional(Type.String({ maxLength: 64 })),
     sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)), { default: '-created_at', description: 'created_at or name; prefix - for descending. Default -created_at.' })),
-    mode: Type.Optional(Type.Union([Type.Literal('policy'), Type.Literal('route')])),
+    mode: Type.Optional(Type.Union(GATEWAY_MODES.map((m) => Type.Literal(m)))),
   });
 
   app.get('/vpn_gateways', { schema: { tags, summary: 'List VPN gateways', querystring: ListQuery, response: { 200: collectionSchema('vpn_gateways', GatewaySchema), ...ERRORS } } }, async (req) => {
@@ -36,7 +37,7 @@ export function gatewayRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     const rgId = rg === undefined ? undefined : parseId(rg) ?? 'none';
     const page = await queries.gateways(req.actor, { ...(rgId ? { resourceGroupId: rgId } : {}), ...(q.mode ? { mode: q.mode } : {}) },
       pageRequest(q, sort.replace('-', '') as 'created_at' | 'name', sort.startsWith('-')));
-    return pageEnvelope('vpn_gateways', page, (v) => gatewayToWire(refs, req.apiVersion, v), `${refs.base}/vpn_gateways`, q.limit ?? 50,
+    return pageEnvelope('vpn_gateways', page, (v) => gatewayToWire(refs, req.apiVersion, v), `${refs.base}/vpn_gateways`, limitOf(q),
       { 'resource_group.id': rg, sort: q.sort, mode: q.mode });
   });
 
@@ -72,7 +73,7 @@ export function gatewayRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   app.get('/vpn_gateways/:id/service_connections', { schema: { tags, summary: 'List service connections (made by transit gateways; none here)', params: IdParams, querystring: Type.Object(PageQuery), response: { 200: collectionSchema('service_connections', ServiceConnection), ...ERRORS } } }, async (req) => {
     const id = gwId(req.params.id);
     await queries.gateway(req.actor, id);
-    return pageEnvelope('service_connections', { items: [], total: 0 }, (x: never) => x, `${refs.base}/vpn_gateways/${id}/service_connections`, req.query.limit ?? 50);
+    return pageEnvelope('service_connections', { items: [], total: 0 }, (x: never) => x, `${refs.base}/vpn_gateways/${id}/service_connections`, limitOf(req.query));
   });
   app.get('/vpn_gateways/:gw/service_connections/:id', { schema: { tags, summary: 'Retrieve a service connection', params: Type.Object({ gw: Type.String(), id: Type.String() }), querystring: VersionQuery, response: { 200: ServiceConnection, ...ERRORS } } }, async (req) => {
     await queries.gateway(req.actor, gwId(req.params.gw));

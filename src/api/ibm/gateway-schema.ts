@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
+import { GATEWAY_MODES } from '../../domain/gateway.js';
 import { ByIdCrnOrHref, ConnectionRefSchema, Name, ReasonSchema, ResourceGroupIdentity, ResourceGroupRef } from './ibm-common-schema.js';
 
 export const GatewayPrototype = Type.Object(
   {
     name: Type.Optional(Name),
-    mode: Type.Optional(Type.Union([Type.Literal('policy'), Type.Literal('route')], { description: 'Default route.' })),
+    mode: Type.Optional(Type.Union(GATEWAY_MODES.map((m) => Type.Literal(m)), { description: 'Default route.' })),
     subnet: ByIdCrnOrHref,
     resource_group: Type.Optional(ResourceGroupIdentity),
     local_asn: Type.Optional(Type.Integer({ minimum: 0, description: 'Route mode only; default 64520.' })),

@@ -41,8 +41,13 @@ export function decodeStart(start: string): readonly [string | number, string] {
   throw ibmInvalid('start', `The start token '${start.slice(0, 64)}' is not one this server issued; use the href of a next link.`, 'invalid_value', 'parameter');
 }
 
+/** The effective page size (the query schema fills in the default; this keeps one source for it). */
+export function limitOf(q: { limit?: number }): number {
+  return q.limit ?? DEFAULT_LIMIT;
+}
+
 export function pageRequest(q: { start?: string; limit?: number }, sort: PageRequest['sort'] = 'created_at', desc = false): PageRequest {
-  return { limit: q.limit ?? DEFAULT_LIMIT, sort, desc, ...(q.start ? { after: decodeStart(q.start) } : {}) };
+  return { limit: limitOf(q), sort, desc, ...(q.start ? { after: decodeStart(q.start) } : {}) };
 }
 
 /** The IBM envelope: first, limit, next (when more), total_count. `extra` keeps filters in the links. */

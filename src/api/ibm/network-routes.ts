@@ -9,7 +9,7 @@ import { ByIdCrnOrHref, IdParams, Name, NoContent, ResourceGroupIdentity, Resour
 import type { IbmDeps } from './ibm-deps.js';
 import { ERRORS } from './ibm-error-schema.js';
 import { identityId, pathId } from './ibm-identity.js';
-import { collectionSchema, PageQuery, pageEnvelope, pageRequest } from './ibm-pagination.js';
+import { collectionSchema, PageQuery, pageEnvelope, limitOf, pageRequest } from './ibm-pagination.js';
 import type { IbmRefs } from './ibm-refs.js';
 
 const VpcSchema = Type.Object({
@@ -52,7 +52,7 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   const vpcTags = ['VPCs'];
   const vpcId = (raw: string) => pathId(raw, 'vpc_not_found', 'VPC');
   app.get('/vpcs', { schema: { tags: vpcTags, summary: 'List VPCs', querystring: Type.Object(PageQuery), response: { 200: collectionSchema('vpcs', VpcSchema), ...ERRORS } } }, async (req) =>
-    pageEnvelope('vpcs', await queries.vpcs(req.actor, pageRequest(req.query)), (v) => vpcToWire(refs, v), `${refs.base}/vpcs`, req.query.limit ?? 50));
+    pageEnvelope('vpcs', await queries.vpcs(req.actor, pageRequest(req.query)), (v) => vpcToWire(refs, v), `${refs.base}/vpcs`, limitOf(req.query)));
   app.post('/vpcs', {
     schema: {
       tags: vpcTags, summary: 'Create a VPC', querystring: VersionQuery,
@@ -83,7 +83,7 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   }, async (req) => {
     const vpcFilter = req.query['vpc.id'];
     const page = await queries.subnets(req.actor, pageRequest(req.query), vpcFilter === undefined ? undefined : parseId(vpcFilter) ?? 'none');
-    return pageEnvelope('subnets', page, (v) => subnetToWire(refs, v), `${refs.base}/subnets`, req.query.limit ?? 50, { 'vpc.id': vpcFilter });
+    return pageEnvelope('subnets', page, (v) => subnetToWire(refs, v), `${refs.base}/subnets`, limitOf(req.query), { 'vpc.id': vpcFilter });
   });
   app.post('/subnets', {
     schema: {

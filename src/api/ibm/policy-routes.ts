@@ -6,7 +6,7 @@ import { IdParams, NoContent, VersionQuery } from './ibm-common-schema.js';
 import type { IbmDeps } from './ibm-deps.js';
 import { ERRORS } from './ibm-error-schema.js';
 import { pathId } from './ibm-identity.js';
-import { collectionSchema, PageQuery, pageEnvelope, pageRequest } from './ibm-pagination.js';
+import { collectionSchema, PageQuery, pageEnvelope, limitOf, pageRequest } from './ibm-pagination.js';
 import { connectionCollection, connectionToWire } from './connection-mapper.js';
 import { ikeInput, ikePatch, ikeToWire, ipsecInput, ipsecPatch, ipsecToWire } from './policy-mapper.js';
 import { IkePolicyPatch, IkePolicyPrototype, IkePolicySchema, IpsecPolicyPatch, IpsecPolicyPrototype, IpsecPolicySchema } from './policy-schema.js';
@@ -22,7 +22,7 @@ export function policyRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   const ikeTags = ['IKE policies'];
   app.get('/ike_policies', { schema: { tags: ikeTags, summary: 'List IKE policies', querystring: Page, response: { 200: collectionSchema('ike_policies', IkePolicySchema), ...ERRORS } } }, async (req) => {
     const page = await queries.ikePolicies(req.actor, pageRequest(req.query));
-    return pageEnvelope('ike_policies', page, (v) => ikeToWire(refs, v), `${refs.base}/ike_policies`, req.query.limit ?? 50);
+    return pageEnvelope('ike_policies', page, (v) => ikeToWire(refs, v), `${refs.base}/ike_policies`, limitOf(req.query));
   });
   app.post('/ike_policies', { schema: { tags: ikeTags, summary: 'Create an IKE policy', querystring: VersionQuery, body: IkePolicyPrototype, response: { 201: IkePolicySchema, ...ERRORS } } }, async (req, reply) => {
     const { policy, resourceGroup } = await createIkePolicy(control, req.actor, ikeInput(req.body));
@@ -43,14 +43,14 @@ export function policyRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   app.get('/ike_policies/:id/connections', { schema: { tags: ikeTags, summary: 'List the connections that use an IKE policy', params: IdParams, querystring: Page, response: { 200: collectionSchema('connections', ConnectionSchema), ...ERRORS } } }, async (req) => {
     const id = pathId(req.params.id, 'ike_policy_not_found', 'IKE policy');
     const page = await queries.connectionsUsingPolicy(req.actor, 'ike', id, pageRequest(req.query));
-    return connectionCollection(d, req.apiVersion, page, `${refs.base}/ike_policies/${id}/connections`, req.query.limit ?? 50);
+    return connectionCollection(d, req.apiVersion, page, `${refs.base}/ike_policies/${id}/connections`, limitOf(req.query));
   });
 
   // ---- IPsec ----
   const espTags = ['IPsec policies'];
   app.get('/ipsec_policies', { schema: { tags: espTags, summary: 'List IPsec policies', querystring: Page, response: { 200: collectionSchema('ipsec_policies', IpsecPolicySchema), ...ERRORS } } }, async (req) => {
     const page = await queries.ipsecPolicies(req.actor, pageRequest(req.query));
-    return pageEnvelope('ipsec_policies', page, (v) => ipsecToWire(refs, v), `${refs.base}/ipsec_policies`, req.query.limit ?? 50);
+    return pageEnvelope('ipsec_policies', page, (v) => ipsecToWire(refs, v), `${refs.base}/ipsec_policies`, limitOf(req.query));
   });
   app.post('/ipsec_policies', { schema: { tags: espTags, summary: 'Create an IPsec policy', querystring: VersionQuery, body: IpsecPolicyPrototype, response: { 201: IpsecPolicySchema, ...ERRORS } } }, async (req, reply) => {
     const { policy, resourceGroup } = await createIpsecPolicy(control, req.actor, ipsecInput(req.body));
@@ -71,7 +71,7 @@ export function policyRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   app.get('/ipsec_policies/:id/connections', { schema: { tags: espTags, summary: 'List the connections that use an IPsec policy', params: IdParams, querystring: Page, response: { 200: collectionSchema('connections', ConnectionSchema), ...ERRORS } } }, async (req) => {
     const id = pathId(req.params.id, 'ipsec_policy_not_found', 'IPsec policy');
     const page = await queries.connectionsUsingPolicy(req.actor, 'ipsec', id, pageRequest(req.query));
-    return connectionCollection(d, req.apiVersion, page, `${refs.base}/ipsec_policies/${id}/connections`, req.query.limit ?? 50);
+    return connectionCollection(d, req.apiVersion, page, `${refs.base}/ipsec_policies/${id}/connections`, limitOf(req.query));
   });
   void connectionToWire;
 }
