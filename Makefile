@@ -7,7 +7,7 @@ N ?= 20
 
 SOURCES := $(shell find src bench -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: deps build run test typecheck bench-api clean
+.PHONY: deps debian-deps build run test typecheck bench-api clean
 
 # npm packages, installed from the lock file when missing or out of date.
 node_modules/.deps-ok: package.json package-lock.json
@@ -16,7 +16,11 @@ node_modules/.deps-ok: package.json package-lock.json
 	@node -e "require('better-sqlite3')(':memory:').close()" 2>/dev/null || $(NPM) rebuild better-sqlite3 --loglevel=error
 	@touch $@
 
-deps: node_modules/.deps-ok
+# Debian packages (strongSwan, iproute2, ping, curl) when root and missing.
+debian-deps:
+	@scripts/install-debian-deps.sh
+
+deps: node_modules/.deps-ok debian-deps
 
 dist/.built: node_modules/.deps-ok $(SOURCES) tsconfig.json tsconfig.build.json
 	npx tsc -p tsconfig.build.json
@@ -25,14 +29,14 @@ dist/.built: node_modules/.deps-ok $(SOURCES) tsconfig.json tsconfig.build.json
 build: dist/.built
 
 # Runs the service on the embedded SQLite store (./var). Extra flags: make run ARGS='--port 9000'.
-run: build
+run: build debian-deps
 	bin/causeway serve $(ARGS)
 
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit
 
 # Every test: unit, API, property-based and the seed examples (curl against a live server).
-test: build typecheck
+test: build typecheck debian-deps
 	@mkdir -p .tmp
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json; status=$$?; \
 	node scripts/test-summary.mjs .tmp/vitest.json; exit $$status

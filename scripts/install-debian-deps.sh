@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Causeway's lab data plane and tests use, when running as root and
+# something is missing. strongSwan comes from Debian (charon 5.9.8 + kernel-libipsec in
+# libcharon-extra-plugins). Never libreswan: it conflicts with strongswan-charon.
+set -euo pipefail
+PACKAGES=(strongswan-charon strongswan-swanctl libcharon-extra-plugins iproute2 iputils-ping curl procps util-linux)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "causeway: not root, so not installing Debian packages: ${missing[*]} (the lab data plane needs them)" >&2
+  exit 0
+fi
+echo "causeway: installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

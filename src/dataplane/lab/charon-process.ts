@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const CHARON = '/usr/lib/ipsec/charon';
+
+export interface CharonOptions {
+  /** The network namespace charon runs in. */
+  readonly ns: string;
+  /** A directory of its own: strongswan.conf, the vici socket, the log. */
+  readonly dir: string;
+  /** IKEv2 liveness (DPD timeout) is charon's retransmission schedule (fact sheet §5.5). */
+  readonly retransmit?: { timeout: number; base: number; tries: number };
+  readonly aggressivePsk?: boolean;
+}
+
+export function viciSocketPath(dir: string): string {
+  return join(dir, 'charon.vici');
+}
+
+/** The per-instance strongswan.conf of fact sheet §5.2: kernel-libipsec, its own vici socket, no stroke. */
+export function charonConf(o: CharonOptions): string {
+  const r = o.retransmit ?? { timeout: 2, base: 1.4, tries: 4 };
+  return `charon {
+  load_modular = yes
+  plugins {
+    include /etc/strongswan.d/charon/*.conf
+    kernel-libipsec { load = yes }
+    vici { socket = unix://${viciSocketPath(o.dir)} }
+    stroke { load = no }
+  }
+  filelog {
+    main { path = ${join(o.dir, 'charon.log')}  time_format = %F %T  default = 1  ike = 1  cfg = 1  knl = 1  flush_line = yes  ike_name = yes }
+  }
+  retransmit_timeout = ${r.timeout}
+  retransmit_base = ${r.base}
+  retransmit_tries = ${r.tries}
+  ${o.aggressivePsk ? 'i_dont_care_about_security_and_use_aggressive_mode_psk = yes' : ''}
+}
+`;
+}
+
+/**
+ * Starts one charon in its namespace with a private /run (so instances never share a pid file),
+ * as fact sheet §5.1 shows. `ip netns exec` and `unshare` exec, so the child's PID is charon's own.
+ */
+export function startCharon(o: CharonOptions): ChildProcess {
+  mkdirSync(o.dir, { recursive: true, mode: 0o700 });
+  const conf = join(o.dir, 'strongswan.conf');
+  writeFileSync(conf, charonConf(o), { mode: 0o600 });
+  return spawn('ip', ['netns', 'exec', o.ns, 'unshare', '-m', 'sh', '-c', `mount -t tmpfs none /run && exec ${CHARON}`], {
+    env: { ...process.env, STRONGSWAN_CONF: conf },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+/** Stops a charon this process started: SIGTERM to its PID, SIGKILL after `graceMs`. */
+export async function stopCharon(child: ChildProcess, graceMs = 3000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

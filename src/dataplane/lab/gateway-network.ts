@@ -1,0 +1,70 @@
+import type { Cidr } from '../../domain/cidr.js';
+import { deleteNamespace, ensureNamespace, ip, ipIdempotent, sysctl } from './ip-command.js';
+import { plugIntoInternet } from './lab-internet.js';
+import { gatewayNs, privatePeer, subnetBridge, uplinkPeer, vpcNs } from './lab-names.js';
+import type { GatewayLayout } from './network-layout.js';
+
+/**
+ * Builds (idempotently) a gateway's namespaces: the gateway namespace with its public leg on the lab
+ * internet and its private leg into the VPC namespace; the VPC namespace with a bridge and a router
+ * address per subnet, and routes for the peer CIDRs via the gateway. Level-based: stale peer routes
+ * via this gateway are removed.
+ */
+export async function ensureGatewayNetwork(l: GatewayLayout, pool: Cidr): Promise<void> {
+  const ns = gatewayNs(l.gatewayId);
+  const vns = vpcNs(l.vpcId);
+  await ensureNamespace(ns);
+  await ensureNamespace(vns);
+  await plugIntoInternet(ns, uplinkPeer(l.gatewayId, 0), 'pub0', l.publicIps, pool);
+
+  for (const s of l.vpcSubnets) {
+    const br = subnetBridge(s.id);
+    await ipIdempotent(['link', 'add', br, 'type', 'bridge'], vns);
+    await ip(['link', 'set', br, 'up'], vns);
+    await ipIdempotent(['addr', 'add', `${s.router}/${s.cidr.split('/')[1]}`, 'dev', br], vns);
+  }
+  const peer = privatePeer(l.gatewayId);
+  if (!(await ip(['-o', 'link', 'show'], ns)).includes(' priv0@')) {
+    await ip(['link', 'add', 'priv0', 'type', 'veth', 'peer', 'name', peer, 'netns', vns], ns);
+  }
+  await ip(['link', 'set', peer, 'master', subnetBridge(l.subnetId), 'up'], vns);
+  await ip(['link', 'set', 'priv0', 'up'], ns);
+  await ipIdempotent(['addr', 'add', `${l.privateIp}/${l.privatePrefix}`, 'dev', 'priv0'], ns);
+  // Routes back into the VPC's other subnets go via the VPC's router on the gateway's subnet.
+  const router = l.vpcSubnets.find((s) => s.id === l.subnetId)?.router;
+  for (const s of l.vpcSubnets) {
+    if (s.id !== l.subnetId && router) await ipIdempotent(['route', 'replace', s.cidr, 'via', router], ns);
+  }
+  // kernel-libipsec needs an address inside every local traffic selector.
+  const want = new Set(l.extraLocalAddresses.map((a) => `${a}/32`));
+  const have = (await ip(['-o', '-4', 'addr', 'show', 'dev', 'lo'], ns)).split('\n').map((x) => /inet (\S+)/.exec(x)?.[1]).filter((x): x is string => !!x && x !== '127.0.0.1/8');
+  for (const a of want) if (!have.includes(a)) await ipIdempotent(['addr', 'add', a, 'dev', 'lo'], ns);
+  for (const a of have) if (!want.has(a)) await ipIdempotent(['addr', 'del', a, 'dev', 'lo'], ns, /Cannot assign/);
+  await sysctl(ns, 'net.ipv4.ip_forward', '1');
+  await sysctl(ns, 'net.ipv4.conf.all.rp_filter', '0');
+  await sysctl(ns, 'net.ipv4.conf.default.rp_filter', '0');
+  await syncPeerRoutes(vns, l.privateIp, l.peerRoutes);
+}
+
+/** Makes the VPC's routes via `via` exactly `cidrs`. */
+async function syncPeerRoutes(vns: string, via: string, cidrs: readonly string[]): Promise<void> {
+  const norm = (c: string): string => (c.includes('/') ? c : `${c}/32`);
+  const current = (await ip(['-4', 'route', 'show', 'via', via], vns)).split('\n').map((l) => l.split(' ')[0]).filter((x): x is string => !!x && /^\d/.test(x)).map(norm);
+  for (const c of cidrs) await ipIdempotent(['route', 'replace', c, 'via', via], vns);
+  for (const c of current) if (!cidrs.map(norm).includes(c)) await ipIdempotent(['route', 'del', c, 'via', via], vns, /No such process/);
+}
+
+/** Removes a gateway's namespace (its legs go with it) and its routes in the VPC namespace. */
+export async function removeGatewayNetwork(gatewayId: string, vpcId: string, privateIp: string, vpcStillUsed: boolean): Promise<void> {
+  await deleteNamespace(gatewayNs(gatewayId));
+  const vns = vpcNs(vpcId);
+  if (!vpcStillUsed) {
+    await deleteNamespace(vns);
+    return;
+  }
+  try {
+    await syncPeerRoutes(vns, privateIp, []);
+  } catch {
+    /* the VPC namespace may already be gone */
+  }
+}

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export class LabCommandError extends Error {
+  constructor(readonly argv: readonly string[], readonly stderr: string) {
+    super(`${argv.join(' ')}: ${stderr.trim() || 'failed'}`);
+  }
+}
+
+/** Runs a command (argv, never a shell string) and returns stdout; throws LabCommandError. */
+export async function sh(argv: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
+  try {
+    const { stdout } = await run(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: opts.timeoutMs ?? 15_000 });
+    return stdout;
+  } catch (e) {
+    const err = e as { stderr?: string; message?: string };
+    throw new LabCommandError(argv, err.stderr ?? err.message ?? '');
+  }
+}
+
+/** `ip [-n ns] …`. */
+export function ip(args: readonly string[], ns?: string): Promise<string> {
+  return sh(['ip', ...(ns ? ['-n', ns] : []), ...args]);
+}
+
+/** `ip …` where "already exists" / "not found" (per `tolerate`) counts as done: idempotent steps. */
+export async function ipIdempotent(args: readonly string[], ns: string | undefined, tolerate: RegExp = /File exists|already exists|already assigned/): Promise<void> {
+  try {
+    await ip(args, ns);
+  } catch (e) {
+    if (!(e instanceof LabCommandError) || !tolerate.test(e.stderr)) throw e;
+  }
+}
+
+/** Runs argv inside a namespace. */
+export function inNamespace(ns: string, argv: readonly string[], timeoutMs?: number): Promise<string> {
+  return sh(['ip', 'netns', 'exec', ns, ...argv], timeoutMs === undefined ? {} : { timeoutMs });
+}
+
+/** Sets a sysctl inside a namespace (forwarding, rp_filter). */
+export async function sysctl(ns: string, key: string, value: string): Promise<void> {
+  await inNamespace(ns, ['sysctl', '-q', '-w', `${key}=${value}`]);
+}
+
+export async function listNamespaces(): Promise<string[]> {
+  const out = await ip(['netns', 'list']);
+  return out.split('\n').map((l) => l.split(/\s+/)[0] ?? '').filter((n) => n.length > 0);
+}
+
+export async function ensureNamespace(ns: string): Promise<void> {
+  if (!(await listNamespaces()).includes(ns)) await ipIdempotent(['netns', 'add', ns], undefined);
+  await ip(['link', 'set', 'lo', 'up'], ns);
+}
+
+export async function deleteNamespace(ns: string): Promise<void> {
+  await ipIdempotent(['netns', 'del', ns], undefined, /No such file|Invalid netns|not found/i);
+}

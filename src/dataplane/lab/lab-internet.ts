@@ -1,0 +1,38 @@
+import { type Cidr, formatAddress } from '../../domain/cidr.js';
+import { ensureNamespace, ip, ipIdempotent, sysctl } from './ip-command.js';
+import { INTERNET_BRIDGE, INTERNET_NS } from './lab-names.js';
+
+/** The first host of a pool: the lab internet's own address in it (never handed out). */
+export function poolRouter(pool: Cidr): string {
+  return formatAddress(pool.network + 1n, pool.family);
+}
+
+/**
+ * The lab internet: one namespace with a bridge that every gateway's public leg and every site's
+ * uplink plug into, routing between the pools it serves (gateway pool, site pool). It is never
+ * connected to the host's own network.
+ */
+export async function ensureInternet(pools: readonly Cidr[]): Promise<void> {
+  await ensureNamespace(INTERNET_NS);
+  await ipIdempotent(['link', 'add', INTERNET_BRIDGE, 'type', 'bridge'], INTERNET_NS);
+  await ip(['link', 'set', INTERNET_BRIDGE, 'up'], INTERNET_NS);
+  for (const pool of pools) {
+    await ipIdempotent(['addr', 'add', `${poolRouter(pool)}/${pool.prefix}`, 'dev', INTERNET_BRIDGE], INTERNET_NS);
+  }
+  await sysctl(INTERNET_NS, 'net.ipv4.ip_forward', '1');
+}
+
+/**
+ * A veth from the internet bridge into `ns`, named `inner` there, holding `addresses` (with the
+ * pool's prefix) and a default route via the pool's router.
+ */
+export async function plugIntoInternet(ns: string, peerName: string, inner: string, addresses: readonly string[], pool: Cidr): Promise<void> {
+  const links = await ip(['-o', 'link', 'show'], ns);
+  if (!links.includes(` ${inner}@`) && !links.includes(` ${inner}:`)) {
+    await ip(['link', 'add', peerName, 'type', 'veth', 'peer', 'name', inner, 'netns', ns], INTERNET_NS);
+  }
+  await ip(['link', 'set', peerName, 'master', INTERNET_BRIDGE, 'up'], INTERNET_NS);
+  await ip(['link', 'set', inner, 'up'], ns);
+  for (const a of addresses) await ipIdempotent(['addr', 'add', `${a}/${pool.prefix}`, 'dev', inner], ns);
+  await ipIdempotent(['route', 'replace', 'default', 'via', poolRouter(pool)], ns);
+}

@@ -1,0 +1,22 @@
+/**
+ * Names of everything the lab makes. Every namespace starts with `cw-`; interface names stay within
+ * Linux's 15 characters. Ids are UUIDs; 12 hex digits keep names short and, within a lab, unique.
+ */
+export const LAB_PREFIX = 'cw-';
+export const INTERNET_NS = 'cw-inet';
+export const INTERNET_BRIDGE = 'br-inet';
+
+const short = (id: string): string => id.replace(/-/g, '').slice(0, 12);
+
+export const gatewayNs = (gatewayId: string): string => `cw-gw-${short(gatewayId)}`;
+export const vpcNs = (vpcId: string): string => `cw-vpc-${short(vpcId)}`;
+export const siteNs = (name: string): string => `cw-site-${name}`;
+
+/** The internet-side end of a gateway member's public leg, or of a site's uplink. */
+export const uplinkPeer = (ownerId: string, index: number): string => `u${short(ownerId).slice(0, 10)}${index}`;
+/** The VPC-side end of a gateway's private leg. */
+export const privatePeer = (gatewayId: string): string => `p${short(gatewayId)}`;
+/** A subnet's bridge inside a VPC namespace. */
+export const subnetBridge = (subnetId: string): string => `b${short(subnetId)}`;
+
+export const SITE_NAME = /^[a-z0-9][a-z0-9-]{0,19}$/;

@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * What the lab made that outlives one process (sites, gateway charons), recorded under
+ * <data-dir>/lab so `causeway lab down` can remove exactly that and stop exactly those PIDs.
+ */
+export interface LabRecord {
+  readonly kind: 'site' | 'gateway';
+  readonly name: string;
+  readonly ns: string;
+  readonly dir: string;
+  readonly charonPid?: number;
+  readonly publicIp?: string;
+  readonly lan?: string;
+}
+
+export class LabState {
+  constructor(readonly root: string) {}
+
+  #file(kind: LabRecord['kind'], name: string): string {
+    return join(this.root, `${kind}-${name}`, 'record.json');
+  }
+
+  dirFor(kind: LabRecord['kind'], name: string): string {
+    return join(this.root, `${kind}-${name}`);
+  }
+
+  get(kind: LabRecord['kind'], name: string): LabRecord | undefined {
+    const f = this.#file(kind, name);
+    return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as LabRecord) : undefined;
+  }
+
+  put(r: LabRecord): void {
+    mkdirSync(r.dir, { recursive: true, mode: 0o700 });
+    writeFileSync(this.#file(r.kind, r.name), JSON.stringify(r, null, 2), { mode: 0o600 });
+  }
+
+  remove(kind: LabRecord['kind'], name: string): void {
+    rmSync(this.dirFor(kind, name), { recursive: true, force: true });
+  }
+
+  all(): LabRecord[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root)
+      .map((d) => join(this.root, d, 'record.json'))
+      .filter((f) => existsSync(f))
+      .map((f) => JSON.parse(readFileSync(f, 'utf8')) as LabRecord);
+  }
+}
+
+/** Whether a PID is alive (signal 0). */
+export function pidAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCidr, type Cidr } from '../../src/domain/cidr.js';
+import { deleteNamespace, inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
+import { ensureGatewayNetwork, removeGatewayNetwork } from '../../src/dataplane/lab/gateway-network.js';
+import { ensureInternet } from '../../src/dataplane/lab/lab-internet.js';
+import { gatewayNs, INTERNET_NS, vpcNs } from '../../src/dataplane/lab/lab-names.js';
+import type { GatewayLayout } from '../../src/dataplane/lab/network-layout.js';
+
+const root = process.getuid?.() === 0;
+const pool = (parseCidr('198.51.100.0/24') as { cidr: Cidr }).cidr;
+
+function layout(n: number): GatewayLayout {
+  const id = `0000000${n}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`;
+  return {
+    gatewayId: id, vpcId: `1111111${n}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`,
+    publicIps: [`198.51.100.${200 + n}`], privateIp: `10.${n}.0.4`, privatePrefix: 24, subnetId: `2222222${n}-aaaa-4bbb-8ccc-000000000000`,
+    vpcSubnets: [{ id: `2222222${n}-aaaa-4bbb-8ccc-000000000000`, cidr: `10.${n}.0.0/24`, router: `10.${n}.0.1` }],
+    extraLocalAddresses: [`10.${n + 100}.0.254`], peerRoutes: [`10.${3 - n}.0.0/24`],
+  };
+}
+
+describe.skipIf(!root && !process.env['CI'])('lab network plumbing (namespaces, veths, bridges)', () => {
+  const a = layout(1);
+  const b = layout(2);
+  afterAll(async () => {
+    for (const l of [a, b]) await removeGatewayNetwork(l.gatewayId, l.vpcId, l.privateIp, false).catch(() => undefined);
+    await deleteNamespace(INTERNET_NS);
+  });
+
+  it('builds two gateways on the lab internet, each with a VPC behind it, idempotently', async () => {
+    await ensureInternet([pool]);
+    for (const l of [a, b]) {
+      await ensureGatewayNetwork(l, pool);
+      await ensureGatewayNetwork(l, pool); // a second pass changes nothing and does not fail
+    }
+    const names = await listNamespaces();
+    for (const ns of [INTERNET_NS, gatewayNs(a.gatewayId), vpcNs(a.vpcId), gatewayNs(b.gatewayId), vpcNs(b.vpcId)]) expect(names).toContain(ns);
+    // gateway to gateway across the lab internet
+    await inNamespace(gatewayNs(a.gatewayId), ['ping', '-c', '1', '-W', '2', '198.51.100.202']);
+    // VPC host to its gateway over the private leg
+    await inNamespace(vpcNs(a.vpcId), ['ping', '-c', '1', '-W', '2', '10.1.0.4']);
+    // the VPC routes the peer CIDR via its gateway; the gateway holds an address in an extra local CIDR
+    expect(await inNamespace(vpcNs(a.vpcId), ['ip', 'route', 'show', '10.2.0.0/24'])).toContain('via 10.1.0.4');
+    expect(await inNamespace(gatewayNs(a.gatewayId), ['ip', '-4', 'addr', 'show', 'dev', 'lo'])).toContain('10.101.0.254/32');
+    // level-based: a peer route no longer wanted is removed
+    await ensureGatewayNetwork({ ...a, peerRoutes: [] }, pool);
+    expect(await inNamespace(vpcNs(a.vpcId), ['ip', 'route', 'show', '10.2.0.0/24'])).toBe('');
+    // nothing reaches the host: the lab internet has no link to the root namespace
+    expect(await inNamespace(INTERNET_NS, ['ip', '-o', 'link', 'show'])).not.toMatch(/eth0|ens|enp/);
+  });
+
+  it('tears a gateway down completely', async () => {
+    await removeGatewayNetwork(a.gatewayId, a.vpcId, a.privateIp, false);
+    const names = await listNamespaces();
+    expect(names).not.toContain(gatewayNs(a.gatewayId));
+    expect(names).not.toContain(vpcNs(a.vpcId));
+  });
+});
