@@ -200,6 +200,44 @@ describe('VPN gateway connections', () => {
     expect(withMatch.json().tunnels[0].neighbor_ip.address).toBe('169.254.0.9');
     expect(withMatch.json().tunnels[1].neighbor_ip.address).toBe('169.254.0.5');
     expect((await create(policyConnection({ routing_protocol: 'bgp' }))).statusCode).toBe(400);
+    // switching back to static drops what only BGP has
+    const cur = await t.call('GET', url);
+    const back = await t.call('PATCH', url, { body: { routing_protocol: 'none' }, headers: { 'if-match': cur.headers.etag as string } });
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json().routing_protocol).toBe('none');
+    expect(back.json().peer.asn).toBeUndefined();
+    expect(back.json().tunnels[0].neighbor_ip).toBeUndefined();
+    // restricted ASNs are refused for the peer too
+    const restricted = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, { body: { ...bgp, peer: { address: '203.0.113.63', asn: 64512 } } });
+    expect(restricted.statusCode).toBe(400);
+    expect(err(restricted).target?.name).toBe('peer.asn');
+  });
+
+  it('route-only fields are refused on a policy gateway even with harmless values', async () => {
+    const token = await t.account('routeonly'); // a gateway of its own: the shared one is near its connection quota
+    const g = (await makeGateway(t, { token })).gateway.id;
+    for (const extra of [{ routing_protocol: 'none' }, { tunnels: [] }, { distribute_traffic: false }]) {
+      const r = await t.call('POST', `/v1/vpn_gateways/${g}/connections`, { token, body: policyConnection(extra) });
+      expect(r.statusCode, JSON.stringify(extra)).toBe(400);
+      expect(err(r).code).toBe('mode_mismatch');
+    }
+    const c = (await t.call('POST', `/v1/vpn_gateways/${g}/connections`, { token, body: policyConnection() })).json();
+    const p = await t.call('PATCH', `/v1/vpn_gateways/${g}/connections/${c.id}`, { token, body: { distribute_traffic: false } });
+    expect(err(p).code).toBe('mode_mismatch');
+  });
+
+  it('enum errors list every allowed value; hrefs must point at this server; 202 has no body', async () => {
+    const e = await create(policyConnection({ establish_mode: 'sometimes' }));
+    expect(err(e).message).toContain('"bidirectional", "peer_only"');
+    const foreign = await create(policyConnection({ ike_policy: { href: 'http://evil.example/v1/ike_policies/00000000-0000-4000-8000-000000000000' } }));
+    expect(foreign.statusCode).toBe(400);
+    expect(err(foreign).target?.name).toBe('ike_policy.href');
+    const token = await t.account('nobody');
+    const g = (await makeGateway(t, { token })).gateway.id;
+    const c = (await t.call('POST', `/v1/vpn_gateways/${g}/connections`, { token, body: policyConnection() })).json();
+    const del = await t.call('DELETE', `/v1/vpn_gateways/${g}/connections/${c.id}`, { token });
+    expect(del.statusCode).toBe(202);
+    expect(del.body).toBe('');
   });
 
   it('names are unique per gateway; the connection quota is 10 per gateway', async () => {
@@ -207,7 +245,7 @@ describe('VPN gateway connections', () => {
     const post = (i: number, name?: string) => t.call('POST', `/v1/vpn_gateways/${g}/connections`, { body: policyConnection({ ...(name ? { name } : {}), local: { cidrs: ['10.60.0.0/24'] }, peer: { address: `203.0.113.${100 + i}`, cidrs: [`192.168.${i}.0/24`] } }) });
     expect((await post(0, 'same')).statusCode).toBe(201);
     const dup = await post(1, 'same');
-    expect(dup.statusCode).toBe(409);
+    expect(dup.statusCode).toBe(400);
     for (let i = 1; i < 10; i++) expect((await post(i)).statusCode).toBe(201);
     const over = await post(10);
     expect(over.statusCode).toBe(400);

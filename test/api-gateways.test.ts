@@ -57,7 +57,7 @@ describe('VPCs, subnets and VPN gateways', () => {
     const token = await t.account('gwrules');
     const { subnetId } = await makeGateway(t, { token, name: 'same' });
     const dup = await t.call('POST', '/v1/vpn_gateways', { token, body: { subnet: { id: subnetId }, mode: 'policy', name: 'same' } });
-    expect(dup.statusCode).toBe(409);
+    expect(dup.statusCode).toBe(400);
     const asn = await t.call('POST', '/v1/vpn_gateways', { token, body: { subnet: { id: subnetId }, mode: 'policy', local_asn: 65001 } });
     expect(err(asn).code).toBe('mode_mismatch');
     const unknown = await t.call('POST', '/v1/vpn_gateways', { token, body: { subnet: { id: subnetId }, mode: 'policy', colour: 'blue' } });

@@ -108,7 +108,7 @@ describe('IKE and IPsec policies', () => {
   it('names are unique per account', async () => {
     expect((await t.call('POST', '/v1/ipsec_policies', { body: esp({ name: 'dup' }) })).statusCode).toBe(201);
     const r = await t.call('POST', '/v1/ipsec_policies', { body: esp({ name: 'dup' }) });
-    expect(r.statusCode).toBe(409);
+    expect(r.statusCode).toBe(400);
     expect(err(r).code).toBe('name_not_unique');
     expect((await t.call('POST', '/v1/ipsec_policies', { body: esp({ name: 'Not_Valid' }) })).statusCode).toBe(400);
   });

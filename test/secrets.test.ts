@@ -1,12 +1,11 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { loadSettings } from '../src/config/settings.js';
-import { startServer } from '../src/cli/server.js';
+import { makeLogger, startServer } from '../src/cli/server.js';
 import { makeGateway, policyConnection, startTestServer, type TestServer } from './harness.js';
 
 const PSK = 'Sup3r-Secret-PSK-4711';
@@ -34,7 +33,7 @@ describe('secrets', () => {
     const lines: string[] = [];
     const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
     const dataDir = mkdtempSync(join(tmpdir(), 'cw-test-'));
-    const server = await startServer(loadSettings({ dataDir, port: '0' }, {}), {}, { logger: pino({ level: 'trace' }, sink), listen: false });
+    const server = await startServer(loadSettings({ dataDir, port: '0' }, {}), {}, { logger: makeLogger('trace', sink), listen: false });
     cleanup.push(async () => { await server.close(); rmSync(dataDir, { recursive: true, force: true }); });
     const adminKey = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
     const tok = await server.app.inject({ method: 'POST', url: '/identity/token', payload: { grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: adminKey } });
@@ -47,7 +46,11 @@ describe('secrets', () => {
     const r = await server.app.inject({ method: 'POST', url: `/v1/vpn_gateways/${gw.id}/connections${q}`, headers: h, payload: policyConnection({ psk: PSK }) });
     expect(r.statusCode).toBe(201);
     await server.app.inject({ method: 'POST', url: `/v1/vpn_gateways/${gw.id}/connections${q}`, headers: h, payload: { ...policyConnection({ psk: PSK }), bogus: 1 } });
+    // a key or token put in a URL by mistake is masked in the request log
+    await server.app.inject({ method: 'POST', url: `/identity/token?grant_type=x&apikey=${adminKey}` });
+    await server.app.inject({ method: 'GET', url: `/v1/vpcs?version=2026-06-02&access_token=${token}` });
     const log = lines.join('');
+    expect(log).toContain('apikey=[redacted]');
     expect(log).toContain('created the admin account');
     expect(log).toContain('admin-api-key');
     expect(log).not.toContain(PSK);

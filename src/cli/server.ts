@@ -25,11 +25,21 @@ export interface RunningServer {
 }
 
 /** Secrets never reach the logs: pre-shared keys, API keys, tokens. */
-export function makeLogger(level: string): Logger {
+const SECRET_PARAMS = /([?&](?:apikey|api_key|access_token|refresh_token|token|psk|password)=)[^&#]*/gi;
+
+/** A URL with the values of secret-looking query parameters masked. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_PARAMS, '$1[redacted]');
+}
+
+export function makeLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino({
     level,
+    serializers: {
+      req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url ?? ''), id: req.id, remoteAddress: req.ip }),
+    },
     redact: { paths: ['psk', '*.psk', 'apikey', '*.apikey', 'req.headers.authorization', 'access_token', '*.access_token'], censor: '[redacted]' },
-  });
+  }, destination ?? process.stdout);
 }
 
 /** The composition root: store, control plane, API; listens when `listen` is set. */

@@ -14,17 +14,23 @@ import { liveGateway } from './gateway-commands.js';
 /** What a dialect supplies to create a connection: the configurable fields, plus how it routes. */
 export type ConnectionInput = Pick<Connection,
   | 'psk' | 'peer' | 'peerIdentity' | 'localIdentities' | 'localCidrs' | 'peerCidrs' | 'ikePolicyId' | 'ipsecPolicyId'
-  | 'dpd' | 'establishMode' | 'adminStateUp' | 'distributeTraffic' | 'tunnels'> & {
+  | 'dpd' | 'establishMode' | 'adminStateUp'> & {
   readonly name?: string;
-  readonly routingProtocol: 'none' | 'bgp';
+  /** Route-mode fields: undefined when the request did not send them (sending them to a policy gateway is an error). */
+  readonly routingProtocol?: 'none' | 'bgp';
+  readonly distributeTraffic?: boolean;
+  readonly tunnels?: Connection['tunnels'];
 };
 
-export function kindFor(gw: VpnGateway, routingProtocol: 'none' | 'bgp'): ConnectionKind {
+/** The connection kind a gateway's mode and the request's routing fields give; route-only fields on a policy gateway are refused. */
+export function kindFor(gw: VpnGateway, route: { routingProtocol?: 'none' | 'bgp'; distributeTraffic?: boolean; tunnels?: unknown }, current?: ConnectionKind): ConnectionKind {
   if (gw.mode === 'policy') {
-    if (routingProtocol === 'bgp') throw new DomainError('mode_mismatch', 'routing_protocol bgp applies to route-mode gateways only.', { type: 'field', name: 'routingProtocol' });
+    const sent = (['routingProtocol', 'distributeTraffic', 'tunnels'] as const).find((k) => route[k] !== undefined);
+    if (sent) throw new DomainError('mode_mismatch', `${sent === 'routingProtocol' ? 'routing_protocol' : sent === 'distributeTraffic' ? 'distribute_traffic' : 'tunnels'} applies to route-mode gateways only.`, { type: 'field', name: sent });
     return 'policy';
   }
-  return routingProtocol === 'bgp' ? 'route_bgp' : 'route_static';
+  if (route.routingProtocol === undefined) return current ?? 'route_static';
+  return route.routingProtocol === 'bgp' ? 'route_bgp' : 'route_static';
 }
 
 /** Both referenced policies must exist in the connection's own account; an IKEv1 policy pairs only with single-valued IPsec. */
@@ -72,11 +78,11 @@ export async function createConnection(deps: ControlDeps, actor: Actor, gatewayI
     const gw = liveGateway(actor, await getGateway(trx, gatewayId), gatewayId);
     const now = deps.clock.now();
     const c: Connection = {
-      id: newId(), accountId: gw.accountId, gatewayId: gw.id, name: input.name ?? (await freeName(async (n) => (await deps.connections.nameHolder(trx, gw.id, n)) !== undefined)), kind: kindFor(gw, input.routingProtocol),
+      id: newId(), accountId: gw.accountId, gatewayId: gw.id, name: input.name ?? (await freeName(async (n) => (await deps.connections.nameHolder(trx, gw.id, n)) !== undefined)), kind: kindFor(gw, input),
       adminStateUp: input.adminStateUp, establishMode: input.establishMode, psk: input.psk, peer: input.peer,
       peerIdentity: input.peerIdentity, localIdentities: input.localIdentities, localCidrs: input.localCidrs, peerCidrs: input.peerCidrs,
       ikePolicyId: input.ikePolicyId, ipsecPolicyId: input.ipsecPolicyId, autoSet: deps.settings.autoSet, dpd: input.dpd,
-      distributeTraffic: input.distributeTraffic, tunnels: input.tunnels, status: 'down', statusReasons: [],
+      distributeTraffic: input.distributeTraffic ?? false, tunnels: input.tunnels ?? [], status: 'down', statusReasons: [],
       lifecycleState: deps.settings.dataplane === 'none' ? 'stable' : 'pending', revision: 1, createdAt: now, updatedAt: now,
     };
     checkConnection(c);

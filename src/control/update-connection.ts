@@ -27,6 +27,11 @@ export async function loadConnection(deps: ControlDeps, ex: Executor, actor: Act
   return c;
 }
 
+function withoutAsn(p: Connection['peer']): Connection['peer'] {
+  const { asn: _asn, ...rest } = p;
+  return rest;
+}
+
 export function checkIfMatch(c: Connection, ifMatch: number | '*' | undefined): void {
   if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== c.revision) {
     throw new DomainError('precondition_failed', `If-Match does not match the connection's current ETag.`, { type: 'header', name: 'If-Match' });
@@ -41,7 +46,7 @@ export async function updateConnection(deps: ControlDeps, actor: Actor, gatewayI
     if (patch.peer && (patch.peer.address !== undefined) !== (cur.peer.address !== undefined)) {
       throw new DomainError('invalid_value', `The peer type cannot change after creation (it is ${cur.peer.address !== undefined ? 'address' : 'fqdn'}); delete and re-create the connection instead.`, { type: 'field', name: 'peer' });
     }
-    const kind = patch.routingProtocol !== undefined ? kindFor(gw, patch.routingProtocol) : cur.kind;
+    const kind = kindFor(gw, patch, cur.kind);
     const revived = patch.adminStateUp === true && !cur.adminStateUp;
     const next: Connection = {
       ...cur,
@@ -60,6 +65,8 @@ export async function updateConnection(deps: ControlDeps, actor: Actor, gatewayI
       // IBM: switching admin state back on moves an old connection to the current auto-negotiation set.
       ...(revived ? { autoSet: deps.settings.autoSet } : {}),
       kind,
+      // Leaving BGP drops what only BGP has.
+      ...(kind !== 'route_bgp' && cur.kind === 'route_bgp' ? { tunnels: patch.tunnels ?? [], peer: withoutAsn(patch.peer ?? cur.peer) } : {}),
     };
     const { revision: _r, updatedAt: _u, ...a } = cur;
     const { revision: _r2, updatedAt: _u2, ...b } = next;

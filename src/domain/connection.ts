@@ -1,6 +1,6 @@
 import { cidrsOverlap, firstOverlap, firstSelfOverlap, isUnicastEndpoint, parseAddress, parseCidr, type Cidr } from './cidr.js';
 import { DomainError, invalidField } from './errors.js';
-import { MAX_ASN } from './gateway.js';
+import { isRestrictedAsn, MAX_ASN } from './gateway.js';
 import type { AutoSet } from './proposals.js';
 import type { LifecycleState, Reason } from './tenancy.js';
 
@@ -103,6 +103,7 @@ export function checkPeerEndpoint(p: PeerEndpoint, field: string): void {
   if (p.asn !== undefined && (!Number.isInteger(p.asn) || p.asn < 1 || p.asn > MAX_ASN)) {
     throw invalidField(`${field}.asn`, `The ASN must be between 1 and ${MAX_ASN}.`, p.asn);
   }
+  if (p.asn !== undefined && isRestrictedAsn(p.asn)) throw invalidField(`${field}.asn`, `ASN ${p.asn} is reserved and cannot be used.`, p.asn);
 }
 
 /** Parses a list of canonical CIDRs; host bits set, duplicates and bad syntax are refused. */

@@ -26,7 +26,7 @@ export const DOMAIN_ERRORS = {
   weak_algorithm_denied: { kind: 'invalid', message: 'Weak algorithms are refused by this server (crypto.legacy=deny).' },
   algorithm_combination: { kind: 'invalid', message: 'The algorithm combination cannot be used.' },
   over_quota: { kind: 'quota', message: 'The quota for this resource is reached.' },
-  name_not_unique: { kind: 'conflict', message: 'The name is already in use.' },
+  name_not_unique: { kind: 'invalid', message: 'The name is already in use.' },
   public_ip_exhausted: { kind: 'conflict', message: 'No public IP address is left in the pool.' },
   subnet_ip_exhausted: { kind: 'conflict', message: 'No private IP address is left in the subnet.' },
   resource_not_ready: { kind: 'conflict', message: 'The resource is not in a state that allows this operation.' },

@@ -64,8 +64,8 @@ function dpdIn(w: Proto['dead_peer_detection'], base: Dpd): Dpd {
 
 export const DEFAULT_DPD: Dpd = { action: DPD_DEFAULT_ACTION, intervalSeconds: DPD_INTERVAL.default, timeoutSeconds: DPD_TIMEOUT.default };
 
-function tunnelsIn(list: Proto['tunnels']): Tunnel[] {
-  return (list ?? []).map((t, i) => ({ memberIndex: (i + 1) as 1 | 2, interfaceIp: t.tunnel_interface_ip.address, neighborIp: t.neighbor_ip.address }));
+function tunnelsIn(list: NonNullable<Proto['tunnels']>): Tunnel[] {
+  return list.map((t, i) => ({ memberIndex: (i + 1) as 1 | 2, interfaceIp: t.tunnel_interface_ip.address, neighborIp: t.neighbor_ip.address }));
 }
 
 /** IBM's API is IPv4-only: peer addresses and CIDRs. */
@@ -76,7 +76,13 @@ function checkIpv4(values: readonly string[] | undefined, field: string): void {
   }
 }
 
-export function connectionInput(version: string, body: Proto): ConnectionInput {
+/** Where a request is mapped: its version date and this server's /v1 base (for hrefs). */
+export interface WireContext {
+  readonly version: string;
+  readonly base: string;
+}
+
+export function connectionInput({ version, base }: WireContext, body: Proto): ConnectionInput {
   checkShapeKeys(version, body as Record<string, unknown>);
   checkIbmPsk(body.psk);
   checkIpv4(body.local?.cidrs ?? body.local_cidrs, body.local_cidrs ? 'local_cidrs' : 'local.cidrs');
@@ -105,18 +111,18 @@ export function connectionInput(version: string, body: Proto): ConnectionInput {
     localIdentities: (body.local?.ike_identities ?? []).map(identityIn),
     localCidrs,
     peerCidrs,
-    ikePolicyId: body.ike_policy ? identityId(body.ike_policy, 'ike_policy', 'ike_policies', 'ike_policy_not_found') : null,
-    ipsecPolicyId: body.ipsec_policy ? identityId(body.ipsec_policy, 'ipsec_policy', 'ipsec_policies', 'ipsec_policy_not_found') : null,
+    ikePolicyId: body.ike_policy ? identityId(body.ike_policy, 'ike_policy', 'ike_policies', 'ike_policy_not_found', base) : null,
+    ipsecPolicyId: body.ipsec_policy ? identityId(body.ipsec_policy, 'ipsec_policy', 'ipsec_policies', 'ipsec_policy_not_found', base) : null,
     dpd: dpdIn(body.dead_peer_detection, DEFAULT_DPD),
     establishMode: body.establish_mode ?? 'bidirectional',
     adminStateUp: body.admin_state_up ?? true,
-    distributeTraffic: body.distribute_traffic ?? false,
-    routingProtocol: body.routing_protocol ?? 'none',
-    tunnels: tunnelsIn(body.tunnels),
+    ...(body.distribute_traffic !== undefined ? { distributeTraffic: body.distribute_traffic } : {}),
+    ...(body.routing_protocol !== undefined ? { routingProtocol: body.routing_protocol } : {}),
+    ...(body.tunnels !== undefined ? { tunnels: tunnelsIn(body.tunnels) } : {}),
   };
 }
 
-export function connectionPatch(version: string, body: Patch, cur: Connection): DomainPatch {
+export function connectionPatch({ version, base }: WireContext, body: Patch, cur: Connection): DomainPatch {
   checkShapeKeys(version, body as Record<string, unknown>);
   if (body.psk !== undefined) checkIbmPsk(body.psk);
   checkIpv4(body.peer?.address !== undefined ? [body.peer.address] : body.peer_address !== undefined ? [body.peer_address] : [], 'peer.address');
@@ -149,8 +155,8 @@ export function connectionPatch(version: string, body: Patch, cur: Connection): 
     ...(body.admin_state_up !== undefined ? { adminStateUp: body.admin_state_up } : {}),
     ...(body.establish_mode !== undefined ? { establishMode: body.establish_mode } : {}),
     ...(body.dead_peer_detection !== undefined ? { dpd: dpdIn(body.dead_peer_detection, cur.dpd) } : {}),
-    ...(body.ike_policy !== undefined ? { ikePolicyId: body.ike_policy === null ? null : identityId(body.ike_policy, 'ike_policy', 'ike_policies', 'ike_policy_not_found') } : {}),
-    ...(body.ipsec_policy !== undefined ? { ipsecPolicyId: body.ipsec_policy === null ? null : identityId(body.ipsec_policy, 'ipsec_policy', 'ipsec_policies', 'ipsec_policy_not_found') } : {}),
+    ...(body.ike_policy !== undefined ? { ikePolicyId: body.ike_policy === null ? null : identityId(body.ike_policy, 'ike_policy', 'ike_policies', 'ike_policy_not_found', base) } : {}),
+    ...(body.ipsec_policy !== undefined ? { ipsecPolicyId: body.ipsec_policy === null ? null : identityId(body.ipsec_policy, 'ipsec_policy', 'ipsec_policies', 'ipsec_policy_not_found', base) } : {}),
     ...(body.distribute_traffic !== undefined ? { distributeTraffic: body.distribute_traffic } : {}),
     ...(body.routing_protocol !== undefined ? { routingProtocol: body.routing_protocol } : {}),
     ...(tunnels ? { tunnels } : {}),

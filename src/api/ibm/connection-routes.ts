@@ -31,7 +31,7 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   app.get(base, {
     schema: {
       tags, summary: 'List the connections of a VPN gateway', params: GwParams,
-      querystring: Type.Object({ ...PageQuery, status: Type.Optional(Type.Union([Type.Literal('up'), Type.Literal('down')])) }),
+      querystring: Type.Object({ ...PageQuery, status: Type.Optional(Type.Enum(['up', 'down'])) }),
       response: { 200: collectionSchema('connections', ConnectionSchema), ...ERRORS },
     },
   }, async (req) => {
@@ -42,7 +42,7 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
 
   app.post(base, { schema: { tags, summary: 'Create a connection', params: GwParams, querystring: VersionQuery, body: ConnectionPrototype, response: { 201: ConnectionSchema, ...ERRORS } } }, async (req, reply) => {
     const { gw } = ids(req.params);
-    const v = queries.connectionView(await createConnection(control, req.actor, gw, connectionInput(req.apiVersion, req.body)));
+    const v = queries.connectionView(await createConnection(control, req.actor, gw, connectionInput({ version: req.apiVersion, base: refs.base }, req.body)));
     return reply.code(201).header('etag', etag(v.connection)).send(connectionToWire(refs, req.apiVersion, v));
   });
 
@@ -59,7 +59,7 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
       throw new DomainError('if_match_required', 'A PATCH that sets an array (tunnels, local.ike_identities) needs an If-Match header with the ETag from GET.', { type: 'header', name: 'If-Match' });
     }
     const cur = await queries.connection(req.actor, gw, id);
-    await updateConnection(control, req.actor, gw, id, connectionPatch(req.apiVersion, req.body, cur.connection), match);
+    await updateConnection(control, req.actor, gw, id, connectionPatch({ version: req.apiVersion, base: refs.base }, req.body, cur.connection), match);
     const v = await queries.connection(req.actor, gw, id);
     return reply.header('etag', etag(v.connection)).send(connectionToWire(refs, req.apiVersion, v));
   });
@@ -67,7 +67,7 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   app.delete(`${base}/:id`, { schema: { tags, summary: 'Delete a connection (asynchronous, 202; If-Match honoured)', params: ConnParams, querystring: VersionQuery, response: { 202: NoContent, ...ERRORS } } }, async (req, reply) => {
     const { gw, id } = ids(req.params);
     await deleteConnection(control, req.actor, gw, id, ifMatch(req.headers['if-match']));
-    return reply.code(202).send(null);
+    return reply.code(202).send();
   });
 
   // ---- CIDR sub-resources (policy mode). Current paths and the legacy ones, accepted at every version. ----
@@ -98,15 +98,15 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
       const note = legacy ? ' (legacy path)' : '';
       app.get(path, { schema: { tags: cidrTags, summary: `Check a ${side} CIDR: 204 if set, 404 if not${note}`, params, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
         await run(req.params as Record<string, string>, req.actor, 'check');
-        return reply.code(204).send(null);
+        return reply.code(204).send();
       });
       app.put(path, { schema: { tags: cidrTags, summary: `Set a ${side} CIDR: ${legacy ? '204' : '201 if added, 204 if already set'}${note}`, params, querystring: VersionQuery, response: { 201: NoContent, 204: NoContent, ...ERRORS } } }, async (req, reply) => {
         const r = await run(req.params as Record<string, string>, req.actor, 'add');
-        return reply.code(!legacy && r === 'added' ? 201 : 204).send(null);
+        return reply.code(!legacy && r === 'added' ? 201 : 204).send();
       });
       app.delete(path, { schema: { tags: cidrTags, summary: `Remove a ${side} CIDR${note}`, params, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
         await run(req.params as Record<string, string>, req.actor, 'remove');
-        return reply.code(204).send(null);
+        return reply.code(204).send();
       });
     }
   }

@@ -4,7 +4,7 @@ import { ByIdOrHref, Name, ReasonSchema } from './ibm-common-schema.js';
 import { DPD_INTERVAL, DPD_TIMEOUT } from './ibm-rules.js';
 
 export const IDENTITY_TYPES_IBM = ['fqdn', 'hostname', 'ipv4_address', 'key_id'] as const;
-const lit = (vs: readonly string[]) => Type.Union(vs.map((v) => Type.Literal(v)));
+const lit = <const T extends readonly string[]>(vs: T) => Type.Unsafe<T[number]>(Type.Enum([...vs]));
 
 const IdentityPrototype = Type.Object(
   { type: lit(IDENTITY_TYPES_IBM), value: Type.String({ minLength: 1, maxLength: 255 }) },

@@ -26,8 +26,8 @@ export function gatewayRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   const ListQuery = Type.Object({
     ...PageQuery,
     'resource_group.id': Type.Optional(Type.String({ maxLength: 64 })),
-    sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)), { default: '-created_at', description: 'created_at or name; prefix - for descending. Default -created_at.' })),
-    mode: Type.Optional(Type.Union(GATEWAY_MODES.map((m) => Type.Literal(m)))),
+    sort: Type.Optional(Type.Enum([...SORTS], { default: '-created_at', description: 'created_at or name; prefix - for descending. Default -created_at.' })),
+    mode: Type.Optional(Type.Enum([...GATEWAY_MODES])),
   });
 
   app.get('/vpn_gateways', { schema: { tags, summary: 'List VPN gateways', querystring: ListQuery, response: { 200: collectionSchema('vpn_gateways', GatewaySchema), ...ERRORS } } }, async (req) => {
@@ -44,7 +44,7 @@ export function gatewayRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   app.post('/vpn_gateways', { schema: { tags, summary: 'Create a VPN gateway', querystring: VersionQuery, body: GatewayPrototype, response: { 201: GatewaySchema, ...ERRORS } } }, async (req, reply) => {
     const b = req.body;
     const g = await createGateway(control, req.actor, {
-      subnetId: identityId(b.subnet, 'subnet', 'subnets', 'subnet_not_found'),
+      subnetId: identityId(b.subnet, 'subnet', 'subnets', 'subnet_not_found', refs.base),
       mode: b.mode ?? 'route',
       ...(b.name !== undefined ? { name: b.name } : {}),
       ...(b.resource_group ? { resourceGroupId: parseId(b.resource_group.id) ?? b.resource_group.id } : {}),
@@ -65,7 +65,7 @@ export function gatewayRoutes(fastify: FastifyInstance, d: IbmDeps): void {
 
   app.delete('/vpn_gateways/:id', { schema: { tags, summary: 'Delete a VPN gateway and its connections (asynchronous, 202)', params: IdParams, querystring: VersionQuery, response: { 202: NoContent, ...ERRORS } } }, async (req, reply) => {
     await deleteGateway(control, req.actor, gwId(req.params.id));
-    return reply.code(202).send(null);
+    return reply.code(202).send();
   });
 
   // ---- service connections: made by a transit gateway, which this lab has none of; read-only ----
@@ -95,17 +95,17 @@ export function gatewayRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     app.get(path, { schema: { tags, summary: 'Check an advertised CIDR (204 if present)', params, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
       const p = req.params as Record<string, string>;
       await editAdvertisedCidr(control, req.actor, gwId(p['id']!), cidrOf(p), 'check');
-      return reply.code(204).send(null);
+      return reply.code(204).send();
     });
     app.put(path, { schema: { tags, summary: 'Add an advertised CIDR (201 added, 204 already there)', params, querystring: VersionQuery, response: { 201: NoContent, 204: NoContent, ...ERRORS } } }, async (req, reply) => {
       const p = req.params as Record<string, string>;
       const r = await editAdvertisedCidr(control, req.actor, gwId(p['id']!), cidrOf(p), 'add');
-      return reply.code(r === 'added' ? 201 : 204).send(null);
+      return reply.code(r === 'added' ? 201 : 204).send();
     });
     app.delete(path, { schema: { tags, summary: 'Remove an advertised CIDR', params, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
       const p = req.params as Record<string, string>;
       await editAdvertisedCidr(control, req.actor, gwId(p['id']!), cidrOf(p), 'remove');
-      return reply.code(204).send(null);
+      return reply.code(204).send();
     });
   }
 }

@@ -5,7 +5,7 @@ import { ByIdCrnOrHref, ConnectionRefSchema, Name, ReasonSchema, ResourceGroupId
 export const GatewayPrototype = Type.Object(
   {
     name: Type.Optional(Name),
-    mode: Type.Optional(Type.Union(GATEWAY_MODES.map((m) => Type.Literal(m)), { description: 'Default route.' })),
+    mode: Type.Optional(Type.Enum([...GATEWAY_MODES], { description: 'Default route.' })),
     subnet: ByIdCrnOrHref,
     resource_group: Type.Optional(ResourceGroupIdentity),
     local_asn: Type.Optional(Type.Integer({ minimum: 0, description: 'Route mode only; default 64520.' })),

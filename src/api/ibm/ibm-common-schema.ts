@@ -33,4 +33,4 @@ export const VersionQuery = Type.Object(
 );
 
 /** Responses with no body (204) and 202 accepted. */
-export const NoContent = Type.Null({ description: 'No content.' });
+export const NoContent = Type.Unsafe<undefined>({ description: 'No content.' });

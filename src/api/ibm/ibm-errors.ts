@@ -27,13 +27,17 @@ const WIRE_NAMES: Record<string, string> = {
   dhGroups: 'dh_groups',
   pfs: 'pfs_groups',
   cidr: 'ipv4_cidr_block',
+  cidrs: 'local.cidrs',
   'resourceGroup.id': 'resource_group.id',
 };
 
 export function wireName(name: string): string {
-  const hit = WIRE_NAMES[name];
-  if (hit) return hit;
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  // `localIdentities[0]` → `local.ike_identities[0]`: map the base, keep the index.
+  const m = /^([^[]+)(\[.*)?$/.exec(name);
+  const base = m?.[1] ?? name;
+  const rest = m?.[2] ?? '';
+  const hit = WIRE_NAMES[base];
+  return (hit ?? base.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)) + rest;
 }
 
 /** Codes the IBM dialect emits itself (not domain errors), for /docs/errors and docs/errors.md. */

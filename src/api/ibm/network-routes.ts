@@ -56,7 +56,7 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   app.post('/vpcs', {
     schema: {
       tags: vpcTags, summary: 'Create a VPC', querystring: VersionQuery,
-      body: Type.Object({ name: Type.Optional(Name), resource_group: Type.Optional(ResourceGroupIdentity), address_prefix_management: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('manual')])) }, { additionalProperties: false }),
+      body: Type.Object({ name: Type.Optional(Name), resource_group: Type.Optional(ResourceGroupIdentity), address_prefix_management: Type.Optional(Type.Enum(['auto', 'manual'])) }, { additionalProperties: false }),
       response: { 201: VpcSchema, ...ERRORS },
     },
   }, async (req, reply) => {
@@ -73,7 +73,7 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   });
   app.delete('/vpcs/:id', { schema: { tags: vpcTags, summary: 'Delete a VPC (refused while it has subnets or gateways)', params: IdParams, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
     await removeVpc(control, req.actor, vpcId(req.params.id));
-    return reply.code(204).send(null);
+    return reply.code(204).send();
   });
 
   const subnetTags = ['Subnets'];
@@ -101,7 +101,7 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   }, async (req, reply) => {
     const b = req.body;
     const s = await createSubnet(control, req.actor, {
-      vpcId: identityId(b.vpc, 'vpc', 'vpcs', 'vpc_not_found'), cidr: b.ipv4_cidr_block,
+      vpcId: identityId(b.vpc, 'vpc', 'vpcs', 'vpc_not_found', refs.base), cidr: b.ipv4_cidr_block,
       ...(b.name !== undefined ? { name: b.name } : {}), ...(b.zone ? { zone: b.zone.name } : {}), ...rg(b.resource_group),
     });
     return reply.code(201).send(subnetToWire(refs, await queries.subnet(req.actor, s.id)));
@@ -115,6 +115,6 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   });
   app.delete('/subnets/:id', { schema: { tags: subnetTags, summary: 'Delete a subnet (refused while it hosts a gateway)', params: IdParams, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
     await removeSubnet(control, req.actor, subnetId(req.params.id));
-    return reply.code(204).send(null);
+    return reply.code(204).send();
   });
 }

@@ -38,7 +38,7 @@ export function policyRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   });
   app.delete('/ike_policies/:id', { schema: { tags: ikeTags, summary: 'Delete an IKE policy (refused while a connection uses it)', params: IdParams, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
     await deletePolicyById(control, req.actor, 'ike_policies', pathId(req.params.id, 'ike_policy_not_found', 'IKE policy'));
-    return reply.code(204).send(null);
+    return reply.code(204).send();
   });
   app.get('/ike_policies/:id/connections', { schema: { tags: ikeTags, summary: 'List the connections that use an IKE policy', params: IdParams, querystring: Page, response: { 200: collectionSchema('connections', ConnectionSchema), ...ERRORS } } }, async (req) => {
     const id = pathId(req.params.id, 'ike_policy_not_found', 'IKE policy');
@@ -66,7 +66,7 @@ export function policyRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   });
   app.delete('/ipsec_policies/:id', { schema: { tags: espTags, summary: 'Delete an IPsec policy (refused while a connection uses it)', params: IdParams, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
     await deletePolicyById(control, req.actor, 'ipsec_policies', pathId(req.params.id, 'ipsec_policy_not_found', 'IPsec policy'));
-    return reply.code(204).send(null);
+    return reply.code(204).send();
   });
   app.get('/ipsec_policies/:id/connections', { schema: { tags: espTags, summary: 'List the connections that use an IPsec policy', params: IdParams, querystring: Page, response: { 200: collectionSchema('connections', ConnectionSchema), ...ERRORS } } }, async (req) => {
     const id = pathId(req.params.id, 'ipsec_policy_not_found', 'IPsec policy');

@@ -3,8 +3,9 @@ import { ByIdOrHref, ConnectionRefSchema, Name, ResourceGroupIdentity, ResourceG
 import { IKE_AUTH, IKE_DH, IKE_ENC, IPSEC_AUTH, IPSEC_ENC, IPSEC_PFS } from './ibm-algorithms.js';
 import { IKE_LIFETIME, IPSEC_LIFETIME } from './ibm-rules.js';
 
-const str = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const int = (values: readonly number[]) => Type.Union(values.map((v) => Type.Literal(v)));
+// Enums are `enum` schemas (not unions of literals), so a bad value's error lists every allowed value.
+const str = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>(Type.Enum([...values]));
+const int = <const T extends readonly number[]>(values: T) => Type.Unsafe<T[number]>(Type.Enum([...values]));
 const list = <T extends ReturnType<typeof str> | ReturnType<typeof int>>(item: T, max: number) => Type.Array(item, { minItems: 1, maxItems: max, uniqueItems: true });
 
 export const IkePolicyFields = {
@@ -15,12 +16,12 @@ export const IkePolicyFields = {
   encryption_algorithms: Type.Optional(list(str(IKE_ENC), 3)),
   dh_group: Type.Optional(int(IKE_DH)),
   dh_groups: Type.Optional(list(int(IKE_DH), 14)),
-  ike_version: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
+  ike_version: Type.Optional(int([1, 2])),
   key_lifetime: Type.Optional(Type.Integer({ minimum: IKE_LIFETIME.min, maximum: IKE_LIFETIME.max, description: `Seconds (default ${IKE_LIFETIME.default}).` })),
 };
 
 export const IkePolicyPrototype = Type.Object(
-  { ...IkePolicyFields, ike_version: Type.Union([Type.Literal(1), Type.Literal(2)]), resource_group: Type.Optional(ResourceGroupIdentity) },
+  { ...IkePolicyFields, ike_version: int([1, 2]), resource_group: Type.Optional(ResourceGroupIdentity) },
   { additionalProperties: false },
 );
 export const IkePolicyPatch = Type.Object(IkePolicyFields, { additionalProperties: false });
