@@ -75,6 +75,9 @@ describe('desiredConnection', () => {
     expect([d.localTs, d.remoteTs]).toEqual([['0.0.0.0/0'], ['0.0.0.0/0']]);
     const half = desired({ kind: 'route_static', localCidrs: [], peerCidrs: [] });
     expect(half.tunnels.map((t) => t.memberIndex)).toEqual([1]);
+    const v6 = gateway({ mode: 'route', members: [member(1, 'active', '2001:db8::11'), member(2, 'active', '2001:db8::12')] });
+    const d6 = desired({ kind: 'route_static', localCidrs: [], peerCidrs: [], peer: { address: '2001:db8:1::7' } }, undefined, undefined, v6);
+    expect([d6.localTs, d6.remoteTs, d6.remoteId]).toEqual([['::/0'], ['::/0'], '2001:db8:1::7']);
   });
 
   it('route_bgp: local identities and tunnel addresses per member', () => {
