@@ -6,6 +6,7 @@ import { buildApp } from '../api/app.js';
 import { ChangeBus } from '../control/change-bus.js';
 import { Clock } from '../control/clock.js';
 import type { ControlDeps } from '../control/control-deps.js';
+import { LabAgent } from '../agent/lab-agent.js';
 import { bootstrapAdmin } from '../control/create-account.js';
 import { finalizeDeletes } from '../control/finalize-deletes.js';
 import { TokenService } from '../control/token-service.js';
@@ -20,6 +21,8 @@ export const VERSION = '0.1.0';
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly control: ControlDeps;
+  /** The in-process agent when the lab data plane is on. */
+  readonly agent: LabAgent | undefined;
   readonly url: string;
   close(): Promise<void>;
 }
@@ -83,6 +86,17 @@ export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, op
   const unsubscribe = settings.dataplane === 'none' ? changes.subscribe((c) => c.action === 'deleting' && finalize()) : () => undefined;
   if (settings.dataplane === 'none') await finalizeDeletes(control);
 
+  let agent: LabAgent | undefined;
+  if (settings.dataplane === 'lab') {
+    agent = new LabAgent(
+      { control, labRoot: join(dataDir, 'lab'), pools: { gateways: settings.publicPool, sites: settings.sitePool }, internetNs: settings.labInternet, ...(logger ? { logger } : {}) },
+      changes,
+      async () => (await control.db.selectFrom('vpn_gateways').select('id').execute()).map((r) => r.id),
+      logger || undefined,
+    );
+    await agent.start();
+  }
+
   let url = settings.publicUrl;
   if (opts.listen !== false) {
     const address = await app.listen({ port: settings.port, host: settings.host });
@@ -90,8 +104,9 @@ export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, op
     if (logger) logger.info({ url: address, publicUrl: settings.publicUrl, dataplane: settings.dataplane, db: settings.db.replace(/\/\/.*@/, '//***@') }, 'causeway is serving');
   }
   return {
-    app, control, url,
+    app, control, url, agent,
     async close() {
+      agent?.stop();
       unsubscribe();
       for (const t of timers) clearTimeout(t);
       await app.close();

@@ -12,6 +12,10 @@ export interface Settings {
   readonly dataplane: 'none' | 'lab';
   readonly publicUrl: string;
   readonly publicPool: Cidr;
+  /** Lab only: addresses for simulated on-prem sites on the lab internet. */
+  readonly sitePool: Cidr;
+  /** Lab only: the lab internet's namespace (separate labs side by side need separate names). */
+  readonly labInternet: string;
   readonly region: string;
   readonly zones: readonly string[];
   readonly cryptoLegacy: LegacyCryptoMode;
@@ -80,7 +84,7 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
   const dataplane = get('dataplane', {
     parse: (raw) => {
       const v = oneOf(['none', 'lab'] as const)(raw);
-      if (v === 'lab') throw new Error('the lab data plane is not part of this build yet; use none');
+      if (v === 'lab' && process.getuid?.() !== 0) throw new Error('the lab data plane needs root (network namespaces and charon)');
       return v;
     },
   }, () => 'none' as const);
@@ -104,6 +108,19 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
       return p.cidr;
     },
   }, () => parseCidr('198.51.100.0/24').ok ? (parseCidr('198.51.100.0/24') as { cidr: Cidr }).cidr : (undefined as never));
+  const sitePool = get('sitePool', {
+    parse: (raw) => {
+      const p = parseCidr(raw);
+      if (!p.ok || p.hostBitsSet || p.cidr.family !== 4 || p.cidr.prefix > 30) throw new Error(`'${raw}' is not an IPv4 network CIDR of /30 or larger`);
+      return p.cidr;
+    },
+  }, () => (parseCidr('203.0.113.0/24') as { cidr: Cidr }).cidr);
+  const labInternet = get('labInternet', {
+    parse: (raw) => {
+      if (!/^cw-[a-z0-9-]{1,40}$/.test(raw)) throw new Error(`'${raw}' must be cw- followed by lower-case letters, digits or '-'`);
+      return raw;
+    },
+  }, () => 'cw-inet');
   const region = get('region', { parse: text }, () => 'lab');
   const zones = get('zones', { parse: (raw) => raw.split(',').map((z) => text(z.trim())) }, () => [`${region}-1`]);
   const cryptoLegacy = get('cryptoLegacy', { name: 'crypto.legacy', flag: '--crypto-legacy', env: 'CAUSEWAY_CRYPTO_LEGACY', parse: oneOf(LEGACY_CRYPTO_MODES) }, () => 'allow' as const);
@@ -125,5 +142,5 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
   for (const k of QUOTA_KEYS) {
     quotas[k] = get(`quota.${k}`, { name: `quota.${k}`, flag: `--quota ${k}=N`, env: `CAUSEWAY_QUOTA_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, parse: integer(0, 1_000_000_000) }, () => DEFAULT_QUOTAS[k]);
   }
-  return Object.freeze({ port, host, dataDir, db, dataplane, publicUrl, publicPool: Object.freeze(publicPool), region, zones: Object.freeze([...zones]), cryptoLegacy, autoSet, quotas: Object.freeze(quotas as unknown as Quotas), logLevel });
+  return Object.freeze({ port, host, dataDir, db, dataplane, publicUrl, publicPool: Object.freeze(publicPool), sitePool: Object.freeze(sitePool), labInternet, region, zones: Object.freeze([...zones]), cryptoLegacy, autoSet, quotas: Object.freeze(quotas as unknown as Quotas), logLevel });
 }

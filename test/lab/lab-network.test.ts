@@ -3,7 +3,9 @@ import { parseCidr, type Cidr } from '../../src/domain/cidr.js';
 import { deleteNamespace, inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
 import { ensureGatewayNetwork, removeGatewayNetwork } from '../../src/dataplane/lab/gateway-network.js';
 import { ensureInternet } from '../../src/dataplane/lab/lab-internet.js';
-import { gatewayNs, INTERNET_NS, vpcNs } from '../../src/dataplane/lab/lab-names.js';
+
+const INET = `cw-inet-n${process.pid}`;
+import { gatewayNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { GatewayLayout } from '../../src/dataplane/lab/network-layout.js';
 
 const root = process.getuid?.() === 0;
@@ -24,17 +26,17 @@ describe.skipIf(!root && !process.env['CI'])('lab network plumbing (namespaces, 
   const b = layout(2);
   afterAll(async () => {
     for (const l of [a, b]) await removeGatewayNetwork(l.gatewayId, l.vpcId, l.privateIp, false).catch(() => undefined);
-    await deleteNamespace(INTERNET_NS);
+    await deleteNamespace(INET);
   });
 
   it('builds two gateways on the lab internet, each with a VPC behind it, idempotently', async () => {
-    await ensureInternet([pool]);
+    await ensureInternet([pool], INET);
     for (const l of [a, b]) {
-      await ensureGatewayNetwork(l, pool);
-      await ensureGatewayNetwork(l, pool); // a second pass changes nothing and does not fail
+      await ensureGatewayNetwork(l, pool, INET);
+      await ensureGatewayNetwork(l, pool, INET); // a second pass changes nothing and does not fail
     }
     const names = await listNamespaces();
-    for (const ns of [INTERNET_NS, gatewayNs(a.gatewayId), vpcNs(a.vpcId), gatewayNs(b.gatewayId), vpcNs(b.vpcId)]) expect(names).toContain(ns);
+    for (const ns of [INET, gatewayNs(a.gatewayId), vpcNs(a.vpcId), gatewayNs(b.gatewayId), vpcNs(b.vpcId)]) expect(names).toContain(ns);
     // gateway to gateway across the lab internet
     await inNamespace(gatewayNs(a.gatewayId), ['ping', '-c', '1', '-W', '2', '198.51.100.202']);
     // VPC host to its gateway over the private leg
@@ -43,10 +45,10 @@ describe.skipIf(!root && !process.env['CI'])('lab network plumbing (namespaces, 
     expect(await inNamespace(vpcNs(a.vpcId), ['ip', 'route', 'show', '10.2.0.0/24'])).toContain('via 10.1.0.4');
     expect(await inNamespace(gatewayNs(a.gatewayId), ['ip', '-4', 'addr', 'show', 'dev', 'lo'])).toContain('10.101.0.254/32');
     // level-based: a peer route no longer wanted is removed
-    await ensureGatewayNetwork({ ...a, peerRoutes: [] }, pool);
+    await ensureGatewayNetwork({ ...a, peerRoutes: [] }, pool, INET);
     expect(await inNamespace(vpcNs(a.vpcId), ['ip', 'route', 'show', '10.2.0.0/24'])).toBe('');
     // nothing reaches the host: the lab internet has no link to the root namespace
-    expect(await inNamespace(INTERNET_NS, ['ip', '-o', 'link', 'show'])).not.toMatch(/eth0|ens|enp/);
+    expect(await inNamespace(INET, ['ip', '-o', 'link', 'show'])).not.toMatch(/eth0|ens|enp/);
   });
 
   it('tears a gateway down completely', async () => {

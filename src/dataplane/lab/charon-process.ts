@@ -30,7 +30,16 @@ export function charonConf(o: CharonOptions): string {
     stroke { load = no }
   }
   filelog {
-    main { path = ${join(o.dir, 'charon.log')}  time_format = %F %T  default = 1  ike = 1  cfg = 1  knl = 1  flush_line = yes  ike_name = yes }
+    main {
+      path = ${join(o.dir, 'charon.log')}
+      time_format = %F %T
+      default = 1
+      ike = 1
+      cfg = 1
+      knl = 1
+      flush_line = yes
+      ike_name = yes
+    }
   }
   retransmit_timeout = ${r.timeout}
   retransmit_base = ${r.base}

@@ -10,12 +10,12 @@ import type { GatewayLayout } from './network-layout.js';
  * address per subnet, and routes for the peer CIDRs via the gateway. Level-based: stale peer routes
  * via this gateway are removed.
  */
-export async function ensureGatewayNetwork(l: GatewayLayout, pool: Cidr): Promise<void> {
+export async function ensureGatewayNetwork(l: GatewayLayout, pool: Cidr, inet?: string): Promise<void> {
   const ns = gatewayNs(l.gatewayId);
   const vns = vpcNs(l.vpcId);
   await ensureNamespace(ns);
   await ensureNamespace(vns);
-  await plugIntoInternet(ns, uplinkPeer(l.gatewayId, 0), 'pub0', l.publicIps, pool);
+  await plugIntoInternet(ns, uplinkPeer(l.gatewayId, 0), 'pub0', l.publicIps, pool, inet);
 
   for (const s of l.vpcSubnets) {
     const br = subnetBridge(s.id);

@@ -10,28 +10,29 @@ export function poolRouter(pool: Cidr): string {
 /**
  * The lab internet: one namespace with a bridge that every gateway's public leg and every site's
  * uplink plug into, routing between the pools it serves (gateway pool, site pool). It is never
- * connected to the host's own network.
+ * connected to the host's own network. Its name is configurable so that separate labs (tests
+ * running side by side) never share one.
  */
-export async function ensureInternet(pools: readonly Cidr[]): Promise<void> {
-  await ensureNamespace(INTERNET_NS);
-  await ipIdempotent(['link', 'add', INTERNET_BRIDGE, 'type', 'bridge'], INTERNET_NS);
-  await ip(['link', 'set', INTERNET_BRIDGE, 'up'], INTERNET_NS);
+export async function ensureInternet(pools: readonly Cidr[], inet = INTERNET_NS): Promise<void> {
+  await ensureNamespace(inet);
+  await ipIdempotent(['link', 'add', INTERNET_BRIDGE, 'type', 'bridge'], inet);
+  await ip(['link', 'set', INTERNET_BRIDGE, 'up'], inet);
   for (const pool of pools) {
-    await ipIdempotent(['addr', 'add', `${poolRouter(pool)}/${pool.prefix}`, 'dev', INTERNET_BRIDGE], INTERNET_NS);
+    await ipIdempotent(['addr', 'add', `${poolRouter(pool)}/${pool.prefix}`, 'dev', INTERNET_BRIDGE], inet);
   }
-  await sysctl(INTERNET_NS, 'net.ipv4.ip_forward', '1');
+  await sysctl(inet, 'net.ipv4.ip_forward', '1');
 }
 
 /**
  * A veth from the internet bridge into `ns`, named `inner` there, holding `addresses` (with the
  * pool's prefix) and a default route via the pool's router.
  */
-export async function plugIntoInternet(ns: string, peerName: string, inner: string, addresses: readonly string[], pool: Cidr): Promise<void> {
+export async function plugIntoInternet(ns: string, peerName: string, inner: string, addresses: readonly string[], pool: Cidr, inet = INTERNET_NS): Promise<void> {
   const links = await ip(['-o', 'link', 'show'], ns);
   if (!links.includes(` ${inner}@`) && !links.includes(` ${inner}:`)) {
-    await ip(['link', 'add', peerName, 'type', 'veth', 'peer', 'name', inner, 'netns', ns], INTERNET_NS);
+    await ip(['link', 'add', peerName, 'type', 'veth', 'peer', 'name', inner, 'netns', ns], inet);
   }
-  await ip(['link', 'set', peerName, 'master', INTERNET_BRIDGE, 'up'], INTERNET_NS);
+  await ip(['link', 'set', peerName, 'master', INTERNET_BRIDGE, 'up'], inet);
   await ip(['link', 'set', inner, 'up'], ns);
   for (const a of addresses) await ipIdempotent(['addr', 'add', `${a}/${pool.prefix}`, 'dev', inner], ns);
   await ipIdempotent(['route', 'replace', 'default', 'via', poolRouter(pool)], ns);

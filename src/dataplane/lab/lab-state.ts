@@ -13,6 +13,10 @@ export interface LabRecord {
   readonly charonPid?: number;
   readonly publicIp?: string;
   readonly lan?: string;
+  /** Gateways: the VPC namespace behind them. */
+  readonly vpcNs?: string;
+  /** The lab internet this record is plugged into. */
+  readonly internetNs?: string;
 }
 
 export class LabState {
@@ -46,6 +50,15 @@ export class LabState {
       .map((d) => join(this.root, d, 'record.json'))
       .filter((f) => existsSync(f))
       .map((f) => JSON.parse(readFileSync(f, 'utf8')) as LabRecord);
+  }
+}
+
+/** A recorded PID counts only while it is still a charon (PIDs get reused). */
+export function isCharonPid(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'charon';
+  } catch {
+    return false;
   }
 }
 

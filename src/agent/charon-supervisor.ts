@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHARON, charonConf, type CharonOptions, viciSocketPath } from '../dataplane/lab/charon-process.js';
+import { isCharonPid, pidAlive } from '../dataplane/lab/lab-state.js';
+
+/**
+ * Owns one charon per gateway. charon runs detached and its PID is recorded, so when the agent
+ * restarts it adopts the running daemon (no tunnel is torn down). If charon dies, `ensure` starts a
+ * new one; the caller then re-applies the configuration.
+ */
+export class CharonSupervisor {
+  readonly #opts: CharonOptions;
+  readonly #pidFile: string;
+
+  constructor(opts: CharonOptions) {
+    this.#opts = opts;
+    this.#pidFile = join(opts.dir, 'charon.pid');
+  }
+
+  get socket(): string {
+    return viciSocketPath(this.#opts.dir);
+  }
+
+  get logFile(): string {
+    return join(this.#opts.dir, 'charon.log');
+  }
+
+  /** The PID of the charon this supervisor started (or adopted), if it is alive. */
+  pid(): number | undefined {
+    if (!existsSync(this.#pidFile)) return undefined;
+    const pid = Number(readFileSync(this.#pidFile, 'utf8').trim());
+    return pidAlive(pid) && isCharonPid(pid) ? pid : undefined;
+  }
+
+  /** Starts charon unless one of ours is alive; returns whether a new one was started. */
+  async ensure(): Promise<boolean> {
+    if (this.pid() !== undefined) return false;
+    mkdirSync(this.#opts.dir, { recursive: true, mode: 0o700 });
+    const conf = join(this.#opts.dir, 'strongswan.conf');
+    writeFileSync(conf, charonConf(this.#opts), { mode: 0o600 });
+    rmSync(this.socket, { force: true });
+    const child = spawn('ip', ['netns', 'exec', this.#opts.ns, 'unshare', '-m', 'sh', '-c', `mount -t tmpfs none /run && exec ${CHARON}`], {
+      env: { ...process.env, STRONGSWAN_CONF: conf },
+      stdio: 'ignore',
+      detached: true,
+    });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start charon in ${this.#opts.ns}`);
+    writeFileSync(this.#pidFile, `${child.pid}\n`, { mode: 0o600 });
+    await waitFor(() => existsSync(this.socket), 10_000, `charon in ${this.#opts.ns} did not open ${this.socket}`);
+    return true;
+  }
+
+  /** Stops our charon (SIGTERM, then SIGKILL), by PID. */
+  async stop(graceMs = 3000): Promise<void> {
+    const pid = this.pid();
+    if (pid === undefined) return;
+    process.kill(pid, 'SIGTERM');
+    try {
+      await waitFor(() => !pidAlive(pid), graceMs, '');
+    } catch {
+      if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+      await waitFor(() => !pidAlive(pid), 2000, `charon ${pid} did not stop`);
+    }
+    rmSync(this.#pidFile, { force: true });
+  }
+}
+
+export async function waitFor(ok: () => boolean, timeoutMs: number, message: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error(message || 'timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
