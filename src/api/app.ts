@@ -8,6 +8,7 @@ import type { TokenService } from '../control/token-service.js';
 import { docsRoutes } from './docs-routes.js';
 import { iamPlugin } from './iam/token-routes.js';
 import { ibmPlugin } from './ibm/index.js';
+import type { PeerConfigRenderer } from './ibm/ibm-deps.js';
 import { IbmRefs } from './ibm/ibm-refs.js';
 import './request-context.js';
 import { installValidators } from './validation.js';
@@ -19,6 +20,7 @@ export interface ApiDeps {
   readonly publicUrl: string;
   readonly logger?: Logger | false;
   readonly version: string;
+  readonly renderPeerConfig?: PeerConfigRenderer;
 }
 
 /** Builds the HTTP app (no listen), so tests use inject() and `serve` adds the socket. */
@@ -56,7 +58,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const refs = new IbmRefs(deps.publicUrl, deps.control.settings.region);
   const queries = new ReadQueries(deps.control);
   await app.register(iamPlugin, { prefix: '/identity', tokens: deps.tokens });
-  await app.register(async (scope) => ibmPlugin(scope, { control: deps.control, queries, tokens: deps.tokens, refs }), { prefix: '/v1' });
+  await app.register(async (scope) => ibmPlugin(scope, { control: deps.control, queries, tokens: deps.tokens, refs, ...(deps.renderPeerConfig ? { renderPeerConfig: deps.renderPeerConfig } : {}) }), { prefix: '/v1' });
   await app.register(docsRoutes);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   return app;

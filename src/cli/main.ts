@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { SettingError, loadSettings } from '../config/settings.js';
 import { DomainError } from '../domain/errors.js';
 import { accountCommands, storeOptions } from './account-command.js';
+import { labCommands } from './lab-command.js';
 import { startServer, VERSION } from './server.js';
 
 export function fail(message: string): never {
@@ -60,6 +61,7 @@ storeOptions(program.command('serve').description('run the API server'))
   });
 
 accountCommands(program);
+labCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof SettingError || DomainError.is(e)) fail(e.message);

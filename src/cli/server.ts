@@ -7,6 +7,7 @@ import { ChangeBus } from '../control/change-bus.js';
 import { Clock } from '../control/clock.js';
 import type { ControlDeps } from '../control/control-deps.js';
 import { LabAgent } from '../agent/lab-agent.js';
+import { peerSwanctlConf } from '../dataplane/strongswan/peer-config.js';
 import { bootstrapAdmin } from '../control/create-account.js';
 import { finalizeDeletes } from '../control/finalize-deletes.js';
 import { TokenService } from '../control/token-service.js';
@@ -72,7 +73,7 @@ export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, op
     if (logger) logger.info({ file }, 'created the admin account; its API key is in this file');
   }
   const tokens = new TokenService(store.db, deriveKey(master, 'token-signing'));
-  const app = await buildApp({ control, tokens, publicUrl: settings.publicUrl, logger, version: VERSION });
+  const app = await buildApp({ control, tokens, publicUrl: settings.publicUrl, logger, version: VERSION, renderPeerConfig: (d) => peerSwanctlConf(d) });
 
   // With no data plane attached, nothing holds a deleted object: finish deletes shortly after they start.
   const timers = new Set<NodeJS.Timeout>();

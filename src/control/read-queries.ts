@@ -1,4 +1,5 @@
 import type { Connection } from '../domain/connection.js';
+import { desiredConnection, type DesiredConnection } from '../domain/desired-state.js';
 import { connectionWeakAlgorithms } from '../domain/effective-crypto.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import type { IkePolicy, IpsecPolicy } from '../domain/policy.js';
@@ -168,6 +169,15 @@ export class ReadQueries {
       resourceGroup: ref(g.get(policy.resourceGroupId), policy.resourceGroupId),
       connections: users.get(policy.id) ?? [],
     }));
+  }
+
+  /** Everything the data plane (or a peer) needs for one connection: its desired state. */
+  async desired(actor: Actor, gatewayId: string, id: string): Promise<DesiredConnection> {
+    const c = await loadConnection(this.deps, this.deps.db, actor, gatewayId, id, false);
+    const gw = (await getGateway(this.deps.db, gatewayId))!;
+    const ike = c.ikePolicyId ? await getIkePolicy(this.deps.db, c.ikePolicyId) : undefined;
+    const ipsec = c.ipsecPolicyId ? await getIpsecPolicy(this.deps.db, c.ipsecPolicyId) : undefined;
+    return desiredConnection(gw, c, ike, ipsec);
   }
 
   /** Full connections that use a policy (GET /ike_policies/{id}/connections). */

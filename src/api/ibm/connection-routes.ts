@@ -70,6 +70,20 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     return reply.code(202).send();
   });
 
+  app.get(`${base}/:id/peer_config`, {
+    schema: {
+      tags, summary: 'The configuration the peer device needs (mirror of this connection), e.g. ?format=swanctl',
+      params: ConnParams,
+      querystring: Type.Object({ version: Type.Optional(Type.String()), generation: Type.Optional(Type.Integer()), format: Type.Optional(Type.Enum(['swanctl'], { default: 'swanctl' })) }),
+      response: { 200: Type.String({ description: 'swanctl.conf text' }), ...ERRORS },
+    },
+  }, async (req, reply) => {
+    const { gw, id } = ids(req.params);
+    if (!d.renderPeerConfig) throw new DomainError('mode_mismatch', 'This server renders no peer configuration.');
+    const text = d.renderPeerConfig(await queries.desired(req.actor, gw, id), 'swanctl');
+    return reply.type('text/plain; charset=utf-8').send(text);
+  });
+
   // ---- CIDR sub-resources (policy mode). Current paths and the legacy ones, accepted at every version. ----
   const cidrTags = ['VPN gateway connection CIDRs'];
   for (const side of ['local', 'peer'] as const satisfies readonly CidrSide[]) {

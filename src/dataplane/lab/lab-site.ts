@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CharonSupervisor } from '../../agent/charon-supervisor.js';
+import { pickAddresses, POOL_RESERVED_LOW } from '../../domain/address-pool.js';
+import { type Cidr, formatAddress, parseCidr } from '../../domain/cidr.js';
+import { ensureNamespace, ip, ipIdempotent } from './ip-command.js';
+import { ensureInternet, plugIntoInternet } from './lab-internet.js';
+import { SITE_NAME, siteNs, uplinkPeer } from './lab-names.js';
+import { LabState, type LabRecord } from './lab-state.js';
+
+export interface SitePools {
+  readonly gateways: Cidr;
+  readonly sites: Cidr;
+  readonly internetNs: string;
+}
+
+/**
+ * A simulated on-prem site: a namespace on the lab internet with a public address from the site pool,
+ * a LAN (its first host inside the namespace) and a charon of its own.
+ */
+export async function createSite(labRoot: string, name: string, lanText: string, pools: SitePools): Promise<LabRecord> {
+  if (!SITE_NAME.test(name)) throw new Error(`site name '${name}' must be 1-20 lower-case letters, digits or '-'`);
+  const lan = parseCidr(lanText);
+  if (!lan.ok || lan.hostBitsSet || lan.cidr.family !== 4 || lan.cidr.prefix > 30) throw new Error(`--lan '${lanText}' must be an IPv4 network CIDR of /30 or larger`);
+  const state = new LabState(labRoot);
+  if (state.get('site', name)) throw new Error(`site '${name}' already exists`);
+  const used = new Set(state.all().flatMap((r) => (r.publicIp ? [r.publicIp] : [])));
+  const [publicIp] = pickAddresses(pools.sites, used, 1, POOL_RESERVED_LOW);
+  if (!publicIp) throw new Error(`the site pool ${pools.sites.text} is exhausted`);
+  const ns = siteNs(name);
+  const dir = state.dirFor('site', name);
+  const record: LabRecord = { kind: 'site', name, ns, dir, publicIp, lan: lan.cidr.text, internetNs: pools.internetNs };
+  state.put(record);
+  await ensureInternet([pools.gateways, pools.sites], pools.internetNs);
+  await ensureNamespace(ns);
+  await plugIntoInternet(ns, uplinkPeer(Buffer.from(name).toString('hex').padEnd(12, '0'), 9), 'wan0', [publicIp], pools.sites, pools.internetNs);
+  // The LAN: a veth pair inside the site (this kernel has no dummy interfaces); lan0 holds the LAN's first host.
+  await ipIdempotent(['link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'lan1'], ns);
+  await ip(['link', 'set', 'lan1', 'up'], ns);
+  await ip(['link', 'set', 'lan0', 'up'], ns);
+  await ipIdempotent(['addr', 'add', `${formatAddress(lan.cidr.network + 1n, 4)}/${lan.cidr.prefix}`, 'dev', 'lan0'], ns);
+  const charon = new CharonSupervisor({ ns, dir });
+  await charon.ensure();
+  const done: LabRecord = { ...record, charonPid: charon.pid() };
+  state.put(done);
+  return done;
+}
+
+/** Loads a swanctl.conf (a connection's peer_config) into the site's charon. */
+export async function connectSite(labRoot: string, name: string, swanctlConf: string): Promise<void> {
+  const state = new LabState(labRoot);
+  const site = state.get('site', name);
+  if (!site) throw new Error(`there is no lab site '${name}'; create it with: causeway lab site create ${name} --lan CIDR`);
+  const charon = new CharonSupervisor({ ns: site.ns, dir: site.dir });
+  await charon.ensure();
+  const file = join(site.dir, 'swanctl.conf');
+  writeFileSync(file, swanctlConf, { mode: 0o600 });
+  await promisify(execFile)('swanctl', ['--load-all', '--noprompt', '--file', file, '--uri', `unix://${charon.socket}`], { timeout: 30_000 });
+}
