@@ -28,9 +28,11 @@ dist/.built: node_modules/.deps-ok $(SOURCES) tsconfig.json tsconfig.build.json
 
 build: dist/.built
 
-# Runs the service on the embedded SQLite store (./var). Extra flags: make run ARGS='--port 9000'.
+# Runs the service on the embedded SQLite store (./var), with the lab data plane when run as root
+# (network namespaces + strongSwan), else with none. Extra flags: make run ARGS='--port 9000'.
+DATAPLANE ?= $(shell [ "$$(id -u)" = 0 ] && echo lab || echo none)
 run: build debian-deps
-	bin/causeway serve $(ARGS)
+	bin/causeway serve --dataplane $(DATAPLANE) $(ARGS)
 
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit
