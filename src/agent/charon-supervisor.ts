@@ -10,12 +10,36 @@ import { isCharonPid, pidAlive } from '../dataplane/lab/lab-state.js';
  * new one; the caller then re-applies the configuration.
  */
 export class CharonSupervisor {
-  readonly #opts: CharonOptions;
+  #opts: CharonOptions;
   readonly #pidFile: string;
 
   constructor(opts: CharonOptions) {
     this.#opts = opts;
     this.#pidFile = join(opts.dir, 'charon.pid');
+  }
+
+  /** charon's own directory: strongswan.conf, socket, log, pid file. */
+  get dir(): string {
+    return this.#opts.dir;
+  }
+
+  #confFile(): string {
+    return join(this.#opts.dir, 'strongswan.conf');
+  }
+
+  /**
+   * Changes the instance settings (IKEv2 retransmit schedule, aggressive-mode PSK) and rewrites
+   * strongswan.conf. Returns whether the file changed: a running charon then needs `reload-settings`
+   * (it applies both to new IKE_SAs; fact sheet §2.1), never a restart.
+   */
+  configure(settings: Pick<CharonOptions, 'retransmit' | 'aggressivePsk'>): boolean {
+    const { retransmit: _r, aggressivePsk: _a, ...rest } = this.#opts;
+    this.#opts = { ...rest, ...(settings.retransmit ? { retransmit: settings.retransmit } : {}), ...(settings.aggressivePsk ? { aggressivePsk: true } : {}) };
+    const text = charonConf(this.#opts);
+    if (existsSync(this.#confFile()) && readFileSync(this.#confFile(), 'utf8') === text) return false;
+    mkdirSync(this.#opts.dir, { recursive: true, mode: 0o700 });
+    writeFileSync(this.#confFile(), text, { mode: 0o600 });
+    return true;
   }
 
   get socket(): string {
@@ -37,7 +61,7 @@ export class CharonSupervisor {
   async ensure(): Promise<boolean> {
     if (this.pid() !== undefined) return false;
     mkdirSync(this.#opts.dir, { recursive: true, mode: 0o700 });
-    const conf = join(this.#opts.dir, 'strongswan.conf');
+    const conf = this.#confFile();
     writeFileSync(conf, charonConf(this.#opts), { mode: 0o600 });
     rmSync(this.socket, { force: true });
     const child = spawn('ip', ['netns', 'exec', this.#opts.ns, 'unshare', '-m', 'sh', '-c', `mount -t tmpfs none /run && exec ${CHARON}`], {

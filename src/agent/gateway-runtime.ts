@@ -1,31 +1,72 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ViciClient } from '../dataplane/vici/index.js';
 import type { Reason } from '../domain/tenancy.js';
 import { reason } from '../domain/status-reasons.js';
 import { CharonSupervisor } from './charon-supervisor.js';
 import { classifyLogLine, connectionIdOf } from './failure-classifier.js';
+import type { AppliedGroup } from './peer-group-applier.js';
+
+export interface RuntimeHooks {
+  /** charon reported something worth a status refresh. */
+  readonly onEvent: () => void;
+  /** The VICI connection to charon dropped (charon died?): reconcile this gateway now. */
+  readonly onLost: () => void;
+}
 
 /**
- * What the agent holds for one gateway while it lives: charon's supervisor, a VICI client, the
- * content hash of each connection it applied (so only changed connections are reloaded), and the
- * latest failure reason charon logged for each connection.
+ * What the agent holds for one gateway while it lives: charon's supervisor, a VICI client, what it
+ * applied to this charon (per peer group: phase-1 hash and CHILD hashes, kept on disk next to the
+ * charon so a restarted agent knows what the charon it adopts already has), which connections each
+ * group carries, and the latest failure reason charon logged for each connection.
  */
 export class GatewayRuntime {
-  readonly applied = new Map<string, string>();
+  readonly applied = new Map<string, AppliedGroup>();
   readonly failures = new Map<string, Reason>();
+  /** Peer group (IKE conn) name → the connections with a CHILD in it, from the last reconcile. */
+  members = new Map<string, readonly string[]>();
   vici: ViciClient | undefined;
-  #events: AsyncIterableIterator<unknown> | undefined;
+  readonly #appliedFile: string;
 
-  constructor(readonly gatewayId: string, readonly supervisor: CharonSupervisor, private readonly onEvent: () => void, private readonly log?: Logger) {}
+  constructor(readonly gatewayId: string, readonly supervisor: CharonSupervisor, private readonly hooks: RuntimeHooks, private readonly log?: Logger) {
+    this.#appliedFile = join(supervisor.dir, 'applied.json');
+  }
+
+  /** Restores what was applied to the running charon, if the record is about that very process. */
+  adopt(): void {
+    this.applied.clear();
+    const pid = this.supervisor.pid();
+    if (pid === undefined || !existsSync(this.#appliedFile)) return;
+    try {
+      const rec = JSON.parse(readFileSync(this.#appliedFile, 'utf8')) as { pid: number; groups: Record<string, AppliedGroup> };
+      if (rec.pid === pid) for (const [name, g] of Object.entries(rec.groups)) this.applied.set(name, g);
+    } catch {
+      /* unreadable: start from nothing, load-conn is idempotent */
+    }
+  }
+
+  /** Records what is applied to the charon running now. */
+  saveApplied(): void {
+    const pid = this.supervisor.pid();
+    if (pid === undefined) {
+      rmSync(this.#appliedFile, { force: true });
+      return;
+    }
+    writeFileSync(this.#appliedFile, JSON.stringify({ pid, groups: Object.fromEntries(this.applied) }), { mode: 0o600 });
+  }
 
   /** Connects (or reconnects) the VICI client and its event subscription. */
   async connect(): Promise<ViciClient> {
     if (this.vici) return this.vici;
-    const vici = new ViciClient({ socketPath: this.supervisor.socket });
+    const vici = new ViciClient({ socketPath: this.supervisor.socket, requestTimeoutMs: 60_000 });
     await vici.connect(10_000);
     this.vici = vici;
     const events = vici.subscribe(['ike-updown', 'child-updown', 'log']);
-    this.#events = events as unknown as AsyncIterableIterator<unknown>;
+    vici.eventSession?.on('state', (s) => {
+      // The event connection left `open` while we still use it: charon went away.
+      if (s === 'waiting' && this.vici === vici) this.hooks.onLost();
+    });
     void this.#pump(events);
     return vici;
   }
@@ -34,22 +75,26 @@ export class GatewayRuntime {
     try {
       for await (const e of events) {
         if (e.name === 'log') {
-          const msg = String(e.message['msg'] ?? '');
-          const id = connectionIdOf(String(e.message['ikesa-name'] ?? ''));
-          const code = classifyLogLine(msg);
-          if (id && code) this.failures.set(id, reason(code, msg));
+          const code = classifyLogLine(String(e.message['msg'] ?? ''));
           if (!code) continue;
+          for (const id of this.#connectionsOf(String(e.message['ikesa-name'] ?? ''))) this.failures.set(id, reason(code, String(e.message['msg'])));
         }
-        this.onEvent();
+        this.hooks.onEvent();
       }
     } catch (err) {
       this.log?.debug({ err, gateway: this.gatewayId }, 'event stream ended');
     }
   }
 
+  /** The connections an IKE_SA name stands for: a peer group's members, or the id in a per-connection name. */
+  #connectionsOf(ikeName: string): readonly string[] {
+    const id = connectionIdOf(ikeName);
+    return id ? [id] : (this.members.get(ikeName) ?? []);
+  }
+
   close(): void {
-    this.vici?.close();
+    const vici = this.vici;
     this.vici = undefined;
-    this.#events = undefined;
+    vici?.close();
   }
 }

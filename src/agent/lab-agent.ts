@@ -4,7 +4,8 @@ import { GatewayReconciler, type ReconcilerDeps } from './gateway-reconciler.js'
 
 /**
  * The reconcile loop: a queue of gateway ids (deduplicated), one reconcile at a time, retries with
- * backoff, timed resyncs, and quick status refreshes when charon reports an event. The reconciler
+ * backoff, timed resyncs, quick status refreshes when charon reports an event, and a reconcile
+ * within 200 ms when a charon's VICI connection drops (it died: restart it, re-apply). The reconciler
  * itself is a plain level-based function of the gateway id.
  */
 export class LabAgent {
@@ -18,8 +19,8 @@ export class LabAgent {
   #idle: (() => void)[] = [];
   #unsubscribe: (() => void) | undefined;
 
-  constructor(deps: Omit<ReconcilerDeps, 'poke'>, private readonly changes: ChangeBus, private readonly listGatewayIds: () => Promise<string[]>, private readonly log?: Logger) {
-    this.reconciler = new GatewayReconciler({ ...deps, poke: (id) => this.#pokeStatus(id) });
+  constructor(deps: Omit<ReconcilerDeps, 'poke' | 'lost'>, private readonly changes: ChangeBus, private readonly listGatewayIds: () => Promise<string[]>, private readonly log?: Logger) {
+    this.reconciler = new GatewayReconciler({ ...deps, poke: (id) => this.#pokeStatus(id), lost: (id) => this.#later(id, 200) });
   }
 
   async start(): Promise<void> {

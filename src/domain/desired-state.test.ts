@@ -187,14 +187,16 @@ describe('desiredGatewayState', () => {
     expect(desiredGatewayState(gateway({ lifecycleState: 'deleting' }), [{ connection: conn() }]).connections).toEqual([]);
   });
 
-  it('the IKEv2 retransmit schedule follows the shortest DPD timeout of an admin-up IKEv2 connection', () => {
+  it('the IKEv2 retransmit schedule gives up after the shortest DPD timeout − interval of an admin-up IKEv2 connection', () => {
     const s = desiredGatewayState(gateway(), [
       { connection: conn({ id: id(1), dpd: { action: 'restart', intervalSeconds: 10, timeoutSeconds: 60 } }) },
       { connection: conn({ id: id(2), dpd: { action: 'clear', intervalSeconds: 10, timeoutSeconds: 30 } }) },
       { connection: conn({ id: id(3), adminStateUp: false, dpd: { action: 'restart', intervalSeconds: 1, timeoutSeconds: 6 } }) },
       { connection: conn({ id: id(4), dpd: { action: 'none', intervalSeconds: 1, timeoutSeconds: 6 } }) },
     ]);
-    expect(s.retransmit).toEqual({ timeout: 5, base: 1, tries: 5 });
+    expect(s.retransmit).toEqual({ timeout: 3.333, base: 1, tries: 5 }); // 30 − 10 = 20 s: probe after 10 s of silence, dead 30 s after
+    const tight = desiredGatewayState(gateway(), [{ connection: conn({ dpd: { action: 'restart', intervalSeconds: 5, timeoutSeconds: 5 } }) }]);
+    expect(tight.retransmit).toEqual(retransmitSchedule(1));
     expect(retransmitSchedule(10)).toEqual({ timeout: 1.667, base: 1, tries: 5 });
     expect(desiredGatewayState(gateway(), [{ connection: conn({ dpd: { action: 'none', intervalSeconds: 1, timeoutSeconds: 1 } }) }]).retransmit).toBeNull();
   });

@@ -96,7 +96,12 @@ export interface DesiredGatewayState {
   readonly revision: number;
   /** This gateway's connections that are not being deleted, ordered by id. */
   readonly connections: readonly DesiredConnection[];
-  /** From the shortest IKEv2 DPD timeout of an admin-up connection; null = keep charon's default. */
+  /**
+   * From the admin-up IKEv2 connection whose DPD gives up soonest; null = keep charon's default. charon
+   * probes after `interval` without a word from the peer and then retransmits, so the schedule lasts
+   * timeout − interval (at least 1 s): the peer counts as dead `timeout` after it was last heard, as
+   * IKEv1's `dpd_timeout` does.
+   */
   readonly retransmit: RetransmitSchedule | null;
   /** An admin-up IKEv1 Aggressive Mode connection needs `i_dont_care_about_security_…_psk = yes` (SW §0.4). */
   readonly aggressivePsk: boolean;
@@ -227,7 +232,7 @@ export function desiredGatewayState(gateway: VpnGateway, items: readonly Connect
     .map((i) => desiredConnection(gateway, i.connection, i.ikePolicy, i.ipsecPolicy))
     .sort((a, b) => (a.connectionId < b.connectionId ? -1 : a.connectionId > b.connectionId ? 1 : 0));
   const up = connections.filter((d) => d.adminStateUp && d.tunnels.length > 0);
-  const timeouts = up.filter((d) => d.ikeVersion === 2 && d.dpd.delaySeconds > 0).map((d) => d.dpd.timeoutSeconds);
+  const timeouts = up.filter((d) => d.ikeVersion === 2 && d.dpd.delaySeconds > 0).map((d) => Math.max(1, d.dpd.timeoutSeconds - d.dpd.delaySeconds));
   const retransmit = timeouts.length > 0 ? retransmitSchedule(Math.min(...timeouts)) : null;
   const aggressivePsk = up.some((d) => d.aggressive);
   return {

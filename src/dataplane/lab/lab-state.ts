@@ -53,10 +53,11 @@ export class LabState {
   }
 }
 
-/** A recorded PID counts only while it is still a charon (PIDs get reused). */
+/** A recorded PID counts only while it is still a charon (PIDs get reused) that has not exited (a zombie). */
 export function isCharonPid(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'charon';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === 'charon' && !/^ [ZX]/.test(stat.slice(stat.lastIndexOf(')') + 1));
   } catch {
     return false;
   }

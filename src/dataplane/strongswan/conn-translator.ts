@@ -111,6 +111,8 @@ function connBody(d: DesiredConnection, t: DesiredTunnel, children: ViciSection)
  * Translates one desired connection. Policy kind: one IKE conn `cw-<id>`; route kinds: one IKE
  * conn per tunnel `cw-<id>-t<member>`. Each IKE conn has CHILDs `<ike name>-1…n` and one shared
  * key `psk-<ike name>` owned by both identities. Admin down: nothing to load, only the names.
+ * peer-config.ts renders it per connection (mirrored) for the peer device; the agent loads a
+ * gateway's connections merged per peer identity (peer-group-translator.ts), keeping these CHILDs.
  */
 export function translate(d: DesiredConnection): Translation {
   const pairs = selectorPairs(d);

@@ -1,0 +1,95 @@
+import type { PeerGroup } from '../dataplane/strongswan/peer-group-translator.js';
+import type { ViciClient, ViciNamedSection } from '../dataplane/vici/index.js';
+
+/** What was loaded for one peer group: its phase-1 hash and each CHILD's hash. */
+export interface AppliedGroup {
+  readonly ikeHash: string;
+  readonly children: Readonly<Record<string, string>>;
+}
+
+/** The VICI commands the applier uses (a ViciClient; a recorder in unit tests). */
+export type GroupVici = Pick<ViciClient, 'loadShared' | 'loadConn' | 'terminate' | 'getConns' | 'unloadConn' | 'unloadShared' | 'initiate'>;
+
+const ignore = (): undefined => undefined;
+
+/**
+ * Loads the groups whose content changed, and only those, touching as little as charon allows
+ * (fact sheet §3.4):
+ * - phase 1 changed (proposals, DPD, lifetimes, key): the group's IKE_SAs are closed first, then the
+ *   conn is loaded; charon starts the bidirectional CHILDs again.
+ * - only some CHILDs changed: `load-conn` updates the conn and charon restarts just the changed CHILDs
+ *   with start_action=start; changed or removed CHILDs without a start action (peer_only) keep their
+ *   old SA, so those are closed (the peer builds them again).
+ * - new group: loaded (keys first: a conn with start_action=start initiates the moment it is loaded).
+ * Returns the connections whose CHILDs were (re)loaded.
+ */
+export async function applyGroups(vici: GroupVici, groups: readonly PeerGroup[], applied: Map<string, AppliedGroup>): Promise<Set<string>> {
+  const touched = new Set<string>();
+  for (const g of groups) {
+    const before = applied.get(g.name);
+    const children = Object.fromEntries([...g.children].map(([name, c]) => [name, c.hash]));
+    const changedChildren = [...new Set([...Object.keys(children), ...Object.keys(before?.children ?? {})])].filter((c) => before?.children[c] !== children[c]);
+    if (before && before.ikeHash === g.ikeHash && changedChildren.length === 0) continue;
+    const ikeChanged = before !== undefined && before.ikeHash !== g.ikeHash;
+    if (ikeChanged) await vici.terminate({ ike: g.name }, { force: true, timeoutMs: 0 }).catch(ignore);
+    await vici.loadShared({ id: g.shared.id, type: g.shared.type, data: g.shared.data, owners: g.shared.owners });
+    await vici.loadConn(g.name, g.conn as never);
+    if (before && !ikeChanged) {
+      for (const child of changedChildren) {
+        if (g.children.get(child)?.start) continue; // charon restarted it
+        await vici.terminate({ child }, { timeoutMs: -1 }).catch(ignore);
+      }
+    }
+    for (const [name, c] of g.children) if (!before || ikeChanged || changedChildren.includes(name)) touched.add(c.connectionId);
+    applied.set(g.name, { ikeHash: g.ikeHash, children });
+  }
+  return touched;
+}
+
+/** Unloads every `cw-` conn charon has that no group wants (deleted, admin down, from an earlier life). */
+export async function unloadUnwanted(vici: GroupVici, groups: readonly PeerGroup[], applied: Map<string, AppliedGroup>): Promise<void> {
+  const wanted = new Set(groups.map((g) => g.name));
+  for (const name of await vici.getConns()) {
+    if (!name.startsWith('cw-') || wanted.has(name)) continue;
+    await vici.unloadConn(name).catch(ignore);
+    await vici.terminate({ ike: name }, { force: true, timeoutMs: -1 }).catch(ignore);
+    await vici.unloadShared(`psk-${name}`).catch(ignore);
+  }
+  for (const name of [...applied.keys()]) if (!wanted.has(name)) applied.delete(name);
+}
+
+type ChildSa = { name?: string; state?: string };
+const childSas = (sa: ViciNamedSection): ChildSa[] => Object.values((sa.value['child-sas'] ?? {}) as Record<string, ChildSa>);
+
+/**
+ * Initiates the bidirectional CHILDs that charon does not have. A refused or unanswered attempt ends
+ * with no SA at all (charon does not retry after NO_PROPOSAL_CHOSEN, a missing key, or a CHILD the
+ * peer refused), so this is the retry. A group whose IKE_SA is still being negotiated is left alone.
+ * Returns whether anything was initiated.
+ */
+export async function initiateMissing(vici: GroupVici, groups: readonly PeerGroup[], sas: readonly ViciNamedSection[]): Promise<boolean> {
+  let any = false;
+  for (const g of groups) {
+    const mine = sas.filter((sa) => sa.name === g.name);
+    if (mine.some((sa) => sa.value['state'] !== 'ESTABLISHED')) continue;
+    const present = new Set(mine.flatMap(childSas).map((c) => c.name));
+    for (const [child, c] of g.children) {
+      if (!c.start || present.has(child)) continue;
+      any = true;
+      await vici.initiate({ child, ike: g.name, timeoutMs: -1 }).catch(ignore);
+    }
+  }
+  return any;
+}
+
+/** The connections with an installed CHILD_SA (CHILD names carry the connection id). */
+export function connectionsUp(sas: readonly ViciNamedSection[], idOf: (name: string) => string | undefined): Set<string> {
+  const up = new Set<string>();
+  for (const sa of sas) {
+    for (const c of childSas(sa)) {
+      const id = c.state === 'INSTALLED' && c.name ? idOf(c.name) : undefined;
+      if (id) up.add(id);
+    }
+  }
+  return up;
+}

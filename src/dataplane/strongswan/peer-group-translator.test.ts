@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { Connection } from '../../domain/connection.js';
+import { type DesiredConnection, desiredConnection } from '../../domain/desired-state.js';
+import type { GatewayMember, VpnGateway } from '../../domain/gateway.js';
+import type { ViciSection } from './conn-translator.js';
+import { peerGroupName, translateGateway } from './peer-group-translator.js';
+
+const GW = '11111111-1111-4111-8111-111111111111';
+const id = (n: number): string => `c0000000-0000-4000-8000-00000000000${n}`;
+const member = (index: 1 | 2, role: 'active' | 'standby', publicIp: string | null): GatewayMember => ({
+  index, role, publicIp, privateIp: { id: `r${index}`, address: `10.0.0.${index + 3}` }, lifecycleState: 'stable', healthState: 'ok', healthReasons: [],
+});
+const gw: VpnGateway = {
+  id: GW, accountId: 'acc', resourceGroupId: 'rg', name: 'gw', vpcId: 'vpc', subnetId: 'sn', zone: 'z1', mode: 'policy',
+  members: [member(1, 'active', '198.51.100.10'), member(2, 'standby', null)],
+  advertisedCidrs: [], localAsn: 64520, lifecycleState: 'stable', healthState: 'ok', healthReasons: [], revision: 1, createdAt: 0, updatedAt: 0,
+};
+const routeGw: VpnGateway = { ...gw, mode: 'route', members: [member(1, 'active', '198.51.100.11'), member(2, 'active', '198.51.100.12')] };
+const conn = (n: number, o: Partial<Connection> = {}): DesiredConnection => desiredConnection(o.kind && o.kind !== 'policy' ? routeGw : gw, {
+  id: id(n), accountId: 'acc', gatewayId: GW, name: `c${n}`, kind: 'policy', adminStateUp: true, establishMode: 'bidirectional',
+  psk: 'sesame-open', peer: { address: '203.0.113.7' }, peerIdentity: null, localIdentities: [], localCidrs: ['10.1.0.0/24'],
+  peerCidrs: [`10.2.${n}.0/24`], ikePolicyId: null, ipsecPolicyId: null, autoSet: 'auto-2022-09',
+  dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 }, distributeTraffic: false, tunnels: [], status: 'down',
+  statusReasons: [], lifecycleState: 'stable', revision: 1, createdAt: 0, updatedAt: 0, ...o,
+}, undefined, undefined);
+const childrenOf = (s: ViciSection): Record<string, ViciSection> => s['children'] as Record<string, ViciSection>;
+
+describe('translateGateway: one IKE conn per peer identity', () => {
+  it('connections to the same peer share one IKE conn and one key; each keeps its own CHILD', () => {
+    const [g, ...rest] = translateGateway([conn(2), conn(1), conn(3)]);
+    expect(rest).toEqual([]);
+    expect(g!.name).toMatch(/^cw-peer-[0-9a-f]{16}$/);
+    expect(Object.keys(childrenOf(g!.conn))).toEqual([`cw-${id(1)}-1`, `cw-${id(2)}-1`, `cw-${id(3)}-1`]);
+    expect(childrenOf(g!.conn)[`cw-${id(2)}-1`]!['remote_ts']).toEqual(['10.2.2.0/24']);
+    expect(g!.connectionIds).toEqual([id(1), id(2), id(3)]);
+    expect(g!.shared).toEqual({ id: `psk-${g!.name}`, type: 'IKE', data: 'sesame-open', owners: ['198.51.100.10', '203.0.113.7'] });
+    expect(g!.conn['remote_addrs']).toEqual(['203.0.113.7']);
+  });
+
+  it('different peers, identities or IKE versions are different groups', () => {
+    const groups = translateGateway([
+      conn(1),
+      conn(2, { peer: { address: '203.0.113.8' } }),
+      conn(3, { peerIdentity: { type: 'fqdn', value: 'vpn.example.com' } }),
+      conn(4, { localIdentities: [{ type: 'fqdn', value: 'us.example.com' }] }),
+    ]);
+    expect(new Set(groups.map((g) => g.name)).size).toBe(4);
+  });
+
+  it('is deterministic whatever the order; names come from the peer identity only', () => {
+    expect(translateGateway([conn(1), conn(2)])).toEqual(translateGateway([conn(2), conn(1)]));
+    const [alone] = translateGateway([conn(5)]);
+    const [both] = translateGateway([conn(5), conn(6, { psk: 'another-key', dpd: { action: 'restart', intervalSeconds: 9, timeoutSeconds: 30 } })]);
+    expect(both!.name).toBe(alone!.name);
+    expect(peerGroupName(alone!.conn)).toBe(alone!.name);
+  });
+
+  it('phase 1 comes from the lowest connection id; a CHILD change leaves the phase-1 hash alone', () => {
+    const dpd9 = { dpd: { action: 'restart' as const, intervalSeconds: 9, timeoutSeconds: 30 } };
+    const [g] = translateGateway([conn(2, dpd9), conn(1)]);
+    expect(g!.conn['dpd_delay']).toBe('2s');
+    const [g2] = translateGateway([conn(2, { ...dpd9, peerCidrs: ['10.9.9.0/24'] }), conn(1)]);
+    expect(g2!.ikeHash).toBe(g!.ikeHash);
+    expect(g2!.children.get(`cw-${id(1)}-1`)!.hash).toBe(g!.children.get(`cw-${id(1)}-1`)!.hash);
+    expect(g2!.children.get(`cw-${id(2)}-1`)!.hash).not.toBe(g!.children.get(`cw-${id(2)}-1`)!.hash);
+    const [g3] = translateGateway([conn(2, dpd9), conn(1, { psk: 'changed-key' })]);
+    expect(g3!.ikeHash).not.toBe(g!.ikeHash);
+  });
+
+  it('admin-down connections are left out; a group needs at least one admin-up member', () => {
+    expect(translateGateway([conn(1, { adminStateUp: false })])).toEqual([]);
+    const [g] = translateGateway([conn(1, { adminStateUp: false }), conn(2)]);
+    expect(g!.connectionIds).toEqual([id(2)]);
+  });
+
+  it('peer_only CHILDs do not start; a bidirectional member keeps charon trying (keyingtries 0)', () => {
+    const [po] = translateGateway([conn(1, { establishMode: 'peer_only' })]);
+    expect(po!.children.get(`cw-${id(1)}-1`)!.start).toBe(false);
+    expect(po!.conn['keyingtries']).toBe('1');
+    const [mixed] = translateGateway([conn(1, { establishMode: 'peer_only' }), conn(2)]);
+    expect(mixed!.conn['keyingtries']).toBe('0');
+    expect([...mixed!.children.values()].map((c) => c.start)).toEqual([false, true]);
+  });
+
+  it('route connections: one group per member tunnel, CHILD names per tunnel', () => {
+    const groups = translateGateway([conn(1, { kind: 'route_static' })]);
+    expect(groups.map((g) => Object.keys(childrenOf(g.conn)))).toEqual([[`cw-${id(1)}-t1-1`], [`cw-${id(1)}-t2-1`]]);
+    expect(groups.map((g) => g.conn['local_addrs'])).toEqual([['198.51.100.11'], ['198.51.100.12']]);
+  });
+});

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { contentHash, type DesiredConnection } from '../../domain/desired-state.js';
+import { type LoadSharedBody, type ViciSection, sharedKeyId, translate } from './conn-translator.js';
+
+/**
+ * A gateway's connections → the IKE conns its charon loads, one per *peer group*.
+ *
+ * Why groups: charon 5.9.8, as responder, picks a peer config by addresses and identities alone, before
+ * it sees any traffic selector, and then looks for a CHILD only inside that config. Two conns with the
+ * same (IKE version, local address, local id, peer address, peer id) cannot be told apart, so the
+ * second connection to the same peer would be answered with TS_UNACCEPTABLE; and as initiator charon
+ * puts a CHILD into any IKE_SA whose config is equal to its own. PSKs are chosen by identity pair too
+ * (SW §3.9). So every connection (or route tunnel) toward the same peer identity becomes one CHILD
+ * set of one IKE conn: one IKE_SA per peer, one CHILD_SA per connection and CIDR pair.
+ *
+ * Phase-1 settings (proposals, DPD, lifetimes, PSK, mode) are per group. They are taken from the
+ * member with the lowest connection id; differing phase-1 settings of the other members cannot be
+ * honoured by one IKE_SA and are ignored. CHILD names stay per connection (`cw-<id>-…`), so a CHILD
+ * always tells which connection it carries.
+ */
+
+export interface GroupChild {
+  readonly connectionId: string;
+  /** Content hash of the CHILD's section: a change restarts just this CHILD. */
+  readonly hash: string;
+  /** Whether charon starts (and we re-initiate) it: bidirectional connections. */
+  readonly start: boolean;
+}
+
+export interface PeerGroup {
+  /** The IKE conn name: `cw-peer-<16 hex>` from the peer identity. */
+  readonly name: string;
+  /** The `load-conn` body: the leader's phase 1, every member's CHILDs. */
+  readonly conn: ViciSection;
+  /** `psk-<name>`, owned by both identities, with the leader's key. */
+  readonly shared: LoadSharedBody;
+  /** Hash of the phase-1 part and the key: a change replaces the group's IKE_SAs. */
+  readonly ikeHash: string;
+  readonly children: ReadonlyMap<string, GroupChild>;
+  /** The connections with a CHILD here, in id order (the first is the leader). */
+  readonly connectionIds: readonly string[];
+}
+
+/** The peer identity of one IKE conn body: what a charon responder tells conns apart by. */
+function peerKey(body: ViciSection): string {
+  const id = (side: unknown): string => String((side as ViciSection | undefined)?.['id'] ?? '');
+  return JSON.stringify([body['version'], body['local_addrs'], body['remote_addrs'], id(body['local']), id(body['remote'])]);
+}
+
+/** `cw-peer-` and 16 hex digits of the peer identity's SHA-256. */
+export function peerGroupName(body: ViciSection): string {
+  return `cw-peer-${createHash('sha256').update(peerKey(body)).digest('hex').slice(0, 16)}`;
+}
+
+interface Draft {
+  name: string;
+  ike: ViciSection;
+  shared: LoadSharedBody;
+  children: Record<string, ViciSection>;
+  meta: Map<string, GroupChild>;
+  ids: string[];
+}
+
+/**
+ * Groups the admin-up connections of one gateway by peer identity. Pure and deterministic: the same
+ * connections give the same groups, names, bodies and hashes, whatever their order.
+ */
+export function translateGateway(connections: readonly DesiredConnection[]): PeerGroup[] {
+  const drafts = new Map<string, Draft>();
+  const sorted = [...connections].sort((a, b) => (a.connectionId < b.connectionId ? -1 : a.connectionId > b.connectionId ? 1 : 0));
+  for (const d of sorted) {
+    if (!d.adminStateUp) continue;
+    const t = translate(d);
+    for (const [ikeName, body] of Object.entries(t.conns)) {
+      const name = peerGroupName(body);
+      const { children, ...ike } = body;
+      let g = drafts.get(name);
+      if (!g) {
+        const key = t.shared.find((s) => s.id === sharedKeyId(ikeName))!;
+        g = { name, ike, shared: { ...key, id: sharedKeyId(name) }, children: {}, meta: new Map(), ids: [] };
+        drafts.set(name, g);
+      }
+      for (const [child, section] of Object.entries(children as Record<string, ViciSection>)) {
+        g.children[child] = section;
+        g.meta.set(child, { connectionId: d.connectionId, hash: contentHash(section), start: section['start_action'] === 'start' });
+      }
+      if (!g.ids.includes(d.connectionId)) g.ids.push(d.connectionId);
+    }
+  }
+  return [...drafts.values()].map((g) => {
+    // A bidirectional member's restart actions need charon to keep trying, whoever leads the group.
+    const ike = [...g.meta.values()].some((c) => c.start) ? { ...g.ike, keyingtries: '0' } : g.ike;
+    return {
+      name: g.name,
+      conn: { ...ike, children: g.children },
+      shared: g.shared,
+      ikeHash: contentHash({ ike, psk: g.shared.data, owners: g.shared.owners }),
+      children: g.meta,
+      connectionIds: g.ids,
+    };
+  });
+}
