@@ -7,7 +7,7 @@ N ?= 20
 
 SOURCES := $(shell find src bench -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: deps debian-deps build run test typecheck bench-api clean
+.PHONY: deps debian-deps build run test typecheck bench-api bench-tunnels clean
 
 # npm packages, installed from the lock file when missing or out of date.
 node_modules/.deps-ok: package.json package-lock.json
@@ -45,6 +45,10 @@ test: build typecheck debian-deps
 
 bench-api: build
 	node --enable-source-maps dist/bench/api/main.js
+
+# Tunnel bring-up through the API against hand-written swanctl (the floor), as root: make bench-tunnels N=20
+bench-tunnels: build debian-deps
+	node --enable-source-maps dist/bench/tunnels/main.js $(N)
 
 clean:
 	rm -rf dist .tmp

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
+import { type ConnectionView, IbmApi, listConnections } from './api-client.js';
+import type { CleanupRegistry } from './cleanup-registry.js';
+import type { LabServer, ServerMemory } from './lab-server.js';
+import { watchPings } from './ping-watch.js';
+import { DPD, PSK, type TunnelSpec } from './tunnel-plan.js';
+
+/** One side of the API run: its VPC, gateway and the connection of each tunnel (in tunnel order). */
+export interface ApiSide {
+  readonly vpcId: string;
+  readonly gatewayId: string;
+  readonly publicIp: string;
+  readonly connections: string[];
+}
+
+export interface ApiRunResult {
+  readonly api: IbmApi;
+  readonly sides: readonly [ApiSide, ApiSide];
+  /** VPCs, subnets and gateways created, until both gateways were stable. */
+  readonly setupMs: number;
+  /** First connection create → last first-reply of the tunnel pings. */
+  readonly tunnelsMs: number;
+  /** Each tunnel's first ping reply, ms after the first create. */
+  readonly replies: readonly number[];
+  /** How long the 2N creates themselves took. */
+  readonly createsMs: number;
+  /** First create → every connection's API status `up` (undefined if not seen before the pings passed + 30 s). */
+  readonly statusUpMs: number | undefined;
+  /** The server's memory with both gateways stable and no connection, and with every tunnel up. */
+  readonly memoryBefore: ServerMemory | undefined;
+  readonly memoryAfter: ServerMemory | undefined;
+  /** charon's IKEv2 retransmit settings as the agent wrote them for gateway 1 (the floor uses the same). */
+  readonly retransmit: { timeout: number; base: number; tries: number } | undefined;
+}
+
+const STABLE_TIMEOUT_MS = 60_000;
+
+async function waitStable(api: IbmApi, gatewayId: string): Promise<string> {
+  const until = Date.now() + STABLE_TIMEOUT_MS;
+  for (;;) {
+    const g = await api.call<{ lifecycle_state: string; members: { public_ip?: { address: string } }[] }>('GET', `/vpn_gateways/${gatewayId}`);
+    const ip = g.members.find((m) => m.public_ip)?.public_ip?.address;
+    if (g.lifecycle_state === 'stable' && ip) return ip;
+    if (Date.now() > until) throw new Error(`gateway ${gatewayId} is still '${g.lifecycle_state}' after ${STABLE_TIMEOUT_MS / 1000} s`);
+    await sleep(100);
+  }
+}
+
+/** The agent's per-instance strongswan.conf values, so the floor's charons are configured alike. */
+function readRetransmit(labRoot: string, gatewayId: string): ApiRunResult['retransmit'] {
+  const f = join(labRoot, `gateway-${gatewayId}`, 'strongswan.conf');
+  if (!existsSync(f)) return undefined;
+  const text = readFileSync(f, 'utf8');
+  const num = (key: string): number => Number(new RegExp(`${key}\\s*=\\s*([0-9.]+)`).exec(text)?.[1]);
+  const r = { timeout: num('retransmit_timeout'), base: num('retransmit_base'), tries: num('retransmit_tries') };
+  return Object.values(r).every(Number.isFinite) ? r : undefined;
+}
+
+/** Polls both gateways' connection lists until every connection is `up`; resolves with that time. */
+async function watchStatusUp(api: IbmApi, sides: readonly ApiSide[], expected: number, stopAt: () => number | undefined): Promise<number | undefined> {
+  for (;;) {
+    const all: ConnectionView[] = [];
+    for (const s of sides) all.push(...(await listConnections(api, s.gatewayId)));
+    if (all.length === expected && all.every((c) => c.status === 'up')) return Date.now();
+    const limit = stopAt();
+    if (limit !== undefined && Date.now() > limit) return undefined;
+    await sleep(250);
+  }
+}
+
+/**
+ * The API run: VPCs, subnets and gateways (until stable), then, timed, the N connection pairs, created
+ * one after another as a client script would, until every tunnel's ping has passed.
+ */
+export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cleanup: CleanupRegistry, pingTimeoutMs: number): Promise<ApiRunResult> {
+  const api = await IbmApi.login(server.origin, server.adminApiKey);
+  const setup0 = Date.now();
+  const sides: ApiSide[] = [];
+  for (const side of [0, 1] as const) {
+    const vpc = await api.call<{ id: string }>('POST', '/vpcs', { name: `bench-vpc-${side + 1}` });
+    const subnets: string[] = [];
+    for (const t of plan) subnets.push((await api.call<{ id: string }>('POST', '/subnets', { vpc: { id: vpc.id }, name: `bench-sn-${side + 1}-${t.index}`, ipv4_cidr_block: t.cidr[side] })).id);
+    const gw = await api.call<{ id: string }>('POST', '/vpn_gateways', { subnet: { id: subnets[0] }, mode: 'policy', name: `bench-gw-${side + 1}` });
+    sides.push({ vpcId: vpc.id, gatewayId: gw.id, publicIp: '', connections: [] });
+  }
+  for (const s of sides) (s as { publicIp: string }).publicIp = await waitStable(api, s.gatewayId);
+  const setupMs = Date.now() - setup0;
+  await sleep(1000); // let the first reconciles settle before the memory baseline
+  const memoryBefore = await server.memory();
+
+  const pings = watchPings(plan.map((t) => ({ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] })), cleanup, pingTimeoutMs);
+  await pings.ready;
+  const t0 = Date.now();
+  let pingsDoneAt: number | undefined;
+  let aborted = false;
+  const statusUp = (async () => {
+    while (sides[1]!.connections.length < plan.length) {
+      if (aborted) return undefined;
+      await sleep(50);
+    }
+    return watchStatusUp(api, sides, 2 * plan.length, () => (aborted ? 0 : pingsDoneAt === undefined ? undefined : pingsDoneAt + 30_000));
+  })();
+  try {
+    for (const t of plan) {
+      for (const [me, peer] of [[0, 1], [1, 0]] as const) {
+        cleanup.check();
+        const c = await api.call<{ id: string }>('POST', `/vpn_gateways/${sides[me]!.gatewayId}/connections`, {
+          name: `bench-t${t.index}`,
+          psk: PSK,
+          local: { cidrs: [t.cidr[me]], ...(t.fqdn ? { ike_identities: [{ type: 'fqdn', value: t.fqdn[me] }] } : {}) },
+          peer: { address: sides[peer]!.publicIp, cidrs: [t.cidr[peer]], ...(t.fqdn ? { ike_identity: { type: 'fqdn', value: t.fqdn[peer] } } : {}) },
+          dead_peer_detection: DPD,
+        });
+        sides[me]!.connections.push(c.id);
+      }
+    }
+  } catch (e) {
+    aborted = true;
+    pings.stop();
+    await statusUp.catch(() => undefined);
+    throw e;
+  }
+  const createsMs = Date.now() - t0;
+  const replies = await pings.replies.catch(async (e: unknown) => {
+    aborted = true;
+    await statusUp.catch(() => undefined);
+    throw e;
+  });
+  pingsDoneAt = Math.max(...replies);
+  const upAt = await statusUp;
+  await sleep(1000);
+  const memoryAfter = await server.memory();
+  return {
+    api, sides: [sides[0]!, sides[1]!], setupMs, createsMs,
+    tunnelsMs: pingsDoneAt - t0,
+    replies: replies.map((at) => at - t0),
+    statusUpMs: upAt === undefined ? undefined : upAt - t0,
+    memoryBefore, memoryAfter,
+    retransmit: readRetransmit(server.labRoot, sides[0]!.gatewayId),
+  };
+}

@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deleteNamespace } from '../../src/dataplane/lab/ip-command.js';
+import { labDown } from '../../src/dataplane/lab/lab-teardown.js';
+import { freePort } from '../api/server-launcher.js';
+import type { CleanupRegistry } from './cleanup-registry.js';
+import { sampleMemory } from './heap-probe.js';
+import { deleteNamespacesSync, labDownSync } from './sync-teardown.js';
+
+/**
+ * A causeway server with the lab data plane, as a child process on a temporary data directory (the
+ * pattern of bench/api/server-launcher.ts, with the lab added). Stopping it is: the server (SIGTERM by
+ * PID, SIGKILL after a grace period; its agent leaves charon running), then `labDown` on its lab
+ * (charons by their recorded PIDs, the `cw-` namespaces), then the data directory.
+ */
+export interface LabServer {
+  readonly origin: string;
+  readonly pid: number;
+  readonly dataDir: string;
+  readonly labRoot: string;
+  readonly internetNs: string;
+  readonly adminApiKey: string;
+  /** The server's memory after a full GC (through its inspector); VmRSS alone if that fails. */
+  memory(): Promise<ServerMemory | undefined>;
+  /** Stops everything it made. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const SERVER_BIN = fileURLToPath(new URL('../../../bin/causeway', import.meta.url));
+const STARTUP_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 10_000;
+
+/** VmRSS of a process in KiB, from /proc/<pid>/status. */
+export function rssKiB(pid: number): number | undefined {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ServerMemory {
+  /** V8 heap in use after a full GC; undefined when only VmRSS could be read. */
+  readonly heapUsedKiB: number | undefined;
+  readonly rssKiB: number;
+}
+
+export async function launchLabServer(cleanup: CleanupRegistry, opts: { internetNs: string; env: Record<string, string> }): Promise<LabServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'causeway-bench-tunnels-'));
+  const labRoot = join(dataDir, 'lab');
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  // The inspector (loopback, a port of its own) lets the benchmark force a GC before reading memory.
+  const inspectPort = await freePort();
+  const nodeOptions = `${process.env['NODE_OPTIONS'] ?? ''} --inspect=127.0.0.1:${inspectPort}`.trim();
+  const child = spawn(
+    SERVER_BIN,
+    ['serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', '--dataplane', 'lab', '--lab-internet', opts.internetNs],
+    { env: { ...process.env, ...opts.env, NODE_OPTIONS: nodeOptions }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  if (child.pid === undefined) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error('could not start the server child process');
+  }
+  const pid = child.pid;
+  let tail = '';
+  const keepTail = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout.on('data', keepTail);
+  child.stderr.on('data', keepTail);
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => {
+    exited = true;
+    resolve();
+  }));
+
+  const stopServer = async (): Promise<void> => {
+    if (exited) return;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    if (!(await Promise.race([exitedPromise.then(() => true), sleep(STOP_GRACE_MS).then(() => false)])) && !exited) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      await Promise.race([exitedPromise, sleep(STOP_GRACE_MS)]);
+    }
+  };
+  const stop = cleanup.add(
+    `the API lab (server ${pid}, ${dataDir})`,
+    async () => {
+      await stopServer();
+      await labDown(labRoot); // before the data directory (and the lab's records) goes
+      await deleteNamespace(opts.internetNs); // in case no gateway record named it yet
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    () => {
+      if (!exited) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      labDownSync(labRoot);
+      deleteNamespacesSync([opts.internetNs]);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  );
+
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`the server exited during start-up (code ${child.exitCode}):\n${tail}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the server did not answer /healthz within ${STARTUP_TIMEOUT_MS} ms:\n${tail}`);
+    }
+    try {
+      const r = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(50);
+  }
+  const adminApiKey = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+  const memory = async (): Promise<ServerMemory | undefined> => {
+    try {
+      return await sampleMemory(inspectPort);
+    } catch {
+      const rss = rssKiB(pid);
+      return rss === undefined ? undefined : { heapUsedKiB: undefined, rssKiB: rss };
+    }
+  };
+  return { origin, pid, dataDir, labRoot, internetNs: opts.internetNs, adminApiKey, memory, stop };
+}

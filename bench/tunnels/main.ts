@@ -1,0 +1,142 @@
+/**
+ * Tunnel benchmark (`make bench-tunnels N=20`, as root): N tunnels between two lab gateways.
+ *
+ * 1. Through the API: one causeway server (child process, temporary data dir, lab data plane on a lab
+ *    internet of its own, quotas raised); two VPCs with a subnet per tunnel, two policy gateways, then,
+ *    timed, N connection pairs with mirrored CIDRs until a ping through every tunnel has passed.
+ * 2. Extras on that lab: an API change → the SA replaced; peer death → status down (the peer's charon
+ *    frozen with SIGSTOP), and the peer's charon SIGKILLed → the tunnel back; the server's memory per
+ *    100 connections (after a full GC, read through its inspector).
+ * 3. The floor: the same namespaces and the same kind of charons built by hand, the same tunnels from
+ *    hand-written swanctl.conf, timed the same way. Prints both times and the ratio (target ≤ 1.2×).
+ *
+ * Knobs: N as the first argument, or N / BENCH_TUNNELS_N in the environment (default 20, at most 250);
+ * BENCH_TUNNELS_IDENTITIES=address (default: the API's default identities, one IKE_SA between the
+ * gateways with N CHILD_SAs) or fqdn (an identity pair per tunnel: N IKE_SAs). Everything it makes
+ * (cw- namespaces, charons by PID, temporary dirs) is removed at the end, on error and on Ctrl-C.
+ * Exit code: 0 = ran (a missed target is reported, not failed), 1 = a tunnel or a measurement failed,
+ * 130/143 = interrupted.
+ */
+import { cpus } from 'node:os';
+import { parseCidr, type Cidr } from '../../src/domain/cidr.js';
+import { measurePeerFreeze, measurePeerKill, measureSaReplace } from './api-extras.js';
+import { runApi } from './api-run.js';
+import { CleanupRegistry } from './cleanup-registry.js';
+import { runFloor } from './floor-run.js';
+import { settleKernel } from './kernel-settle.js';
+import { launchLabServer, type ServerMemory } from './lab-server.js';
+import { DPD, identityMode, secs, spread, tunnelPlan } from './tunnel-plan.js';
+
+const TARGET_RATIO = 1.2;
+const PING_TIMEOUT_MS = 180_000;
+
+function tunnelCount(): number {
+  const raw = process.argv[2] ?? process.env['BENCH_TUNNELS_N'] ?? process.env['N'] ?? '20';
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(n)) throw new Error(`N must be a whole number; got '${raw}'`);
+  return n;
+}
+
+const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
+
+/** Server memory (the agent runs inside it) before and after the connections, and the growth per 100 connections. */
+function memoryLine(before: ServerMemory | undefined, after: ServerMemory | undefined, connections: number): string {
+  if (!before || !after) return 'agent memory: could not be read';
+  const per100 = (a: number, b: number): string => `${(((b - a) * 100) / connections / 1024).toFixed(2)} MiB per 100 connections`;
+  const rss = `VmRSS ${mib(before.rssKiB)} -> ${mib(after.rssKiB)} (${per100(before.rssKiB, after.rssKiB)})`;
+  if (before.heapUsedKiB === undefined || after.heapUsedKiB === undefined) return `agent memory (server process, no forced GC): ${rss}`;
+  return `agent memory (server process after a full GC; 2 gateways and no connection -> ${connections} connections up): JS heap ${mib(before.heapUsedKiB)} -> ${mib(after.heapUsedKiB)} (${per100(before.heapUsedKiB, after.heapUsedKiB)}); ${rss}`;
+}
+
+async function main(): Promise<number> {
+  if (process.getuid?.() !== 0) throw new Error('the tunnel benchmark needs root (network namespaces and charon); run it as root');
+  const ids = identityMode();
+  const plan = tunnelPlan(tunnelCount(), ids);
+  const n = plan.length;
+  const began = Date.now();
+  const cleanup = new CleanupRegistry();
+  // After Ctrl-C the run is being taken down: what the main flow still prints would only be noise.
+  const log = (line: string): void => {
+    if (!cleanup.interrupted) console.log(line);
+  };
+  const pool = (parseCidr('198.51.100.0/24') as { cidr: Cidr }).cidr;
+  log(`causeway tunnel benchmark: N=${n} tunnels between two lab gateways (10.1.i.0/24 <-> 10.2.i.0/24, one ping per tunnel), IKEv2 auto-negotiation, DPD ${DPD.interval}s/${DPD.timeout}s, IKE identities: ${ids === 'fqdn' ? 'an FQDN pair per tunnel' : "the gateways' addresses"}`);
+  log(`${cpus().length} CPUs, node ${process.version}; all traffic inside cw- namespaces`);
+  try {
+    // 1. Through the API. Both runs start on a settled kernel (see kernel-settle.ts).
+    const settled0 = await settleKernel(cleanup);
+    const server = await launchLabServer(cleanup, {
+      internetNs: `cw-inet-b${(process.pid % 0xffffff).toString(16)}`,
+      env: {
+        CAUSEWAY_QUOTA_CONNECTIONS_PER_GATEWAY: String(n + 10),
+        CAUSEWAY_QUOTA_CIDRS_PER_GATEWAY: String(4 * n + 50),
+        CAUSEWAY_QUOTA_SUBNETS_PER_VPC: String(n + 10),
+      },
+    });
+    log(`\nAPI run: server pid ${server.pid}, data dir ${server.dataDir}, lab internet ${server.internetNs} (kernel settled after ${secs(settled0)})`);
+    const api = await runApi(server, plan, cleanup, PING_TIMEOUT_MS);
+    const [s1, s2] = api.sides;
+    log(`  set-up (2 VPCs, ${2 * n} subnets, 2 gateways until stable): ${secs(api.setupMs)}`);
+    log(`  ${2 * n} connection creates took ${secs(api.createsMs)}`);
+    log(`  first create -> every tunnel passed a ping: ${secs(api.tunnelsMs)} (per tunnel: ${spread(api.replies)})`);
+    log(`  first create -> every connection status up (API, polled every 250 ms): ${api.statusUpMs === undefined ? 'NOT SEEN' : secs(api.statusUpMs)}`);
+
+    // 2. Extras on the API lab.
+    log('\nAPI extras:');
+    let failures = 0;
+    const attempt = async (what: string, f: () => Promise<string>): Promise<void> => {
+      try {
+        log(`  ${what}: ${await f()}`);
+      } catch (e) {
+        if (cleanup.interrupted) return;
+        failures++;
+        log(`  ${what}: FAILED: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    await attempt('API change -> SA replaced', async () => {
+      const r = await measureSaReplace(server, api.api, s1);
+      return `PATCH dead_peer_detection.interval of connection ${r.connectionId.slice(0, 8)} -> a new IKE_SA carries its CHILD_SA after ${secs(r.replacedMs)} (list-sas over VICI); other connections' CHILD_SAs on that gateway left as they were: ${r.untouched}/${r.others}`;
+    });
+    const retrans = api.retransmit ? `charon retransmit ${api.retransmit.timeout}/${api.retransmit.base}/${api.retransmit.tries}` : 'charon retransmit schedule unknown';
+    await attempt('peer death -> status down', async () => {
+      const d = await measurePeerFreeze(server, api.api, s1, s2, cleanup);
+      if (d.downMs === undefined) failures++;
+      return `peer's charon (pid ${d.peerPid}) stopped with SIGSTOP -> our connection down after ${d.downMs === undefined ? 'NOT SEEN' : secs(d.downMs)} (DPD ${DPD.interval}s/${DPD.timeout}s, ${retrans}); SIGCONT -> up again after ${d.upAgainMs === undefined ? 'NOT SEEN' : secs(d.upAgainMs)}`;
+    });
+    await attempt('peer charon killed', async () => {
+      const k = await measurePeerKill(server, api.api, s1, s2, plan[n - 1]!, cleanup);
+      return `SIGKILL to pid ${k.peerPid} -> the agent restarted it after ${k.restartedMs === undefined ? '?' : secs(k.restartedMs)}, the tunnel carried a ping again after ${secs(k.pingAgainMs)}; our status showed down meanwhile: ${k.downSeen ? 'yes' : 'no'}`;
+    });
+    log(`  ${memoryLine(api.memoryBefore, api.memoryAfter, 2 * n)}`);
+    await server.stop();
+
+    // 3. The floor.
+    const settled1 = await settleKernel(cleanup);
+    log(`\nfloor run: hand-built namespaces, the same charons, hand-written swanctl.conf (kernel settled after ${secs(settled1)}, once the API lab was removed)`);
+    const floor = await runFloor(plan, cleanup, { pool, retransmit: api.retransmit, pingTimeoutMs: PING_TIMEOUT_MS });
+    log(`  set-up (namespaces with ${2 * n} subnets, 2 charons): ${secs(floor.setupMs)}`);
+    log(`  both swanctl --load-all done after ${secs(floor.loadMs)}`);
+    log(`  first step -> every tunnel passed a ping: ${secs(floor.tunnelsMs)} (per tunnel: ${spread(floor.replies)})`);
+    log(`  diagnostic: the lab's idempotent network pass (ensureInternet + ensureGatewayNetwork) on one built gateway with ${n} subnets, nothing to change: ${secs(floor.networkPassMs)}; the agent runs it for a gateway at the start of every reconcile, one gateway at a time`);
+
+    const ratio = api.tunnelsMs / floor.tunnelsMs;
+    log(`\nresult (N=${n}):`);
+    log(`  tunnels up and pinging: API ${secs(api.tunnelsMs)}, floor ${secs(floor.tunnelsMs)}, ratio ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x): ${ratio <= TARGET_RATIO ? 'PASS' : 'MISS'}`);
+    log(`  including set-up: API ${secs(api.setupMs + api.tunnelsMs)}, floor ${secs(floor.setupMs + floor.tunnelsMs)}, ratio ${((api.setupMs + api.tunnelsMs) / (floor.setupMs + floor.tunnelsMs)).toFixed(2)}x`);
+    log(`total time ${secs(Date.now() - began)}`);
+    return failures > 0 ? 1 : 0;
+  } finally {
+    await cleanup.runAll();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof Error && e.message === 'interrupted') return; // Ctrl-C: the signal handler exits
+    console.error(`bench-tunnels: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 1;
+  },
+);
