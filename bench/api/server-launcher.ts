@@ -135,22 +135,31 @@ export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
   };
 
   try {
-    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-    for (;;) {
-      if (exited) throw new Error(`the server exited during start-up (code ${child.exitCode}):\n${stderrTail}`);
-      if (Date.now() > deadline) throw new Error(`the server did not answer /healthz within ${STARTUP_TIMEOUT_MS} ms:\n${stderrTail}`);
-      try {
-        const r = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(1000) });
-        if (r.ok) break;
-      } catch {
-        /* not listening yet */
-      }
-      await sleep(50);
-    }
+    await waitForHealthz(origin, () => (exited ? `the server exited during start-up (code ${child.exitCode}):\n${stderrTail}` : undefined), STARTUP_TIMEOUT_MS, () => stderrTail);
     const adminApiKey = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
     return { origin, port, pid, dataDir, adminApiKey, stop, cpuMs: () => processCpuMs(pid) };
   } catch (e) {
     await stop();
     throw e;
+  }
+}
+
+/**
+ * Waits until a freshly started server answers /healthz. `failed` returns a message once the child
+ * has died; `tail` is its recent stderr for the time-out message.
+ */
+export async function waitForHealthz(origin: string, failed: () => string | undefined, timeoutMs: number, tail: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const dead = failed();
+    if (dead) throw new Error(dead);
+    if (Date.now() > deadline) throw new Error(`the server did not answer /healthz within ${timeoutMs} ms:\n${tail()}`);
+    try {
+      const r = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((ok) => setTimeout(ok, 50));
   }
 }

@@ -10,6 +10,7 @@ import { freePort } from '../api/server-launcher.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
 import { sampleMemory } from './heap-probe.js';
 import { deleteNamespacesSync, labDownSync } from './sync-teardown.js';
+import { waitForHealthz } from '../api/server-launcher.js';
 
 /**
  * A causeway server with the lab data plane, as a child process on a temporary data directory (the
@@ -118,23 +119,11 @@ export async function launchLabServer(cleanup: CleanupRegistry, opts: { internet
     },
   );
 
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`the server exited during start-up (code ${child.exitCode}):\n${tail}`);
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the server did not answer /healthz within ${STARTUP_TIMEOUT_MS} ms:\n${tail}`);
-    }
-    try {
-      const r = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (r.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(50);
+  try {
+    await waitForHealthz(origin, () => (exited ? `the server exited during start-up (code ${child.exitCode}):\n${tail}` : undefined), STARTUP_TIMEOUT_MS, () => tail);
+  } catch (e) {
+    await stop();
+    throw e;
   }
   const adminApiKey = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
   const memory = async (): Promise<ServerMemory | undefined> => {

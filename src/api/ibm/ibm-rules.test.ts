@@ -12,16 +12,8 @@ import {
   checkIbmDpd,
   checkIbmPsk,
 } from './ibm-rules.js';
+import { ibmError } from './ibm-error-expect.js';
 
-function ibmError(fn: () => unknown): IbmHttpError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IbmHttpError) return e;
-    throw e;
-  }
-  throw new Error('expected an IbmHttpError, but nothing was thrown');
-}
 
 function expectIbm(fn: () => unknown, target: string): IbmHttpError {
   const e = ibmError(fn);

@@ -2,21 +2,13 @@ import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { IbmHttpError } from './ibm-errors.js';
 import { OLDEST_VERSION, VERSION_LIFECYCLE_ONLY, VERSION_LOCAL_PEER, checkVersion } from './ibm-version.js';
+import { ibmError } from './ibm-error-expect.js';
 
 const NOW = new Date('2026-06-02T12:00:00Z');
 
 /** checkVersion reads only request.query. */
 const req = (query: Record<string, unknown> | undefined): FastifyRequest => ({ query }) as unknown as FastifyRequest;
 
-function ibmError(fn: () => unknown): IbmHttpError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IbmHttpError) return e;
-    throw e;
-  }
-  throw new Error('expected an IbmHttpError, but nothing was thrown');
-}
 
 function expectIbm(query: Record<string, unknown> | undefined, code: string, name: string, value?: string): IbmHttpError {
   const e = ibmError(() => checkVersion(req(query), NOW));

@@ -3,21 +3,13 @@ import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';
 import { IbmHttpError } from './ibm-errors.js';
 import { IbmRefs } from './ibm-refs.js';
 import { ikeInput, ikePatch, ikeToWire, ipsecInput, ipsecPatch, ipsecToWire } from './policy-mapper.js';
+import { ibmError } from './ibm-error-expect.js';
 
 type IkeBody = Parameters<typeof ikeInput>[0];
 type IkePatchBody = Parameters<typeof ikePatch>[0];
 type IpsecBody = Parameters<typeof ipsecInput>[0];
 type IpsecPatchBody = Parameters<typeof ipsecPatch>[0];
 
-function ibmError(fn: () => unknown): IbmHttpError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IbmHttpError) return e;
-    throw e;
-  }
-  throw new Error('expected an IbmHttpError, but nothing was thrown');
-}
 
 function expectIbm(fn: () => unknown, code: string, target: string): IbmHttpError {
   const e = ibmError(fn);
