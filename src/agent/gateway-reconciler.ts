@@ -1,37 +1,36 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ControlDeps } from '../control/control-deps.js';
-import { finalizeDeletes } from '../control/finalize-deletes.js';
-import { reportConnectionStatus, reportGatewayHealth } from '../control/report-status.js';
-import { ensureGatewayNetwork, removeGatewayNetwork } from '../dataplane/lab/gateway-network.js';
+import type { AgentReport, GatewayPlan } from '../control/gateway-plan.js';
+import { ensureGatewayNetwork, removeGatewayNetwork, syncGatewaySelectors } from '../dataplane/lab/gateway-network.js';
 import { ensureInternet } from '../dataplane/lab/lab-internet.js';
 import { gatewayNs, vpcNs } from '../dataplane/lab/lab-names.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
 import { gatewayLayout } from '../dataplane/lab/network-layout.js';
 import { translateGateway } from '../dataplane/strongswan/peer-group-translator.js';
-import type { Cidr } from '../domain/cidr.js';
-import { desiredGatewayState } from '../domain/desired-state.js';
+import type { DesiredGatewayState } from '../domain/desired-state.js';
 import type { VpnGateway } from '../domain/gateway.js';
-import { getGateway, gatewaysOfVpc } from '../store/gateway-store.js';
-import { subnetsOfVpc } from '../store/network-store.js';
-import { getIkePolicies, getIpsecPolicies } from '../store/policy-store.js';
+import type { AgentBackend, LabSettings } from './agent-backend.js';
 import { CharonSupervisor } from './charon-supervisor.js';
 import { connectionIdOf } from './failure-classifier.js';
 import { GatewayRuntime } from './gateway-runtime.js';
 import { applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
 export interface ReconcilerDeps {
-  readonly control: ControlDeps;
+  readonly backend: AgentBackend;
+  readonly lab: LabSettings;
   /** <data-dir>/lab: one directory per gateway (charon conf, socket, log, pid). */
   readonly labRoot: string;
-  readonly pools: { readonly gateways: Cidr; readonly sites: Cidr };
-  /** The lab internet's namespace. */
-  readonly internetNs: string;
   readonly logger?: Logger;
   /** Called when charon reports something, so the loop refreshes that gateway's status soon. */
   readonly poke: (gatewayId: string) => void;
   /** Called when the VICI connection to a gateway's charon drops, so the loop reconciles it now. */
   readonly lost: (gatewayId: string) => void;
 }
+
+/** The namespace pass is skipped while its input is unchanged, but re-verified this often (level-based). */
+const NETWORK_RECHECK_MS = 60_000;
+
+const hashOf = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 export type ReconcileResult = { readonly requeueAfterMs?: number };
 
@@ -55,28 +54,39 @@ export class GatewayReconciler {
   }
 
   async reconcile(gatewayId: string): Promise<ReconcileResult> {
-    const { control } = this.d;
-    const gw = await getGateway(control.db, gatewayId);
-    if (!gw || gw.lifecycleState === 'deleting') {
-      await this.#teardown(gatewayId, gw);
+    const plan = await this.d.backend.plan(gatewayId);
+    const gw = plan.gateway;
+    if (!gw || gw.lifecycleState === 'deleting' || !plan.desired) {
+      await this.#teardown(gatewayId, plan);
       return {};
     }
-    const subnets = await subnetsOfVpc(control.db, gw.vpcId);
-    const all = await control.connections.ofGateway(control.db, gw.id);
-    const live = all.filter((c) => c.lifecycleState !== 'deleting');
-    const ike = new Map((await getIkePolicies(control.db, live.flatMap((c) => (c.ikePolicyId ? [c.ikePolicyId] : [])))).map((p) => [p.id, p]));
-    const esp = new Map((await getIpsecPolicies(control.db, live.flatMap((c) => (c.ipsecPolicyId ? [c.ipsecPolicyId] : [])))).map((p) => [p.id, p]));
-    const desired = desiredGatewayState(gw, live.map((c) => ({
-      connection: c,
-      ...(c.ikePolicyId ? { ikePolicy: ike.get(c.ikePolicyId) } : {}),
-      ...(c.ipsecPolicyId ? { ipsecPolicy: esp.get(c.ipsecPolicyId) } : {}),
-    })));
-
-    await ensureInternet([this.d.pools.gateways, this.d.pools.sites], this.d.internetNs);
-    this.#labState.put({ kind: 'gateway', name: gw.id, ns: gatewayNs(gw.id), dir: this.#labState.dirFor('gateway', gw.id), vpcNs: vpcNs(gw.vpcId), internetNs: this.d.internetNs });
-    await ensureGatewayNetwork(gatewayLayout(gw, subnets, live.filter((c) => c.adminStateUp)), this.d.pools.gateways, this.d.internetNs);
-
     const rt = this.#runtime(gw);
+    rt.plan = plan;
+    try {
+      return await this.#apply(rt, gw, plan, plan.desired);
+    } catch (err) {
+      rt.network = undefined; // whatever failed, the next attempt re-checks the namespaces too
+      throw err;
+    }
+  }
+
+  async #apply(rt: GatewayRuntime, gw: VpnGateway, plan: GatewayPlan, desired: DesiredGatewayState): Promise<ReconcileResult> {
+    const live = plan.connections.filter((c) => c.lifecycleState !== 'deleting');
+    const layout = gatewayLayout(gw, plan.subnets, live.filter((c) => c.adminStateUp));
+    const { extraLocalAddresses, peerRoutes, ...base } = layout;
+    const baseHash = hashOf(base);
+    const selectors = { extraLocalAddresses, peerRoutes };
+    const stale = !rt.network || Date.now() - rt.network.at > NETWORK_RECHECK_MS;
+    if (stale || rt.network?.base !== baseHash) {
+      await ensureInternet([this.d.lab.pools.gateways, this.d.lab.pools.sites], this.d.lab.internetNs);
+      this.#labState.put({ kind: 'gateway', name: gw.id, ns: gatewayNs(gw.id), dir: this.#labState.dirFor('gateway', gw.id), vpcNs: vpcNs(gw.vpcId), internetNs: this.d.lab.internetNs });
+      await ensureGatewayNetwork(layout, this.d.lab.pools.gateways, this.d.lab.internetNs);
+      rt.network = { base: baseHash, selectors, at: Date.now() };
+    } else if (hashOf(rt.network.selectors) !== hashOf(selectors)) {
+      await syncGatewaySelectors(layout, rt.network.selectors);
+      rt.network = { ...rt.network, selectors };
+    }
+
     const settingsChanged = rt.supervisor.configure({ ...(desired.retransmit ? { retransmit: desired.retransmit } : {}), aggressivePsk: desired.aggressivePsk });
     if (await rt.supervisor.ensure()) {
       rt.applied.clear(); // a new charon has nothing loaded
@@ -93,29 +103,28 @@ export class GatewayReconciler {
     } finally {
       rt.saveApplied();
     }
-    if (all.some((c) => c.lifecycleState === 'deleting')) await finalizeDeletes(control, (g) => g === gw.id);
-    await reportGatewayHealth(control, gw.id, { lifecycleState: 'stable', healthState: 'ok', reasons: [] });
+    if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id);
     const retry = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }));
-    await this.refreshStatus(gw.id);
+    await this.#report(rt, { lifecycleState: 'stable', healthState: 'ok', reasons: [] });
     return { requeueAfterMs: retry ? 3_000 : 15_000 };
   }
 
   /** Status is the truth: a connection is up when one of its CHILD_SAs is installed. */
   async refreshStatus(gatewayId: string): Promise<void> {
     const rt = this.#runtimes.get(gatewayId);
-    if (!rt?.vici) return;
+    if (rt?.vici) await this.#report(rt);
+  }
+
+  async #report(rt: GatewayRuntime, gateway?: AgentReport['gateway']): Promise<void> {
+    if (!rt.vici || !rt.plan) return;
     const up = connectionsUp(await rt.vici.listSas({ noblock: true }), connectionIdOf);
-    for (const c of await this.d.control.connections.ofGateway(this.d.control.db, gatewayId)) {
-      if (c.lifecycleState === 'deleting') continue;
+    const connections = rt.plan.connections.filter((c) => c.lifecycleState !== 'deleting').map((c) => {
       const isUp = up.has(c.id);
       if (isUp) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
       const failure = rt.failures.get(c.id);
-      await reportConnectionStatus(this.d.control, c.id, {
-        status: isUp ? 'up' : 'down',
-        reasons: isUp || !c.adminStateUp || !failure ? [] : [failure],
-        lifecycleState: 'stable',
-      });
-    }
+      return { id: c.id, status: isUp ? ('up' as const) : ('down' as const), reasons: isUp || !c.adminStateUp || !failure ? [] : [failure] };
+    });
+    await this.d.backend.report(rt.gatewayId, { ...(gateway ? { gateway } : {}), connections });
   }
 
   #runtime(gw: VpnGateway): GatewayRuntime {
@@ -129,16 +138,16 @@ export class GatewayReconciler {
     return rt;
   }
 
-  async #teardown(gatewayId: string, gw: VpnGateway | undefined): Promise<void> {
+  async #teardown(gatewayId: string, plan: GatewayPlan): Promise<void> {
+    const gw = plan.gateway;
     const rt = this.#runtimes.get(gatewayId) ?? (gw ? this.#runtime(gw) : undefined);
     rt?.close();
     await rt?.supervisor.stop();
     this.#runtimes.delete(gatewayId);
     if (gw) {
-      const others = (await gatewaysOfVpc(this.d.control.db, gw.vpcId)).filter((g) => g.id !== gw.id && g.lifecycleState !== 'deleting');
       const active = gw.members.find((m) => m.role === 'active') ?? gw.members[0]!;
-      await removeGatewayNetwork(gw.id, gw.vpcId, active.privateIp.address, others.length > 0);
-      await finalizeDeletes(this.d.control, (g) => g === gw.id);
+      await removeGatewayNetwork(gw.id, gw.vpcId, active.privateIp.address, plan.vpcShared);
+      await this.d.backend.released(gw.id);
     }
     this.#labState.remove('gateway', gatewayId);
   }

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { GatewayPlan } from '../control/gateway-plan.js';
+import type { GatewayLayout } from '../dataplane/lab/network-layout.js';
 import { ViciClient } from '../dataplane/vici/index.js';
 import type { Reason } from '../domain/tenancy.js';
 import { reason } from '../domain/status-reasons.js';
@@ -27,6 +29,10 @@ export class GatewayRuntime {
   /** Peer group (IKE conn) name → the connections with a CHILD in it, from the last reconcile. */
   members = new Map<string, readonly string[]>();
   vici: ViciClient | undefined;
+  /** The plan of the last reconcile (status reports cover its connections). */
+  plan: GatewayPlan | undefined;
+  /** The last namespace pass: a hash of the gateway's own part, the selectors applied (the part that follows the connections), and when it last ran in full. */
+  network: { readonly base: string; readonly selectors: Pick<GatewayLayout, 'extraLocalAddresses' | 'peerRoutes'>; readonly at: number } | undefined;
   readonly #appliedFile: string;
 
   constructor(readonly gatewayId: string, readonly supervisor: CharonSupervisor, private readonly hooks: RuntimeHooks, private readonly log?: Logger) {

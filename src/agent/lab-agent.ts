@@ -1,10 +1,15 @@
 import type { Logger } from 'pino';
-import type { ChangeBus } from '../control/change-bus.js';
 import { GatewayReconciler, type ReconcilerDeps } from './gateway-reconciler.js';
 
 /**
- * The reconcile loop: a queue of gateway ids (deduplicated), one reconcile at a time, retries with
- * backoff, timed resyncs, quick status refreshes when charon reports an event, and a reconcile
+ * Gateways reconciled at the same time. One: two gateways of this agent that peer with each other,
+ * applied at the same instant, would both initiate and end up with duplicate SAs (seen with 4).
+ */
+const PARALLEL = 1;
+
+/**
+ * The reconcile loop: a queue of gateway ids (deduplicated), one reconcile per gateway at a time
+ * (PARALLEL gateways at once), retries with backoff, timed resyncs, quick status refreshes when charon reports an event, and a reconcile
  * within 200 ms when a charon's VICI connection drops (it died: restart it, re-apply). The reconciler
  * itself is a plain level-based function of the gateway id.
  */
@@ -14,54 +19,71 @@ export class LabAgent {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #failures = new Map<string, number>();
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
-  #running = false;
+  /** Gateways being reconciled now (each gateway one reconcile at a time; different gateways in parallel). */
+  readonly #active = new Set<string>();
   #stopped = false;
   #idle: (() => void)[] = [];
   #unsubscribe: (() => void) | undefined;
 
-  constructor(deps: Omit<ReconcilerDeps, 'poke' | 'lost'>, private readonly changes: ChangeBus, private readonly listGatewayIds: () => Promise<string[]>, private readonly log?: Logger) {
+  constructor(private readonly deps: Omit<ReconcilerDeps, 'poke' | 'lost'>, private readonly log?: Logger) {
     this.reconciler = new GatewayReconciler({ ...deps, poke: (id) => this.#pokeStatus(id), lost: (id) => this.#later(id, 200) });
   }
 
+  /** Subscribes to changes; every gateway is reconciled at once and again whenever the feed may have missed something. */
   async start(): Promise<void> {
-    this.#unsubscribe = this.changes.subscribe((c) => c.gatewayIds.forEach((id) => this.enqueue(id)));
-    for (const id of await this.listGatewayIds()) this.enqueue(id);
+    let first: Promise<void> | undefined;
+    this.#unsubscribe = this.deps.backend.watch((ids) => {
+      if (ids !== 'all') {
+        ids.forEach((id) => this.enqueue(id));
+        return;
+      }
+      const listed = this.deps.backend.gatewayIds().then(
+        (all) => all.forEach((id) => this.enqueue(id)),
+        (err: unknown) => this.log?.warn({ err }, 'listing gateways failed; the next resync retries'),
+      );
+      first ??= listed;
+    });
+    await first;
   }
 
   enqueue(gatewayId: string): void {
     if (this.#stopped) return;
     this.#queue.add(gatewayId);
-    void this.#drain();
+    this.#drain();
   }
 
   /** Resolves when the queue is empty and nothing runs (tests, CLI). */
   idle(): Promise<void> {
-    if (!this.#running && this.#queue.size === 0) return Promise.resolve();
+    if (this.#active.size === 0 && this.#queue.size === 0) return Promise.resolve();
     return new Promise((ok) => this.#idle.push(ok));
   }
 
-  async #drain(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
+  /** Starts queued gateways that are not already reconciling, up to PARALLEL at a time. */
+  #drain(): void {
+    for (const id of this.#queue) {
+      if (this.#stopped || this.#active.size >= PARALLEL) break;
+      if (this.#active.has(id)) continue;
+      this.#queue.delete(id);
+      clearTimeout(this.#timers.get(id));
+      this.#active.add(id);
+      void this.#reconcile(id).finally(() => {
+        this.#active.delete(id);
+        if (this.#active.size === 0 && this.#queue.size === 0) this.#idle.splice(0).forEach((f) => f());
+        else this.#drain();
+      });
+    }
+  }
+
+  async #reconcile(id: string): Promise<void> {
     try {
-      while (this.#queue.size > 0 && !this.#stopped) {
-        const id = this.#queue.values().next().value as string;
-        this.#queue.delete(id);
-        clearTimeout(this.#timers.get(id));
-        try {
-          const r = await this.reconciler.reconcile(id);
-          this.#failures.delete(id);
-          if (r.requeueAfterMs) this.#later(id, r.requeueAfterMs);
-        } catch (err) {
-          const n = (this.#failures.get(id) ?? 0) + 1;
-          this.#failures.set(id, n);
-          this.log?.warn({ err, gateway: id, attempt: n }, 'reconcile failed; will retry');
-          this.#later(id, Math.min(30_000, 250 * 2 ** Math.min(n, 7)));
-        }
-      }
-    } finally {
-      this.#running = false;
-      if (this.#queue.size === 0) this.#idle.splice(0).forEach((f) => f());
+      const r = await this.reconciler.reconcile(id);
+      this.#failures.delete(id);
+      if (r.requeueAfterMs) this.#later(id, r.requeueAfterMs);
+    } catch (err) {
+      const n = (this.#failures.get(id) ?? 0) + 1;
+      this.#failures.set(id, n);
+      this.log?.warn({ err, gateway: id, attempt: n }, 'reconcile failed; will retry');
+      this.#later(id, Math.min(30_000, 250 * 2 ** Math.min(n, 7)));
     }
   }
 

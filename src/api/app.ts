@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ControlDeps } from '../control/control-deps.js';
 import { ReadQueries } from '../control/read-queries.js';
 import type { TokenService } from '../control/token-service.js';
+import { agentPlugin, type AgentApiOptions } from './agent/agent-routes.js';
 import { docsRoutes } from './docs-routes.js';
 import { iamPlugin } from './iam/token-routes.js';
 import { ibmPlugin } from './ibm/index.js';
@@ -21,6 +22,8 @@ export interface ApiDeps {
   readonly logger?: Logger | false;
   readonly version: string;
   readonly renderPeerConfig?: PeerConfigRenderer;
+  /** Served under /agent/v1 when set (the remote data plane's agents; the lab settings they share). */
+  readonly agentApi?: AgentApiOptions['lab'];
 }
 
 /** Builds the HTTP app (no listen), so tests use inject() and `serve` adds the socket. */
@@ -59,6 +62,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const queries = new ReadQueries(deps.control);
   await app.register(iamPlugin, { prefix: '/identity', tokens: deps.tokens });
   await app.register(async (scope) => ibmPlugin(scope, { control: deps.control, queries, tokens: deps.tokens, refs, ...(deps.renderPeerConfig ? { renderPeerConfig: deps.renderPeerConfig } : {}) }), { prefix: '/v1' });
+  if (deps.agentApi) await app.register(agentPlugin, { prefix: '/agent/v1', control: deps.control, lab: deps.agentApi });
   await app.register(docsRoutes);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   return app;

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { SettingError, loadSettings } from '../config/settings.js';
 import { DomainError } from '../domain/errors.js';
 import { accountCommands, storeOptions } from './account-command.js';
+import { agentCommands } from './agent-command.js';
 import { labCommands } from './lab-command.js';
 import { startServer, VERSION } from './server.js';
 
@@ -33,7 +34,7 @@ const program = new Command('causeway').description('Causeway: self-hosted site-
 storeOptions(program.command('serve').description('run the API server'))
   .option('--port <port>', 'TCP port (CAUSEWAY_PORT; default 8080)')
   .option('--host <host>', 'listen address (CAUSEWAY_HOST; default 127.0.0.1)')
-  .addOption(new Option('--dataplane <kind>', 'data plane (CAUSEWAY_DATAPLANE; default none)').choices(['none', 'lab']))
+  .addOption(new Option('--dataplane <kind>', 'data plane: none, lab (in-process agent) or remote (standalone causeway agent processes) (CAUSEWAY_DATAPLANE; default none)').choices(['none', 'lab', 'remote']))
   .option('--public-url <url>', 'base URL used in hrefs (CAUSEWAY_PUBLIC_URL; default http://<host>:<port>)')
   .option('--public-pool <cidr>', 'pool of gateway public IPs (CAUSEWAY_PUBLIC_POOL; default 198.51.100.0/24)')
   .option('--site-pool <cidr>', 'lab: addresses of simulated sites (CAUSEWAY_SITE_POOL; default 203.0.113.0/24)')
@@ -62,6 +63,7 @@ storeOptions(program.command('serve').description('run the API server'))
 
 accountCommands(program);
 labCommands(program);
+agentCommands(program, fail);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof SettingError || DomainError.is(e)) fail(e.message);

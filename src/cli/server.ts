@@ -7,6 +7,8 @@ import { ChangeBus } from '../control/change-bus.js';
 import { Clock } from '../control/clock.js';
 import type { ControlDeps } from '../control/control-deps.js';
 import { LabAgent } from '../agent/lab-agent.js';
+import { LocalBackend } from '../agent/local-backend.js';
+import type { LabSettings } from '../agent/agent-backend.js';
 import { peerSwanctlConf } from '../dataplane/strongswan/peer-config.js';
 import { bootstrapAdmin } from '../control/create-account.js';
 import { finalizeDeletes } from '../control/finalize-deletes.js';
@@ -18,6 +20,11 @@ import { SecretBox } from '../store/secret-box.js';
 import { openStore } from '../store/store-open.js';
 
 export const VERSION = '0.1.0';
+
+/** The lab addresses and namespace the agents use: the server's, so both sides agree. */
+export function labSettingsOf(settings: Settings): LabSettings {
+  return { pools: { gateways: settings.publicPool, sites: settings.sitePool }, internetNs: settings.labInternet };
+}
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -73,7 +80,9 @@ export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, op
     if (logger) logger.info({ file }, 'created the admin account; its API key is in this file');
   }
   const tokens = new TokenService(store.db, deriveKey(master, 'token-signing'));
-  const app = await buildApp({ control, tokens, publicUrl: settings.publicUrl, logger, version: VERSION, renderPeerConfig: (d) => peerSwanctlConf(d) });
+  const app = await buildApp({ control, tokens, publicUrl: settings.publicUrl, logger, version: VERSION, renderPeerConfig: (d) => peerSwanctlConf(d),
+    ...(settings.dataplane === 'remote' ? { agentApi: { publicPool: settings.publicPool.text, sitePool: settings.sitePool.text, labInternet: settings.labInternet } } : {}),
+  });
 
   // With no data plane attached, nothing holds a deleted object: finish deletes shortly after they start.
   const timers = new Set<NodeJS.Timeout>();
@@ -89,12 +98,7 @@ export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, op
 
   let agent: LabAgent | undefined;
   if (settings.dataplane === 'lab') {
-    agent = new LabAgent(
-      { control, labRoot: join(dataDir, 'lab'), pools: { gateways: settings.publicPool, sites: settings.sitePool }, internetNs: settings.labInternet, ...(logger ? { logger } : {}) },
-      changes,
-      async () => (await control.db.selectFrom('vpn_gateways').select('id').execute()).map((r) => r.id),
-      logger || undefined,
-    );
+    agent = new LabAgent({ backend: new LocalBackend(control), lab: labSettingsOf(settings), labRoot: join(dataDir, 'lab'), ...(logger ? { logger } : {}) }, logger || undefined);
     await agent.start();
   }
 

@@ -2,6 +2,7 @@ import { parseCidr, type Cidr } from '../domain/cidr.js';
 import { LEGACY_CRYPTO_MODES, type LegacyCryptoMode } from '../domain/crypto-catalogue.js';
 import { AUTO_SETS, type AutoSet } from '../domain/proposals.js';
 import { DEFAULT_QUOTAS, type Quotas } from '../domain/quota.js';
+import { DATAPLANE_KINDS, type DataplaneKind } from '../domain/gateway.js';
 
 /** Server settings, validated at start and frozen. Flags beat CAUSEWAY_* variables beat defaults. */
 export interface Settings {
@@ -9,7 +10,8 @@ export interface Settings {
   readonly host: string;
   readonly dataDir: string;
   readonly db: string;
-  readonly dataplane: 'none' | 'lab';
+  /** none: no tunnels; lab: the in-process agent drives the lab; remote: `causeway agent` processes do, over the agent API. */
+  readonly dataplane: DataplaneKind;
   readonly publicUrl: string;
   readonly publicPool: Cidr;
   /** Lab only: addresses for simulated on-prem sites on the lab internet. */
@@ -83,11 +85,11 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
   }, () => `sqlite:${dataDir}/causeway.db`);
   const dataplane = get('dataplane', {
     parse: (raw) => {
-      const v = oneOf(['none', 'lab'] as const)(raw);
+      const v = oneOf(DATAPLANE_KINDS)(raw);
       if (v === 'lab' && process.getuid?.() !== 0) throw new Error('the lab data plane needs root (network namespaces and charon)');
       return v;
     },
-  }, () => 'none' as const);
+  }, (): DataplaneKind => 'none');
   const publicUrl = get('publicUrl', {
     parse: (raw) => {
       let u: URL;

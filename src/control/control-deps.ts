@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Cidr } from '../domain/cidr.js';
 import type { LegacyCryptoMode } from '../domain/crypto-catalogue.js';
+import type { DataplaneKind } from '../domain/gateway.js';
 import type { AutoSet } from '../domain/proposals.js';
 import type { Quotas } from '../domain/quota.js';
 import type { ConnectionStore } from '../store/connection-store.js';
@@ -15,7 +16,7 @@ export interface ControlSettings {
   readonly publicPool: Cidr;
   readonly region: string;
   readonly zones: readonly string[];
-  readonly dataplane: 'none' | 'lab';
+  readonly dataplane: DataplaneKind;
   readonly autoSet: AutoSet;
 }
 

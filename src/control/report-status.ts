@@ -13,14 +13,23 @@ export interface ConnectionObservation {
   readonly lifecycleState?: LifecycleState;
 }
 
-export async function reportConnectionStatus(deps: ControlDeps, id: string, o: ConnectionObservation): Promise<boolean> {
+/**
+ * Records the statuses an agent observed on one gateway, in one transaction; connections of other
+ * gateways and those being deleted are ignored, unchanged ones are not written.
+ */
+export async function reportConnectionStatuses(deps: ControlDeps, gatewayId: string, observed: readonly (ConnectionObservation & { readonly id: string })[]): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
-    const c = await deps.connections.get(trx, id);
-    if (!c || c.lifecycleState === 'deleting') return false;
-    const lifecycleState = o.lifecycleState ?? c.lifecycleState;
-    if (c.status === o.status && c.lifecycleState === lifecycleState && JSON.stringify(c.statusReasons) === JSON.stringify(o.reasons)) return false;
-    await deps.connections.save(trx, { ...c, status: o.status, statusReasons: o.reasons, lifecycleState });
-    return true;
+    const current = new Map((await deps.connections.statusesOfGateway(trx, gatewayId)).map((c) => [c.id, c]));
+    let n = 0;
+    for (const o of observed) {
+      const c = current.get(o.id);
+      if (!c || c.lifecycleState === 'deleting') continue;
+      const lifecycleState = o.lifecycleState ?? c.lifecycleState;
+      if (c.status === o.status && c.lifecycleState === lifecycleState && JSON.stringify(c.statusReasons) === JSON.stringify(o.reasons)) continue;
+      await deps.connections.setStatus(trx, o.id, o.status, o.reasons, lifecycleState);
+      n++;
+    }
+    return n;
   });
 }
 

@@ -4,6 +4,10 @@ import type { HealthState, LifecycleState, Reason } from './tenancy.js';
 export const GATEWAY_MODES = ['policy', 'route'] as const;
 export type GatewayMode = (typeof GATEWAY_MODES)[number];
 
+/** Who turns gateways into tunnels: nobody (API only), the in-process lab agent, or standalone agents over the agent API. */
+export const DATAPLANE_KINDS = ['none', 'lab', 'remote'] as const;
+export type DataplaneKind = (typeof DATAPLANE_KINDS)[number];
+
 export interface ReservedIp {
   readonly id: string;
   readonly address: string;

@@ -67,6 +67,18 @@ export class ConnectionStore {
       .where('id', '=', old.gateway_id).execute();
   }
 
+  /** The observed status of every connection of a gateway, read without opening secrets. */
+  async statusesOfGateway(ex: Executor, gatewayId: string): Promise<{ id: string; status: 'up' | 'down'; statusReasons: Reason[]; lifecycleState: LifecycleState }[]> {
+    const rows = await ex.selectFrom('connections').select(['id', 'status', 'status_reasons', 'lifecycle_state']).where('gateway_id', '=', gatewayId).execute();
+    return rows.map((r) => ({ id: r.id, status: r.status === 'up' ? 'up' : 'down', statusReasons: JSON.parse(r.status_reasons) as Reason[], lifecycleState: r.lifecycle_state as LifecycleState }));
+  }
+
+  /** Writes an observed status: no revision bump, never on a connection being deleted. */
+  async setStatus(ex: Executor, id: string, status: 'up' | 'down', reasons: readonly Reason[], lifecycleState: LifecycleState): Promise<void> {
+    await ex.updateTable('connections').set({ status, status_reasons: JSON.stringify(reasons), lifecycle_state: lifecycleState })
+      .where('id', '=', id).where('lifecycle_state', '!=', 'deleting').execute();
+  }
+
   async get(ex: Executor, id: string): Promise<Connection | undefined> {
     const r = await ex.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? this.#toConnection(r) : undefined;

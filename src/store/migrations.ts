@@ -190,6 +190,16 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropIndex('connections_gateway_cidrs').execute();
     },
   },
+  '0006-agent-keys': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createTable('agent_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {

@@ -38,6 +38,13 @@ export interface ConnectionRow {
   cidr_count: number;
 }
 
+export interface AgentKeyRow {
+  id: string;
+  name: string;
+  key_hash: string;
+  created_at: number;
+}
+
 export interface Database {
   accounts: AccountRow;
   api_keys: ApiKeyRow;
@@ -50,6 +57,7 @@ export interface Database {
   ike_policies: IkePolicyRow;
   ipsec_policies: IpsecPolicyRow;
   connections: ConnectionRow;
+  agent_keys: AgentKeyRow;
 }
 
 /** Anything queries can run on: the database or an open transaction. */

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { LocalBackend } from '../../src/agent/local-backend.js';
 import { LabAgent } from '../../src/agent/lab-agent.js';
 import { inNamespace } from '../../src/dataplane/lab/ip-command.js';
 import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
@@ -57,11 +58,9 @@ export async function startAgent(t: TestServer, labInternet: string): Promise<La
   const { control } = t.server;
   const sites = parseCidr('203.0.113.0/24');
   if (!sites.ok) throw new Error('site pool');
-  const agent = new LabAgent(
-    { control, labRoot: join(t.dataDir, 'lab'), pools: { gateways: control.settings.publicPool, sites: sites.cidr }, internetNs: labInternet },
-    control.changes,
-    async () => (await control.db.selectFrom('vpn_gateways').select('id').execute()).map((r) => r.id),
-  );
+  const agent = new LabAgent({
+    backend: new LocalBackend(control), labRoot: join(t.dataDir, 'lab'), lab: { pools: { gateways: control.settings.publicPool, sites: sites.cidr }, internetNs: labInternet },
+  });
   extraAgents.set(t, [...(extraAgents.get(t) ?? []), agent]);
   await agent.start();
   return agent;

@@ -1,5 +1,5 @@
 import type { Cidr } from '../../domain/cidr.js';
-import { deleteNamespace, ensureNamespace, ip, ipIdempotent, sysctl } from './ip-command.js';
+import { deleteNamespace, ensureNamespace, ip, ipBatch, ipIdempotent, sysctl } from './ip-command.js';
 import { plugIntoInternet } from './lab-internet.js';
 import { gatewayNs, privatePeer, subnetBridge, uplinkPeer, vpcNs } from './lab-names.js';
 import type { GatewayLayout } from './network-layout.js';
@@ -35,23 +35,40 @@ export async function ensureGatewayNetwork(l: GatewayLayout, pool: Cidr, inet?: 
   for (const s of l.vpcSubnets) {
     if (s.id !== l.subnetId && router) await ipIdempotent(['route', 'replace', s.cidr, 'via', router], ns);
   }
-  // kernel-libipsec needs an address inside every local traffic selector.
-  const want = new Set(l.extraLocalAddresses.map((a) => `${a}/32`));
-  const have = (await ip(['-o', '-4', 'addr', 'show', 'dev', 'lo'], ns)).split('\n').map((x) => /inet (\S+)/.exec(x)?.[1]).filter((x): x is string => !!x && x !== '127.0.0.1/8');
-  for (const a of want) if (!have.includes(a)) await ipIdempotent(['addr', 'add', a, 'dev', 'lo'], ns);
-  for (const a of have) if (!want.has(a)) await ipIdempotent(['addr', 'del', a, 'dev', 'lo'], ns, /Cannot assign/);
   await sysctl(ns, 'net.ipv4.ip_forward', '1');
   await sysctl(ns, 'net.ipv4.conf.all.rp_filter', '0');
   await sysctl(ns, 'net.ipv4.conf.default.rp_filter', '0');
-  await syncPeerRoutes(vns, l.privateIp, l.peerRoutes);
+  await syncGatewaySelectors(l);
 }
 
-/** Makes the VPC's routes via `via` exactly `cidrs`. */
-async function syncPeerRoutes(vns: string, via: string, cidrs: readonly string[]): Promise<void> {
+/**
+ * The part of a gateway's network that follows its connections: an address inside every local
+ * traffic selector (kernel-libipsec needs one) and the VPC's routes to the peer CIDRs. At most one
+ * `ip -batch` per namespace, diffed against `applied` when the caller knows what it applied last
+ * (else against what the kernel lists), so a new connection costs two processes, not one per CIDR.
+ */
+export async function syncGatewaySelectors(l: GatewayLayout, applied?: Pick<GatewayLayout, 'extraLocalAddresses' | 'peerRoutes'>): Promise<void> {
+  const ns = gatewayNs(l.gatewayId);
+  const want = new Set(l.extraLocalAddresses.map((a) => `${a}/32`));
+  const have = applied
+    ? applied.extraLocalAddresses.map((a) => `${a}/32`)
+    : (await ip(['-o', '-4', 'addr', 'show', 'dev', 'lo'], ns)).split('\n').map((x) => /inet (\S+)/.exec(x)?.[1]).filter((x): x is string => !!x && x !== '127.0.0.1/8');
+  await ipBatch([
+    ...[...want].filter((a) => !have.includes(a)).map((a) => `addr add ${a} dev lo`),
+    ...have.filter((a) => !want.has(a)).map((a) => `addr del ${a} dev lo`),
+  ], ns);
+  await syncPeerRoutes(vpcNs(l.vpcId), l.privateIp, l.peerRoutes, applied?.peerRoutes);
+}
+
+/** Makes the VPC's routes via `via` exactly `cidrs` (against `applied` when known, else what the kernel lists). */
+async function syncPeerRoutes(vns: string, via: string, cidrs: readonly string[], applied?: readonly string[]): Promise<void> {
   const norm = (c: string): string => (c.includes('/') ? c : `${c}/32`);
-  const current = (await ip(['-4', 'route', 'show', 'via', via], vns)).split('\n').map((l) => l.split(' ')[0]).filter((x): x is string => !!x && /^\d/.test(x)).map(norm);
-  for (const c of cidrs) await ipIdempotent(['route', 'replace', c, 'via', via], vns);
-  for (const c of current) if (!cidrs.map(norm).includes(c)) await ipIdempotent(['route', 'del', c, 'via', via], vns, /No such process/);
+  const current = applied ? applied.map(norm) : (await ip(['-4', 'route', 'show', 'via', via], vns)).split('\n').map((l) => l.split(' ')[0]).filter((x): x is string => !!x && /^\d/.test(x)).map(norm);
+  const wanted = cidrs.map(norm);
+  await ipBatch([
+    ...wanted.filter((c) => !current.includes(c)).map((c) => `route replace ${c} via ${via}`),
+    ...current.filter((c) => !wanted.includes(c)).map((c) => `route del ${c} via ${via}`),
+  ], vns);
 }
 
 /** Removes a gateway's namespace (its legs go with it) and its routes in the VPC namespace. */

@@ -34,6 +34,22 @@ export async function ipIdempotent(args: readonly string[], ns: string | undefin
   }
 }
 
+/**
+ * `ip -n ns -force -batch -`: many commands in one process (lines built from validated CIDRs and
+ * addresses only). -force goes on past a failing line, so each line must be safe to repeat; the
+ * first error is still reported.
+ */
+export async function ipBatch(lines: readonly string[], ns: string): Promise<void> {
+  if (lines.length === 0) return;
+  await new Promise<void>((ok, fail) => {
+    const child = execFile('ip', ['-n', ns, '-force', '-batch', '-'], { encoding: 'utf8', timeout: 15_000 }, (err, _out, stderr) => {
+      if (err) fail(new LabCommandError(['ip', '-n', ns, '-batch', ...lines], stderr || err.message));
+      else ok();
+    });
+    child.stdin?.end(`${lines.join('\n')}\n`);
+  });
+}
+
 /** Runs argv inside a namespace. */
 export function inNamespace(ns: string, argv: readonly string[], timeoutMs?: number): Promise<string> {
   return sh(['ip', 'netns', 'exec', ns, ...argv], timeoutMs === undefined ? {} : { timeoutMs });

@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { HttpBackend } from '../agent/http-backend.js';
+import { LabAgent } from '../agent/lab-agent.js';
+import { createAgentKey, deleteAgentKey, listAgentKeys } from '../control/agent-keys.js';
+import { Clock } from '../control/clock.js';
+import { loadSettings } from '../config/settings.js';
+import { openStore } from '../store/store-open.js';
+import { storeOptions } from './account-command.js';
+import { makeLogger } from './server.js';
+
+type AgentOpts = { server: string; token?: string; dataDir?: string; logLevel?: string };
+
+/**
+ * `causeway agent --server URL --token KEY`: the gateway agent on its own, driving this host's lab
+ * data plane from a server started with `--dataplane remote`; and `causeway agent-key …`, the keys
+ * agents authenticate with.
+ */
+export function agentCommands(program: Command, fail: (message: string) => never): void {
+  program.command('agent')
+    .description('run a standalone gateway agent against a server started with --dataplane remote (needs root)')
+    .requiredOption('--server <url>', 'the Causeway server, e.g. http://127.0.0.1:8080')
+    .option('--token <key>', 'the agent key from `causeway agent-key create` (CAUSEWAY_AGENT_TOKEN)')
+    .option('--data-dir <dir>', "this agent's state: charon configs, sockets, logs (CAUSEWAY_AGENT_DATA_DIR; default ./var/agent)")
+    .option('--log-level <level>', 'log level (default info)')
+    .action(async (o: AgentOpts) => {
+      const key = o.token ?? process.env['CAUSEWAY_AGENT_TOKEN'];
+      if (!key) fail('an agent key is required: --token or CAUSEWAY_AGENT_TOKEN (create one with `causeway agent-key create NAME`)');
+      if (process.getuid?.() !== 0) fail('the agent needs root (network namespaces and charon)');
+      let server: URL;
+      try {
+        server = new URL(o.server);
+      } catch {
+        fail(`'${o.server}' is not a URL`);
+      }
+      const log = makeLogger(o.logLevel ?? 'info');
+      const dataDir = resolve(o.dataDir ?? process.env['CAUSEWAY_AGENT_DATA_DIR'] ?? './var/agent');
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      const backend = new HttpBackend(server.href, key, log);
+      const lab = await backend.labSettings().catch((e: unknown) => fail(`cannot reach the agent API at ${server.href}: ${e instanceof Error ? e.message : String(e)}`));
+      const agent = new LabAgent({ backend, lab, labRoot: join(dataDir, 'lab'), logger: log }, log);
+      await agent.start();
+      log.info({ server: server.origin, dataDir, labInternet: lab.internetNs }, 'causeway agent is running');
+      const stop = (): void => {
+        agent.stop(); // charon keeps running: a restarted agent adopts the tunnels
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  const keys = program.command('agent-key').description('keys for standalone agents');
+  storeOptions(keys.command('create <name>').description('create a key for an agent and print it (shown only now)'))
+    .action(async (name: string, o: { dataDir?: string; db?: string }) => {
+      const store = await openStore(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env).db);
+      try {
+        const { agent, key } = await createAgentKey(store.db, new Clock(), name);
+        process.stdout.write(`Created agent key ${agent.name}. The key, shown only now: ${key}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  storeOptions(keys.command('list').description('list agent keys'))
+    .action(async (o: { dataDir?: string; db?: string }) => {
+      const store = await openStore(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env).db);
+      try {
+        for (const a of await listAgentKeys(store.db)) process.stdout.write(`${a.name}  created ${new Date(a.createdAt).toISOString()}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  storeOptions(keys.command('delete <name>').description("revoke an agent's key"))
+    .action(async (name: string, o: { dataDir?: string; db?: string }) => {
+      const store = await openStore(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env).db);
+      try {
+        if (!(await deleteAgentKey(store.db, name))) fail(`there is no agent key named '${name}'`);
+        process.stdout.write(`Revoked agent key ${name}.\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

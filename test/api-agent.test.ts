@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgentKey } from '../src/control/agent-keys.js';
+import { Clock } from '../src/control/clock.js';
+import { makeGateway, policyConnection, startTestServer, type TestServer } from './harness.js';
+
+/** The agent API of `serve --dataplane remote`, as a standalone agent uses it (no root needed). */
+describe('agent API (/agent/v1)', () => {
+  let t: TestServer;
+  let key: string;
+  const agent = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
+    t.app.inject({ method, url: `/agent/v1${url}`, headers: { authorization: `Bearer ${key}`, ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload: JSON.stringify(payload) } : {}) });
+
+  beforeAll(async () => {
+    t = await startTestServer({ dataplane: 'remote' });
+    key = (await createAgentKey(t.server.control.db, new Clock(), 'host-a')).key;
+  });
+  afterAll(() => t.close());
+
+  it('needs an agent key: none, an account token or a wrong key answer 401', async () => {
+    for (const authorization of [undefined, `Bearer ${t.adminToken}`, 'Bearer cwa_nope']) {
+      const r = await t.app.inject({ method: 'GET', url: '/agent/v1/gateways', headers: authorization ? { authorization } : {} });
+      expect(r.statusCode).toBe(401);
+      expect(r.json()).toEqual({ error: { code: 'not_authorized', message: expect.stringContaining('agent key') } });
+    }
+  });
+
+  it('an agent key opens nothing under /v1', async () => {
+    const r = await t.call('GET', '/v1/vpn_gateways', { token: key });
+    expect(r.statusCode).toBe(401);
+  });
+
+  it('a key name is unique', async () => {
+    await expect(createAgentKey(t.server.control.db, new Clock(), 'host-a')).rejects.toThrow(/already exists/);
+  });
+
+  it('serves the lab settings, the gateways and a plan with the desired state', async () => {
+    expect((await agent('GET', '/config')).json()).toEqual({ public_pool: '198.51.100.0/24', site_pool: '203.0.113.0/24', lab_internet: 'cw-inet' });
+    const { gateway: gw } = await makeGateway(t);
+    const c = (await t.call('POST', `/v1/vpn_gateways/${gw.id}/connections`, { body: policyConnection() })).json();
+    expect(c.lifecycle_state).toBe('pending');
+    expect((await agent('GET', '/gateways')).json().gateways).toContain(gw.id);
+    const plan = (await agent('GET', `/gateways/${gw.id}/plan`)).json();
+    expect(plan.gateway.id).toBe(gw.id);
+    expect(plan.connections.map((x: { id: string }) => x.id)).toEqual([c.id]);
+    expect(plan.desired.connections[0].connectionId).toBe(c.id);
+    expect(plan.desired.connections[0].psk).toBe(policyConnection().psk);
+
+    const rep = await agent('POST', `/gateways/${gw.id}/report`, { gateway: { lifecycle_state: 'stable', health_state: 'ok', reasons: [] }, connections: [{ id: c.id, status: 'up', reasons: [] }] });
+    expect(rep.statusCode).toBe(204);
+    const after = (await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).json();
+    expect([after.status, after.lifecycle_state]).toEqual(['up', 'stable']);
+    expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).json().lifecycle_state).toBe('stable');
+
+    // A delete waits for the agent: the connection shows `deleting` until the agent says it let go.
+    expect((await t.call('DELETE', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).statusCode).toBe(202);
+    expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).json().lifecycle_state).toBe('deleting');
+    expect((await agent('GET', `/gateways/${gw.id}/plan`)).json().desired.connections).toEqual([]);
+    expect((await agent('POST', `/gateways/${gw.id}/released`)).json()).toEqual({ removed: 1 });
+    expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).statusCode).toBe(404);
+  });
+
+  it('refuses a malformed report with 400 and its reason', async () => {
+    const { gateway: gw } = await makeGateway(t, { name: 'gw-bad-report', cidr: '10.9.0.0/24' });
+    const r = await agent('POST', `/gateways/${gw.id}/report`, { connections: [{ id: 'x', status: 'sideways', reasons: [] }] });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.message).toMatch(/status/);
+  });
+
+  it('a gone gateway has a plan with no gateway (the agent tears down what is left)', async () => {
+    expect((await agent('GET', '/gateways/0000-gone/plan')).json()).toMatchObject({ gateway: null, desired: null });
+  });
+});
