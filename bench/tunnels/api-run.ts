@@ -37,6 +37,8 @@ export interface ApiRunResult {
 }
 
 const STABLE_TIMEOUT_MS = 60_000;
+/** Connection creates in flight at once. */
+export const CREATE_CONCURRENCY = 8;
 
 async function waitStable(api: IbmApi, gatewayId: string): Promise<string> {
   const until = Date.now() + STABLE_TIMEOUT_MS;
@@ -104,8 +106,14 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
     return watchStatusUp(api, sides, 2 * plan.length, () => (aborted ? 0 : pingsDoneAt === undefined ? undefined : pingsDoneAt + 30_000));
   })();
   try {
-    for (const t of plan) {
-      for (const [me, peer] of [[0, 1], [1, 0]] as const) {
+    // The 2N creates go out CREATE_CONCURRENCY at a time, as a provisioning tool would send them
+    // (the floor loads its whole configuration in one go); each side keeps tunnel order.
+    const jobs = plan.flatMap((t) => ([[0, 1], [1, 0]] as const).map(([me, peer]) => ({ t, me, peer })));
+    const ids = new Map<string, string>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < jobs.length) {
+        const { t, me, peer } = jobs[next++]!;
         cleanup.check();
         const c = await api.call<{ id: string }>('POST', `/vpn_gateways/${sides[me]!.gatewayId}/connections`, {
           name: `bench-t${t.index}`,
@@ -114,9 +122,11 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
           peer: { address: sides[peer]!.publicIp, cidrs: [t.cidr[peer]], ...(t.fqdn ? { ike_identity: { type: 'fqdn', value: t.fqdn[peer] } } : {}) },
           dead_peer_detection: DPD,
         });
-        sides[me]!.connections.push(c.id);
+        ids.set(`${me}/${t.index}`, c.id);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, worker));
+    for (const t of plan) for (const me of [0, 1] as const) sides[me]!.connections.push(ids.get(`${me}/${t.index}`)!);
   } catch (e) {
     aborted = true;
     pings.stop();

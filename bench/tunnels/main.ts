@@ -20,7 +20,7 @@
 import { cpus } from 'node:os';
 import { parseCidr, type Cidr } from '../../src/domain/cidr.js';
 import { measurePeerFreeze, measurePeerKill, measureSaReplace } from './api-extras.js';
-import { runApi } from './api-run.js';
+import { CREATE_CONCURRENCY, runApi } from './api-run.js';
 import { CleanupRegistry } from './cleanup-registry.js';
 import { runFloor } from './floor-run.js';
 import { settleKernel } from './kernel-settle.js';
@@ -77,7 +77,7 @@ async function main(): Promise<number> {
     const api = await runApi(server, plan, cleanup, PING_TIMEOUT_MS);
     const [s1, s2] = api.sides;
     log(`  set-up (2 VPCs, ${2 * n} subnets, 2 gateways until stable): ${secs(api.setupMs)}`);
-    log(`  ${2 * n} connection creates took ${secs(api.createsMs)}`);
+    log(`  ${2 * n} connection creates (${CREATE_CONCURRENCY} in flight) took ${secs(api.createsMs)}`);
     log(`  first create -> every tunnel passed a ping: ${secs(api.tunnelsMs)} (per tunnel: ${spread(api.replies)})`);
     log(`  first create -> every connection status up (API, polled every 250 ms): ${api.statusUpMs === undefined ? 'NOT SEEN' : secs(api.statusUpMs)}`);
 
