@@ -9,6 +9,8 @@ import { agentPlugin, type AgentApiOptions } from './agent/agent-routes.js';
 import { docsRoutes } from './docs-routes.js';
 import { iamPlugin } from './iam/token-routes.js';
 import { ibmPlugin } from './ibm/index.js';
+import { keystonePlugin } from './keystone/index.js';
+import { neutronPlugin } from './neutron/index.js';
 import type { PeerConfigRenderer } from './ibm/ibm-deps.js';
 import { IbmRefs } from './ibm/ibm-refs.js';
 import './request-context.js';
@@ -62,6 +64,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const queries = new ReadQueries(deps.control);
   await app.register(iamPlugin, { prefix: '/identity', tokens: deps.tokens });
   await app.register(async (scope) => ibmPlugin(scope, { control: deps.control, queries, tokens: deps.tokens, refs, ...(deps.renderPeerConfig ? { renderPeerConfig: deps.renderPeerConfig } : {}) }), { prefix: '/v1' });
+  await app.register(async (scope) => neutronPlugin(scope, { control: deps.control, tokens: deps.tokens, publicUrl: deps.publicUrl }), { prefix: '/v2.0' });
+  await app.register(async (scope) => keystonePlugin(scope, { control: deps.control, tokens: deps.tokens, publicUrl: deps.publicUrl }), { prefix: '/identity' });
   if (deps.agentApi) await app.register(agentPlugin, { prefix: '/agent/v1', control: deps.control, lab: deps.agentApi });
   await app.register(docsRoutes);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -20,6 +20,11 @@ export type ConnectionInput = Pick<Connection,
   readonly routingProtocol?: 'none' | 'bgp';
   readonly distributeTraffic?: boolean;
   readonly tunnels?: Connection['tunnels'];
+  /** Neutron's extras (defaults: '', 1500, inline CIDRs). */
+  readonly description?: string;
+  readonly mtu?: number;
+  readonly localGroupId?: string | null;
+  readonly peerGroupId?: string | null;
 };
 
 /** The connection kind a gateway's mode and the request's routing fields give; route-only fields on a policy gateway are refused. */
@@ -84,6 +89,7 @@ export async function createConnection(deps: ControlDeps, actor: Actor, gatewayI
       ikePolicyId: input.ikePolicyId, ipsecPolicyId: input.ipsecPolicyId, autoSet: deps.settings.autoSet, dpd: input.dpd,
       distributeTraffic: input.distributeTraffic ?? false, tunnels: input.tunnels ?? [], status: 'down', statusReasons: [],
       lifecycleState: deps.settings.dataplane === 'none' ? 'stable' : 'pending', revision: 1, createdAt: now, updatedAt: now,
+      description: input.description ?? '', mtu: input.mtu ?? 1500, localGroupId: input.localGroupId ?? null, peerGroupId: input.peerGroupId ?? null,
     };
     checkConnection(c);
     const { ike, ipsec } = await checkPolicies(trx, gw.accountId, c.ikePolicyId, c.ipsecPolicyId);

@@ -21,6 +21,8 @@ export interface IkePolicyInput {
   readonly integrity: readonly Integrity[];
   readonly dhGroups: readonly DhGroup[];
   readonly lifetimeSeconds: number;
+  readonly negotiationMode?: 'main' | 'aggressive';
+  readonly description?: string;
 }
 export type IkePolicyPatch = Partial<Omit<IkePolicyInput, 'resourceGroupId'>>;
 
@@ -31,6 +33,7 @@ export interface IpsecPolicyInput {
   readonly integrity: readonly Integrity[];
   readonly pfs: readonly PfsGroup[];
   readonly lifetimeSeconds: number;
+  readonly description?: string;
 }
 export type IpsecPolicyPatch = Partial<Omit<IpsecPolicyInput, 'resourceGroupId'>>;
 
@@ -76,7 +79,7 @@ export async function createIkePolicy(deps: ControlDeps, actor: Actor, input: Ik
     await checkName(trx, 'ike_policies', group.accountId, name);
     const now = deps.clock.now();
     const p: IkePolicy = {
-      id: newId(), accountId: group.accountId, resourceGroupId: group.id, name, ikeVersion: input.ikeVersion, negotiationMode: 'main',
+      id: newId(), accountId: group.accountId, resourceGroupId: group.id, name, ikeVersion: input.ikeVersion, negotiationMode: input.negotiationMode ?? 'main', description: input.description ?? '',
       encryption: input.encryption, integrity: input.integrity, dhGroups: input.dhGroups, lifetimeSeconds: input.lifetimeSeconds,
       revision: 1, createdAt: now, updatedAt: now,
     };
@@ -109,7 +112,7 @@ export async function createIpsecPolicy(deps: ControlDeps, actor: Actor, input: 
     await checkName(trx, 'ipsec_policies', group.accountId, name);
     const now = deps.clock.now();
     const p: IpsecPolicy = {
-      id: newId(), accountId: group.accountId, resourceGroupId: group.id, name, encryption: input.encryption, integrity: input.integrity,
+      id: newId(), accountId: group.accountId, resourceGroupId: group.id, name, encryption: input.encryption, integrity: input.integrity, description: input.description ?? '',
       pfs: input.pfs, lifetimeSeconds: input.lifetimeSeconds, transform: 'esp', encapsulation: 'tunnel', revision: 1, createdAt: now, updatedAt: now,
     };
     await insertIpsecPolicy(trx, p);

@@ -64,6 +64,13 @@ export interface Connection {
   readonly dpd: Dpd;
   readonly distributeTraffic: boolean;
   readonly tunnels: readonly Tunnel[];
+  /** Free text ('' when none; Neutron's description). */
+  readonly description: string;
+  /** Tunnel MTU as the API was told it (Neutron; default 1500). */
+  readonly mtu: number;
+  /** Named endpoint groups the CIDRs came from (Neutron); null = inline CIDRs. */
+  readonly localGroupId: string | null;
+  readonly peerGroupId: string | null;
   /** Only the data plane sets these. */
   readonly status: 'up' | 'down';
   readonly statusReasons: readonly Reason[];

@@ -12,7 +12,7 @@ const conn = (autoSet: Connection['autoSet']): Connection =>
     ipsecPolicyId: null,
   }) as unknown as Connection;
 
-const base = { id: 'p', accountId: 'a', resourceGroupId: 'g', name: 'p', revision: 1, createdAt: 0, updatedAt: 0 };
+const base = { id: 'p', accountId: 'a', resourceGroupId: 'g', name: 'p', description: '', revision: 1, createdAt: 0, updatedAt: 0 };
 
 const strongIke: IkePolicy = {
   ...base,

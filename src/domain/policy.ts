@@ -7,6 +7,8 @@ export interface IkePolicy {
   readonly accountId: string;
   readonly resourceGroupId: string;
   readonly name: string;
+  /** Free text ('' when none; Neutron's description). */
+  readonly description: string;
   readonly ikeVersion: 1 | 2;
   readonly negotiationMode: 'main' | 'aggressive';
   readonly encryption: readonly Cipher[];
@@ -24,6 +26,8 @@ export interface IpsecPolicy {
   readonly accountId: string;
   readonly resourceGroupId: string;
   readonly name: string;
+  /** Free text ('' when none; Neutron's description). */
+  readonly description: string;
   readonly encryption: readonly Cipher[];
   /** Empty only when every cipher is AEAD. */
   readonly integrity: readonly Integrity[];

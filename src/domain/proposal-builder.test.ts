@@ -5,7 +5,7 @@ import type { IkePolicy, IpsecPolicy } from './policy.js';
 import { autoEspProposals, autoIkeProposals, dhKeyword, espProposals, ikeProposals, proposalPlan } from './proposal-builder.js';
 import { AUTO_SETS } from './proposals.js';
 
-const header = { id: 'p', accountId: 'a', resourceGroupId: 'g', name: 'p', revision: 1, createdAt: 0, updatedAt: 0 };
+const header = { id: 'p', accountId: 'a', resourceGroupId: 'g', name: 'p', description: '', revision: 1, createdAt: 0, updatedAt: 0 };
 const ikePolicy = (o: Partial<IkePolicy> = {}): IkePolicy => ({
   ...header, ikeVersion: 2, negotiationMode: 'main', encryption: ['aes256'], integrity: ['sha256'], dhGroups: [14], lifetimeSeconds: 28800, ...o,
 });

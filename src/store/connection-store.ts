@@ -24,6 +24,7 @@ export class ConnectionStore {
     tunnels: JSON.parse(r.tunnels) as Tunnel[], status: r.status === 'up' ? 'up' : 'down',
     statusReasons: JSON.parse(r.status_reasons) as Reason[], lifecycleState: r.lifecycle_state as LifecycleState,
     revision: r.revision, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+    description: r.description, mtu: r.mtu, localGroupId: r.local_group_id, peerGroupId: r.peer_group_id,
   });
 
   #toRow(c: Connection): ConnectionRow {
@@ -37,6 +38,7 @@ export class ConnectionStore {
       tunnels: JSON.stringify(c.tunnels), status: c.status, status_reasons: JSON.stringify(c.statusReasons),
       lifecycle_state: c.lifecycleState, revision: c.revision, created_at: c.createdAt, updated_at: c.updatedAt,
       cidr_count: c.localCidrs.length + c.peerCidrs.length,
+      description: c.description, mtu: c.mtu, local_group_id: c.localGroupId, peer_group_id: c.peerGroupId,
     };
   }
 

@@ -200,6 +200,62 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007-neutron': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Keystone users of an account (password: scrypt), with the admin role or the member role.
+      await db.schema.createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('is_admin', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Neutron routers: a router joins subnets (interfaces) and holds the external gateway.
+      await db.schema.createTable('routers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('admin_state_up', 'integer', (c) => c.notNull())
+        .addColumn('external_network_id', 'text')
+        .addColumn('external_ip', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('router_interfaces')
+        .addColumn('port_id', 'text', (c) => c.primaryKey())
+        .addColumn('router_id', 'text', (c) => c.notNull())
+        .addColumn('subnet_id', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('router_interfaces_router').on('router_interfaces').column('router_id').execute();
+      await db.schema.createTable('endpoint_groups')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('endpoints', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // A Neutron vpnservice is a policy-mode gateway plus these.
+      await db.schema.createTable('vpnservices')
+        .addColumn('gateway_id', 'text', (c) => c.primaryKey())
+        .addColumn('router_id', 'text')
+        .addColumn('subnet_id', 'text')
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('admin_state_up', 'integer', (c) => c.notNull())
+        .addColumn('flavor_id', 'text')
+        .execute();
+      await db.schema.alterTable('connections').addColumn('description', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('connections').addColumn('mtu', 'integer', (c) => c.notNull().defaultTo(1500)).execute();
+      await db.schema.alterTable('connections').addColumn('local_group_id', 'text').execute();
+      await db.schema.alterTable('connections').addColumn('peer_group_id', 'text').execute();
+      await db.schema.alterTable('ike_policies').addColumn('description', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('ipsec_policies').addColumn('description', 'text', (c) => c.notNull().defaultTo('')).execute();
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {

@@ -8,25 +8,25 @@ const toIke = (r: IkePolicyRow): IkePolicy => ({
   id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, name: r.name,
   ikeVersion: r.ike_version === 1 ? 1 : 2, negotiationMode: r.negotiation_mode === 'aggressive' ? 'aggressive' : 'main',
   encryption: JSON.parse(r.encryption) as Cipher[], integrity: JSON.parse(r.integrity) as Integrity[],
-  dhGroups: JSON.parse(r.dh_groups) as DhGroup[], lifetimeSeconds: r.lifetime_seconds, revision: r.revision,
+  dhGroups: JSON.parse(r.dh_groups) as DhGroup[], lifetimeSeconds: r.lifetime_seconds, revision: r.revision, description: r.description,
   createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
 });
 const ikeRow = (p: IkePolicy): IkePolicyRow => ({
   id: p.id, account_id: p.accountId, resource_group_id: p.resourceGroupId, name: p.name, ike_version: p.ikeVersion,
   negotiation_mode: p.negotiationMode, encryption: JSON.stringify(p.encryption), integrity: JSON.stringify(p.integrity),
-  dh_groups: JSON.stringify(p.dhGroups), lifetime_seconds: p.lifetimeSeconds, revision: p.revision,
+  dh_groups: JSON.stringify(p.dhGroups), lifetime_seconds: p.lifetimeSeconds, revision: p.revision, description: p.description,
   created_at: p.createdAt, updated_at: p.updatedAt,
 });
 const toIpsec = (r: IpsecPolicyRow): IpsecPolicy => ({
   id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, name: r.name,
   encryption: JSON.parse(r.encryption) as Cipher[], integrity: JSON.parse(r.integrity) as Integrity[],
-  pfs: JSON.parse(r.pfs) as PfsGroup[], lifetimeSeconds: r.lifetime_seconds, transform: 'esp', encapsulation: 'tunnel',
+  pfs: JSON.parse(r.pfs) as PfsGroup[], lifetimeSeconds: r.lifetime_seconds, transform: 'esp', encapsulation: 'tunnel', description: r.description,
   revision: r.revision, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
 });
 const ipsecRow = (p: IpsecPolicy): IpsecPolicyRow => ({
   id: p.id, account_id: p.accountId, resource_group_id: p.resourceGroupId, name: p.name,
   encryption: JSON.stringify(p.encryption), integrity: JSON.stringify(p.integrity), pfs: JSON.stringify(p.pfs),
-  lifetime_seconds: p.lifetimeSeconds, revision: p.revision, created_at: p.createdAt, updated_at: p.updatedAt,
+  lifetime_seconds: p.lifetimeSeconds, revision: p.revision, created_at: p.createdAt, updated_at: p.updatedAt, description: p.description,
 });
 
 export type PolicyTable = 'ike_policies' | 'ipsec_policies';

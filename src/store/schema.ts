@@ -22,11 +22,11 @@ export interface GatewayRow {
 export interface IkePolicyRow {
   id: string; account_id: string; resource_group_id: string; name: string; ike_version: number;
   negotiation_mode: string; encryption: string; integrity: string; dh_groups: string; lifetime_seconds: number;
-  revision: number; created_at: number; updated_at: number;
+  revision: number; created_at: number; updated_at: number; description: string;
 }
 export interface IpsecPolicyRow {
   id: string; account_id: string; resource_group_id: string; name: string; encryption: string; integrity: string;
-  pfs: string; lifetime_seconds: number; revision: number; created_at: number; updated_at: number;
+  pfs: string; lifetime_seconds: number; revision: number; created_at: number; updated_at: number; description: string;
 }
 export interface ConnectionRow {
   id: string; account_id: string; gateway_id: string; name: string; kind: string; admin_state_up: number;
@@ -36,6 +36,7 @@ export interface ConnectionRow {
   status_reasons: string; lifecycle_state: string; revision: number; created_at: number; updated_at: number;
   /** Local plus peer CIDRs, kept beside the lists so per-gateway quota checks need not parse them. */
   cidr_count: number;
+  description: string; mtu: number; local_group_id: string | null; peer_group_id: string | null;
 }
 
 export interface AgentKeyRow {
@@ -44,6 +45,15 @@ export interface AgentKeyRow {
   key_hash: string;
   created_at: number;
 }
+
+export interface UserRow { id: string; account_id: string; name: string; password_hash: string; is_admin: number; created_at: number }
+export interface RouterRow {
+  id: string; account_id: string; name: string; description: string; admin_state_up: number;
+  external_network_id: string | null; external_ip: string | null; created_at: number; updated_at: number;
+}
+export interface RouterInterfaceRow { port_id: string; router_id: string; subnet_id: string; created_at: number }
+export interface EndpointGroupRow { id: string; account_id: string; name: string; description: string; type: string; endpoints: string; created_at: number }
+export interface VpnServiceRow { gateway_id: string; router_id: string | null; subnet_id: string | null; description: string; admin_state_up: number; flavor_id: string | null }
 
 export interface Database {
   accounts: AccountRow;
@@ -58,6 +68,11 @@ export interface Database {
   ipsec_policies: IpsecPolicyRow;
   connections: ConnectionRow;
   agent_keys: AgentKeyRow;
+  users: UserRow;
+  routers: RouterRow;
+  router_interfaces: RouterInterfaceRow;
+  endpoint_groups: EndpointGroupRow;
+  vpnservices: VpnServiceRow;
 }
 
 /** Anything queries can run on: the database or an open transaction. */

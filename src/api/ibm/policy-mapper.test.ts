@@ -24,7 +24,7 @@ const ikeP = (b: Record<string, unknown>): IkePatchBody => b as unknown as IkePa
 const ipsec = (b: Record<string, unknown>): IpsecBody => b as unknown as IpsecBody;
 const ipsecP = (b: Record<string, unknown>): IpsecPatchBody => b as unknown as IpsecPatchBody;
 
-const meta = { id: 'p1', accountId: 'a1', resourceGroupId: 'g1', name: 'my-policy', revision: 1, createdAt: Date.UTC(2026, 0, 2), updatedAt: 0 };
+const meta = { id: 'p1', accountId: 'a1', resourceGroupId: 'g1', name: 'my-policy', description: '', revision: 1, createdAt: Date.UTC(2026, 0, 2), updatedAt: 0 };
 
 const currentIke: IkePolicy = {
   ...meta,
