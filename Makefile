@@ -39,6 +39,7 @@ typecheck: deps
 
 # Every test: unit, API, property-based and the seed examples (curl against a live server).
 test: build typecheck debian-deps
+	@scripts/install-debian-deps.sh --test
 	@mkdir -p .tmp
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json; status=$$?; \
 	node scripts/test-summary.mjs .tmp/vitest.json; exit $$status

@@ -4,6 +4,10 @@
 # libcharon-extra-plugins). Never libreswan: it conflicts with strongswan-charon.
 set -euo pipefail
 PACKAGES=(strongswan-charon strongswan-swanctl libcharon-extra-plugins iproute2 iputils-ping curl procps util-linux)
+# --test: also what the tests drive Causeway with (the real OpenStack client: `openstack vpn …`).
+if [ "${1:-}" = "--test" ]; then
+  PACKAGES+=(python3-openstackclient python3-neutronclient)
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -81,3 +81,139 @@ describe('Neutron VPNaaS: IKE and IPsec policies', () => {
     expect(anon.json().NeutronError.type).toBe('HTTPUnauthorized');
   });
 });
+
+/** A project's network, subnet and router with an external gateway and the subnet attached, as tempest's fixtures make them. */
+export async function neutronFixture(call: (method: string, url: string, body?: unknown) => Promise<{ statusCode: number; json(): any }>, cidr: string, tag: string) {
+  const networks = (await call('GET', '/networks?router:external=true')).json().networks as { id: string; 'router:external': boolean }[];
+  const pub = networks.find((x) => x['router:external'])!;
+  const net = (await call('POST', '/networks', { network: { name: `net-${tag}` } })).json().network;
+  const sub = (await call('POST', '/subnets', { subnet: { network_id: net.id, cidr, ip_version: 4, name: `sub-${tag}` } })).json().subnet;
+  const router = (await call('POST', '/routers', { router: { name: `r-${tag}`, admin_state_up: false, external_gateway_info: { network_id: pub.id } } })).json().router;
+  const add = await call('PUT', `/routers/${router.id}/add_router_interface`, { subnet_id: sub.id });
+  if (add.statusCode !== 200) throw new Error(`add_router_interface: ${add.statusCode}`);
+  return { net, sub, router, pub };
+}
+
+describe('Neutron VPNaaS: services, endpoint groups and connections', () => {
+  let t: TestServer;
+  let alice: string;
+  const n = (method: string, url: string, body?: unknown, token = alice) =>
+    t.app.inject({ method: method as 'GET', url: `/v2.0${url}`, headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+  let fx: Awaited<ReturnType<typeof neutronFixture>>;
+  let svc: { id: string };
+  let svcNoSubnet: { id: string };
+  let ike: { id: string };
+  let esp: { id: string };
+
+  beforeAll(async () => {
+    t = await startTestServer({ 'quota.gatewaysPerZone': '9' });
+    alice = await t.account('alice');
+    fx = await neutronFixture((m, u, b) => n(m, u, b), '10.100.0.0/28', 'a');
+    const s = await n('POST', '/vpn/vpnservices', { vpnservice: { subnet_id: fx.sub.id, router_id: fx.router.id, name: 'vpn-a', admin_state_up: true } });
+    expect(s.statusCode).toBe(201);
+    svc = s.json().vpnservice;
+    svcNoSubnet = (await n('POST', '/vpn/vpnservices', { vpnservice: { router_id: fx.router.id, name: 'vpn-b', admin_state_up: true } })).json().vpnservice;
+    ike = (await n('POST', '/vpn/ikepolicies', { ikepolicy: { name: 'ike-f' } })).json().ikepolicy;
+    esp = (await n('POST', '/vpn/ipsecpolicies', { ipsecpolicy: { name: 'esp-f' } })).json().ipsecpolicy;
+  });
+  afterAll(() => t.close());
+
+  const legacy = (extra: Record<string, unknown> = {}) => ({
+    ipsec_site_connection: {
+      psk: 'secret', initiator: 'bi-directional', ipsecpolicy_id: esp.id, admin_state_up: true, ikepolicy_id: ike.id, vpnservice_id: svc.id,
+      peer_address: '172.24.4.233', peer_id: '172.24.4.233', peer_cidrs: ['1.1.1.0/24', '2.2.2.0/24'], ...extra,
+    },
+  });
+
+  it('a vpnservice is a policy gateway: its fields, status and external IP', async () => {
+    const s = (await n('GET', `/vpn/vpnservices/${svc.id}`)).json().vpnservice;
+    expect(s).toMatchObject({ id: svc.id, name: 'vpn-a', router_id: fx.router.id, subnet_id: fx.sub.id, admin_state_up: true, flavor_id: null, external_v6_ip: null });
+    expect(s.external_v4_ip).toMatch(/^198\.51\.100\./);
+    expect(['ACTIVE', 'DOWN', 'BUILD', 'ERROR', 'PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE']).toContain(s.status);
+    expect(s.tenant_id).toBe(s.project_id);
+    const g = (await t.call('GET', `/v1/vpn_gateways/${svc.id}`, { token: alice })).json();
+    expect([g.mode, g.name]).toEqual(['policy', 'vpn-a']);
+  });
+
+  it('refuses services Neutron refuses', async () => {
+    const long = await n('POST', '/vpn/vpnservices', { vpnservice: { subnet_id: fx.sub.id, router_id: fx.router.id, name: 'x'.repeat(256) } });
+    expect(long.statusCode).toBe(400);
+    const desc = await n('POST', '/vpn/vpnservices', { vpnservice: { subnet_id: fx.sub.id, router_id: fx.router.id, name: 'ok', description: 'y'.repeat(256) } });
+    expect(desc.statusCode).toBe(400);
+    const other = await neutronFixture((m, u, b) => n(m, u, b), '10.100.0.16/28', 'b');
+    await n('PUT', `/routers/${other.router.id}/remove_router_interface`, { subnet_id: other.sub.id });
+    const notOn = await n('POST', '/vpn/vpnservices', { vpnservice: { subnet_id: other.sub.id, router_id: other.router.id, name: 'nope' } });
+    expect([notOn.statusCode, notOn.json().NeutronError.type]).toEqual([400, 'SubnetIsNotConnectedToRouter']);
+    const bare = (await n('POST', '/routers', { router: { name: 'bare' } })).json().router;
+    const notExt = await n('POST', '/vpn/vpnservices', { vpnservice: { router_id: bare.id, name: 'nope2' } });
+    expect([notExt.statusCode, notExt.json().NeutronError.type]).toEqual([400, 'RouterIsNotExternal']);
+  });
+
+  it('endpoint groups: a bare string is a list, order kept, bad endpoints refused', async () => {
+    const sub = await n('POST', '/vpn/endpoint-groups', { endpoint_group: { name: 'local', type: 'subnet', endpoints: fx.sub.id, description: 'endpoint type:subnet' } });
+    expect(sub.statusCode).toBe(201);
+    expect(sub.json().endpoint_group.endpoints).toEqual([fx.sub.id]);
+    const cidr = (await n('POST', '/vpn/endpoint-groups', { endpoint_group: { name: 'peer', type: 'cidr', endpoints: ['10.102.0.0/24', '10.101.0.0/24'] } })).json().endpoint_group;
+    expect((await n('GET', `/vpn/endpoint-groups/${cidr.id}`)).json().endpoint_group.endpoints).toEqual(['10.102.0.0/24', '10.101.0.0/24']);
+    expect((await n('POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'cidr', endpoints: ['fec0:101::/64', 'fec0:102::/64'] } })).statusCode).toBe(201);
+    for (const bad of [
+      { type: 'subnet', endpoints: ['10.2.0.0/24'] }, { type: 'cidr', endpoints: fx.sub.id }, { type: 'cidr', endpoints: ['10.2.0.0/24', '2000::1'] },
+      { type: 'cidr', endpoints: ['10.2.0.0/24', '2000::/64'] }, { type: 'cidr', endpoints: [] }, { type: 'bogus', endpoints: ['10.0.0.0/8'] },
+    ]) expect((await n('POST', '/vpn/endpoint-groups', { endpoint_group: bad })).statusCode).toBe(400);
+    const u = await n('PUT', `/vpn/endpoint-groups/${cidr.id}`, { endpoint_group: { name: 'peer2' } });
+    expect(u.json().endpoint_group.name).toBe('peer2');
+  });
+
+  it('creates a legacy-mode connection with defaults; refuses the Neutron negatives with 400', async () => {
+    const r = await n('POST', '/vpn/ipsec-site-connections', legacy({ name: 'conn-1', mtu: 1500 }));
+    expect(r.statusCode).toBe(201);
+    const c = r.json().ipsec_site_connection;
+    expect(c).toMatchObject({
+      name: 'conn-1', mtu: 1500, initiator: 'bi-directional', auth_mode: 'psk', route_mode: 'static', psk: 'secret',
+      dpd: { action: 'hold', interval: 30, timeout: 120 }, peer_cidrs: ['1.1.1.0/24', '2.2.2.0/24'], local_ep_group_id: null, vpnservice_id: svc.id,
+    });
+    const again = await n('POST', '/vpn/ipsec-site-connections', legacy({ name: 'conn-2', peer_cidrs: ['10.1.1.0/24', '10.2.2.0/24'] }));
+    expect(again.statusCode).toBe(201);
+    const { peer_cidrs: _p, ...noCidrs } = legacy().ipsec_site_connection;
+    for (const body of [
+      { ipsec_site_connection: noCidrs }, legacy({ mtu: 63 }), legacy({ dpd: 59 }), legacy({ peer_cidrs: ['1.0.0.0/33'] }),
+      legacy({ peer_cidr: '10.1.0.0/24' }), legacy({ peer_id: undefined }), legacy({ dpd: { interval: 30, timeout: 10 } }),
+    ]) {
+      const bad = await n('POST', '/vpn/ipsec-site-connections', JSON.parse(JSON.stringify(body)));
+      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+    }
+    expect((await n('DELETE', `/vpn/ipsec-site-connections/${again.json().ipsec_site_connection.id}`)).statusCode).toBe(204);
+    expect((await n('GET', `/vpn/ipsec-site-connections/${again.json().ipsec_site_connection.id}`)).statusCode).toBe(404);
+    expect((await n('DELETE', `/vpn/ikepolicies/${ike.id}`)).statusCode).toBe(409);
+    expect((await n('PUT', `/vpn/ikepolicies/${ike.id}`, { ikepolicy: { pfs: 'group14' } })).statusCode).toBe(409);
+    expect((await n('DELETE', `/vpn/vpnservices/${svc.id}`)).statusCode).toBe(409);
+    const native = (await t.call('GET', `/v1/vpn_gateways/${svc.id}/connections/${c.id}`, { token: alice })).json();
+    expect(native.local.cidrs).toEqual(['10.100.0.0/28']);
+    expect(native.peer.cidrs).toEqual(['1.1.1.0/24', '2.2.2.0/24']);
+  });
+
+  it('endpoint-group mode: both groups, right types, local subnets on the router', async () => {
+    const local = (await n('POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'subnet', endpoints: fx.sub.id } })).json().endpoint_group;
+    const peer = (await n('POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'cidr', endpoints: ['10.2.0.0/24', '10.3.0.0/24'] } })).json().endpoint_group;
+    const v6 = (await n('POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'cidr', endpoints: ['fec0:101::/64'] } })).json().endpoint_group;
+    const base = { vpnservice_id: svcNoSubnet.id, peer_ep_group_id: peer.id, local_ep_group_id: local.id, peer_cidrs: undefined };
+    const ok = await n('POST', '/vpn/ipsec-site-connections', JSON.parse(JSON.stringify(legacy({ ...base, name: 'epg', mtu: 1500 }))));
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().ipsec_site_connection).toMatchObject({ local_ep_group_id: local.id, peer_ep_group_id: peer.id, peer_cidrs: [], mtu: 1500 });
+    for (const extra of [
+      { local_ep_group_id: undefined }, { peer_ep_group_id: undefined }, { local_ep_group_id: peer.id, peer_ep_group_id: local.id },
+      { peer_ep_group_id: v6.id }, { peer_cidrs: ['10.1.0.0/24'] },
+    ]) expect((await n('POST', '/vpn/ipsec-site-connections', JSON.parse(JSON.stringify(legacy({ ...base, ...extra }))))).statusCode, JSON.stringify(extra)).toBe(400);
+    expect((await n('POST', '/vpn/ipsec-site-connections', JSON.parse(JSON.stringify(legacy({ vpnservice_id: svc.id, peer_ep_group_id: peer.id, peer_cidrs: undefined, peer_id: undefined }))))).statusCode).toBe(400);
+    expect((await n('DELETE', `/vpn/endpoint-groups/${peer.id}`)).json().NeutronError.type).toBe('EndpointGroupInUse');
+    expect((await n('DELETE', `/vpn/ipsec-site-connections/${ok.json().ipsec_site_connection.id}`)).statusCode).toBe(204);
+    expect((await n('DELETE', `/vpn/endpoint-groups/${peer.id}`)).statusCode).toBe(204);
+  });
+
+  it('a connection made natively shows through Neutron', async () => {
+    const r = await t.call('POST', `/v1/vpn_gateways/${svc.id}/connections`, { token: alice, body: { name: 'native-1', psk: 'secret-123', peer: { address: '203.0.113.50', cidrs: ['192.168.50.0/24'] }, local: { cidrs: ['10.100.0.0/28'] } } });
+    expect(r.statusCode).toBe(201);
+    const v = (await n('GET', `/vpn/ipsec-site-connections/${r.json().id}`)).json().ipsec_site_connection;
+    expect(v).toMatchObject({ name: 'native-1', peer_address: '203.0.113.50', peer_cidrs: ['192.168.50.0/24'], vpnservice_id: svc.id, ikepolicy_id: null });
+  });
+});

@@ -3,11 +3,12 @@ import { Pool } from 'undici';
 
 export const API_VERSION = '2026-06-02';
 
-/** One HTTP request of a benchmark operation. `path` is under /v1 and without the version query. */
+/** One HTTP request of a benchmark operation. `path` is under /v1 and without the version query, unless `absolute` (another dialect's path, sent as is). */
 export interface ApiCall {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly body?: unknown;
+  readonly absolute?: boolean;
 }
 
 export interface ApiResponse {
@@ -42,7 +43,7 @@ export class ApiClient {
     }
     const r = await this.#pool.request({
       method: call.method,
-      path: `/v1${call.path}${sep}version=${API_VERSION}&generation=2`,
+      path: call.absolute ? call.path : `/v1${call.path}${sep}version=${API_VERSION}&generation=2`,
       headers,
       ...(body !== undefined ? { body } : {}),
     });

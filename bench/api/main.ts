@@ -1,6 +1,6 @@
 /**
  * API benchmark: starts a real causeway server (child process, SQLite store, temporary data dir) and
- * times create / get / list of IKE policies, IPsec policies and connections, first from one client,
+ * times create / get / list of IKE policies (also created through the Neutron dialect), IPsec policies and connections, first from one client,
  * then from many concurrent clients. Prints a table and PASS/FAIL against the targets.
  *
  * Exit code: 0 when every request succeeded (even if a target is missed; this is a report),
@@ -51,6 +51,14 @@ const connectionBody = (name: string) => ({
   peer: { address: '203.0.113.9', cidrs: ['192.168.1.0/24'] },
 });
 
+/** The same IKE policy through the Neutron dialect (the bearer token works there too). */
+const neutronIkeBody = (name: string) => ({ ikepolicy: { name, ike_version: 'v2', auth_algorithm: 'sha256', encryption_algorithm: 'aes-256', pfs: 'group14', lifetime: { units: 'seconds', value: 28800 } } });
+const neutronIdOf = (text: string): string => {
+  const id = (JSON.parse(text) as { ikepolicy?: { id?: unknown } }).ikepolicy?.id;
+  if (typeof id !== 'string') throw new Error(`a Neutron create answer without an id: ${text.slice(0, 200)}`);
+  return id;
+};
+
 const idOf = (text: string): string => {
   const id = (JSON.parse(text) as { id?: unknown }).id;
   if (typeof id !== 'string') throw new Error(`a create answer without an id: ${text.slice(0, 200)}`);
@@ -88,11 +96,12 @@ interface Pools {
   readonly connections: string[];
 }
 
-/** The nine operations for one mode; creates feed the id pools that gets draw from. */
+/** The ten operations for one mode; creates feed the id pools that gets draw from. */
 function operations(tag: string, clients: number, gw: string, ids: Pools, counts: { creates: number; connectionCreates: number; gets: number; lists: number }, budgetMs = BUDGET_MS): OpSpec[] {
   const pick = (pool: string[], i: number): string => pool[(i * 7919) % pool.length] as string;
   const specs: Omit<OpSpec, 'budgetMs'>[] = [
     { op: 'create ike_policy', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: '/ike_policies', body: ikeBody(`${tag}-ike-${i}`) }), onOk: (_i, t) => void ids.ike.push(idOf(t)) },
+    { op: 'create ike (neutron)', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: '/v2.0/vpn/ikepolicies', absolute: true, body: neutronIkeBody(`${tag}-nike-${i}`) }), onOk: (_i, t) => void ids.ike.push(neutronIdOf(t)) },
     { op: 'create ipsec_policy', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: '/ipsec_policies', body: ipsecBody(`${tag}-ipsec-${i}`) }), onOk: (_i, t) => void ids.ipsec.push(idOf(t)) },
     { op: 'create connection', count: counts.connectionCreates, clients, call: (i) => ({ method: 'POST', path: `/vpn_gateways/${gw}/connections`, body: connectionBody(`${tag}-conn-${i}`) }), onOk: (_i, t) => void ids.connections.push(idOf(t)) },
     { op: 'get ike_policy', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/ike_policies/${pick(ids.ike, i)}` }) },

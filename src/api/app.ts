@@ -68,6 +68,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => keystonePlugin(scope, { control: deps.control, tokens: deps.tokens, publicUrl: deps.publicUrl }), { prefix: '/identity' });
   if (deps.agentApi) await app.register(agentPlugin, { prefix: '/agent/v1', control: deps.control, lab: deps.agentApi });
   await app.register(docsRoutes);
+  // Neutron's version document at the network endpoint's root (the catalog's `network` URL is this server).
+  app.get('/', { schema: { hide: true } }, async () => ({ versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: `${deps.publicUrl}/v2.0/`, rel: 'self' }] }] }));
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   return app;
 }

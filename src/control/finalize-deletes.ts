@@ -20,6 +20,7 @@ export async function finalizeDeletes(deps: ControlDeps, filter: (gatewayId: str
       for (const c of await deps.connections.ofGateway(trx, g.id)) await deps.connections.delete(trx, c.id);
       await deleteReservedIpsOf(trx, g.id);
       await deletePublicIpsOf(trx, g.id);
+      await trx.deleteFrom('vpnservices').where('gateway_id', '=', g.id).execute();
       await deleteGatewayRow(trx, g.id);
       n++;
     }

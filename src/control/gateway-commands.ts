@@ -20,6 +20,8 @@ export interface GatewayInput {
   readonly resourceGroupId?: string;
   readonly localAsn?: number;
   readonly advertisedCidrs?: readonly string[];
+  /** Runs in the create's transaction once the gateway row exists (a dialect's own record of it, e.g. Neutron's vpnservice). */
+  readonly alongside?: (ex: Executor, g: VpnGateway) => Promise<void>;
 }
 
 /** The state a new object starts in: with no data plane it is stable at once, with the reason said. */
@@ -56,7 +58,8 @@ export async function createGateway(deps: ControlDeps, actor: Actor, input: Gate
   const gateway = await deps.db.transaction().execute(async (trx) => {
     const subnet = visible(actor, await getSubnet(trx, input.subnetId), 'subnet_not_found', input.subnetId);
     const group = await resolveGroup(trx, actor, input.resourceGroupId, subnet.accountId);
-    const mine = await gatewaysOfAccount(trx, subnet.accountId);
+    // A gateway being deleted no longer counts: it is gone for the user, only the data plane still holds it.
+    const mine = (await gatewaysOfAccount(trx, subnet.accountId)).filter((g) => g.lifecycleState !== 'deleting');
     if (mine.length >= q.gatewaysPerAccount) throw new DomainError('over_quota', `The account already has ${q.gatewaysPerAccount} VPN gateways, the quota for the region.`);
     const inZone = mine.filter((g) => g.zone === subnet.zone);
     if (inZone.length >= q.gatewaysPerZone) throw new DomainError('over_quota', `The account already has ${q.gatewaysPerZone} VPN gateways in zone ${subnet.zone}, the quota.`);
@@ -94,6 +97,7 @@ export async function createGateway(deps: ControlDeps, actor: Actor, input: Gate
       lifecycleState: st.lifecycle, healthState: st.health, healthReasons: st.reasons, revision: 1, createdAt: now, updatedAt: now,
     };
     await insertGateway(trx, g);
+    await input.alongside?.(trx, g);
     return g;
   });
   deps.changes.publish({ resource: 'vpn_gateway', id: gateway.id, action: 'created', gatewayIds: [gateway.id] });

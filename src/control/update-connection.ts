@@ -11,7 +11,7 @@ import { liveGateway } from './gateway-commands.js';
 /** A domain-level patch: absent = unchanged; `null` policy = back to auto-negotiation. */
 export type ConnectionPatch = Partial<Pick<Connection,
   'name' | 'psk' | 'peer' | 'peerIdentity' | 'localIdentities' | 'adminStateUp' | 'establishMode' | 'ikePolicyId' | 'ipsecPolicyId'
-  | 'distributeTraffic' | 'tunnels'>> & {
+  | 'distributeTraffic' | 'tunnels' | 'description' | 'mtu'>> & {
   readonly dpd?: Partial<Dpd>;
   readonly routingProtocol?: 'none' | 'bgp';
 };
@@ -62,6 +62,8 @@ export async function updateConnection(deps: ControlDeps, actor: Actor, gatewayI
       ...(patch.ipsecPolicyId !== undefined ? { ipsecPolicyId: patch.ipsecPolicyId } : {}),
       ...(patch.distributeTraffic !== undefined ? { distributeTraffic: patch.distributeTraffic } : {}),
       ...(patch.tunnels !== undefined ? { tunnels: patch.tunnels } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.mtu !== undefined ? { mtu: patch.mtu } : {}),
       // IBM: switching admin state back on moves an old connection to the current auto-negotiation set.
       ...(revived ? { autoSet: deps.settings.autoSet } : {}),
       kind,

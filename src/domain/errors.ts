@@ -50,6 +50,9 @@ export const DOMAIN_ERRORS = {
   ike_policy_not_found: { kind: 'not_found', message: 'The IKE policy was not found.' },
   ipsec_policy_not_found: { kind: 'not_found', message: 'The IPsec policy was not found.' },
   cidr_not_found: { kind: 'not_found', message: 'The CIDR is not set on this resource.' },
+  endpoint_group_not_found: { kind: 'not_found', message: 'The endpoint group was not found.' },
+  endpoint_group_in_use: { kind: 'invalid', message: 'The endpoint group is used by a connection.' },
+  vpn_service_in_use: { kind: 'in_use', message: 'The VPN service still has connections.' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERRORS;

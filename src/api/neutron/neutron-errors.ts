@@ -24,10 +24,18 @@ const KIND_STATUS: Readonly<Record<ErrorKind, [number, string]>> = {
   unauthorized: [401, 'HTTPUnauthorized'],
 };
 
+/** Neutron's exception names where one matches a domain code. */
+const TYPES: Partial<Record<string, string>> = {
+  vpn_service_in_use: 'VPNServiceInUse', endpoint_group_in_use: 'EndpointGroupInUse', ike_policy_in_use: 'IKEPolicyInUse',
+  ipsec_policy_in_use: 'IPsecPolicyInUse', ike_policy_not_found: 'IKEPolicyNotFound', ipsec_policy_not_found: 'IPsecPolicyNotFound',
+  vpn_gateway_not_found: 'VPNServiceNotFound', vpn_gateway_connection_not_found: 'IPsecSiteConnectionNotFound',
+  endpoint_group_not_found: 'VPNEndpointGroupNotFound', subnet_not_found: 'SubnetNotFound', vpc_not_found: 'NetworkNotFound',
+};
+
 /** A domain rule's refusal in Neutron's terms (status from the kind; the message as the domain wrote it). */
 export function fromDomain(e: DomainError): NeutronError {
   const [status, type] = KIND_STATUS[e.kind];
-  return new NeutronError(status, type, e.message);
+  return new NeutronError(status, TYPES[e.code] ?? type, e.message);
 }
 
 export function toNeutronError(e: unknown): NeutronError | undefined {

@@ -1,0 +1,51 @@
+import type { Executor } from './schema.js';
+
+/** A named set of endpoints (Neutron endpoint groups): subnet ids or CIDRs, in the order sent. */
+export interface EndpointGroup {
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly type: 'subnet' | 'cidr' | 'network' | 'router' | 'vlan';
+  readonly endpoints: readonly string[];
+  readonly createdAt: number;
+}
+
+const toGroup = (r: { id: string; account_id: string; name: string; description: string; type: string; endpoints: string; created_at: number }): EndpointGroup => ({
+  id: r.id, accountId: r.account_id, name: r.name, description: r.description, type: r.type as EndpointGroup['type'],
+  endpoints: JSON.parse(r.endpoints) as string[], createdAt: Number(r.created_at),
+});
+
+export async function insertEndpointGroup(ex: Executor, g: EndpointGroup): Promise<void> {
+  await ex.insertInto('endpoint_groups').values({
+    id: g.id, account_id: g.accountId, name: g.name, description: g.description, type: g.type, endpoints: JSON.stringify(g.endpoints), created_at: g.createdAt,
+  }).execute();
+}
+
+export async function getEndpointGroup(ex: Executor, id: string): Promise<EndpointGroup | undefined> {
+  const r = await ex.selectFrom('endpoint_groups').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toGroup(r) : undefined;
+}
+
+/** The groups of one account (all accounts when undefined), oldest first. */
+export async function listEndpointGroups(ex: Executor, accountId: string | undefined): Promise<EndpointGroup[]> {
+  let q = ex.selectFrom('endpoint_groups').selectAll().orderBy('created_at');
+  if (accountId !== undefined) q = q.where('account_id', '=', accountId);
+  return (await q.execute()).map(toGroup);
+}
+
+export async function renameEndpointGroup(ex: Executor, id: string, name: string, description: string): Promise<void> {
+  await ex.updateTable('endpoint_groups').set({ name, description }).where('id', '=', id).execute();
+}
+
+export async function deleteEndpointGroup(ex: Executor, id: string): Promise<void> {
+  await ex.deleteFrom('endpoint_groups').where('id', '=', id).execute();
+}
+
+/** Connections (not being deleted) whose local or peer CIDRs come from the group. */
+export async function connectionsUsingGroup(ex: Executor, id: string): Promise<string[]> {
+  const rows = await ex.selectFrom('connections').select('id')
+    .where((eb) => eb.or([eb('local_group_id', '=', id), eb('peer_group_id', '=', id)]))
+    .where('lifecycle_state', '!=', 'deleting').execute();
+  return rows.map((r) => r.id);
+}
