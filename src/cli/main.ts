@@ -6,6 +6,7 @@ import { accountCommands, storeOptions } from './account-command.js';
 import { agentCommands } from './agent-command.js';
 import { labCommands } from './lab-command.js';
 import { startServer, VERSION } from './server.js';
+import { userCommands } from './user-command.js';
 
 export function fail(message: string): never {
   process.stderr.write(`causeway: ${message}\n`);
@@ -62,6 +63,7 @@ storeOptions(program.command('serve').description('run the API server'))
   });
 
 accountCommands(program);
+userCommands(program);
 labCommands(program);
 agentCommands(program, fail);
 

@@ -1,16 +1,33 @@
 import type { FastifyInstance } from 'fastify';
-import type { ControlDeps } from '../../control/control-deps.js';
-import type { TokenService } from '../../control/token-service.js';
+import { parseJsonBody } from '../body-parsers.js';
+import { discoveryRoutes } from './discovery-routes.js';
+import { identityRoutes } from './identity-routes.js';
+import type { KeystoneDeps } from './keystone-deps.js';
+import { badRequest, installKeystoneErrors } from './keystone-errors.js';
+import { tokenRoutes } from './token-routes.js';
 
-export interface KeystoneDeps {
-  readonly control: ControlDeps;
-  readonly tokens: TokenService;
-  /** The externally visible base URL: the catalog's endpoints point here. */
-  readonly publicUrl: string;
-}
+export type { KeystoneDeps };
 
-/** Keystone v3 subset: /identity (discovery) and /identity/v3/... (A17). Registered with prefix /identity. */
+/**
+ * Keystone v3 subset (A17), registered with prefix /identity: discovery (/identity, /identity/v3), tokens
+ * (/identity/v3/auth/tokens) and the read side OSC and tempest use (projects, users, domains). A Keystone
+ * token is a Causeway token: the same JWT works as X-Auth-Token on /v2.0 and as Bearer on /v1. Bodies are
+ * JSON whatever the content type; errors are {"error": {code, title, message}} as application/json.
+ */
 export async function keystonePlugin(app: FastifyInstance, deps: KeystoneDeps): Promise<void> {
-  void app;
-  void deps;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (e) {
+      done(badRequest(e instanceof Error ? e.message : 'The request body is not valid JSON.'), undefined);
+    }
+  });
+  installKeystoneErrors(app, `${deps.publicUrl}/identity`);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-openstack-request-id', `req-${req.id}`);
+  });
+  await discoveryRoutes(app, deps);
+  await tokenRoutes(app, deps);
+  await identityRoutes(app, deps);
 }

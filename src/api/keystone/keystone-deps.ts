@@ -1,0 +1,23 @@
+import type { FastifyRequest } from 'fastify';
+import type { ControlDeps } from '../../control/control-deps.js';
+import type { Inspected, TokenService } from '../../control/token-service.js';
+import { unauthorized } from './keystone-errors.js';
+
+export interface KeystoneDeps {
+  readonly control: ControlDeps;
+  readonly tokens: TokenService;
+  /** The externally visible base URL: the catalog's endpoints point here. */
+  readonly publicUrl: string;
+}
+
+/** The caller: `X-Auth-Token` (Keystone) or `Authorization: Bearer` (native); any token we signed. */
+export async function callerOf(req: FastifyRequest, tokens: TokenService): Promise<Inspected> {
+  const header = req.headers['x-auth-token'];
+  const token = typeof header === 'string' && header.length > 0 ? header.trim() : /^\s*Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+  if (!token) throw unauthorized();
+  try {
+    return await tokens.inspect(token);
+  } catch {
+    throw unauthorized();
+  }
+}

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { Clock } from '../control/clock.js';
+import { createUser, listUsers } from '../control/users.js';
+import { loadSettings } from '../config/settings.js';
+import { toHex32 } from '../domain/ids.js';
+import { openStore } from '../store/store-open.js';
+import { storeOptions } from './account-command.js';
+
+interface StoreFlags { dataDir?: string; db?: string }
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/**
+ * `causeway user create --account A --name U --password P [--admin]` and `causeway user list`: Keystone
+ * users (OpenStack CLI, tempest). A user's project is its account; the admin role makes it a cloud
+ * administrator. The password is stored as an scrypt hash and never printed.
+ */
+export function userCommands(program: Command): void {
+  const user = program.command('user').description('manage Keystone users (OpenStack clients sign in with these)');
+  storeOptions(user.command('create').description('create a Keystone user of an account')
+    .requiredOption('--account <name>', 'the account (Keystone project) the user belongs to')
+    .requiredOption('--name <name>', 'user name (unique)')
+    .option('--password <password>', 'the password')
+    .option('--password-stdin', 'read the password from standard input (keeps it out of the process list)')
+    .option('--admin', 'give the user the admin role: it may act on every account'))
+    .action(async (opts: StoreFlags & { account: string; name: string; password?: string; passwordStdin?: boolean; admin?: boolean }) => {
+      if ((opts.password === undefined) === (opts.passwordStdin !== true)) throw new Error('give exactly one of --password or --password-stdin');
+      const password = opts.password ?? await readStdin();
+      const settings = loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env);
+      const store = await openStore(settings.db);
+      try {
+        const { user: u, account } = await createUser(store.db, new Clock(), { accountName: opts.account, name: opts.name, password, isAdmin: opts.admin === true });
+        process.stdout.write(`Created user ${u.name} (id ${toHex32(u.id)}) in account ${account.name} (project id ${toHex32(account.id)}), role ${u.isAdmin ? 'admin' : 'member'}.\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  storeOptions(user.command('list').description('list Keystone users').option('--account <name>', 'only the users of this account'))
+    .action(async (opts: StoreFlags & { account?: string }) => {
+      const settings = loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env);
+      const store = await openStore(settings.db);
+      try {
+        for (const { user: u, accountName } of await listUsers(store.db, opts.account)) {
+          process.stdout.write(`${toHex32(u.id)}  ${u.name}  account ${accountName}  ${u.isAdmin ? 'admin' : 'member'}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+}

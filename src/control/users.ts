@@ -1,0 +1,143 @@
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { DomainError, invalidField } from '../domain/errors.js';
+import { newId, parseId } from '../domain/ids.js';
+import type { Account } from '../domain/tenancy.js';
+import { findAccountByName, getAccount } from '../store/account-store.js';
+import type { Database } from '../store/schema.js';
+import { findUserByName, getUser as getStoredUser, insertUser, listAccounts, listUsers as listStoredUsers, type StoredUser } from '../store/user-store.js';
+import type { Clock } from './clock.js';
+
+/**
+ * Keystone users: each belongs to one account (its Keystone project) and has the member role there,
+ * or the admin role, which makes it a cloud administrator (it may scope to any project and act on
+ * every account, as the native admin account does). Passwords are stored as scrypt hashes only.
+ */
+export interface User {
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly isAdmin: boolean;
+  readonly createdAt: number;
+}
+
+/** Keystone's own limit on user names; any printable text. */
+export const USER_NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
+const MAX_PASSWORD = 4096;
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 } as const;
+
+function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: number, keylen: number): Promise<Buffer> {
+  return new Promise((ok, ko) => {
+    scrypt(password, salt, keylen, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) => (err ? ko(err) : ok(key)));
+  });
+}
+
+/** `scrypt$N$r$p$<salt>$<hash>` (base64url), with a fresh random 16-byte salt. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, SCRYPT.N, SCRYPT.r, SCRYPT.p, SCRYPT.keylen);
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+/** Constant-time comparison against a stored hash; a malformed hash never matches. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  // Bounds keep a corrupted row from making us allocate gigabytes.
+  if (!Number.isInteger(N) || N < 2 || N > 1 << 20 || (N & (N - 1)) !== 0 || !(r >= 1 && r <= 32) || !(p >= 1 && p <= 16)) return false;
+  const salt = Buffer.from(parts[4]!, 'base64url');
+  const want = Buffer.from(parts[5]!, 'base64url');
+  if (want.length < 16 || want.length > 128) return false;
+  const got = await scryptAsync(password, salt, N, r, p, want.length);
+  return timingSafeEqual(got, want);
+}
+
+/** Spent on unknown user names so that a miss takes as long as a wrong password. */
+let decoyHash: Promise<string> | undefined;
+
+const publicUser = (u: StoredUser): User => ({ id: u.id, accountId: u.accountId, name: u.name, isAdmin: u.isAdmin, createdAt: u.createdAt });
+
+export interface NewUser {
+  readonly accountName: string;
+  readonly name: string;
+  readonly password: string;
+  readonly isAdmin: boolean;
+}
+
+/** Provisions a Keystone user of an existing account (by name). */
+export async function createUser(db: Kysely<Database>, clock: Clock, input: NewUser): Promise<{ user: User; account: Account }> {
+  if (!USER_NAME.test(input.name) || input.name.trim() !== input.name) {
+    throw invalidField('name', `User name '${input.name}' is not valid: use 1-255 printable characters without leading or trailing spaces.`);
+  }
+  if (input.password.length === 0 || input.password.length > MAX_PASSWORD) {
+    throw invalidField('password', `The password must be 1-${MAX_PASSWORD} characters.`);
+  }
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction().execute(async (trx) => {
+    const account = await findAccountByName(trx, input.accountName);
+    if (!account) throw new DomainError('not_found', `There is no account named '${input.accountName}' (see causeway account list).`, { type: 'field', name: 'account' });
+    if (await findUserByName(trx, input.name)) throw new DomainError('name_not_unique', `A user named '${input.name}' already exists.`, { type: 'field', name: 'name' });
+    const user: StoredUser = { id: newId(), accountId: account.id, name: input.name, passwordHash, isAdmin: input.isAdmin, createdAt: clock.now() };
+    await insertUser(trx, user);
+    return { user: publicUser(user), account };
+  });
+}
+
+/** Users with the name of their account, oldest first; optionally of one account (by name). */
+export async function listUsers(db: Kysely<Database>, accountName?: string): Promise<{ user: User; accountName: string }[]> {
+  let accountId: string | undefined;
+  if (accountName !== undefined) {
+    const a = await findAccountByName(db, accountName);
+    if (!a) throw new DomainError('not_found', `There is no account named '${accountName}' (see causeway account list).`, { type: 'field', name: 'account' });
+    accountId = a.id;
+  }
+  const names = new Map((await listAccounts(db)).map((a) => [a.id, a.name]));
+  return (await listStoredUsers(db, accountId)).map((u) => ({ user: publicUser(u), accountName: names.get(u.accountId) ?? '?' }));
+}
+
+/** The user behind an id (dashed or 32 hex digits) or a name with this password; undefined otherwise. */
+export async function authenticateUser(db: Kysely<Database>, ref: { id: string } | { name: string }, password: string): Promise<User | undefined> {
+  let stored: StoredUser | undefined;
+  if ('id' in ref) {
+    const id = parseId(ref.id);
+    stored = id ? await getStoredUser(db, id) : undefined;
+  } else {
+    stored = await findUserByName(db, ref.name);
+  }
+  if (!stored || password.length > MAX_PASSWORD) {
+    decoyHash ??= hashPassword(randomBytes(12).toString('hex'));
+    await verifyPassword(password.slice(0, MAX_PASSWORD), await decoyHash);
+    return undefined;
+  }
+  return (await verifyPassword(password, stored.passwordHash)) ? publicUser(stored) : undefined;
+}
+
+/** A user by id (dashed or 32 hex digits) or by name. */
+export async function findUser(db: Kysely<Database>, ref: { id: string } | { name: string }): Promise<User | undefined> {
+  if ('name' in ref) {
+    const u = await findUserByName(db, ref.name);
+    return u ? publicUser(u) : undefined;
+  }
+  const id = parseId(ref.id);
+  const u = id ? await getStoredUser(db, id) : undefined;
+  return u ? publicUser(u) : undefined;
+}
+
+/** Keystone projects are accounts: by id (dashed or 32 hex digits) or by name. */
+export async function findProject(db: Kysely<Database>, ref: { id: string } | { name: string }): Promise<Account | undefined> {
+  if ('name' in ref) return findAccountByName(db, ref.name);
+  const id = parseId(ref.id);
+  return id ? getAccount(db, id) : undefined;
+}
+
+/** Every account as a project, oldest first. */
+export async function listProjects(db: Kysely<Database>): Promise<Account[]> {
+  return listAccounts(db);
+}
+
+/** Every user, oldest first (Keystone's user list for an admin). */
+export async function allUsers(db: Kysely<Database>): Promise<User[]> {
+  return (await listStoredUsers(db)).map(publicUser);
+}
