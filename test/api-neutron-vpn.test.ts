@@ -66,6 +66,23 @@ describe('Neutron VPNaaS: IKE and IPsec policies', () => {
     expect([r.statusCode, r.json().NeutronError.type]).toEqual([400, 'IpsecValidationFailure']);
   });
 
+  it('lists with sorting, limit/marker pagination and links', async () => {
+    const carol = await t.account('carol');
+    for (const name of ['p-c', 'p-a', 'p-b']) await n('POST', '/vpn/ikepolicies', { ikepolicy: { name } }, carol);
+    const sorted = (await n('GET', '/vpn/ikepolicies?sort_key=name&sort_dir=asc', undefined, carol)).json().ikepolicies.map((x: { name: string }) => x.name);
+    expect(sorted).toEqual(['p-a', 'p-b', 'p-c']);
+    const page1 = (await n('GET', '/vpn/ikepolicies?sort_key=name&sort_dir=desc&limit=2', undefined, carol)).json();
+    expect(page1.ikepolicies.map((x: { name: string }) => x.name)).toEqual(['p-c', 'p-b']);
+    const next = page1.ikepolicies_links.find((l: { rel: string }) => l.rel === 'next').href as string;
+    expect(next).toContain(`marker=${page1.ikepolicies[1].id}`);
+    const page2 = (await n('GET', next.slice(next.indexOf('/v2.0') + 5), undefined, carol)).json();
+    expect(page2.ikepolicies.map((x: { name: string }) => x.name)).toEqual(['p-a']);
+    expect(page2.ikepolicies_links.map((l: { rel: string }) => l.rel)).toEqual(['previous']);
+    expect((await n('GET', '/vpn/ikepolicies?sort_key=name', undefined, carol)).statusCode).toBe(400);
+    expect((await n('GET', '/vpn/ikepolicies?limit=x', undefined, carol)).statusCode).toBe(400);
+    expect((await n('GET', '/vpn/ikepolicies?ike_version=v1&pfs=group5&fields=name', undefined, carol)).json().ikepolicies).toHaveLength(3);
+  });
+
   it('keeps projects apart, lets an admin create for another project, and answers 401 without a token', async () => {
     const bob = await t.account('bob');
     const mine = (await n('POST', '/vpn/ikepolicies', { ikepolicy: { name: 'alice-only' } })).json().ikepolicy;
