@@ -8,6 +8,7 @@ import { LabState } from '../dataplane/lab/lab-state.js';
 import { gatewayLayout } from '../dataplane/lab/network-layout.js';
 import { translateGateway } from '../dataplane/strongswan/peer-group-translator.js';
 import type { DesiredGatewayState } from '../domain/desired-state.js';
+import { reason } from '../domain/status-reasons.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
 import { CharonSupervisor } from './charon-supervisor.js';
@@ -97,6 +98,7 @@ export class GatewayReconciler {
     const vici = await rt.connect();
     const groups = translateGateway(desired.connections);
     rt.members = new Map(groups.map((g) => [g.name, g.connectionIds]));
+    rt.overridden = new Map(groups.flatMap((g) => g.overridden.map((id) => [id, g.connectionIds[0]!] as const)));
     try {
       for (const id of await applyGroups(vici, groups, rt.applied)) rt.failures.delete(id);
       await unloadUnwanted(vici, groups, rt.applied);
@@ -122,7 +124,11 @@ export class GatewayReconciler {
       const isUp = up.has(c.id);
       if (isUp) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
       const failure = rt.failures.get(c.id);
-      return { id: c.id, status: isUp ? ('up' as const) : ('down' as const), reasons: isUp || !c.adminStateUp || !failure ? [] : [failure] };
+      const leader = rt.overridden.get(c.id);
+      return {
+        id: c.id, status: isUp ? ('up' as const) : ('down' as const),
+        reasons: [...(isUp || !c.adminStateUp || !failure ? [] : [failure]), ...(leader ? [reason('peer_settings_shared', `the leading connection is ${leader}`)] : [])],
+      };
     });
     await this.d.backend.report(rt.gatewayId, { ...(gateway ? { gateway } : {}), connections });
   }

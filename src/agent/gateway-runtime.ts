@@ -28,6 +28,8 @@ export class GatewayRuntime {
   readonly failures = new Map<string, Reason>();
   /** Peer group (IKE conn) name → the connections with a CHILD in it, from the last reconcile. */
   members = new Map<string, readonly string[]>();
+  /** Connections whose phase 1 the group's leader overrides → that leader's id (from the last reconcile). */
+  overridden = new Map<string, string>();
   vici: ViciClient | undefined;
   /** The plan of the last reconcile (status reports cover its connections). */
   plan: GatewayPlan | undefined;

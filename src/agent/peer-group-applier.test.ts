@@ -23,7 +23,7 @@ function recorder(conns: string[] = []): { vici: GroupVici; calls: string[] } {
 }
 
 const group = (ikeHash: string, children: Record<string, [string, boolean]>): PeerGroup => ({
-  name: 'cw-peer-1', conn: {}, ikeHash, connectionIds: [...new Set(Object.values(children).map(([c]) => c))],
+  name: 'cw-peer-1', conn: {}, ikeHash, connectionIds: [...new Set(Object.values(children).map(([c]) => c))], overridden: [],
   shared: { id: 'psk-cw-peer-1', type: 'IKE', data: 'k', owners: [] },
   children: new Map(Object.entries(children).map(([name, [connectionId, start]]) => [name, { connectionId, hash: `${name}@${ikeHash}`, start }])),
 });

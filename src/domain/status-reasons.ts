@@ -11,6 +11,7 @@ export const STATUS_REASONS = {
   peer_not_responding: 'The peer is not responding; check its address, its firewall (UDP 500/4500) and that it runs.',
   data_plane_not_attached: 'No data plane is attached to this server (--dataplane none), so no tunnel can come up.',
   weak_algorithm_in_use: 'The connection uses weak algorithms',
+  peer_settings_shared: 'Another connection to the same peer leads the IKE SA they share, so this connection uses its IKE (phase 1) settings and pre-shared key instead of its own',
 } as const;
 export type StatusReasonCode = keyof typeof STATUS_REASONS;
 

@@ -67,6 +67,12 @@ describe('translateGateway: one IKE conn per peer identity', () => {
     expect(g3!.ikeHash).not.toBe(g!.ikeHash);
   });
 
+  it('names the members whose own phase 1 or key the leader overrides', () => {
+    const dpd9 = { dpd: { action: 'restart' as const, intervalSeconds: 9, timeoutSeconds: 30 } };
+    expect(translateGateway([conn(1), conn(2)])[0]!.overridden).toEqual([]);
+    expect(translateGateway([conn(2, dpd9), conn(1), conn(3, { psk: 'other-key' })])[0]!.overridden).toEqual([id(2), id(3)]);
+  });
+
   it('admin-down connections are left out; a group needs at least one admin-up member', () => {
     expect(translateGateway([conn(1, { adminStateUp: false })])).toEqual([]);
     const [g] = translateGateway([conn(1, { adminStateUp: false }), conn(2)]);

@@ -39,6 +39,8 @@ export interface PeerGroup {
   readonly children: ReadonlyMap<string, GroupChild>;
   /** The connections with a CHILD here, in id order (the first is the leader). */
   readonly connectionIds: readonly string[];
+  /** Members whose own phase 1 or pre-shared key differs from the leader's, which the group uses instead. */
+  readonly overridden: readonly string[];
 }
 
 /** The peer identity of one IKE conn body: what a charon responder tells conns apart by. */
@@ -59,6 +61,9 @@ interface Draft {
   children: Record<string, ViciSection>;
   meta: Map<string, GroupChild>;
   ids: string[];
+  /** Hash of the leader's phase 1 and key, to tell which members it overrides. */
+  leaderHash: string;
+  overridden: string[];
 }
 
 /**
@@ -74,11 +79,14 @@ export function translateGateway(connections: readonly DesiredConnection[]): Pee
     for (const [ikeName, body] of Object.entries(t.conns)) {
       const name = peerGroupName(body);
       const { children, ...ike } = body;
+      const key = t.shared.find((s) => s.id === sharedKeyId(ikeName))!;
+      const mine = contentHash({ ike, psk: key.data });
       let g = drafts.get(name);
       if (!g) {
-        const key = t.shared.find((s) => s.id === sharedKeyId(ikeName))!;
-        g = { name, ike, shared: { ...key, id: sharedKeyId(name) }, children: {}, meta: new Map(), ids: [] };
+        g = { name, ike, shared: { ...key, id: sharedKeyId(name) }, children: {}, meta: new Map(), ids: [], leaderHash: mine, overridden: [] };
         drafts.set(name, g);
+      } else if (mine !== g.leaderHash && !g.overridden.includes(d.connectionId)) {
+        g.overridden.push(d.connectionId);
       }
       for (const [child, section] of Object.entries(children as Record<string, ViciSection>)) {
         g.children[child] = section;
@@ -97,6 +105,7 @@ export function translateGateway(connections: readonly DesiredConnection[]): Pee
       ikeHash: contentHash({ ike, psk: g.shared.data, owners: g.shared.owners }),
       children: g.meta,
       connectionIds: g.ids,
+      overridden: g.overridden,
     };
   });
 }
