@@ -233,4 +233,42 @@ describe('Neutron VPNaaS: services, endpoint groups and connections', () => {
     const v = (await n('GET', `/vpn/ipsec-site-connections/${r.json().id}`)).json().ipsec_site_connection;
     expect(v).toMatchObject({ name: 'native-1', peer_address: '203.0.113.50', peer_cidrs: ['192.168.50.0/24'], vpnservice_id: svc.id, ikepolicy_id: null });
   });
+
+  it('tears down in the order tempest does, each delete right after the one before', async () => {
+    const f = await neutronFixture((m, u, b) => n(m, u, b), '10.100.1.0/28', 'td');
+    const s = (await n('POST', '/vpn/vpnservices', { vpnservice: { subnet_id: f.sub.id, router_id: f.router.id, name: 'vpn-td' } })).json().vpnservice;
+    const i = (await n('POST', '/vpn/ikepolicies', { ikepolicy: { name: 'ike-td' } })).json().ikepolicy;
+    const e = (await n('POST', '/vpn/ipsecpolicies', { ipsecpolicy: { name: 'esp-td' } })).json().ipsecpolicy;
+    const c = await n('POST', '/vpn/ipsec-site-connections', legacy({ name: 'conn-td', vpnservice_id: s.id, ikepolicy_id: i.id, ipsecpolicy_id: e.id }));
+    expect(c.statusCode).toBe(201);
+    const steps: [string, string, unknown?][] = [
+      ['DELETE', `/vpn/ipsec-site-connections/${c.json().ipsec_site_connection.id}`], ['DELETE', `/vpn/ikepolicies/${i.id}`], ['DELETE', `/vpn/ipsecpolicies/${e.id}`],
+      ['DELETE', `/vpn/vpnservices/${s.id}`], ['PUT', `/routers/${f.router.id}/remove_router_interface`, { subnet_id: f.sub.id }], ['DELETE', `/routers/${f.router.id}`],
+      ['DELETE', `/subnets/${f.sub.id}`], ['DELETE', `/networks/${f.net.id}`],
+    ];
+    for (const [method, url, body] of steps) {
+      const r = await n(method, url, body);
+      expect([url, r.statusCode], r.body).toEqual([url, method === 'PUT' ? 200 : 204]);
+    }
+    // The same through the native API: a subnet (and then its VPC) right after its gateway's delete.
+    const vpc = (await t.call('POST', '/v1/vpcs', { token: alice, body: {} })).json();
+    const sub = (await t.call('POST', '/v1/subnets', { token: alice, body: { vpc: { id: vpc.id }, ipv4_cidr_block: '10.100.2.0/28' } })).json();
+    const gw = (await t.call('POST', '/v1/vpn_gateways', { token: alice, body: { subnet: { id: sub.id }, mode: 'policy' } })).json();
+    expect((await t.call('DELETE', `/v1/vpn_gateways/${gw.id}`, { token: alice })).statusCode).toBe(202);
+    expect((await t.call('DELETE', `/v1/subnets/${sub.id}`, { token: alice })).statusCode).toBe(204);
+    expect((await t.call('DELETE', `/v1/vpcs/${vpc.id}`, { token: alice })).statusCode).toBe(204);
+  });
+
+  it('the native API refuses to delete a subnet a router interface or an endpoint group still uses', async () => {
+    const f = await neutronFixture((m, u, b) => n(m, u, b), '10.100.3.0/28', 'iu');
+    const r = await t.call('DELETE', `/v1/subnets/${f.sub.id}`, { token: alice });
+    expect([r.statusCode, r.json().errors[0].code]).toEqual([409, 'subnet_in_use']);
+    expect(r.json().errors[0].message).toMatch(/router/);
+    await n('PUT', `/routers/${f.router.id}/remove_router_interface`, { subnet_id: f.sub.id });
+    const g = (await n('POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'subnet', endpoints: [f.sub.id] } })).json().endpoint_group;
+    const r2 = await t.call('DELETE', `/v1/subnets/${f.sub.id}`, { token: alice });
+    expect([r2.statusCode, r2.json().errors[0].message]).toEqual([409, expect.stringMatching(/endpoint group/)]);
+    await n('DELETE', `/vpn/endpoint-groups/${g.id}`);
+    expect((await t.call('DELETE', `/v1/subnets/${f.sub.id}`, { token: alice })).statusCode).toBe(204);
+  });
 });

@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inNamespace } from '../src/dataplane/lab/ip-command.js';
-import { vpcNs } from '../src/dataplane/lab/lab-names.js';
+import { inNamespace, listNamespaces } from '../src/dataplane/lab/ip-command.js';
+import { gatewayNs, vpcNs } from '../src/dataplane/lab/lab-names.js';
 import { labDown } from '../src/dataplane/lab/lab-teardown.js';
 import { startTestServer, type TestServer } from './harness.js';
 
@@ -179,6 +179,18 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
     }
     const out = await inNamespace(vpcNs(left.net.id), ['ping', '-c', '3', '-i', '0.2', '-W', '2', '10.82.0.1'], 20_000);
     expect(out).toMatch(/3 received/);
-    void right;
+
+    // Torn down the way tempest and Horizon do it, each command right after the last: every delete
+    // succeeds although the data plane is still letting go, and the gateways' namespaces go.
+    for (const args of [
+      ['vpn', 'ipsec', 'site', 'connection', 'delete', 'l-to-r', 'r-to-l'], ['vpn', 'ike', 'policy', 'delete', 'ike-lab'], ['vpn', 'ipsec', 'policy', 'delete', 'esp-lab'],
+      ['vpn', 'service', 'delete', 'vpn-l', 'vpn-r'], ['router', 'remove', 'subnet', 'router-l', 'sub-l'], ['router', 'remove', 'subnet', 'router-r', 'sub-r'],
+      ['router', 'delete', 'router-l', 'router-r'], ['subnet', 'delete', 'sub-l', 'sub-r'], ['network', 'delete', 'net-l', 'net-r'],
+    ]) {
+      const r = await os(args);
+      expect([args.join(' '), r.code, r.err]).toEqual([args.join(' '), 0, '']);
+    }
+    const gone = [gatewayNs(left.svc.id), gatewayNs(right.svc.id), vpcNs(left.net.id), vpcNs(right.net.id)];
+    expect((await listNamespaces()).filter((ns) => gone.includes(ns))).toEqual([]);
   }, 240_000);
 });

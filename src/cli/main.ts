@@ -8,6 +8,12 @@ import { labCommands } from './lab-command.js';
 import { startServer, VERSION } from './server.js';
 import { userCommands } from './user-command.js';
 
+// A reader that stops early (`causeway account create … | head -1`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 export function fail(message: string): never {
   process.stderr.write(`causeway: ${message}\n`);
   process.exit(2);

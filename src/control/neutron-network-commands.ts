@@ -2,13 +2,13 @@ import { DomainError } from '../domain/errors.js';
 import type { Actor, Subnet, Vpc } from '../domain/tenancy.js';
 import { toHex32 } from '../domain/ids.js';
 import { defaultResourceGroup } from '../store/account-store.js';
-import { countGatewaysOnSubnet, gatewaysOfVpc } from '../store/gateway-store.js';
+import { gatewaysOfVpc } from '../store/gateway-store.js';
 import { deleteSubnet, deleteVpc, findVpcByName, getSubnet, getVpc, subnetsOfVpc } from '../store/network-store.js';
-import { interfaceOfSubnet, subnetEndpointGroups, vpnservicesOnSubnet } from '../store/router-store.js';
-import type { Executor } from '../store/schema.js';
+import { awaitGatewaysReleased } from './await-released.js';
 import type { ControlDeps } from './control-deps.js';
 import { freeName } from './free-name.js';
 import { coreBadRequest, coreInUse, coreNotFound, seenBy } from './neutron-faults.js';
+import { subnetUse } from './subnet-use.js';
 import { createSubnet, createVpc, renameSubnet, renameVpc } from './vpc-commands.js';
 
 /**
@@ -35,20 +35,9 @@ export async function updateNetwork(deps: ControlDeps, actor: Actor, id: string,
   return renameVpc(deps, actor, id, name);
 }
 
-/** Why a subnet cannot go (a gateway, a router interface, a vpnservice, an endpoint group), if it cannot. */
-export async function subnetUse(ex: Executor, subnetId: string): Promise<string | undefined> {
-  if ((await countGatewaysOnSubnet(ex, subnetId)) > 0) return `Subnet ${subnetId} hosts a VPN gateway.`;
-  const iface = await interfaceOfSubnet(ex, subnetId);
-  if (iface) return `Unable to complete operation on subnet ${subnetId}: One or more ports have an IP allocation from this subnet (router ${iface.routerId}).`;
-  const services = await vpnservicesOnSubnet(ex, subnetId);
-  if (services.length > 0) return `Subnet ${subnetId} is used by VPNService ${services[0]}`;
-  const groups = await subnetEndpointGroups(ex, subnetId);
-  if (groups.length > 0) return `Subnet ${subnetId} is used by endpoint group ${groups[0]}`;
-  return undefined;
-}
-
 /** Deletes the network's subnets and then the VPC, in one transaction; refused while any is in use. */
 export async function removeNetwork(deps: ControlDeps, actor: Actor, id: string): Promise<void> {
+  await awaitGatewaysReleased(deps, { vpcId: id });
   await deps.db.transaction().execute(async (trx) => {
     const vpc = seenBy(actor, await getVpc(trx, id));
     if (!vpc) throw coreNotFound('network', id);
@@ -100,6 +89,7 @@ export async function updateNeutronSubnet(deps: ControlDeps, actor: Actor, id: s
 }
 
 export async function removeNeutronSubnet(deps: ControlDeps, actor: Actor, id: string): Promise<void> {
+  await awaitGatewaysReleased(deps, { subnetId: id });
   await deps.db.transaction().execute(async (trx) => {
     const s = seenBy(actor, await getSubnet(trx, id));
     if (!s) throw coreNotFound('subnet', id);

@@ -147,6 +147,7 @@ export async function deletePolicyById(deps: ControlDeps, actor: Actor, table: P
       throw new DomainError(table === 'ike_policies' ? 'ike_policy_in_use' : 'ipsec_policy_in_use',
         `The ${LABEL[table]} is used by ${users.length} connection(s) (${names}${users.length > 3 ? ', …' : ''}); detach it from them first.`);
     }
+    await deps.connections.releasePolicy(trx, column, id);
     await deletePolicy(trx, table, id);
   });
 }

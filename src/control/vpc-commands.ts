@@ -2,15 +2,17 @@ import { cidrsOverlap, parseCidr } from '../domain/cidr.js';
 import { DomainError, invalidField } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Actor, Subnet, Vpc } from '../domain/tenancy.js';
-import { gatewaysOfVpc, countGatewaysOnSubnet } from '../store/gateway-store.js';
+import { gatewaysOfVpc } from '../store/gateway-store.js';
 import {
   countVpcs, deleteSubnet, deleteVpc, findVpcByName, getSubnet, getVpc, insertSubnet, insertVpc, subnetsOfVpc,
   updateSubnetName, updateVpcName,
 } from '../store/network-store.js';
 import { visible } from './access.js';
+import { awaitGatewaysReleased } from './await-released.js';
 import type { ControlDeps } from './control-deps.js';
 import { freeName } from './free-name.js';
 import { resolveGroup } from './resolve-group.js';
+import { subnetUse } from './subnet-use.js';
 
 /** VPCs and subnets are kept minimal: they are what a gateway is placed in. */
 export async function createVpc(deps: ControlDeps, actor: Actor, input: { name?: string; resourceGroupId?: string }): Promise<Vpc> {
@@ -40,6 +42,7 @@ export async function renameVpc(deps: ControlDeps, actor: Actor, id: string, nam
 }
 
 export async function removeVpc(deps: ControlDeps, actor: Actor, id: string): Promise<void> {
+  await awaitGatewaysReleased(deps, { vpcId: id });
   await deps.db.transaction().execute(async (trx) => {
     visible(actor, await getVpc(trx, id), 'vpc_not_found', id);
     if ((await subnetsOfVpc(trx, id)).length > 0 || (await gatewaysOfVpc(trx, id)).length > 0) {
@@ -104,10 +107,13 @@ export async function renameSubnet(deps: ControlDeps, actor: Actor, id: string, 
   });
 }
 
+/** Refused while a VPN gateway (even one still being torn down), a router interface, a vpnservice or an endpoint group uses it. */
 export async function removeSubnet(deps: ControlDeps, actor: Actor, id: string): Promise<void> {
+  await awaitGatewaysReleased(deps, { subnetId: id });
   await deps.db.transaction().execute(async (trx) => {
     visible(actor, await getSubnet(trx, id), 'subnet_not_found', id);
-    if ((await countGatewaysOnSubnet(trx, id)) > 0) throw new DomainError('subnet_in_use', `Subnet '${id}' hosts a VPN gateway; delete the gateway first.`);
+    const why = await subnetUse(trx, id);
+    if (why) throw new DomainError('subnet_in_use', `${why.replace(/\.?$/, '.')} Delete what uses it first.`);
     await deleteSubnet(trx, id);
   });
 }

@@ -34,7 +34,7 @@ export const DOMAIN_ERRORS = {
   ike_policy_in_use: { kind: 'in_use', message: 'The IKE policy is used by a connection.' },
   ipsec_policy_in_use: { kind: 'in_use', message: 'The IPsec policy is used by a connection.' },
   vpc_in_use: { kind: 'in_use', message: 'The VPC still has subnets or VPN gateways.' },
-  subnet_in_use: { kind: 'in_use', message: 'The subnet still hosts a VPN gateway.' },
+  subnet_in_use: { kind: 'in_use', message: 'The subnet is still in use (a VPN gateway, a router interface, a VPN service or an endpoint group).' },
   precondition_failed: { kind: 'precondition', message: 'The If-Match header does not match the current ETag.' },
   if_match_required: { kind: 'precondition_required', message: 'This change needs an If-Match header with the current ETag.' },
   request_too_large: { kind: 'too_large', message: 'The request body is too large.' },

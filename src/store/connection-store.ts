@@ -104,10 +104,19 @@ export class ConnectionStore {
     return mapPage(await pageQuery<'connections', ConnectionRow>(q, req), this.#toConnection);
   }
 
-  /** Lightweight references (id, name, gateway) of the connections using a policy. */
+  /**
+   * Lightweight references (id, name, gateway) of the connections using a policy. A connection being
+   * deleted no longer uses it: the data plane tears it down without its policies.
+   */
   async refsUsingPolicy(ex: Executor, column: 'ike_policy_id' | 'ipsec_policy_id', policyId: string): Promise<{ id: string; name: string; gatewayId: string }[]> {
-    const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id']).where(column, '=', policyId).orderBy('created_at').execute();
+    const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id']).where(column, '=', policyId)
+      .where('lifecycle_state', '!=', 'deleting').orderBy('created_at').execute();
     return rows.map((r) => ({ id: r.id, name: r.name, gatewayId: r.gateway_id }));
+  }
+
+  /** Lets connections being deleted let go of a policy that is about to be deleted. */
+  async releasePolicy(ex: Executor, column: 'ike_policy_id' | 'ipsec_policy_id', policyId: string): Promise<void> {
+    await ex.updateTable('connections').set({ [column]: null }).where(column, '=', policyId).where('lifecycle_state', '=', 'deleting').execute();
   }
 
   async refsOfGateway(ex: Executor, gatewayId: string): Promise<{ id: string; name: string; gatewayId: string }[]> {
@@ -131,7 +140,8 @@ export class ConnectionStore {
   async refsUsingPolicies(ex: Executor, column: 'ike_policy_id' | 'ipsec_policy_id', policyIds: readonly string[]): Promise<Map<string, { id: string; name: string; gatewayId: string }[]>> {
     const out = new Map<string, { id: string; name: string; gatewayId: string }[]>();
     if (policyIds.length === 0) return out;
-    const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id', column]).where(column, 'in', policyIds).orderBy('created_at').execute();
+    const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id', column]).where(column, 'in', policyIds)
+      .where('lifecycle_state', '!=', 'deleting').orderBy('created_at').execute();
     for (const r of rows) {
       const key = (r as Record<string, unknown>)[column] as string;
       out.set(key, [...(out.get(key) ?? []), { id: r.id, name: r.name, gatewayId: r.gateway_id }]);
