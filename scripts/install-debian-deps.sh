@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Causeway's lab data plane and tests use, when running as root and
 # something is missing. strongSwan comes from Debian (charon 5.9.8 + kernel-libipsec in
-# libcharon-extra-plugins). Never libreswan: it conflicts with strongswan-charon.
+# libcharon-extra-plugins; the openssl and gcm plugins in libstrongswan-standard-plugins, a mere
+# Recommends of charon, give ECP/Curve25519 DH groups 19-21/31 and AES-GCM). Never libreswan: it
+# conflicts with strongswan-charon.
 set -euo pipefail
-PACKAGES=(strongswan-charon strongswan-swanctl libcharon-extra-plugins iproute2 iputils-ping curl procps util-linux)
+PACKAGES=(strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins iproute2 iputils-ping curl procps util-linux)
 # --test: also what the tests drive Causeway with (the real OpenStack client: `openstack vpn …`).
 if [ "${1:-}" = "--test" ]; then
   PACKAGES+=(python3-openstackclient python3-neutronclient)

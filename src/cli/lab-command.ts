@@ -8,10 +8,10 @@ import type { ControlDeps } from '../control/control-deps.js';
 import { deriveKey, loadMasterKey } from '../config/master-key.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { siteNs, vpcNs } from '../dataplane/lab/lab-names.js';
-import { connectSite, createSite } from '../dataplane/lab/lab-site.js';
+import { connectSite, createSite, siteRecord } from '../dataplane/lab/lab-site.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
 import { labDown } from '../dataplane/lab/lab-teardown.js';
-import { peerSwanctlConf } from '../dataplane/strongswan/peer-config.js';
+import { peerSwanctlConfForAll } from '../dataplane/strongswan/peer-config.js';
 import { parseId } from '../domain/ids.js';
 import { ConnectionStore } from '../store/connection-store.js';
 import { SecretBox } from '../store/secret-box.js';
@@ -46,7 +46,7 @@ export function labCommands(program: Command): void {
       process.stdout.write(`Created site ${name}: public address ${r.publicIp}, LAN ${r.lan} (namespace ${r.ns})\n${r.publicIp}\n`);
     });
 
-  labOptions(site.command('connect <name>').description("configure a site from a connection's peer_config"))
+  labOptions(site.command('connect <name>').description("join a site to a connection: the site loads its peer_config and keeps answering the connections it joined before"))
     .requiredOption('--connection <id>', 'the Causeway connection the site should answer')
     .action(async (name: string, o: LabOpts & { connection: string }) => {
       const s = settingsOf(o);
@@ -61,10 +61,18 @@ export function labCommands(program: Command): void {
           clock: new Clock(), changes: new ChangeBus(),
         };
         const conn = await control.connections.get(store.db, id);
-        if (!conn) throw new Error(`connection ${o.connection} was not found`);
-        const desired = await new ReadQueries(control).desired({ accountId: conn.accountId, isAdmin: true }, conn.gatewayId, id);
-        await connectSite(labRoot(s), name, peerSwanctlConf(desired));
-        process.stdout.write(`Site ${name} now answers connection ${id}\n`);
+        if (!conn || conn.lifecycleState === 'deleting') throw new Error(`connection ${o.connection} was not found`);
+        // The site keeps answering the connections it was joined to before (those that still exist).
+        const ids = [...new Set([...(siteRecord(labRoot(s), name).connections ?? []), id])];
+        const reads = new ReadQueries(control);
+        const desired = [];
+        for (const cid of ids) {
+          const c = cid === id ? conn : await control.connections.get(store.db, cid);
+          if (c && c.lifecycleState !== 'deleting') desired.push(await reads.desired({ accountId: c.accountId, isAdmin: true }, c.gatewayId, cid));
+        }
+        await connectSite(labRoot(s), name, peerSwanctlConfForAll(desired), desired.map((d) => d.connectionId));
+        const others = desired.length - 1;
+        process.stdout.write(`Site ${name} now answers connection ${id}${others ? ` (and ${others} more: ${desired.filter((d) => d.connectionId !== id).map((d) => d.connectionId).join(', ')})` : ''}\n`);
       } finally {
         await store.close();
       }

@@ -48,14 +48,23 @@ export async function createSite(labRoot: string, name: string, lanText: string,
   return done;
 }
 
-/** Loads a swanctl.conf (a connection's peer_config) into the site's charon. */
-export async function connectSite(labRoot: string, name: string, swanctlConf: string): Promise<void> {
-  const state = new LabState(labRoot);
-  const site = state.get('site', name);
+/** A site's record; an error that says how to make it when there is none. */
+export function siteRecord(labRoot: string, name: string): LabRecord {
+  const site = new LabState(labRoot).get('site', name);
   if (!site) throw new Error(`there is no lab site '${name}'; create it with: causeway lab site create ${name} --lan CIDR`);
+  return site;
+}
+
+/**
+ * Loads the site's whole configuration (the peer side of every connection it answers) into its
+ * charon and records which connections those are; conns no longer in it are unloaded.
+ */
+export async function connectSite(labRoot: string, name: string, swanctlConf: string, connectionIds: readonly string[]): Promise<void> {
+  const site = siteRecord(labRoot, name);
   const charon = new CharonSupervisor({ ns: site.ns, dir: site.dir });
   await charon.ensure();
   const file = join(site.dir, 'swanctl.conf');
   writeFileSync(file, swanctlConf, { mode: 0o600 });
   await promisify(execFile)('swanctl', ['--load-all', '--noprompt', '--file', file, '--uri', `unix://${charon.socket}`], { timeout: 30_000 });
+  new LabState(labRoot).put({ ...site, charonPid: charon.pid(), connections: [...connectionIds] });
 }

@@ -17,6 +17,8 @@ export interface LabRecord {
   readonly vpcNs?: string;
   /** The lab internet this record is plugged into. */
   readonly internetNs?: string;
+  /** Sites: the Causeway connections the site answers (`lab site connect`), in the order joined. */
+  readonly connections?: readonly string[];
 }
 
 export class LabState {

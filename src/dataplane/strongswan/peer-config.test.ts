@@ -4,7 +4,7 @@ import { type DesiredConnection, desiredConnection } from '../../domain/desired-
 import type { GatewayMember, VpnGateway } from '../../domain/gateway.js';
 import type { IkePolicy } from '../../domain/policy.js';
 import { type ViciSection, translate } from './conn-translator.js';
-import { confValue, mirrorForPeer, peerConfig, peerSwanctlConf, pskBase64 } from './peer-config.js';
+import { confValue, mirrorForPeer, peerConfig, peerSwanctlConf, peerSwanctlConfForAll, pskBase64 } from './peer-config.js';
 
 const GW = '11111111-1111-4111-8111-111111111111';
 const CID = 'c0000000-0000-4000-8000-000000000001';
@@ -136,5 +136,34 @@ describe('peer configuration (swanctl.conf)', () => {
     ['say "hi" \\', '"say \\"hi\\" \\\\"'],
   ] as [string | string[], string][])('confValue(%j) → %s', (v, expected) => {
     expect(confValue(v)).toBe(expected);
+  });
+});
+
+describe('peer configuration for a device answering several connections', () => {
+  const CID2 = 'c0000000-0000-4000-8000-000000000002';
+  const GW2 = '22222222-2222-4222-8222-222222222222';
+  const otherGw: VpnGateway = { ...policyGw, id: GW2, members: [member(1, '198.51.100.20'), member(2, null)] };
+
+  it('groups the connections of one gateway into one conn with a CHILD each, as the gateway does', () => {
+    const a = desired({ localCidrs: ['10.1.0.0/24'], peerCidrs: ['192.168.9.0/24'] });
+    const b = desired({ id: CID2, localCidrs: ['10.1.1.0/24'], peerCidrs: ['192.168.9.0/24'], psk: 'another-key' });
+    const conf = parseConf(peerSwanctlConfForAll([b, a]));
+    const conns = Object.entries(sub(conf['connections']));
+    expect(conns).toHaveLength(1);
+    const [, body] = conns[0]!;
+    expect(sub(body)['remote_addrs']).toBe('198.51.100.10');
+    const children = sub(sub(body)['children']);
+    expect(Object.keys(children).sort()).toEqual([...Object.keys(translate(a).conns[`cw-${CID}`]!['children'] as object), ...Object.keys(translate(b).conns[`cw-${CID2}`]!['children'] as object)].sort());
+    for (const child of Object.values(children)) expect(sub(child)['local_ts']).toBe('192.168.9.0/24');
+    // One key per gateway identity pair: the leader's (lowest connection id), like the gateway's group.
+    const secrets = Object.values(sub(conf['secrets']));
+    expect(secrets.map((x) => sub(x)['secret'])).toEqual([pskBase64('sesame-open')]);
+  });
+
+  it('keeps connections of different gateways in conns of their own, and an empty list gives an empty file', () => {
+    const conf = parseConf(peerSwanctlConfForAll([desired(), desired({ id: CID2, gatewayId: GW2 }, otherGw)]));
+    expect(Object.values(sub(conf['connections'])).map((c) => sub(c)['remote_addrs']).sort()).toEqual(['198.51.100.10', '198.51.100.20']);
+    expect(Object.keys(sub(conf['secrets']))).toHaveLength(2);
+    expect(parseConf(peerSwanctlConfForAll([]))).toEqual({ connections: {}, secrets: {} });
   });
 });

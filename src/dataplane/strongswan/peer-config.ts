@@ -1,6 +1,7 @@
 import { parseAddress } from '../../domain/cidr.js';
 import { type DesiredConnection, type DesiredTunnel, contentHash } from '../../domain/desired-state.js';
 import { type ViciSection, translate } from './conn-translator.js';
+import { translateGateway } from './peer-group-translator.js';
 
 /**
  * The configuration the PEER device needs, as strongSwan swanctl.conf text: our connection seen
@@ -74,6 +75,26 @@ export function peerSwanctlConf(d: DesiredConnection): string {
     `# Peer configuration for Causeway connection ${d.connectionId} (strongSwan swanctl.conf).`,
     '# local = this device, remote = the Causeway gateway.',
     ...(d.aggressive ? ['# IKEv1 Aggressive Mode: a responder also needs charon.i_dont_care_about_security_and_use_aggressive_mode_psk = yes.'] : []),
+  ];
+  return [...head, ...section('connections', connections, ''), ...section('secrets', secrets, ''), ''].join('\n');
+}
+
+/**
+ * swanctl.conf for one peer device that answers several connections (a lab site joined to more than
+ * one): the mirrors grouped by gateway identity exactly as the gateway groups them (one IKE conn per
+ * gateway, a CHILD per connection, the lowest connection id leading), so charon on the device can
+ * tell them apart as responder too.
+ */
+export function peerSwanctlConfForAll(ds: readonly DesiredConnection[]): string {
+  const groups = translateGateway(ds.flatMap((d) => d.tunnels.map((t) => mirrorForPeer(d, t))));
+  const connections = Object.fromEntries(groups.map((g) => [g.name, g.conn]));
+  const secrets = Object.fromEntries(groups.map((g) => [`ike-${g.shared.id}`, {
+    ...Object.fromEntries(g.shared.owners.map((o, i) => [`id-${i + 1}`, o])), secret: pskBase64(g.shared.data),
+  }]));
+  const head = [
+    `# Peer configuration for Causeway connections ${ds.map((d) => d.connectionId).join(', ') || '(none)'} (strongSwan swanctl.conf).`,
+    '# local = this device, remote = the Causeway gateways; one conn per gateway.',
+    ...(ds.some((d) => d.aggressive) ? ['# IKEv1 Aggressive Mode: a responder also needs charon.i_dont_care_about_security_and_use_aggressive_mode_psk = yes.'] : []),
   ];
   return [...head, ...section('connections', connections, ''), ...section('secrets', secrets, ''), ''].join('\n');
 }

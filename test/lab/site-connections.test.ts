@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inNamespace } from '../../src/dataplane/lab/ip-command.js';
+import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
+import type { TestServer } from '../harness.js';
+import { labInternet, labRuns, startLab, stopLab, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
+
+const run = promisify(execFile);
+const BIN = resolve('bin/causeway');
+const LAN = '192.168.50.0/24';
+
+/**
+ * Two VPCs and one lab site, all through the API and `causeway lab` as a user would: the site is
+ * joined to three connections (two of one gateway, one of the other) one `lab site connect` at a
+ * time, and keeps answering every one of them; a ping from each VPC subnet reaches the site's LAN.
+ */
+describe.skipIf(!labRuns)('lab: one site answering connections of two gateways', () => {
+  let t: TestServer;
+  let a: LabGateway;
+  let b: LabGateway;
+  let siteIp: string;
+  const conns: (Connection & { from: string })[] = [];
+  const cli = async (args: string[]): Promise<string> =>
+    (await run(BIN, [...args, '--data-dir', t.dataDir], { timeout: 60_000, env: { ...process.env, CAUSEWAY_LAB_INTERNET: labInternet('s') } })).stdout;
+
+  beforeAll(async () => {
+    t = await startLab('s');
+    a = await vpcGateway(t, '10.61.0.0/24', 'a');
+    b = await vpcGateway(t, '10.62.0.0/24', 'b');
+    const second = await t.call('POST', '/v1/subnets', { body: { vpc: { id: a.vpc }, name: 'sn-a2', ipv4_cidr_block: '10.61.1.0/24' } });
+    expect(second.statusCode).toBe(201);
+    siteIp = (await cli(['lab', 'site', 'create', 'multi', '--lan', LAN])).trim().split('\n').pop()!;
+    expect(siteIp).toMatch(/^203\.0\.113\.\d+$/);
+  }, 60_000);
+
+  afterAll(async () => { await stopLab(t); }, 60_000);
+
+  const connectTo = async (gw: LabGateway, from: string): Promise<void> => {
+    const r = await t.call('POST', `/v1/vpn_gateways/${gw.id}/connections`, {
+      body: { name: `site-${from.replace(/[./]/g, '-')}`, psk: `key-${from.replace(/[./]/g, '-')}`, local: { cidrs: [from] }, peer: { address: siteIp, cidrs: [LAN] } },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    conns.push({ id: r.json().id, gw, from });
+    expect(await cli(['lab', 'site', 'connect', 'multi', '--connection', r.json().id])).toMatch(/Site multi now answers connection/);
+  };
+
+  it('joined to each connection in turn, the site keeps the earlier ones: all three come up', async () => {
+    await connectTo(a, '10.61.0.0/24');
+    await connectTo(b, '10.62.0.0/24');
+    await connectTo(a, '10.61.1.0/24');
+    for (const c of conns) await waitStatus(t, c, 'up', 30_000);
+  }, 120_000);
+
+  it('a ping from each VPC subnet reaches the site LAN through its own tunnel', async () => {
+    expect(conns).toHaveLength(3);
+    for (const c of conns) {
+      const src = c.from.replace(/0\/24$/, '1');
+      const out = await inNamespace(vpcNs(c.gw.vpc), ['ping', '-c', '3', '-i', '0.2', '-W', '2', '-I', src, '192.168.50.1'], 20_000);
+      expect(out, c.from).toMatch(/3 received/);
+    }
+  }, 60_000);
+});
