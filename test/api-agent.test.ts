@@ -57,6 +57,17 @@ describe('agent API (/agent/v1)', () => {
     expect((await agent('GET', `/gateways/${gw.id}/plan`)).json().desired.connections).toEqual([]);
     expect((await agent('POST', `/gateways/${gw.id}/released`)).json()).toEqual({ removed: 1 });
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).statusCode).toBe(404);
+
+    // Letting go of a gateway's deleted connections never takes the gateway along, even once it is deleting
+    // itself: that waits for the release of the whole gateway (after its network is gone).
+    const c2 = (await t.call('POST', `/v1/vpn_gateways/${gw.id}/connections`, { body: policyConnection({ name: 'second' }) })).json();
+    expect((await t.call('DELETE', `/v1/vpn_gateways/${gw.id}/connections/${c2.id}`)).statusCode).toBe(202);
+    expect((await t.call('DELETE', `/v1/vpn_gateways/${gw.id}`)).statusCode).toBe(202);
+    expect((await agent('POST', `/gateways/${gw.id}/released?scope=connections`)).json()).toEqual({ removed: 1 });
+    expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).json().lifecycle_state).toBe('deleting');
+    expect((await agent('POST', `/gateways/${gw.id}/released?scope=bogus`)).statusCode).toBe(400);
+    expect((await agent('POST', `/gateways/${gw.id}/released?scope=gateway`)).json()).toEqual({ removed: 1 });
+    expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).statusCode).toBe(404);
   });
 
   it('refuses a malformed report with 400 and its reason', async () => {

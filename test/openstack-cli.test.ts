@@ -190,7 +190,8 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
       const r = await os(args);
       expect([args.join(' '), r.code, r.err]).toEqual([args.join(' '), 0, '']);
     }
-    const gone = [gatewayNs(left.svc.id), gatewayNs(right.svc.id), vpcNs(left.net.id), vpcNs(right.net.id)];
+    const idOf = (o: { id?: string; ID?: string }): string => (o.id ?? o.ID)!; // the client's JSON says `ID` for some resources
+    const gone = [gatewayNs(idOf(left.svc)), gatewayNs(idOf(right.svc)), vpcNs(idOf(left.net)), vpcNs(idOf(right.net))];
     expect((await listNamespaces()).filter((ns) => gone.includes(ns))).toEqual([]);
   }, 240_000);
 });

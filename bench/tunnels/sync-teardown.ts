@@ -34,7 +34,8 @@ export function deleteNamespacesSync(names: Iterable<string>): void {
 
 /** What `labDown` does, synchronously: stop the recorded charons, delete the recorded namespaces. */
 export function labDownSync(labRoot: string): void {
-  const records = new LabState(labRoot).all();
+  const state = new LabState(labRoot);
+  const records = state.all();
   for (const r of records) {
     let pid: number | undefined = r.charonPid;
     try {
@@ -44,5 +45,5 @@ export function labDownSync(labRoot: string): void {
     }
     killCharonSync(pid);
   }
-  deleteNamespacesSync(records.flatMap((r) => [r.ns, r.vpcNs, r.internetNs].filter((x): x is string => !!x)));
+  deleteNamespacesSync([...records.flatMap((r) => [r.ns, r.vpcNs, r.internetNs].filter((x): x is string => !!x)), ...state.internets()]);
 }

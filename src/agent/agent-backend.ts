@@ -1,4 +1,5 @@
 import type { AgentReport, GatewayPlan } from '../control/gateway-plan.js';
+import type { ReleaseScope } from '../control/finalize-deletes.js';
 import type { Cidr } from '../domain/cidr.js';
 
 /** The lab settings an agent must share with the server that allocated the addresses. */
@@ -17,8 +18,11 @@ export interface AgentBackend {
   gatewayIds(): Promise<string[]>;
   plan(gatewayId: string): Promise<GatewayPlan>;
   report(gatewayId: string, report: AgentReport): Promise<void>;
-  /** The data plane let go of what is being deleted on this gateway: the server may remove it. */
-  released(gatewayId: string): Promise<void>;
+  /**
+   * The data plane let go of what is being deleted on this gateway: its deleted connections only, or
+   * (once its namespaces are gone) the whole gateway. The server may then remove it.
+   */
+  released(gatewayId: string, scope: ReleaseScope): Promise<void>;
   /**
    * Calls back with the gateways a change touches; with 'all' when changes may have been missed
    * (start, reconnect), so the agent resyncs everything. Returns the unsubscribe function.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AgentReport, GatewayPlan } from '../control/gateway-plan.js';
 import { ensureGatewayNetwork, removeGatewayNetwork, syncGatewaySelectors } from '../dataplane/lab/gateway-network.js';
+import { deleteNamespace } from '../dataplane/lab/ip-command.js';
 import { ensureInternet } from '../dataplane/lab/lab-internet.js';
 import { gatewayNs, vpcNs } from '../dataplane/lab/lab-names.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
@@ -51,6 +52,11 @@ export class GatewayReconciler {
     this.#labState = new LabState(d.labRoot);
   }
 
+  /** The gateways this agent has built something for (its lab records), whether the store still has them or not. */
+  builtGatewayIds(): string[] {
+    return this.#labState.all().filter((r) => r.kind === 'gateway').map((r) => r.name);
+  }
+
   runtime(gatewayId: string): GatewayRuntime | undefined {
     return this.#runtimes.get(gatewayId);
   }
@@ -80,6 +86,7 @@ export class GatewayReconciler {
     const selectors = { extraLocalAddresses, peerRoutes };
     const stale = !rt.network || Date.now() - rt.network.at > NETWORK_RECHECK_MS;
     if (stale || rt.network?.base !== baseHash) {
+      this.#labState.noteInternet(this.d.lab.internetNs);
       await ensureInternet([this.d.lab.pools.gateways, this.d.lab.pools.sites], this.d.lab.internetNs);
       this.#labState.put({ kind: 'gateway', name: gw.id, ns: gatewayNs(gw.id), dir: this.#labState.dirFor('gateway', gw.id), vpcNs: vpcNs(gw.vpcId), internetNs: this.d.lab.internetNs });
       await ensureGatewayNetwork(layout, this.d.lab.pools.gateways, this.d.lab.internetNs);
@@ -106,7 +113,7 @@ export class GatewayReconciler {
     } finally {
       rt.saveApplied();
     }
-    if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id);
+    if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections');
     // One list-sas serves both: initiations are not waited for, so a second one would show the same.
     const sas = await vici.listSas({ noblock: true });
     const retry = await initiateMissing(vici, groups, sas);
@@ -156,7 +163,15 @@ export class GatewayReconciler {
     if (gw) {
       const active = gw.members.find((m) => m.role === 'active') ?? gw.members[0]!;
       await removeGatewayNetwork(gw.id, gw.vpcId, active.privateIp.address, plan.vpcShared);
-      await this.d.backend.released(gw.id);
+      await this.d.backend.released(gw.id, 'gateway');
+    } else {
+      // The gateway is gone from the store before its network was: what the lab record names still goes.
+      const rec = this.#labState.get('gateway', gatewayId);
+      if (rec) {
+        await deleteNamespace(rec.ns);
+        const shared = this.#labState.all().some((r) => r.kind === 'gateway' && r.name !== gatewayId && r.vpcNs === rec.vpcNs);
+        if (rec.vpcNs && !shared) await deleteNamespace(rec.vpcNs);
+      }
     }
     this.#labState.remove('gateway', gatewayId);
   }

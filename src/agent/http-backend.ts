@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentReport, GatewayPlan } from '../control/gateway-plan.js';
+import type { ReleaseScope } from '../control/finalize-deletes.js';
 import { parseCidr } from '../domain/cidr.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
 
@@ -69,8 +70,8 @@ export class HttpBackend implements AgentBackend {
     });
   }
 
-  async released(gatewayId: string): Promise<void> {
-    await this.#call('POST', `/gateways/${encodeURIComponent(gatewayId)}/released`);
+  async released(gatewayId: string, scope: ReleaseScope): Promise<void> {
+    await this.#call('POST', `/gateways/${encodeURIComponent(gatewayId)}/released?scope=${scope}`);
   }
 
   watch(onChange: (gatewayIds: readonly string[] | 'all') => void): () => void {

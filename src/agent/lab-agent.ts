@@ -37,8 +37,9 @@ export class LabAgent {
         ids.forEach((id) => this.enqueue(id));
         return;
       }
+      // Also what was built for gateways the store no longer has (their teardown was cut short).
       const listed = this.deps.backend.gatewayIds().then(
-        (all) => all.forEach((id) => this.enqueue(id)),
+        (all) => new Set([...all, ...this.reconciler.builtGatewayIds()]).forEach((id) => this.enqueue(id)),
         (err: unknown) => this.log?.warn({ err }, 'listing gateways failed; the next resync retries'),
       );
       first ??= listed;

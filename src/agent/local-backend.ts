@@ -1,5 +1,6 @@
 import type { ControlDeps } from '../control/control-deps.js';
 import { applyAgentReport, gatewayPlan, releaseDeleted, type AgentReport, type GatewayPlan } from '../control/gateway-plan.js';
+import type { ReleaseScope } from '../control/finalize-deletes.js';
 import type { AgentBackend } from './agent-backend.js';
 
 /** The in-process backend of `causeway serve --dataplane lab`: the control plane's own store and change bus. */
@@ -18,8 +19,8 @@ export class LocalBackend implements AgentBackend {
     return applyAgentReport(this.control, gatewayId, report);
   }
 
-  async released(gatewayId: string): Promise<void> {
-    await releaseDeleted(this.control, gatewayId);
+  async released(gatewayId: string, scope: ReleaseScope): Promise<void> {
+    await releaseDeleted(this.control, gatewayId, scope);
   }
 
   watch(onChange: (gatewayIds: readonly string[] | 'all') => void): () => void {

@@ -5,7 +5,7 @@ import { getGateway, gatewaysOfVpc } from '../store/gateway-store.js';
 import { subnetsOfVpc } from '../store/network-store.js';
 import { getIkePolicies, getIpsecPolicies } from '../store/policy-store.js';
 import type { ControlDeps } from './control-deps.js';
-import { finalizeDeletes } from './finalize-deletes.js';
+import { finalizeDeletes, type ReleaseScope } from './finalize-deletes.js';
 import { reportConnectionStatuses, reportGatewayHealth, type GatewayObservation } from './report-status.js';
 
 /** What the data plane needs to know of one connection besides its desired state. */
@@ -67,6 +67,6 @@ export async function applyAgentReport(deps: ControlDeps, gatewayId: string, rep
 }
 
 /** The data plane let go of what is being deleted on this gateway (or of the whole gateway): remove it. */
-export async function releaseDeleted(deps: ControlDeps, gatewayId: string): Promise<number> {
-  return finalizeDeletes(deps, (g) => g === gatewayId);
+export async function releaseDeleted(deps: ControlDeps, gatewayId: string, scope: ReleaseScope = 'gateway'): Promise<number> {
+  return finalizeDeletes(deps, (g) => g === gatewayId, scope);
 }

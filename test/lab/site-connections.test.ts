@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inNamespace } from '../../src/dataplane/lab/ip-command.js';
-import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
+import { inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
+import { gatewayNs, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { TestServer } from '../harness.js';
 import { labInternet, labRuns, startLab, stopLab, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
 
@@ -60,5 +60,14 @@ describe.skipIf(!labRuns)('lab: one site answering connections of two gateways',
       const out = await inNamespace(vpcNs(c.gw.vpc), ['ping', '-c', '3', '-i', '0.2', '-W', '2', '-I', src, '192.168.50.1'], 20_000);
       expect(out, c.from).toMatch(/3 received/);
     }
+  }, 60_000);
+
+  it('gateways deleted right after their connections take their namespaces along; lab down removes the rest, the lab internet too', async () => {
+    for (const c of conns) expect((await t.call('DELETE', `/v1/vpn_gateways/${c.gw.id}/connections/${c.id}`)).statusCode).toBe(202);
+    for (const g of [a, b]) expect((await t.call('DELETE', `/v1/vpn_gateways/${g.id}`)).statusCode).toBe(202);
+    const ours = [gatewayNs(a.id), gatewayNs(b.id), vpcNs(a.vpc), vpcNs(b.vpc)];
+    await expect.poll(async () => (await listNamespaces()).filter((ns) => ours.includes(ns)), { timeout: 15_000, interval: 200 }).toEqual([]);
+    expect(await cli(['lab', 'down'])).toMatch(/Removed 2 namespaces/);
+    expect((await listNamespaces()).filter((ns) => [labInternet('s'), siteNs('multi')].includes(ns))).toEqual([]);
   }, 60_000);
 });

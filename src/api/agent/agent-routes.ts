@@ -28,6 +28,8 @@ const Report = Type.Object({
 type ReportBody = Static<typeof Report>;
 const GatewayParams = Type.Object({ gateway: Type.String({ maxLength: 64 }) });
 type GatewayParamsT = Static<typeof GatewayParams>;
+const ReleasedQuery = Type.Object({ scope: Type.Optional(Type.Union([Type.Literal('connections'), Type.Literal('gateway')])) });
+type ReleasedQueryT = Static<typeof ReleasedQuery>;
 
 const HEARTBEAT_MS = 15_000;
 
@@ -79,8 +81,10 @@ export async function agentPlugin(app: FastifyInstance, opts: AgentApiOptions): 
     });
     return reply.code(204).send();
   });
-  app.post<{ Params: GatewayParamsT }>('/gateways/:gateway/released', { schema: { tags, summary: 'The data plane let go of what is being deleted', params: GatewayParams } }, async (req) => ({
-    removed: await releaseDeleted(control, req.params.gateway),
+  app.post<{ Params: GatewayParamsT; Querystring: ReleasedQueryT }>('/gateways/:gateway/released', {
+    schema: { tags, summary: 'The data plane let go of what is being deleted (scope: its deleted connections, or the whole gateway)', params: GatewayParams, querystring: ReleasedQuery },
+  }, async (req) => ({
+    removed: await releaseDeleted(control, req.params.gateway, req.query.scope ?? 'gateway'),
   }));
   app.get('/changes', { schema: { tags, summary: 'Change feed: JSON lines {"gateway_ids":[…]}' } }, async (req, reply) => {
     reply.hijack();

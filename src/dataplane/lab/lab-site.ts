@@ -33,6 +33,7 @@ export async function createSite(labRoot: string, name: string, lanText: string,
   const dir = state.dirFor('site', name);
   const record: LabRecord = { kind: 'site', name, ns, dir, publicIp, lan: lan.cidr.text, internetNs: pools.internetNs };
   state.put(record);
+  state.noteInternet(pools.internetNs);
   await ensureInternet([pools.gateways, pools.sites], pools.internetNs);
   await ensureNamespace(ns);
   await plugIntoInternet(ns, uplinkPeer(Buffer.from(name).toString('hex').padEnd(12, '0'), 9), 'wan0', [publicIp], pools.sites, pools.internetNs);

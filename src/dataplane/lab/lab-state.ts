@@ -46,6 +46,26 @@ export class LabState {
     rmSync(this.dirFor(kind, name), { recursive: true, force: true });
   }
 
+  /**
+   * Records a lab internet namespace this lab plugs into, so `lab down` removes it even after every
+   * gateway and site that named it is gone.
+   */
+  noteInternet(ns: string): void {
+    const known = this.internets();
+    if (known.includes(ns)) return;
+    mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    writeFileSync(join(this.root, 'internets.json'), JSON.stringify([...known, ns]), { mode: 0o600 });
+  }
+
+  internets(): string[] {
+    const f = join(this.root, 'internets.json');
+    return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as string[]) : [];
+  }
+
+  forgetInternets(): void {
+    rmSync(join(this.root, 'internets.json'), { force: true });
+  }
+
   all(): LabRecord[] {
     if (!existsSync(this.root)) return [];
     return readdirSync(this.root)

@@ -34,6 +34,7 @@ export async function labDown(labRoot: string): Promise<{ namespaces: string[]; 
   const present = new Set(await listNamespaces());
   const wanted = new Set<string>();
   for (const r of records) for (const ns of [r.ns, r.vpcNs, r.internetNs]) if (ns?.startsWith('cw-')) wanted.add(ns);
+  for (const ns of state.internets()) if (ns.startsWith('cw-')) wanted.add(ns);
   const removed: string[] = [];
   for (const ns of wanted) {
     if (!present.has(ns)) continue;
@@ -41,5 +42,6 @@ export async function labDown(labRoot: string): Promise<{ namespaces: string[]; 
     removed.push(ns);
   }
   for (const r of records) state.remove(r.kind, r.name);
+  state.forgetInternets();
   return { namespaces: removed, charons };
 }
