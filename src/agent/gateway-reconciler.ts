@@ -8,7 +8,6 @@ import { gatewayNs, vpcNs } from '../dataplane/lab/lab-names.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
 import { gatewayLayout } from '../dataplane/lab/network-layout.js';
 import { translateGateway } from '../dataplane/strongswan/peer-group-translator.js';
-import type { ViciNamedSection } from '../dataplane/vici/index.js';
 import type { DesiredGatewayState } from '../domain/desired-state.js';
 import { reason } from '../domain/status-reasons.js';
 import type { VpnGateway } from '../domain/gateway.js';
@@ -114,10 +113,8 @@ export class GatewayReconciler {
       rt.saveApplied();
     }
     if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections');
-    // One list-sas serves both: initiations are not waited for, so a second one would show the same.
-    const sas = await vici.listSas({ noblock: true });
-    const retry = await initiateMissing(vici, groups, sas);
-    await this.#report(rt, { lifecycleState: 'stable', healthState: 'ok', reasons: [] }, sas);
+    const retry = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }));
+    await this.#report(rt, { lifecycleState: 'stable', healthState: 'ok', reasons: [] });
     return { requeueAfterMs: retry ? 3_000 : 15_000 };
   }
 
@@ -127,9 +124,11 @@ export class GatewayReconciler {
     if (rt?.vici) await this.#report(rt);
   }
 
-  async #report(rt: GatewayRuntime, gateway?: AgentReport['gateway'], sas?: readonly ViciNamedSection[]): Promise<void> {
+  async #report(rt: GatewayRuntime, gateway?: AgentReport['gateway']): Promise<void> {
     if (!rt.vici || !rt.plan) return;
-    const up = connectionsUp(sas ?? await rt.vici.listSas({ noblock: true }), connectionIdOf);
+    // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
+    // meanwhile (on a charon event) must not be overwritten by an older picture.
+    const up = connectionsUp(await rt.vici.listSas({ noblock: true }), connectionIdOf);
     const connections = rt.plan.connections.filter((c) => c.lifecycleState !== 'deleting').map((c) => {
       const isUp = up.has(c.id);
       if (isUp) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
