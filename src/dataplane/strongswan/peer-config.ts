@@ -1,6 +1,6 @@
 import { parseAddress } from '../../domain/cidr.js';
 import { type DesiredConnection, type DesiredTunnel, contentHash } from '../../domain/desired-state.js';
-import { type ViciSection, translate } from './conn-translator.js';
+import { type LoadSharedBody, type ViciSection, translate } from './conn-translator.js';
 import { translateGateway } from './peer-group-translator.js';
 
 /**
@@ -53,6 +53,11 @@ function section(name: string, body: ViciSection, indent: string): string[] {
   return lines;
 }
 
+/** A key's `secrets.ike-…` section: both owners' identities and the key in `0s<base64>` form. */
+function secretSection(key: LoadSharedBody): ViciSection {
+  return { ...Object.fromEntries(key.owners.map((o, i) => [`id-${i + 1}`, o])), secret: pskBase64(key.data) };
+}
+
 /** The peer's conns and secrets as structured data (what `peerSwanctlConf` renders). */
 export function peerConfig(d: DesiredConnection): { connections: Record<string, ViciSection>; secrets: Record<string, ViciSection> } {
   const connections: Record<string, ViciSection> = {};
@@ -60,10 +65,7 @@ export function peerConfig(d: DesiredConnection): { connections: Record<string, 
   for (const t of d.tunnels) {
     const tr = translate(mirrorForPeer(d, t));
     Object.assign(connections, tr.conns);
-    for (const key of tr.shared) {
-      const ids = Object.fromEntries(key.owners.map((o, i) => [`id-${i + 1}`, o]));
-      secrets[`ike-${key.id}`] = { ...ids, secret: pskBase64(key.data) };
-    }
+    for (const key of tr.shared) secrets[`ike-${key.id}`] = secretSection(key);
   }
   return { connections, secrets };
 }
@@ -88,9 +90,7 @@ export function peerSwanctlConf(d: DesiredConnection): string {
 export function peerSwanctlConfForAll(ds: readonly DesiredConnection[]): string {
   const groups = translateGateway(ds.flatMap((d) => d.tunnels.map((t) => mirrorForPeer(d, t))));
   const connections = Object.fromEntries(groups.map((g) => [g.name, g.conn]));
-  const secrets = Object.fromEntries(groups.map((g) => [`ike-${g.shared.id}`, {
-    ...Object.fromEntries(g.shared.owners.map((o, i) => [`id-${i + 1}`, o])), secret: pskBase64(g.shared.data),
-  }]));
+  const secrets = Object.fromEntries(groups.map((g) => [`ike-${g.shared.id}`, secretSection(g.shared)]));
   const head = [
     `# Peer configuration for Causeway connections ${ds.map((d) => d.connectionId).join(', ') || '(none)'} (strongSwan swanctl.conf).`,
     '# local = this device, remote = the Causeway gateways; one conn per gateway.',
