@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentKey } from '../src/control/agent-keys.js';
-import { Clock } from '../src/control/clock.js';
+import { SYSTEM_ACTOR } from '../src/control/index.js';
 import { makeGateway, policyConnection, startTestServer, type TestServer } from './harness.js';
 
 /** The agent API of `serve --dataplane remote`, as a standalone agent uses it (no root needed). */
@@ -12,7 +11,7 @@ describe('agent API (/agent/v1)', () => {
 
   beforeAll(async () => {
     t = await startTestServer({ dataplane: 'remote' });
-    key = (await createAgentKey(t.server.control.db, new Clock(), 'host-a')).key;
+    key = (await t.server.control.agentKeys.create(SYSTEM_ACTOR, 'host-a')).key;
   });
   afterAll(() => t.close());
 
@@ -30,7 +29,7 @@ describe('agent API (/agent/v1)', () => {
   });
 
   it('a key name is unique', async () => {
-    await expect(createAgentKey(t.server.control.db, new Clock(), 'host-a')).rejects.toThrow(/already exists/);
+    await expect(t.server.control.agentKeys.create(SYSTEM_ACTOR, 'host-a')).rejects.toThrow(/already exists/);
   });
 
   it('serves the lab settings, the gateways and a plan with the desired state', async () => {
@@ -45,16 +44,34 @@ describe('agent API (/agent/v1)', () => {
     expect(plan.desired.connections[0].connectionId).toBe(c.id);
     expect(plan.desired.connections[0].psk).toBe(policyConnection().psk);
 
-    const rep = await agent('POST', `/gateways/${gw.id}/report`, { gateway: { lifecycle_state: 'stable', health_state: 'ok', reasons: [] }, connections: [{ id: c.id, status: 'up', reasons: [] }] });
-    expect(rep.statusCode).toBe(204);
+    // A report computed against a plan older than the connection stays pending; one against its generation makes it stable.
+    expect(plan.generation).toBeGreaterThan(0);
+    const stale = await agent('POST', `/gateways/${gw.id}/report`, { generation: plan.generation - 1, connections: [{ id: c.id, status: 'down', reasons: [] }] });
+    expect([stale.statusCode, stale.json()]).toEqual([200, { applied: true }]);
+    expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).json().lifecycle_state).toBe('pending');
+    const rep = await agent('POST', `/gateways/${gw.id}/report`, { generation: plan.generation, gateway: { lifecycle_state: 'stable', health_state: 'ok', reasons: [] }, connections: [{ id: c.id, status: 'up', reasons: [] }] });
+    expect([rep.statusCode, rep.json()]).toEqual([200, { applied: true }]);
     const after = (await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).json();
     expect([after.status, after.lifecycle_state]).toEqual(['up', 'stable']);
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).json().lifecycle_state).toBe('stable');
+    // Once a report of this generation is in, an older one is ignored: it may describe a state already gone.
+    const older = await agent('POST', `/gateways/${gw.id}/report`, { generation: plan.generation - 1, connections: [{ id: c.id, status: 'down', reasons: [] }] });
+    expect(older.json()).toEqual({ applied: false });
+    expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).json().status).toBe('up');
+    // A change after the plan: updating until a report of a plan that includes it.
+    const patched = (await t.call('PATCH', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`, { body: { psk: 'another-secret-1' } })).json();
+    expect(patched.lifecycle_state).toBe('updating');
+    const plan2 = (await agent('GET', `/gateways/${gw.id}/plan`)).json();
+    expect(plan2.generation).toBeGreaterThan(plan.generation);
+    await agent('POST', `/gateways/${gw.id}/report`, { generation: plan2.generation, connections: [{ id: c.id, status: 'up', reasons: [] }] });
+    expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).json().lifecycle_state).toBe('stable');
 
     // A delete waits for the agent: the connection shows `deleting` until the agent says it let go.
     expect((await t.call('DELETE', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).statusCode).toBe(202);
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).json().lifecycle_state).toBe('deleting');
     expect((await agent('GET', `/gateways/${gw.id}/plan`)).json().desired.connections).toEqual([]);
+    // A release names the generation of the plan it tore down: a plan from before the delete releases nothing.
+    expect((await agent('POST', `/gateways/${gw.id}/released?generation=${plan2.generation}`)).json()).toEqual({ removed: 0 });
     expect((await agent('POST', `/gateways/${gw.id}/released`)).json()).toEqual({ removed: 1 });
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).statusCode).toBe(404);
 
@@ -72,7 +89,7 @@ describe('agent API (/agent/v1)', () => {
 
   it('refuses a malformed report with 400 and its reason', async () => {
     const { gateway: gw } = await makeGateway(t, { name: 'gw-bad-report', cidr: '10.9.0.0/24' });
-    const r = await agent('POST', `/gateways/${gw.id}/report`, { connections: [{ id: 'x', status: 'sideways', reasons: [] }] });
+    const r = await agent('POST', `/gateways/${gw.id}/report`, { generation: 1, connections: [{ id: 'x', status: 'sideways', reasons: [] }] });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.message).toMatch(/status/);
   });

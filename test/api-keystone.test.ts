@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Clock } from '../src/control/clock.js';
-import { createUser } from '../src/control/users.js';
+import { SYSTEM_ACTOR } from '../src/control/index.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 const BIN = resolve(__dirname, '..', 'bin', 'causeway');
@@ -32,15 +31,14 @@ describe('Keystone v3 subset', () => {
   beforeAll(async () => {
     t = await startTestServer();
     base = t.server.url;
-    const db = t.server.control.db;
+    const control = t.server.control;
     await t.account('acme');
     await t.account('globex');
-    for (const a of await db.selectFrom('accounts').select(['id', 'name']).execute()) accountIds.set(a.name, a.id);
-    const clock = new Clock();
-    const a = await createUser(db, clock, { accountName: 'acme', name: 'alice', password: 's3cret', isAdmin: false });
+    for (const a of await control.accounts.list(SYSTEM_ACTOR)) accountIds.set(a.name, a.id);
+    const a = await control.users.create(SYSTEM_ACTOR, { accountName: 'acme', name: 'alice', password: 's3cret', isAdmin: false });
     alice = { userId: a.user.id, accountId: a.account.id };
-    await createUser(db, clock, { accountName: 'globex', name: 'bob', password: 'hunter2', isAdmin: false });
-    root = { userId: (await createUser(db, clock, { accountName: 'admin', name: 'root', password: 'r00t', isAdmin: true })).user.id };
+    await control.users.create(SYSTEM_ACTOR, { accountName: 'globex', name: 'bob', password: 'hunter2', isAdmin: false });
+    root = { userId: (await control.users.create(SYSTEM_ACTOR, { accountName: 'admin', name: 'root', password: 'r00t', isAdmin: true })).user.id };
   });
   afterAll(async () => { await t.close(); });
 
@@ -141,8 +139,8 @@ describe('Keystone v3 subset', () => {
 
   it('a Keystone token is a Causeway token: Bearer on /v1 reaches the same account as a native token', async () => {
     const native = await t.account('initech');
-    const db = t.server.control.db;
-    await createUser(db, new Clock(), { accountName: 'initech', name: 'peter', password: 'tps-report', isAdmin: false });
+    const control = t.server.control;
+    await control.users.create(SYSTEM_ACTOR, { accountName: 'initech', name: 'peter', password: 'tps-report', isAdmin: false });
     const vpc = (await t.call('POST', '/v1/vpcs', { token: native, body: { name: 'initech-vpc' } })).json() as { id: string };
     const ks = subject(await tokens(byName('peter', 'tps-report', 'initech')));
     const listed = await t.call('GET', '/v1/vpcs', { token: ks });
@@ -166,7 +164,7 @@ describe('Keystone v3 subset', () => {
     expect(admin.json().token.roles.map((x: { name: string }) => x.name)).toEqual(['admin', 'member']);
     const projects = await t.app.inject({ method: 'GET', url: '/identity/v3/projects', headers: { 'x-auth-token': subject(admin) } });
     expect(projects.statusCode).toBe(200);
-    const everyAccount = (await t.server.control.db.selectFrom('accounts').select('name').execute()).map((a) => a.name);
+    const everyAccount = (await t.server.control.accounts.list(SYSTEM_ACTOR)).map((a) => a.name);
     expect((projects.json().projects as { name: string }[]).map((p) => p.name).sort()).toEqual(everyAccount.sort());
     expect(everyAccount.length).toBeGreaterThanOrEqual(3);
     const denied = await tokens(byName('alice', 's3cret', 'globex'));

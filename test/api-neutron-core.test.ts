@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PUBLIC_NETWORK_ID, PUBLIC_SUBNET_ID } from '../src/control/router-commands.js';
+import { PUBLIC_NETWORK_ID, PUBLIC_SUBNET_ID } from '../src/domain/router.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -190,13 +190,17 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
     await fault(call('DELETE', `/subnets/${s1['id']}`, { token: alice }), 409, 'SubnetInUse');
     await fault(call('DELETE', `/networks/${net['id']}`, { token: alice }), 409, 'NetworkInUse');
     await fault(call('DELETE', `/ports/${added['port_id']}`, { token: alice }), 409);
-    // A vpnservice on the router (written by the VPN API; simulated here) pins the gateway, the router and its subnet.
-    const db = t.server.control.db;
+    // A vpnservice on the router (Neutron's extras on a gateway, written by the VPN API; simulated here) pins the router and its subnet.
+    const db = t.server.store.db;
     const gw = '11111111-2222-4333-8444-555555555555';
-    await db.insertInto('vpnservices').values({ gateway_id: gw, router_id: r['id'], subnet_id: s1['id'], description: '', admin_state_up: 1, flavor_id: null }).execute();
+    await db.insertInto('extras').values({ dialect: 'neutron', resource: 'vpn_gateway', id: gw, data: '{}' }).execute();
+    await db.insertInto('extra_refs').values([
+      { dialect: 'neutron', resource: 'vpn_gateway', id: gw, ref_resource: 'router', ref_id: r['id'] as string },
+      { dialect: 'neutron', resource: 'vpn_gateway', id: gw, ref_resource: 'subnet', ref_id: s1['id'] as string },
+    ]).execute();
     await fault(call('PUT', `/routers/${r['id']}`, { token: alice, body: { router: { external_gateway_info: {} } } }), 409, 'RouterInUse');
     await fault(call('PUT', `/routers/${r['id']}/remove_router_interface`, { token: alice, body: { subnet_id: s1['id'] } }), 409, 'SubnetInUse');
-    await db.deleteFrom('vpnservices').where('gateway_id', '=', gw).execute();
+    await db.deleteFrom('extra_refs').where('id', '=', gw).execute();
     await ok(call('PUT', `/routers/${r['id']}/add_router_interface`, { token: alice, body: { subnet_id: s2['id'] } }));
     const removed = await ok(call('PUT', `/routers/${r['id']}/remove_router_interface`, { token: alice, body: { port_id: added['port_id'] } }));
     expect(removed).toMatchObject({ id: r['id'], subnet_id: s1['id'], port_id: added['port_id'], network_id: net['id'] });

@@ -16,7 +16,7 @@ describe('per-gateway connection totals', () => {
   afterAll(async () => { await t.close(); });
 
   async function recount() {
-    const db = t.server.control.db;
+    const db = t.server.store.db;
     const rows = await db.selectFrom('connections').select(['local_cidrs', 'peer_cidrs']).where('gateway_id', '=', gw).execute();
     const kept = await db.selectFrom('vpn_gateways').select(['connection_count', 'connection_cidr_count']).where('id', '=', gw).executeTakeFirstOrThrow();
     const cidrs = rows.reduce((n, r) => n + (JSON.parse(r.local_cidrs) as unknown[]).length + (JSON.parse(r.peer_cidrs) as unknown[]).length, 0);

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadSettings } from '../src/config/settings.js';
 import { startServer, type RunningServer } from '../src/cli/server.js';
-import { Clock } from '../src/control/clock.js';
-import { createAccount } from '../src/control/create-account.js';
+import { SYSTEM_ACTOR } from '../src/control/index.js';
 
 export const VERSION = '2026-06-02';
 export const LEGACY_VERSION = '2024-01-01';
@@ -37,7 +36,7 @@ export async function startTestServer(flags: Record<string, string> = {}, opts: 
   const t: TestServer = {
     server, app, dataDir, adminToken,
     async account(name) {
-      const { apiKey } = await createAccount(server.control.db, new Clock(), name);
+      const { apiKey } = await server.control.accounts.create(SYSTEM_ACTOR, name);
       return tokenFor(apiKey);
     },
     async call(method, path, o = {}) {

@@ -20,7 +20,7 @@ describe('secrets', () => {
     const { gateway } = await makeGateway(t);
     const c = (await t.call('POST', `/v1/vpn_gateways/${gateway.id}/connections`, { body: policyConnection({ psk: PSK }) })).json();
     expect(c.psk).toBe(PSK); // IBM shows the key to its owner
-    const row = await t.server.control.db.selectFrom('connections').select('psk_enc').where('id', '=', c.id).executeTakeFirstOrThrow();
+    const row = await t.server.store.db.selectFrom('connections').select('psk_enc').where('id', '=', c.id).executeTakeFirstOrThrow();
     expect(row.psk_enc).toMatch(/^v1:/);
     expect(row.psk_enc).not.toContain(PSK);
     for (const f of readdirSync(t.dataDir)) {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CharonSupervisor } from '../../src/agent/charon-supervisor.js';
+import { CharonSupervisor } from '../../src/dataplane/lab/charon-supervisor.js';
 import type { Cidr } from '../../src/domain/cidr.js';
 import { ensureGatewayNetwork } from '../../src/dataplane/lab/gateway-network.js';
 import { deleteNamespace } from '../../src/dataplane/lab/ip-command.js';

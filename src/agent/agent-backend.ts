@@ -1,5 +1,4 @@
-import type { AgentReport, GatewayPlan } from '../control/gateway-plan.js';
-import type { ReleaseScope } from '../control/finalize-deletes.js';
+import type { AgentReport, GatewayPlan, ReleaseScope } from '../control/index.js';
 import type { Cidr } from '../domain/cidr.js';
 
 /** The lab settings an agent must share with the server that allocated the addresses. */
@@ -19,13 +18,15 @@ export interface AgentBackend {
   plan(gatewayId: string): Promise<GatewayPlan>;
   report(gatewayId: string, report: AgentReport): Promise<void>;
   /**
-   * The data plane let go of what is being deleted on this gateway: its deleted connections only, or
-   * (once its namespaces are gone) the whole gateway. The server may then remove it.
+   * The data plane let go of what was being deleted on this gateway in the plan of `generation`: its
+   * deleted connections only, or (once its namespaces are gone) the whole gateway. The server may then
+   * remove it; what was deleted after that plan stays until a later release.
    */
-  released(gatewayId: string, scope: ReleaseScope): Promise<void>;
+  released(gatewayId: string, scope: ReleaseScope, generation: number): Promise<void>;
   /**
-   * Calls back with the gateways a change touches; with 'all' when changes may have been missed
-   * (start, reconnect), so the agent resyncs everything. Returns the unsubscribe function.
+   * Calls back with the gateways a change touches, reading the change log from the last generation
+   * seen; with 'all' when changes may have been missed (start, a log that no longer reaches back that
+   * far), so the agent resyncs everything. Returns the unsubscribe function.
    */
   watch(onChange: (gatewayIds: readonly string[] | 'all') => void): () => void;
 }

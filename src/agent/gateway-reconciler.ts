@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AgentReport, GatewayPlan } from '../control/gateway-plan.js';
+import type { AgentReport, GatewayPlan } from '../control/index.js';
 import { ensureGatewayNetwork, removeGatewayNetwork, syncGatewaySelectors } from '../dataplane/lab/gateway-network.js';
 import { deleteNamespace } from '../dataplane/lab/ip-command.js';
 import { ensureInternet } from '../dataplane/lab/lab-internet.js';
@@ -12,7 +12,7 @@ import type { DesiredGatewayState } from '../domain/desired-state.js';
 import { reason } from '../domain/status-reasons.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
-import { CharonSupervisor } from './charon-supervisor.js';
+import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { connectionIdOf } from './failure-classifier.js';
 import { GatewayRuntime } from './gateway-runtime.js';
 import { applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
@@ -112,7 +112,7 @@ export class GatewayReconciler {
     } finally {
       rt.saveApplied();
     }
-    if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections');
+    if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
     const retry = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }));
     await this.#report(rt, { lifecycleState: 'stable', healthState: 'ok', reasons: [] });
     return { requeueAfterMs: retry ? 3_000 : 15_000 };
@@ -139,7 +139,7 @@ export class GatewayReconciler {
         reasons: [...(isUp || !c.adminStateUp || !failure ? [] : [failure]), ...(leader ? [reason('peer_settings_shared', `the leading connection is ${leader}`)] : [])],
       };
     });
-    await this.d.backend.report(rt.gatewayId, { ...(gateway ? { gateway } : {}), connections });
+    await this.d.backend.report(rt.gatewayId, { generation: rt.plan.generation, ...(gateway ? { gateway } : {}), connections });
   }
 
   #runtime(gw: VpnGateway): GatewayRuntime {
@@ -162,7 +162,7 @@ export class GatewayReconciler {
     if (gw) {
       const active = gw.members.find((m) => m.role === 'active') ?? gw.members[0]!;
       await removeGatewayNetwork(gw.id, gw.vpcId, active.privateIp.address, plan.vpcShared);
-      await this.d.backend.released(gw.id, 'gateway');
+      await this.d.backend.released(gw.id, 'gateway', plan.generation);
     } else {
       // The gateway is gone from the store before its network was: what the lab record names still goes.
       const rec = this.#labState.get('gateway', gatewayId);

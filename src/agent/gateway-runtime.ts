@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { GatewayPlan } from '../control/gateway-plan.js';
+import type { GatewayPlan } from '../control/index.js';
 import type { GatewayLayout } from '../dataplane/lab/network-layout.js';
 import { ViciClient } from '../dataplane/vici/index.js';
 import type { Reason } from '../domain/tenancy.js';
 import { reason } from '../domain/status-reasons.js';
-import { CharonSupervisor } from './charon-supervisor.js';
+import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { classifyLogLine, connectionIdOf } from './failure-classifier.js';
 import type { AppliedGroup } from './peer-group-applier.js';
 

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { AgentReport, GatewayPlan } from '../control/gateway-plan.js';
-import type { ReleaseScope } from '../control/finalize-deletes.js';
+import type { AgentReport, GatewayPlan, ReleaseScope } from '../control/index.js';
 import { parseCidr } from '../domain/cidr.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
 
@@ -16,7 +15,8 @@ const FEED_SILENCE_MS = 40_000;
 
 /**
  * The standalone agent's backend: the server's agent API (/agent/v1) with an agent key. The change
- * feed is a long-lived stream of JSON lines; whenever it (re)connects the agent resyncs everything,
+ * feed is a long-lived stream of JSON lines from the change log; a reconnect resumes after the last
+ * generation seen, and the server says `resync` when it cannot (first connect, a log pruned past it),
  * so a missed change costs one resync, never a wrong state.
  */
 export class HttpBackend implements AgentBackend {
@@ -65,14 +65,18 @@ export class HttpBackend implements AgentBackend {
 
   async report(gatewayId: string, r: AgentReport): Promise<void> {
     await this.#call('POST', `/gateways/${encodeURIComponent(gatewayId)}/report`, {
+      generation: r.generation,
       ...(r.gateway ? { gateway: { lifecycle_state: r.gateway.lifecycleState, health_state: r.gateway.healthState, reasons: r.gateway.reasons } } : {}),
       ...(r.connections ? { connections: r.connections } : {}),
     });
   }
 
-  async released(gatewayId: string, scope: ReleaseScope): Promise<void> {
-    await this.#call('POST', `/gateways/${encodeURIComponent(gatewayId)}/released?scope=${scope}`);
+  async released(gatewayId: string, scope: ReleaseScope, generation: number): Promise<void> {
+    await this.#call('POST', `/gateways/${encodeURIComponent(gatewayId)}/released?scope=${scope}&generation=${generation}`);
   }
+
+  /** The last generation of the change log this agent has seen; a reconnect resumes after it. */
+  #generation: number | undefined;
 
   watch(onChange: (gatewayIds: readonly string[] | 'all') => void): () => void {
     const stop = new AbortController();
@@ -94,9 +98,9 @@ export class HttpBackend implements AgentBackend {
   async #follow(stopSignal: AbortSignal, onChange: (gatewayIds: readonly string[] | 'all') => void): Promise<void> {
     const silence = new AbortController();
     let timer = setTimeout(() => silence.abort(), FEED_SILENCE_MS);
-    const res = await fetch(`${this.#base}/changes`, { headers: { authorization: `Bearer ${this.key}` }, signal: AbortSignal.any([stopSignal, silence.signal]) });
+    const since = this.#generation === undefined ? '' : `?since=${this.#generation}`;
+    const res = await fetch(`${this.#base}/changes${since}`, { headers: { authorization: `Bearer ${this.key}` }, signal: AbortSignal.any([stopSignal, silence.signal]) });
     if (!res.ok || !res.body) throw new AgentApiError(res.status, `GET /changes: ${res.status}`);
-    onChange('all');
     const decoder = new TextDecoder();
     let buffered = '';
     try {
@@ -108,8 +112,10 @@ export class HttpBackend implements AgentBackend {
         while ((nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl);
           buffered = buffered.slice(nl + 1);
-          const msg = JSON.parse(line) as { gateway_ids?: string[] };
-          if (msg.gateway_ids) onChange(msg.gateway_ids);
+          const msg = JSON.parse(line) as { generation?: number; resync?: boolean; gateway_ids?: string[] };
+          if (typeof msg.generation === 'number') this.#generation = msg.generation;
+          if (msg.resync) onChange('all');
+          else if (msg.gateway_ids) onChange(msg.gateway_ids);
         }
       }
     } finally {

@@ -1,31 +1,41 @@
-import type { ControlDeps } from '../control/control-deps.js';
-import { applyAgentReport, gatewayPlan, releaseDeleted, type AgentReport, type GatewayPlan } from '../control/gateway-plan.js';
-import type { ReleaseScope } from '../control/finalize-deletes.js';
+import type { AgentReport, ControlPlane, GatewayPlan, ReleaseScope } from '../control/index.js';
 import type { AgentBackend } from './agent-backend.js';
 
-/** The in-process backend of `causeway serve --dataplane lab`: the control plane's own store and change bus. */
+/**
+ * The in-process backend of `causeway serve --dataplane lab`: the control plane itself. Its watch
+ * follows the change log exactly as a remote agent's feed does (woken at once by this process's
+ * commits, and by polling for other servers' commits on the same database).
+ */
 export class LocalBackend implements AgentBackend {
-  constructor(private readonly control: ControlDeps) {}
+  constructor(private readonly control: ControlPlane) {}
 
-  async gatewayIds(): Promise<string[]> {
-    return (await this.control.db.selectFrom('vpn_gateways').select('id').execute()).map((r) => r.id);
+  gatewayIds(): Promise<string[]> {
+    return this.control.agent.gatewayIds();
   }
 
   plan(gatewayId: string): Promise<GatewayPlan> {
-    return gatewayPlan(this.control, gatewayId);
+    return this.control.agent.plan(gatewayId);
   }
 
-  report(gatewayId: string, report: AgentReport): Promise<void> {
-    return applyAgentReport(this.control, gatewayId, report);
+  async report(gatewayId: string, report: AgentReport): Promise<void> {
+    await this.control.agent.report(gatewayId, report);
   }
 
-  async released(gatewayId: string, scope: ReleaseScope): Promise<void> {
-    await releaseDeleted(this.control, gatewayId, scope);
+  async released(gatewayId: string, scope: ReleaseScope, generation: number): Promise<void> {
+    await this.control.agent.released(gatewayId, { scope, generation });
   }
 
   watch(onChange: (gatewayIds: readonly string[] | 'all') => void): () => void {
-    const off = this.control.changes.subscribe((c) => onChange(c.gatewayIds));
-    onChange('all');
-    return off;
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    void this.control.changes.current().then((from) => {
+      if (stopped) return;
+      onChange('all');
+      stop = this.control.changes.follow(from, (b) => (b.resync ? onChange('all') : onChange([...new Set(b.entries.flatMap((e) => e.gatewayIds))])));
+    });
+    return () => {
+      stopped = true;
+      stop?.();
+    };
   }
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { DOMAIN_ERRORS } from '../domain/errors.js';
 import { STATUS_REASONS } from '../domain/status-reasons.js';
-import { HTTP_STATUS } from './http-status.js';
-import { IBM_DIALECT_CODES } from './ibm/ibm-errors.js';
+import { httpStatus } from './http-status.js';
+import { IBM_DIALECT_CODES, IBM_OBJECT_CODES } from './ibm/ibm-errors.js';
 
 type Json = Record<string, unknown>;
 
@@ -38,9 +39,10 @@ td,th{border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}c
 
 /** /openapi.json (generated from the route schemas) and /docs, a readable reference rendered from it. */
 export async function docsRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  const Html = { 200: Type.String({ description: 'text/html' }) };
+  app.get('/openapi.json', { schema: { hide: true, response: { 200: Type.Unknown({ description: 'The OpenAPI 3.1 document.' }) } } }, async () => app.swagger());
 
-  app.get('/docs', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/docs', { schema: { hide: true, response: Html } }, async (_req, reply) => {
     const doc = app.swagger() as unknown as { info: { title: string; version: string; description?: string }; paths: Record<string, Record<string, Json>> };
     const byTag = new Map<string, string[]>();
     for (const [path, ops] of Object.entries(doc.paths)) {
@@ -62,15 +64,16 @@ ${bodySchema ? `<table><tr><th>body field</th><th>type</th><th>notes</th></tr>${
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Error codes: <a href="/docs/errors">/docs/errors</a>. Status reasons: <a href="/docs/status-reasons">/docs/status-reasons</a>.</p><ul>${toc}</ul>${sections}`));
   });
 
-  app.get('/docs/errors', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/docs/errors', { schema: { hide: true, response: Html } }, async (_req, reply) => {
     const rows = [
-      ...Object.entries(DOMAIN_ERRORS).map(([code, e]) => [code, HTTP_STATUS[e.kind], e.message] as const),
+      ...Object.entries(DOMAIN_ERRORS).map(([code, e]) => [code, httpStatus(e.kind, 'ibm'), e.message] as const),
+      ...Object.entries(IBM_OBJECT_CODES).map(([code, e]) => [code, e.status, e.message] as const),
       ...Object.entries(IBM_DIALECT_CODES).map(([code, e]) => [code, e.status, e.message] as const),
     ].map(([code, status, message]) => `<tr id="${code}"><td><code>${code}</code></td><td>${status}</td><td>${esc(message)}</td></tr>`).join('');
     return reply.type('text/html').send(PAGE('Error codes', `<h1>Error codes</h1><table><tr><th>code</th><th>HTTP</th><th>meaning</th></tr>${rows}</table>`));
   });
 
-  app.get('/docs/status-reasons', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/docs/status-reasons', { schema: { hide: true, response: Html } }, async (_req, reply) => {
     const rows = Object.entries(STATUS_REASONS).map(([code, m]) => `<tr id="${code}"><td><code>${code}</code></td><td>${esc(m)}</td></tr>`).join('');
     return reply.type('text/html').send(PAGE('Status reasons', `<h1>Status reasons</h1><table><tr><th>code</th><th>meaning</th></tr>${rows}</table>`));
   });

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { Clock } from '../control/clock.js';
-import { createAccount } from '../control/create-account.js';
+import { SYSTEM_ACTOR } from '../control/index.js';
 import { loadSettings } from '../config/settings.js';
-import { openStore } from '../store/store-open.js';
+import { withControl } from './control-open.js';
 
 /** Options shared by every command that opens the store. */
 export function storeOptions(cmd: Command): Command {
@@ -16,24 +15,15 @@ export function accountCommands(program: Command): void {
   const account = program.command('account').description('manage accounts');
   storeOptions(account.command('create <name>').description('create an ordinary account and print its API key'))
     .action(async (name: string, opts: { dataDir?: string; db?: string }) => {
-      const settings = loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env);
-      const store = await openStore(settings.db);
-      try {
-        const { account: a, apiKey } = await createAccount(store.db, new Clock(), name);
+      await withControl(loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env), async (control) => {
+        const { account: a, apiKey } = await control.accounts.create(SYSTEM_ACTOR, name);
         process.stdout.write(`Created account ${a.name} (id ${a.id.replace(/-/g, '')}). Its API key, shown only now: ${apiKey}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
   storeOptions(account.command('list').description('list accounts'))
     .action(async (opts: { dataDir?: string; db?: string }) => {
-      const settings = loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env);
-      const store = await openStore(settings.db);
-      try {
-        const rows = await store.db.selectFrom('accounts').select(['id', 'name', 'is_admin']).orderBy('created_at').execute();
-        for (const r of rows) process.stdout.write(`${r.id.replace(/-/g, '')}  ${r.name}${r.is_admin ? '  (admin)' : ''}\n`);
-      } finally {
-        await store.close();
-      }
+      await withControl(loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env), async (control) => {
+        for (const a of await control.accounts.list(SYSTEM_ACTOR)) process.stdout.write(`${a.id.replace(/-/g, '')}  ${a.name}${a.isAdmin ? '  (admin)' : ''}\n`);
+      });
     });
 }

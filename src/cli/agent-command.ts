@@ -3,11 +3,10 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { HttpBackend } from '../agent/http-backend.js';
 import { LabAgent } from '../agent/lab-agent.js';
-import { createAgentKey, deleteAgentKey, listAgentKeys } from '../control/agent-keys.js';
-import { Clock } from '../control/clock.js';
+import { SYSTEM_ACTOR } from '../control/index.js';
 import { loadSettings } from '../config/settings.js';
-import { openStore } from '../store/store-open.js';
 import { storeOptions } from './account-command.js';
+import { withControl } from './control-open.js';
 import { makeLogger } from './server.js';
 
 type AgentOpts = { server: string; token?: string; dataDir?: string; logLevel?: string };
@@ -53,31 +52,22 @@ export function agentCommands(program: Command, fail: (message: string) => never
   const keys = program.command('agent-key').description('keys for standalone agents');
   storeOptions(keys.command('create <name>').description('create a key for an agent and print it (shown only now)'))
     .action(async (name: string, o: { dataDir?: string; db?: string }) => {
-      const store = await openStore(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env).db);
-      try {
-        const { agent, key } = await createAgentKey(store.db, new Clock(), name);
+      await withControl(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env), async (control) => {
+        const { agent, key } = await control.agentKeys.create(SYSTEM_ACTOR, name);
         process.stdout.write(`Created agent key ${agent.name}. The key, shown only now: ${key}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
   storeOptions(keys.command('list').description('list agent keys'))
     .action(async (o: { dataDir?: string; db?: string }) => {
-      const store = await openStore(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env).db);
-      try {
-        for (const a of await listAgentKeys(store.db)) process.stdout.write(`${a.name}  created ${new Date(a.createdAt).toISOString()}\n`);
-      } finally {
-        await store.close();
-      }
+      await withControl(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env), async (control) => {
+        for (const a of await control.agentKeys.list(SYSTEM_ACTOR)) process.stdout.write(`${a.name}  created ${new Date(a.createdAt).toISOString()}\n`);
+      });
     });
   storeOptions(keys.command('delete <name>').description("revoke an agent's key"))
     .action(async (name: string, o: { dataDir?: string; db?: string }) => {
-      const store = await openStore(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env).db);
-      try {
-        if (!(await deleteAgentKey(store.db, name))) fail(`there is no agent key named '${name}'`);
+      await withControl(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env), async (control) => {
+        if (!(await control.agentKeys.remove(SYSTEM_ACTOR, name))) fail(`there is no agent key named '${name}'`);
         process.stdout.write(`Revoked agent key ${name}.\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

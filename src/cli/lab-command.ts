@@ -1,11 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ReadQueries } from '../control/read-queries.js';
-import { ChangeBus } from '../control/change-bus.js';
-import { Clock } from '../control/clock.js';
-import type { ControlDeps } from '../control/control-deps.js';
-import { deriveKey, loadMasterKey } from '../config/master-key.js';
+import { SYSTEM_ACTOR } from '../control/index.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { siteNs, vpcNs } from '../dataplane/lab/lab-names.js';
 import { connectSite, createSite, siteRecord } from '../dataplane/lab/lab-site.js';
@@ -13,10 +9,8 @@ import { LabState } from '../dataplane/lab/lab-state.js';
 import { labDown } from '../dataplane/lab/lab-teardown.js';
 import { peerSwanctlConfForAll } from '../dataplane/strongswan/peer-config.js';
 import { parseId } from '../domain/ids.js';
-import { ConnectionStore } from '../store/connection-store.js';
-import { SecretBox } from '../store/secret-box.js';
-import { openStore } from '../store/store-open.js';
 import { storeOptions } from './account-command.js';
+import { withControl } from './control-open.js';
 
 type LabOpts = { dataDir?: string; db?: string; publicPool?: string; sitePool?: string; labInternet?: string };
 
@@ -52,30 +46,20 @@ export function labCommands(program: Command): void {
       const s = settingsOf(o);
       const id = parseId(o.connection);
       if (!id) throw new Error(`'${o.connection}' is not a connection id`);
-      const store = await openStore(s.db);
-      try {
-        const master = loadMasterKey(resolve(s.dataDir), process.env);
-        const control: ControlDeps = {
-          db: store.db, connections: new ConnectionStore(new SecretBox(deriveKey(master, 'psk-seal'))),
-          settings: { quotas: s.quotas, legacyCrypto: s.cryptoLegacy, publicPool: s.publicPool, region: s.region, zones: s.zones, dataplane: s.dataplane, autoSet: s.autoSet },
-          clock: new Clock(), changes: new ChangeBus(),
-        };
-        const conn = await control.connections.get(store.db, id);
-        if (!conn || conn.lifecycleState === 'deleting') throw new Error(`connection ${o.connection} was not found`);
+      await withControl(s, async (control) => {
+        const found = await control.connections.find(SYSTEM_ACTOR, id, { live: true }).catch(() => undefined);
+        if (!found) throw new Error(`connection ${o.connection} was not found`);
         // The site keeps answering the connections it was joined to before (those that still exist).
         const ids = [...new Set([...(siteRecord(labRoot(s), name).connections ?? []), id])];
-        const reads = new ReadQueries(control);
         const desired = [];
         for (const cid of ids) {
-          const c = cid === id ? conn : await control.connections.get(store.db, cid);
-          if (c && c.lifecycleState !== 'deleting') desired.push(await reads.desired({ accountId: c.accountId, isAdmin: true }, c.gatewayId, cid));
+          const c = await control.connections.find(SYSTEM_ACTOR, cid, { live: true }).catch(() => undefined);
+          if (c) desired.push(await control.connections.desired(SYSTEM_ACTOR, c.connection.gatewayId, cid));
         }
         await connectSite(labRoot(s), name, peerSwanctlConfForAll(desired), desired.map((d) => d.connectionId));
         const others = desired.length - 1;
         process.stdout.write(`Site ${name} now answers connection ${id}${others ? ` (and ${others} more: ${desired.filter((d) => d.connectionId !== id).map((d) => d.connectionId).join(', ')})` : ''}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   labOptions(lab.command('exec <name-or-id>').description("run a command inside a site's or a VPC's network").argument('<command...>'))
@@ -98,12 +82,9 @@ async function resolveNamespace(s: Settings, target: string): Promise<string> {
   if (new LabState(labRoot(s)).get('site', target)) return siteNs(target);
   const id = parseId(target);
   if (id) return vpcNs(id);
-  const store = await openStore(s.db);
-  try {
-    const vpcs = await store.db.selectFrom('vpcs').select('id').where('name', '=', target).execute();
-    if (vpcs.length === 1) return vpcNs(vpcs[0]!.id);
+  return withControl(s, async (control) => {
+    const vpcs = (await control.vpcs.list(SYSTEM_ACTOR, { limit: 1_000_000, sort: 'created_at', desc: false })).items.filter((v) => v.vpc.name === target);
+    if (vpcs.length === 1) return vpcNs(vpcs[0]!.vpc.id);
     throw new Error(vpcs.length ? `several VPCs are named '${target}'; use its id` : `'${target}' is neither a lab site nor a VPC`);
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -3,21 +3,14 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from '../api/app.js';
-import { ChangeBus } from '../control/change-bus.js';
-import { Clock } from '../control/clock.js';
-import type { ControlDeps } from '../control/control-deps.js';
+import type { ControlPlane } from '../control/index.js';
 import { LabAgent } from '../agent/lab-agent.js';
 import { LocalBackend } from '../agent/local-backend.js';
 import type { LabSettings } from '../agent/agent-backend.js';
 import { peerSwanctlConf } from '../dataplane/strongswan/peer-config.js';
-import { bootstrapAdmin } from '../control/create-account.js';
-import { finalizeDeletes } from '../control/finalize-deletes.js';
-import { TokenService } from '../control/token-service.js';
 import type { Settings } from '../config/settings.js';
-import { deriveKey, loadMasterKey } from '../config/master-key.js';
-import { ConnectionStore } from '../store/connection-store.js';
-import { SecretBox } from '../store/secret-box.js';
-import { openStore } from '../store/store-open.js';
+import type { Store } from '../store/store-open.js';
+import { openControl } from './control-open.js';
 
 export const VERSION = '0.1.0';
 
@@ -28,7 +21,9 @@ export function labSettingsOf(settings: Settings): LabSettings {
 
 export interface RunningServer {
   readonly app: FastifyInstance;
-  readonly control: ControlDeps;
+  readonly control: ControlPlane;
+  /** The store, for white-box tests only. */
+  readonly store: Store;
   /** The in-process agent when the lab data plane is on. */
   readonly agent: LabAgent | undefined;
   readonly url: string;
@@ -58,43 +53,34 @@ export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, op
   const logger = opts.logger === undefined ? makeLogger(settings.logLevel) : opts.logger;
   const dataDir = resolve(settings.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const master = loadMasterKey(dataDir, env);
-  const store = await openStore(settings.db);
-  const clock = new Clock();
-  const changes = new ChangeBus();
-  const control: ControlDeps = {
-    db: store.db,
-    connections: new ConnectionStore(new SecretBox(deriveKey(master, 'psk-seal'))),
-    settings: {
-      quotas: settings.quotas, legacyCrypto: settings.cryptoLegacy, publicPool: settings.publicPool, region: settings.region,
-      zones: settings.zones, dataplane: settings.dataplane, autoSet: settings.autoSet,
-    },
-    clock,
-    changes,
-  };
-  const admin = await bootstrapAdmin(store.db, clock);
+  const { control, store } = await openControl({ ...settings, dataDir }, env);
+  const admin = await control.accounts.bootstrapAdmin();
   if (admin) {
     const file = join(dataDir, 'admin-api-key');
     writeFileSync(file, `${admin.apiKey}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
     if (logger) logger.info({ file }, 'created the admin account; its API key is in this file');
   }
-  const tokens = new TokenService(store.db, deriveKey(master, 'token-signing'));
-  const app = await buildApp({ control, tokens, publicUrl: settings.publicUrl, logger, version: VERSION, renderPeerConfig: (d) => peerSwanctlConf(d),
+  const app = await buildApp({ control, publicUrl: settings.publicUrl, logger, version: VERSION, renderPeerConfig: (d) => peerSwanctlConf(d),
     ...(settings.dataplane === 'remote' ? { agentApi: { publicPool: settings.publicPool.text, sitePool: settings.sitePool.text, labInternet: settings.labInternet } } : {}),
   });
 
-  // With no data plane attached, nothing holds a deleted object: finish deletes shortly after they start.
+  // With no data plane attached, nothing holds a deleted object: finish deletes shortly after they start
+  // (the change log says when something was deleted; this server's commits wake it, others' are polled).
   const timers = new Set<NodeJS.Timeout>();
   const finalize = (): void => {
+    if (timers.size > 0) return;
     const t = setTimeout(() => {
       timers.delete(t);
-      finalizeDeletes(control).catch((err: unknown) => logger && logger.error({ err }, 'finalizing deletes failed'));
+      control.agent.finalizeAll().catch((err: unknown) => logger && logger.error({ err }, 'finalizing deletes failed'));
     }, 250);
     timers.add(t);
   };
-  const unsubscribe = settings.dataplane === 'none' ? changes.subscribe((c) => c.action === 'deleting' && finalize()) : () => undefined;
-  if (settings.dataplane === 'none') await finalizeDeletes(control);
+  let unsubscribe = (): void => undefined;
+  if (settings.dataplane === 'none') {
+    await control.agent.finalizeAll();
+    unsubscribe = control.changes.follow(await control.changes.current(), finalize, { onError: (err) => logger && logger.error({ err }, 'following the change log failed') });
+  }
 
   let agent: LabAgent | undefined;
   if (settings.dataplane === 'lab') {
@@ -109,7 +95,7 @@ export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, op
     if (logger) logger.info({ url: address, publicUrl: settings.publicUrl, dataplane: settings.dataplane, db: settings.db.replace(/\/\/.*@/, '//***@') }, 'causeway is serving');
   }
   return {
-    app, control, url, agent,
+    app, control, store, url, agent,
     async close() {
       agent?.stop();
       unsubscribe();

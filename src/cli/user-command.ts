@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { Clock } from '../control/clock.js';
-import { createUser, listUsers } from '../control/users.js';
+import { SYSTEM_ACTOR } from '../control/index.js';
 import { loadSettings } from '../config/settings.js';
 import { toHex32 } from '../domain/ids.js';
-import { openStore } from '../store/store-open.js';
 import { storeOptions } from './account-command.js';
+import { withControl } from './control-open.js';
 
 interface StoreFlags { dataDir?: string; db?: string }
 
@@ -30,25 +29,17 @@ export function userCommands(program: Command): void {
     .action(async (opts: StoreFlags & { account: string; name: string; password?: string; passwordStdin?: boolean; admin?: boolean }) => {
       if ((opts.password === undefined) === (opts.passwordStdin !== true)) throw new Error('give exactly one of --password or --password-stdin');
       const password = opts.password ?? await readStdin();
-      const settings = loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env);
-      const store = await openStore(settings.db);
-      try {
-        const { user: u, account } = await createUser(store.db, new Clock(), { accountName: opts.account, name: opts.name, password, isAdmin: opts.admin === true });
+      await withControl(loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env), async (control) => {
+        const { user: u, account } = await control.users.create(SYSTEM_ACTOR, { accountName: opts.account, name: opts.name, password, isAdmin: opts.admin === true });
         process.stdout.write(`Created user ${u.name} (id ${toHex32(u.id)}) in account ${account.name} (project id ${toHex32(account.id)}), role ${u.isAdmin ? 'admin' : 'member'}.\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
   storeOptions(user.command('list').description('list Keystone users').option('--account <name>', 'only the users of this account'))
     .action(async (opts: StoreFlags & { account?: string }) => {
-      const settings = loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env);
-      const store = await openStore(settings.db);
-      try {
-        for (const { user: u, accountName } of await listUsers(store.db, opts.account)) {
+      await withControl(loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env), async (control) => {
+        for (const { user: u, accountName } of await control.users.list(SYSTEM_ACTOR, opts.account)) {
           process.stdout.write(`${toHex32(u.id)}  ${u.name}  account ${accountName}  ${u.isAdmin ? 'admin' : 'member'}\n`);
         }
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

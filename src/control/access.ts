@@ -1,11 +1,21 @@
-import { DomainError, type DomainErrorCode } from '../domain/errors.js';
+import { DomainError, notFound, type ResourceType } from '../domain/errors.js';
 import type { Actor } from '../domain/tenancy.js';
 
-/** Another account's resource answers exactly like a missing one. */
-export function visible<T extends { accountId: string }>(actor: Actor, item: T | undefined, code: DomainErrorCode, id: string): T {
-  if (!item || (!actor.isAdmin && item.accountId !== actor.accountId)) {
-    throw new DomainError(code, `${codeNoun(code)} '${id}' was not found.`);
-  }
+/**
+ * Tenancy, decided here and nowhere else. An account sees its own objects; the admin sees every
+ * account's. Another account's object answers exactly like a missing one.
+ */
+
+/** The operator (CLI) and the data plane's agents act for every account. */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ accountId: '00000000-0000-0000-0000-000000000000', isAdmin: true });
+
+export function mayAccess(actor: Actor, accountId: string): boolean {
+  return actor.isAdmin || accountId === actor.accountId;
+}
+
+/** The object, when the actor may see it; otherwise not_found about `resource` `id`. */
+export function visibleTo<T extends { accountId: string }>(actor: Actor, item: T | undefined, resource: ResourceType, id: string): T {
+  if (!item || !mayAccess(actor, item.accountId)) throw notFound(resource, id);
   return item;
 }
 
@@ -14,15 +24,9 @@ export function listScope(actor: Actor): string | undefined {
   return actor.isAdmin ? undefined : actor.accountId;
 }
 
-const NOUNS: Partial<Record<DomainErrorCode, string>> = {
-  vpc_not_found: 'VPC',
-  subnet_not_found: 'Subnet',
-  vpn_gateway_not_found: 'VPN gateway',
-  vpn_gateway_connection_not_found: 'Connection',
-  ike_policy_not_found: 'IKE policy',
-  ipsec_policy_not_found: 'IPsec policy',
-};
-
-function codeNoun(code: DomainErrorCode): string {
-  return NOUNS[code] ?? 'Resource';
+/** The account a new object goes into: the actor's own, or (admin only) the one it names. */
+export function ownerFor(actor: Actor, accountId: string | undefined): string {
+  if (accountId === undefined || accountId === actor.accountId) return actor.accountId;
+  if (!actor.isAdmin) throw new DomainError('not_permitted', 'Only an administrator may create objects in another account.', { type: 'field', name: 'accountId' });
+  return accountId;
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { DomainError, invalidField } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import type { Database } from '../store/schema.js';
-import type { Clock } from './clock.js';
+import { deleteAgentKeyByName, findAgentKeyByHash, insertAgentKey, listAgentKeyRecords } from '../store/agent-key-store.js';
+import { unlessTaken } from '../store/store-errors.js';
 import { ACCOUNT_NAME, hashApiKey } from './create-account.js';
+import type { Tx } from './tx.js';
 
 /**
  * Agent credentials: one key per agent (a gateway host), shown once, stored as its SHA-256. An agent
@@ -16,33 +16,30 @@ export interface AgentKeyInfo {
   readonly createdAt: number;
 }
 
-export async function createAgentKey(db: Kysely<Database>, clock: Clock, name: string): Promise<{ agent: AgentKeyInfo; key: string }> {
+export async function createAgentKey(tx: Tx, name: string): Promise<{ agent: AgentKeyInfo; key: string }> {
   if (!ACCOUNT_NAME.test(name)) throw invalidField('name', `Agent name '${name}' is not valid: use 1-63 lower-case letters, digits, '-', '_' or '.'.`);
   const key = `cwa_${randomBytes(32).toString('base64url')}`;
-  const agent: AgentKeyInfo = { id: newId(), name, createdAt: clock.now() };
-  await db.transaction().execute(async (trx) => {
-    if (await trx.selectFrom('agent_keys').select('id').where('name', '=', name).executeTakeFirst()) {
-      throw new DomainError('name_not_unique', `An agent named '${name}' already exists.`, { type: 'field', name: 'name' });
-    }
-    await trx.insertInto('agent_keys').values({ id: agent.id, name, key_hash: hashApiKey(key), created_at: agent.createdAt }).execute();
-  });
+  const agent: AgentKeyInfo = { id: newId(), name, createdAt: tx.now() };
+  await unlessTaken(insertAgentKey(tx.ex, { ...agent, keyHash: hashApiKey(key) }),
+    () => new DomainError('name_not_unique', `An agent named '${name}' already exists.`, { type: 'field', name: 'name' }));
+  tx.record({ resource: 'agent_key', id: agent.id, action: 'created', gatewayIds: [] });
   return { agent, key };
 }
 
-export async function listAgentKeys(db: Kysely<Database>): Promise<AgentKeyInfo[]> {
-  const rows = await db.selectFrom('agent_keys').selectAll().orderBy('created_at').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, createdAt: Number(r.created_at) }));
+export async function listAgentKeys(tx: Tx): Promise<AgentKeyInfo[]> {
+  return (await listAgentKeyRecords(tx.ex)).map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt }));
 }
 
 /** Revokes an agent's key; false when there is no such agent. */
-export async function deleteAgentKey(db: Kysely<Database>, name: string): Promise<boolean> {
-  const r = await db.deleteFrom('agent_keys').where('name', '=', name).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+export async function deleteAgentKey(tx: Tx, name: string): Promise<boolean> {
+  const gone = await deleteAgentKeyByName(tx.ex, name);
+  if (gone) tx.record({ resource: 'agent_key', id: name, action: 'deleted', gatewayIds: [] });
+  return gone;
 }
 
 /** The agent a presented key belongs to, if any. */
-export async function agentOfKey(db: Kysely<Database>, key: string): Promise<AgentKeyInfo | undefined> {
+export async function agentOfKey(tx: Tx, key: string): Promise<AgentKeyInfo | undefined> {
   if (!key.startsWith('cwa_')) return undefined;
-  const r = await db.selectFrom('agent_keys').selectAll().where('key_hash', '=', hashApiKey(key)).executeTakeFirst();
-  return r ? { id: r.id, name: r.name, createdAt: Number(r.created_at) } : undefined;
+  const r = await findAgentKeyByHash(tx.ex, hashApiKey(key));
+  return r ? { id: r.id, name: r.name, createdAt: r.createdAt } : undefined;
 }

@@ -1,23 +1,23 @@
 import { EventEmitter } from 'node:events';
 
-/** What a use case changed; the agent (and finalizers) subscribe to these. */
-export interface Change {
-  readonly resource: 'vpn_gateway' | 'connection' | 'ike_policy' | 'ipsec_policy';
-  readonly id: string;
-  readonly action: 'created' | 'updated' | 'deleting';
-  /** The gateways whose desired state this change touches. */
-  readonly gatewayIds: readonly string[];
-}
-
+/**
+ * Wakes readers of the change log in this process once a transaction that recorded changes has
+ * committed. It carries no change: readers read the `changes` table from the generation they have
+ * seen, so a reader in another process (polling) sees exactly the same thing.
+ */
 export class ChangeBus {
   readonly #emitter = new EventEmitter();
 
-  publish(change: Change): void {
-    this.#emitter.emit('change', change);
+  constructor() {
+    this.#emitter.setMaxListeners(0);
   }
 
-  subscribe(listener: (c: Change) => void): () => void {
-    this.#emitter.on('change', listener);
-    return () => this.#emitter.off('change', listener);
+  wake(): void {
+    this.#emitter.emit('wake');
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#emitter.on('wake', listener);
+    return () => this.#emitter.off('wake', listener);
   }
 }

@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { Cidr } from '../domain/cidr.js';
 import type { LegacyCryptoMode } from '../domain/crypto-catalogue.js';
 import type { DataplaneKind } from '../domain/gateway.js';
 import type { AutoSet } from '../domain/proposals.js';
 import type { Quotas } from '../domain/quota.js';
 import type { ConnectionStore } from '../store/connection-store.js';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store-open.js';
 import type { ChangeBus } from './change-bus.js';
 import type { Clock } from './clock.js';
 
@@ -20,11 +19,11 @@ export interface ControlSettings {
   readonly autoSet: AutoSet;
 }
 
-/** Everything a use case needs, passed in explicitly (no globals). */
+/** What the use cases run on, inside the control layer only: dialects get the ControlPlane, never these. */
 export interface ControlDeps {
-  readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly connections: ConnectionStore;
   readonly settings: ControlSettings;
   readonly clock: Clock;
-  readonly changes: ChangeBus;
+  readonly bus: ChangeBus;
 }

@@ -1,15 +1,15 @@
 import { checkConnection, type Connection, type ConnectionKind } from '../domain/connection.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import { newId } from '../domain/ids.js';
 import { checkIkeV1Pairing, type IkePolicy, type IpsecPolicy } from '../domain/policy.js';
-import type { Actor } from '../domain/tenancy.js';
 import { getGateway } from '../store/gateway-store.js';
 import { getIkePolicy, getIpsecPolicy } from '../store/policy-store.js';
-import type { Executor } from '../store/schema.js';
-import type { ControlDeps } from './control-deps.js';
+import { connectionView, type ConnectionView } from './connection-queries.js';
+import { type WriteOptions, writeExtras } from './extras.js';
 import { freeName } from './free-name.js';
 import { liveGateway } from './gateway-commands.js';
+import type { Tx } from './tx.js';
 
 /** What a dialect supplies to create a connection: the configurable fields, plus how it routes. */
 export type ConnectionInput = Pick<Connection,
@@ -20,11 +20,6 @@ export type ConnectionInput = Pick<Connection,
   readonly routingProtocol?: 'none' | 'bgp';
   readonly distributeTraffic?: boolean;
   readonly tunnels?: Connection['tunnels'];
-  /** Neutron's extras (defaults: '', 1500, inline CIDRs). */
-  readonly description?: string;
-  readonly mtu?: number;
-  readonly localGroupId?: string | null;
-  readonly peerGroupId?: string | null;
 };
 
 /** The connection kind a gateway's mode and the request's routing fields give; route-only fields on a policy gateway are refused. */
@@ -39,19 +34,19 @@ export function kindFor(gw: VpnGateway, route: { routingProtocol?: 'none' | 'bgp
 }
 
 /** Both referenced policies must exist in the connection's own account; an IKEv1 policy pairs only with single-valued IPsec. */
-export async function checkPolicies(ex: Executor, accountId: string, ikeId: string | null, ipsecId: string | null): Promise<{ ike: IkePolicy | undefined; ipsec: IpsecPolicy | undefined }> {
-  const ike = ikeId ? await getIkePolicy(ex, ikeId) : undefined;
-  if (ikeId && (!ike || ike.accountId !== accountId)) throw new DomainError('ike_policy_not_found', `IKE policy '${ikeId}' was not found.`, { type: 'field', name: 'ikePolicy', value: ikeId });
-  const ipsec = ipsecId ? await getIpsecPolicy(ex, ipsecId) : undefined;
-  if (ipsecId && (!ipsec || ipsec.accountId !== accountId)) throw new DomainError('ipsec_policy_not_found', `IPsec policy '${ipsecId}' was not found.`, { type: 'field', name: 'ipsecPolicy', value: ipsecId });
+export async function checkPolicies(tx: Tx, accountId: string, ikeId: string | null, ipsecId: string | null): Promise<{ ike: IkePolicy | undefined; ipsec: IpsecPolicy | undefined }> {
+  const ike = ikeId ? await getIkePolicy(tx.ex, ikeId) : undefined;
+  if (ikeId && (!ike || ike.accountId !== accountId)) throw notFound('ike_policy', ikeId, undefined, { type: 'field', name: 'ikePolicy', value: ikeId });
+  const ipsec = ipsecId ? await getIpsecPolicy(tx.ex, ipsecId) : undefined;
+  if (ipsecId && (!ipsec || ipsec.accountId !== accountId)) throw notFound('ipsec_policy', ipsecId, undefined, { type: 'field', name: 'ipsecPolicy', value: ipsecId });
   checkIkeV1Pairing(ike, ipsec);
   return { ike, ipsec };
 }
 
-/** Per-gateway limits: connection count and CIDRs (per side and across the gateway); names unique per gateway. */
-export async function checkConnectionQuotas(deps: ControlDeps, ex: Executor, c: Connection, stored: Connection | undefined): Promise<void> {
-  const q = deps.settings.quotas;
-  const all = await deps.connections.gatewayStats(ex, c.gatewayId, c.name);
+/** Per-gateway limits: connection count and CIDRs (per side and across the gateway). Names are unique per gateway (an index). */
+export async function checkConnectionQuotas(tx: Tx, c: Connection, stored: Connection | undefined): Promise<void> {
+  const q = tx.settings.quotas;
+  const all = await tx.deps.connections.gatewayStats(tx.ex, c.gatewayId);
   // The stored version of `c` (on update) is not one of the "others".
   const others = { count: all.count - (stored ? 1 : 0), cidrs: all.cidrs - (stored ? stored.localCidrs.length + stored.peerCidrs.length : 0) };
   if (!stored && others.count >= q.connectionsPerGateway) {
@@ -65,38 +60,25 @@ export async function checkConnectionQuotas(deps: ControlDeps, ex: Executor, c: 
   if (others.cidrs + c.localCidrs.length + c.peerCidrs.length > q.cidrsPerGateway) {
     throw new DomainError('over_quota', `The connections of one VPN gateway take at most ${q.cidrsPerGateway} CIDRs in all.`);
   }
-  if (all.holderOfName !== undefined && all.holderOfName !== c.id) {
-    throw new DomainError('name_not_unique', `The VPN gateway already has a connection named '${c.name}'.`, { type: 'field', name: 'name', value: c.name });
-  }
 }
 
-/** The new connection with the gateway and policies the use case loaded, so a view needs no re-read. */
-export interface CreatedConnection {
-  readonly connection: Connection;
-  readonly gateway: VpnGateway;
-  readonly ike: IkePolicy | undefined;
-  readonly ipsec: IpsecPolicy | undefined;
-}
-
-export async function createConnection(deps: ControlDeps, actor: Actor, gatewayId: string, input: ConnectionInput): Promise<CreatedConnection> {
-  const created = await deps.db.transaction().execute(async (trx) => {
-    const gw = liveGateway(actor, await getGateway(trx, gatewayId), gatewayId);
-    const now = deps.clock.now();
-    const c: Connection = {
-      id: newId(), accountId: gw.accountId, gatewayId: gw.id, name: input.name ?? (await freeName(async (n) => (await deps.connections.nameHolder(trx, gw.id, n)) !== undefined)), kind: kindFor(gw, input),
-      adminStateUp: input.adminStateUp, establishMode: input.establishMode, psk: input.psk, peer: input.peer,
-      peerIdentity: input.peerIdentity, localIdentities: input.localIdentities, localCidrs: input.localCidrs, peerCidrs: input.peerCidrs,
-      ikePolicyId: input.ikePolicyId, ipsecPolicyId: input.ipsecPolicyId, autoSet: deps.settings.autoSet, dpd: input.dpd,
-      distributeTraffic: input.distributeTraffic ?? false, tunnels: input.tunnels ?? [], status: 'down', statusReasons: [],
-      lifecycleState: deps.settings.dataplane === 'none' ? 'stable' : 'pending', revision: 1, createdAt: now, updatedAt: now,
-      description: input.description ?? '', mtu: input.mtu ?? 1500, localGroupId: input.localGroupId ?? null, peerGroupId: input.peerGroupId ?? null,
-    };
-    checkConnection(c);
-    const { ike, ipsec } = await checkPolicies(trx, gw.accountId, c.ikePolicyId, c.ipsecPolicyId);
-    await checkConnectionQuotas(deps, trx, c, undefined);
-    await deps.connections.insert(trx, c);
-    return { connection: c, gateway: gw, ike, ipsec };
-  });
-  deps.changes.publish({ resource: 'connection', id: created.connection.id, action: 'created', gatewayIds: [gatewayId] });
-  return created;
+export async function createConnection(tx: Tx, gatewayId: string, input: ConnectionInput, opts: WriteOptions = {}): Promise<ConnectionView> {
+  const gw = liveGateway(tx, await getGateway(tx.ex, gatewayId), gatewayId);
+  const now = tx.now();
+  const name = input.name ?? (await freeName(async (n) => (await tx.deps.connections.nameHolder(tx.ex, gw.id, n)) !== undefined));
+  const c: Connection = {
+    id: newId(), accountId: gw.accountId, gatewayId: gw.id, name, kind: kindFor(gw, input),
+    adminStateUp: input.adminStateUp, establishMode: input.establishMode, psk: input.psk, peer: input.peer,
+    peerIdentity: input.peerIdentity, localIdentities: input.localIdentities, localCidrs: input.localCidrs, peerCidrs: input.peerCidrs,
+    ikePolicyId: input.ikePolicyId, ipsecPolicyId: input.ipsecPolicyId, autoSet: tx.settings.autoSet, dpd: input.dpd,
+    distributeTraffic: input.distributeTraffic ?? false, tunnels: input.tunnels ?? [], status: 'down', statusReasons: [],
+    lifecycleState: tx.settings.dataplane === 'none' ? 'stable' : 'pending', revision: 1, createdAt: now, updatedAt: now,
+  };
+  checkConnection(c);
+  const { ike, ipsec } = await checkPolicies(tx, gw.accountId, c.ikePolicyId, c.ipsecPolicyId);
+  await checkConnectionQuotas(tx, c, undefined);
+  await tx.deps.connections.insert(tx.ex, c);
+  await writeExtras(tx, 'connection', c.id, opts.extras);
+  tx.record({ resource: 'connection', id: c.id, action: 'created', gatewayIds: [gw.id] });
+  return connectionView(tx, { connection: c, gateway: gw, ike, ipsec }, opts.extras?.data);
 }

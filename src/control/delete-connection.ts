@@ -1,21 +1,16 @@
-import { DomainError } from '../domain/errors.js';
-import type { Actor } from '../domain/tenancy.js';
-import { getGateway } from '../store/gateway-store.js';
-import { visible } from './access.js';
-import type { ControlDeps } from './control-deps.js';
+import { dropRefs } from '../store/extras-store.js';
+import { checkIfMatch, loadConnection } from './update-connection.js';
+import type { Tx } from './tx.js';
 
-/** Starts an asynchronous delete (202): the connection goes to `deleting` until the data plane lets go. */
-export async function deleteConnection(deps: ControlDeps, actor: Actor, gatewayId: string, id: string, ifMatch?: number | '*'): Promise<void> {
-  const started = await deps.db.transaction().execute(async (trx) => {
-    visible(actor, await getGateway(trx, gatewayId), 'vpn_gateway_not_found', gatewayId);
-    const c = await deps.connections.get(trx, id);
-    if (!c || c.gatewayId !== gatewayId) throw new DomainError('vpn_gateway_connection_not_found', `Connection '${id}' was not found on VPN gateway '${gatewayId}'.`);
-    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== c.revision) {
-      throw new DomainError('precondition_failed', `If-Match does not match the connection's current ETag.`, { type: 'header', name: 'If-Match' });
-    }
-    if (c.lifecycleState === 'deleting') return false;
-    await deps.connections.save(trx, { ...c, lifecycleState: 'deleting', status: 'down', updatedAt: deps.clock.now() });
-    return true;
-  });
-  if (started) deps.changes.publish({ resource: 'connection', id, action: 'deleting', gatewayIds: [gatewayId] });
+/**
+ * Starts an asynchronous delete (IBM 202): the connection goes to `deleting` and no longer holds what
+ * its extras referred to, until the data plane lets go of it.
+ */
+export async function deleteConnection(tx: Tx, gatewayId: string, id: string, opts: { ifMatch?: number | '*' } = {}): Promise<void> {
+  const c = await loadConnection(tx, gatewayId, id, false);
+  checkIfMatch(c, opts.ifMatch);
+  if (c.lifecycleState === 'deleting') return;
+  await tx.deps.connections.save(tx.ex, { ...c, lifecycleState: 'deleting', status: 'down', updatedAt: tx.now() }, c.revision);
+  await dropRefs(tx.ex, 'connection', id);
+  tx.record({ resource: 'connection', id, action: 'deleting', gatewayIds: [gatewayId] });
 }

@@ -1,38 +1,42 @@
-import { DomainError } from '../domain/errors.js';
-import type { Actor } from '../domain/tenancy.js';
-import type { VpnGateway } from '../domain/gateway.js';
+import { DomainError, inUse } from '../domain/errors.js';
+import { dropRefs } from '../store/extras-store.js';
 import { getGateway, saveGateway } from '../store/gateway-store.js';
-import type { Executor } from '../store/schema.js';
-import { visible } from './access.js';
-import type { ControlDeps } from './control-deps.js';
+import { visibleTo } from './access.js';
+import type { Tx } from './tx.js';
 
 export interface DeleteGatewayOptions {
-  /** Neutron deletes a vpnservice whatever its state; IBM refuses while the gateway is still pending. */
+  /** Delete whatever the state (Neutron's vpnservice delete); by default a gateway still pending is refused. */
   readonly evenIfPending?: boolean;
-  /** Runs first in the delete's transaction (a dialect's own checks and records); may refuse by throwing. */
-  readonly alongside?: (ex: Executor, g: VpnGateway) => Promise<void>;
+  /** Refuse while the gateway has connections that are not being deleted (Neutron, Huawei) instead of deleting them with it (IBM). */
+  readonly onlyIfEmpty?: boolean;
 }
 
 /**
- * Starts an asynchronous delete: the gateway and all its connections go to `deleting`; the data
- * plane (or, with none attached, the finalizer) removes them. Refused while pending or suspended.
+ * Starts an asynchronous delete: the gateway and all its connections go to `deleting`, and no longer
+ * hold what their extras referred to; the data plane (or, with none attached, the finalizer) removes
+ * them. Refused while pending (unless `evenIfPending`) or suspended.
  */
-export async function deleteGateway(deps: ControlDeps, actor: Actor, id: string, opts: DeleteGatewayOptions = {}): Promise<void> {
-  const started = await deps.db.transaction().execute(async (trx) => {
-    const gw = visible(actor, await getGateway(trx, id), 'vpn_gateway_not_found', id);
-    if (gw.lifecycleState === 'deleting') return false;
-    await opts.alongside?.(trx, gw);
-    if (gw.lifecycleState === 'pending' && !opts.evenIfPending) throw new DomainError('resource_not_ready', `VPN gateway '${id}' is still being provisioned; delete it once it is stable.`);
-    if (gw.lifecycleState === 'suspended') throw new DomainError('resource_not_ready', `VPN gateway '${id}' is suspended and cannot be deleted.`);
-    const now = deps.clock.now();
-    await saveGateway(trx, {
-      ...gw, lifecycleState: 'deleting', healthState: 'inapplicable', healthReasons: [], updatedAt: now,
-      members: gw.members.map((m) => ({ ...m, lifecycleState: 'deleting' as const, healthState: 'inapplicable' as const, healthReasons: [] })),
-    });
-    for (const c of await deps.connections.ofGateway(trx, id)) {
-      if (c.lifecycleState !== 'deleting') await deps.connections.save(trx, { ...c, lifecycleState: 'deleting', status: 'down', updatedAt: now });
-    }
-    return true;
-  });
-  if (started) deps.changes.publish({ resource: 'vpn_gateway', id, action: 'deleting', gatewayIds: [id] });
+export async function deleteGateway(tx: Tx, id: string, opts: DeleteGatewayOptions = {}): Promise<void> {
+  const gw = visibleTo(tx.actor, await getGateway(tx.ex, id), 'vpn_gateway', id);
+  if (gw.lifecycleState === 'deleting') return;
+  const connections = await tx.deps.connections.ofGateway(tx.ex, id);
+  if (opts.onlyIfEmpty && connections.some((c) => c.lifecycleState !== 'deleting')) {
+    throw inUse('vpn_gateway', id, `VPN gateway '${id}' still has connections; delete them first.`);
+  }
+  if (gw.lifecycleState === 'pending' && !opts.evenIfPending) throw new DomainError('resource_not_ready', `VPN gateway '${id}' is still being provisioned; delete it once it is stable.`);
+  if (gw.lifecycleState === 'suspended') throw new DomainError('resource_not_ready', `VPN gateway '${id}' is suspended and cannot be deleted.`);
+  const now = tx.now();
+  await saveGateway(tx.ex, {
+    ...gw, lifecycleState: 'deleting', healthState: 'inapplicable', healthReasons: [], updatedAt: now,
+    members: gw.members.map((m) => ({ ...m, lifecycleState: 'deleting' as const, healthState: 'inapplicable' as const, healthReasons: [] })),
+  }, gw.revision);
+  await dropRefs(tx.ex, 'vpn_gateway', id);
+  const going: string[] = [];
+  for (const c of connections) {
+    if (c.lifecycleState === 'deleting') continue;
+    await tx.deps.connections.save(tx.ex, { ...c, lifecycleState: 'deleting', status: 'down', updatedAt: now }, c.revision);
+    await dropRefs(tx.ex, 'connection', c.id);
+    going.push(c.id);
+  }
+  tx.record({ resource: 'vpn_gateway', id, action: 'deleting', gatewayIds: [id], connectionIds: going });
 }

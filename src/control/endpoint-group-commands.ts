@@ -1,27 +1,23 @@
 import { parseCidr } from '../domain/cidr.js';
-import { DomainError, invalidField } from '../domain/errors.js';
+import type { EndpointGroup, EndpointGroupType } from '../domain/endpoint-group.js';
+import { invalidField } from '../domain/errors.js';
 import { newId, parseId } from '../domain/ids.js';
-import type { Actor } from '../domain/tenancy.js';
-import {
-  connectionsUsingGroup, deleteEndpointGroup, type EndpointGroup, getEndpointGroup, insertEndpointGroup, renameEndpointGroup,
-} from '../store/endpoint-group-store.js';
+import { deleteEndpointGroup, getEndpointGroup, insertEndpointGroup, listEndpointGroups, renameEndpointGroup } from '../store/endpoint-group-store.js';
 import { getSubnets } from '../store/network-store.js';
-import type { Executor } from '../store/schema.js';
-import { visible } from './access.js';
-import type { ControlDeps } from './control-deps.js';
-
-export const ENDPOINT_GROUP_TYPES = ['subnet', 'cidr', 'network', 'router', 'vlan'] as const;
+import { listScope, ownerFor, visibleTo } from './access.js';
+import { assertUnreferenced } from './extras.js';
+import type { Tx } from './tx.js';
 
 export interface EndpointGroupInput {
-  readonly accountId: string;
+  readonly accountId?: string;
   readonly name: string;
   readonly description: string;
-  readonly type: EndpointGroup['type'];
+  readonly type: EndpointGroupType;
   readonly endpoints: readonly string[];
 }
 
 /** The endpoints of a group, checked for its type: CIDRs in canonical form and of one family; subnets of the account. */
-async function checkEndpoints(ex: Executor, accountId: string, type: EndpointGroup['type'], endpoints: readonly string[]): Promise<string[]> {
+async function checkEndpoints(tx: Tx, accountId: string, type: EndpointGroupType, endpoints: readonly string[]): Promise<string[]> {
   if (endpoints.length === 0) throw invalidField('endpoints', 'No endpoints specified for the endpoint group.');
   if (new Set(endpoints).size !== endpoints.length) throw invalidField('endpoints', `Duplicate items in the list: '${endpoints.join(', ')}'`);
   if (type === 'cidr') {
@@ -40,7 +36,7 @@ async function checkEndpoints(ex: Executor, accountId: string, type: EndpointGro
       if (!id || !/^[0-9a-fA-F-]{36}$/.test(e)) throw invalidField('endpoints', `Endpoint '${e}' is invalid for group type 'subnet': not a valid UUID.`, e);
       return id;
     });
-    const found = new Map((await getSubnets(ex, ids)).filter((s) => s.accountId === accountId).map((s) => [s.id, s]));
+    const found = new Map((await getSubnets(tx.ex, ids)).filter((s) => s.accountId === accountId).map((s) => [s.id, s]));
     const missing = ids.find((id) => !found.has(id));
     if (missing) throw invalidField('endpoints', `Subnet ${missing} in endpoint group does not exist.`, missing);
     if (new Set([...found.values()].map((s) => s.ipVersion)).size > 1) throw invalidField('endpoints', 'Endpoints in the group do not have the same IP version, as required for IPSec.');
@@ -49,37 +45,45 @@ async function checkEndpoints(ex: Executor, accountId: string, type: EndpointGro
   return [...endpoints];
 }
 
-export async function createEndpointGroup(deps: ControlDeps, input: EndpointGroupInput): Promise<EndpointGroup> {
-  return deps.db.transaction().execute(async (trx) => {
-    const endpoints = await checkEndpoints(trx, input.accountId, input.type, input.endpoints);
-    const g: EndpointGroup = { id: newId(), accountId: input.accountId, name: input.name, description: input.description, type: input.type, endpoints, createdAt: deps.clock.now() };
-    await insertEndpointGroup(trx, g);
-    return g;
-  });
+export async function createEndpointGroup(tx: Tx, input: EndpointGroupInput): Promise<EndpointGroup> {
+  const accountId = ownerFor(tx.actor, input.accountId);
+  const endpoints = await checkEndpoints(tx, accountId, input.type, input.endpoints);
+  const g: EndpointGroup = { id: newId(), accountId, name: input.name, description: input.description, type: input.type, endpoints, createdAt: tx.now() };
+  await insertEndpointGroup(tx.ex, g);
+  tx.record({ resource: 'endpoint_group', id: g.id, action: 'created', gatewayIds: [] });
+  return g;
 }
 
-export async function editEndpointGroup(deps: ControlDeps, actor: Actor, id: string, patch: { name?: string; description?: string }): Promise<EndpointGroup> {
-  return deps.db.transaction().execute(async (trx) => {
-    const g = visible(actor, await getEndpointGroup(trx, id), 'endpoint_group_not_found', id);
-    const next = { ...g, name: patch.name ?? g.name, description: patch.description ?? g.description };
-    await renameEndpointGroup(trx, id, next.name, next.description);
-    return next;
-  });
+export async function editEndpointGroup(tx: Tx, id: string, patch: { name?: string; description?: string }): Promise<EndpointGroup> {
+  const g = visibleTo(tx.actor, await getEndpointGroup(tx.ex, id), 'endpoint_group', id);
+  const next = { ...g, name: patch.name ?? g.name, description: patch.description ?? g.description };
+  await renameEndpointGroup(tx.ex, id, next.name, next.description);
+  tx.record({ resource: 'endpoint_group', id, action: 'updated', gatewayIds: [] });
+  return next;
 }
 
-/** A group that a connection uses cannot be deleted (Neutron: 400 EndpointGroupInUse). */
-export async function removeEndpointGroup(deps: ControlDeps, actor: Actor, id: string): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    visible(actor, await getEndpointGroup(trx, id), 'endpoint_group_not_found', id);
-    if ((await connectionsUsingGroup(trx, id)).length > 0) throw new DomainError('endpoint_group_in_use', `Endpoint group ${id} is in use and cannot be deleted`);
-    await deleteEndpointGroup(trx, id);
-  });
+/** A group that a connection refers to cannot be deleted. */
+export async function removeEndpointGroup(tx: Tx, id: string): Promise<void> {
+  visibleTo(tx.actor, await getEndpointGroup(tx.ex, id), 'endpoint_group', id);
+  await assertUnreferenced(tx, 'endpoint_group', id, () => `Endpoint group ${id} is in use and cannot be deleted`);
+  await deleteEndpointGroup(tx.ex, id);
+  tx.record({ resource: 'endpoint_group', id, action: 'deleted', gatewayIds: [] });
+}
+
+export async function getEndpointGroupView(tx: Tx, id: string): Promise<EndpointGroup> {
+  return visibleTo(tx.actor, await getEndpointGroup(tx.ex, id), 'endpoint_group', id);
+}
+
+export async function listEndpointGroupViews(tx: Tx): Promise<EndpointGroup[]> {
+  return listEndpointGroups(tx.ex, listScope(tx.actor));
 }
 
 /** The CIDRs a group stands for: its CIDRs, or its subnets' CIDRs (subnet CIDRs never change). */
-export async function groupCidrs(ex: Executor, g: EndpointGroup): Promise<string[]> {
+export async function groupCidrs(tx: Tx, id: string): Promise<string[]> {
+  const g = visibleTo(tx.actor, await getEndpointGroup(tx.ex, id), 'endpoint_group', id);
   if (g.type === 'cidr') return [...g.endpoints];
   if (g.type !== 'subnet') return [];
-  const subnets = new Map((await getSubnets(ex, g.endpoints)).map((s) => [s.id, s.cidr]));
-  return g.endpoints.flatMap((id) => (subnets.has(id) ? [subnets.get(id)!] : []));
+  const subnets = new Map((await getSubnets(tx.ex, g.endpoints)).map((s) => [s.id, s.cidr]));
+  return g.endpoints.flatMap((sid) => (subnets.has(sid) ? [subnets.get(sid)!] : []));
 }
+

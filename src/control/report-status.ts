@@ -1,36 +1,12 @@
 import type { HealthState, LifecycleState, Reason } from '../domain/tenancy.js';
-import { getGateway, saveGateway } from '../store/gateway-store.js';
-import type { ControlDeps } from './control-deps.js';
+import { gatewayGenerations, getGateway, setGatewayHealth, setReportGeneration } from '../store/gateway-store.js';
+import type { Tx } from './tx.js';
 
-/**
- * What the data plane observed. Status writes never bump `revision`, so they never invalidate an
- * ETag a client holds, and they never publish a change (nothing to reconcile).
- */
-export interface ConnectionObservation {
-  readonly status: 'up' | 'down';
-  readonly reasons: readonly Reason[];
-  /** pending → stable once the data plane has applied the connection. */
-  readonly lifecycleState?: LifecycleState;
-}
-
-/**
- * Records the statuses an agent observed on one gateway, in one transaction; connections of other
- * gateways and those being deleted are ignored, unchanged ones are not written.
- */
-export async function reportConnectionStatuses(deps: ControlDeps, gatewayId: string, observed: readonly (ConnectionObservation & { readonly id: string })[]): Promise<number> {
-  return deps.db.transaction().execute(async (trx) => {
-    const current = new Map((await deps.connections.statusesOfGateway(trx, gatewayId)).map((c) => [c.id, c]));
-    let n = 0;
-    for (const o of observed) {
-      const c = current.get(o.id);
-      if (!c || c.lifecycleState === 'deleting') continue;
-      const lifecycleState = o.lifecycleState ?? c.lifecycleState;
-      if (c.status === o.status && c.lifecycleState === lifecycleState && JSON.stringify(c.statusReasons) === JSON.stringify(o.reasons)) continue;
-      await deps.connections.setStatus(trx, o.id, o.status, o.reasons, lifecycleState);
-      n++;
-    }
-    return n;
-  });
+/** What an agent observed on one gateway, computed against the plan of `generation`. */
+export interface AgentReport {
+  readonly generation: number;
+  readonly gateway?: GatewayObservation;
+  readonly connections?: readonly { readonly id: string; readonly status: 'up' | 'down'; readonly reasons: readonly Reason[] }[];
 }
 
 export interface GatewayObservation {
@@ -39,15 +15,37 @@ export interface GatewayObservation {
   readonly reasons: readonly Reason[];
 }
 
-export async function reportGatewayHealth(deps: ControlDeps, id: string, o: GatewayObservation): Promise<boolean> {
-  return deps.db.transaction().execute(async (trx) => {
-    const g = await getGateway(trx, id);
-    if (!g || g.lifecycleState === 'deleting') return false;
-    if (g.lifecycleState === o.lifecycleState && g.healthState === o.healthState && JSON.stringify(g.healthReasons) === JSON.stringify(o.reasons)) return false;
-    await saveGateway(trx, {
-      ...g, lifecycleState: o.lifecycleState, healthState: o.healthState, healthReasons: o.reasons,
-      members: g.members.map((m) => ({ ...m, lifecycleState: o.lifecycleState, healthState: o.healthState, healthReasons: o.reasons })),
-    });
-    return true;
-  });
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Records what an agent observed on one gateway. Status writes never bump `revision` (an ETag a client
+ * holds stays valid) and record no change (nothing to reconcile). A report computed against an older
+ * plan than the last one accepted for this gateway is ignored: it may describe a state already gone.
+ * A connection becomes `stable` only once a report's plan includes its latest change.
+ * Returns whether the report was applied.
+ */
+export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentReport): Promise<boolean> {
+  const gens = await gatewayGenerations(tx.ex, gatewayId);
+  if (!gens || report.generation < gens.reported) return false;
+  await setReportGeneration(tx.ex, gatewayId, report.generation);
+  const o = report.gateway;
+  if (o) {
+    const g = await getGateway(tx.ex, gatewayId);
+    if (g && g.lifecycleState !== 'deleting' && !(g.lifecycleState === o.lifecycleState && g.healthState === o.healthState && same(g.healthReasons, o.reasons))) {
+      await setGatewayHealth(tx.ex, {
+        id: g.id, lifecycleState: o.lifecycleState, healthState: o.healthState, healthReasons: o.reasons,
+        members: g.members.map((m) => ({ ...m, lifecycleState: o.lifecycleState, healthState: o.healthState, healthReasons: o.reasons })),
+      });
+    }
+  }
+  if (!report.connections?.length) return true;
+  const current = new Map((await tx.deps.connections.statusesOfGateway(tx.ex, gatewayId)).map((c) => [c.id, c]));
+  for (const r of report.connections) {
+    const c = current.get(r.id);
+    if (!c || c.lifecycleState === 'deleting') continue;
+    const lifecycleState: LifecycleState = report.generation >= c.generation ? 'stable' : c.lifecycleState;
+    if (c.status === r.status && c.lifecycleState === lifecycleState && same(c.statusReasons, r.reasons)) continue;
+    await tx.deps.connections.setStatus(tx.ex, r.id, r.status, r.reasons, lifecycleState);
+  }
+  return true;
 }

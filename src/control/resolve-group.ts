@@ -1,24 +1,24 @@
-import { DomainError } from '../domain/errors.js';
-import type { Actor, ResourceGroup } from '../domain/tenancy.js';
+import { DomainError, notFound } from '../domain/errors.js';
+import type { ResourceGroup } from '../domain/tenancy.js';
 import { defaultResourceGroup, getResourceGroup } from '../store/account-store.js';
-import type { Executor } from '../store/schema.js';
+import { mayAccess } from './access.js';
+import type { Tx } from './tx.js';
 
 /**
  * The resource group (and so the account) a new resource goes into: the one named, which the actor
  * must be able to see, else the default group of `accountId` (the actor's own account by default).
  */
-export async function resolveGroup(ex: Executor, actor: Actor, groupId: string | undefined, accountId = actor.accountId): Promise<ResourceGroup> {
+export async function resolveGroup(tx: Tx, groupId: string | undefined, accountId = tx.actor.accountId): Promise<ResourceGroup> {
   if (groupId !== undefined) {
-    const g = await getResourceGroup(ex, groupId);
-    if (!g || (!actor.isAdmin && g.accountId !== actor.accountId)) {
-      throw new DomainError('resource_group_not_found', `Resource group '${groupId}' was not found.`, { type: 'field', name: 'resourceGroup.id', value: groupId });
-    }
-    if (g.accountId !== accountId && accountId !== actor.accountId) {
-      throw new DomainError('resource_group_not_found', `Resource group '${groupId}' is not in the parent resource's account.`, { type: 'field', name: 'resourceGroup.id' });
+    const g = await getResourceGroup(tx.ex, groupId);
+    if (!g || !mayAccess(tx.actor, g.accountId)) throw notFound('resource_group', groupId, undefined, { type: 'field', name: 'resourceGroup.id', value: groupId });
+    if (g.accountId !== accountId && accountId !== tx.actor.accountId) {
+      throw notFound('resource_group', groupId, `Resource group '${groupId}' is not in the parent resource's account.`, { type: 'field', name: 'resourceGroup.id' });
     }
     return g;
   }
-  const g = await defaultResourceGroup(ex, accountId);
-  if (!g) throw new DomainError('resource_group_not_found', 'The account has no default resource group.');
+  if (!mayAccess(tx.actor, accountId)) throw new DomainError('not_permitted', 'Only an administrator may create objects in another account.');
+  const g = await defaultResourceGroup(tx.ex, accountId);
+  if (!g) throw notFound('account', accountId, `Account '${accountId}' does not exist.`);
   return g;
 }

@@ -1,12 +1,15 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { DomainError } from '../domain/errors.js';
 import { toHex32 } from '../domain/ids.js';
-import type { Actor } from '../domain/tenancy.js';
-import { findAccountByKeyHash, getAccount } from '../store/account-store.js';
-import type { Database } from '../store/schema.js';
-import { getUser } from '../store/user-store.js';
+import type { Account, Actor } from '../domain/tenancy.js';
 import { hashApiKey } from './create-account.js';
+
+/** What token checks look up (each in its own read transaction): accounts and Keystone users. */
+export interface TokenLookups {
+  account(id: string): Promise<Account | undefined>;
+  accountByKeyHash(keyHash: string): Promise<Account | undefined>;
+  user(id: string): Promise<{ readonly accountId: string; readonly isAdmin: boolean } | undefined>;
+}
 
 export const TOKEN_LIFETIME_SECONDS = 3600;
 
@@ -54,16 +57,16 @@ const auditId = (): string => randomBytes(16).toString('base64url');
  */
 export class TokenService {
   readonly #key: Buffer;
-  readonly #db: Kysely<Database>;
+  readonly #lookups: TokenLookups;
   readonly #cache = new Map<string, { inspected: Inspected; until: number }>();
 
-  constructor(db: Kysely<Database>, signingKey: Buffer) {
-    this.#db = db;
+  constructor(lookups: TokenLookups, signingKey: Buffer) {
+    this.#lookups = lookups;
     this.#key = Buffer.from(signingKey);
   }
 
   async issue(apiKey: string, nowSeconds = Math.floor(Date.now() / 1000)): Promise<IssuedToken | undefined> {
-    const account = await findAccountByKeyHash(this.#db, hashApiKey(apiKey));
+    const account = await this.#lookups.accountByKeyHash(hashApiKey(apiKey));
     if (!account) return undefined;
     const exp = nowSeconds + TOKEN_LIFETIME_SECONDS;
     return this.#mint({ iss: 'causeway', sub: account.id, iat: nowSeconds, exp, account: { bss: toHex32(account.id) }, admin: account.isAdmin }, nowSeconds);
@@ -94,11 +97,11 @@ export class TokenService {
     const cached = this.#cache.get(token);
     if (cached && cached.until > nowSeconds) return cached.inspected;
     const claims = this.#decode(token, nowSeconds);
-    const account = await getAccount(this.#db, claims.sub);
+    const account = await this.#lookups.account(claims.sub);
     if (!account) throw unauthorized('The token names an account that no longer exists.');
     let actor: Actor = { accountId: account.id, isAdmin: account.isAdmin };
     if (claims.usr !== undefined) {
-      const user = await getUser(this.#db, claims.usr);
+      const user = await this.#lookups.user(claims.usr);
       if (!user) throw unauthorized('The token names a user that no longer exists.');
       if (!user.isAdmin && user.accountId !== account.id) throw unauthorized('The token\'s user has no role on its project.');
       actor = { accountId: account.id, isAdmin: user.isAdmin };

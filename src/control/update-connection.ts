@@ -1,28 +1,30 @@
 import { checkConnection, type Connection, type Dpd } from '../domain/connection.js';
-import { DomainError } from '../domain/errors.js';
-import type { Actor } from '../domain/tenancy.js';
+import { DomainError, notFound } from '../domain/errors.js';
+import type { LifecycleState } from '../domain/tenancy.js';
 import { getGateway } from '../store/gateway-store.js';
-import type { Executor } from '../store/schema.js';
-import { visible } from './access.js';
-import type { ControlDeps } from './control-deps.js';
+import { getIkePolicy, getIpsecPolicy } from '../store/policy-store.js';
+import { visibleTo } from './access.js';
+import { connectionView, type ConnectionView } from './connection-queries.js';
 import { checkConnectionQuotas, checkPolicies, kindFor } from './create-connection.js';
+import { type WriteOptions, writeExtras } from './extras.js';
 import { liveGateway } from './gateway-commands.js';
+import type { Tx } from './tx.js';
 
 /** A domain-level patch: absent = unchanged; `null` policy = back to auto-negotiation. */
 export type ConnectionPatch = Partial<Pick<Connection,
   'name' | 'psk' | 'peer' | 'peerIdentity' | 'localIdentities' | 'adminStateUp' | 'establishMode' | 'ikePolicyId' | 'ipsecPolicyId'
-  | 'distributeTraffic' | 'tunnels' | 'description' | 'mtu'>> & {
+  | 'distributeTraffic' | 'tunnels'>> & {
   readonly dpd?: Partial<Dpd>;
   readonly routingProtocol?: 'none' | 'bgp';
 };
 
 /** Loads a connection of a gateway the actor can see; `mutable` also refuses one being deleted. */
-export async function loadConnection(deps: ControlDeps, ex: Executor, actor: Actor, gatewayId: string, id: string, mutable: boolean): Promise<Connection> {
-  const g = await getGateway(ex, gatewayId);
-  if (mutable) liveGateway(actor, g, gatewayId);
-  else visible(actor, g, 'vpn_gateway_not_found', gatewayId);
-  const c = await deps.connections.get(ex, id);
-  if (!c || c.gatewayId !== gatewayId) throw new DomainError('vpn_gateway_connection_not_found', `Connection '${id}' was not found on VPN gateway '${gatewayId}'.`);
+export async function loadConnection(tx: Tx, gatewayId: string, id: string, mutable: boolean): Promise<Connection> {
+  const g = await getGateway(tx.ex, gatewayId);
+  if (mutable) liveGateway(tx, g, gatewayId);
+  else visibleTo(tx.actor, g, 'vpn_gateway', gatewayId);
+  const c = await tx.deps.connections.get(tx.ex, id);
+  if (!c || c.gatewayId !== gatewayId) throw notFound('connection', id, `Connection '${id}' was not found on VPN gateway '${gatewayId}'.`);
   if (mutable && c.lifecycleState === 'deleting') throw new DomainError('resource_deleting', `Connection '${id}' is being deleted.`);
   return c;
 }
@@ -38,48 +40,68 @@ export function checkIfMatch(c: Connection, ifMatch: number | '*' | undefined): 
   }
 }
 
-export async function updateConnection(deps: ControlDeps, actor: Actor, gatewayId: string, id: string, patch: ConnectionPatch, ifMatch?: number | '*'): Promise<Connection> {
-  const { conn, changed } = await deps.db.transaction().execute(async (trx) => {
-    const cur = await loadConnection(deps, trx, actor, gatewayId, id, true);
-    checkIfMatch(cur, ifMatch);
-    const gw = (await getGateway(trx, gatewayId))!;
-    if (patch.peer && (patch.peer.address !== undefined) !== (cur.peer.address !== undefined)) {
-      throw new DomainError('invalid_value', `The peer type cannot change after creation (it is ${cur.peer.address !== undefined ? 'address' : 'fqdn'}); delete and re-create the connection instead.`, { type: 'field', name: 'peer' });
-    }
-    const kind = kindFor(gw, patch, cur.kind);
-    const revived = patch.adminStateUp === true && !cur.adminStateUp;
-    const next: Connection = {
-      ...cur,
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.psk !== undefined ? { psk: patch.psk } : {}),
-      ...(patch.peer !== undefined ? { peer: { ...patch.peer, ...(cur.peer.asn !== undefined && patch.peer.asn === undefined && kind === 'route_bgp' ? { asn: cur.peer.asn } : {}) } } : {}),
-      ...(patch.peerIdentity !== undefined ? { peerIdentity: patch.peerIdentity } : {}),
-      ...(patch.localIdentities !== undefined ? { localIdentities: patch.localIdentities } : {}),
-      ...(patch.adminStateUp !== undefined ? { adminStateUp: patch.adminStateUp } : {}),
-      ...(patch.establishMode !== undefined ? { establishMode: patch.establishMode } : {}),
-      ...(patch.dpd !== undefined ? { dpd: { ...cur.dpd, ...patch.dpd } } : {}),
-      ...(patch.ikePolicyId !== undefined ? { ikePolicyId: patch.ikePolicyId } : {}),
-      ...(patch.ipsecPolicyId !== undefined ? { ipsecPolicyId: patch.ipsecPolicyId } : {}),
-      ...(patch.distributeTraffic !== undefined ? { distributeTraffic: patch.distributeTraffic } : {}),
-      ...(patch.tunnels !== undefined ? { tunnels: patch.tunnels } : {}),
-      ...(patch.description !== undefined ? { description: patch.description } : {}),
-      ...(patch.mtu !== undefined ? { mtu: patch.mtu } : {}),
-      // IBM: switching admin state back on moves an old connection to the current auto-negotiation set.
-      ...(revived ? { autoSet: deps.settings.autoSet } : {}),
-      kind,
-      // Leaving BGP drops what only BGP has.
-      ...(kind !== 'route_bgp' && cur.kind === 'route_bgp' ? { tunnels: patch.tunnels ?? [], peer: withoutAsn(patch.peer ?? cur.peer) } : {}),
-    };
-    const { revision: _r, updatedAt: _u, ...a } = cur;
-    const { revision: _r2, updatedAt: _u2, ...b } = next;
-    if (JSON.stringify(a) === JSON.stringify(b)) return { conn: cur, changed: false };
+/**
+ * The lifecycle after a configuration write: with a data plane attached, a change to anything but
+ * the name is `updating` until an agent reports having applied this generation.
+ */
+export function lifecycleAfterWrite(tx: Tx, cur: Connection, next: Connection): LifecycleState {
+  if (tx.settings.dataplane === 'none' || cur.lifecycleState === 'pending') return cur.lifecycleState;
+  const { name: _n, revision: _r, updatedAt: _u, ...a } = cur;
+  const { name: _n2, revision: _r2, updatedAt: _u2, ...b } = next;
+  return JSON.stringify(a) === JSON.stringify(b) ? cur.lifecycleState : 'updating';
+}
+
+/** Writes a changed connection at the next revision, with its lifecycle, and records the change. */
+export async function saveConnection(tx: Tx, cur: Connection, next: Connection): Promise<Connection> {
+  const saved: Connection = { ...next, lifecycleState: lifecycleAfterWrite(tx, cur, next), revision: cur.revision + 1, updatedAt: tx.now() };
+  await tx.deps.connections.save(tx.ex, saved, cur.revision);
+  tx.record({ resource: 'connection', id: saved.id, action: 'updated', gatewayIds: [saved.gatewayId] });
+  return saved;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  /** The revision the client last read (IBM's If-Match); '*' or absent: any. */
+  readonly ifMatch?: number | '*';
+}
+
+export async function updateConnection(tx: Tx, gatewayId: string, id: string, patch: ConnectionPatch, opts: UpdateOptions = {}): Promise<ConnectionView> {
+  const cur = await loadConnection(tx, gatewayId, id, true);
+  checkIfMatch(cur, opts.ifMatch);
+  const gw = (await getGateway(tx.ex, gatewayId))!;
+  if (patch.peer && (patch.peer.address !== undefined) !== (cur.peer.address !== undefined)) {
+    throw new DomainError('invalid_value', `The peer type cannot change after creation (it is ${cur.peer.address !== undefined ? 'address' : 'fqdn'}); delete and re-create the connection instead.`, { type: 'field', name: 'peer' });
+  }
+  const kind = kindFor(gw, patch, cur.kind);
+  const revived = patch.adminStateUp === true && !cur.adminStateUp;
+  const next: Connection = {
+    ...cur,
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.psk !== undefined ? { psk: patch.psk } : {}),
+    ...(patch.peer !== undefined ? { peer: { ...patch.peer, ...(cur.peer.asn !== undefined && patch.peer.asn === undefined && kind === 'route_bgp' ? { asn: cur.peer.asn } : {}) } } : {}),
+    ...(patch.peerIdentity !== undefined ? { peerIdentity: patch.peerIdentity } : {}),
+    ...(patch.localIdentities !== undefined ? { localIdentities: patch.localIdentities } : {}),
+    ...(patch.adminStateUp !== undefined ? { adminStateUp: patch.adminStateUp } : {}),
+    ...(patch.establishMode !== undefined ? { establishMode: patch.establishMode } : {}),
+    ...(patch.dpd !== undefined ? { dpd: { ...cur.dpd, ...patch.dpd } } : {}),
+    ...(patch.ikePolicyId !== undefined ? { ikePolicyId: patch.ikePolicyId } : {}),
+    ...(patch.ipsecPolicyId !== undefined ? { ipsecPolicyId: patch.ipsecPolicyId } : {}),
+    ...(patch.distributeTraffic !== undefined ? { distributeTraffic: patch.distributeTraffic } : {}),
+    ...(patch.tunnels !== undefined ? { tunnels: patch.tunnels } : {}),
+    // IBM: switching admin state back on moves an old connection to the current auto-negotiation set.
+    ...(revived ? { autoSet: tx.settings.autoSet } : {}),
+    kind,
+    // Leaving BGP drops what only BGP has.
+    ...(kind !== 'route_bgp' && cur.kind === 'route_bgp' ? { tunnels: patch.tunnels ?? [], peer: withoutAsn(patch.peer ?? cur.peer) } : {}),
+  };
+  let conn = cur;
+  if (JSON.stringify(cur) !== JSON.stringify(next)) {
     checkConnection(next);
-    if (patch.ikePolicyId !== undefined || patch.ipsecPolicyId !== undefined) await checkPolicies(trx, cur.accountId, next.ikePolicyId, next.ipsecPolicyId);
-    await checkConnectionQuotas(deps, trx, next, cur);
-    const saved: Connection = { ...next, revision: cur.revision + 1, updatedAt: deps.clock.now() };
-    await deps.connections.save(trx, saved);
-    return { conn: saved, changed: true };
-  });
-  if (changed) deps.changes.publish({ resource: 'connection', id, action: 'updated', gatewayIds: [gatewayId] });
-  return conn;
+    if (patch.ikePolicyId !== undefined || patch.ipsecPolicyId !== undefined) await checkPolicies(tx, cur.accountId, next.ikePolicyId, next.ipsecPolicyId);
+    await checkConnectionQuotas(tx, next, cur);
+    conn = await saveConnection(tx, cur, next);
+  }
+  await writeExtras(tx, 'connection', id, opts.extras);
+  const ike = conn.ikePolicyId ? await getIkePolicy(tx.ex, conn.ikePolicyId) : undefined;
+  const ipsec = conn.ipsecPolicyId ? await getIpsecPolicy(tx.ex, conn.ipsecPolicyId) : undefined;
+  return connectionView(tx, { connection: conn, gateway: gw, ike, ipsec }, opts.extras?.data);
 }

@@ -1,12 +1,11 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { DomainError, invalidField } from '../domain/errors.js';
 import { newId, parseId } from '../domain/ids.js';
 import type { Account } from '../domain/tenancy.js';
 import { findAccountByName, getAccount } from '../store/account-store.js';
-import type { Database } from '../store/schema.js';
+import { unlessTaken } from '../store/store-errors.js';
 import { findUserByName, getUser as getStoredUser, insertUser, listAccounts, listUsers as listStoredUsers, type StoredUser } from '../store/user-store.js';
-import type { Clock } from './clock.js';
+import type { Tx } from './tx.js';
 
 /**
  * Keystone users: each belongs to one account (its Keystone project) and has the member role there,
@@ -66,46 +65,55 @@ export interface NewUser {
   readonly isAdmin: boolean;
 }
 
-/** Provisions a Keystone user of an existing account (by name). */
-export async function createUser(db: Kysely<Database>, clock: Clock, input: NewUser): Promise<{ user: User; account: Account }> {
+/** A new user's fields checked and its password hashed: slow (scrypt), so done before the transaction. */
+export interface HashedUser {
+  readonly accountName: string;
+  readonly name: string;
+  readonly passwordHash: string;
+  readonly isAdmin: boolean;
+}
+
+export async function hashNewUser(input: NewUser): Promise<HashedUser> {
   if (!USER_NAME.test(input.name) || input.name.trim() !== input.name) {
     throw invalidField('name', `User name '${input.name}' is not valid: use 1-255 printable characters without leading or trailing spaces.`);
   }
   if (input.password.length === 0 || input.password.length > MAX_PASSWORD) {
     throw invalidField('password', `The password must be 1-${MAX_PASSWORD} characters.`);
   }
-  const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
-    const account = await findAccountByName(trx, input.accountName);
-    if (!account) throw new DomainError('not_found', `There is no account named '${input.accountName}' (see causeway account list).`, { type: 'field', name: 'account' });
-    if (await findUserByName(trx, input.name)) throw new DomainError('name_not_unique', `A user named '${input.name}' already exists.`, { type: 'field', name: 'name' });
-    const user: StoredUser = { id: newId(), accountId: account.id, name: input.name, passwordHash, isAdmin: input.isAdmin, createdAt: clock.now() };
-    await insertUser(trx, user);
-    return { user: publicUser(user), account };
-  });
+  return { accountName: input.accountName, name: input.name, passwordHash: await hashPassword(input.password), isAdmin: input.isAdmin };
+}
+
+/** Provisions a Keystone user of an existing account (by name). */
+export async function createUser(tx: Tx, input: HashedUser): Promise<{ user: User; account: Account }> {
+  const account = await findAccountByName(tx.ex, input.accountName);
+  if (!account) throw new DomainError('not_found', `There is no account named '${input.accountName}' (see causeway account list).`, { type: 'field', name: 'account' }, { resource: 'account' });
+  const user: StoredUser = { id: newId(), accountId: account.id, name: input.name, passwordHash: input.passwordHash, isAdmin: input.isAdmin, createdAt: tx.now() };
+  await unlessTaken(insertUser(tx.ex, user), () => new DomainError('name_not_unique', `A user named '${input.name}' already exists.`, { type: 'field', name: 'name' }));
+  tx.record({ resource: 'user', id: user.id, action: 'created', gatewayIds: [] });
+  return { user: publicUser(user), account };
 }
 
 /** Users with the name of their account, oldest first; optionally of one account (by name). */
-export async function listUsers(db: Kysely<Database>, accountName?: string): Promise<{ user: User; accountName: string }[]> {
+export async function listUsers(tx: Tx, accountName?: string): Promise<{ user: User; accountName: string }[]> {
   let accountId: string | undefined;
   if (accountName !== undefined) {
-    const a = await findAccountByName(db, accountName);
-    if (!a) throw new DomainError('not_found', `There is no account named '${accountName}' (see causeway account list).`, { type: 'field', name: 'account' });
+    const a = await findAccountByName(tx.ex, accountName);
+    if (!a) throw new DomainError('not_found', `There is no account named '${accountName}' (see causeway account list).`, { type: 'field', name: 'account' }, { resource: 'account' });
     accountId = a.id;
   }
-  const names = new Map((await listAccounts(db)).map((a) => [a.id, a.name]));
-  return (await listStoredUsers(db, accountId)).map((u) => ({ user: publicUser(u), accountName: names.get(u.accountId) ?? '?' }));
+  const names = new Map((await listAccounts(tx.ex)).map((a) => [a.id, a.name]));
+  return (await listStoredUsers(tx.ex, accountId)).map((u) => ({ user: publicUser(u), accountName: names.get(u.accountId) ?? '?' }));
 }
 
-/** The user behind an id (dashed or 32 hex digits) or a name with this password; undefined otherwise. */
-export async function authenticateUser(db: Kysely<Database>, ref: { id: string } | { name: string }, password: string): Promise<User | undefined> {
-  let stored: StoredUser | undefined;
-  if ('id' in ref) {
-    const id = parseId(ref.id);
-    stored = id ? await getStoredUser(db, id) : undefined;
-  } else {
-    stored = await findUserByName(db, ref.name);
-  }
+/** The stored record behind an id (dashed or 32 hex digits) or a name, hash included: for authentication only. */
+export async function storedUser(tx: Tx, ref: { id: string } | { name: string }): Promise<StoredUser | undefined> {
+  if ('name' in ref) return findUserByName(tx.ex, ref.name);
+  const id = parseId(ref.id);
+  return id ? getStoredUser(tx.ex, id) : undefined;
+}
+
+/** Checks a password against a stored user (or a decoy when there is none, so a miss takes as long); outside any transaction. */
+export async function checkPassword(stored: StoredUser | undefined, password: string): Promise<User | undefined> {
   if (!stored || password.length > MAX_PASSWORD) {
     decoyHash ??= hashPassword(randomBytes(12).toString('hex'));
     await verifyPassword(password.slice(0, MAX_PASSWORD), await decoyHash);
@@ -115,29 +123,19 @@ export async function authenticateUser(db: Kysely<Database>, ref: { id: string }
 }
 
 /** A user by id (dashed or 32 hex digits) or by name. */
-export async function findUser(db: Kysely<Database>, ref: { id: string } | { name: string }): Promise<User | undefined> {
-  if ('name' in ref) {
-    const u = await findUserByName(db, ref.name);
-    return u ? publicUser(u) : undefined;
-  }
-  const id = parseId(ref.id);
-  const u = id ? await getStoredUser(db, id) : undefined;
+export async function findUser(tx: Tx, ref: { id: string } | { name: string }): Promise<User | undefined> {
+  const u = await storedUser(tx, ref);
   return u ? publicUser(u) : undefined;
 }
 
 /** Keystone projects are accounts: by id (dashed or 32 hex digits) or by name. */
-export async function findProject(db: Kysely<Database>, ref: { id: string } | { name: string }): Promise<Account | undefined> {
-  if ('name' in ref) return findAccountByName(db, ref.name);
+export async function findProject(tx: Tx, ref: { id: string } | { name: string }): Promise<Account | undefined> {
+  if ('name' in ref) return findAccountByName(tx.ex, ref.name);
   const id = parseId(ref.id);
-  return id ? getAccount(db, id) : undefined;
-}
-
-/** Every account as a project, oldest first. */
-export async function listProjects(db: Kysely<Database>): Promise<Account[]> {
-  return listAccounts(db);
+  return id ? getAccount(tx.ex, id) : undefined;
 }
 
 /** Every user, oldest first (Keystone's user list for an admin). */
-export async function allUsers(db: Kysely<Database>): Promise<User[]> {
-  return (await listStoredUsers(db)).map(publicUser);
+export async function allUsers(tx: Tx): Promise<User[]> {
+  return (await listStoredUsers(tx.ex)).map(publicUser);
 }

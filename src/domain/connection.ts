@@ -64,13 +64,6 @@ export interface Connection {
   readonly dpd: Dpd;
   readonly distributeTraffic: boolean;
   readonly tunnels: readonly Tunnel[];
-  /** Free text ('' when none; Neutron's description). */
-  readonly description: string;
-  /** Tunnel MTU as the API was told it (Neutron; default 1500). */
-  readonly mtu: number;
-  /** Named endpoint groups the CIDRs came from (Neutron); null = inline CIDRs. */
-  readonly localGroupId: string | null;
-  readonly peerGroupId: string | null;
   /** Only the data plane sets these. */
   readonly status: 'up' | 'down';
   readonly statusReasons: readonly Reason[];
@@ -150,10 +143,16 @@ export function checkSelectors(localCidrs: readonly string[], peerCidrs: readonl
   }
 }
 
+/** Longest DPD interval or timeout stored (one day): longer ones detect nothing, and charon keeps them in 32 bits. */
+export const MAX_DPD_SECONDS = 86_400;
+
 export function checkDpd(d: Dpd): void {
-  if (d.action === 'none') return;
-  if (!Number.isInteger(d.intervalSeconds) || d.intervalSeconds < 1) throw invalidField('dpd.intervalSeconds', 'The DPD interval must be at least 1 second.');
-  if (!Number.isInteger(d.timeoutSeconds) || d.timeoutSeconds < 1) throw invalidField('dpd.timeoutSeconds', 'The DPD timeout must be at least 1 second.');
+  const min = d.action === 'none' ? 0 : 1;
+  for (const [what, v] of [['interval', d.intervalSeconds], ['timeout', d.timeoutSeconds]] as const) {
+    if (!Number.isInteger(v) || v < min || v > MAX_DPD_SECONDS) {
+      throw invalidField(`dpd.${what}Seconds`, `The DPD ${what} must be a whole number of seconds from ${min} to ${MAX_DPD_SECONDS}.`);
+    }
+  }
 }
 
 /** PSK: 1–255 bytes of opaque data with no NUL (sent raw over VICI). */

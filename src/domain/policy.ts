@@ -7,8 +7,6 @@ export interface IkePolicy {
   readonly accountId: string;
   readonly resourceGroupId: string;
   readonly name: string;
-  /** Free text ('' when none; Neutron's description). */
-  readonly description: string;
   readonly ikeVersion: 1 | 2;
   readonly negotiationMode: 'main' | 'aggressive';
   readonly encryption: readonly Cipher[];
@@ -26,8 +24,6 @@ export interface IpsecPolicy {
   readonly accountId: string;
   readonly resourceGroupId: string;
   readonly name: string;
-  /** Free text ('' when none; Neutron's description). */
-  readonly description: string;
   readonly encryption: readonly Cipher[];
   /** Empty only when every cipher is AEAD. */
   readonly integrity: readonly Integrity[];
@@ -46,6 +42,17 @@ export type IpsecCrypto = Pick<IpsecPolicy, 'encryption' | 'integrity' | 'pfs' |
 
 /** Smallest lifetime strongSwan is asked to run (rekey at 0.9·L leaves a margin). */
 export const MIN_LIFETIME_SECONDS = 30;
+/**
+ * Largest lifetime stored (about 68 years): charon keeps IKE rekey times in 32 bits, and the translator
+ * writes whole seconds. A value a dialect accepts beyond this would be stored but never run.
+ */
+export const MAX_LIFETIME_SECONDS = 2_147_483_647;
+
+function checkLifetime(seconds: number): void {
+  if (!Number.isInteger(seconds) || seconds < MIN_LIFETIME_SECONDS || seconds > MAX_LIFETIME_SECONDS) {
+    throw invalidField('lifetimeSeconds', `The key lifetime must be a whole number of seconds from ${MIN_LIFETIME_SECONDS} to ${MAX_LIFETIME_SECONDS}.`);
+  }
+}
 
 function noDuplicates<T>(list: readonly T[], field: string): void {
   if (new Set(list).size !== list.length) throw invalidField(field, `${field} must not list the same value twice.`, list);
@@ -71,9 +78,7 @@ export function checkIkeCrypto(p: IkeCrypto, legacy: LegacyCryptoMode): void {
   if (p.ikeVersion === 1 && p.encryption.some(isAead)) {
     throw new DomainError('algorithm_combination', 'IKEv1 cannot use an AEAD (GCM/CCM) cipher for IKE.', { type: 'field', name: 'encryption' });
   }
-  if (!Number.isInteger(p.lifetimeSeconds) || p.lifetimeSeconds < MIN_LIFETIME_SECONDS) {
-    throw invalidField('lifetimeSeconds', `The key lifetime must be a whole number of seconds, at least ${MIN_LIFETIME_SECONDS}.`);
-  }
+  checkLifetime(p.lifetimeSeconds);
   checkLegacy('IKE policy', ikeWeakAlgorithms(p), legacy);
 }
 
@@ -86,9 +91,7 @@ export function checkIpsecCrypto(p: IpsecCrypto, legacy: LegacyCryptoMode): void
   if (p.encryption.some((c) => !isAead(c)) && p.integrity.length === 0) {
     throw new DomainError('algorithm_combination', 'A non-AEAD cipher needs an authentication algorithm.', { type: 'field', name: 'integrity' });
   }
-  if (!Number.isInteger(p.lifetimeSeconds) || p.lifetimeSeconds < MIN_LIFETIME_SECONDS) {
-    throw invalidField('lifetimeSeconds', `The key lifetime must be a whole number of seconds, at least ${MIN_LIFETIME_SECONDS}.`);
-  }
+  checkLifetime(p.lifetimeSeconds);
   checkLegacy('IPsec policy', ipsecWeakAlgorithms(p), legacy);
 }
 

@@ -1,10 +1,27 @@
-import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import { DomainError } from '../domain/errors.js';
 import type { Connection, ConnectionKind, Dpd, EstablishMode, IkeIdentity, PeerEndpoint, Tunnel } from '../domain/connection.js';
 import type { AutoSet } from '../domain/proposals.js';
 import type { LifecycleState, Reason } from '../domain/tenancy.js';
 import { type Page, type PageRequest, mapPage, pageQuery } from './page-query.js';
 import type { ConnectionRow, Executor } from './schema.js';
 import type { SecretBox } from './secret-box.js';
+import { unlessTaken } from './store-errors.js';
+
+/** Which connections a list holds; every filter is optional. */
+export interface ConnectionFilter {
+  readonly accountId?: string;
+  readonly gatewayId?: string;
+  readonly ikePolicyId?: string;
+  readonly ipsecPolicyId?: string;
+  readonly status?: 'up' | 'down';
+  readonly kind?: ConnectionKind;
+  /** Leave out connections being deleted. */
+  readonly live?: boolean;
+}
+
+const nameTaken = (c: Connection): DomainError =>
+  new DomainError('name_not_unique', `The VPN gateway already has a connection named '${c.name}'.`, { type: 'field', name: 'name', value: c.name });
 
 /** Connection rows hold the pre-shared key sealed; it is opened only on the way out of the store. */
 export class ConnectionStore {
@@ -14,7 +31,7 @@ export class ConnectionStore {
     this.#box = box;
   }
 
-  #toConnection = (r: ConnectionRow): Connection => ({
+  #toConnection = (r: Selectable<ConnectionRow>): Connection => ({
     id: r.id, accountId: r.account_id, gatewayId: r.gateway_id, name: r.name, kind: r.kind as ConnectionKind,
     adminStateUp: r.admin_state_up === 1, establishMode: r.establish_mode as EstablishMode, psk: this.#box.open(r.psk_enc),
     peer: JSON.parse(r.peer) as PeerEndpoint, peerIdentity: r.peer_identity ? (JSON.parse(r.peer_identity) as IkeIdentity) : null,
@@ -24,10 +41,9 @@ export class ConnectionStore {
     tunnels: JSON.parse(r.tunnels) as Tunnel[], status: r.status === 'up' ? 'up' : 'down',
     statusReasons: JSON.parse(r.status_reasons) as Reason[], lifecycleState: r.lifecycle_state as LifecycleState,
     revision: r.revision, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
-    description: r.description, mtu: r.mtu, localGroupId: r.local_group_id, peerGroupId: r.peer_group_id,
   });
 
-  #toRow(c: Connection): ConnectionRow {
+  #toRow(c: Connection): Omit<ConnectionRow, 'generation'> {
     return {
       id: c.id, account_id: c.accountId, gateway_id: c.gatewayId, name: c.name, kind: c.kind,
       admin_state_up: c.adminStateUp ? 1 : 0, establish_mode: c.establishMode, psk_enc: this.#box.seal(c.psk),
@@ -38,26 +54,30 @@ export class ConnectionStore {
       tunnels: JSON.stringify(c.tunnels), status: c.status, status_reasons: JSON.stringify(c.statusReasons),
       lifecycle_state: c.lifecycleState, revision: c.revision, created_at: c.createdAt, updated_at: c.updatedAt,
       cidr_count: c.localCidrs.length + c.peerCidrs.length,
-      description: c.description, mtu: c.mtu, local_group_id: c.localGroupId, peer_group_id: c.peerGroupId,
     };
   }
 
   async insert(ex: Executor, c: Connection): Promise<void> {
     const row = this.#toRow(c);
-    await ex.insertInto('connections').values(row).execute();
+    await unlessTaken(ex.insertInto('connections').values(row).execute(), () => nameTaken(c));
     await ex.updateTable('vpn_gateways')
       .set((eb) => ({ connection_count: eb('connection_count', '+', 1), connection_cidr_count: eb('connection_cidr_count', '+', row.cidr_count) }))
       .where('id', '=', c.gatewayId).execute();
   }
 
-  async save(ex: Executor, c: Connection): Promise<void> {
+  /**
+   * Writes a connection read earlier in this transaction at revision `readRevision`; another writer's
+   * change in between (possible with several servers on one database) refuses it.
+   */
+  async save(ex: Executor, c: Connection, readRevision: number): Promise<void> {
     const { id, ...rest } = this.#toRow(c);
     await ex.updateTable('vpn_gateways')
       .set((eb) => ({
         connection_cidr_count: eb(eb('connection_cidr_count', '+', rest.cidr_count), '-', eb.selectFrom('connections').select('cidr_count').where('id', '=', id)),
       }))
       .where('id', '=', c.gatewayId).execute();
-    await ex.updateTable('connections').set(rest).where('id', '=', id).execute();
+    const r = await unlessTaken(ex.updateTable('connections').set(rest).where('id', '=', id).where('revision', '=', readRevision).executeTakeFirst(), () => nameTaken(c));
+    if (Number(r.numUpdatedRows) !== 1) throw new DomainError('concurrent_update', `Connection '${id}' was changed by another request; read it again and retry.`);
   }
 
   async delete(ex: Executor, id: string): Promise<void> {
@@ -69,16 +89,30 @@ export class ConnectionStore {
       .where('id', '=', old.gateway_id).execute();
   }
 
-  /** The observed status of every connection of a gateway, read without opening secrets. */
-  async statusesOfGateway(ex: Executor, gatewayId: string): Promise<{ id: string; status: 'up' | 'down'; statusReasons: Reason[]; lifecycleState: LifecycleState }[]> {
-    const rows = await ex.selectFrom('connections').select(['id', 'status', 'status_reasons', 'lifecycle_state']).where('gateway_id', '=', gatewayId).execute();
-    return rows.map((r) => ({ id: r.id, status: r.status === 'up' ? 'up' : 'down', statusReasons: JSON.parse(r.status_reasons) as Reason[], lifecycleState: r.lifecycle_state as LifecycleState }));
+  /** The observed status of every connection of a gateway, read without opening secrets, with each one's generation. */
+  async statusesOfGateway(ex: Executor, gatewayId: string): Promise<{ id: string; status: 'up' | 'down'; statusReasons: Reason[]; lifecycleState: LifecycleState; generation: number }[]> {
+    const rows = await ex.selectFrom('connections').select(['id', 'status', 'status_reasons', 'lifecycle_state', 'generation']).where('gateway_id', '=', gatewayId).execute();
+    return rows.map((r) => ({ id: r.id, status: r.status === 'up' ? 'up' : 'down', statusReasons: JSON.parse(r.status_reasons) as Reason[], lifecycleState: r.lifecycle_state as LifecycleState, generation: Number(r.generation) }));
   }
 
   /** Writes an observed status: no revision bump, never on a connection being deleted. */
   async setStatus(ex: Executor, id: string, status: 'up' | 'down', reasons: readonly Reason[], lifecycleState: LifecycleState): Promise<void> {
     await ex.updateTable('connections').set({ status, status_reasons: JSON.stringify(reasons), lifecycle_state: lifecycleState })
       .where('id', '=', id).where('lifecycle_state', '!=', 'deleting').execute();
+  }
+
+  /** Connections a policy change reconfigures: `updating` until an agent applies it (only those stable now). */
+  async markUpdating(ex: Executor, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await ex.updateTable('connections').set({ lifecycle_state: 'updating' }).where('id', 'in', [...ids]).where('lifecycle_state', '=', 'stable').execute();
+  }
+
+  /** Connections in `deleting` whose deletion is at or before `generation` (all when undefined). */
+  async deletingUpTo(ex: Executor, gatewayId: string | undefined, generation: number | undefined): Promise<{ id: string; gatewayId: string }[]> {
+    let q = ex.selectFrom('connections').select(['id', 'gateway_id']).where('lifecycle_state', '=', 'deleting');
+    if (gatewayId !== undefined) q = q.where('gateway_id', '=', gatewayId);
+    if (generation !== undefined) q = q.where('generation', '<=', generation);
+    return (await q.execute()).map((r) => ({ id: r.id, gatewayId: r.gateway_id }));
   }
 
   async get(ex: Executor, id: string): Promise<Connection | undefined> {
@@ -95,13 +129,16 @@ export class ConnectionStore {
     return (await ex.selectFrom('connections').selectAll().where('lifecycle_state', '=', state).execute()).map(this.#toConnection);
   }
 
-  async list(ex: Executor, f: { gatewayId?: string; ikePolicyId?: string; ipsecPolicyId?: string; status?: 'up' | 'down' }, req: PageRequest): Promise<Page<Connection>> {
+  async list(ex: Executor, f: ConnectionFilter, req: PageRequest): Promise<Page<Connection>> {
     let q = ex.selectFrom('connections');
+    if (f.accountId !== undefined) q = q.where('account_id', '=', f.accountId);
+    if (f.kind !== undefined) q = q.where('kind', '=', f.kind);
+    if (f.live) q = q.where('lifecycle_state', '!=', 'deleting');
     if (f.gatewayId !== undefined) q = q.where('gateway_id', '=', f.gatewayId);
     if (f.ikePolicyId !== undefined) q = q.where('ike_policy_id', '=', f.ikePolicyId);
     if (f.ipsecPolicyId !== undefined) q = q.where('ipsec_policy_id', '=', f.ipsecPolicyId);
     if (f.status !== undefined) q = q.where('status', '=', f.status);
-    return mapPage(await pageQuery<'connections', ConnectionRow>(q, req), this.#toConnection);
+    return mapPage(await pageQuery<'connections', Selectable<ConnectionRow>>(q, req), this.#toConnection);
   }
 
   /**
@@ -124,10 +161,10 @@ export class ConnectionStore {
     return rows.map((r) => ({ id: r.id, name: r.name, gatewayId: r.gateway_id }));
   }
 
-  /** Count and CIDR total of a gateway's connections (kept on the gateway row), and which one holds `name`. */
-  async gatewayStats(ex: Executor, gatewayId: string, name: string): Promise<{ count: number; cidrs: number; holderOfName: string | undefined }> {
+  /** Count and CIDR total of a gateway's connections (kept on the gateway row). */
+  async gatewayStats(ex: Executor, gatewayId: string): Promise<{ count: number; cidrs: number }> {
     const r = await ex.selectFrom('vpn_gateways').select(['connection_count', 'connection_cidr_count']).where('id', '=', gatewayId).executeTakeFirst();
-    return { count: Number(r?.connection_count ?? 0), cidrs: Number(r?.connection_cidr_count ?? 0), holderOfName: await this.nameHolder(ex, gatewayId, name) };
+    return { count: Number(r?.connection_count ?? 0), cidrs: Number(r?.connection_cidr_count ?? 0) };
   }
 
   /** The id of the gateway's connection called `name`, if any (indexed). */

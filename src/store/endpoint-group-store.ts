@@ -1,15 +1,7 @@
+import type { EndpointGroup } from '../domain/endpoint-group.js';
 import type { Executor } from './schema.js';
 
-/** A named set of endpoints (Neutron endpoint groups): subnet ids or CIDRs, in the order sent. */
-export interface EndpointGroup {
-  readonly id: string;
-  readonly accountId: string;
-  readonly name: string;
-  readonly description: string;
-  readonly type: 'subnet' | 'cidr' | 'network' | 'router' | 'vlan';
-  readonly endpoints: readonly string[];
-  readonly createdAt: number;
-}
+export type { EndpointGroup };
 
 const toGroup = (r: { id: string; account_id: string; name: string; description: string; type: string; endpoints: string; created_at: number }): EndpointGroup => ({
   id: r.id, accountId: r.account_id, name: r.name, description: r.description, type: r.type as EndpointGroup['type'],
@@ -20,6 +12,11 @@ export async function insertEndpointGroup(ex: Executor, g: EndpointGroup): Promi
   await ex.insertInto('endpoint_groups').values({
     id: g.id, account_id: g.accountId, name: g.name, description: g.description, type: g.type, endpoints: JSON.stringify(g.endpoints), created_at: g.createdAt,
   }).execute();
+}
+
+export async function getEndpointGroups(ex: Executor, ids: readonly string[]): Promise<EndpointGroup[]> {
+  if (ids.length === 0) return [];
+  return (await ex.selectFrom('endpoint_groups').selectAll().where('id', 'in', [...ids]).execute()).map(toGroup);
 }
 
 export async function getEndpointGroup(ex: Executor, id: string): Promise<EndpointGroup | undefined> {
@@ -42,10 +39,3 @@ export async function deleteEndpointGroup(ex: Executor, id: string): Promise<voi
   await ex.deleteFrom('endpoint_groups').where('id', '=', id).execute();
 }
 
-/** Connections (not being deleted) whose local or peer CIDRs come from the group. */
-export async function connectionsUsingGroup(ex: Executor, id: string): Promise<string[]> {
-  const rows = await ex.selectFrom('connections').select('id')
-    .where((eb) => eb.or([eb('local_group_id', '=', id), eb('peer_group_id', '=', id)]))
-    .where('lifecycle_state', '!=', 'deleting').execute();
-  return rows.map((r) => r.id);
-}

@@ -1,9 +1,11 @@
+import { DomainError } from '../domain/errors.js';
 import type { GatewayMember, GatewayMode, VpnGateway } from '../domain/gateway.js';
 import type { HealthState, LifecycleState } from '../domain/tenancy.js';
 import type { Scope } from './network-store.js';
 import { type Page, type PageRequest, mapPage, pageQuery } from './page-query.js';
 import type { Selectable } from 'kysely';
 import type { Executor, GatewayRow } from './schema.js';
+import { unlessTaken } from './store-errors.js';
 
 const toGateway = (r: Selectable<GatewayRow>): VpnGateway => ({
   id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, name: r.name, vpcId: r.vpc_id,
@@ -14,7 +16,7 @@ const toGateway = (r: Selectable<GatewayRow>): VpnGateway => ({
   createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
 });
 
-const toRow = (g: VpnGateway): Omit<GatewayRow, 'connection_count' | 'connection_cidr_count'> => ({
+const toRow = (g: VpnGateway): Omit<GatewayRow, 'connection_count' | 'connection_cidr_count' | 'generation' | 'report_generation'> => ({
   id: g.id, account_id: g.accountId, resource_group_id: g.resourceGroupId, name: g.name, vpc_id: g.vpcId,
   subnet_id: g.subnetId, zone: g.zone, mode: g.mode, members: JSON.stringify(g.members),
   advertised_cidrs: JSON.stringify(g.advertisedCidrs), local_asn: g.localAsn, lifecycle_state: g.lifecycleState,
@@ -22,12 +24,41 @@ const toRow = (g: VpnGateway): Omit<GatewayRow, 'connection_count' | 'connection
   created_at: g.createdAt, updated_at: g.updatedAt,
 });
 
+const nameTaken = (g: VpnGateway): DomainError =>
+  new DomainError('name_not_unique', `The VPC already has a VPN gateway named '${g.name}'.`, { type: 'field', name: 'name', value: g.name });
+
 export async function insertGateway(ex: Executor, g: VpnGateway): Promise<void> {
-  await ex.insertInto('vpn_gateways').values(toRow(g)).execute();
+  await unlessTaken(ex.insertInto('vpn_gateways').values(toRow(g)).execute(), () => nameTaken(g));
 }
-export async function saveGateway(ex: Executor, g: VpnGateway): Promise<void> {
+/** Writes a gateway read at revision `readRevision` in this transaction; a change by another writer in between refuses it. */
+export async function saveGateway(ex: Executor, g: VpnGateway, readRevision: number): Promise<void> {
   const { id, ...rest } = toRow(g);
-  await ex.updateTable('vpn_gateways').set(rest).where('id', '=', id).execute();
+  const r = await unlessTaken(ex.updateTable('vpn_gateways').set(rest).where('id', '=', id).where('revision', '=', readRevision).executeTakeFirst(), () => nameTaken(g));
+  if (Number(r.numUpdatedRows) !== 1) throw new DomainError('concurrent_update', `VPN gateway '${id}' was changed by another request; read it again and retry.`);
+}
+/** Writes what the data plane observed (lifecycle, health, the members' copies), never the configuration. */
+export async function setGatewayHealth(ex: Executor, g: Pick<VpnGateway, 'id' | 'lifecycleState' | 'healthState' | 'healthReasons' | 'members'>): Promise<void> {
+  await ex.updateTable('vpn_gateways').set({
+    lifecycle_state: g.lifecycleState, health_state: g.healthState, health_reasons: JSON.stringify(g.healthReasons), members: JSON.stringify(g.members),
+  }).where('id', '=', g.id).execute();
+}
+/** The generation of the last agent report accepted for a gateway, and of its last change. */
+export async function gatewayGenerations(ex: Executor, id: string): Promise<{ generation: number; reported: number } | undefined> {
+  const r = await ex.selectFrom('vpn_gateways').select(['generation', 'report_generation']).where('id', '=', id).executeTakeFirst();
+  return r ? { generation: Number(r.generation), reported: Number(r.report_generation) } : undefined;
+}
+export async function setReportGeneration(ex: Executor, id: string, generation: number): Promise<void> {
+  await ex.updateTable('vpn_gateways').set({ report_generation: generation }).where('id', '=', id).where('report_generation', '<', generation).execute();
+}
+/** Every gateway id, those being deleted included. */
+export async function allGatewayIds(ex: Executor): Promise<string[]> {
+  return (await ex.selectFrom('vpn_gateways').select('id').orderBy('created_at').execute()).map((r) => r.id);
+}
+/** Lifecycle states of the gateways on a subnet or in a VPC (a delete waits for those being torn down). */
+export async function gatewayStatesOn(ex: Executor, on: { subnetId: string } | { vpcId: string }): Promise<string[]> {
+  let q = ex.selectFrom('vpn_gateways').select('lifecycle_state');
+  q = 'subnetId' in on ? q.where('subnet_id', '=', on.subnetId) : q.where('vpc_id', '=', on.vpcId);
+  return (await q.execute()).map((r) => r.lifecycle_state);
 }
 export async function deleteGatewayRow(ex: Executor, id: string): Promise<void> {
   await ex.deleteFrom('vpn_gateways').where('id', '=', id).execute();
@@ -46,13 +77,19 @@ export async function countGatewaysOnSubnet(ex: Executor, subnetId: string): Pro
   const r = await ex.selectFrom('vpn_gateways').select((eb) => eb.fn.countAll<number>().as('n')).where('subnet_id', '=', subnetId).executeTakeFirstOrThrow();
   return Number(r.n);
 }
-export async function gatewaysInState(ex: Executor, state: string): Promise<VpnGateway[]> {
-  return (await ex.selectFrom('vpn_gateways').selectAll().where('lifecycle_state', '=', state).execute()).map(toGateway);
+/** Gateways in `deleting` whose deletion is at or before `generation` (all when undefined). */
+export async function gatewaysDeletingUpTo(ex: Executor, gatewayId: string | undefined, generation: number | undefined): Promise<VpnGateway[]> {
+  let q = ex.selectFrom('vpn_gateways').selectAll().where('lifecycle_state', '=', 'deleting');
+  if (gatewayId !== undefined) q = q.where('id', '=', gatewayId);
+  if (generation !== undefined) q = q.where('generation', '<=', generation);
+  return (await q.execute()).map(toGateway);
 }
 
 export interface GatewayFilter {
   readonly resourceGroupId?: string;
   readonly mode?: GatewayMode;
+  /** Leave out gateways being deleted. */
+  readonly live?: boolean;
 }
 
 export async function listGateways(ex: Executor, scope: Scope, f: GatewayFilter, req: PageRequest): Promise<Page<VpnGateway>> {
@@ -60,6 +97,7 @@ export async function listGateways(ex: Executor, scope: Scope, f: GatewayFilter,
   if (scope !== undefined) q = q.where('account_id', '=', scope);
   if (f.resourceGroupId !== undefined) q = q.where('resource_group_id', '=', f.resourceGroupId);
   if (f.mode !== undefined) q = q.where('mode', '=', f.mode);
+  if (f.live) q = q.where('lifecycle_state', '!=', 'deleting');
   return mapPage(await pageQuery<'vpn_gateways', Selectable<GatewayRow>>(q, req), toGateway);
 }
 export async function getGateways(ex: Executor, ids: readonly string[]): Promise<VpnGateway[]> {

@@ -256,6 +256,102 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('ipsec_policies').addColumn('description', 'text', (c) => c.notNull().defaultTo('')).execute();
     },
   },
+  // The change log, generations, dialect extras, and uniqueness as indexes (one closed control plane).
+  '0008-change-log-extras-unique': {
+    // The rows of an older schema are read as loose records here.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema.createTable('generations')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('value', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.insertInto('generations').values({ id: 1, value: 0 }).execute();
+      await db.schema.createTable('changes')
+        .addColumn('generation', 'bigint', (c) => c.notNull())
+        .addColumn('resource', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('gateway_id', 'text')
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('changes_generation').on('changes').column('generation').execute();
+      await db.schema.alterTable('connections').addColumn('generation', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('vpn_gateways').addColumn('generation', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('vpn_gateways').addColumn('report_generation', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+
+      await db.schema.createTable('extras')
+        .addColumn('dialect', 'text', (c) => c.notNull())
+        .addColumn('resource', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('extras_pk', ['dialect', 'resource', 'id'])
+        .execute();
+      await db.schema.createTable('extra_refs')
+        .addColumn('dialect', 'text', (c) => c.notNull())
+        .addColumn('resource', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('ref_resource', 'text', (c) => c.notNull())
+        .addColumn('ref_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('extra_refs_pk', ['dialect', 'resource', 'id', 'ref_resource', 'ref_id'])
+        .execute();
+      await db.schema.createIndex('extra_refs_target').on('extra_refs').columns(['ref_resource', 'ref_id']).execute();
+
+      // Neutron's fields leave the domain's tables for Neutron's extras.
+      const extras: { dialect: string; resource: string; id: string; data: string }[] = [];
+      const refs: { dialect: string; resource: string; id: string; ref_resource: string; ref_id: string }[] = [];
+      const conns = await db.selectFrom('connections').select(['id', 'description', 'mtu', 'local_group_id', 'peer_group_id', 'lifecycle_state']).execute();
+      for (const c of conns) {
+        if (c.description === '' && Number(c.mtu) === 1500 && c.local_group_id === null && c.peer_group_id === null) continue;
+        extras.push({ dialect: 'neutron', resource: 'connection', id: c.id, data: JSON.stringify({ description: c.description, mtu: Number(c.mtu), localGroupId: c.local_group_id, peerGroupId: c.peer_group_id }) });
+        if (c.lifecycle_state === 'deleting') continue;
+        for (const g of [c.local_group_id, c.peer_group_id]) if (g !== null) refs.push({ dialect: 'neutron', resource: 'connection', id: c.id, ref_resource: 'endpoint_group', ref_id: g });
+      }
+      for (const [table, resource] of [['ike_policies', 'ike_policy'], ['ipsec_policies', 'ipsec_policy']] as const) {
+        for (const p of await db.selectFrom(table).select(['id', 'description']).where('description', '!=', '').execute()) {
+          extras.push({ dialect: 'neutron', resource, id: p.id, data: JSON.stringify({ description: p.description }) });
+        }
+      }
+      const services = await db.selectFrom('vpnservices').innerJoin('vpn_gateways', 'vpn_gateways.id', 'vpnservices.gateway_id')
+        .select(['vpnservices.gateway_id', 'vpnservices.router_id', 'vpnservices.subnet_id', 'vpnservices.description', 'vpnservices.admin_state_up', 'vpnservices.flavor_id', 'vpn_gateways.lifecycle_state']).execute();
+      for (const v of services) {
+        extras.push({ dialect: 'neutron', resource: 'vpn_gateway', id: v.gateway_id, data: JSON.stringify({ routerId: v.router_id, subnetId: v.subnet_id, description: v.description, adminStateUp: v.admin_state_up === 1, flavorId: v.flavor_id }) });
+        if (v.lifecycle_state === 'deleting') continue;
+        if (v.router_id !== null) refs.push({ dialect: 'neutron', resource: 'vpn_gateway', id: v.gateway_id, ref_resource: 'router', ref_id: v.router_id });
+        if (v.subnet_id !== null) refs.push({ dialect: 'neutron', resource: 'vpn_gateway', id: v.gateway_id, ref_resource: 'subnet', ref_id: v.subnet_id });
+      }
+      for (const e of extras) await db.insertInto('extras').values(e).execute();
+      for (const r of refs) await db.insertInto('extra_refs').values(r).execute();
+      for (const col of ['description', 'mtu', 'local_group_id', 'peer_group_id']) await db.schema.alterTable('connections').dropColumn(col).execute();
+      await db.schema.alterTable('ike_policies').dropColumn('description').execute();
+      await db.schema.alterTable('ipsec_policies').dropColumn('description').execute();
+      await db.schema.dropTable('vpnservices').execute();
+
+      // Names unique in their scope, as unique indexes (read-then-insert is not enough for two servers).
+      const unique: [string, string, string, string[]][] = [
+        ['vpcs_name_unique', 'vpcs', 'account_id', []],
+        ['subnets_name_unique', 'subnets', 'vpc_id', []],
+        ['gateways_name_unique', 'vpn_gateways', 'vpc_id', ['gateways_vpc_name']],
+        ['connections_name_unique', 'connections', 'gateway_id', ['connections_gateway_name']],
+        ['ike_name_unique', 'ike_policies', 'account_id', ['ike_account_name']],
+        ['ipsec_name_unique', 'ipsec_policies', 'account_id', ['ipsec_account_name']],
+      ];
+      for (const [index, table, scope, drop] of unique) {
+        // Older stores may hold duplicates: every one but the oldest gets its id's first block appended.
+        const rows = await db.selectFrom(table).select(['id', 'name', scope, 'created_at']).orderBy('created_at').orderBy('id').execute();
+        const seen = new Set<string>();
+        for (const r of rows as Record<string, unknown>[]) {
+          const key = `${String(r[scope])}\u0000${String(r['name'])}`;
+          if (!seen.has(key)) {
+            seen.add(key);
+            continue;
+          }
+          await db.updateTable(table).set({ name: `${String(r['name']).slice(0, 54)}-${String(r['id']).slice(0, 8)}` }).where('id', '=', r['id']).execute();
+        }
+        for (const d of drop) await db.schema.dropIndex(d).ifExists().execute();
+        await db.schema.createIndex(index).on(table).columns([scope, 'name']).unique().execute();
+      }
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {

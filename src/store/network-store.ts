@@ -1,6 +1,8 @@
+import { DomainError } from '../domain/errors.js';
 import type { Subnet, Vpc } from '../domain/tenancy.js';
 import { type Page, type PageRequest, mapPage, pageQuery } from './page-query.js';
 import type { Executor, SubnetRow, VpcRow } from './schema.js';
+import { unlessTaken } from './store-errors.js';
 
 /** Lists are scoped to one account, or to all for the admin (accountId undefined). */
 export type Scope = string | undefined;
@@ -13,11 +15,14 @@ const toSubnet = (r: SubnetRow): Subnet => ({
   cidr: r.cidr, ipVersion: r.ip_version === 6 ? 6 : 4, createdAt: Number(r.created_at),
 });
 
+const vpcNameTaken = (name: string): DomainError => new DomainError('name_not_unique', `A VPC named '${name}' already exists.`, { type: 'field', name: 'name', value: name });
+const subnetNameTaken = (name: string): DomainError => new DomainError('name_not_unique', `The VPC already has a subnet named '${name}'.`, { type: 'field', name: 'name', value: name });
+
 export async function insertVpc(ex: Executor, v: Vpc): Promise<void> {
-  await ex.insertInto('vpcs').values({ id: v.id, account_id: v.accountId, resource_group_id: v.resourceGroupId, name: v.name, created_at: v.createdAt }).execute();
+  await unlessTaken(ex.insertInto('vpcs').values({ id: v.id, account_id: v.accountId, resource_group_id: v.resourceGroupId, name: v.name, created_at: v.createdAt }).execute(), () => vpcNameTaken(v.name));
 }
 export async function updateVpcName(ex: Executor, id: string, name: string): Promise<void> {
-  await ex.updateTable('vpcs').set({ name }).where('id', '=', id).execute();
+  await unlessTaken(ex.updateTable('vpcs').set({ name }).where('id', '=', id).execute(), () => vpcNameTaken(name));
 }
 export async function deleteVpc(ex: Executor, id: string): Promise<void> {
   await ex.deleteFrom('vpcs').where('id', '=', id).execute();
@@ -45,13 +50,13 @@ export async function listVpcs(ex: Executor, scope: Scope, req: PageRequest): Pr
 }
 
 export async function insertSubnet(ex: Executor, s: Subnet): Promise<void> {
-  await ex.insertInto('subnets').values({
+  await unlessTaken(ex.insertInto('subnets').values({
     id: s.id, account_id: s.accountId, resource_group_id: s.resourceGroupId, vpc_id: s.vpcId, zone: s.zone, name: s.name,
     cidr: s.cidr, ip_version: s.ipVersion, created_at: s.createdAt,
-  }).execute();
+  }).execute(), () => subnetNameTaken(s.name));
 }
 export async function updateSubnetName(ex: Executor, id: string, name: string): Promise<void> {
-  await ex.updateTable('subnets').set({ name }).where('id', '=', id).execute();
+  await unlessTaken(ex.updateTable('subnets').set({ name }).where('id', '=', id).execute(), () => subnetNameTaken(name));
 }
 export async function deleteSubnet(ex: Executor, id: string): Promise<void> {
   await ex.deleteFrom('subnets').where('id', '=', id).execute();
@@ -94,4 +99,13 @@ export async function insertPublicIp(ex: Executor, address: string, gatewayId: s
 }
 export async function deletePublicIpsOf(ex: Executor, gatewayId: string): Promise<void> {
   await ex.deleteFrom('public_ips').where('gateway_id', '=', gatewayId).execute();
+}
+
+/** The ids of the subnets of several VPCs, grouped by VPC, oldest first. */
+export async function subnetIdsOfVpcs(ex: Executor, vpcIds: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (vpcIds.length === 0) return out;
+  const rows = await ex.selectFrom('subnets').select(['id', 'vpc_id']).where('vpc_id', 'in', [...new Set(vpcIds)]).orderBy('created_at').orderBy('id').execute();
+  for (const r of rows) out.set(r.vpc_id, [...(out.get(r.vpc_id) ?? []), r.id]);
+  return out;
 }

@@ -1,42 +1,54 @@
+import { DomainError } from '../domain/errors.js';
 import type { Cipher, DhGroup, Integrity, PfsGroup } from '../domain/crypto-catalogue.js';
 import type { IkePolicy, IpsecPolicy } from '../domain/policy.js';
 import type { Scope } from './network-store.js';
 import { type Page, type PageRequest, mapPage, pageQuery } from './page-query.js';
 import type { Executor, IkePolicyRow, IpsecPolicyRow } from './schema.js';
+import { unlessTaken } from './store-errors.js';
 
 const toIke = (r: IkePolicyRow): IkePolicy => ({
   id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, name: r.name,
   ikeVersion: r.ike_version === 1 ? 1 : 2, negotiationMode: r.negotiation_mode === 'aggressive' ? 'aggressive' : 'main',
   encryption: JSON.parse(r.encryption) as Cipher[], integrity: JSON.parse(r.integrity) as Integrity[],
-  dhGroups: JSON.parse(r.dh_groups) as DhGroup[], lifetimeSeconds: r.lifetime_seconds, revision: r.revision, description: r.description,
+  dhGroups: JSON.parse(r.dh_groups) as DhGroup[], lifetimeSeconds: r.lifetime_seconds, revision: r.revision,
   createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
 });
 const ikeRow = (p: IkePolicy): IkePolicyRow => ({
   id: p.id, account_id: p.accountId, resource_group_id: p.resourceGroupId, name: p.name, ike_version: p.ikeVersion,
   negotiation_mode: p.negotiationMode, encryption: JSON.stringify(p.encryption), integrity: JSON.stringify(p.integrity),
-  dh_groups: JSON.stringify(p.dhGroups), lifetime_seconds: p.lifetimeSeconds, revision: p.revision, description: p.description,
+  dh_groups: JSON.stringify(p.dhGroups), lifetime_seconds: p.lifetimeSeconds, revision: p.revision,
   created_at: p.createdAt, updated_at: p.updatedAt,
 });
 const toIpsec = (r: IpsecPolicyRow): IpsecPolicy => ({
   id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, name: r.name,
   encryption: JSON.parse(r.encryption) as Cipher[], integrity: JSON.parse(r.integrity) as Integrity[],
-  pfs: JSON.parse(r.pfs) as PfsGroup[], lifetimeSeconds: r.lifetime_seconds, transform: 'esp', encapsulation: 'tunnel', description: r.description,
+  pfs: JSON.parse(r.pfs) as PfsGroup[], lifetimeSeconds: r.lifetime_seconds, transform: 'esp', encapsulation: 'tunnel',
   revision: r.revision, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
 });
 const ipsecRow = (p: IpsecPolicy): IpsecPolicyRow => ({
   id: p.id, account_id: p.accountId, resource_group_id: p.resourceGroupId, name: p.name,
   encryption: JSON.stringify(p.encryption), integrity: JSON.stringify(p.integrity), pfs: JSON.stringify(p.pfs),
-  lifetime_seconds: p.lifetimeSeconds, revision: p.revision, created_at: p.createdAt, updated_at: p.updatedAt, description: p.description,
+  lifetime_seconds: p.lifetimeSeconds, revision: p.revision, created_at: p.createdAt, updated_at: p.updatedAt,
 });
 
 export type PolicyTable = 'ike_policies' | 'ipsec_policies';
 
-export async function insertIkePolicy(ex: Executor, p: IkePolicy): Promise<void> {
-  await ex.insertInto('ike_policies').values(ikeRow(p)).execute();
+const LABEL: Record<PolicyTable, string> = { ike_policies: 'IKE policy', ipsec_policies: 'IPsec policy' };
+const nameTaken = (table: PolicyTable, name: string): DomainError =>
+  new DomainError('name_not_unique', `An ${LABEL[table]} named '${name}' already exists.`, { type: 'field', name: 'name', value: name });
+
+/** A conditional update: the row must still be at the revision read. */
+async function saveRow(ex: Executor, table: PolicyTable, id: string, rest: object, readRevision: number, name: string): Promise<void> {
+  const r = await unlessTaken(ex.updateTable(table).set(rest as never).where('id', '=', id).where('revision', '=', readRevision).executeTakeFirst(), () => nameTaken(table, name));
+  if (Number(r.numUpdatedRows) !== 1) throw new DomainError('concurrent_update', `${LABEL[table]} '${id}' was changed by another request; read it again and retry.`);
 }
-export async function saveIkePolicy(ex: Executor, p: IkePolicy): Promise<void> {
+
+export async function insertIkePolicy(ex: Executor, p: IkePolicy): Promise<void> {
+  await unlessTaken(ex.insertInto('ike_policies').values(ikeRow(p)).execute(), () => nameTaken('ike_policies', p.name));
+}
+export async function saveIkePolicy(ex: Executor, p: IkePolicy, readRevision: number): Promise<void> {
   const { id, ...rest } = ikeRow(p);
-  await ex.updateTable('ike_policies').set(rest).where('id', '=', id).execute();
+  await saveRow(ex, 'ike_policies', id, rest, readRevision, p.name);
 }
 export async function getIkePolicy(ex: Executor, id: string): Promise<IkePolicy | undefined> {
   const r = await ex.selectFrom('ike_policies').selectAll().where('id', '=', id).executeTakeFirst();
@@ -53,11 +65,11 @@ export async function listIkePolicies(ex: Executor, scope: Scope, req: PageReque
 }
 
 export async function insertIpsecPolicy(ex: Executor, p: IpsecPolicy): Promise<void> {
-  await ex.insertInto('ipsec_policies').values(ipsecRow(p)).execute();
+  await unlessTaken(ex.insertInto('ipsec_policies').values(ipsecRow(p)).execute(), () => nameTaken('ipsec_policies', p.name));
 }
-export async function saveIpsecPolicy(ex: Executor, p: IpsecPolicy): Promise<void> {
+export async function saveIpsecPolicy(ex: Executor, p: IpsecPolicy, readRevision: number): Promise<void> {
   const { id, ...rest } = ipsecRow(p);
-  await ex.updateTable('ipsec_policies').set(rest).where('id', '=', id).execute();
+  await saveRow(ex, 'ipsec_policies', id, rest, readRevision, p.name);
 }
 export async function getIpsecPolicy(ex: Executor, id: string): Promise<IpsecPolicy | undefined> {
   const r = await ex.selectFrom('ipsec_policies').selectAll().where('id', '=', id).executeTakeFirst();

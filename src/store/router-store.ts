@@ -1,4 +1,4 @@
-import type { Router, RouterInterface } from '../domain/neutron-core.js';
+import type { Router, RouterInterface } from '../domain/router.js';
 import type { Scope } from './network-store.js';
 import type { Executor, RouterInterfaceRow, RouterRow } from './schema.js';
 
@@ -68,16 +68,6 @@ export async function listInterfaces(ex: Executor, scope: Scope): Promise<(Route
   return rows.map((r) => ({ ...toInterface(r), accountId: r.account_id }));
 }
 
-/** vpnservices (gateway ids) on a router, with their legacy subnet. */
-export async function vpnservicesOfRouter(ex: Executor, routerId: string): Promise<{ gatewayId: string; subnetId: string | null }[]> {
-  const rows = await ex.selectFrom('vpnservices').select(['gateway_id', 'subnet_id']).where('router_id', '=', routerId).orderBy('gateway_id').execute();
-  return rows.map((r) => ({ gatewayId: r.gateway_id, subnetId: r.subnet_id }));
-}
-/** vpnservices (gateway ids) whose legacy subnet is this one. */
-export async function vpnservicesOnSubnet(ex: Executor, subnetId: string): Promise<string[]> {
-  return (await ex.selectFrom('vpnservices').select('gateway_id').where('subnet_id', '=', subnetId).orderBy('gateway_id').execute()).map((r) => r.gateway_id);
-}
-
 const holdsSubnet = (endpoints: string, subnetId: string): boolean => {
   try {
     const list = JSON.parse(endpoints) as unknown;
@@ -94,15 +84,26 @@ export async function subnetEndpointGroups(ex: Executor, subnetId: string): Prom
   return rows.filter((r) => holdsSubnet(r.endpoints, subnetId)).map((r) => r.id);
 }
 
-/** Connections of the router's vpnservices whose local endpoint group lists this subnet. */
-export async function connectionsWithLocalSubnet(ex: Executor, routerId: string, subnetId: string): Promise<string[]> {
-  const rows = await ex.selectFrom('connections')
-    .innerJoin('vpnservices', 'vpnservices.gateway_id', 'connections.gateway_id')
-    .innerJoin('endpoint_groups', 'endpoint_groups.id', 'connections.local_group_id')
-    .select(['connections.id', 'endpoint_groups.endpoints'])
-    .where('vpnservices.router_id', '=', routerId).where('endpoint_groups.type', '=', 'subnet')
-    .orderBy('connections.id').execute();
-  return rows.filter((r) => holdsSubnet(r.endpoints, subnetId)).map((r) => r.id);
+/**
+ * Connections (not being deleted) of gateways placed on the router (their extras refer to it) whose
+ * endpoint groups (their extras refer to them) list this subnet.
+ */
+export async function connectionsWithGroupSubnet(ex: Executor, routerId: string, subnetId: string): Promise<string[]> {
+  const rows = await ex.selectFrom('extra_refs as cr')
+    .innerJoin('endpoint_groups as g', (j) => j.onRef('g.id', '=', 'cr.ref_id').on('cr.ref_resource', '=', 'endpoint_group'))
+    .innerJoin('connections as c', 'c.id', 'cr.id')
+    .innerJoin('extra_refs as gr', (j) => j.onRef('gr.id', '=', 'c.gateway_id').on('gr.resource', '=', 'vpn_gateway').on('gr.ref_resource', '=', 'router'))
+    .select(['c.id', 'g.endpoints'])
+    .where('cr.resource', '=', 'connection').where('g.type', '=', 'subnet').where('gr.ref_id', '=', routerId).where('c.lifecycle_state', '!=', 'deleting')
+    .orderBy('c.id').execute();
+  return [...new Set(rows.filter((r) => holdsSubnet(r.endpoints, subnetId)).map((r) => r.id))];
+}
+
+/** A router as gateway placement needs it: owner, external gateway, the subnets on it (in the order added). */
+export async function routerForPlacement(ex: Executor, routerId: string): Promise<{ accountId: string; external: boolean; subnetIds: string[] } | undefined> {
+  const r = await ex.selectFrom('routers').select(['account_id', 'external_network_id']).where('id', '=', routerId).executeTakeFirst();
+  if (!r) return undefined;
+  return { accountId: r.account_id, external: r.external_network_id !== null, subnetIds: await routerSubnetIds(ex, routerId) };
 }
 
 /** The admin account (owner of the built-in external network), the oldest if several. */

@@ -18,15 +18,17 @@ export interface GatewayRow {
   created_at: number; updated_at: number;
   /** Totals over the gateway's connections, kept by ConnectionStore in the same transaction. */
   connection_count: Generated<number>; connection_cidr_count: Generated<number>;
+  /** The generation of the last change to the gateway, and of the last agent report accepted for it. */
+  generation: Generated<number>; report_generation: Generated<number>;
 }
 export interface IkePolicyRow {
   id: string; account_id: string; resource_group_id: string; name: string; ike_version: number;
   negotiation_mode: string; encryption: string; integrity: string; dh_groups: string; lifetime_seconds: number;
-  revision: number; created_at: number; updated_at: number; description: string;
+  revision: number; created_at: number; updated_at: number;
 }
 export interface IpsecPolicyRow {
   id: string; account_id: string; resource_group_id: string; name: string; encryption: string; integrity: string;
-  pfs: string; lifetime_seconds: number; revision: number; created_at: number; updated_at: number; description: string;
+  pfs: string; lifetime_seconds: number; revision: number; created_at: number; updated_at: number;
 }
 export interface ConnectionRow {
   id: string; account_id: string; gateway_id: string; name: string; kind: string; admin_state_up: number;
@@ -36,7 +38,8 @@ export interface ConnectionRow {
   status_reasons: string; lifecycle_state: string; revision: number; created_at: number; updated_at: number;
   /** Local plus peer CIDRs, kept beside the lists so per-gateway quota checks need not parse them. */
   cidr_count: number;
-  description: string; mtu: number; local_group_id: string | null; peer_group_id: string | null;
+  /** The generation of the last change to the connection (its configuration or its deletion). */
+  generation: Generated<number>;
 }
 
 export interface AgentKeyRow {
@@ -53,7 +56,17 @@ export interface RouterRow {
 }
 export interface RouterInterfaceRow { port_id: string; router_id: string; subnet_id: string; created_at: number }
 export interface EndpointGroupRow { id: string; account_id: string; name: string; description: string; type: string; endpoints: string; created_at: number }
-export interface VpnServiceRow { gateway_id: string; router_id: string | null; subnet_id: string | null; description: string; admin_state_up: number; flavor_id: string | null }
+
+/** One counter row: the last generation handed out. Incrementing it serializes committing writers, so generations commit in order. */
+export interface GenerationRow { id: number; value: number }
+/** The change log: what each generation changed, one row per resource and gateway touched. */
+export interface ChangeRow {
+  seq: Generated<number>; generation: number; resource: string; resource_id: string; action: string; gateway_id: string | null; at: number;
+}
+/** A dialect's own fields on a resource of the domain (JSON, read and written only by that dialect). */
+export interface ExtrasRow { dialect: string; resource: string; id: string; data: string }
+/** References held by a dialect's extras: what they point at cannot be deleted while they do. */
+export interface ExtraRefRow { dialect: string; resource: string; id: string; ref_resource: string; ref_id: string }
 
 export interface Database {
   accounts: AccountRow;
@@ -72,7 +85,10 @@ export interface Database {
   routers: RouterRow;
   router_interfaces: RouterInterfaceRow;
   endpoint_groups: EndpointGroupRow;
-  vpnservices: VpnServiceRow;
+  generations: GenerationRow;
+  changes: ChangeRow;
+  extras: ExtrasRow;
+  extra_refs: ExtraRefRow;
 }
 
 /** Anything queries can run on: the database or an open transaction. */

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentKey } from '../../src/control/agent-keys.js';
-import { Clock } from '../../src/control/clock.js';
+import { SYSTEM_ACTOR } from '../../src/control/index.js';
 import { labDown } from '../../src/dataplane/lab/lab-teardown.js';
 import { ViciClient } from '../../src/dataplane/vici/index.js';
 import { startTestServer, type TestServer } from '../harness.js';
@@ -43,7 +42,7 @@ describe.skipIf(!labRuns)('lab: standalone agent over the agent API', () => {
 
   beforeAll(async () => {
     t = await startTestServer({ dataplane: 'remote', labInternet: labInternet('ra'), 'quota.vpcs': '20' }, { listen: true });
-    key = (await createAgentKey(t.server.control.db, new Clock(), 'host-1')).key;
+    key = (await t.server.control.agentKeys.create(SYSTEM_ACTOR, 'host-1')).key;
     a = await vpcGateway(t, '10.61.0.0/24', 'a');
     b = await vpcGateway(t, '10.62.0.0/24', 'b');
     agent = startAgent();

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { TokenService } from '../../control/token-service.js';
-import { parseJsonBody } from '../body-parsers.js';
+import type { ControlPlane } from '../../control/index.js';
+import { acceptJsonBodies, BodyError, parseJsonBody } from '../body-parsers.js';
+import { failureLog } from '../failure-log.js';
 
 export const APIKEY_GRANT = 'urn:ibm:params:oauth:grant-type:apikey';
 
@@ -24,25 +25,29 @@ const IamError = Type.Object({
  * form fields grant_type=urn:ibm:params:oauth:grant-type:apikey and apikey=… (JSON is accepted too).
  * Errors use IAM's own shape.
  */
-export async function iamPlugin(app: FastifyInstance, opts: { tokens: TokenService }): Promise<void> {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
-    const text = body as string;
-    try {
-      const ct = String(req.headers['content-type'] ?? '');
-      done(null, ct.includes('json') ? parseJsonBody(text) : Object.fromEntries(new URLSearchParams(text)));
-    } catch (e) {
-      done(e as Error, undefined);
-    }
-  });
+const TokenRequest = Type.Object({
+  grant_type: Type.Optional(Type.String({ description: `Must be ${'urn:ibm:params:oauth:grant-type:apikey'}.` })),
+  apikey: Type.Optional(Type.String({ description: 'An API key of the account (causeway account create prints one).' })),
+}, { description: 'Form fields (application/x-www-form-urlencoded) or the same as JSON.' });
+
+export async function iamPlugin(app: FastifyInstance, opts: { control: ControlPlane }): Promise<void> {
+  acceptJsonBodies(app, (text, contentType) => (contentType.includes('json') ? parseJsonBody(text) : Object.fromEntries(new URLSearchParams(text))));
   const fail = (reqId: string, code: string, message: string) => ({ errorCode: code, errorMessage: message, context: { requestId: reqId } });
-  app.setErrorHandler((err, req, reply) => reply.code(400).send(fail(req.id, 'BXNIM0109E', `The request could not be read: ${err instanceof Error ? err.message : String(err)}`)));
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    const unreadable = err instanceof BodyError || err.validation !== undefined || (err.statusCode !== undefined && err.statusCode < 500);
+    if (!unreadable) {
+      req.log.error(failureLog(err), 'token request failed');
+      return reply.code(500).send(fail(req.id, 'BXNIM0001E', 'The token could not be issued: an internal error occurred.'));
+    }
+    return reply.code(400).send(fail(req.id, 'BXNIM0109E', `The request could not be read: ${err.message}`));
+  });
 
   app.post('/token', {
     schema: {
       tags: ['Identity'], summary: 'Exchange an API key for an access token (IAM-compatible)',
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
-      response: { 200: TokenResponse, 400: IamError },
+      body: TokenRequest,
+      response: { 200: TokenResponse, 400: IamError, 500: IamError },
     },
   }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -54,7 +59,7 @@ export async function iamPlugin(app: FastifyInstance, opts: { tokens: TokenServi
     if (typeof apikey !== 'string' || apikey.length === 0) {
       return reply.code(400).send(fail(req.id, 'BXNIM0104E', 'The apikey form field is missing.'));
     }
-    const t = await opts.tokens.issue(apikey);
+    const t = await opts.control.tokens.issue(apikey);
     if (!t) return reply.code(400).send(fail(req.id, 'BXNIM0415E', 'Provided API key could not be found.'));
     return {
       access_token: t.accessToken,

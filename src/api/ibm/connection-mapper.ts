@@ -1,12 +1,12 @@
 import type { Static } from 'typebox';
-import type { ConnectionInput } from '../../control/create-connection.js';
-import type { ConnectionView } from '../../control/read-queries.js';
-import type { ConnectionPatch as DomainPatch } from '../../control/update-connection.js';
+import type { ConnectionInput } from '../../control/index.js';
+import type { ConnectionView } from '../../control/index.js';
+import type { ConnectionPatch as DomainPatch } from '../../control/index.js';
 import { parseAddress } from '../../domain/cidr.js';
 import type { Connection, Dpd, DpdAction, IdentityType, IkeIdentity, PeerEndpoint, Tunnel } from '../../domain/connection.js';
 import { isFqdn } from '../../domain/connection.js';
 import type { Reason } from '../../domain/tenancy.js';
-import type { Page } from '../../store/page-query.js';
+import type { Page } from '../../control/index.js';
 import type { ConnectionPatch, ConnectionPrototype } from './connection-schema.js';
 import type { IbmDeps } from './ibm-deps.js';
 import { ibmInvalid } from './ibm-errors.js';
@@ -111,8 +111,8 @@ export function connectionInput({ version, base }: WireContext, body: Proto): Co
     localIdentities: (body.local?.ike_identities ?? []).map(identityIn),
     localCidrs,
     peerCidrs,
-    ikePolicyId: body.ike_policy ? identityId(body.ike_policy, 'ike_policy', 'ike_policies', 'ike_policy_not_found', base) : null,
-    ipsecPolicyId: body.ipsec_policy ? identityId(body.ipsec_policy, 'ipsec_policy', 'ipsec_policies', 'ipsec_policy_not_found', base) : null,
+    ikePolicyId: body.ike_policy ? identityId(body.ike_policy, 'ike_policy', 'ike_policies', 'ike_policy', base) : null,
+    ipsecPolicyId: body.ipsec_policy ? identityId(body.ipsec_policy, 'ipsec_policy', 'ipsec_policies', 'ipsec_policy', base) : null,
     dpd: dpdIn(body.dead_peer_detection, DEFAULT_DPD),
     establishMode: body.establish_mode ?? 'bidirectional',
     adminStateUp: body.admin_state_up ?? true,
@@ -155,8 +155,8 @@ export function connectionPatch({ version, base }: WireContext, body: Patch, cur
     ...(body.admin_state_up !== undefined ? { adminStateUp: body.admin_state_up } : {}),
     ...(body.establish_mode !== undefined ? { establishMode: body.establish_mode } : {}),
     ...(body.dead_peer_detection !== undefined ? { dpd: dpdIn(body.dead_peer_detection, cur.dpd) } : {}),
-    ...(body.ike_policy !== undefined ? { ikePolicyId: body.ike_policy === null ? null : identityId(body.ike_policy, 'ike_policy', 'ike_policies', 'ike_policy_not_found', base) } : {}),
-    ...(body.ipsec_policy !== undefined ? { ipsecPolicyId: body.ipsec_policy === null ? null : identityId(body.ipsec_policy, 'ipsec_policy', 'ipsec_policies', 'ipsec_policy_not_found', base) } : {}),
+    ...(body.ike_policy !== undefined ? { ikePolicyId: body.ike_policy === null ? null : identityId(body.ike_policy, 'ike_policy', 'ike_policies', 'ike_policy', base) } : {}),
+    ...(body.ipsec_policy !== undefined ? { ipsecPolicyId: body.ipsec_policy === null ? null : identityId(body.ipsec_policy, 'ipsec_policy', 'ipsec_policies', 'ipsec_policy', base) } : {}),
     ...(body.distribute_traffic !== undefined ? { distributeTraffic: body.distribute_traffic } : {}),
     ...(body.routing_protocol !== undefined ? { routingProtocol: body.routing_protocol } : {}),
     ...(tunnels ? { tunnels } : {}),

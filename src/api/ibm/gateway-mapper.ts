@@ -1,4 +1,4 @@
-import type { GatewayView } from '../../control/read-queries.js';
+import type { GatewayView } from '../../control/index.js';
 import type { HealthState, LifecycleState } from '../../domain/tenancy.js';
 import { connectionRefs } from './policy-mapper.js';
 import { reasonsToWire } from './connection-mapper.js';

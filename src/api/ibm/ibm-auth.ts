@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/tenancy.js';
-import type { TokenService } from '../../control/token-service.js';
+import type { TokenService } from '../../control/index.js';
 import { IbmHttpError } from './ibm-errors.js';
 
 /** `Authorization: Bearer <token>` (a bare token is accepted too, as `ibmcloud iam oauth-tokens` output is pasted both ways). */

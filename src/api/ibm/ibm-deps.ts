@@ -1,17 +1,24 @@
-import type { ControlDeps } from '../../control/control-deps.js';
-import type { ReadQueries } from '../../control/read-queries.js';
-import type { TokenService } from '../../control/token-service.js';
+import type { ControlPlane } from '../../control/index.js';
 import type { DesiredConnection } from '../../domain/desired-state.js';
 import type { IbmRefs } from './ibm-refs.js';
 
 /** Renders the configuration a connection's peer needs; injected (the renderer lives in the data plane). */
 export type PeerConfigRenderer = (d: DesiredConnection, format: 'swanctl') => string;
 
-/** What the IBM dialect reads: the control plane, its read side, token checks and href building. */
+/** What the IBM dialect reads: the control plane, href building, the peer configuration renderer. */
 export interface IbmDeps {
-  readonly control: ControlDeps;
-  readonly queries: ReadQueries;
-  readonly tokens: TokenService;
+  readonly control: ControlPlane;
   readonly refs: IbmRefs;
   readonly renderPeerConfig?: PeerConfigRenderer;
+}
+
+/** The IBM dialect's own per-request state: the `version` date its hook checked. */
+export interface IbmRequestContext {
+  readonly version: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ibm: IbmRequestContext;
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DOMAIN_ERRORS, DomainError, invalidField, type DomainErrorCode } from '../../domain/errors.js';
-import { HTTP_STATUS } from '../http-status.js';
+import { DOMAIN_ERRORS, DomainError, inUse, invalidField, notFound, type DomainErrorCode } from '../../domain/errors.js';
+import { httpStatus } from '../http-status.js';
 import { IbmHttpError, ibmInvalid, toIbmError, wireName } from './ibm-errors.js';
 
 describe('wireName', () => {
@@ -34,7 +34,7 @@ describe('ibmInvalid', () => {
 describe('toIbmError', () => {
   it.each(Object.keys(DOMAIN_ERRORS) as DomainErrorCode[])('renders DomainError %s with the status of its kind', (code) => {
     const r = toIbmError(new DomainError(code));
-    expect(r.status).toBe(HTTP_STATUS[DOMAIN_ERRORS[code].kind]);
+    expect(r.status).toBe(httpStatus(DOMAIN_ERRORS[code].kind, 'ibm'));
     expect(r.error.code).toBe(code);
     expect(r.error).not.toHaveProperty('target');
   });
@@ -45,8 +45,16 @@ describe('toIbmError', () => {
   });
 
   it('keeps parameter and header names as they are', () => {
-    const r = toIbmError(new DomainError('if_match_required', undefined, { type: 'header', name: 'If-Match' }));
-    expect(r).toMatchObject({ status: 428, error: { target: { type: 'header', name: 'If-Match' } } });
+    const r = toIbmError(new DomainError('precondition_failed', undefined, { type: 'header', name: 'If-Match' }));
+    expect(r).toMatchObject({ status: 412, error: { target: { type: 'header', name: 'If-Match' } } });
+  });
+
+  it('names the object of not_found and in_use errors as IBM does, and answers 400 for a quota', () => {
+    expect(toIbmError(notFound('connection', 'x')).error.code).toBe('vpn_gateway_connection_not_found');
+    expect(toIbmError(notFound('vpn_gateway', 'x'))).toMatchObject({ status: 404, error: { code: 'vpn_gateway_not_found', message: "VPN gateway 'x' was not found." } });
+    expect(toIbmError(inUse('ike_policy', 'x', 'used'))).toMatchObject({ status: 409, error: { code: 'ike_policy_in_use' } });
+    expect(toIbmError(new DomainError('over_quota')).status).toBe(400);
+    expect(toIbmError(new DomainError('storage_full')).status).toBe(507);
   });
 
   it('passes an IbmHttpError through', () => {

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorTarget } from '../../domain/errors.js';
-import { HTTP_STATUS } from '../http-status.js';
+import { DomainError, type ErrorTarget, type ResourceType } from '../../domain/errors.js';
+import { BodyError } from '../body-parsers.js';
+import { httpStatus } from '../http-status.js';
 import { describeAjvError } from '../validation.js';
+import { failureLog } from '../failure-log.js';
 
 /** IBM's error envelope: {errors:[{code, message, more_info?, target?}], trace, status_code}. */
 export interface IbmError {
@@ -40,12 +42,42 @@ export function wireName(name: string): string {
   return (hit ?? base.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)) + rest;
 }
 
+/** How IBM names the domain's resources in its `<resource>_not_found` / `<resource>_in_use` codes. */
+const IBM_RESOURCE: Readonly<Record<ResourceType, string>> = {
+  account: 'account', user: 'user', resource_group: 'resource_group', vpc: 'vpc', subnet: 'subnet', vpn_gateway: 'vpn_gateway',
+  connection: 'vpn_gateway_connection', ike_policy: 'ike_policy', ipsec_policy: 'ipsec_policy', cidr: 'cidr',
+  endpoint_group: 'endpoint_group', router: 'router', router_interface: 'router_interface', port: 'port', network: 'network',
+};
+
+/** The `<resource>_not_found` and `<resource>_in_use` codes the IBM API can answer (the objects it shows). */
+export const IBM_OBJECT_CODES: Readonly<Record<string, { status: number; message: string }>> = Object.fromEntries([
+  ...(['vpc', 'subnet', 'resource_group', 'vpn_gateway', 'connection', 'ike_policy', 'ipsec_policy', 'cidr', 'account'] as const)
+    .map((r) => [`${IBM_RESOURCE[r]}_not_found`, { status: 404, message: `The ${IBM_RESOURCE[r].replace(/_/g, ' ')} was not found.` }]),
+  ...(['ike_policy', 'ipsec_policy', 'vpc', 'subnet'] as const)
+    .map((r) => [`${IBM_RESOURCE[r]}_in_use`, { status: 409, message: `The ${IBM_RESOURCE[r].replace(/_/g, ' ')} is still in use.` }]),
+]);
+
+/** The IBM code of a domain error: `<resource>_not_found` and `<resource>_in_use` name the object; others are the domain's own code. */
+export function ibmCode(e: DomainError): string {
+  if (e.subject && (e.kind === 'not_found' || e.kind === 'in_use')) return `${IBM_RESOURCE[e.subject.resource]}_${e.kind}`;
+  return e.code;
+}
+
 /** Codes the IBM dialect emits itself (not domain errors), for /docs/errors and docs/errors.md. */
 export const IBM_DIALECT_CODES: Readonly<Record<string, { status: number | string; message: string }>> = {
+  invalid_version: { status: 400, message: 'The version query parameter is missing or not a valid date.' },
   invalid_version_range: { status: 400, message: 'The version date is older than the oldest date this server serves.' },
+  invalid_generation: { status: 400, message: 'The generation query parameter must be 2.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON (or not UTF-8).' },
+  missing_field: { status: 400, message: 'A required field is missing.' },
+  unknown_field: { status: 400, message: 'The request has a field this API does not know.' },
+  if_match_required: { status: 428, message: 'This change needs an If-Match header with the current ETag.' },
+  request_too_large: { status: 413, message: 'The request body is too large.' },
   bad_request: { status: '4xx', message: 'The HTTP request itself is malformed (the framework refused it).' },
   internal_error: { status: 500, message: 'Operation failed. An internal error has occurred.' },
   vpn_gateway_service_connection_not_found: { status: 404, message: 'The service connection was not found (this lab has no transit gateways).' },
+  region_not_found: { status: 404, message: 'The region was not found.' },
+  zone_not_found: { status: 404, message: 'The zone was not found.' },
 };
 
 export class IbmHttpError extends Error {
@@ -81,8 +113,9 @@ export function toIbmError(err: unknown): { status: number; error: IbmError } {
   if (err instanceof IbmHttpError) return { status: err.status, error: err.error };
   if (DomainError.is(err)) {
     const target = renderTarget(err.target);
-    return { status: HTTP_STATUS[err.kind], error: { code: err.code, message: err.message, ...(target ? { target } : {}) } };
+    return { status: httpStatus(err.kind, 'ibm'), error: { code: ibmCode(err), message: err.message, ...(target ? { target } : {}) } };
   }
+  if (err instanceof BodyError) return { status: 400, error: { code: 'invalid_json', message: err.message } };
   const fe = err as FastifyError & { validationContext?: string };
   if (fe && Array.isArray(fe.validation) && fe.validation.length > 0) {
     const ctx = fe.validationContext ?? 'body';
@@ -108,7 +141,7 @@ export function sendIbmError(request: FastifyRequest, reply: FastifyReply, publi
 export function installIbmErrors(app: FastifyInstance, publicUrl: string): void {
   app.setErrorHandler((err, request, reply) => {
     const { status, error } = toIbmError(err);
-    if (status >= 500) request.log.error({ err }, 'request failed');
+    if (status >= 500) request.log.error(failureLog(err), 'request failed');
     return sendIbmError(request, reply, publicUrl, status, error);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { Page, PageRequest } from '../../store/page-query.js';
+import type { Page, PageRequest } from '../../control/index.js';
 import { ibmInvalid } from './ibm-errors.js';
 
 export const DEFAULT_LIMIT = 50;

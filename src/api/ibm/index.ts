@@ -8,6 +8,7 @@ import { installIbmErrors } from './ibm-errors.js';
 import { checkVersion } from './ibm-version.js';
 import { networkRoutes } from './network-routes.js';
 import { policyRoutes } from './policy-routes.js';
+import { regionRoutes } from './region-routes.js';
 
 /**
  * The native dialect: IBM Cloud VPN for VPC, mounted at /v1. One encapsulated plugin: its own body
@@ -17,14 +18,15 @@ export async function ibmPlugin(app: FastifyInstance, d: IbmDeps): Promise<void>
   acceptJsonBodies(app);
   installIbmErrors(app, d.refs.publicUrl);
   app.decorateRequest('actor', null as never);
-  app.decorateRequest('apiVersion', '');
+  app.decorateRequest('ibm', null as never);
   app.addHook('onRequest', async (req) => {
-    req.actor = await authenticate(req, d.tokens);
+    req.actor = await authenticate(req, d.control.tokens);
   });
   app.addHook('preValidation', async (req) => {
-    req.apiVersion = checkVersion(req);
+    req.ibm = { version: checkVersion(req) };
   });
   networkRoutes(app, d);
+  regionRoutes(app, d);
   gatewayRoutes(app, d);
   connectionRoutes(app, d);
   policyRoutes(app, d);

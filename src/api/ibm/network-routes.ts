@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { createSubnet, createVpc, removeSubnet, removeVpc, renameSubnet, renameVpc } from '../../control/vpc-commands.js';
 import { parseId } from '../../domain/ids.js';
 import type { Subnet, Vpc } from '../../domain/tenancy.js';
-import type { Ref } from '../../control/read-queries.js';
+import type { Ref } from '../../control/index.js';
 import { ByIdCrnOrHref, IdParams, Name, NoContent, ResourceGroupIdentity, ResourceGroupRef, VersionQuery } from './ibm-common-schema.js';
 import type { IbmDeps } from './ibm-deps.js';
 import { ERRORS } from './ibm-error-schema.js';
@@ -46,13 +45,13 @@ function subnetToWire(refs: IbmRefs, v: { subnet: Subnet; vpc: Ref; resourceGrou
 /** Minimal /vpcs and /subnets: what a VPN gateway is created in. */
 export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { refs, queries, control } = d;
+  const { refs, control } = d;
   const rg = (x?: { id: string }) => (x ? { resourceGroupId: parseId(x.id) ?? x.id } : {});
 
   const vpcTags = ['VPCs'];
-  const vpcId = (raw: string) => pathId(raw, 'vpc_not_found', 'VPC');
+  const vpcId = (raw: string) => pathId(raw, 'vpc');
   app.get('/vpcs', { schema: { tags: vpcTags, summary: 'List VPCs', querystring: Type.Object(PageQuery), response: { 200: collectionSchema('vpcs', VpcSchema), ...ERRORS } } }, async (req) =>
-    pageEnvelope('vpcs', await queries.vpcs(req.actor, pageRequest(req.query)), (v) => vpcToWire(refs, v), `${refs.base}/vpcs`, limitOf(req.query)));
+    pageEnvelope('vpcs', await control.vpcs.list(req.actor, pageRequest(req.query)), (v) => vpcToWire(refs, v), `${refs.base}/vpcs`, limitOf(req.query)));
   app.post('/vpcs', {
     schema: {
       tags: vpcTags, summary: 'Create a VPC', querystring: VersionQuery,
@@ -61,28 +60,26 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     },
   }, async (req, reply) => {
     const b = req.body ?? {};
-    const v = await createVpc(control, req.actor, { ...(b.name !== undefined ? { name: b.name } : {}), ...rg(b.resource_group) });
-    return reply.code(201).send(vpcToWire(refs, await queries.vpc(req.actor, v.id)));
+    return reply.code(201).send(vpcToWire(refs, await control.vpcs.create(req.actor, { ...(b.name !== undefined ? { name: b.name } : {}), ...rg(b.resource_group) })));
   });
   app.get('/vpcs/:id', { schema: { tags: vpcTags, summary: 'Retrieve a VPC', params: IdParams, querystring: VersionQuery, response: { 200: VpcSchema, ...ERRORS } } }, async (req) =>
-    vpcToWire(refs, await queries.vpc(req.actor, vpcId(req.params.id))));
+    vpcToWire(refs, await control.vpcs.get(req.actor, vpcId(req.params.id))));
   app.patch('/vpcs/:id', { schema: { tags: vpcTags, summary: 'Rename a VPC', params: IdParams, querystring: VersionQuery, body: Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false }), response: { 200: VpcSchema, ...ERRORS } } }, async (req) => {
     const id = vpcId(req.params.id);
-    if (req.body.name !== undefined) await renameVpc(control, req.actor, id, req.body.name);
-    return vpcToWire(refs, await queries.vpc(req.actor, id));
+    return vpcToWire(refs, req.body.name !== undefined ? await control.vpcs.rename(req.actor, id, req.body.name) : await control.vpcs.get(req.actor, id));
   });
   app.delete('/vpcs/:id', { schema: { tags: vpcTags, summary: 'Delete a VPC (refused while it has subnets or gateways)', params: IdParams, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
-    await removeVpc(control, req.actor, vpcId(req.params.id));
+    await control.vpcs.remove(req.actor, vpcId(req.params.id));
     return reply.code(204).send();
   });
 
   const subnetTags = ['Subnets'];
-  const subnetId = (raw: string) => pathId(raw, 'subnet_not_found', 'Subnet');
+  const subnetId = (raw: string) => pathId(raw, 'subnet');
   app.get('/subnets', {
     schema: { tags: subnetTags, summary: 'List subnets', querystring: Type.Object({ ...PageQuery, 'vpc.id': Type.Optional(Type.String({ maxLength: 64 })) }), response: { 200: collectionSchema('subnets', SubnetSchema), ...ERRORS } },
   }, async (req) => {
     const vpcFilter = req.query['vpc.id'];
-    const page = await queries.subnets(req.actor, pageRequest(req.query), vpcFilter === undefined ? undefined : parseId(vpcFilter) ?? 'none');
+    const page = await control.subnets.list(req.actor, pageRequest(req.query), vpcFilter === undefined ? {} : { vpcId: parseId(vpcFilter) ?? 'none' });
     return pageEnvelope('subnets', page, (v) => subnetToWire(refs, v), `${refs.base}/subnets`, limitOf(req.query), { 'vpc.id': vpcFilter });
   });
   app.post('/subnets', {
@@ -100,21 +97,20 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     },
   }, async (req, reply) => {
     const b = req.body;
-    const s = await createSubnet(control, req.actor, {
-      vpcId: identityId(b.vpc, 'vpc', 'vpcs', 'vpc_not_found', refs.base), cidr: b.ipv4_cidr_block,
+    const v = await control.subnets.create(req.actor, {
+      vpcId: identityId(b.vpc, 'vpc', 'vpcs', 'vpc', refs.base), cidr: b.ipv4_cidr_block,
       ...(b.name !== undefined ? { name: b.name } : {}), ...(b.zone ? { zone: b.zone.name } : {}), ...rg(b.resource_group),
     });
-    return reply.code(201).send(subnetToWire(refs, await queries.subnet(req.actor, s.id)));
+    return reply.code(201).send(subnetToWire(refs, v));
   });
   app.get('/subnets/:id', { schema: { tags: subnetTags, summary: 'Retrieve a subnet', params: IdParams, querystring: VersionQuery, response: { 200: SubnetSchema, ...ERRORS } } }, async (req) =>
-    subnetToWire(refs, await queries.subnet(req.actor, subnetId(req.params.id))));
+    subnetToWire(refs, await control.subnets.get(req.actor, subnetId(req.params.id))));
   app.patch('/subnets/:id', { schema: { tags: subnetTags, summary: 'Rename a subnet', params: IdParams, querystring: VersionQuery, body: Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false }), response: { 200: SubnetSchema, ...ERRORS } } }, async (req) => {
     const id = subnetId(req.params.id);
-    if (req.body.name !== undefined) await renameSubnet(control, req.actor, id, req.body.name);
-    return subnetToWire(refs, await queries.subnet(req.actor, id));
+    return subnetToWire(refs, req.body.name !== undefined ? await control.subnets.rename(req.actor, id, req.body.name) : await control.subnets.get(req.actor, id));
   });
   app.delete('/subnets/:id', { schema: { tags: subnetTags, summary: 'Delete a subnet (refused while it hosts a gateway)', params: IdParams, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
-    await removeSubnet(control, req.actor, subnetId(req.params.id));
+    await control.subnets.remove(req.actor, subnetId(req.params.id));
     return reply.code(204).send();
   });
 }

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
-import type { ConnectionRef, PolicyView } from '../../control/read-queries.js';
-import type { IkePolicyInput, IkePolicyPatch as IkePatch, IpsecPolicyInput, IpsecPolicyPatch as IpsecPatch } from '../../control/policy-commands.js';
+import type { ConnectionRef, PolicyView } from '../../control/index.js';
+import type { IkePolicyInput, IkePolicyPatch as IkePatch, IpsecPolicyInput, IpsecPolicyPatch as IpsecPatch } from '../../control/index.js';
 import type { DhGroup, Integrity } from '../../domain/crypto-catalogue.js';
 import { parseId } from '../../domain/ids.js';
 import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';

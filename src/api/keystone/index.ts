@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { parseJsonBody } from '../body-parsers.js';
+import { acceptJsonBodies } from '../body-parsers.js';
 import { discoveryRoutes } from './discovery-routes.js';
 import { identityRoutes } from './identity-routes.js';
 import type { KeystoneDeps } from './keystone-deps.js';
-import { badRequest, installKeystoneErrors } from './keystone-errors.js';
+import { installKeystoneErrors } from './keystone-errors.js';
 import { tokenRoutes } from './token-routes.js';
 
 export type { KeystoneDeps };
@@ -15,14 +15,7 @@ export type { KeystoneDeps };
  * JSON whatever the content type; errors are {"error": {code, title, message}} as application/json.
  */
 export async function keystonePlugin(app: FastifyInstance, deps: KeystoneDeps): Promise<void> {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (e) {
-      done(badRequest(e instanceof Error ? e.message : 'The request body is not valid JSON.'), undefined);
-    }
-  });
+  acceptJsonBodies(app);
   installKeystoneErrors(app, `${deps.publicUrl}/identity`);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-openstack-request-id', `req-${req.id}`);

@@ -1,11 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { ControlDeps } from '../../control/control-deps.js';
-import type { Inspected, TokenService } from '../../control/token-service.js';
+import type { ControlPlane, Inspected, TokenService } from '../../control/index.js';
 import { unauthorized } from './keystone-errors.js';
 
 export interface KeystoneDeps {
-  readonly control: ControlDeps;
-  readonly tokens: TokenService;
+  readonly control: ControlPlane;
   /** The externally visible base URL: the catalog's endpoints point here. */
   readonly publicUrl: string;
 }

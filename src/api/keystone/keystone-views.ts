@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TokenClaims } from '../../control/token-service.js';
-import type { User } from '../../control/users.js';
+import type { TokenClaims, User } from '../../control/index.js';
 import { toHex32 } from '../../domain/ids.js';
 import type { Account } from '../../domain/tenancy.js';
 
@@ -60,9 +59,9 @@ export function domainView(publicUrl: string) {
 export function tokenView(publicUrl: string, t: { claims: TokenClaims; user: User; project: Account }, withCatalog: boolean) {
   return {
     token: {
-      methods: t.claims.mth ?? ['password'],
+      methods: [...(t.claims.mth ?? ['password'])],
       user: { id: toHex32(t.user.id), name: t.user.name, domain: { ...DOMAIN }, password_expires_at: null },
-      audit_ids: t.claims.ati ?? [],
+      audit_ids: [...(t.claims.ati ?? [])],
       expires_at: keystoneTime(t.claims.exp),
       issued_at: keystoneTime(t.claims.iat),
       project: { id: toHex32(t.project.id), name: t.project.name, domain: { ...DOMAIN } },

@@ -1,11 +1,14 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { parseJsonBody } from '../body-parsers.js';
+import { acceptJsonBodies } from '../body-parsers.js';
 import { coreRoutes } from './core-routes.js';
-import { actorOf, type NeutronDeps } from './neutron-deps.js';
+import { ERRORS, NETWORKING_TAGS } from './neutron-common-schema.js';
+import type { NeutronDeps } from './neutron-deps.js';
 import { NeutronError, toNeutronError } from './neutron-errors.js';
+import { AliasParams, ExtensionList, ExtensionOne, type ExtensionWire, RootSchema } from './neutron-root-schema.js';
+import { fromValidation } from './neutron-validation-errors.js';
 import { vpnRoutes } from './vpn-routes.js';
-
-export { actorOf };
+import { failureLog } from '../failure-log.js';
 
 /** What this Neutron serves, as `GET /v2.0/extensions` lists it (clients and tempest check aliases). */
 const EXTENSIONS = [
@@ -16,7 +19,7 @@ const EXTENSIONS = [
   ['project-id', 'project_id field enabled', 'Extension that indicates that project_id field is enabled.'],
   ['pagination', 'Pagination support', 'Extension that indicates that pagination is enabled.'],
   ['sorting', 'Sorting support', 'Extension that indicates that sorting is enabled.'],
-].map(([alias, name, description]) => ({ alias: alias!, name: name!, description: description!, updated: '2013-05-29T10:00:00-00:00', links: [] as unknown[] }));
+].map(([alias, name, description]): ExtensionWire => ({ alias: alias!, name: name!, description: description!, updated: '2013-05-29T10:00:00-00:00', links: [] }));
 
 /**
  * OpenStack Neutron v2.0 (seed 003): VPNaaS under /v2.0/vpn and the core resources it leans on,
@@ -25,17 +28,10 @@ const EXTENSIONS = [
  * {"NeutronError": {type, message, detail}} as application/json; every reply carries
  * X-Openstack-Request-Id.
  */
-export async function neutronPlugin(app: FastifyInstance, deps: NeutronDeps): Promise<void> {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, parseJsonBody(text));
-    } catch (e) {
-      done(new NeutronError(400, 'HTTPBadRequest', `Malformed request body: ${e instanceof Error ? e.message : String(e)}`), undefined);
-    }
-  });
+export async function neutronPlugin(fastify: FastifyInstance, deps: NeutronDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  acceptJsonBodies(app);
+  app.decorateRequest('actor', null as never);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-openstack-request-id', `req-${req.id}`);
   });
@@ -43,7 +39,7 @@ export async function neutronPlugin(app: FastifyInstance, deps: NeutronDeps): Pr
     const token = req.headers['x-auth-token'] ?? /^\s*Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''))?.[1];
     if (typeof token !== 'string' || token.length === 0) throw new NeutronError(401, 'HTTPUnauthorized', 'The request you have made requires authentication.');
     try {
-      req.neutronActor = await deps.tokens.verify(token);
+      req.actor = await deps.control.tokens.verify(token);
     } catch {
       throw new NeutronError(401, 'HTTPUnauthorized', 'The request you have made requires authentication.');
     }
@@ -53,19 +49,21 @@ export async function neutronPlugin(app: FastifyInstance, deps: NeutronDeps): Pr
     void req;
   });
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const ne = toNeutronError(err) ?? (err.validation ? new NeutronError(400, 'HTTPBadRequest', err.message) : undefined)
+    // A body the route schema refused is answered as Neutron's attribute layer words it.
+    const ne = toNeutronError(err) ?? (err.validation ? fromValidation(err, req) : undefined)
       ?? (err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? new NeutronError(err.statusCode, 'HTTPBadRequest', err.message) : undefined);
+    if (!ne || ne.status >= 500) req.log.error(failureLog(err), 'neutron request failed');
     if (!ne) {
-      req.log.error({ err }, 'neutron request failed');
       return reply.code(500).type('application/json').send({ NeutronError: { type: 'HTTPInternalServerError', message: 'Request Failed: internal server error while processing your request.', detail: '' } });
     }
     return reply.code(ne.status).type('application/json').send({ NeutronError: { type: ne.type, message: ne.message, detail: ne.detail } });
   });
-  app.get('/', async () => ({
+  const tags = NETWORKING_TAGS;
+  app.get('/', { schema: { tags, summary: 'List the core resources (networks, subnets, routers, ports)', response: { 200: RootSchema, ...ERRORS } } }, async () => ({
     resources: ['networks', 'subnets', 'routers', 'ports'].map((name) => ({ name: name.slice(0, -1), collection: name, links: [{ href: `${deps.publicUrl}/v2.0/${name}`, rel: 'self' }] })),
   }));
-  app.get('/extensions', async () => ({ extensions: EXTENSIONS }));
-  app.get<{ Params: { alias: string } }>('/extensions/:alias', async (req) => {
+  app.get('/extensions', { schema: { tags, summary: 'List API extensions', response: { 200: ExtensionList, ...ERRORS } } }, async () => ({ extensions: EXTENSIONS }));
+  app.get('/extensions/:alias', { schema: { tags, summary: 'Show an API extension', params: AliasParams, response: { 200: ExtensionOne, ...ERRORS } } }, async (req) => {
     const e = EXTENSIONS.find((x) => x.alias === req.params.alias);
     if (!e) throw new NeutronError(404, 'HTTPNotFound', `Extension with alias ${req.params.alias} does not exist`);
     return { extension: e };

@@ -1,12 +1,15 @@
-import type { FastifyInstance } from 'fastify';
-import { createNetwork, removeNetwork, updateNetwork } from '../../control/neutron-network-commands.js';
-import { getNetworkView, listNetworkViews, publicNetworkOwner, type NetworkView } from '../../control/neutron-queries.js';
-import { PUBLIC_NETWORK_ID, PUBLIC_NETWORK_NAME, PUBLIC_SUBNET_ID } from '../../domain/neutron-core.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SYSTEM_ACTOR, type VpcView } from '../../control/index.js';
+import { DomainError } from '../../domain/errors.js';
 import { actorOf, type NeutronDeps } from './neutron-deps.js';
-import { badRequest } from './neutron-errors.js';
+import { PUBLIC_NETWORK_ID, PUBLIC_NETWORK_NAME, PUBLIC_SUBNET_ID } from './neutron-core-wire.js';
+import { badRequest, forbidden } from './neutron-errors.js';
 import { fieldsOf, listResponse, pick } from './neutron-list.js';
 import { bool, checkKeys, ownerFields, ownerOf, str, unwrap } from './neutron-request.js';
-import { asBool, asList, collectionUrl, core, coreTime, fixedAttr, forbidden, pathIdOr404 } from './network-wire.js';
+import { asBool, asList, collectionUrl, coreTime, fixedAttr, pathIdOr404 } from './network-wire.js';
+import { NetworkCreate, NetworkList, NetworkOne, NetworkShown, NetworkUpdate, type NetworkWire } from './network-schema.js';
+import { ERRORS, IdParams, keysOf, LIST_DESCRIPTION, ListQuery, NETWORKING_TAGS, NoContent, ShowQuery } from './neutron-common-schema.js';
 
 /** Networks: a network is a VPC (same id); plus the built-in external network `public`. */
 
@@ -19,7 +22,7 @@ interface NetworkShape {
   readonly external: boolean;
 }
 
-function networkWire(n: NetworkShape): Record<string, unknown> {
+function networkWire(n: NetworkShape): NetworkWire {
   return {
     id: n.id, name: n.name, ...ownerFields(n.accountId), admin_state_up: true, mtu: 1500, status: 'ACTIVE', subnets: [...n.subnetIds],
     shared: n.external, availability_zone_hints: [], availability_zones: [], ipv4_address_scope: null, ipv6_address_scope: null,
@@ -28,11 +31,14 @@ function networkWire(n: NetworkShape): Record<string, unknown> {
   };
 }
 
-const fromView = (v: NetworkView): NetworkShape => ({ id: v.vpc.id, name: v.vpc.name, accountId: v.vpc.accountId, subnetIds: v.subnetIds, createdAt: v.vpc.createdAt, external: false });
+const fromView = (v: VpcView): NetworkShape => ({ id: v.vpc.id, name: v.vpc.name, accountId: v.vpc.accountId, subnetIds: v.subnetIds, createdAt: v.vpc.createdAt, external: false });
+
+/** Neutron lists every object at once (its filters, sorting and paging run over them): one page holding all. */
+export const ALL = { limit: 1_000_000, sort: 'created_at', desc: false } as const;
 
 /** The built-in external network as the API shows it. */
-export async function publicNetworkWire(deps: NeutronDeps): Promise<Record<string, unknown>> {
-  const owner = await publicNetworkOwner(deps.control);
+export async function publicNetworkWire(deps: NeutronDeps): Promise<NetworkWire> {
+  const owner = await deps.control.vpcs.publicNetworkOwner(SYSTEM_ACTOR);
   return networkWire({ id: PUBLIC_NETWORK_ID, name: PUBLIC_NETWORK_NAME, accountId: owner.accountId, subnetIds: [PUBLIC_SUBNET_ID], createdAt: owner.createdAt, external: true });
 }
 
@@ -51,54 +57,60 @@ function checkFixed(b: Record<string, unknown>): void {
   fixedAttr(b, 'router:external', [false], asBool);
 }
 
-const RO = ['id', 'status', 'subnets', 'tags', 'created_at', 'updated_at', 'revision_number', 'availability_zones', 'ipv4_address_scope', 'ipv6_address_scope'];
-const COMMON = ['name', 'admin_state_up', 'shared', 'router:external', 'mtu', 'description', 'port_security_enabled'];
+/** What a POST and a PUT accept and refuse as read-only: the body schemas' attributes. */
+const CREATE = keysOf(NetworkCreate);
+const UPDATE = keysOf(NetworkUpdate);
+const tags = NETWORKING_TAGS;
 
-export function networkRoutes(app: FastifyInstance, deps: NeutronDeps): void {
+export function networkRoutes(fastify: FastifyInstance, deps: NeutronDeps): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { control } = deps;
   const netId = (raw: string): string => pathIdOr404(raw, 'NetworkNotFound', 'Network');
-  const show = async (actorReq: Parameters<typeof actorOf>[0], id: string): Promise<Record<string, unknown>> =>
-    id === PUBLIC_NETWORK_ID ? publicNetworkWire(deps) : networkWire(fromView(await getNetworkView(control, actorOf(actorReq), id)));
+  const show = async (actorReq: FastifyRequest, id: string): Promise<NetworkWire> =>
+    id === PUBLIC_NETWORK_ID ? publicNetworkWire(deps) : networkWire(fromView(await control.vpcs.get(actorOf(actorReq), id)));
 
-  app.get('/networks', async (req) => core(async () => {
-    const items = [await publicNetworkWire(deps), ...(await listNetworkViews(control, actorOf(req))).map((v) => networkWire(fromView(v)))];
-    items.sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
+  app.get('/networks', { schema: { tags, summary: 'List networks', description: LIST_DESCRIPTION, querystring: ListQuery, response: { 200: NetworkList, ...ERRORS } } }, async (req) => {
+    const items = [await publicNetworkWire(deps), ...(await control.vpcs.list(actorOf(req), ALL)).items.map((v) => networkWire(fromView(v)))];
+    items.sort((a, b) => a.id.localeCompare(b.id));
     return listResponse(req, 'networks', items, collectionUrl(deps.publicUrl, 'networks'));
-  }));
+  });
 
-  app.get<{ Params: { id: string } }>('/networks/:id', async (req) => core(async () =>
-    ({ network: pick(await show(req, netId(req.params.id)), fieldsOf(req)) })));
+  app.get('/networks/:id', { schema: { tags, summary: 'Show a network', params: IdParams, querystring: ShowQuery, response: { 200: NetworkShown, ...ERRORS } } }, async (req) => ({ network: pick(await show(req, netId(req.params.id)), fieldsOf(req)) }));
 
-  app.post('/networks', async (req, reply) => core(async () => {
+  app.post('/networks', { schema: { tags, summary: 'Create a network (a VPC)', body: NetworkCreate, response: { 201: NetworkOne, ...ERRORS } } }, async (req, reply) => {
     const actor = actorOf(req);
     const b = unwrap(req, 'network');
-    checkKeys(b, [...COMMON, 'availability_zone_hints', 'tenant_id', 'project_id'], 'POST', RO);
+    checkKeys(b, CREATE.allowed, 'POST', CREATE.readOnly);
     checkFixed(b);
     const name = str(b, 'name');
     const accountId = ownerOf(actor, b);
-    const vpc = await createNetwork(control, actor, { accountId, ...(name ? { name } : {}) });
-    return reply.code(201).send({ network: networkWire({ id: vpc.id, name: vpc.name, accountId: vpc.accountId, subnetIds: [], createdAt: vpc.createdAt, external: false }) });
-  }));
+    try {
+      const v = await control.vpcs.create(actor, { accountId, ...(name ? { name } : {}) });
+      return reply.code(201).send({ network: networkWire(fromView(v)) });
+    } catch (e) {
+      if (DomainError.is(e) && e.subject?.resource === 'account') throw badRequest(`Project ${accountId.replace(/-/g, '')} does not exist.`);
+      throw e;
+    }
+  });
 
-  app.put<{ Params: { id: string } }>('/networks/:id', async (req) => core(async () => {
+  app.put('/networks/:id', { schema: { tags, summary: 'Update a network (its name)', params: IdParams, body: NetworkUpdate, response: { 200: NetworkOne, ...ERRORS } } }, async (req) => {
     const actor = actorOf(req);
     const id = netId(req.params.id);
     const b = unwrap(req, 'network');
-    checkKeys(b, COMMON, 'PUT', [...RO, 'tenant_id', 'project_id', 'availability_zone_hints']);
+    checkKeys(b, UPDATE.allowed, 'PUT', UPDATE.readOnly);
     if (id === PUBLIC_NETWORK_ID) {
       if (Object.keys(b).length === 0) return { network: await publicNetworkWire(deps) };
       throw forbidden(`The built-in external network ${id} cannot be changed.`);
     }
     checkFixed(b);
     const name = str(b, 'name');
-    await updateNetwork(control, actor, id, { ...(name !== undefined ? { name } : {}) });
-    return { network: await show(req, id) };
-  }));
+    return { network: networkWire(fromView(name !== undefined ? await control.vpcs.rename(actor, id, name) : await control.vpcs.get(actor, id))) };
+  });
 
-  app.delete<{ Params: { id: string } }>('/networks/:id', async (req, reply) => core(async () => {
+  app.delete('/networks/:id', { schema: { tags, summary: 'Delete a network with its subnets', params: IdParams, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
     const id = netId(req.params.id);
     if (id === PUBLIC_NETWORK_ID) throw forbidden(`The built-in external network ${id} cannot be deleted.`);
-    await removeNetwork(control, actorOf(req), id);
+    await control.vpcs.remove(actorOf(req), id, { withSubnets: true });
     return reply.code(204).send();
-  }));
+  });
 }

@@ -1,52 +1,23 @@
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/errors.js';
 import { parseId } from '../../domain/ids.js';
-import { fromDomain, invalidInput, NeutronError, notFound } from './neutron-errors.js';
+import { echo, invalidInput, notFound } from './neutron-errors.js';
 import type { Body } from './neutron-request.js';
 
-/**
- * Wire conventions shared by the core resources (networks, subnets, routers, ports): exception types
- * for the core use cases' refusals, path ids, fixed-value attributes, Neutron's core timestamps.
- */
-
-const NOT_FOUND: Readonly<Record<string, string>> = {
-  network: 'NetworkNotFound', network_id: 'NetworkNotFound', subnet: 'SubnetNotFound', subnet_id: 'SubnetNotFound',
-  router: 'RouterNotFound', port: 'PortNotFound', port_id: 'PortNotFound', router_interface: 'RouterInterfaceNotFound',
-};
-const IN_USE: Readonly<Record<string, string>> = { network: 'NetworkInUse', subnet: 'SubnetInUse', router: 'RouterInUse' };
-
-/** A core use case's refusal as Neutron's exception (type from the kind and the target the use case named). */
-export function coreFault(e: unknown): unknown {
-  if (!DomainError.is(e)) return e;
-  const target = e.target?.name ?? '';
-  if (e.code === 'vpc_not_found') return new NeutronError(404, 'NetworkNotFound', e.message);
-  if (e.code === 'subnet_not_found') return new NeutronError(404, 'SubnetNotFound', e.message);
-  if (e.kind === 'not_found' && NOT_FOUND[target]) return new NeutronError(404, NOT_FOUND[target]!, e.message);
-  if ((e.kind === 'in_use' || e.code === 'resource_not_ready') && IN_USE[target]) return new NeutronError(409, IN_USE[target]!, e.message);
-  if (e.code === 'public_ip_exhausted') return new NeutronError(409, target === 'ip_address' ? 'IpAddressAlreadyAllocated' : 'IpAddressGenerationFailure', e.message);
-  if (e.code === 'not_authorized') return new NeutronError(403, 'PolicyNotAuthorized', e.message);
-  return fromDomain(e);
-}
-
-/** Runs a handler body, turning domain refusals into Neutron's core exceptions. */
-export async function core<T>(f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (e) {
-    throw coreFault(e);
-  }
-}
+/** Wire conventions shared by the core resources (networks, subnets, routers, ports): path ids, fixed-value attributes, Neutron's core timestamps. */
 
 /** A path id, or 404 `<type>` "<Noun> <raw> could not be found." (Neutron does not check the form of path ids). */
 export function pathIdOr404(raw: string, type: string, noun: string): string {
   const id = parseId(raw);
-  if (!id) throw notFound(type, `${noun} ${raw} could not be found.`);
+  if (!id) throw notFound(type, `${noun} ${echo(raw)} could not be found.`);
   return id;
 }
 
-export const forbidden = (message: string): NeutronError => new NeutronError(403, 'PolicyNotAuthorized', message);
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** The reason fixedAttr gives (and the body schemas, for a value of the wrong type): `shown` is the value as echoed. */
+export const unsupportedReason = (shown: string, accepted: readonly unknown[]): string =>
+  `'${shown}' is not supported by this server (supported: ${accepted.map((a) => JSON.stringify(a)).join(', ')})`;
 
 /**
  * An attribute Causeway accepts only with the value(s) it has (e.g. `shared: false`, `mtu: 1500`): any
@@ -56,7 +27,7 @@ export function fixedAttr(b: Body, key: string, accepted: readonly unknown[], co
   if (!(key in b)) return;
   const v = convert(b[key]);
   if (accepted.some((a) => same(a, v))) return;
-  throw invalidInput(key, `'${JSON.stringify(b[key])}' is not supported by this server (supported: ${accepted.map((a) => JSON.stringify(a)).join(', ')})`);
+  throw invalidInput(key, unsupportedReason(echo(b[key]), accepted));
 }
 
 /** Neutron's strict boolean converter, for fixedAttr. */

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Link } from './neutron-common-schema.js';
 import { badRequest } from './neutron-errors.js';
 
 /**
@@ -30,12 +31,16 @@ export function fieldsOf(req: FastifyRequest): string[] {
 }
 
 /** Only the asked-for keys (all when `fields` is absent). */
-export function pick(item: Item, fields: readonly string[]): Item {
+export function pick<T extends object>(item: T, fields: readonly string[]): Partial<T> {
   if (fields.length === 0) return item;
-  return Object.fromEntries(Object.entries(item).filter(([k]) => fields.includes(k)));
+  return Object.fromEntries(Object.entries(item).filter(([k]) => fields.includes(k))) as Partial<T>;
 }
 
-export function listResponse(req: FastifyRequest, collection: string, items: readonly Item[], baseUrl: string): Record<string, unknown> {
+/** A list answer: `{ "<collection>": [...], "<collection>_links"?: [...] }` (items may lack attributes: `fields=`). */
+export type ListBody<C extends string, T> = { [K in C]: Partial<T>[] } & { [K in `${C}_links`]?: Link[] };
+
+export function listResponse<C extends string, T extends object>(req: FastifyRequest, collection: C, views: readonly T[], baseUrl: string): ListBody<C, T> {
+  const items = views as unknown as readonly Item[];
   const q = req.query as Record<string, unknown>;
   if (q['tenant_id'] !== undefined && q['project_id'] !== undefined) throw badRequest('Both tenant_id and project_id passed as filters.');
   let out = items.filter((it) => Object.keys(q).every((k) => RESERVED.has(k) || !(k in it) || matches(it[k], multi(q, k))));
@@ -54,7 +59,7 @@ export function listResponse(req: FastifyRequest, collection: string, items: rea
       return 0;
     });
   }
-  const links: { rel: string; href: string }[] = [];
+  const links: Link[] = [];
   const limitRaw = q['limit'];
   if (limitRaw !== undefined) {
     const limit = Number(limitRaw);
@@ -84,5 +89,5 @@ export function listResponse(req: FastifyRequest, collection: string, items: rea
     out = page;
   }
   const fields = fieldsOf(req);
-  return { [collection]: out.map((it) => pick(it, fields)), ...(links.length > 0 ? { [`${collection}_links`]: links } : {}) };
+  return { [collection]: out.map((it) => pick(it, fields)), ...(links.length > 0 ? { [`${collection}_links`]: links } : {}) } as ListBody<C, T>;
 }

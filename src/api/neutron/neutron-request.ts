@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { parseId, toHex32 } from '../../domain/ids.js';
 import type { Actor } from '../../domain/tenancy.js';
-import { badRequest, invalidInput } from './neutron-errors.js';
+import { badRequest, echo, invalidInput } from './neutron-errors.js';
 
 /**
  * Request conventions shared by every Neutron resource (A2): the `{"<singular>": {...}}` envelope,
@@ -24,7 +24,7 @@ export function unwrap(req: FastifyRequest, key: string): Body {
 /** Refuses keys outside `allowed` (Neutron: "Unrecognized attribute(s)") and keys not allowed in this method. */
 export function checkKeys(b: Body, allowed: readonly string[], method: 'POST' | 'PUT', readOnly: readonly string[] = []): void {
   const unknown = Object.keys(b).filter((k) => !allowed.includes(k) && !readOnly.includes(k));
-  if (unknown.length > 0) throw badRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`);
+  if (unknown.length > 0) throw badRequest(`Unrecognized attribute(s) '${echo(unknown.join(', '))}'`);
   const ro = Object.keys(b).filter((k) => readOnly.includes(k));
   if (ro.length > 0) throw badRequest(method === 'POST' ? `Attribute '${ro[0]}' not allowed in POST` : `Cannot update read-only attribute ${ro[0]}`);
 }
@@ -33,8 +33,8 @@ export function str(b: Body, key: string, max = 255): string | undefined {
   const v = b[key];
   if (v === undefined) return undefined;
   if (v === null) return '';
-  if (typeof v !== 'string') throw invalidInput(key, `'${String(v)}' is not a valid string`);
-  if (v.length > max) throw invalidInput(key, `'${v}' exceeds maximum length of ${max}`);
+  if (typeof v !== 'string') throw invalidInput(key, `'${echo(v)}' is not a valid string`);
+  if (v.length > max) throw invalidInput(key, `'${echo(v)}' exceeds maximum length of ${max}`);
   return v;
 }
 
@@ -45,7 +45,7 @@ export function bool(b: Body, key: string): boolean | undefined {
   const t = String(v).toLowerCase();
   if (['true', '1', 'yes', 'on', 't', 'y'].includes(t)) return true;
   if (['false', '0', 'no', 'off', 'f', 'n'].includes(t)) return false;
-  throw invalidInput(key, `'${String(v)}' cannot be converted to boolean`);
+  throw invalidInput(key, `'${echo(v)}' cannot be converted to boolean`);
 }
 
 export function uuid(b: Body, key: string, required = false): string | undefined {
@@ -55,7 +55,7 @@ export function uuid(b: Body, key: string, required = false): string | undefined
     return undefined;
   }
   const id = typeof v === 'string' ? parseId(v) : undefined;
-  if (!id || !/^[0-9a-fA-F-]{36}$/.test(String(v))) throw invalidInput(key, `'${String(v)}' is not a valid UUID`);
+  if (!id || !/^[0-9a-fA-F-]{36}$/.test(String(v))) throw invalidInput(key, `'${echo(v)}' is not a valid UUID`);
   return id;
 }
 
@@ -78,7 +78,7 @@ export function ownerOf(actor: Actor, b: Body): string {
   const given = p ?? t;
   if (given === undefined || given === null) return actor.accountId;
   const id = typeof given === 'string' ? parseId(given) : undefined;
-  if (!id) throw invalidInput(p !== undefined ? 'project_id' : 'tenant_id', `'${String(given)}' is not a valid project id`);
+  if (!id) throw invalidInput(p !== undefined ? 'project_id' : 'tenant_id', `'${echo(given)}' is not a valid project id`);
   if (id !== actor.accountId && !actor.isAdmin) {
     throw badRequest("Specifying 'project_id' other than the authenticated project in request is not allowed for the current user.");
   }

@@ -1,14 +1,18 @@
-import type { FastifyInstance } from 'fastify';
-import { createNeutronSubnet, removeNeutronSubnet, updateNeutronSubnet } from '../../control/neutron-network-commands.js';
-import { getSubnetView, listSubnetViews, publicNetworkOwner } from '../../control/neutron-queries.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SYSTEM_ACTOR } from '../../control/index.js';
 import { parseCidr } from '../../domain/cidr.js';
-import { allocationPoolOf, gatewayIpOf, PUBLIC_NETWORK_ID, PUBLIC_SUBNET_ID, PUBLIC_SUBNET_NAME } from '../../domain/neutron-core.js';
+import { DomainError } from '../../domain/errors.js';
 import type { Subnet } from '../../domain/tenancy.js';
 import { actorOf, type NeutronDeps } from './neutron-deps.js';
-import { badRequest, invalidInput } from './neutron-errors.js';
+import { allocationPoolOf, gatewayIpOf, PUBLIC_NETWORK_ID, PUBLIC_SUBNET_ID, PUBLIC_SUBNET_NAME } from './neutron-core-wire.js';
+import { badRequest, echo, forbidden, invalidInput } from './neutron-errors.js';
+import { ALL } from './network-routes.js';
 import { fieldsOf, listResponse, pick } from './neutron-list.js';
 import { bool, checkKeys, ownerFields, ownerOf, str, unwrap, uuid, type Body } from './neutron-request.js';
-import { asList, collectionUrl, core, coreTime, fixedAttr, forbidden, pathIdOr404 } from './network-wire.js';
+import { asList, collectionUrl, coreTime, fixedAttr, pathIdOr404 } from './network-wire.js';
+import { ERRORS, IdParams, keysOf, LIST_DESCRIPTION, ListQuery, NETWORKING_TAGS, NoContent, ShowQuery } from './neutron-common-schema.js';
+import { SubnetCreate, SubnetList, SubnetOne, SubnetShown, SubnetUpdate, type SubnetWire } from './subnet-schema.js';
 
 /** Subnets: Causeway subnets in the network's VPC (IPv4 only); plus the public pool as the external network's subnet. */
 
@@ -22,7 +26,7 @@ interface SubnetShape {
   readonly dhcp: boolean;
 }
 
-function subnetWire(s: SubnetShape): Record<string, unknown> {
+function subnetWire(s: SubnetShape): SubnetWire {
   return {
     id: s.id, name: s.name, network_id: s.networkId, ...ownerFields(s.accountId), cidr: s.cidr, ip_version: 4, gateway_ip: gatewayIpOf(s.cidr),
     allocation_pools: [allocationPoolOf(s.cidr)], enable_dhcp: s.dhcp, dns_nameservers: [], host_routes: [], description: '',
@@ -33,8 +37,8 @@ function subnetWire(s: SubnetShape): Record<string, unknown> {
 
 const fromSubnet = (s: Subnet): SubnetShape => ({ id: s.id, name: s.name, networkId: s.vpcId, accountId: s.accountId, cidr: s.cidr, createdAt: s.createdAt, dhcp: true });
 
-async function publicSubnetWire(deps: NeutronDeps): Promise<Record<string, unknown>> {
-  const owner = await publicNetworkOwner(deps.control);
+async function publicSubnetWire(deps: NeutronDeps): Promise<SubnetWire> {
+  const owner = await deps.control.vpcs.publicNetworkOwner(SYSTEM_ACTOR);
   return subnetWire({
     id: PUBLIC_SUBNET_ID, name: PUBLIC_SUBNET_NAME, networkId: PUBLIC_NETWORK_ID, accountId: owner.accountId,
     cidr: deps.control.settings.publicPool.text, createdAt: owner.createdAt, dhcp: false,
@@ -56,27 +60,30 @@ function checkFixed(b: Body, cidr: string | undefined): void {
   fixedAttr(b, 'allocation_pools', [[allocationPoolOf(cidr)], null]);
 }
 
-const RO = ['id', 'tags', 'created_at', 'updated_at', 'revision_number'];
-const EDITABLE = ['name', 'description', 'gateway_ip', 'allocation_pools', 'enable_dhcp', 'dns_nameservers', 'host_routes', 'service_types', 'segment_id'];
+/** What a POST and a PUT accept and refuse as read-only: the body schemas' attributes. */
+const CREATE = keysOf(SubnetCreate);
+const UPDATE = keysOf(SubnetUpdate);
+const tags = NETWORKING_TAGS;
 
-export function subnetRoutes(app: FastifyInstance, deps: NeutronDeps): void {
+export function subnetRoutes(fastify: FastifyInstance, deps: NeutronDeps): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { control } = deps;
   const subId = (raw: string): string => pathIdOr404(raw, 'SubnetNotFound', 'Subnet');
-  const show = async (req: Parameters<typeof actorOf>[0], id: string): Promise<Record<string, unknown>> =>
-    id === PUBLIC_SUBNET_ID ? publicSubnetWire(deps) : subnetWire(fromSubnet(await getSubnetView(control, actorOf(req), id)));
+  const show = async (req: FastifyRequest, id: string): Promise<SubnetWire> =>
+    id === PUBLIC_SUBNET_ID ? publicSubnetWire(deps) : subnetWire(fromSubnet((await control.subnets.get(actorOf(req), id)).subnet));
 
-  app.get('/subnets', async (req) => core(async () => {
-    const items = [await publicSubnetWire(deps), ...(await listSubnetViews(control, actorOf(req))).map((s) => subnetWire(fromSubnet(s)))];
-    items.sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
+  app.get('/subnets', { schema: { tags, summary: 'List subnets', description: LIST_DESCRIPTION, querystring: ListQuery, response: { 200: SubnetList, ...ERRORS } } }, async (req) => {
+    const items = [await publicSubnetWire(deps), ...(await control.subnets.list(actorOf(req), ALL)).items.map((v) => subnetWire(fromSubnet(v.subnet)))];
+    items.sort((a, b) => a.id.localeCompare(b.id));
     return listResponse(req, 'subnets', items, collectionUrl(deps.publicUrl, 'subnets'));
-  }));
+  });
 
-  app.get<{ Params: { id: string } }>('/subnets/:id', async (req) => core(async () => ({ subnet: pick(await show(req, subId(req.params.id)), fieldsOf(req)) })));
+  app.get('/subnets/:id', { schema: { tags, summary: 'Show a subnet', params: IdParams, querystring: ShowQuery, response: { 200: SubnetShown, ...ERRORS } } }, async (req) => ({ subnet: pick(await show(req, subId(req.params.id)), fieldsOf(req)) }));
 
-  app.post('/subnets', async (req, reply) => core(async () => {
+  app.post('/subnets', { schema: { tags, summary: 'Create a subnet (IPv4, in the network\'s VPC)', body: SubnetCreate, response: { 201: SubnetOne, ...ERRORS } } }, async (req, reply) => {
     const actor = actorOf(req);
     const b = unwrap(req, 'subnet');
-    checkKeys(b, [...EDITABLE, 'network_id', 'cidr', 'ip_version', 'ipv6_ra_mode', 'ipv6_address_mode', 'subnetpool_id', 'use_default_subnetpool', 'tenant_id', 'project_id'], 'POST', [...RO, 'prefixlen']);
+    checkKeys(b, CREATE.allowed, 'POST', CREATE.readOnly);
     const networkId = uuid(b, 'network_id', true)!;
     const v = b['ip_version'] ?? 4;
     const version = typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? Number(v) : NaN;
@@ -92,30 +99,43 @@ export function subnetRoutes(app: FastifyInstance, deps: NeutronDeps): void {
     const name = str(b, 'name');
     const owner = b['project_id'] !== undefined || b['tenant_id'] !== undefined ? ownerOf(actor, b) : undefined;
     if (networkId === PUBLIC_NETWORK_ID) throw forbidden(`The built-in external network ${networkId} takes no further subnets.`);
-    const s = await createNeutronSubnet(control, actor, { networkId, cidr: parsed.cidr.text, ...(name ? { name } : {}), ...(owner ? { accountId: owner } : {}) });
-    return reply.code(201).send({ subnet: subnetWire(fromSubnet(s)) });
-  }));
+    const cidr = parsed.cidr.text;
+    // The network's project check and the create run in one transaction.
+    const s = await control.atomically(async (cp) => {
+      const net = await cp.vpcs.get(actor, networkId);
+      if (owner !== undefined && owner !== net.vpc.accountId) throw badRequest(`A subnet belongs to its network's project (${net.vpc.accountId.replace(/-/g, '')}).`);
+      try {
+        return await cp.subnets.create(actor, { vpcId: networkId, cidr, ...(name ? { name } : {}) });
+      } catch (e) {
+        if (DomainError.is(e) && e.code === 'cidr_overlap') throw badRequest(`Invalid input for operation: Requested subnet with cidr: ${cidr} for network: ${networkId} overlaps with another subnet.`);
+        throw e;
+      }
+    });
+    return reply.code(201).send({ subnet: subnetWire(fromSubnet(s.subnet)) });
+  });
 
-  app.put<{ Params: { id: string } }>('/subnets/:id', async (req) => core(async () => {
+  app.put('/subnets/:id', { schema: { tags, summary: 'Update a subnet (its name)', params: IdParams, body: SubnetUpdate, response: { 200: SubnetOne, ...ERRORS } } }, async (req) => {
     const actor = actorOf(req);
     const id = subId(req.params.id);
     const b = unwrap(req, 'subnet');
-    checkKeys(b, EDITABLE, 'PUT', [...RO, 'network_id', 'cidr', 'ip_version', 'ipv6_ra_mode', 'ipv6_address_mode', 'subnetpool_id', 'tenant_id', 'project_id']);
+    checkKeys(b, UPDATE.allowed, 'PUT', UPDATE.readOnly);
     if (id === PUBLIC_SUBNET_ID) {
       if (Object.keys(b).length === 0) return { subnet: await publicSubnetWire(deps) };
       throw forbidden(`The built-in external subnet ${id} cannot be changed.`);
     }
-    const current = await core(() => getSubnetView(control, actor, id));
-    checkFixed(b, current.cidr);
     const name = str(b, 'name');
-    const s = await updateNeutronSubnet(control, actor, id, { ...(name !== undefined ? { name } : {}) });
-    return { subnet: subnetWire(fromSubnet(s)) };
-  }));
+    const s = await control.atomically(async (cp) => {
+      const current = await cp.subnets.get(actor, id);
+      checkFixed(b, current.subnet.cidr);
+      return name !== undefined ? cp.subnets.rename(actor, id, name) : current;
+    });
+    return { subnet: subnetWire(fromSubnet(s.subnet)) };
+  });
 
-  app.delete<{ Params: { id: string } }>('/subnets/:id', async (req, reply) => core(async () => {
+  app.delete('/subnets/:id', { schema: { tags, summary: 'Delete a subnet', params: IdParams, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
     const id = subId(req.params.id);
     if (id === PUBLIC_SUBNET_ID) throw forbidden(`The built-in external subnet ${id} cannot be deleted.`);
-    await removeNeutronSubnet(control, actorOf(req), id);
+    await control.subnets.remove(actorOf(req), id);
     return reply.code(204).send();
-  }));
+  });
 }

@@ -1,7 +1,10 @@
 import { parseAddress, parseCidr } from '../../domain/cidr.js';
 import { type Connection, type Dpd, type DpdAction, type IkeIdentity, isFqdn } from '../../domain/connection.js';
-import { badRequest, invalidInput } from './neutron-errors.js';
+import { MAX_DPD_SECONDS } from '../../domain/connection.js';
+import type { ConnectionView } from '../../control/index.js';
+import { badRequest, echo, invalidInput } from './neutron-errors.js';
 import { type Body, bool, checkKeys, ownerFields, str } from './neutron-request.js';
+import type { ConnectionWire } from './vpn-connection-schema.js';
 
 /** ipsec_site_connection (A8) ↔ the domain connection. */
 
@@ -17,9 +20,41 @@ const DPD_IN: Record<string, DpdAction> = { hold: 'hold', clear: 'clear', restar
 const DPD_OUT: Record<DpdAction, string> = { hold: 'hold', clear: 'clear', restart: 'restart', none: 'disabled', restart_by_peer: 'restart-by-peer' };
 export const NEUTRON_DPD: Dpd = { action: 'hold', intervalSeconds: 30, timeoutSeconds: 120 };
 
+/** Neutron's extras on a connection: what Neutron shows that the domain does not hold. */
+export interface ConnectionExtras {
+  readonly description: string;
+  readonly mtu: number;
+  /** The endpoint groups the CIDRs came from; null = legacy mode (the service's subnet and peer_cidrs). */
+  readonly localGroupId: string | null;
+  readonly peerGroupId: string | null;
+}
+export const NO_CONNECTION_EXTRAS: ConnectionExtras = { description: '', mtu: 1500, localGroupId: null, peerGroupId: null };
+
+export function connectionExtrasOf(x: Readonly<Record<string, unknown>> | undefined): ConnectionExtras {
+  if (!x) return NO_CONNECTION_EXTRAS;
+  const id = (k: string): string | null => (typeof x[k] === 'string' ? (x[k] as string) : null);
+  return { description: typeof x['description'] === 'string' ? x['description'] : '', mtu: typeof x['mtu'] === 'number' ? x['mtu'] : 1500, localGroupId: id('localGroupId'), peerGroupId: id('peerGroupId') };
+}
+
+/** The extras as written: the groups are references (a group cannot be deleted while a connection uses it). */
+export function connectionExtras(x: ConnectionExtras) {
+  return {
+    dialect: 'neutron', data: { ...x },
+    refs: [x.localGroupId, x.peerGroupId].flatMap((g) => (g ? [{ resource: 'endpoint_group', id: g }] : [])),
+  };
+}
+
+/** Seed 003 (OTC): a pre-shared key of 6–128 characters: letters, digits and ~`!@#$%^()-_+=[]{}|\,./:; */
+const PSK = /^[A-Za-z0-9~`!@#$%^()\-_+=[\]{}|\\,./:;]{6,128}$/;
+/** Seed 003 (OTC): a connection name of 1–64 characters. */
+export const NAME_MAX = 64;
+/** An IP MTU fits 16 bits. */
+export const MTU_MAX = 65_535;
+
 const positiveInt = (key: string, v: unknown): number => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n <= 0) throw invalidInput(key, `'${String(v)}' is not a positive integer`);
+  if (!Number.isInteger(n) || n <= 0) throw invalidInput(key, `'${echo(v)}' is not a positive integer`);
+  if (n > MAX_DPD_SECONDS) throw invalidInput(key, `'${echo(v)}' is too large - must be no larger than '${MAX_DPD_SECONDS}'`);
   return n;
 };
 
@@ -27,12 +62,12 @@ const positiveInt = (key: string, v: unknown): number => {
 export function dpdOf(b: Body, cur: Dpd): Dpd | undefined {
   const v = b['dpd'];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalidInput('dpd', `'${String(v)}' is not a dictionary`);
+  if (typeof v !== 'object' || Array.isArray(v)) throw invalidInput('dpd', `'${echo(v)}' is not a dictionary`);
   const d = v as Record<string, unknown>;
   const extra = Object.keys(d).filter((k) => !['action', 'interval', 'timeout'].includes(k));
-  if (extra.length > 0) throw invalidInput('dpd', `Unexpected keys supplied: ${extra.join(', ')}`);
+  if (extra.length > 0) throw invalidInput('dpd', `Unexpected keys supplied: ${echo(extra.join(', '))}`);
   const action = d['action'] === undefined ? cur.action : DPD_IN[String(d['action'])];
-  if (!action) throw invalidInput('dpd', `${String(d['action'])} is not in valid_values`);
+  if (!action) throw invalidInput('dpd', `${echo(d['action'])} is not in valid_values`);
   const next = {
     action,
     intervalSeconds: d['interval'] === undefined ? cur.intervalSeconds : positiveInt('dpd', d['interval']),
@@ -46,8 +81,9 @@ export function mtuOf(b: Body): number | undefined {
   const v = b['mtu'];
   if (v === undefined) return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
-  if (!Number.isInteger(n)) throw invalidInput('mtu', `'${String(v)}' is not an integer`);
-  if (n < 0) throw invalidInput('mtu', `'${String(v)}' should be non-negative`);
+  if (!Number.isInteger(n)) throw invalidInput('mtu', `'${echo(v)}' is not an integer`);
+  if (n < 0) throw invalidInput('mtu', `'${echo(v)}' should be non-negative`);
+  if (n > MTU_MAX) throw invalidInput('mtu', `'${echo(v)}' is too large - must be no larger than '${MTU_MAX}'`);
   return n;
 }
 
@@ -61,10 +97,10 @@ export function peerCidrsOf(b: Body): string[] | undefined {
   const v = b['peer_cidrs'];
   if (v === undefined || v === null) return v === null ? [] : undefined;
   const list = typeof v === 'string' ? [v] : v;
-  if (!Array.isArray(list)) throw invalidInput('peer_cidrs', `'${String(v)}' is not a list`);
+  if (!Array.isArray(list)) throw invalidInput('peer_cidrs', `'${echo(v)}' is not a list`);
   return list.map((c) => {
     const p = typeof c === 'string' && c.includes('/') ? parseCidr(c) : undefined;
-    if (!p || !p.ok) throw badRequest(`ipsec_site_connection peer cidr ${String(c)} is invalid CIDR`, 'IPsecSiteConnectionPeerCidrError');
+    if (!p || !p.ok) throw badRequest(`ipsec_site_connection peer cidr ${echo(c)} is invalid CIDR`, 'IPsecSiteConnectionPeerCidrError');
     return p.cidr.text;
   });
 }
@@ -74,7 +110,7 @@ export function initiatorOf(b: Body): Connection['establishMode'] | undefined {
   if (v === undefined) return undefined;
   if (v === 'bi-directional') return 'bidirectional';
   if (v === 'response-only') return 'peer_only';
-  throw invalidInput('initiator', `${String(v)} is not in valid_values`);
+  throw invalidInput('initiator', `${echo(v)} is not in valid_values`);
 }
 
 /** A Neutron IKE id (peer_id / local_id): an IP address, or a name (`@` prefix optional). */
@@ -83,34 +119,45 @@ export function identityOf(key: string, v: string): IkeIdentity {
   if (a) return { type: a.family === 4 ? 'ipv4' : 'ipv6', value: v };
   const name = v.startsWith('@') ? v.slice(1) : v;
   if (isFqdn(name)) return { type: 'fqdn', value: name };
-  throw invalidInput(key, `'${v}' is not an IP address or a domain name`);
+  throw invalidInput(key, `'${echo(v)}' is not an IP address or a domain name`);
 }
 
 export function peerOf(v: string): Connection['peer'] {
   if (parseAddress(v)) return { address: v };
   if (isFqdn(v)) return { fqdn: v };
-  throw badRequest(`Peer address ${v} cannot be resolved`, 'VPNPeerAddressNotResolved');
+  throw badRequest(`Peer address ${echo(v)} cannot be resolved`, 'VPNPeerAddressNotResolved');
 }
 
 const identityText = (id: IkeIdentity | null | undefined): string => (id ? id.value : '');
 
+/** Neutron's status (seed 003): PENDING_CREATE → ACTIVE/DOWN, PENDING_UPDATE while a change is applied, PENDING_DELETE, ERROR. */
 export function connectionStatus(c: Connection): string {
-  if (c.lifecycleState === 'pending') return 'PENDING_CREATE';
-  if (c.lifecycleState === 'failed') return 'ERROR';
-  return c.adminStateUp && c.status === 'up' ? 'ACTIVE' : 'DOWN';
+  switch (c.lifecycleState) {
+    case 'pending': return 'PENDING_CREATE';
+    case 'updating': return 'PENDING_UPDATE';
+    case 'deleting': return 'PENDING_DELETE';
+    case 'failed': return 'ERROR';
+    default: return c.adminStateUp && c.status === 'up' ? 'ACTIVE' : 'DOWN';
+  }
 }
 
-export function connectionView(c: Connection): Record<string, unknown> {
-  const legacy = c.localGroupId === null && c.peerGroupId === null;
+/** OTC's time format (seed 003): `2020-08-05 12:39:35.921257`, UTC. */
+export const otcTime = (ms: number): string => `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}000`;
+
+export function connectionView(v: ConnectionView): ConnectionWire {
+  const c = v.connection;
+  const x = connectionExtrasOf(v.extras);
+  const legacy = x.localGroupId === null && x.peerGroupId === null;
   return {
-    id: c.id, ...ownerFields(c.accountId), name: c.name, description: c.description,
+    id: c.id, ...ownerFields(c.accountId), name: c.name, description: x.description,
     peer_address: c.peer.address ?? c.peer.fqdn ?? '', peer_id: identityText(c.peerIdentity) || (c.peer.address ?? c.peer.fqdn ?? ''),
-    local_id: identityText(c.localIdentities[0]), route_mode: 'static', mtu: c.mtu,
+    local_id: identityText(c.localIdentities[0]), route_mode: 'static', mtu: x.mtu,
     initiator: c.establishMode === 'peer_only' ? 'response-only' : 'bi-directional', auth_mode: 'psk', psk: c.psk,
     dpd: { action: DPD_OUT[c.dpd.action], interval: c.dpd.intervalSeconds, timeout: c.dpd.timeoutSeconds },
     status: connectionStatus(c), admin_state_up: c.adminStateUp, vpnservice_id: c.gatewayId,
     ikepolicy_id: c.ikePolicyId, ipsecpolicy_id: c.ipsecPolicyId,
-    peer_cidrs: legacy ? [...c.peerCidrs] : [], local_ep_group_id: c.localGroupId, peer_ep_group_id: c.peerGroupId,
+    peer_cidrs: legacy ? [...c.peerCidrs] : [], local_ep_group_id: x.localGroupId, peer_ep_group_id: x.peerGroupId,
+    created_at: otcTime(c.createdAt), updated_at: otcTime(c.updatedAt),
   };
 }
 
@@ -118,9 +165,13 @@ export function connectionView(c: Connection): Record<string, unknown> {
 export function scalarFields(b: Body, method: 'POST' | 'PUT') {
   checkKeys(b, method === 'POST' ? CONNECTION_FIELDS : CONNECTION_UPDATABLE, method, method === 'POST' ? CONNECTION_READ_ONLY : [...CONNECTION_READ_ONLY, ...CONNECTION_FIELDS.filter((k) => !CONNECTION_UPDATABLE.includes(k))]);
   const psk = str(b, 'psk', 255);
-  if (psk !== undefined && psk.length === 0) throw invalidInput('psk', "'' is too short");
+  if (psk !== undefined && !PSK.test(psk)) {
+    throw invalidInput('psk', 'the pre-shared key must be 6 to 128 characters: letters, digits and ~`!@#$%^()-_+=[]{}|\\,./:;');
+  }
+  const name = str(b, 'name', NAME_MAX);
+  if (name !== undefined && b['name'] !== null && name.length === 0) throw invalidInput('name', `the name must be 1 to ${NAME_MAX} characters`);
   return {
-    name: str(b, 'name'), description: str(b, 'description'), peerAddress: str(b, 'peer_address'), peerId: str(b, 'peer_id'),
+    name, description: str(b, 'description'), peerAddress: str(b, 'peer_address'), peerId: str(b, 'peer_id'),
     localId: str(b, 'local_id'), psk, mtu: mtuOf(b), initiator: initiatorOf(b), adminStateUp: bool(b, 'admin_state_up'),
   };
 }

@@ -1,120 +1,125 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { createIkePolicy, createIpsecPolicy, deletePolicyById, updateIkePolicy, updateIpsecPolicy } from '../../control/policy-commands.js';
-import { DomainError } from '../../domain/errors.js';
+import type { TSchema } from 'typebox';
+import type { ControlPlane, PolicyView } from '../../control/index.js';
 import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';
-import { getIkePolicy, getIpsecPolicy, type PolicyTable } from '../../store/policy-store.js';
-import { actorOf, type NeutronDeps } from './neutron-deps.js';
-import { conflict, notFound } from './neutron-errors.js';
+import type { Actor } from '../../domain/tenancy.js';
+import { ALL } from './network-routes.js';
+import { actorOf, NEUTRON, type NeutronDeps } from './neutron-deps.js';
+import { notFound } from './neutron-errors.js';
 import { fieldsOf, listResponse, pick } from './neutron-list.js';
-import { ownerOf, pathId, unwrap } from './neutron-request.js';
-import { ikeFields, ikeView, ipsecFields, ipsecView } from './vpn-policy-mapper.js';
+import { type Body, ownerOf, pathId, unwrap } from './neutron-request.js';
+import { ERRORS, IdParams, LIST_DESCRIPTION, ListQuery, NoContent, ShowQuery, VPNAAS_TAGS } from './neutron-common-schema.js';
+import { ikeFields, ikeView, ipsecFields, ipsecView, type PolicyExtras, policyExtrasOf } from './vpn-policy-mapper.js';
+import {
+  IkePolicyCreate, IkePolicyList, IkePolicyOne, IkePolicyShown, IkePolicyUpdate, type IkePolicyWire,
+  IpsecPolicyCreate, IpsecPolicyList, IpsecPolicyOne, IpsecPolicyShown, IpsecPolicyUpdate, type IpsecPolicyWire,
+} from './vpn-policy-schema.js';
 
-interface Kind<P extends IkePolicy | IpsecPolicy> {
+type Policies = ControlPlane['ikePolicies'] | ControlPlane['ipsecPolicies'];
+
+interface Kind<P extends IkePolicy | IpsecPolicy, W extends object> {
   readonly path: string;
   readonly singular: string;
   readonly plural: string;
-  readonly table: PolicyTable;
   /** Neutron's exception names and wording. */
   readonly label: 'IKEPolicy' | 'IPsecPolicy';
-  get(deps: NeutronDeps, id: string): Promise<P | undefined>;
-  view(p: P, lifetimeEcho?: number | string): Record<string, unknown>;
+  /** For the route summaries: "an IKE policy", "IKE policies". */
+  readonly noun: string;
+  readonly nouns: string;
+  /** The request and answer schemas. */
+  readonly schemas: { readonly one: TSchema; readonly shown: TSchema; readonly list: TSchema; readonly create: TSchema; readonly update: TSchema };
+  port(cp: ControlPlane): Policies;
+  view(p: P, x: PolicyExtras, lifetimeEcho?: number | string): W;
+  /** Creates from a body (in the caller's transaction). */
+  create(cp: ControlPlane, actor: Actor, body: Body, accountId: string): Promise<W>;
+  /** Updates from a body; any update of a policy in use is refused, as Neutron does (a rename too). */
+  update(cp: ControlPlane, actor: Actor, cur: PolicyView<P>, body: Body): Promise<W>;
 }
 
-const IKE: Kind<IkePolicy> = {
-  path: '/ikepolicies', singular: 'ikepolicy', plural: 'ikepolicies', table: 'ike_policies', label: 'IKEPolicy',
-  get: (d, id) => getIkePolicy(d.control.db, id), view: ikeView,
-};
-const IPSEC: Kind<IpsecPolicy> = {
-  path: '/ipsecpolicies', singular: 'ipsecpolicy', plural: 'ipsecpolicies', table: 'ipsec_policies', label: 'IPsecPolicy',
-  get: (d, id) => getIpsecPolicy(d.control.db, id), view: ipsecView,
+const extrasOf = (x: PolicyExtras) => ({ dialect: NEUTRON, data: { ...x } });
+
+const IKE: Kind<IkePolicy, IkePolicyWire> = {
+  path: '/ikepolicies', singular: 'ikepolicy', plural: 'ikepolicies', label: 'IKEPolicy', noun: 'an IKE policy', nouns: 'IKE policies', port: (cp) => cp.ikePolicies, view: ikeView,
+  schemas: { one: IkePolicyOne, shown: IkePolicyShown, list: IkePolicyList, create: IkePolicyCreate, update: IkePolicyUpdate },
+  async create(cp, actor, body, accountId) {
+    const { lifetimeEcho, name, description, spelling, ...f } = ikeFields(body, 'POST');
+    const x: PolicyExtras = { description: description ?? '', authSpelling: spelling ?? 'upstream' };
+    const v = await cp.ikePolicies.create(actor, {
+      ...(name ? { name } : {}), accountId, ikeVersion: f.ikeVersion!, encryption: f.encryption!, integrity: f.integrity!, dhGroups: f.dhGroups!,
+      lifetimeSeconds: f.lifetimeSeconds!, negotiationMode: f.negotiationMode!,
+    }, { extras: extrasOf(x) });
+    return ikeView(v.policy, x, lifetimeEcho);
+  },
+  async update(cp, actor, cur, body) {
+    const { lifetimeEcho, description, spelling, ...patch } = ikeFields(body, 'PUT', cur.policy);
+    const old = policyExtrasOf(cur.extras);
+    const x: PolicyExtras = { description: description ?? old.description, authSpelling: spelling ?? old.authSpelling };
+    const v = await cp.ikePolicies.update(actor, cur.policy.id, patch, { onlyIfUnused: true, extras: extrasOf(x) });
+    return ikeView(v.policy, x, lifetimeEcho);
+  },
 };
 
-/** IKE and IPsec policies (A5, A6): the domain's policies, single-valued; in use → 409 on update and delete. */
-export async function policyRoutes(app: FastifyInstance, deps: NeutronDeps): Promise<void> {
+const IPSEC: Kind<IpsecPolicy, IpsecPolicyWire> = {
+  path: '/ipsecpolicies', singular: 'ipsecpolicy', plural: 'ipsecpolicies', label: 'IPsecPolicy', noun: 'an IPsec policy', nouns: 'IPsec policies', port: (cp) => cp.ipsecPolicies, view: ipsecView,
+  schemas: { one: IpsecPolicyOne, shown: IpsecPolicyShown, list: IpsecPolicyList, create: IpsecPolicyCreate, update: IpsecPolicyUpdate },
+  async create(cp, actor, body, accountId) {
+    const { lifetimeEcho, name, description, spelling, authShown: _auth, ...f } = ipsecFields(body, 'POST');
+    const x: PolicyExtras = { description: description ?? '', authSpelling: spelling ?? 'upstream' };
+    const v = await cp.ipsecPolicies.create(actor, {
+      ...(name ? { name } : {}), accountId, encryption: f.encryption!, integrity: f.integrity!, pfs: f.pfs!, lifetimeSeconds: f.lifetimeSeconds!,
+    }, { extras: extrasOf(x) });
+    return ipsecView(v.policy, x, lifetimeEcho);
+  },
+  async update(cp, actor, cur, body) {
+    const { lifetimeEcho, description, spelling, authShown: _auth, ...patch } = ipsecFields(body, 'PUT', cur.policy);
+    const old = policyExtrasOf(cur.extras);
+    const x: PolicyExtras = { description: description ?? old.description, authSpelling: spelling ?? old.authSpelling };
+    const v = await cp.ipsecPolicies.update(actor, cur.policy.id, patch, { onlyIfUnused: true, extras: extrasOf(x) });
+    return ipsecView(v.policy, x, lifetimeEcho);
+  },
+};
+
+/** IKE and IPsec policies (A5, A6): the domain's policies, single-valued; any update or delete of one in use → 409. */
+export async function policyRoutes(fastify: FastifyInstance, deps: NeutronDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { control } = deps;
+  const tags = VPNAAS_TAGS;
 
-  function routes<P extends IkePolicy | IpsecPolicy>(k: Kind<P>, create: (body: Record<string, unknown>, accountId: string, actor: ReturnType<typeof actorOf>) => Promise<Record<string, unknown>>,
-    update: (cur: P, body: Record<string, unknown>, actor: ReturnType<typeof actorOf>) => Promise<Record<string, unknown>>): void {
-    const missing = (id: string) => notFound(`${k.label}NotFound`, `${k.label} ${id} could not be found`);
-    const load = async (raw: string, actor: ReturnType<typeof actorOf>): Promise<P> => {
+  function routes<P extends IkePolicy | IpsecPolicy, W extends object>(k: Kind<P, W>): void {
+    const s = k.schemas;
+    const load = async (cp: ControlPlane, raw: string, actor: Actor): Promise<PolicyView<P>> => {
       const id = pathId(raw);
-      const p = id ? await k.get(deps, id) : undefined;
-      if (!p || (!actor.isAdmin && p.accountId !== actor.accountId)) throw missing(raw);
-      return p;
+      if (!id) throw notFound(`${k.label}NotFound`, `${k.label} ${raw.slice(0, 80)} could not be found`);
+      return (await k.port(cp).get(actor, id, { extras: NEUTRON })) as PolicyView<P>;
     };
-    const inUse = async (p: P): Promise<void> => {
-      const users = await control.connections.refsUsingPolicy(control.db, k.table === 'ike_policies' ? 'ike_policy_id' : 'ipsec_policy_id', p.id);
-      if (users.length > 0) throw conflict(`${k.label}InUse`, `${k.label} ${p.id} is in use by existing IPsecSiteConnection and can't be updated or deleted`);
-    };
-
-    app.get(k.path, async (req) => {
-      const actor = actorOf(req);
-      let q = control.db.selectFrom(k.table).select('id').orderBy('created_at');
-      if (!actor.isAdmin) q = q.where('account_id', '=', actor.accountId);
-      const ids = (await q.execute()).map((r) => r.id);
-      const items: Record<string, unknown>[] = [];
-      for (const id of ids) {
-        const p = await k.get(deps, id);
-        if (p) items.push(k.view(p));
-      }
+    app.get(k.path, { schema: { tags, summary: `List ${k.nouns}`, description: LIST_DESCRIPTION, querystring: ListQuery, response: { 200: s.list, ...ERRORS } } }, async (req) => {
+      const page = await k.port(control).list(actorOf(req), ALL, { extras: NEUTRON });
+      const items = (page.items as PolicyView<P>[]).map((v) => k.view(v.policy, policyExtrasOf(v.extras)));
       return listResponse(req, k.plural, items, `${deps.publicUrl}/v2.0/vpn${k.path}`);
     });
-    app.get<{ Params: { id: string } }>(`${k.path}/:id`, async (req) => ({ [k.singular]: pick(k.view(await load(req.params.id, actorOf(req))), fieldsOf(req)) }));
-    app.post(k.path, async (req, reply) => {
+    app.get(`${k.path}/:id`, { schema: { tags, summary: `Show ${k.noun}`, params: IdParams, querystring: ShowQuery, response: { 200: s.shown, ...ERRORS } } }, async (req) => {
+      const v = await load(control, req.params.id, actorOf(req));
+      return { [k.singular]: pick(k.view(v.policy, policyExtrasOf(v.extras)), fieldsOf(req)) };
+    });
+    app.post(k.path, { schema: { tags, summary: `Create ${k.noun}`, body: s.create, response: { 201: s.one, ...ERRORS } } }, async (req, reply) => {
       const actor = actorOf(req);
       const body = unwrap(req, k.singular);
-      return reply.code(201).send({ [k.singular]: await create(body, ownerOf(actor, body), actor) });
+      const accountId = ownerOf(actor, body);
+      return reply.code(201).send({ [k.singular]: await control.atomically((cp) => k.create(cp, actor, body, accountId)) });
     });
-    app.put<{ Params: { id: string } }>(`${k.path}/:id`, async (req) => {
+    app.put(`${k.path}/:id`, { schema: { tags, summary: `Update ${k.noun} (refused while a connection uses it)`, params: IdParams, body: s.update, response: { 200: s.one, ...ERRORS } } }, async (req) => {
       const actor = actorOf(req);
-      const cur = await load(req.params.id, actor);
       const body = unwrap(req, k.singular);
-      if (Object.keys(body).some((key) => key !== 'name' && key !== 'description')) await inUse(cur);
-      return { [k.singular]: await update(cur, body, actor) };
+      return { [k.singular]: await control.atomically(async (cp) => k.update(cp, actor, await load(cp, req.params.id, actor), body)) };
     });
-    app.delete<{ Params: { id: string } }>(`${k.path}/:id`, async (req, reply) => {
+    app.delete(`${k.path}/:id`, { schema: { tags, summary: `Delete ${k.noun} (refused while a connection uses it)`, params: IdParams, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
       const actor = actorOf(req);
-      const cur = await load(req.params.id, actor);
-      await inUse(cur);
-      try {
-        await deletePolicyById(control, actor, k.table, cur.id);
-      } catch (e) {
-        if (DomainError.is(e) && e.kind === 'in_use') throw conflict(`${k.label}InUse`, e.message);
-        throw e;
-      }
+      await control.atomically(async (cp) => k.port(cp).remove(actor, (await load(cp, req.params.id, actor)).policy.id));
       return reply.code(204).send();
     });
   }
 
-  routes(IKE, async (body, accountId, actor) => {
-    const { lifetimeEcho, name, ...f } = ikeFields(body, 'POST');
-    const { policy } = await createIkePolicy(control, actor, {
-      ...(name ? { name } : {}), ...(accountId !== actor.accountId ? { resourceGroupId: await defaultGroupId(deps, accountId) } : {}),
-      ikeVersion: f.ikeVersion!, encryption: f.encryption!, integrity: f.integrity!, dhGroups: f.dhGroups!, lifetimeSeconds: f.lifetimeSeconds!,
-      negotiationMode: f.negotiationMode!, description: f.description ?? '',
-    });
-    return ikeView(policy, lifetimeEcho);
-  }, async (cur, body, actor) => {
-    const { lifetimeEcho, ...patch } = ikeFields(body, 'PUT', cur);
-    return ikeView(await updateIkePolicy(control, actor, cur.id, patch), lifetimeEcho);
-  });
-
-  routes(IPSEC, async (body, accountId, actor) => {
-    const { lifetimeEcho, name, authShown: _auth, ...f } = ipsecFields(body, 'POST');
-    const { policy } = await createIpsecPolicy(control, actor, {
-      ...(name ? { name } : {}), ...(accountId !== actor.accountId ? { resourceGroupId: await defaultGroupId(deps, accountId) } : {}),
-      encryption: f.encryption!, integrity: f.integrity!, pfs: f.pfs!, lifetimeSeconds: f.lifetimeSeconds!, description: f.description ?? '',
-    });
-    return ipsecView(policy, lifetimeEcho);
-  }, async (cur, body, actor) => {
-    const { lifetimeEcho, authShown: _auth, ...patch } = ipsecFields(body, 'PUT', cur);
-    return ipsecView(await updateIpsecPolicy(control, actor, cur.id, patch), lifetimeEcho);
-  });
-}
-
-/** The default resource group of an account (an admin creating for another project). */
-export async function defaultGroupId(deps: NeutronDeps, accountId: string): Promise<string> {
-  const g = await deps.control.db.selectFrom('resource_groups').select('id').where('account_id', '=', accountId).where('is_default', '=', 1).executeTakeFirst();
-  if (!g) throw notFound('ProjectNotFound', `Project ${accountId.replace(/-/g, '')} could not be found`);
-  return g.id;
+  routes(IKE);
+  routes(IPSEC);
 }

@@ -1,96 +1,119 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { createVpnService, removeVpnService, updateVpnService, VpnServiceRefusal } from '../../control/vpnservice-commands.js';
-import type { VpnGateway } from '../../domain/gateway.js';
-import { getGateway } from '../../store/gateway-store.js';
-import { getVpnService, type VpnServiceExtras, vpnServicesByGateway } from '../../store/vpnservice-store.js';
-import { actorOf, type NeutronDeps } from './neutron-deps.js';
-import { badRequest, notFound } from './neutron-errors.js';
+import type { ControlPlane, GatewayView } from '../../control/index.js';
+import type { Actor } from '../../domain/tenancy.js';
+import { ALL } from './network-routes.js';
+import { actorOf, NEUTRON, type NeutronDeps } from './neutron-deps.js';
+import { echo, notFound } from './neutron-errors.js';
 import { fieldsOf, listResponse, pick } from './neutron-list.js';
 import { bool, checkKeys, ownerFields, ownerOf, pathId, str, unwrap, uuid } from './neutron-request.js';
+import { ERRORS, IdParams, keysOf, LIST_DESCRIPTION, ListQuery, NoContent, ShowQuery, VPNAAS_TAGS } from './neutron-common-schema.js';
+import { VpnServiceCreate, VpnServiceList, VpnServiceOne, VpnServiceShown, VpnServiceUpdate, type VpnServiceWire } from './vpn-service-schema.js';
 
-const PLAIN: Omit<VpnServiceExtras, 'gatewayId'> = { routerId: null, subnetId: null, description: '', adminStateUp: true, flavorId: null };
+/** What Neutron adds to a policy-mode gateway to make it a vpnservice: Neutron's extras on the gateway. */
+export interface ServiceExtras {
+  readonly routerId: string | null;
+  /** The legacy (pre endpoint group) subnet, create-only. */
+  readonly subnetId: string | null;
+  readonly description: string;
+  readonly adminStateUp: boolean;
+  readonly flavorId: string | null;
+}
+
+const PLAIN: ServiceExtras = { routerId: null, subnetId: null, description: '', adminStateUp: true, flavorId: null };
+
+export function serviceExtrasOf(x: Readonly<Record<string, unknown>> | undefined): ServiceExtras {
+  if (!x) return PLAIN;
+  const s = (k: string): string | null => (typeof x[k] === 'string' ? (x[k] as string) : null);
+  return { routerId: s('routerId'), subnetId: s('subnetId'), description: s('description') ?? '', adminStateUp: x['adminStateUp'] !== false, flavorId: s('flavorId') };
+}
+
+/** The extras as written, with references to the router and the legacy subnet (they cannot go while the service is there). */
+function serviceExtras(x: ServiceExtras) {
+  return {
+    dialect: NEUTRON, data: { ...x },
+    refs: [...(x.routerId ? [{ resource: 'router', id: x.routerId }] : []), ...(x.subnetId ? [{ resource: 'subnet', id: x.subnetId }] : [])],
+  };
+}
 
 /** Neutron status of a gateway (A11): PENDING_CREATE until the data plane built it, then ACTIVE (DOWN when admin-down), ERROR if it failed. */
-function serviceStatus(g: VpnGateway, x: Omit<VpnServiceExtras, 'gatewayId'>): string {
+function serviceStatus(v: GatewayView, x: ServiceExtras): string {
+  const g = v.gateway;
   if (g.lifecycleState === 'pending') return 'PENDING_CREATE';
+  if (g.lifecycleState === 'updating') return 'PENDING_UPDATE';
+  if (g.lifecycleState === 'deleting') return 'PENDING_DELETE';
   if (g.lifecycleState === 'failed') return 'ERROR';
   return x.adminStateUp ? 'ACTIVE' : 'DOWN';
 }
 
-export function vpnServiceView(g: VpnGateway, x: Omit<VpnServiceExtras, 'gatewayId'> = PLAIN): Record<string, unknown> {
+export function vpnServiceView(v: GatewayView): VpnServiceWire {
+  const g = v.gateway;
+  const x = serviceExtrasOf(v.extras);
   const active = g.members.find((m) => m.role === 'active' && m.publicIp) ?? g.members.find((m) => m.publicIp);
   return {
     id: g.id, ...ownerFields(g.accountId), name: g.name, description: x.description, admin_state_up: x.adminStateUp,
-    status: serviceStatus(g, x), router_id: x.routerId, subnet_id: x.subnetId, flavor_id: x.flavorId,
+    status: serviceStatus(v, x), router_id: x.routerId, subnet_id: x.subnetId, flavor_id: x.flavorId,
     external_v4_ip: active?.publicIp ?? null, external_v6_ip: null,
   };
 }
 
-/** The gateway behind a vpnservice id, if the caller may see it and it is not being deleted (Neutron deletes are synchronous). */
-export async function loadService(deps: NeutronDeps, actor: ReturnType<typeof actorOf>, raw: string): Promise<{ gateway: VpnGateway; extras: Omit<VpnServiceExtras, 'gatewayId'> }> {
+/**
+ * The gateway behind a vpnservice id, if the caller may see it, it is policy-mode and not being deleted
+ * (Neutron's deletes are synchronous), with Neutron's extras.
+ */
+export async function loadService(cp: ControlPlane, actor: Actor, raw: string): Promise<GatewayView> {
   const id = pathId(raw);
-  const g = id ? await getGateway(deps.control.db, id) : undefined;
-  if (!g || g.mode !== 'policy' || g.lifecycleState === 'deleting' || (!actor.isAdmin && g.accountId !== actor.accountId)) {
-    throw notFound('VPNServiceNotFound', `VPNService ${raw} could not be found`);
-  }
-  return { gateway: g, extras: (await getVpnService(deps.control.db, g.id)) ?? PLAIN };
+  const missing = notFound('VPNServiceNotFound', `VPNService ${echo(raw)} could not be found`);
+  if (!id) throw missing;
+  const v = await cp.gateways.get(actor, id, { extras: NEUTRON, live: true });
+  if (v.gateway.mode !== 'policy') throw missing;
+  return v;
 }
 
 /** VPN services (A4): policy-mode gateways on a router with an external gateway. */
-export async function vpnServiceRoutes(app: FastifyInstance, deps: NeutronDeps): Promise<void> {
+export async function vpnServiceRoutes(fastify: FastifyInstance, deps: NeutronDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { control } = deps;
-  app.get('/vpnservices', async (req) => {
-    const actor = actorOf(req);
-    let q = control.db.selectFrom('vpn_gateways').select('id').where('mode', '=', 'policy').where('lifecycle_state', '!=', 'deleting').orderBy('created_at');
-    if (!actor.isAdmin) q = q.where('account_id', '=', actor.accountId);
-    const ids = (await q.execute()).map((r) => r.id);
-    const extras = await vpnServicesByGateway(control.db, ids);
-    const items: Record<string, unknown>[] = [];
-    for (const id of ids) {
-      const g = await getGateway(control.db, id);
-      if (g) items.push(vpnServiceView(g, extras.get(id)));
-    }
-    return listResponse(req, 'vpnservices', items, `${deps.publicUrl}/v2.0/vpn/vpnservices`);
+  const tags = VPNAAS_TAGS;
+  const CREATE = keysOf(VpnServiceCreate);
+  const UPDATE = keysOf(VpnServiceUpdate);
+  app.get('/vpnservices', { schema: { tags, summary: 'List VPN services', description: LIST_DESCRIPTION, querystring: ListQuery, response: { 200: VpnServiceList, ...ERRORS } } }, async (req) => {
+    const page = await control.gateways.list(actorOf(req), { mode: 'policy', live: true }, ALL, { extras: NEUTRON });
+    return listResponse(req, 'vpnservices', page.items.map(vpnServiceView), `${deps.publicUrl}/v2.0/vpn/vpnservices`);
   });
-  app.get<{ Params: { id: string } }>('/vpnservices/:id', async (req) => {
-    const s = await loadService(deps, actorOf(req), req.params.id);
-    return { vpnservice: pick(vpnServiceView(s.gateway, s.extras), fieldsOf(req)) };
-  });
-  app.post('/vpnservices', async (req, reply) => {
+  app.get('/vpnservices/:id', { schema: { tags, summary: 'Show a VPN service', params: IdParams, querystring: ShowQuery, response: { 200: VpnServiceShown, ...ERRORS } } }, async (req) => ({ vpnservice: pick(vpnServiceView(await loadService(control, actorOf(req), req.params.id)), fieldsOf(req)) }));
+  app.post('/vpnservices', { schema: { tags, summary: 'Create a VPN service (a policy-mode gateway on a router with an external gateway)', body: VpnServiceCreate, response: { 201: VpnServiceOne, ...ERRORS } } }, async (req, reply) => {
     const actor = actorOf(req);
     const b = unwrap(req, 'vpnservice');
-    checkKeys(b, ['name', 'description', 'router_id', 'subnet_id', 'admin_state_up', 'flavor_id', 'tenant_id', 'project_id'], 'POST', ['id', 'status', 'external_v4_ip', 'external_v6_ip']);
+    checkKeys(b, CREATE.allowed, 'POST', CREATE.readOnly);
     const name = str(b, 'name');
-    const description = str(b, 'description') ?? '';
     const routerId = uuid(b, 'router_id', true)!;
     const subnetId = uuid(b, 'subnet_id') ?? null;
     if (b['flavor_id'] !== undefined && b['flavor_id'] !== null) throw notFound('FlavorsPluginNotLoaded', 'Flavors plugin not found');
-    try {
-      const { gateway, extras } = await createVpnService(control, actor, {
-        accountId: ownerOf(actor, b), routerId, subnetId, ...(name ? { name } : {}), description, adminStateUp: bool(b, 'admin_state_up') ?? true, flavorId: null,
-      });
-      return reply.code(201).send({ vpnservice: vpnServiceView(gateway, extras) });
-    } catch (e) {
-      if (e instanceof VpnServiceRefusal) throw e.type === 'RouterNotFound' ? notFound('RouterNotFound', e.message) : badRequest(e.message, e.type);
-      throw e;
-    }
+    ownerOf(actor, b);
+    const x: ServiceExtras = { routerId, subnetId, description: str(b, 'description') ?? '', adminStateUp: bool(b, 'admin_state_up') ?? true, flavorId: null };
+    const v = await control.gateways.createOnRouter(actor, { routerId, subnetId, ...(name ? { name } : {}) }, { extras: serviceExtras(x) });
+    return reply.code(201).send({ vpnservice: vpnServiceView(v) });
   });
-  app.put<{ Params: { id: string } }>('/vpnservices/:id', async (req) => {
+  app.put('/vpnservices/:id', { schema: { tags, summary: 'Update a VPN service: name, description, admin state', params: IdParams, body: VpnServiceUpdate, response: { 200: VpnServiceOne, ...ERRORS } } }, async (req) => {
     const actor = actorOf(req);
-    const s = await loadService(deps, actor, req.params.id);
     const b = unwrap(req, 'vpnservice');
-    checkKeys(b, ['name', 'description', 'admin_state_up'], 'PUT', ['id', 'status', 'router_id', 'subnet_id', 'flavor_id', 'tenant_id', 'project_id', 'external_v4_ip', 'external_v6_ip']);
+    checkKeys(b, UPDATE.allowed, 'PUT', UPDATE.readOnly);
     const name = str(b, 'name');
     const description = str(b, 'description');
     const up = bool(b, 'admin_state_up');
-    await updateVpnService(control, actor, s.gateway.id, { ...(name ? { name } : {}), ...(description !== undefined ? { description } : {}), ...(up !== undefined ? { adminStateUp: up } : {}) });
-    const after = await loadService(deps, actor, s.gateway.id);
-    return { vpnservice: vpnServiceView(after.gateway, after.extras) };
+    const v = await control.atomically(async (cp) => {
+      const cur = await loadService(cp, actor, req.params.id);
+      const old = serviceExtrasOf(cur.extras);
+      const x: ServiceExtras = { ...old, ...(description !== undefined ? { description } : {}), ...(up !== undefined ? { adminStateUp: up } : {}) };
+      return cp.gateways.update(actor, cur.gateway.id, name ? { name } : {}, { extras: serviceExtras(x) });
+    });
+    return { vpnservice: vpnServiceView(v) };
   });
-  app.delete<{ Params: { id: string } }>('/vpnservices/:id', async (req, reply) => {
+  app.delete('/vpnservices/:id', { schema: { tags, summary: 'Delete a VPN service (refused while it has connections)', params: IdParams, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
     const actor = actorOf(req);
-    const s = await loadService(deps, actor, req.params.id);
-    await removeVpnService(control, actor, s.gateway.id);
+    // Neutron refuses to delete a VPN service that still has connections (409); otherwise the gateway goes, even while pending.
+    await control.atomically(async (cp) => cp.gateways.remove(actor, (await loadService(cp, actor, req.params.id)).gateway.id, { evenIfPending: true, onlyIfEmpty: true }));
     return reply.code(204).send();
   });
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CharonSupervisor } from '../../agent/charon-supervisor.js';
+import { CharonSupervisor } from './charon-supervisor.js';
 import { pickAddresses, POOL_RESERVED_LOW } from '../../domain/address-pool.js';
 import { type Cidr, formatAddress, parseCidr } from '../../domain/cidr.js';
 import { ensureNamespace, ip, ipIdempotent } from './ip-command.js';

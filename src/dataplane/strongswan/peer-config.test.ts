@@ -23,10 +23,10 @@ const conn = (o: Partial<Connection> = {}): Connection => ({
   psk: 'sesame-open', peer: { address: '203.0.113.7' }, peerIdentity: null, localIdentities: [], localCidrs: ['10.1.0.0/24'],
   peerCidrs: ['10.2.0.0/24', '10.3.0.0/24'], ikePolicyId: null, ipsecPolicyId: null, autoSet: 'auto-2022-09',
   dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 }, distributeTraffic: false, tunnels: [], status: 'down',
-  statusReasons: [], lifecycleState: 'stable', revision: 1, createdAt: 0, updatedAt: 0, description: '', mtu: 1500, localGroupId: null, peerGroupId: null, ...o,
+  statusReasons: [], lifecycleState: 'stable', revision: 1, createdAt: 0, updatedAt: 0, ...o,
 });
 const ikeV1: IkePolicy = {
-  id: 'ike-1', accountId: 'acc', resourceGroupId: 'rg', name: 'p', description: '', revision: 1, createdAt: 0, updatedAt: 0,
+  id: 'ike-1', accountId: 'acc', resourceGroupId: 'rg', name: 'p', revision: 1, createdAt: 0, updatedAt: 0,
   ikeVersion: 1, negotiationMode: 'aggressive', encryption: ['aes256'], integrity: ['sha256'], dhGroups: [14], lifetimeSeconds: 28800,
 };
 const desired = (o: Partial<Connection> = {}, g = policyGw, i?: IkePolicy): DesiredConnection =>

@@ -21,7 +21,7 @@ const conn = (n: number, o: Partial<Connection> = {}): DesiredConnection => desi
   psk: 'sesame-open', peer: { address: '203.0.113.7' }, peerIdentity: null, localIdentities: [], localCidrs: ['10.1.0.0/24'],
   peerCidrs: [`10.2.${n}.0/24`], ikePolicyId: null, ipsecPolicyId: null, autoSet: 'auto-2022-09',
   dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 }, distributeTraffic: false, tunnels: [], status: 'down',
-  statusReasons: [], lifecycleState: 'stable', revision: 1, createdAt: 0, updatedAt: 0, description: '', mtu: 1500, localGroupId: null, peerGroupId: null, ...o,
+  statusReasons: [], lifecycleState: 'stable', revision: 1, createdAt: 0, updatedAt: 0, ...o,
 }, undefined, undefined);
 const childrenOf = (s: ViciSection): Record<string, ViciSection> => s['children'] as Record<string, ViciSection>;
 

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHARON, charonConf, type CharonOptions, viciSocketPath } from '../dataplane/lab/charon-process.js';
-import { isCharonPid, pidAlive } from '../dataplane/lab/lab-state.js';
+import { CHARON, charonConf, type CharonOptions, viciSocketPath } from './charon-process.js';
+import { isCharonPid, pidAlive } from './lab-state.js';
 
 /**
  * Owns one charon per gateway. charon runs detached and its PID is recorded, so when the agent

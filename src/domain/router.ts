@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type Cidr, addressCount, formatAddress, parseCidr } from './cidr.js';
+import { formatAddress, parseCidr } from './cidr.js';
 
 /**
- * Neutron's core objects over Causeway's network model: a network is a VPC (same id), a subnet is a
- * subnet, a router is a Neutron-only record joining subnets (interfaces = ports) and holding an
- * external gateway address from the public pool. One built-in external network `public` (shared,
- * admin-owned) has one IPv4 subnet: the gateway public pool.
+ * Routers join subnets (interfaces) and hold an external gateway address from the public pool
+ * (domain-mapping §1: only Neutron shows them). One built-in external network, `public` (shared,
+ * admin-owned), has one subnet: the gateway public pool. Its ids are fixed (UUIDv5 in Causeway's namespace).
  */
 
 /** The UUIDv5 namespace of Causeway's fixed ids (a v4 UUID chosen once). */
@@ -24,10 +23,6 @@ export function uuidV5(namespace: string, name: string): string {
 /** The built-in external network `public` and its one subnet (the gateway public pool). */
 export const PUBLIC_NETWORK_ID = uuidV5(CAUSEWAY_ID_NAMESPACE, 'neutron:network:public');
 export const PUBLIC_SUBNET_ID = uuidV5(CAUSEWAY_ID_NAMESPACE, 'neutron:subnet:public');
-export const PUBLIC_NETWORK_NAME = 'public';
-export const PUBLIC_SUBNET_NAME = 'public-subnet';
-
-export const ROUTER_INTERFACE_OWNER = 'network:router_interface';
 
 export interface Router {
   readonly id: string;
@@ -51,27 +46,9 @@ export interface RouterInterface {
   readonly createdAt: number;
 }
 
-const cidrOf = (text: string): Cidr => {
-  const p = parseCidr(text);
-  if (!p.ok) throw new Error(`not a CIDR: ${text}`);
-  return p.cidr;
-};
-
-/** A subnet's gateway_ip: its first host (IBM and Neutron agree). */
+/** A subnet's gateway address: its first host (IBM and Neutron agree). */
 export function gatewayIpOf(cidr: string): string {
-  const c = cidrOf(cidr);
-  return formatAddress(c.network + 1n, c.family);
-}
-
-/** Neutron's default allocation pool: after the gateway up to the last address before broadcast. */
-export function allocationPoolOf(cidr: string): { start: string; end: string } {
-  const c = cidrOf(cidr);
-  const size = addressCount(c);
-  return { start: formatAddress(c.network + 2n, c.family), end: formatAddress(c.network + size - 2n, c.family) };
-}
-
-/** A deterministic OpenStack-style MAC (fa:16:3e prefix) for a port id. */
-export function macOf(id: string): string {
-  const h = createHash('sha256').update(id).digest();
-  return ['fa', '16', '3e', ...[0, 1, 2].map((i) => h[i]!.toString(16).padStart(2, '0'))].join(':');
+  const p = parseCidr(cidr);
+  if (!p.ok) throw new Error(`not a CIDR: ${cidr}`);
+  return formatAddress(p.cidr.network + 1n, p.cidr.family);
 }

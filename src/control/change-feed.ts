@@ -1,0 +1,85 @@
+import { type ChangeEntry, changesSince, currentGeneration, oldestGeneration } from '../store/change-store.js';
+import type { Tx } from './tx.js';
+
+export type { ChangeEntry };
+
+/** What a reader of the change log gets after the generation it has seen. */
+export interface ChangeBatch {
+  /** The generation the reader has now seen (resume from here). */
+  readonly generation: number;
+  /** The log no longer holds what followed the reader's generation: it must resync everything. */
+  readonly resync: boolean;
+  readonly entries: readonly ChangeEntry[];
+}
+
+/** At most this many generations per read; a reader far behind reads again at once. */
+export const BATCH_GENERATIONS = 500;
+
+/**
+ * The changes after `generation`. A generation the log no longer covers (pruned, or from another
+ * store) means resync; so does one ahead of the store (the store was replaced).
+ */
+export async function readChanges(tx: Tx, generation: number): Promise<ChangeBatch> {
+  const current = await currentGeneration(tx.ex);
+  if (generation === current) return { generation, resync: false, entries: [] };
+  const oldest = await oldestGeneration(tx.ex);
+  if (generation > current || (oldest > 0 && generation < oldest - 1)) return { generation: current, resync: true, entries: [] };
+  const entries = await changesSince(tx.ex, generation, BATCH_GENERATIONS);
+  const last = entries[entries.length - 1];
+  return { generation: last ? last.generation : current, resync: false, entries };
+}
+
+export function currentGenerationOf(tx: Tx): Promise<number> {
+  return currentGeneration(tx.ex);
+}
+
+/** A source of change batches: `read` from a generation, `wake` subscribes to "something committed". */
+export interface ChangeSource {
+  read(generation: number): Promise<ChangeBatch>;
+  current(): Promise<number>;
+  onCommit(listener: () => void): () => void;
+}
+
+/**
+ * Follows the change log from `from`: delivers each batch in order, then waits for the next commit in
+ * this process or `pollMs` (commits by other servers on the same database), whichever comes first.
+ * Returns the stop function. Errors (the store closing) end the loop after `onError`.
+ */
+export function followChanges(source: ChangeSource, from: number, deliver: (batch: ChangeBatch) => void, opts: { pollMs?: number; onError?: (e: unknown) => void } = {}): () => void {
+  let stopped = false;
+  let generation = from;
+  let wake: (() => void) | undefined;
+  // A commit between a read and the wait must not be slept through.
+  let dirty = false;
+  const off = source.onCommit(() => {
+    dirty = true;
+    wake?.();
+  });
+  const loop = async (): Promise<void> => {
+    while (!stopped) {
+      dirty = false;
+      const batch = await source.read(generation);
+      if (stopped) return;
+      generation = batch.generation;
+      if (batch.resync || batch.entries.length > 0) deliver(batch);
+      if (batch.entries.length >= BATCH_GENERATIONS || dirty) continue;
+      await new Promise<void>((ok) => {
+        const t = setTimeout(ok, opts.pollMs ?? 1000);
+        t.unref();
+        wake = () => {
+          clearTimeout(t);
+          ok();
+        };
+      });
+      wake = undefined;
+    }
+  };
+  loop().catch((e: unknown) => {
+    if (!stopped) opts.onError?.(e);
+  });
+  return () => {
+    stopped = true;
+    off();
+    wake?.();
+  };
+}

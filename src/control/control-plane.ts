@@ -1,0 +1,215 @@
+import { DomainError } from '../domain/errors.js';
+import type { Actor } from '../domain/tenancy.js';
+import { findAccountByKeyHash, getAccount } from '../store/account-store.js';
+import type { PolicyTable } from '../store/policy-store.js';
+import { getUser } from '../store/user-store.js';
+import { SYSTEM_ACTOR } from './access.js';
+import { agentOfKey, createAgentKey, deleteAgentKey, listAgentKeys } from './agent-keys.js';
+import { awaitGatewaysReleased } from './await-released.js';
+import { type ChangeBatch, currentGenerationOf, followChanges, readChanges } from './change-feed.js';
+import { editConnectionCidr, listConnectionCidrs } from './connection-cidrs.js';
+import { desiredOf, findConnection, getConnection, listConnections } from './connection-queries.js';
+import type { ControlDeps } from './control-deps.js';
+import { bootstrapAdmin, createAccount, listAccounts } from './create-account.js';
+import { createConnection } from './create-connection.js';
+import { deleteConnection } from './delete-connection.js';
+import { deleteGateway } from './delete-gateway.js';
+import { createEndpointGroup, editEndpointGroup, getEndpointGroupView, groupCidrs, listEndpointGroupViews, removeEndpointGroup } from './endpoint-group-commands.js';
+import { putObjectExtras } from './extras.js';
+import { finalizeDeletes, type ReleaseFilter } from './finalize-deletes.js';
+import { createGateway, editAdvertisedCidr, updateGateway } from './gateway-commands.js';
+import { gatewayPlan, planGatewayIds } from './gateway-plan.js';
+import { getGatewayView, listGatewayViews } from './gateway-queries.js';
+import { getSubnetView, getVpcView, listSubnetViews, listVpcViews, publicNetworkOwner, subnetsByIds } from './network-queries.js';
+import { createIkePolicy, createIpsecPolicy, deletePolicyById, updateIkePolicy, updateIpsecPolicy } from './policy-commands.js';
+import { getIkePolicyView, getIpsecPolicyView, listIkePolicyViews, listIpsecPolicyViews } from './policy-queries.js';
+import { type AgentReport, applyAgentReport } from './report-status.js';
+import { addRouterInterface, createRouter, removeRouter, removeRouterInterface, updateRouter } from './router-commands.js';
+import { createGatewayOnRouter, getPortView, getRouterView, listPortViews, listRouterViews } from './router-queries.js';
+import { TokenService } from './token-service.js';
+import { runTx, type Tx, type Work } from './tx.js';
+import { allUsers, checkPassword, createUser, findProject, findUser, hashNewUser, listUsers, type NewUser, storedUser } from './users.js';
+import { updateConnection } from './update-connection.js';
+import { createSubnet, createVpc, removeSubnet, removeVpc, renameSubnet, renameVpc } from './vpc-commands.js';
+
+type Fn<A extends unknown[], R> = (tx: Tx, ...args: A) => Promise<R>;
+
+function adminOnly(tx: Tx): void {
+  if (!tx.actor.isAdmin) throw new DomainError('not_permitted', 'Only an administrator may do this.');
+}
+
+/**
+ * Binds every command and query to transactions: each call is one transaction, or part of the
+ * enclosing one inside `atomically`. `work` is that enclosing transaction.
+ */
+function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
+  const write = <A extends unknown[], R>(f: Fn<A, R>) => (actor: Actor, ...a: A): Promise<R> => runTx(deps, 'write', actor, (tx) => f(tx, ...a), work);
+  const read = <A extends unknown[], R>(f: Fn<A, R>) => (actor: Actor, ...a: A): Promise<R> => runTx(deps, 'read', actor, (tx) => f(tx, ...a), work);
+  const admin = <A extends unknown[], R>(f: Fn<A, R>): Fn<A, R> => (tx, ...a) => {
+    adminOnly(tx);
+    return f(tx, ...a);
+  };
+  const system = <A extends unknown[], R>(f: Fn<A, R>) => (...a: A): Promise<R> => runTx(deps, 'write', SYSTEM_ACTOR, (tx) => f(tx, ...a), work);
+  const systemRead = <A extends unknown[], R>(f: Fn<A, R>) => (...a: A): Promise<R> => runTx(deps, 'read', SYSTEM_ACTOR, (tx) => f(tx, ...a), work);
+  /** Subnet and VPC deletes first wait (outside any transaction) for gateways the data plane is still tearing down. */
+  const released = (on: (...a: string[]) => { subnetId: string } | { vpcId: string }) => (id: string) => (work ? Promise.resolve() : awaitGatewaysReleased(deps, on(id)));
+
+  const plane = {
+    /** The settings a dialect renders (region, zones, the public pool, the data plane's kind). */
+    settings: { region: deps.settings.region, zones: deps.settings.zones, publicPool: deps.settings.publicPool, dataplane: deps.settings.dataplane, quotas: deps.settings.quotas },
+    tokens,
+
+    vpcs: {
+      create: write(createVpc),
+      rename: write(renameVpc),
+      remove: async (actor: Actor, id: string, opts: { withSubnets?: boolean } = {}): Promise<void> => {
+        await released((v) => ({ vpcId: v }))(id);
+        return write(removeVpc)(actor, id, opts);
+      },
+      get: read(getVpcView),
+      list: read(listVpcViews),
+      publicNetworkOwner: read(publicNetworkOwner),
+    },
+    subnets: {
+      create: write(createSubnet),
+      rename: write(renameSubnet),
+      remove: async (actor: Actor, id: string): Promise<void> => {
+        await released((s) => ({ subnetId: s }))(id);
+        return write(removeSubnet)(actor, id);
+      },
+      get: read(getSubnetView),
+      list: read(listSubnetViews),
+      byIds: read(subnetsByIds),
+    },
+    gateways: {
+      create: write(createGateway),
+      createOnRouter: write(createGatewayOnRouter),
+      update: write(updateGateway),
+      remove: write(deleteGateway),
+      get: read(getGatewayView),
+      list: read(listGatewayViews),
+      advertisedCidr: write(editAdvertisedCidr),
+    },
+    connections: {
+      create: write(createConnection),
+      update: write(updateConnection),
+      remove: write(deleteConnection),
+      get: read(getConnection),
+      find: read(findConnection),
+      list: read(listConnections),
+      cidr: write(editConnectionCidr),
+      cidrs: read(listConnectionCidrs),
+      /** The desired state of a connection (its peer configuration is rendered from it). Holds the PSK. */
+      desired: read(desiredOf),
+    },
+    ikePolicies: {
+      create: write(createIkePolicy),
+      update: write(updateIkePolicy),
+      remove: write((tx: Tx, id: string) => deletePolicyById(tx, 'ike_policies' satisfies PolicyTable, id)),
+      get: read(getIkePolicyView),
+      list: read(listIkePolicyViews),
+    },
+    ipsecPolicies: {
+      create: write(createIpsecPolicy),
+      update: write(updateIpsecPolicy),
+      remove: write((tx: Tx, id: string) => deletePolicyById(tx, 'ipsec_policies', id)),
+      get: read(getIpsecPolicyView),
+      list: read(listIpsecPolicyViews),
+    },
+    endpointGroups: {
+      create: write(createEndpointGroup),
+      update: write(editEndpointGroup),
+      remove: write(removeEndpointGroup),
+      get: read(getEndpointGroupView),
+      list: read(listEndpointGroupViews),
+      cidrs: read(groupCidrs),
+    },
+    routers: {
+      create: write(createRouter),
+      update: write(updateRouter),
+      remove: write(removeRouter),
+      get: read(getRouterView),
+      list: read(listRouterViews),
+      addInterface: write(addRouterInterface),
+      removeInterface: write(removeRouterInterface),
+    },
+    ports: { get: read(getPortView), list: read(listPortViews) },
+    /** A dialect's extras on an object the actor may see (see extras.ts). */
+    extras: { put: write(putObjectExtras) },
+
+    accounts: {
+      create: write(admin(createAccount)),
+      list: read(admin(listAccounts)),
+      /** The operator's account on first start; undefined when accounts exist. */
+      bootstrapAdmin: system(bootstrapAdmin),
+      /** A Keystone project (an account) by id or name, whoever asks (the dialect decides what it shows). */
+      find: systemRead(findProject),
+    },
+    users: {
+      create: async (actor: Actor, input: NewUser) => write(admin(createUser))(actor, await hashNewUser(input)),
+      list: read(admin(listUsers)),
+      all: read(admin(allUsers)),
+      find: systemRead(findUser),
+      /** The user behind an id or name with this password; undefined otherwise (the password check runs outside the transaction). */
+      authenticate: async (ref: { id: string } | { name: string }, password: string) => checkPassword(await systemRead(storedUser)(ref), password),
+    },
+    agentKeys: {
+      create: write(admin(createAgentKey)),
+      list: read(admin(listAgentKeys)),
+      remove: write(admin(deleteAgentKey)),
+      authenticate: systemRead(agentOfKey),
+    },
+
+    /** What the data plane's agents read and report (they act for every account). */
+    agent: {
+      gatewayIds: systemRead(planGatewayIds),
+      plan: systemRead(gatewayPlan),
+      report: system(applyAgentReport),
+      /** The data plane let go of what was being deleted in the plan of `generation`: remove it. */
+      released: system((tx: Tx, gatewayId: string, f: Omit<ReleaseFilter, 'gatewayId'>) => finalizeDeletes(tx, { ...f, gatewayId })),
+      /** With no data plane attached: remove everything being deleted. */
+      finalizeAll: system((tx: Tx) => finalizeDeletes(tx)),
+    },
+    changes: {
+      current: systemRead(currentGenerationOf),
+      read: systemRead(readChanges),
+      /** Follows the change log from a generation; see change-feed.ts. */
+      follow(from: number, deliver: (batch: ChangeBatch) => void, opts: { pollMs?: number; onError?: (e: unknown) => void } = {}): () => void {
+        return followChanges({ read: (g) => plane.changes.read(g), current: () => plane.changes.current(), onCommit: (l) => deps.bus.subscribe(l) }, from, deliver, opts);
+      },
+    },
+  };
+  return plane;
+}
+
+/**
+ * The one door to the domain and the store: every dialect, the agent API and the CLI use this and
+ * nothing else. Each method takes the acting `Actor` first (tenancy is decided inside, in access.ts)
+ * and runs in one transaction.
+ */
+export interface ControlPlane extends ReturnType<typeof bindCore> {
+  /** Runs `fn` with a control plane whose every call shares one transaction: all of it commits, or none. */
+  atomically<T>(fn: (cp: ControlPlane) => Promise<T>): Promise<T>;
+}
+
+export function bindControlPlane(deps: ControlDeps, tokens: TokenService, work?: Work): ControlPlane {
+  const core = bindCore(deps, tokens, work);
+  const plane: ControlPlane = {
+    ...core,
+    atomically<T>(fn: (cp: ControlPlane) => Promise<T>): Promise<T> {
+      if (work) return fn(plane);
+      return runTx(deps, 'write', SYSTEM_ACTOR, (tx) => fn(bindControlPlane(deps, tokens, tx.work)));
+    },
+  };
+  return plane;
+}
+
+/** Token lookups run in their own read transactions. */
+export function tokenLookups(deps: ControlDeps) {
+  const r = <T>(f: (tx: Tx) => Promise<T>) => runTx(deps, 'read', SYSTEM_ACTOR, f);
+  return {
+    account: (id: string) => r((tx) => getAccount(tx.ex, id)),
+    accountByKeyHash: (h: string) => r((tx) => findAccountByKeyHash(tx.ex, h)),
+    user: (id: string) => r((tx) => getUser(tx.ex, id)),
+  };
+}

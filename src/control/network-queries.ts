@@ -1,0 +1,56 @@
+import type { Subnet, Vpc } from '../domain/tenancy.js';
+import { getSubnet, getSubnets, getVpc, getVpcs, listSubnets, listVpcs, subnetIdsOfVpcs } from '../store/network-store.js';
+import type { Page, PageRequest } from '../store/page-query.js';
+import { adminAccount } from '../store/router-store.js';
+import { listScope, visibleTo } from './access.js';
+import type { Tx } from './tx.js';
+import { byId, groupRefs, type Ref, refOf } from './view-refs.js';
+
+export interface VpcView {
+  readonly vpc: Vpc;
+  readonly resourceGroup: Ref;
+  /** Its subnets, oldest first (Neutron shows a network's subnets). */
+  readonly subnetIds: readonly string[];
+}
+export interface SubnetView {
+  readonly subnet: Subnet;
+  readonly vpc: Ref;
+  readonly resourceGroup: Ref;
+}
+
+async function vpcViews(tx: Tx, list: readonly Vpc[]): Promise<VpcView[]> {
+  const g = await groupRefs(tx, list.map((v) => v.resourceGroupId));
+  const subnets = await subnetIdsOfVpcs(tx.ex, list.map((v) => v.id));
+  return list.map((vpc) => ({ vpc, resourceGroup: g(vpc.resourceGroupId), subnetIds: subnets.get(vpc.id) ?? [] }));
+}
+
+async function subnetViews(tx: Tx, list: readonly Subnet[]): Promise<SubnetView[]> {
+  const v = byId(await getVpcs(tx.ex, list.map((s) => s.vpcId)));
+  const g = await groupRefs(tx, list.map((s) => s.resourceGroupId));
+  return list.map((subnet) => ({ subnet, vpc: refOf(v.get(subnet.vpcId), subnet.vpcId), resourceGroup: g(subnet.resourceGroupId) }));
+}
+
+export async function getVpcView(tx: Tx, id: string): Promise<VpcView> {
+  return (await vpcViews(tx, [visibleTo(tx.actor, await getVpc(tx.ex, id), 'vpc', id)]))[0]!;
+}
+export async function listVpcViews(tx: Tx, req: PageRequest): Promise<Page<VpcView>> {
+  const page = await listVpcs(tx.ex, listScope(tx.actor), req);
+  return { ...page, items: await vpcViews(tx, page.items) };
+}
+export async function getSubnetView(tx: Tx, id: string): Promise<SubnetView> {
+  return (await subnetViews(tx, [visibleTo(tx.actor, await getSubnet(tx.ex, id), 'subnet', id)]))[0]!;
+}
+export async function listSubnetViews(tx: Tx, req: PageRequest, filter: { vpcId?: string } = {}): Promise<Page<SubnetView>> {
+  const page = await listSubnets(tx.ex, listScope(tx.actor), req, filter.vpcId);
+  return { ...page, items: await subnetViews(tx, page.items) };
+}
+/** Several subnets the actor may see, by id (the ones it may not see are left out). */
+export async function subnetsByIds(tx: Tx, ids: readonly string[]): Promise<Subnet[]> {
+  return (await getSubnets(tx.ex, ids)).filter((s) => tx.actor.isAdmin || s.accountId === tx.actor.accountId);
+}
+
+/** The owner of the built-in external network (the admin account) and a stable creation time for it. */
+export async function publicNetworkOwner(tx: Tx): Promise<{ accountId: string; createdAt: number }> {
+  const a = await adminAccount(tx.ex);
+  return a ? { accountId: a.id, createdAt: a.createdAt } : { accountId: '00000000-0000-0000-0000-000000000000', createdAt: 0 };
+}
