@@ -7,7 +7,7 @@ N ?= 20
 
 SOURCES := $(shell find src bench -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: deps debian-deps build run test typecheck bench-api bench-tunnels clean
+.PHONY: deps debian-deps build run test typecheck lint format bench-api bench-tunnels clean
 
 # npm packages, installed from the lock file when missing or out of date.
 node_modules/.deps-ok: package.json package-lock.json
@@ -37,8 +37,19 @@ run: build debian-deps
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit
 
-# Every test: unit, API, property-based and the seed examples (curl against a live server).
-test: build typecheck debian-deps
+# typescript-eslint (type-checked rules, the layer-free part of the house rules) and Prettier; the whole tree must be clean.
+lint: node_modules/.deps-ok
+	npx eslint .
+	npx prettier --check .
+
+# Rewrites the tree to pass `make lint` where a tool can (then run `make typecheck`).
+format: node_modules/.deps-ok
+	-npx eslint . --fix
+	npx prettier --write .
+
+# Every test: lint, then unit, API, property-based, the guards (layer rule, route schemas), the seed examples
+# (curl against a live server) and, as root, the lab end-to-end tests.
+test: build typecheck lint debian-deps
 	@scripts/install-debian-deps.sh --test
 	@mkdir -p .tmp
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json; status=$$?; \

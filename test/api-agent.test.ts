@@ -7,7 +7,12 @@ describe('agent API (/agent/v1)', () => {
   let t: TestServer;
   let key: string;
   const agent = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
-    t.app.inject({ method, url: `/agent/v1${url}`, headers: { authorization: `Bearer ${key}`, ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload: JSON.stringify(payload) } : {}) });
+    t.app.inject({
+      method,
+      url: `/agent/v1${url}`,
+      headers: { authorization: `Bearer ${key}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      ...(payload ? { payload: JSON.stringify(payload) } : {}),
+    });
 
   beforeAll(async () => {
     t = await startTestServer({ dataplane: 'remote' });
@@ -46,16 +51,26 @@ describe('agent API (/agent/v1)', () => {
 
     // A report computed against a plan older than the connection stays pending; one against its generation makes it stable.
     expect(plan.generation).toBeGreaterThan(0);
-    const stale = await agent('POST', `/gateways/${gw.id}/report`, { generation: plan.generation - 1, connections: [{ id: c.id, status: 'down', reasons: [] }] });
+    const stale = await agent('POST', `/gateways/${gw.id}/report`, {
+      generation: plan.generation - 1,
+      connections: [{ id: c.id, status: 'down', reasons: [] }],
+    });
     expect([stale.statusCode, stale.json()]).toEqual([200, { applied: true }]);
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).json().lifecycle_state).toBe('pending');
-    const rep = await agent('POST', `/gateways/${gw.id}/report`, { generation: plan.generation, gateway: { lifecycle_state: 'stable', health_state: 'ok', reasons: [] }, connections: [{ id: c.id, status: 'up', reasons: [] }] });
+    const rep = await agent('POST', `/gateways/${gw.id}/report`, {
+      generation: plan.generation,
+      gateway: { lifecycle_state: 'stable', health_state: 'ok', reasons: [] },
+      connections: [{ id: c.id, status: 'up', reasons: [] }],
+    });
     expect([rep.statusCode, rep.json()]).toEqual([200, { applied: true }]);
     const after = (await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).json();
     expect([after.status, after.lifecycle_state]).toEqual(['up', 'stable']);
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).json().lifecycle_state).toBe('stable');
     // Once a report of this generation is in, an older one is ignored: it may describe a state already gone.
-    const older = await agent('POST', `/gateways/${gw.id}/report`, { generation: plan.generation - 1, connections: [{ id: c.id, status: 'down', reasons: [] }] });
+    const older = await agent('POST', `/gateways/${gw.id}/report`, {
+      generation: plan.generation - 1,
+      connections: [{ id: c.id, status: 'down', reasons: [] }],
+    });
     expect(older.json()).toEqual({ applied: false });
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).json().status).toBe('up');
     // A change after the plan: updating until a report of a plan that includes it.

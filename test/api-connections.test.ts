@@ -10,7 +10,9 @@ describe('VPN gateway connections', () => {
     gw = (await makeGateway(t)).gateway.id;
     routeGw = (await makeGateway(t, { mode: 'route', cidr: '10.50.0.0/24' })).gateway.id;
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
   const base = () => `/v1/vpn_gateways/${gw}/connections`;
   const err = (r: { json(): unknown }) => (r.json() as { errors: { code: string; message: string; target?: { name: string } }[] }).errors[0]!;
   const create = (body: Record<string, unknown>, version?: string) => t.call('POST', base(), { body, ...(version ? { version } : {}) });
@@ -21,8 +23,14 @@ describe('VPN gateway connections', () => {
     expect(r.headers.etag).toBe('W/"r1"');
     const c = r.json();
     expect(c).toMatchObject({
-      name: 'c-current', mode: 'policy', admin_state_up: true, establish_mode: 'bidirectional', authentication_mode: 'psk',
-      dead_peer_detection: { action: 'restart', interval: 2, timeout: 10 }, psk: 'lkj14b1oi0alcniejkso', status: 'down',
+      name: 'c-current',
+      mode: 'policy',
+      admin_state_up: true,
+      establish_mode: 'bidirectional',
+      authentication_mode: 'psk',
+      dead_peer_detection: { action: 'restart', interval: 2, timeout: 10 },
+      psk: 'lkj14b1oi0alcniejkso',
+      status: 'down',
       local: { cidrs: ['10.240.0.0/24'], ike_identities: [{ type: 'ipv4_address', value: '198.51.100.2' }] },
       peer: { address: '203.0.113.9', cidrs: ['192.168.1.0/24'], ike_identity: { type: 'ipv4_address', value: '203.0.113.9' }, type: 'address' },
     });
@@ -32,7 +40,10 @@ describe('VPN gateway connections', () => {
   });
 
   it('legacy shape before 2024-04-30: peer_address, local_cidrs, peer_cidrs', async () => {
-    const r = await create({ name: 'c-legacy', psk: 'abcdef123', peer_address: '203.0.113.20', local_cidrs: ['10.240.0.0/24'], peer_cidrs: ['172.16.0.0/16'] }, LEGACY_VERSION);
+    const r = await create(
+      { name: 'c-legacy', psk: 'abcdef123', peer_address: '203.0.113.20', local_cidrs: ['10.240.0.0/24'], peer_cidrs: ['172.16.0.0/16'] },
+      LEGACY_VERSION,
+    );
     expect(r.statusCode).toBe(201);
     const c = r.json();
     expect(c).toMatchObject({ peer_address: '203.0.113.20', local_cidrs: ['10.240.0.0/24'], peer_cidrs: ['172.16.0.0/16'] });
@@ -51,7 +62,9 @@ describe('VPN gateway connections', () => {
 
   it('FQDN peer with custom identities (seed 001 advanced options)', async () => {
     const r = await create({
-      name: 'c-fqdn', establish_mode: 'peer_only', psk: 'test123x',
+      name: 'c-fqdn',
+      establish_mode: 'peer_only',
+      psk: 'test123x',
       local: { cidrs: ['10.240.0.0/28'], ike_identities: [{ type: 'key_id', value: 'dGVzdGtleQ==' }] },
       peer: { cidrs: ['192.168.50.0/24'], ike_identity: { type: 'hostname', value: 'cisco-asa' }, fqdn: 'on-prem.test.com' },
     });
@@ -131,7 +144,7 @@ describe('VPN gateway connections', () => {
     expect(err(cidrPatch).message).toMatch(/peer\/cidrs/);
   });
 
-  it('CIDR sub-resources, current and legacy paths, with the fact sheet\'s status codes', async () => {
+  it("CIDR sub-resources, current and legacy paths, with the fact sheet's status codes", async () => {
     const c = (await create(policyConnection({ name: 'c-cidrs' }))).json();
     const u = `${base()}/${c.id}`;
     expect((await t.call('GET', `${u}/local/cidrs/10.240.0.0%2F24`)).statusCode).toBe(204);
@@ -167,7 +180,9 @@ describe('VPN gateway connections', () => {
     const rc = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, { body: policyConnection() });
     expect(rc.statusCode).toBe(400);
     expect(err(rc).code).toBe('mode_mismatch');
-    const route = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, { body: { psk: 'abcdef123', peer: { address: '203.0.113.40' }, distribute_traffic: true } });
+    const route = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, {
+      body: { psk: 'abcdef123', peer: { address: '203.0.113.40' }, distribute_traffic: true },
+    });
     expect(route.statusCode).toBe(201);
     const rj = route.json();
     expect(rj).toMatchObject({ mode: 'route', routing_protocol: 'none', distribute_traffic: true });
@@ -175,27 +190,45 @@ describe('VPN gateway connections', () => {
     expect(rj.local.ike_identities).toHaveLength(2);
     expect((await t.call('GET', `/v1/vpn_gateways/${routeGw}/connections/${rj.id}/local/cidrs`)).statusCode).toBe(400);
     expect((await t.call('PUT', `/v1/vpn_gateways/${routeGw}/connections/${rj.id}/peer/cidrs/10.1.0.0%2F16`)).statusCode).toBe(400);
-    const oneId = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, { body: { psk: 'abcdef123', peer: { address: '203.0.113.41' }, local: { ike_identities: [{ type: 'fqdn', value: 'a.example.com' }] } } });
+    const oneId = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, {
+      body: { psk: 'abcdef123', peer: { address: '203.0.113.41' }, local: { ike_identities: [{ type: 'fqdn', value: 'a.example.com' }] } },
+    });
     expect(oneId.statusCode).toBe(400);
   });
 
   it('route mode BGP needs the peer ASN and two /30 tunnels; PATCH with an array needs If-Match', async () => {
-    const bgp = { psk: 'abcdef123', routing_protocol: 'bgp', peer: { address: '203.0.113.60', asn: 65010 }, tunnels: [
-      { neighbor_ip: { address: '169.254.0.1' }, tunnel_interface_ip: { address: '169.254.0.2' } },
-      { neighbor_ip: { address: '169.254.0.5' }, tunnel_interface_ip: { address: '169.254.0.6' } },
-    ] };
+    const bgp = {
+      psk: 'abcdef123',
+      routing_protocol: 'bgp',
+      peer: { address: '203.0.113.60', asn: 65010 },
+      tunnels: [
+        { neighbor_ip: { address: '169.254.0.1' }, tunnel_interface_ip: { address: '169.254.0.2' } },
+        { neighbor_ip: { address: '169.254.0.5' }, tunnel_interface_ip: { address: '169.254.0.6' } },
+      ],
+    };
     const ok = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, { body: bgp });
     expect(ok.statusCode).toBe(201);
     expect(ok.json().peer.asn).toBe(65010);
     expect(ok.json().tunnels[0].neighbor_ip.address).toBe('169.254.0.1');
-    const badPair = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, { body: { ...bgp, peer: { address: '203.0.113.61', asn: 65011 }, tunnels: [bgp.tunnels[0], { neighbor_ip: { address: '169.254.0.1' }, tunnel_interface_ip: { address: '169.254.0.9' } }] } });
+    const badPair = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, {
+      body: {
+        ...bgp,
+        peer: { address: '203.0.113.61', asn: 65011 },
+        tunnels: [bgp.tunnels[0], { neighbor_ip: { address: '169.254.0.1' }, tunnel_interface_ip: { address: '169.254.0.9' } }],
+      },
+    });
     expect(badPair.statusCode).toBe(400);
     const reserved = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, { body: { ...bgp, peer: { address: '203.0.113.62', asn: 0 } } });
     expect(reserved.statusCode).toBe(400);
     const url = `/v1/vpn_gateways/${routeGw}/connections/${ok.json().id}`;
-    const noMatch = await t.call('PATCH', url, { body: { tunnels: [{ neighbor_ip: { address: '169.254.0.9' }, tunnel_interface_ip: { address: '169.254.0.10' } }, {}] } });
+    const noMatch = await t.call('PATCH', url, {
+      body: { tunnels: [{ neighbor_ip: { address: '169.254.0.9' }, tunnel_interface_ip: { address: '169.254.0.10' } }, {}] },
+    });
     expect(noMatch.statusCode).toBe(428);
-    const withMatch = await t.call('PATCH', url, { body: { tunnels: [{ neighbor_ip: { address: '169.254.0.9' }, tunnel_interface_ip: { address: '169.254.0.10' } }, {}] }, headers: { 'if-match': ok.headers.etag as string } });
+    const withMatch = await t.call('PATCH', url, {
+      body: { tunnels: [{ neighbor_ip: { address: '169.254.0.9' }, tunnel_interface_ip: { address: '169.254.0.10' } }, {}] },
+      headers: { 'if-match': ok.headers.etag as string },
+    });
     expect(withMatch.statusCode).toBe(200);
     expect(withMatch.json().tunnels[0].neighbor_ip.address).toBe('169.254.0.9');
     expect(withMatch.json().tunnels[1].neighbor_ip.address).toBe('169.254.0.5');
@@ -242,7 +275,14 @@ describe('VPN gateway connections', () => {
 
   it('names are unique per gateway; the connection quota is 10 per gateway', async () => {
     const g = (await makeGateway(t, { cidr: '10.60.0.0/24' })).gateway.id;
-    const post = (i: number, name?: string) => t.call('POST', `/v1/vpn_gateways/${g}/connections`, { body: policyConnection({ ...(name ? { name } : {}), local: { cidrs: ['10.60.0.0/24'] }, peer: { address: `203.0.113.${100 + i}`, cidrs: [`192.168.${i}.0/24`] } }) });
+    const post = (i: number, name?: string) =>
+      t.call('POST', `/v1/vpn_gateways/${g}/connections`, {
+        body: policyConnection({
+          ...(name ? { name } : {}),
+          local: { cidrs: ['10.60.0.0/24'] },
+          peer: { address: `203.0.113.${100 + i}`, cidrs: [`192.168.${i}.0/24`] },
+        }),
+      });
     expect((await post(0, 'same')).statusCode).toBe(201);
     const dup = await post(1, 'same');
     expect(dup.statusCode).toBe(400);
@@ -253,7 +293,9 @@ describe('VPN gateway connections', () => {
   });
 
   it('a connection using weak algorithms says so in status_reasons', async () => {
-    const weak = (await t.call('POST', '/v1/ike_policies', { body: { ike_version: 2, authentication_algorithm: 'md5', encryption_algorithm: 'aes128', dh_group: 5 } })).json();
+    const weak = (
+      await t.call('POST', '/v1/ike_policies', { body: { ike_version: 2, authentication_algorithm: 'md5', encryption_algorithm: 'aes128', dh_group: 5 } })
+    ).json();
     const c = await create(policyConnection({ name: 'c-weak', ike_policy: { id: weak.id } }));
     const reasons = c.json().status_reasons as { code: string; message: string }[];
     const w = reasons.find((x) => x.code === 'weak_algorithm_in_use');
@@ -278,13 +320,22 @@ describe('VPN gateway connections', () => {
     const token = await t.account('pager'); // the admin already has 3 gateways in the zone, the quota
     const g = (await makeGateway(t, { cidr: '10.70.0.0/24', token })).gateway.id;
     for (let i = 0; i < 5; i++) {
-      await t.call('POST', `/v1/vpn_gateways/${g}/connections`, { token, body: policyConnection({ local: { cidrs: ['10.70.0.0/24'] }, peer: { address: `203.0.113.${200 + i}`, cidrs: [`192.168.${100 + i}.0/24`] } }) });
+      await t.call('POST', `/v1/vpn_gateways/${g}/connections`, {
+        token,
+        body: policyConnection({ local: { cidrs: ['10.70.0.0/24'] }, peer: { address: `203.0.113.${200 + i}`, cidrs: [`192.168.${100 + i}.0/24`] } }),
+      });
     }
     const seen: string[] = [];
     let url: string | undefined = `/v1/vpn_gateways/${g}/connections?limit=2&version=2026-06-02`;
     let pages = 0;
     while (url) {
-      const page = (await t.call('GET', url, { token })).json() as { limit: number; total_count: number; first: { href: string }; next?: { href: string }; connections: { id: string }[] };
+      const page = (await t.call('GET', url, { token })).json() as {
+        limit: number;
+        total_count: number;
+        first: { href: string };
+        next?: { href: string };
+        connections: { id: string }[];
+      };
       expect(page.limit).toBe(2);
       expect(page.total_count).toBe(5);
       expect(page.first.href).toMatch(/limit=2/);

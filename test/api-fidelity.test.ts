@@ -8,7 +8,12 @@ describe('dialect fidelity', () => {
   let t: TestServer;
   let alice: string;
   const n = (method: string, url: string, body?: unknown, token = alice) =>
-    t.app.inject({ method: method as 'GET', url: `/v2.0${url}`, headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+    t.app.inject({
+      method: method as 'GET',
+      url: `/v2.0${url}`,
+      headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
 
   beforeAll(async () => {
     t = await startTestServer({ dataplane: 'remote', 'quota.gatewaysPerZone': '9' });
@@ -20,7 +25,9 @@ describe('dialect fidelity', () => {
     const before = (await n('GET', '/vpn/ikepolicies')).json().ikepolicies.length;
     for (const value of ['9223372036854775807', '1000000000000000000000000000000', '2147483648']) {
       const r = await t.app.inject({
-        method: 'POST', url: '/v2.0/vpn/ikepolicies', headers: { 'x-auth-token': alice, 'content-type': 'application/json' },
+        method: 'POST',
+        url: '/v2.0/vpn/ikepolicies',
+        headers: { 'x-auth-token': alice, 'content-type': 'application/json' },
         payload: `{"ikepolicy": {"name": "big-${value.length}", "lifetime": {"units": "seconds", "value": ${value}}}}`,
       });
       expect([r.statusCode, r.json().NeutronError?.message], value).toEqual([400, expect.stringMatching(/too large - must be no larger than '2147483647'/)]);
@@ -29,21 +36,34 @@ describe('dialect fidelity', () => {
     const ok = await n('POST', '/vpn/ipsecpolicies', { ipsecpolicy: { name: 'largest', lifetime: { units: 'seconds', value: 2147483647 } } });
     expect(ok.statusCode).toBe(201);
     // IBM's own range stays 300–86400 for IPsec.
-    const ibm = await t.call('POST', '/v1/ipsec_policies', { token: alice, body: { name: 'x', authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', pfs: 'disabled', key_lifetime: 2147483647 } });
+    const ibm = await t.call('POST', '/v1/ipsec_policies', {
+      token: alice,
+      body: { name: 'x', authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', pfs: 'disabled', key_lifetime: 2147483647 },
+    });
     expect(ibm.statusCode).toBe(400);
   });
 
-  it('refuses a body that is not UTF-8 with a 400 in the dialect\'s envelope, storing nothing', async () => {
+  it("refuses a body that is not UTF-8 with a 400 in the dialect's envelope, storing nothing", async () => {
     const bad = Buffer.concat([Buffer.from('{"ikepolicy": {"name": "caf'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
-    const r = await t.app.inject({ method: 'POST', url: '/v2.0/vpn/ikepolicies', headers: { 'x-auth-token': alice, 'content-type': 'application/json' }, payload: bad });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/v2.0/vpn/ikepolicies',
+      headers: { 'x-auth-token': alice, 'content-type': 'application/json' },
+      payload: bad,
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().NeutronError.message).toMatch(/UTF-8/);
     expect((await n('GET', '/vpn/ikepolicies')).json().ikepolicies.some((p: { name: string }) => p.name.startsWith('caf'))).toBe(false);
-    const ibm = await t.app.inject({ method: 'POST', url: '/v1/vpcs?version=2026-06-02', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }, payload: Buffer.from([0x7b, 0x22, 0x6e, 0xff, 0x22, 0x7d]) });
+    const ibm = await t.app.inject({
+      method: 'POST',
+      url: '/v1/vpcs?version=2026-06-02',
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+      payload: Buffer.from([0x7b, 0x22, 0x6e, 0xff, 0x22, 0x7d]),
+    });
     expect([ibm.statusCode, ibm.json().errors[0].code]).toEqual([400, 'invalid_json']);
   });
 
-  it('answers unknown paths outside the dialects with an envelope, not the framework\'s default body', async () => {
+  it("answers unknown paths outside the dialects with an envelope, not the framework's default body", async () => {
     for (const url of ['/docs/nope', '/docs/errors/x', '/nothing-here']) {
       const r = await t.app.inject({ method: 'GET', url });
       expect(r.statusCode, url).toBe(404);
@@ -63,11 +83,23 @@ describe('dialect fidelity', () => {
     const svc = (await n('POST', '/vpn/vpnservices', { vpnservice: { subnet_id: fx.sub.id, router_id: fx.router.id, name: 'vpn-fid' } })).json().vpnservice;
     const ike = (await n('POST', '/vpn/ikepolicies', { ikepolicy: { name: 'in-use' } })).json().ikepolicy;
     const esp = (await n('POST', '/vpn/ipsecpolicies', { ipsecpolicy: { name: 'in-use' } })).json().ipsecpolicy;
-    const c = await n('POST', '/vpn/ipsec-site-connections', { ipsec_site_connection: {
-      name: 'fid-1', psk: 'secret', ikepolicy_id: ike.id, ipsecpolicy_id: esp.id, vpnservice_id: svc.id, peer_address: '203.0.113.61', peer_id: '203.0.113.61', peer_cidrs: ['192.168.61.0/24'],
-    } });
+    const c = await n('POST', '/vpn/ipsec-site-connections', {
+      ipsec_site_connection: {
+        name: 'fid-1',
+        psk: 'secret',
+        ikepolicy_id: ike.id,
+        ipsecpolicy_id: esp.id,
+        vpnservice_id: svc.id,
+        peer_address: '203.0.113.61',
+        peer_id: '203.0.113.61',
+        peer_cidrs: ['192.168.61.0/24'],
+      },
+    });
     expect(c.statusCode).toBe(201);
-    for (const [path, key, id, type] of [['ikepolicies', 'ikepolicy', ike.id, 'IKEPolicyInUse'], ['ipsecpolicies', 'ipsecpolicy', esp.id, 'IPsecPolicyInUse']] as const) {
+    for (const [path, key, id, type] of [
+      ['ikepolicies', 'ikepolicy', ike.id, 'IKEPolicyInUse'],
+      ['ipsecpolicies', 'ipsecpolicy', esp.id, 'IPsecPolicyInUse'],
+    ] as const) {
       for (const body of [{ name: 'renamed' }, { description: 'only a description' }]) {
         const r = await n('PUT', `/vpn/${path}/${id}`, { [key]: body });
         expect([r.statusCode, r.json().NeutronError.type]).toEqual([409, type]);
@@ -91,19 +123,36 @@ describe('dialect fidelity', () => {
     await t.server.control.agent.report(svc.id, { generation: plan2.generation, connections: [{ id: conn.id, status: 'down', reasons: [] }] });
     expect((await n('GET', `/vpn/ipsec-site-connections/${conn.id}`)).json().ipsec_site_connection.status).toBe('DOWN');
     // A rename changes no tunnel: no PENDING_UPDATE.
-    expect((await n('PUT', `/vpn/ipsec-site-connections/${conn.id}`, { ipsec_site_connection: { name: 'fid-renamed' } })).json().ipsec_site_connection.status).toBe('DOWN');
+    expect(
+      (await n('PUT', `/vpn/ipsec-site-connections/${conn.id}`, { ipsec_site_connection: { name: 'fid-renamed' } })).json().ipsec_site_connection.status,
+    ).toBe('DOWN');
 
     // Seed 003: PSK 6–128 characters from its set; names 1–64 characters.
-    const base = { ikepolicy_id: ike.id, ipsecpolicy_id: esp.id, vpnservice_id: svc.id, peer_address: '203.0.113.62', peer_id: '203.0.113.62', peer_cidrs: ['192.168.62.0/24'] };
-    for (const [extra, field] of [[{ psk: 'five5' }, 'psk'], [{ psk: 'has&amp' }, 'psk'], [{ psk: 'x'.repeat(129) }, 'psk'], [{ psk: 'secret', name: 'n'.repeat(65) }, 'name'], [{ psk: 'secret', name: '' }, 'name']] as const) {
+    const base = {
+      ikepolicy_id: ike.id,
+      ipsecpolicy_id: esp.id,
+      vpnservice_id: svc.id,
+      peer_address: '203.0.113.62',
+      peer_id: '203.0.113.62',
+      peer_cidrs: ['192.168.62.0/24'],
+    };
+    for (const [extra, field] of [
+      [{ psk: 'five5' }, 'psk'],
+      [{ psk: 'has&amp' }, 'psk'],
+      [{ psk: 'x'.repeat(129) }, 'psk'],
+      [{ psk: 'secret', name: 'n'.repeat(65) }, 'name'],
+      [{ psk: 'secret', name: '' }, 'name'],
+    ] as const) {
       const r = await n('POST', '/vpn/ipsec-site-connections', { ipsec_site_connection: { ...base, ...extra } });
       expect([r.statusCode, r.json().NeutronError?.message], JSON.stringify(extra).slice(0, 60)).toEqual([400, expect.stringContaining(field)]);
     }
-    const okPsk = await n('POST', '/vpn/ipsec-site-connections', { ipsec_site_connection: { ...base, name: 'n'.repeat(64), psk: 'Aa1~`!@#$%^()-_+=[]{}|\\,./:;' } });
+    const okPsk = await n('POST', '/vpn/ipsec-site-connections', {
+      ipsec_site_connection: { ...base, name: 'n'.repeat(64), psk: 'Aa1~`!@#$%^()-_+=[]{}|\\,./:;' },
+    });
     expect(okPsk.statusCode).toBe(201);
   });
 
-  it('accepts OTC\'s sha2-256 spelling beside sha256 and answers in the spelling the request used', async () => {
+  it("accepts OTC's sha2-256 spelling beside sha256 and answers in the spelling the request used", async () => {
     const otc = (await n('POST', '/vpn/ikepolicies', { ikepolicy: { name: 'otc', auth_algorithm: 'sha2-256' } })).json().ikepolicy;
     expect(otc.auth_algorithm).toBe('sha2-256');
     expect((await n('GET', `/vpn/ikepolicies/${otc.id}`)).json().ikepolicy.auth_algorithm).toBe('sha2-256');
@@ -119,10 +168,21 @@ describe('dialect fidelity', () => {
 
   it('serves /v1/regions, the region and its zones from --region and --zones', async () => {
     const regions = (await t.call('GET', '/v1/regions')).json();
-    expect(regions).toEqual({ regions: [{ endpoint: expect.any(String), href: expect.stringMatching(/\/v1\/regions\/lab$/), name: 'lab', status: 'available' }] });
+    expect(regions).toEqual({
+      regions: [{ endpoint: expect.any(String), href: expect.stringMatching(/\/v1\/regions\/lab$/), name: 'lab', status: 'available' }],
+    });
     expect((await t.call('GET', '/v1/regions/lab')).json().name).toBe('lab');
     const zones = (await t.call('GET', '/v1/regions/lab/zones')).json().zones;
-    expect(zones).toEqual([{ data_center: 'lab-1', href: expect.stringMatching(/\/v1\/regions\/lab\/zones\/lab-1$/), name: 'lab-1', region: { href: expect.any(String), name: 'lab' }, status: 'available', universal_name: 'lab-1' }]);
+    expect(zones).toEqual([
+      {
+        data_center: 'lab-1',
+        href: expect.stringMatching(/\/v1\/regions\/lab\/zones\/lab-1$/),
+        name: 'lab-1',
+        region: { href: expect.any(String), name: 'lab' },
+        status: 'available',
+        universal_name: 'lab-1',
+      },
+    ]);
     expect((await t.call('GET', '/v1/regions/lab/zones/lab-1')).json().name).toBe('lab-1');
     expect((await t.call('GET', '/v1/regions/mars')).json().errors[0].code).toBe('region_not_found');
     expect((await t.call('GET', '/v1/regions/lab/zones/lab-9')).statusCode).toBe(404);

@@ -3,14 +3,25 @@ import { LEGACY_VERSION, makeGateway, policyConnection, startTestServer, type Te
 
 describe('VPCs, subnets and VPN gateways', () => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
   const err = (r: { json(): unknown }) => (r.json() as { errors: { code: string; message: string; target?: { name: string } }[] }).errors[0]!;
 
   it('a policy gateway has an active and a standby member, one public IP from the pool, private IPs in its subnet', async () => {
     const { gateway, subnetId, vpcId } = await makeGateway(t, { name: 'gw-policy' });
     const g = (await t.call('GET', `/v1/vpn_gateways/${gateway.id}`)).json();
-    expect(g).toMatchObject({ name: 'gw-policy', mode: 'policy', lifecycle_state: 'stable', resource_type: 'vpn_gateway', subnet: { id: subnetId }, vpc: { id: vpcId } });
+    expect(g).toMatchObject({
+      name: 'gw-policy',
+      mode: 'policy',
+      lifecycle_state: 'stable',
+      resource_type: 'vpn_gateway',
+      subnet: { id: subnetId },
+      vpc: { id: vpcId },
+    });
     expect(g.members.map((m: { role: string }) => m.role)).toEqual(['active', 'standby']);
     expect(g.members[0].public_ip.address).toMatch(/^198\.51\.100\.\d+$/);
     expect(g.members[1].public_ip.address).toBe('0.0.0.0');
@@ -53,7 +64,9 @@ describe('VPCs, subnets and VPN gateways', () => {
   });
 
   it('gateway rules: subnet must exist, name unique in the VPC, policy mode has no ASN, unknown fields refused', async () => {
-    expect(err(await t.call('POST', '/v1/vpn_gateways', { body: { subnet: { id: '00000000-0000-4000-8000-000000000000' }, mode: 'policy' } })).code).toBe('subnet_not_found');
+    expect(err(await t.call('POST', '/v1/vpn_gateways', { body: { subnet: { id: '00000000-0000-4000-8000-000000000000' }, mode: 'policy' } })).code).toBe(
+      'subnet_not_found',
+    );
     const token = await t.account('gwrules');
     const { subnetId } = await makeGateway(t, { token, name: 'same' });
     const dup = await t.call('POST', '/v1/vpn_gateways', { token, body: { subnet: { id: subnetId }, mode: 'policy', name: 'same' } });
@@ -107,7 +120,8 @@ describe('VPCs, subnets and VPN gateways', () => {
 
   it('subnet rules: valid CIDR, no overlap inside a VPC, known zone', async () => {
     const vpc = (await t.call('POST', '/v1/vpcs', { body: {} })).json();
-    const mk = (cidr: string, zone?: string) => t.call('POST', '/v1/subnets', { body: { vpc: { id: vpc.id }, ipv4_cidr_block: cidr, ...(zone ? { zone: { name: zone } } : {}) } });
+    const mk = (cidr: string, zone?: string) =>
+      t.call('POST', '/v1/subnets', { body: { vpc: { id: vpc.id }, ipv4_cidr_block: cidr, ...(zone ? { zone: { name: zone } } : {}) } });
     expect((await mk('10.1.0.0/24')).statusCode).toBe(201);
     expect(err(await mk('10.1.0.128/25')).code).toBe('cidr_overlap');
     expect((await mk('10.1.1.1/24')).statusCode).toBe(400);
@@ -119,12 +133,19 @@ describe('VPCs, subnets and VPN gateways', () => {
 
 describe('version, errors and documents', () => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('version is required and checked; generation must be 2', async () => {
     const get = (q: string) => t.app.inject({ method: 'GET', url: `/v1/ike_policies${q}`, headers: { authorization: `Bearer ${t.adminToken}` } });
-    const codes = async (q: string) => { const r = await get(q); return [r.statusCode, r.json().errors?.[0]?.code]; };
+    const codes = async (q: string) => {
+      const r = await get(q);
+      return [r.statusCode, r.json().errors?.[0]?.code];
+    };
     expect(await codes('')).toEqual([400, 'invalid_version']);
     expect(await codes('?version=2026-13-01')).toEqual([400, 'invalid_version']);
     expect(await codes('?version=yesterday')).toEqual([400, 'invalid_version']);
@@ -153,7 +174,13 @@ describe('version, errors and documents', () => {
   it('serves an OpenAPI 3.1 document generated from the route schemas, and a readable reference', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
-    for (const p of ['/v1/vpn_gateways', '/v1/vpn_gateways/{gw}/connections/{id}', '/v1/ike_policies/{id}/connections', '/v1/vpn_gateways/{gw}/connections/{id}/local_cidrs/{prefix}/{len}', '/identity/token']) {
+    for (const p of [
+      '/v1/vpn_gateways',
+      '/v1/vpn_gateways/{gw}/connections/{id}',
+      '/v1/ike_policies/{id}/connections',
+      '/v1/vpn_gateways/{gw}/connections/{id}/local_cidrs/{prefix}/{len}',
+      '/identity/token',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
     expect(doc.paths['/v1/ike_policies'].post.requestBody.content['application/json'].schema.properties.key_lifetime.maximum).toBe(86400);

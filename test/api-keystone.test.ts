@@ -40,7 +40,9 @@ describe('Keystone v3 subset', () => {
     await control.users.create(SYSTEM_ACTOR, { accountName: 'globex', name: 'bob', password: 'hunter2', isAdmin: false });
     root = { userId: (await control.users.create(SYSTEM_ACTOR, { accountName: 'admin', name: 'root', password: 'r00t', isAdmin: true })).user.id };
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('serves version discovery at /identity (300, list) and /identity/v3 (200, one version)', async () => {
     for (const url of ['/identity', '/identity/']) {
@@ -79,19 +81,32 @@ describe('Keystone v3 subset', () => {
     const network = tok.catalog.find((s: { type: string }) => s.type === 'network');
     expect(network).toMatchObject({ name: 'neutron', id: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(network.endpoints.map((e: { interface: string }) => e.interface).sort()).toEqual(['admin', 'internal', 'public']);
-    for (const e of network.endpoints) expect(e).toMatchObject({ url: base, region: 'RegionOne', region_id: 'RegionOne', id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    for (const e of network.endpoints)
+      expect(e).toMatchObject({ url: base, region: 'RegionOne', region_id: 'RegionOne', id: expect.stringMatching(/^[0-9a-f]{32}$/) });
     const identity = tok.catalog.find((s: { type: string }) => s.type === 'identity');
     expect(identity.name).toBe('keystone');
     expect(identity.endpoints.every((e: { url: string }) => e.url === `${base}/identity`)).toBe(true);
   });
 
   it('accepts user and project ids (32 hex or dashed), domain ids, an unscoped request, ?nocatalog and any content type', async () => {
-    const ids = await tokens({ auth: { identity: { methods: ['password'], password: { user: { id: hex(alice.userId), password: 's3cret' } } }, scope: { project: { id: hex(alice.accountId) } } } });
+    const ids = await tokens({
+      auth: {
+        identity: { methods: ['password'], password: { user: { id: hex(alice.userId), password: 's3cret' } } },
+        scope: { project: { id: hex(alice.accountId) } },
+      },
+    });
     expect(ids.statusCode, ids.body).toBe(201);
     expect(ids.json().token.project.name).toBe('acme');
-    const dashed = await tokens({ auth: { identity: { methods: ['password'], password: { user: { id: alice.userId, password: 's3cret' } } }, scope: { project: { id: alice.accountId } } } });
+    const dashed = await tokens({
+      auth: { identity: { methods: ['password'], password: { user: { id: alice.userId, password: 's3cret' } } }, scope: { project: { id: alice.accountId } } },
+    });
     expect(dashed.statusCode).toBe(201);
-    const domainIds = await tokens({ auth: { identity: { methods: ['password'], password: { user: { name: 'alice', domain: { id: 'default' }, password: 's3cret' } } }, scope: { project: { name: 'acme', domain: { id: 'default' } } } } });
+    const domainIds = await tokens({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: 'alice', domain: { id: 'default' }, password: 's3cret' } } },
+        scope: { project: { name: 'acme', domain: { id: 'default' } } },
+      },
+    });
     expect(domainIds.statusCode).toBe(201);
     const unscoped = await tokens(byName('alice', 's3cret'));
     expect(unscoped.statusCode).toBe(201);
@@ -113,7 +128,12 @@ describe('Keystone v3 subset', () => {
       { auth: { identity: { methods: ['password'], password: { user: { id: '0123456789abcdef0123456789abcdef', password: 's3cret' } } } } },
       { auth: { identity: { methods: ['totp'], totp: {} } } },
       { auth: { identity: { methods: ['token'], token: { id: 'not.a.token' } } } },
-      { auth: { identity: { methods: ['password'], password: { user: { name: 'alice', domain: { name: 'Default' }, password: 's3cret' } } }, scope: { domain: { id: 'default' } } } },
+      {
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: 'alice', domain: { name: 'Default' }, password: 's3cret' } } },
+          scope: { domain: { id: 'default' } },
+        },
+      },
       byName('alice', 's3cret', 'no-such-project'),
     ];
     for (const body of cases) {
@@ -127,9 +147,16 @@ describe('Keystone v3 subset', () => {
   });
 
   it('answers 400 with the Keystone body for a malformed request', async () => {
-    for (const body of ['{not json', '', '[]', {}, { auth: {} }, { auth: { identity: { methods: 'password' } } },
+    for (const body of [
+      '{not json',
+      '',
+      '[]',
+      {},
+      { auth: {} },
+      { auth: { identity: { methods: 'password' } } },
       { auth: { identity: { methods: ['password'], password: { user: { name: 'alice', password: 's3cret' } } } } },
-      { auth: { identity: { methods: ['password'], password: { user: { name: 'alice', domain: { name: 'Default' } } } } } }]) {
+      { auth: { identity: { methods: ['password'], password: { user: { name: 'alice', domain: { name: 'Default' } } } } } },
+    ]) {
       const r = await tokens(body);
       expect(r.statusCode, JSON.stringify(body)).toBe(400);
       expect(r.headers['content-type']).toMatch(/^application\/json/);
@@ -170,13 +197,20 @@ describe('Keystone v3 subset', () => {
     const denied = await tokens(byName('alice', 's3cret', 'globex'));
     expect(denied.statusCode).toBe(401);
     expect(denied.json()).toEqual(AUTH_REQUIRED);
-    const byId = await tokens({ auth: { identity: { methods: ['password'], password: { user: { name: 'alice', domain: { name: 'Default' }, password: 's3cret' } } }, scope: { project: { id: hex(accountIds.get('admin')!) } } } });
+    const byId = await tokens({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: 'alice', domain: { name: 'Default' }, password: 's3cret' } } },
+        scope: { project: { id: hex(accountIds.get('admin')!) } },
+      },
+    });
     expect(byId.statusCode).toBe(401);
   });
 
   it('exchanges a token for a new one (token method): same user and expiry, chained audit ids, may rescope only as allowed', async () => {
     const first = await tokens(byName('root', 'r00t', 'admin'));
-    const body = (id: string, project?: string) => ({ auth: { identity: { methods: ['token'], token: { id } }, ...(project ? { scope: { project: { name: project, domain: { id: 'default' } } } } : {}) } });
+    const body = (id: string, project?: string) => ({
+      auth: { identity: { methods: ['token'], token: { id } }, ...(project ? { scope: { project: { name: project, domain: { id: 'default' } } } } : {}) },
+    });
     const again = await tokens(body(subject(first), 'acme'));
     expect(again.statusCode, again.body).toBe(201);
     expect(subject(again)).not.toBe(subject(first));
@@ -198,7 +232,11 @@ describe('Keystone v3 subset', () => {
     const mine = subject(await tokens(byName('alice', 's3cret', 'acme')));
     const bobs = subject(await tokens(byName('bob', 'hunter2', 'globex')));
     const check = (caller: string | undefined, subj: string | undefined, method: 'GET' | 'HEAD' | 'DELETE' = 'GET', query = '') =>
-      t.app.inject({ method, url: `/identity/v3/auth/tokens${query}`, headers: { ...(caller ? { 'x-auth-token': caller } : {}), ...(subj ? { 'x-subject-token': subj } : {}) } });
+      t.app.inject({
+        method,
+        url: `/identity/v3/auth/tokens${query}`,
+        headers: { ...(caller ? { 'x-auth-token': caller } : {}), ...(subj ? { 'x-subject-token': subj } : {}) },
+      });
     const self = await check(mine, mine);
     expect(self.statusCode).toBe(200);
     expect(self.headers['x-subject-token']).toBe(mine);
@@ -242,7 +280,8 @@ describe('Keystone v3 subset', () => {
   });
 
   it('causeway user create / list provision users; errors exit 2 and the password is never printed', () => {
-    const run = (args: string[], input?: string) => spawnSync(BIN, [...args, '--data-dir', t.dataDir], { encoding: 'utf8', timeout: 60_000, ...(input !== undefined ? { input } : {}) });
+    const run = (args: string[], input?: string) =>
+      spawnSync(BIN, [...args, '--data-dir', t.dataDir], { encoding: 'utf8', timeout: 60_000, ...(input !== undefined ? { input } : {}) });
     const made = run(['user', 'create', '--account', 'acme', '--name', 'carol', '--password', 'pa55-word']);
     expect(made.status, made.stderr).toBe(0);
     expect(made.stdout).toMatch(/Created user carol \(id [0-9a-f]{32}\) in account acme .*role member/);

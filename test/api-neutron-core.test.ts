@@ -14,12 +14,18 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
     alice = await t.account('alice');
     bob = await t.account('bob');
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const call = (method: string, url: string, o: { token?: string; body?: unknown } = {}): Promise<LightMyRequestResponse> =>
     t.app.inject({
-      method: method as 'GET', url: `/v2.0${url}`,
-      headers: { ...(o.token ? { 'x-auth-token': o.token } : { authorization: `Bearer ${t.adminToken}` }), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      method: method as 'GET',
+      url: `/v2.0${url}`,
+      headers: {
+        ...(o.token ? { 'x-auth-token': o.token } : { authorization: `Bearer ${t.adminToken}` }),
+        ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(o.body !== undefined ? { payload: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) } : {}),
     });
   const ok = async (r: Promise<LightMyRequestResponse>, status = 200): Promise<J> => {
@@ -38,7 +44,8 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
     if (type) expect(e.type).toBe(type);
     return e;
   };
-  const network = async (token: string, name: string): Promise<J> => (await ok(call('POST', '/networks', { token, body: { network: { name, admin_state_up: true } } }), 201))['network'];
+  const network = async (token: string, name: string): Promise<J> =>
+    (await ok(call('POST', '/networks', { token, body: { network: { name, admin_state_up: true } } }), 201))['network'];
   const subnet = async (token: string, networkId: string, cidr: string, extra: J = {}): Promise<J> =>
     (await ok(call('POST', '/subnets', { token, body: { subnet: { network_id: networkId, cidr, ip_version: 4, ...extra } } }), 201))['subnet'];
   const router = async (token: string, body: J): Promise<J> => (await ok(call('POST', '/routers', { token, body: { router: body } }), 201))['router'];
@@ -46,7 +53,14 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
   it('shows the built-in external network and its subnet (the public pool) to every project', async () => {
     const nets = (await ok(call('GET', '/networks?router:external=True', { token: alice })))['networks'] as J[];
     expect(nets).toHaveLength(1);
-    expect(nets[0]).toMatchObject({ id: PUBLIC_NETWORK_ID, name: 'public', 'router:external': true, shared: true, subnets: [PUBLIC_SUBNET_ID], status: 'ACTIVE' });
+    expect(nets[0]).toMatchObject({
+      id: PUBLIC_NETWORK_ID,
+      name: 'public',
+      'router:external': true,
+      shared: true,
+      subnets: [PUBLIC_SUBNET_ID],
+      status: 'ACTIVE',
+    });
     const shown = (await ok(call('GET', `/networks/${PUBLIC_NETWORK_ID}`, { token: bob })))['network'];
     expect(shown).toEqual(nets[0]);
     const sub = (await ok(call('GET', `/subnets/${PUBLIC_SUBNET_ID}`, { token: alice })))['subnet'];
@@ -61,7 +75,16 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
 
   it('network CRUD: create = show, list filters, rename, duplicate names, delete then 404', async () => {
     const net = await network(alice, 'net-a');
-    expect(net).toMatchObject({ name: 'net-a', admin_state_up: true, status: 'ACTIVE', subnets: [], shared: false, 'router:external': false, mtu: 1500, port_security_enabled: true });
+    expect(net).toMatchObject({
+      name: 'net-a',
+      admin_state_up: true,
+      status: 'ACTIVE',
+      subnets: [],
+      shared: false,
+      'router:external': false,
+      mtu: 1500,
+      port_security_enabled: true,
+    });
     expect(net['tenant_id']).toMatch(/^[0-9a-f]{32}$/);
     expect(net['project_id']).toBe(net['tenant_id']);
     expect((await ok(call('GET', `/networks/${net['id']}`, { token: alice })))['network']).toEqual(net);
@@ -101,20 +124,40 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
     const other = await network(alice, 'net-s2');
     const s = await subnet(alice, net['id'], '10.100.0.0/28', { gateway_ip: '10.100.0.1' });
     expect(s).toMatchObject({
-      network_id: net['id'], cidr: '10.100.0.0/28', ip_version: 4, gateway_ip: '10.100.0.1', allocation_pools: [{ start: '10.100.0.2', end: '10.100.0.14' }],
-      enable_dhcp: true, dns_nameservers: [], host_routes: [], ipv6_ra_mode: null, subnetpool_id: null, tenant_id: net['tenant_id'], project_id: net['tenant_id'],
+      network_id: net['id'],
+      cidr: '10.100.0.0/28',
+      ip_version: 4,
+      gateway_ip: '10.100.0.1',
+      allocation_pools: [{ start: '10.100.0.2', end: '10.100.0.14' }],
+      enable_dhcp: true,
+      dns_nameservers: [],
+      host_routes: [],
+      ipv6_ra_mode: null,
+      subnetpool_id: null,
+      tenant_id: net['tenant_id'],
+      project_id: net['tenant_id'],
     });
     expect((await ok(call('GET', `/subnets/${s['id']}`, { token: alice })))['subnet']).toEqual(s);
     expect((await ok(call('GET', `/networks/${net['id']}`, { token: alice })))['network']['subnets']).toEqual([s['id']]);
-    const overlap = await fault(call('POST', '/subnets', { token: alice, body: { subnet: { network_id: net['id'], cidr: '10.100.0.0/24', ip_version: 4 } } }), 400);
+    const overlap = await fault(
+      call('POST', '/subnets', { token: alice, body: { subnet: { network_id: net['id'], cidr: '10.100.0.0/24', ip_version: 4 } } }),
+      400,
+    );
     expect(overlap.message).toContain('overlaps with another subnet');
     const twin = await subnet(alice, other['id'], '10.100.0.0/28');
     expect(twin['cidr']).toBe('10.100.0.0/28');
     await fault(call('POST', '/subnets', { token: alice, body: { subnet: { network_id: net['id'], cidr: '2001:db8::/64', ip_version: 6 } } }), 400);
-    await fault(call('POST', '/subnets', { token: alice, body: { subnet: { network_id: net['id'], cidr: '10.101.0.0/28', ip_version: 4, gateway_ip: '10.101.0.9' } } }), 400);
+    await fault(
+      call('POST', '/subnets', { token: alice, body: { subnet: { network_id: net['id'], cidr: '10.101.0.0/28', ip_version: 4, gateway_ip: '10.101.0.9' } } }),
+      400,
+    );
     await fault(call('POST', '/subnets', { token: alice, body: { subnet: { network_id: net['id'], cidr: 'banana', ip_version: 4 } } }), 400);
     await fault(call('POST', '/subnets', { token: alice, body: { subnet: { network_id: 'not-a-uuid', cidr: '10.1.0.0/24', ip_version: 4 } } }), 400);
-    await fault(call('POST', '/subnets', { token: bob, body: { subnet: { network_id: net['id'], cidr: '10.1.0.0/24', ip_version: 4 } } }), 404, 'NetworkNotFound');
+    await fault(
+      call('POST', '/subnets', { token: bob, body: { subnet: { network_id: net['id'], cidr: '10.1.0.0/24', ip_version: 4 } } }),
+      404,
+      'NetworkNotFound',
+    );
     const renamed = (await ok(call('PUT', `/subnets/${s['id']}`, { token: alice, body: { subnet: { name: 'sub-renamed' } } })))['subnet'];
     expect(renamed['name']).toBe('sub-renamed');
     await fault(call('PUT', `/subnets/${s['id']}`, { token: alice, body: { subnet: { cidr: '10.0.0.0/24' } } }), 400);
@@ -127,7 +170,12 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
   it('router gateway: an address from the public pool per router, never the first host; clear and set again', async () => {
     const r1 = await router(alice, { name: 'r1', admin_state_up: false, external_gateway_info: { network_id: PUBLIC_NETWORK_ID } });
     const r2 = await router(alice, { name: 'r2' });
-    expect(r1).toMatchObject({ name: 'r1', admin_state_up: false, status: 'ACTIVE', external_gateway_info: { network_id: PUBLIC_NETWORK_ID, enable_snat: true } });
+    expect(r1).toMatchObject({
+      name: 'r1',
+      admin_state_up: false,
+      status: 'ACTIVE',
+      external_gateway_info: { network_id: PUBLIC_NETWORK_ID, enable_snat: true },
+    });
     expect(r1).not.toHaveProperty('routes');
     const ip1 = r1['external_gateway_info']['external_fixed_ips'][0];
     expect(ip1.subnet_id).toBe(PUBLIC_SUBNET_ID);
@@ -135,22 +183,59 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
     expect(ip1.ip_address).not.toBe('198.51.100.1');
     expect(r2['external_gateway_info']).toBeNull();
     expect((await ok(call('GET', `/routers/${r1['id']}`, { token: alice })))['router']).toEqual(r1);
-    const set = (await ok(call('PUT', `/routers/${r2['id']}`, { token: alice, body: { router: { external_gateway_info: { network_id: PUBLIC_NETWORK_ID } } } })))['router'];
+    const set = (
+      await ok(call('PUT', `/routers/${r2['id']}`, { token: alice, body: { router: { external_gateway_info: { network_id: PUBLIC_NETWORK_ID } } } }))
+    )['router'];
     const ip2 = set['external_gateway_info']['external_fixed_ips'][0].ip_address;
     expect(ip2).not.toBe(ip1.ip_address);
     // Re-setting the same gateway keeps the address (tempest's update_router sends it back without fixed IPs).
-    const again = (await ok(call('PUT', `/routers/${r2['id']}`, { token: alice, body: { router: { name: 'r2b', admin_state_up: true, external_gateway_info: { network_id: PUBLIC_NETWORK_ID } } } })))['router'];
+    const again = (
+      await ok(
+        call('PUT', `/routers/${r2['id']}`, {
+          token: alice,
+          body: { router: { name: 'r2b', admin_state_up: true, external_gateway_info: { network_id: PUBLIC_NETWORK_ID } } },
+        }),
+      )
+    )['router'];
     expect(again['external_gateway_info']['external_fixed_ips'][0].ip_address).toBe(ip2);
     const cleared = (await ok(call('PUT', `/routers/${r2['id']}`, { token: alice, body: { router: { external_gateway_info: {} } } })))['router'];
     expect(cleared['external_gateway_info']).toBeNull();
     const net = await network(alice, 'not-external');
     await fault(call('PUT', `/routers/${r2['id']}`, { token: alice, body: { router: { external_gateway_info: { network_id: net['id'] } } } }), 400);
-    await fault(call('PUT', `/routers/${r2['id']}`, { token: alice, body: { router: { external_gateway_info: { network_id: PUBLIC_NETWORK_ID, external_fixed_ips: [{ ip_address: '198.51.100.77' }] } } } }), 403);
-    const pinned = (await ok(call('PUT', `/routers/${r2['id']}`, { body: { router: { external_gateway_info: { network_id: PUBLIC_NETWORK_ID, external_fixed_ips: [{ subnet_id: PUBLIC_SUBNET_ID, ip_address: '198.51.100.77' }] } } } })))['router'];
+    await fault(
+      call('PUT', `/routers/${r2['id']}`, {
+        token: alice,
+        body: { router: { external_gateway_info: { network_id: PUBLIC_NETWORK_ID, external_fixed_ips: [{ ip_address: '198.51.100.77' }] } } },
+      }),
+      403,
+    );
+    const pinned = (
+      await ok(
+        call('PUT', `/routers/${r2['id']}`, {
+          body: {
+            router: {
+              external_gateway_info: { network_id: PUBLIC_NETWORK_ID, external_fixed_ips: [{ subnet_id: PUBLIC_SUBNET_ID, ip_address: '198.51.100.77' }] },
+            },
+          },
+        }),
+      )
+    )['router'];
     expect(pinned['external_gateway_info']['external_fixed_ips'][0].ip_address).toBe('198.51.100.77');
-    await fault(call('PUT', `/routers/${r1['id']}`, { body: { router: { external_gateway_info: { network_id: PUBLIC_NETWORK_ID, external_fixed_ips: [{ ip_address: '198.51.100.77' }] } } } }), 409, 'IpAddressAlreadyAllocated');
+    await fault(
+      call('PUT', `/routers/${r1['id']}`, {
+        body: { router: { external_gateway_info: { network_id: PUBLIC_NETWORK_ID, external_fixed_ips: [{ ip_address: '198.51.100.77' }] } } },
+      }),
+      409,
+      'IpAddressAlreadyAllocated',
+    );
     await fault(call('PUT', `/routers/${r2['id']}`, { token: alice, body: { router: { routes: [{ destination: '10.0.0.0/8', nexthop: '10.1.0.1' }] } } }), 400);
-    await fault(call('POST', '/routers', { token: alice, body: { router: { name: 'x', external_gateway_info: { network_id: PUBLIC_NETWORK_ID, enable_snat: 'maybe' } } } }), 400);
+    await fault(
+      call('POST', '/routers', {
+        token: alice,
+        body: { router: { name: 'x', external_gateway_info: { network_id: PUBLIC_NETWORK_ID, enable_snat: 'maybe' } } },
+      }),
+      400,
+    );
     expect(((await ok(call('GET', '/routers?name=r1', { token: alice })))['routers'] as J[]).map((r) => r['id'])).toEqual([r1['id']]);
     await ok(call('DELETE', `/routers/${r1['id']}`, { token: alice }), 204);
     await ok(call('DELETE', `/routers/${r2['id']}`, { token: alice }), 204);
@@ -168,19 +253,33 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
     const r = await router(alice, { name: 'ri', external_gateway_info: { network_id: PUBLIC_NETWORK_ID } });
     const other = await router(alice, { name: 'ri-other' });
     const added = await ok(call('PUT', `/routers/${r['id']}/add_router_interface`, { token: alice, body: { subnet_id: s1['id'] } }));
-    expect(added).toMatchObject({ id: r['id'], subnet_id: s1['id'], subnet_ids: [s1['id']], network_id: net['id'], tenant_id: r['tenant_id'], project_id: r['tenant_id'] });
+    expect(added).toMatchObject({
+      id: r['id'],
+      subnet_id: s1['id'],
+      subnet_ids: [s1['id']],
+      network_id: net['id'],
+      tenant_id: r['tenant_id'],
+      project_id: r['tenant_id'],
+    });
     const ports = (await ok(call('GET', `/ports?device_id=${r['id']}`, { token: alice })))['ports'] as J[];
     expect(ports).toHaveLength(1);
     expect(ports[0]).toMatchObject({
-      id: added['port_id'], device_id: r['id'], device_owner: 'network:router_interface', network_id: net['id'], status: 'ACTIVE', admin_state_up: true,
+      id: added['port_id'],
+      device_id: r['id'],
+      device_owner: 'network:router_interface',
+      network_id: net['id'],
+      status: 'ACTIVE',
+      admin_state_up: true,
       fixed_ips: [{ subnet_id: s1['id'], ip_address: '10.20.0.1' }],
     });
     expect(ports[0]!['mac_address']).toMatch(/^fa:16:3e(:[0-9a-f]{2}){3}$/);
     expect((await ok(call('GET', `/ports/${added['port_id']}`, { token: alice })))['port']).toEqual(ports[0]);
-    const slim = (await ok(call('GET', `/ports?device_id=${r['id']}&fields=id&fields=name&fields=mac_address&fields=fixed_ips&fields=status`, { token: alice })))['ports'] as J[];
+    const slim = (
+      await ok(call('GET', `/ports?device_id=${r['id']}&fields=id&fields=name&fields=mac_address&fields=fixed_ips&fields=status`, { token: alice }))
+    )['ports'] as J[];
     expect(Object.keys(slim[0]!).sort()).toEqual(['fixed_ips', 'id', 'mac_address', 'name', 'status']);
-    expect(((await ok(call('GET', `/ports?fixed_ips=subnet_id%3D${s1['id']}`, { token: alice })))['ports'] as J[])).toHaveLength(1);
-    expect(((await ok(call('GET', `/ports?device_id=${other['id']}`, { token: alice })))['ports'] as J[])).toEqual([]);
+    expect((await ok(call('GET', `/ports?fixed_ips=subnet_id%3D${s1['id']}`, { token: alice })))['ports'] as J[]).toHaveLength(1);
+    expect((await ok(call('GET', `/ports?device_id=${other['id']}`, { token: alice })))['ports'] as J[]).toEqual([]);
     await fault(call('PUT', `/routers/${other['id']}/add_router_interface`, { token: alice, body: { subnet_id: s1['id'] } }), 409);
     await fault(call('PUT', `/routers/${r['id']}/add_router_interface`, { token: alice, body: { subnet_id: s1['id'] } }), 400);
     await fault(call('PUT', `/routers/${r['id']}/add_router_interface`, { token: alice, body: { port_id: added['port_id'] } }), 400);
@@ -194,10 +293,13 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
     const db = t.server.store.db;
     const gw = '11111111-2222-4333-8444-555555555555';
     await db.insertInto('extras').values({ dialect: 'neutron', resource: 'vpn_gateway', id: gw, data: '{}' }).execute();
-    await db.insertInto('extra_refs').values([
-      { dialect: 'neutron', resource: 'vpn_gateway', id: gw, ref_resource: 'router', ref_id: r['id'] as string },
-      { dialect: 'neutron', resource: 'vpn_gateway', id: gw, ref_resource: 'subnet', ref_id: s1['id'] as string },
-    ]).execute();
+    await db
+      .insertInto('extra_refs')
+      .values([
+        { dialect: 'neutron', resource: 'vpn_gateway', id: gw, ref_resource: 'router', ref_id: r['id'] as string },
+        { dialect: 'neutron', resource: 'vpn_gateway', id: gw, ref_resource: 'subnet', ref_id: s1['id'] as string },
+      ])
+      .execute();
     await fault(call('PUT', `/routers/${r['id']}`, { token: alice, body: { router: { external_gateway_info: {} } } }), 409, 'RouterInUse');
     await fault(call('PUT', `/routers/${r['id']}/remove_router_interface`, { token: alice, body: { subnet_id: s1['id'] } }), 409, 'SubnetInUse');
     await db.deleteFrom('extra_refs').where('id', '=', gw).execute();
@@ -243,7 +345,7 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
     await fault(call('PUT', `/routers/${r['id']}/remove_router_interface`, { token: bob, body: { subnet_id: s['id'] } }), 404);
     const bobNets = (await ok(call('GET', '/networks', { token: bob })))['networks'] as J[];
     expect(bobNets.map((n) => n['id'])).not.toContain(net['id']);
-    expect(((await ok(call('GET', '/ports', { token: bob })))['ports'] as J[])).toEqual([]);
+    expect((await ok(call('GET', '/ports', { token: bob })))['ports'] as J[]).toEqual([]);
     expect(((await ok(call('GET', '/routers', { token: bob })))['routers'] as J[]).map((x) => x['id'])).not.toContain(r['id']);
     expect(((await ok(call('GET', '/networks')))['networks'] as J[]).map((n) => n['id'])).toContain(net['id']);
     // Non-admins cannot name another project; the admin can.
@@ -253,7 +355,7 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
     expect(forAlice['project_id']).toBe(proj);
     const netForAlice = (await ok(call('POST', '/networks', { body: { network: { name: 'admin-made', project_id: proj } } }), 201))['network'];
     expect(netForAlice['tenant_id']).toBe(proj);
-    expect(((await ok(call('GET', '/networks?name=admin-made', { token: alice })))['networks'] as J[])).toHaveLength(1);
+    expect((await ok(call('GET', '/networks?name=admin-made', { token: alice })))['networks'] as J[]).toHaveLength(1);
     await fault(call('POST', '/networks', { body: { network: { name: 'nobody', project_id: '0123456789abcdef0123456789abcdef' } } }), 400);
     await ok(call('DELETE', `/routers/${forAlice['id']}`, { token: alice }), 204);
   });
@@ -262,7 +364,10 @@ describe('Neutron core resources: networks, subnets, routers, ports', () => {
     const res = await t.app.inject({ method: 'GET', url: '/v2.0/networks' });
     expect(res.statusCode).toBe(401);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    await fault(t.app.inject({ method: 'POST', url: '/v2.0/networks', headers: { 'x-auth-token': alice, 'content-type': 'application/json' }, payload: '{"network": ' }), 400);
+    await fault(
+      t.app.inject({ method: 'POST', url: '/v2.0/networks', headers: { 'x-auth-token': alice, 'content-type': 'application/json' }, payload: '{"network": ' }),
+      400,
+    );
     await fault(call('POST', '/routers', { token: alice }), 400);
     await fault(call('POST', '/ports', { token: alice, body: { port: { network_id: PUBLIC_NETWORK_ID } } }), 400);
     await fault(call('GET', '/networks?limit=x', { token: alice }), 400);

@@ -7,7 +7,12 @@ describe('Neutron VPNaaS: IKE and IPsec policies', () => {
   let t: TestServer;
   let alice: string;
   const n = (method: string, url: string, body?: unknown, token = alice) =>
-    t.app.inject({ method: method as 'GET', url: `/v2.0${url}`, headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+    t.app.inject({
+      method: method as 'GET',
+      url: `/v2.0${url}`,
+      headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -19,7 +24,16 @@ describe('Neutron VPNaaS: IKE and IPsec policies', () => {
     const r = await n('POST', '/vpn/ikepolicies', { ikepolicy: { name: 'ike-a' } });
     expect(r.statusCode).toBe(201);
     const p = r.json().ikepolicy;
-    expect(p).toMatchObject({ name: 'ike-a', description: '', auth_algorithm: 'sha1', encryption_algorithm: 'aes-128', phase1_negotiation_mode: 'main', ike_version: 'v1', pfs: 'group5', lifetime: { units: 'seconds', value: 3600 } });
+    expect(p).toMatchObject({
+      name: 'ike-a',
+      description: '',
+      auth_algorithm: 'sha1',
+      encryption_algorithm: 'aes-128',
+      phase1_negotiation_mode: 'main',
+      ike_version: 'v1',
+      pfs: 'group5',
+      lifetime: { units: 'seconds', value: 3600 },
+    });
     expect(p.tenant_id).toBe(p.project_id);
     expect(p.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect((await n('GET', `/vpn/ikepolicies/${p.id}`)).json().ikepolicy).toEqual(p);
@@ -29,11 +43,29 @@ describe('Neutron VPNaaS: IKE and IPsec policies', () => {
   });
 
   it('updates an IKE policy not in use and merges a partial lifetime', async () => {
-    const p = (await n('POST', '/vpn/ikepolicies', { ikepolicy: { name: 'ike-b', ike_version: 'v1', encryption_algorithm: 'aes-128', auth_algorithm: 'sha256' } })).json().ikepolicy;
-    const u = await n('PUT', `/vpn/ikepolicies/${p.id}`, { ikepolicy: { name: 'ike-b2', description: 'Updated ike policy', encryption_algorithm: 'aes-256', ike_version: 'v2', pfs: 'group14', lifetime: { units: 'seconds', value: 2000 } } });
+    const p = (
+      await n('POST', '/vpn/ikepolicies', { ikepolicy: { name: 'ike-b', ike_version: 'v1', encryption_algorithm: 'aes-128', auth_algorithm: 'sha256' } })
+    ).json().ikepolicy;
+    const u = await n('PUT', `/vpn/ikepolicies/${p.id}`, {
+      ikepolicy: {
+        name: 'ike-b2',
+        description: 'Updated ike policy',
+        encryption_algorithm: 'aes-256',
+        ike_version: 'v2',
+        pfs: 'group14',
+        lifetime: { units: 'seconds', value: 2000 },
+      },
+    });
     expect(u.statusCode).toBe(200);
     const g = (await n('GET', `/vpn/ikepolicies/${p.id}`)).json().ikepolicy;
-    expect(g).toMatchObject({ name: 'ike-b2', description: 'Updated ike policy', encryption_algorithm: 'aes-256', ike_version: 'v2', pfs: 'group14', lifetime: { units: 'seconds', value: 2000 } });
+    expect(g).toMatchObject({
+      name: 'ike-b2',
+      description: 'Updated ike policy',
+      encryption_algorithm: 'aes-256',
+      ike_version: 'v2',
+      pfs: 'group14',
+      lifetime: { units: 'seconds', value: 2000 },
+    });
     await n('PUT', `/vpn/ikepolicies/${p.id}`, { ikepolicy: { lifetime: { value: 7200 } } });
     expect((await n('GET', `/vpn/ikepolicies/${p.id}`)).json().ikepolicy.lifetime).toEqual({ units: 'seconds', value: 7200 });
     expect((await n('DELETE', `/vpn/ikepolicies/${p.id}`)).statusCode).toBe(204);
@@ -41,12 +73,36 @@ describe('Neutron VPNaaS: IKE and IPsec policies', () => {
   });
 
   it('echoes an IPsec policy lifetime value as it was sent', async () => {
-    const c = await n('POST', '/vpn/ipsecpolicies', { ipsecpolicy: { name: 'esp-a', pfs: 'group5', encryption_algorithm: 'aes-128', auth_algorithm: 'sha256' } });
+    const c = await n('POST', '/vpn/ipsecpolicies', {
+      ipsecpolicy: { name: 'esp-a', pfs: 'group5', encryption_algorithm: 'aes-128', auth_algorithm: 'sha256' },
+    });
     expect(c.statusCode).toBe(201);
     const p = c.json().ipsecpolicy;
-    expect(p).toMatchObject({ pfs: 'group5', encryption_algorithm: 'aes-128', auth_algorithm: 'sha256', transform_protocol: 'esp', encapsulation_mode: 'tunnel' });
-    const u = (await n('PUT', `/vpn/ipsecpolicies/${p.id}`, { ipsecpolicy: { description: 'Updated ipsec policy', pfs: 'group2', name: 'esp-a2', encryption_algorithm: 'aes-256', lifetime: { units: 'seconds', value: '2000' } } })).json().ipsecpolicy;
-    expect(u).toMatchObject({ description: 'Updated ipsec policy', pfs: 'group2', name: 'esp-a2', encryption_algorithm: 'aes-256', lifetime: { units: 'seconds', value: '2000' } });
+    expect(p).toMatchObject({
+      pfs: 'group5',
+      encryption_algorithm: 'aes-128',
+      auth_algorithm: 'sha256',
+      transform_protocol: 'esp',
+      encapsulation_mode: 'tunnel',
+    });
+    const u = (
+      await n('PUT', `/vpn/ipsecpolicies/${p.id}`, {
+        ipsecpolicy: {
+          description: 'Updated ipsec policy',
+          pfs: 'group2',
+          name: 'esp-a2',
+          encryption_algorithm: 'aes-256',
+          lifetime: { units: 'seconds', value: '2000' },
+        },
+      })
+    ).json().ipsecpolicy;
+    expect(u).toMatchObject({
+      description: 'Updated ipsec policy',
+      pfs: 'group2',
+      name: 'esp-a2',
+      encryption_algorithm: 'aes-256',
+      lifetime: { units: 'seconds', value: '2000' },
+    });
     expect((await n('GET', `/vpn/ipsecpolicies/${p.id}`)).json().ipsecpolicy.lifetime).toEqual({ units: 'seconds', value: 2000 });
   });
 
@@ -104,7 +160,12 @@ describe('Neutron VPNaaS: services, endpoint groups and connections', () => {
   let t: TestServer;
   let alice: string;
   const n = (method: string, url: string, body?: unknown, token = alice) =>
-    t.app.inject({ method: method as 'GET', url: `/v2.0${url}`, headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+    t.app.inject({
+      method: method as 'GET',
+      url: `/v2.0${url}`,
+      headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
   let fx: Awaited<ReturnType<typeof neutronFixture>>;
   let svc: { id: string };
   let svcNoSubnet: { id: string };
@@ -126,14 +187,30 @@ describe('Neutron VPNaaS: services, endpoint groups and connections', () => {
 
   const legacy = (extra: Record<string, unknown> = {}) => ({
     ipsec_site_connection: {
-      psk: 'secret', initiator: 'bi-directional', ipsecpolicy_id: esp.id, admin_state_up: true, ikepolicy_id: ike.id, vpnservice_id: svc.id,
-      peer_address: '172.24.4.233', peer_id: '172.24.4.233', peer_cidrs: ['1.1.1.0/24', '2.2.2.0/24'], ...extra,
+      psk: 'secret',
+      initiator: 'bi-directional',
+      ipsecpolicy_id: esp.id,
+      admin_state_up: true,
+      ikepolicy_id: ike.id,
+      vpnservice_id: svc.id,
+      peer_address: '172.24.4.233',
+      peer_id: '172.24.4.233',
+      peer_cidrs: ['1.1.1.0/24', '2.2.2.0/24'],
+      ...extra,
     },
   });
 
   it('a vpnservice is a policy gateway: its fields, status and external IP', async () => {
     const s = (await n('GET', `/vpn/vpnservices/${svc.id}`)).json().vpnservice;
-    expect(s).toMatchObject({ id: svc.id, name: 'vpn-a', router_id: fx.router.id, subnet_id: fx.sub.id, admin_state_up: true, flavor_id: null, external_v6_ip: null });
+    expect(s).toMatchObject({
+      id: svc.id,
+      name: 'vpn-a',
+      router_id: fx.router.id,
+      subnet_id: fx.sub.id,
+      admin_state_up: true,
+      flavor_id: null,
+      external_v6_ip: null,
+    });
     expect(s.external_v4_ip).toMatch(/^198\.51\.100\./);
     expect(['ACTIVE', 'DOWN', 'BUILD', 'ERROR', 'PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE']).toContain(s.status);
     expect(s.tenant_id).toBe(s.project_id);
@@ -144,7 +221,9 @@ describe('Neutron VPNaaS: services, endpoint groups and connections', () => {
   it('refuses services Neutron refuses', async () => {
     const long = await n('POST', '/vpn/vpnservices', { vpnservice: { subnet_id: fx.sub.id, router_id: fx.router.id, name: 'x'.repeat(256) } });
     expect(long.statusCode).toBe(400);
-    const desc = await n('POST', '/vpn/vpnservices', { vpnservice: { subnet_id: fx.sub.id, router_id: fx.router.id, name: 'ok', description: 'y'.repeat(256) } });
+    const desc = await n('POST', '/vpn/vpnservices', {
+      vpnservice: { subnet_id: fx.sub.id, router_id: fx.router.id, name: 'ok', description: 'y'.repeat(256) },
+    });
     expect(desc.statusCode).toBe(400);
     const other = await neutronFixture((m, u, b) => n(m, u, b), '10.100.0.16/28', 'b');
     await n('PUT', `/routers/${other.router.id}/remove_router_interface`, { subnet_id: other.sub.id });
@@ -156,16 +235,25 @@ describe('Neutron VPNaaS: services, endpoint groups and connections', () => {
   });
 
   it('endpoint groups: a bare string is a list, order kept, bad endpoints refused', async () => {
-    const sub = await n('POST', '/vpn/endpoint-groups', { endpoint_group: { name: 'local', type: 'subnet', endpoints: fx.sub.id, description: 'endpoint type:subnet' } });
+    const sub = await n('POST', '/vpn/endpoint-groups', {
+      endpoint_group: { name: 'local', type: 'subnet', endpoints: fx.sub.id, description: 'endpoint type:subnet' },
+    });
     expect(sub.statusCode).toBe(201);
     expect(sub.json().endpoint_group.endpoints).toEqual([fx.sub.id]);
-    const cidr = (await n('POST', '/vpn/endpoint-groups', { endpoint_group: { name: 'peer', type: 'cidr', endpoints: ['10.102.0.0/24', '10.101.0.0/24'] } })).json().endpoint_group;
+    const cidr = (
+      await n('POST', '/vpn/endpoint-groups', { endpoint_group: { name: 'peer', type: 'cidr', endpoints: ['10.102.0.0/24', '10.101.0.0/24'] } })
+    ).json().endpoint_group;
     expect((await n('GET', `/vpn/endpoint-groups/${cidr.id}`)).json().endpoint_group.endpoints).toEqual(['10.102.0.0/24', '10.101.0.0/24']);
     expect((await n('POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'cidr', endpoints: ['fec0:101::/64', 'fec0:102::/64'] } })).statusCode).toBe(201);
     for (const bad of [
-      { type: 'subnet', endpoints: ['10.2.0.0/24'] }, { type: 'cidr', endpoints: fx.sub.id }, { type: 'cidr', endpoints: ['10.2.0.0/24', '2000::1'] },
-      { type: 'cidr', endpoints: ['10.2.0.0/24', '2000::/64'] }, { type: 'cidr', endpoints: [] }, { type: 'bogus', endpoints: ['10.0.0.0/8'] },
-    ]) expect((await n('POST', '/vpn/endpoint-groups', { endpoint_group: bad })).statusCode).toBe(400);
+      { type: 'subnet', endpoints: ['10.2.0.0/24'] },
+      { type: 'cidr', endpoints: fx.sub.id },
+      { type: 'cidr', endpoints: ['10.2.0.0/24', '2000::1'] },
+      { type: 'cidr', endpoints: ['10.2.0.0/24', '2000::/64'] },
+      { type: 'cidr', endpoints: [] },
+      { type: 'bogus', endpoints: ['10.0.0.0/8'] },
+    ])
+      expect((await n('POST', '/vpn/endpoint-groups', { endpoint_group: bad })).statusCode).toBe(400);
     const u = await n('PUT', `/vpn/endpoint-groups/${cidr.id}`, { endpoint_group: { name: 'peer2' } });
     expect(u.json().endpoint_group.name).toBe('peer2');
   });
@@ -175,15 +263,28 @@ describe('Neutron VPNaaS: services, endpoint groups and connections', () => {
     expect(r.statusCode).toBe(201);
     const c = r.json().ipsec_site_connection;
     expect(c).toMatchObject({
-      name: 'conn-1', mtu: 1500, initiator: 'bi-directional', auth_mode: 'psk', route_mode: 'static', psk: 'secret',
-      dpd: { action: 'hold', interval: 30, timeout: 120 }, peer_cidrs: ['1.1.1.0/24', '2.2.2.0/24'], local_ep_group_id: null, vpnservice_id: svc.id,
+      name: 'conn-1',
+      mtu: 1500,
+      initiator: 'bi-directional',
+      auth_mode: 'psk',
+      route_mode: 'static',
+      psk: 'secret',
+      dpd: { action: 'hold', interval: 30, timeout: 120 },
+      peer_cidrs: ['1.1.1.0/24', '2.2.2.0/24'],
+      local_ep_group_id: null,
+      vpnservice_id: svc.id,
     });
     const again = await n('POST', '/vpn/ipsec-site-connections', legacy({ name: 'conn-2', peer_cidrs: ['10.1.1.0/24', '10.2.2.0/24'] }));
     expect(again.statusCode).toBe(201);
     const { peer_cidrs: _p, ...noCidrs } = legacy().ipsec_site_connection;
     for (const body of [
-      { ipsec_site_connection: noCidrs }, legacy({ mtu: 63 }), legacy({ dpd: 59 }), legacy({ peer_cidrs: ['1.0.0.0/33'] }),
-      legacy({ peer_cidr: '10.1.0.0/24' }), legacy({ peer_id: undefined }), legacy({ dpd: { interval: 30, timeout: 10 } }),
+      { ipsec_site_connection: noCidrs },
+      legacy({ mtu: 63 }),
+      legacy({ dpd: 59 }),
+      legacy({ peer_cidrs: ['1.0.0.0/33'] }),
+      legacy({ peer_cidr: '10.1.0.0/24' }),
+      legacy({ peer_id: undefined }),
+      legacy({ dpd: { interval: 30, timeout: 10 } }),
     ]) {
       const bad = await n('POST', '/vpn/ipsec-site-connections', JSON.parse(JSON.stringify(body)));
       expect(bad.statusCode, JSON.stringify(body)).toBe(400);
@@ -200,24 +301,43 @@ describe('Neutron VPNaaS: services, endpoint groups and connections', () => {
 
   it('endpoint-group mode: both groups, right types, local subnets on the router', async () => {
     const local = (await n('POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'subnet', endpoints: fx.sub.id } })).json().endpoint_group;
-    const peer = (await n('POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'cidr', endpoints: ['10.2.0.0/24', '10.3.0.0/24'] } })).json().endpoint_group;
+    const peer = (await n('POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'cidr', endpoints: ['10.2.0.0/24', '10.3.0.0/24'] } })).json()
+      .endpoint_group;
     const v6 = (await n('POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'cidr', endpoints: ['fec0:101::/64'] } })).json().endpoint_group;
     const base = { vpnservice_id: svcNoSubnet.id, peer_ep_group_id: peer.id, local_ep_group_id: local.id, peer_cidrs: undefined };
     const ok = await n('POST', '/vpn/ipsec-site-connections', JSON.parse(JSON.stringify(legacy({ ...base, name: 'epg', mtu: 1500 }))));
     expect(ok.statusCode).toBe(201);
     expect(ok.json().ipsec_site_connection).toMatchObject({ local_ep_group_id: local.id, peer_ep_group_id: peer.id, peer_cidrs: [], mtu: 1500 });
     for (const extra of [
-      { local_ep_group_id: undefined }, { peer_ep_group_id: undefined }, { local_ep_group_id: peer.id, peer_ep_group_id: local.id },
-      { peer_ep_group_id: v6.id }, { peer_cidrs: ['10.1.0.0/24'] },
-    ]) expect((await n('POST', '/vpn/ipsec-site-connections', JSON.parse(JSON.stringify(legacy({ ...base, ...extra }))))).statusCode, JSON.stringify(extra)).toBe(400);
-    expect((await n('POST', '/vpn/ipsec-site-connections', JSON.parse(JSON.stringify(legacy({ vpnservice_id: svc.id, peer_ep_group_id: peer.id, peer_cidrs: undefined, peer_id: undefined }))))).statusCode).toBe(400);
+      { local_ep_group_id: undefined },
+      { peer_ep_group_id: undefined },
+      { local_ep_group_id: peer.id, peer_ep_group_id: local.id },
+      { peer_ep_group_id: v6.id },
+      { peer_cidrs: ['10.1.0.0/24'] },
+    ])
+      expect(
+        (await n('POST', '/vpn/ipsec-site-connections', JSON.parse(JSON.stringify(legacy({ ...base, ...extra }))))).statusCode,
+        JSON.stringify(extra),
+      ).toBe(400);
+    expect(
+      (
+        await n(
+          'POST',
+          '/vpn/ipsec-site-connections',
+          JSON.parse(JSON.stringify(legacy({ vpnservice_id: svc.id, peer_ep_group_id: peer.id, peer_cidrs: undefined, peer_id: undefined }))),
+        )
+      ).statusCode,
+    ).toBe(400);
     expect((await n('DELETE', `/vpn/endpoint-groups/${peer.id}`)).json().NeutronError.type).toBe('EndpointGroupInUse');
     expect((await n('DELETE', `/vpn/ipsec-site-connections/${ok.json().ipsec_site_connection.id}`)).statusCode).toBe(204);
     expect((await n('DELETE', `/vpn/endpoint-groups/${peer.id}`)).statusCode).toBe(204);
   });
 
   it('a connection made natively shows through Neutron', async () => {
-    const r = await t.call('POST', `/v1/vpn_gateways/${svc.id}/connections`, { token: alice, body: { name: 'native-1', psk: 'secret-123', peer: { address: '203.0.113.50', cidrs: ['192.168.50.0/24'] }, local: { cidrs: ['10.100.0.0/28'] } } });
+    const r = await t.call('POST', `/v1/vpn_gateways/${svc.id}/connections`, {
+      token: alice,
+      body: { name: 'native-1', psk: 'secret-123', peer: { address: '203.0.113.50', cidrs: ['192.168.50.0/24'] }, local: { cidrs: ['10.100.0.0/28'] } },
+    });
     expect(r.statusCode).toBe(201);
     const v = (await n('GET', `/vpn/ipsec-site-connections/${r.json().id}`)).json().ipsec_site_connection;
     expect(v).toMatchObject({ name: 'native-1', peer_address: '203.0.113.50', peer_cidrs: ['192.168.50.0/24'], vpnservice_id: svc.id, ikepolicy_id: null });
@@ -231,9 +351,14 @@ describe('Neutron VPNaaS: services, endpoint groups and connections', () => {
     const c = await n('POST', '/vpn/ipsec-site-connections', legacy({ name: 'conn-td', vpnservice_id: s.id, ikepolicy_id: i.id, ipsecpolicy_id: e.id }));
     expect(c.statusCode).toBe(201);
     const steps: [string, string, unknown?][] = [
-      ['DELETE', `/vpn/ipsec-site-connections/${c.json().ipsec_site_connection.id}`], ['DELETE', `/vpn/ikepolicies/${i.id}`], ['DELETE', `/vpn/ipsecpolicies/${e.id}`],
-      ['DELETE', `/vpn/vpnservices/${s.id}`], ['PUT', `/routers/${f.router.id}/remove_router_interface`, { subnet_id: f.sub.id }], ['DELETE', `/routers/${f.router.id}`],
-      ['DELETE', `/subnets/${f.sub.id}`], ['DELETE', `/networks/${f.net.id}`],
+      ['DELETE', `/vpn/ipsec-site-connections/${c.json().ipsec_site_connection.id}`],
+      ['DELETE', `/vpn/ikepolicies/${i.id}`],
+      ['DELETE', `/vpn/ipsecpolicies/${e.id}`],
+      ['DELETE', `/vpn/vpnservices/${s.id}`],
+      ['PUT', `/routers/${f.router.id}/remove_router_interface`, { subnet_id: f.sub.id }],
+      ['DELETE', `/routers/${f.router.id}`],
+      ['DELETE', `/subnets/${f.sub.id}`],
+      ['DELETE', `/networks/${f.net.id}`],
     ];
     for (const [method, url, body] of steps) {
       const r = await n(method, url, body);

@@ -24,7 +24,11 @@ async function freePort(): Promise<number> {
 describe('causeway CLI', () => {
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
-  const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'cw-cli-')); dirs.push(d); return d; };
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'cw-cli-'));
+    dirs.push(d);
+    return d;
+  };
   afterAll(() => {
     for (const c of children) if (c.exitCode === null && c.pid) process.kill(c.pid, 'SIGTERM');
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -53,7 +57,9 @@ describe('causeway CLI', () => {
     const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--port', String(port), '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let out = '';
-    child.stdout!.on('data', (d) => { out += String(d); });
+    child.stdout.on('data', (d) => {
+      out += String(d);
+    });
     await expect.poll(() => out, { timeout: 20_000 }).toMatch(/causeway is serving/);
     expect(out).toContain(join(dataDir, 'admin-api-key'));
     const r = run(['account', 'create', 'bob', '--data-dir', dataDir]);
@@ -61,9 +67,12 @@ describe('causeway CLI', () => {
     const key = r.stdout.trim().split(/\s+/).pop()!;
     expect(key).toMatch(/^cw_/);
     expect(out).not.toContain(key);
-    const tok = await fetch(`http://127.0.0.1:${port}/identity/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: key }) });
+    const tok = await fetch(`http://127.0.0.1:${port}/identity/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: key }),
+    });
     expect(tok.status).toBe(200);
-    const token = (await tok.json() as { access_token: string }).access_token;
+    const token = ((await tok.json()) as { access_token: string }).access_token;
     const list = await fetch(`http://127.0.0.1:${port}/v1/vpn_gateways?version=2026-06-02&generation=2`, { headers: { authorization: `Bearer ${token}` } });
     expect(list.status).toBe(200);
     const dup = run(['account', 'create', 'bob', '--data-dir', dataDir]);

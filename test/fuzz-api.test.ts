@@ -83,10 +83,19 @@ interface Op {
 }
 
 const COLLECTION_KIND: Record<string, Kind> = {
-  vpcs: 'vpc', subnets: 'subnet', vpn_gateways: 'gateway', connections: 'connection', ike_policies: 'ike', ipsec_policies: 'ipsec',
+  vpcs: 'vpc',
+  subnets: 'subnet',
+  vpn_gateways: 'gateway',
+  connections: 'connection',
+  ike_policies: 'ike',
+  ipsec_policies: 'ipsec',
 };
 const KIND_COLLECTION: Partial<Record<Kind, string>> = {
-  vpc: 'vpcs', subnet: 'subnets', gateway: 'vpn_gateways', ike: 'ike_policies', ipsec: 'ipsec_policies',
+  vpc: 'vpcs',
+  subnet: 'subnets',
+  gateway: 'vpn_gateways',
+  ike: 'ike_policies',
+  ipsec: 'ipsec_policies',
 };
 /** A body field whose {id|href|crn} refers to a resource of this kind. */
 const FIELD_KIND: Record<string, Kind> = { vpc: 'vpc', subnet: 'subnet', ike_policy: 'ike', ipsec_policy: 'ipsec', resource_group: 'rg' };
@@ -131,9 +140,7 @@ function readOps(doc: { paths: Record<string, Record<string, Schema>> }): Op[] {
 /** A value for a path or query slot: a real id resolved when sent, text to percent-encode, or raw URL text. */
 type Slot = { readonly real: string } | { readonly enc: string } | { readonly raw: string };
 type Auth = { readonly kind: 'admin' } | { readonly kind: 'none' } | { readonly kind: 'other' } | { readonly kind: 'garbage'; readonly header: string };
-type Body =
-  | { readonly json: unknown; readonly ct: string | null; readonly variant?: 0 | 1 }
-  | { readonly text: string; readonly ct: string | null };
+type Body = { readonly json: unknown; readonly ct: string | null; readonly variant?: 0 | 1 } | { readonly text: string; readonly ct: string | null };
 
 interface Req {
   readonly method: string;
@@ -163,8 +170,36 @@ const TOO_LARGE_BODY = `{"name":"${'A'.repeat(1024 * 1024 + 16)}"}`;
 
 /** Raw (not percent-encoded) but well-formed junk for a path segment; none contains '?' or '#'. */
 const RAW_PATH_JUNK = [
-  '%00', '%2F', '%2f', '%2e%2e', '%2E', '..', '.', '', '%20', 'a%20b', ';x', '*', '~', '!', "'", '()', ',', '$', '+', '=', '@', ':', 'a/b', '%25',
-  '%23', '%3F', '%2525', '%EF%BF%BF', '%F0%9F%98%80', 'x'.repeat(500),
+  '%00',
+  '%2F',
+  '%2f',
+  '%2e%2e',
+  '%2E',
+  '..',
+  '.',
+  '',
+  '%20',
+  'a%20b',
+  ';x',
+  '*',
+  '~',
+  '!',
+  "'",
+  '()',
+  ',',
+  '$',
+  '+',
+  '=',
+  '@',
+  ':',
+  'a/b',
+  '%25',
+  '%23',
+  '%3F',
+  '%2525',
+  '%EF%BF%BF',
+  '%F0%9F%98%80',
+  'x'.repeat(500),
 ] as const;
 /**
  * URL-level junk: percent-escapes that do not decode (the router's FST_ERR_BAD_URL) and parameters
@@ -186,7 +221,26 @@ const junkString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.string({ unit: 'binary-ascii', maxLength: 40 }),
-  fc.constantFrom('', ' ', 'null', 'undefined', 'true', '0', '-1', 'NaN', '[]', '{}', '\u0000', '😀', 'Ω≈ç√', '../../etc/passwd', "' OR 1=1 --", '<script>', '${x}', '%s%s%n'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'null',
+    'undefined',
+    'true',
+    '0',
+    '-1',
+    'NaN',
+    '[]',
+    '{}',
+    '\u0000',
+    '😀',
+    'Ω≈ç√',
+    '../../etc/passwd',
+    "' OR 1=1 --",
+    '<script>',
+    '${x}',
+    '%s%s%n',
+  ),
   fc.constantFrom(499, 500, 4096).map((n) => 'z'.repeat(n)),
 );
 
@@ -194,19 +248,72 @@ const uuidLike = fc.oneof(
   fc.uuid(),
   fc.uuid().map((u) => u.toUpperCase()),
   fc.uuid().map((u) => u.replace(/-/g, '')),
-  fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '00000000000000000000000000000000', '0000000-0000-0000-0000-000000000000', 'g0000000-0000-0000-0000-000000000000'),
+  fc.constantFrom(
+    '00000000-0000-0000-0000-000000000000',
+    'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    '00000000000000000000000000000000',
+    '0000000-0000-0000-0000-000000000000',
+    'g0000000-0000-0000-0000-000000000000',
+  ),
 );
 
 const ipLike = fc.oneof(
-  fc.ipV4(), fc.ipV6(), fc.ipV4Extended(),
-  fc.constantFrom('0.0.0.0', '255.255.255.255', '127.0.0.1', '203.0.113.9', '10.240.0.5', '::', '::1', '1.2.3', '01.02.03.04', '1.2.3.4.5', '999.1.1.1', '', 'localhost', '1.2.3.4 ', ' 1.2.3.4', '::ffff:1.2.3.4', 'fe80::1%eth0', '0x7f.1', '4294967296'),
+  fc.ipV4(),
+  fc.ipV6(),
+  fc.ipV4Extended(),
+  fc.constantFrom(
+    '0.0.0.0',
+    '255.255.255.255',
+    '127.0.0.1',
+    '203.0.113.9',
+    '10.240.0.5',
+    '::',
+    '::1',
+    '1.2.3',
+    '01.02.03.04',
+    '1.2.3.4.5',
+    '999.1.1.1',
+    '',
+    'localhost',
+    '1.2.3.4 ',
+    ' 1.2.3.4',
+    '::ffff:1.2.3.4',
+    'fe80::1%eth0',
+    '0x7f.1',
+    '4294967296',
+  ),
 );
 
 const cidrLike = fc.oneof(
   fc.constantFrom(
-    '10.0.0.0/8', '10.240.0.0/24', '192.168.1.0/24', '0.0.0.0/0', '10.0.0.1/24', '10.0.0.0/32', '10.0.0.0/33', '10.0.0.0/-1', '10.0.0.0/', '/24', '256.0.0.0/8', '1.2.3/24',
-    '::/0', 'fe80::/10', '2001:db8::/129', '10.0.0.0/24/24', '10.0.0.0 /24', '10.0.0.0/0024', '010.000.000.000/8', '10.0.0.0/8.5', 'a.b.c.d/e', '1.2.3.4',
-    '::ffff:10.0.0.0/104', '10.0.0.0/4294967296', '10.0.0.0/1e1', '10.0.0.0/99999999999999999999', '', '/',
+    '10.0.0.0/8',
+    '10.240.0.0/24',
+    '192.168.1.0/24',
+    '0.0.0.0/0',
+    '10.0.0.1/24',
+    '10.0.0.0/32',
+    '10.0.0.0/33',
+    '10.0.0.0/-1',
+    '10.0.0.0/',
+    '/24',
+    '256.0.0.0/8',
+    '1.2.3/24',
+    '::/0',
+    'fe80::/10',
+    '2001:db8::/129',
+    '10.0.0.0/24/24',
+    '10.0.0.0 /24',
+    '10.0.0.0/0024',
+    '010.000.000.000/8',
+    '10.0.0.0/8.5',
+    'a.b.c.d/e',
+    '1.2.3.4',
+    '::ffff:10.0.0.0/104',
+    '10.0.0.0/4294967296',
+    '10.0.0.0/1e1',
+    '10.0.0.0/99999999999999999999',
+    '',
+    '/',
   ),
   fc.tuple(fc.ipV4(), fc.integer({ min: -2, max: 40 })).map(([ip, l]) => `${ip}/${l}`),
   fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 130 })).map(([ip, l]) => `${ip}/${l}`),
@@ -221,7 +328,21 @@ const lenLike = fc.oneof(
 const PSK_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-+&!@#$%^*().,:';
 const pskLike = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: fc.constantFrom(...PSK_CHARS.split('')), minLength: 6, maxLength: 128 }) },
-  { weight: 2, arbitrary: fc.constantFrom('lkj14b1oi0alcniejkso', 'short', '0xabcdef12', '0sabcdef12', 'has space here', 'ünïcödé-psk', 'x'.repeat(128), 'x'.repeat(129), 'x'.repeat(1024), 'x'.repeat(1025)) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'lkj14b1oi0alcniejkso',
+      'short',
+      '0xabcdef12',
+      '0sabcdef12',
+      'has space here',
+      'ünïcödé-psk',
+      'x'.repeat(128),
+      'x'.repeat(129),
+      'x'.repeat(1024),
+      'x'.repeat(1025),
+    ),
+  },
   { weight: 1, arbitrary: junkString },
 );
 
@@ -238,7 +359,33 @@ const ASN_EDGES = [0, 1, 23456, 64512, 64520, 65534, 65535, 65536, 4294967294, 4
 /** A JSON-encodable junk value: wrong types, extremes, huge and deeply nested things. */
 const DEEP_MARK = (n: number, open: '[' | '{'): string => `@@deep:${n}:${open === '[' ? 'a' : 'o'}@@`;
 const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, -0.0001, 1e308, -1e308, 2 ** 53 + 2, -(2 ** 63), '', ' ', 'x', '😀', '\u0000', [], {}, [null], { '': null }, 'null', 'true', '1', '2', '-1'),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    -0.0001,
+    1e308,
+    -1e308,
+    2 ** 53 + 2,
+    -(2 ** 63),
+    '',
+    ' ',
+    'x',
+    '😀',
+    '\u0000',
+    [],
+    {},
+    [null],
+    { '': null },
+    'null',
+    'true',
+    '1',
+    '2',
+    '-1',
+  ),
   fc.constantFrom(BIG, 'x'.repeat(256), 'x'.repeat(2049)),
   fc.constantFrom(64, 1000, 20_000).chain((n) => fc.constantFrom(DEEP_MARK(n, '['), DEEP_MARK(n, '{'))),
   fc.jsonValue({ maxDepth: 3 }),
@@ -265,12 +412,29 @@ function literals(s: Schema): unknown[] | undefined {
 
 function stringFor(field: string, parent: string, s: Schema): fc.Arbitrary<string> {
   const kind = FIELD_KIND[parent];
-  if (field === 'id' && kind) return fc.oneof({ weight: 5, arbitrary: fc.constant(`@@${kind}@@`) }, { weight: 1, arbitrary: fc.constant(`@@${kind}_hex@@`) }, { weight: 2, arbitrary: uuidLike }, { weight: 1, arbitrary: junkString });
+  if (field === 'id' && kind)
+    return fc.oneof(
+      { weight: 5, arbitrary: fc.constant(`@@${kind}@@`) },
+      { weight: 1, arbitrary: fc.constant(`@@${kind}_hex@@`) },
+      { weight: 2, arbitrary: uuidLike },
+      { weight: 1, arbitrary: junkString },
+    );
   if (field === 'href') {
     const col = kind ? KIND_COLLECTION[kind] : undefined;
     return fc.oneof(
       { weight: 4, arbitrary: fc.constant(col ? `http://127.0.0.1:0/v1/${col}/@@${kind}@@` : 'http://127.0.0.1:0/v1/x') },
-      { weight: 1, arbitrary: fc.constantFrom('http://x/', '/v1/subnets/', 'http://h/v1/vpcs/@@vpc@@', 'http://h/v1/ike_policies/@@ike@@/', 'http://h/v1/subnets/@@subnet@@?x#y', 'not a url', 'x'.repeat(2049)) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'http://x/',
+          '/v1/subnets/',
+          'http://h/v1/vpcs/@@vpc@@',
+          'http://h/v1/ike_policies/@@ike@@/',
+          'http://h/v1/subnets/@@subnet@@?x#y',
+          'not a url',
+          'x'.repeat(2049),
+        ),
+      },
       { weight: 1, arbitrary: uuidLike.map((u) => `https://h/v1/${col ?? 'x'}/${u}`) },
       { weight: 1, arbitrary: junkString },
     );
@@ -293,7 +457,12 @@ function stringFor(field: string, parent: string, s: Schema): fc.Arbitrary<strin
   const max = typeof s['maxLength'] === 'number' ? Math.min(s['maxLength'], 80) : 40;
   const pattern = typeof s['pattern'] === 'string' ? s['pattern'] : undefined;
   return fc.oneof(
-    { weight: 3, arbitrary: pattern ? fc.stringMatching(new RegExp(pattern)).filter((x) => x.length >= min && x.length <= max) : fc.string({ minLength: min, maxLength: max }) },
+    {
+      weight: 3,
+      arbitrary: pattern
+        ? fc.stringMatching(new RegExp(pattern)).filter((x) => x.length >= min && x.length <= max)
+        : fc.string({ minLength: min, maxLength: max }),
+    },
     { weight: 1, arbitrary: junkString },
   );
 }
@@ -302,7 +471,9 @@ function integerFor(field: string, s: Schema): fc.Arbitrary<number> {
   const lo = typeof s['minimum'] === 'number' ? s['minimum'] : undefined;
   const hi = typeof s['maximum'] === 'number' ? s['maximum'] : undefined;
   const inRange = fc.integer({ min: lo ?? -(2 ** 31), max: hi ?? 2 ** 31 });
-  const edges = [lo, hi, ...(field.includes('asn') ? ASN_EDGES : [])].filter((x): x is number => x !== undefined && (lo === undefined || x >= lo) && (hi === undefined || x <= hi));
+  const edges = [lo, hi, ...(field.includes('asn') ? ASN_EDGES : [])].filter(
+    (x): x is number => x !== undefined && (lo === undefined || x >= lo) && (hi === undefined || x <= hi),
+  );
   return edges.length > 0 ? fc.oneof({ weight: 3, arbitrary: inRange }, { weight: 2, arbitrary: fc.constantFrom(...edges) }) : inRange;
 }
 
@@ -360,11 +531,17 @@ function validFor(s: Schema, field: string, parent: string, depth: number, corru
       for (const k of keys) model[k] = valueFor(props[k]!, k, field, depth + 1, corrupt);
       const optional = keys.filter((k) => !required.has(k));
       // Few optional keys at a time: whole-schema bodies mostly trip over mutually exclusive fields.
-      return fc.tuple(fc.record(model), fc.subarray(optional, { maxLength: Math.min(4, optional.length) }), corrupt ? fc.subarray([...required], { maxLength: Math.min(1, required.size) }) : fc.constant([] as string[])).map(([all, opt, drop]) => {
-        const out: Record<string, unknown> = {};
-        for (const k of keys) if ((required.has(k) && !drop.includes(k)) || opt.includes(k)) out[k] = all[k];
-        return out;
-      });
+      return fc
+        .tuple(
+          fc.record(model),
+          fc.subarray(optional, { maxLength: Math.min(4, optional.length) }),
+          corrupt ? fc.subarray([...required], { maxLength: Math.min(1, required.size) }) : fc.constant([] as string[]),
+        )
+        .map(([all, opt, drop]) => {
+          const out: Record<string, unknown> = {};
+          for (const k of keys) if ((required.has(k) && !drop.includes(k)) || opt.includes(k)) out[k] = all[k];
+          return out;
+        });
     }
     case 'array': {
       const item = (s['items'] ?? {}) as Schema;
@@ -403,9 +580,23 @@ function fieldNames(s: Schema | undefined, out = new Set<string>(), depth = 0): 
 }
 
 const CONTENT_TYPES = [
-  'application/merge-patch+json', 'application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'multipart/form-data; boundary=xyz',
-  'application/json; charset=utf-8', 'application/json; charset=latin1', 'application/json; charset=utf-16le', 'APPLICATION/JSON', '',
-  'application/octet-stream', ';;;', 'application/json; charset="', '*/*', 'text/html; q=0.5', 'application/json, text/plain', 'json',
+  'application/merge-patch+json',
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  'application/xml',
+  'multipart/form-data; boundary=xyz',
+  'application/json; charset=utf-8',
+  'application/json; charset=latin1',
+  'application/json; charset=utf-16le',
+  'APPLICATION/JSON',
+  '',
+  'application/octet-stream',
+  ';;;',
+  'application/json; charset="',
+  '*/*',
+  'text/html; q=0.5',
+  'application/json, text/plain',
+  'json',
 ] as const;
 const contentType: fc.Arbitrary<string | null> = fc.oneof(
   { weight: 12, arbitrary: fc.constant('application/json') },
@@ -414,17 +605,69 @@ const contentType: fc.Arbitrary<string | null> = fc.oneof(
 );
 
 const MALFORMED_JSON = [
-  '{', '}', '[', ']', '{"a":', '{"a" 1}', "{'a':1}", 'nul', 'tru', 'undefined', 'NaN', 'Infinity', '-', '01', '1.', '.5', '"unterminated', '{"a":1,}', '[1,2,]',
-  '{"a":1}{"b":2}', '\uFEFF{}', '\u0000', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"a":"\\x41"}', '{"a":"\\ud800"}',
-  '{"name":"\\u0000"}', ' ', '\n\t ', '{}garbage', '<xml/>', 'a=b&c=d', '{"a":1e999}', '1e999', `{"psk":${'9'.repeat(400)}}`, `{"name":"a","name":"b"}`,
-  '{"name":"a"}\u0000', '{"\\u005f_proto__":{}}', '[{"__proto__":1}]', 'null', '""', '0', 'true', '[]', '{}',
+  '{',
+  '}',
+  '[',
+  ']',
+  '{"a":',
+  '{"a" 1}',
+  "{'a':1}",
+  'nul',
+  'tru',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '-',
+  '01',
+  '1.',
+  '.5',
+  '"unterminated',
+  '{"a":1,}',
+  '[1,2,]',
+  '{"a":1}{"b":2}',
+  '\uFEFF{}',
+  '\u0000',
+  '{"__proto__":{"polluted":true}}',
+  '{"constructor":{"prototype":{"polluted":true}}}',
+  '{"a":"\\x41"}',
+  '{"a":"\\ud800"}',
+  '{"name":"\\u0000"}',
+  ' ',
+  '\n\t ',
+  '{}garbage',
+  '<xml/>',
+  'a=b&c=d',
+  '{"a":1e999}',
+  '1e999',
+  `{"psk":${'9'.repeat(400)}}`,
+  `{"name":"a","name":"b"}`,
+  '{"name":"a"}\u0000',
+  '{"\\u005f_proto__":{}}',
+  '[{"__proto__":1}]',
+  'null',
+  '""',
+  '0',
+  'true',
+  '[]',
+  '{}',
 ] as const;
 
 const malformedText: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...MALFORMED_JSON) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-  { weight: 2, arbitrary: fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.nat()).map(([v, n]) => { const s = JSON.stringify(v) ?? ''; return s.slice(0, n % (s.length + 1)); }) },
-  { weight: 1, arbitrary: fc.constantFrom(1000, 10_000, 200_000).chain((n) => fc.constantFrom('['.repeat(n) + ']'.repeat(n), '{"a":'.repeat(n) + '1' + '}'.repeat(n), '['.repeat(n))) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.nat()).map(([v, n]) => {
+      const s = JSON.stringify(v) ?? '';
+      return s.slice(0, n % (s.length + 1));
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(1000, 10_000, 200_000)
+      .chain((n) => fc.constantFrom('['.repeat(n) + ']'.repeat(n), '{"a":'.repeat(n) + '1' + '}'.repeat(n), '['.repeat(n))),
+  },
   { weight: 1, arbitrary: fc.constant(TOO_LARGE_BODY) },
 );
 
@@ -436,23 +679,65 @@ const malformedText: fc.Arbitrary<string> = fc.oneof(
 const VARIANT = '__fuzz_variant';
 const SEEDS: Record<string, Record<string, unknown>[]> = {
   'POST /v1/vpcs': [{}, { name: 'fuzz-vpc' }, { resource_group: { id: '@@rg@@' } }],
-  'POST /v1/subnets': [{ vpc: { id: '@@vpc@@' }, ipv4_cidr_block: '10.250.0.0/24' }, { vpc: { href: 'http://h/v1/vpcs/@@vpc@@' }, ipv4_cidr_block: '10.251.0.0/28', zone: { name: 'lab-1' } }],
-  'POST /v1/vpn_gateways': [{ subnet: { id: '@@subnet@@' }, mode: 'policy' }, { subnet: { id: '@@subnet@@' }, mode: 'route', local_asn: 65010, advertised_cidrs: ['172.31.0.0/16'] }, { subnet: { crn: 'crn:v1:x:::subnet:@@subnet@@' } }],
+  'POST /v1/subnets': [
+    { vpc: { id: '@@vpc@@' }, ipv4_cidr_block: '10.250.0.0/24' },
+    { vpc: { href: 'http://h/v1/vpcs/@@vpc@@' }, ipv4_cidr_block: '10.251.0.0/28', zone: { name: 'lab-1' } },
+  ],
+  'POST /v1/vpn_gateways': [
+    { subnet: { id: '@@subnet@@' }, mode: 'policy' },
+    { subnet: { id: '@@subnet@@' }, mode: 'route', local_asn: 65010, advertised_cidrs: ['172.31.0.0/16'] },
+    { subnet: { crn: 'crn:v1:x:::subnet:@@subnet@@' } },
+  ],
   'POST /v1/vpn_gateways/{gw}/connections': [
     // policy mode (variant 0)
     { psk: 'lkj14b1oi0alcniejkso', local: { cidrs: ['10.9.0.0/24'] }, peer: { address: '203.0.113.20', cidrs: ['192.168.99.0/24'] } },
-    { psk: 'lkj14b1oi0alcniejkso', local: { cidrs: ['10.9.1.0/24'], ike_identities: [{ type: 'key_id', value: 'a2V5MQ==' }] }, peer: { fqdn: 'peer.example.com', cidrs: ['192.168.97.0/24'], ike_identity: { type: 'fqdn', value: 'peer.example.com' } } },
-    { psk: 'lkj14b1oi0alcniejkso', local: { cidrs: ['10.9.2.0/24'] }, peer: { address: '203.0.113.23', cidrs: ['192.168.96.0/24'] }, ike_policy: { id: '@@ike@@' }, ipsec_policy: { href: 'http://h/v1/ipsec_policies/@@ipsec@@' }, dead_peer_detection: { action: 'hold', interval: 5, timeout: 30 } },
+    {
+      psk: 'lkj14b1oi0alcniejkso',
+      local: { cidrs: ['10.9.1.0/24'], ike_identities: [{ type: 'key_id', value: 'a2V5MQ==' }] },
+      peer: { fqdn: 'peer.example.com', cidrs: ['192.168.97.0/24'], ike_identity: { type: 'fqdn', value: 'peer.example.com' } },
+    },
+    {
+      psk: 'lkj14b1oi0alcniejkso',
+      local: { cidrs: ['10.9.2.0/24'] },
+      peer: { address: '203.0.113.23', cidrs: ['192.168.96.0/24'] },
+      ike_policy: { id: '@@ike@@' },
+      ipsec_policy: { href: 'http://h/v1/ipsec_policies/@@ipsec@@' },
+      dead_peer_detection: { action: 'hold', interval: 5, timeout: 30 },
+    },
     { psk: 'lkj14b1oi0alcniejkso', peer_address: '203.0.113.22', local_cidrs: ['10.8.0.0/24'], peer_cidrs: ['192.168.98.0/24'] },
     // route mode: sent to the route-mode fixture (variant 1)
     { [VARIANT]: 1, psk: 'lkj14b1oi0alcniejkso', peer: { address: '203.0.113.24' } },
-    { [VARIANT]: 1, psk: 'lkj14b1oi0alcniejkso', peer: { address: '203.0.113.25', asn: 65001 }, routing_protocol: 'bgp', tunnels: [{ neighbor_ip: { address: '169.254.0.1' }, tunnel_interface_ip: { address: '169.254.0.2' } }, { neighbor_ip: { address: '169.254.0.5' }, tunnel_interface_ip: { address: '169.254.0.6' } }] },
-    { [VARIANT]: 1, psk: 'lkj14b1oi0alcniejkso', peer: { fqdn: 'bgp.example.com' }, distribute_traffic: true, establish_mode: 'peer_only', admin_state_up: false },
+    {
+      [VARIANT]: 1,
+      psk: 'lkj14b1oi0alcniejkso',
+      peer: { address: '203.0.113.25', asn: 65001 },
+      routing_protocol: 'bgp',
+      tunnels: [
+        { neighbor_ip: { address: '169.254.0.1' }, tunnel_interface_ip: { address: '169.254.0.2' } },
+        { neighbor_ip: { address: '169.254.0.5' }, tunnel_interface_ip: { address: '169.254.0.6' } },
+      ],
+    },
+    {
+      [VARIANT]: 1,
+      psk: 'lkj14b1oi0alcniejkso',
+      peer: { fqdn: 'bgp.example.com' },
+      distribute_traffic: true,
+      establish_mode: 'peer_only',
+      admin_state_up: false,
+    },
   ],
   'PATCH /v1/vpn_gateways/{gw}/connections/{id}': [
-    { admin_state_up: false }, { peer: { address: '203.0.113.30' } }, { peer: { fqdn: 'p.example.com' } }, { ike_policy: null, ipsec_policy: null },
-    { ike_policy: { id: '@@ike@@' } }, { local: { ike_identities: [{ type: 'fqdn', value: 'me.example.com' }] } }, { peer_address: '203.0.113.31' }, { psk: 'newpsk-123456' },
-    { [VARIANT]: 1, tunnels: [{ neighbor_ip: { address: '169.254.1.1' } }] }, { [VARIANT]: 1, routing_protocol: 'bgp' }, { [VARIANT]: 1, distribute_traffic: true },
+    { admin_state_up: false },
+    { peer: { address: '203.0.113.30' } },
+    { peer: { fqdn: 'p.example.com' } },
+    { ike_policy: null, ipsec_policy: null },
+    { ike_policy: { id: '@@ike@@' } },
+    { local: { ike_identities: [{ type: 'fqdn', value: 'me.example.com' }] } },
+    { peer_address: '203.0.113.31' },
+    { psk: 'newpsk-123456' },
+    { [VARIANT]: 1, tunnels: [{ neighbor_ip: { address: '169.254.1.1' } }] },
+    { [VARIANT]: 1, routing_protocol: 'bgp' },
+    { [VARIANT]: 1, distribute_traffic: true },
   ],
   'POST /v1/ike_policies': [
     { authentication_algorithm: 'sha256', dh_group: 14, encryption_algorithm: 'aes256', ike_version: 2 },
@@ -472,12 +757,22 @@ function seededArb(op: Op): fc.Arbitrary<{ json: unknown; variant: 0 | 1 | undef
   const keys = Object.keys(props);
   if (!seeds || seeds.length === 0 || keys.length === 0) return undefined;
   const DROP = Symbol('drop');
-  const edit = fc.oneof(...keys.map((k) => fc.tuple(fc.constant(k), fc.oneof(
-    { weight: 3, arbitrary: valueFor(props[k]!, k, '', 1, false) },
-    { weight: 2, arbitrary: corruptFor(props[k]!) },
-    { weight: 1, arbitrary: fc.constant<unknown>(DROP) },
-  ))));
-  const edits = fc.oneof({ weight: 2, arbitrary: fc.constant([] as [string, unknown][]) }, { weight: 3, arbitrary: fc.array(edit, { minLength: 1, maxLength: 2 }) });
+  const edit = fc.oneof(
+    ...keys.map((k) =>
+      fc.tuple(
+        fc.constant(k),
+        fc.oneof(
+          { weight: 3, arbitrary: valueFor(props[k]!, k, '', 1, false) },
+          { weight: 2, arbitrary: corruptFor(props[k]!) },
+          { weight: 1, arbitrary: fc.constant<unknown>(DROP) },
+        ),
+      ),
+    ),
+  );
+  const edits = fc.oneof(
+    { weight: 2, arbitrary: fc.constant([] as [string, unknown][]) },
+    { weight: 3, arbitrary: fc.array(edit, { minLength: 1, maxLength: 2 }) },
+  );
   return fc.tuple(fc.constantFrom(...seeds), edits).map(([seed, edits]) => {
     const { [VARIANT]: variant, ...out } = seed;
     for (const [k, v] of edits) {
@@ -503,7 +798,14 @@ function bodyArb(op: Op): fc.Arbitrary<Body | undefined> {
   const soup = fc.array(fc.tuple(fc.constantFrom(...(names.length > 0 ? names : ['x'])), wrongValue), { maxLength: 6 }).map((kv) => Object.fromEntries(kv));
   const seeded = seededArb(op);
   return fc.oneof(
-    ...(seeded ? [{ weight: 14, arbitrary: fc.tuple(seeded, contentType).map(([b, ct]): Body => ({ json: b.json, ct, ...(b.variant !== undefined ? { variant: b.variant } : {}) })) }] : []),
+    ...(seeded
+      ? [
+          {
+            weight: 14,
+            arbitrary: fc.tuple(seeded, contentType).map(([b, ct]): Body => ({ json: b.json, ct, ...(b.variant !== undefined ? { variant: b.variant } : {}) })),
+          },
+        ]
+      : []),
     { weight: 6, arbitrary: asJson(valueFor(op.body, '', '', 0, false)) },
     { weight: 6, arbitrary: asJson(valueFor(op.body, '', '', 0, true)) },
     { weight: 2, arbitrary: asJson(soup) },
@@ -520,11 +822,24 @@ function slotFor(seg: Extract<Segment, { param: string }>): fc.Arbitrary<Slot> {
   const junk = fc.oneof(junkString.filter((x) => wellFormed(encodeURIComponent(x))).map(enc), fc.constantFrom(...RAW_PATH_JUNK).map(raw), uuidLike.map(enc));
   switch (seg.kind) {
     case 'cidr':
-      return fc.oneof({ weight: 3, arbitrary: fc.constant(real(`cidr_${seg.side}`)) }, { weight: 4, arbitrary: cidrLike.map(enc) }, { weight: 1, arbitrary: cidrLike.filter((c) => !/\s/.test(c)).map(raw) }, { weight: 1, arbitrary: junk });
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.constant(real(`cidr_${seg.side}`)) },
+        { weight: 4, arbitrary: cidrLike.map(enc) },
+        { weight: 1, arbitrary: cidrLike.filter((c) => !/\s/.test(c)).map(raw) },
+        { weight: 1, arbitrary: junk },
+      );
     case 'prefix':
-      return fc.oneof({ weight: 3, arbitrary: fc.constant(real(`prefix_${seg.side}`)) }, { weight: 3, arbitrary: ipLike.map(enc) }, { weight: 1, arbitrary: junk });
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.constant(real(`prefix_${seg.side}`)) },
+        { weight: 3, arbitrary: ipLike.map(enc) },
+        { weight: 1, arbitrary: junk },
+      );
     case 'len':
-      return fc.oneof({ weight: 3, arbitrary: fc.constant(real(`len_${seg.side}`)) }, { weight: 3, arbitrary: lenLike.map(enc) }, { weight: 1, arbitrary: junk });
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.constant(real(`len_${seg.side}`)) },
+        { weight: 3, arbitrary: lenLike.map(enc) },
+        { weight: 1, arbitrary: junk },
+      );
     default: {
       const k = seg.kind;
       const others = (['vpc', 'subnet', 'gateway', 'connection', 'ike', 'ipsec'] as const).filter((x) => x !== k);
@@ -546,12 +861,38 @@ const versionSlot: fc.Arbitrary<Slot | null> = fc.oneof(
   { weight: 2, arbitrary: fc.constant(null) },
   {
     weight: 3,
-    arbitrary: fc.constantFrom(
-      '', 'abc', '2026-13-45', '2026-02-30', '2025-02-29', '2999-01-01', '9999-12-31', '2019-11-04', '1970-01-01', '0000-00-00', '2026-6-2', '20260602',
-      '2026-06-02T00:00:00Z', ' 2026-06-02', '2026-06-02 ', 'null', '-1', '１９７０-01-01', '2026-06-02\n', '+2026-06-02', '2026-06-02&version=x',
-    ).map(enc),
+    arbitrary: fc
+      .constantFrom(
+        '',
+        'abc',
+        '2026-13-45',
+        '2026-02-30',
+        '2025-02-29',
+        '2999-01-01',
+        '9999-12-31',
+        '2019-11-04',
+        '1970-01-01',
+        '0000-00-00',
+        '2026-6-2',
+        '20260602',
+        '2026-06-02T00:00:00Z',
+        ' 2026-06-02',
+        '2026-06-02 ',
+        'null',
+        '-1',
+        '１９７０-01-01',
+        '2026-06-02\n',
+        '+2026-06-02',
+        '2026-06-02&version=x',
+      )
+      .map(enc),
   },
-  { weight: 1, arbitrary: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => enc(d.toISOString().slice(0, 10))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+      .map((d) => enc(d.toISOString().slice(0, 10))),
+  },
   { weight: 1, arbitrary: junkString.map(enc) },
 );
 
@@ -569,7 +910,9 @@ const limitSlot: fc.Arbitrary<Slot> = fc.oneof(
 const b64url = (s: string): string => Buffer.from(s).toString('base64url');
 const startSlot: fc.Arbitrary<Slot> = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }).map((v) => enc(b64url(JSON.stringify(v) ?? 'null'))),
-  fc.tuple(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 10 })), uuidLike).map(([a, b]) => enc(b64url(JSON.stringify([a, b])))),
+  fc
+    .tuple(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 10 })), uuidLike)
+    .map(([a, b]) => enc(b64url(JSON.stringify([a, b])))),
   fc.tuple(fc.jsonValue({ maxDepth: 1 }), fc.jsonValue({ maxDepth: 1 })).map(([a, b]) => enc(b64url(JSON.stringify([a, b])))),
   fc.base64String({ maxLength: 60 }).map(enc),
   junkString.map(enc),
@@ -596,77 +939,165 @@ function querySlot(name: string, s: Schema): fc.Arbitrary<Slot | null> {
   return fc.oneof({ weight: 3, arbitrary: absent }, { weight: 2, arbitrary: present });
 }
 
-const EXTRA_QUERY_KEYS = ['version', 'generation', 'limit', 'start', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'a[b]', 'resource_group.id', 'vpc.id', 'sort', 'mode', 'status', ''] as const;
-const extraQuery = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...EXTRA_QUERY_KEYS), fc.string({ maxLength: 10 })), fc.oneof(junkString.map(enc), fc.constantFrom(...RAW_PATH_JUNK, ...BAD_URL_SEGMENTS).map(raw))), { maxLength: 3 });
+const EXTRA_QUERY_KEYS = [
+  'version',
+  'generation',
+  'limit',
+  'start',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'a[b]',
+  'resource_group.id',
+  'vpc.id',
+  'sort',
+  'mode',
+  'status',
+  '',
+] as const;
+const extraQuery = fc.array(
+  fc.tuple(
+    fc.oneof(fc.constantFrom(...EXTRA_QUERY_KEYS), fc.string({ maxLength: 10 })),
+    fc.oneof(junkString.map(enc), fc.constantFrom(...RAW_PATH_JUNK, ...BAD_URL_SEGMENTS).map(raw)),
+  ),
+  { maxLength: 3 },
+);
 const rawQueryJunk = fc.oneof(
   { weight: 10, arbitrary: fc.constant('') },
-  { weight: 1, arbitrary: fc.constantFrom('&', '&&', '=', '&=', 'a=b=c', '%', '%zz=1', 'version', 'version=', '&version[]=2026-06-02', '&limit=1&limit=2', '&version=2026-06-02&version=2024-01-01', '+', `&x=${'y'.repeat(5000)}`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '&',
+      '&&',
+      '=',
+      '&=',
+      'a=b=c',
+      '%',
+      '%zz=1',
+      'version',
+      'version=',
+      '&version[]=2026-06-02',
+      '&limit=1&limit=2',
+      '&version=2026-06-02&version=2024-01-01',
+      '+',
+      `&x=${'y'.repeat(5000)}`,
+    ),
+  },
 );
 
 function queryArb(op: Op): fc.Arbitrary<{ pairs: (readonly [string, Slot])[]; rawQuery: string }> {
-  const names = op.query.length > 0 ? op.query : [{ name: 'version', schema: {} }, { name: 'generation', schema: {} }];
-  return fc.tuple(fc.tuple(...names.map((q) => querySlot(q.name, q.schema))), fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: extraQuery }), rawQueryJunk).map(([vals, extra, rq]) => {
-    const pairs: (readonly [string, Slot])[] = [];
-    names.forEach((q, i) => { const v = vals[i]; if (v) pairs.push([q.name, v] as const); });
-    return { pairs: [...pairs, ...extra], rawQuery: rq };
-  });
+  const names =
+    op.query.length > 0
+      ? op.query
+      : [
+          { name: 'version', schema: {} },
+          { name: 'generation', schema: {} },
+        ];
+  return fc
+    .tuple(
+      fc.tuple(...names.map((q) => querySlot(q.name, q.schema))),
+      fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: extraQuery }),
+      rawQueryJunk,
+    )
+    .map(([vals, extra, rq]) => {
+      const pairs: (readonly [string, Slot])[] = [];
+      names.forEach((q, i) => {
+        const v = vals[i];
+        if (v) pairs.push([q.name, v] as const);
+      });
+      return { pairs: [...pairs, ...extra], rawQuery: rq };
+    });
 }
 
 const GARBAGE_AUTH = [
-  'Bearer', 'Bearer ', 'Bearer garbage', 'bearer x.y.z', 'Basic dXNlcjpwYXNz', 'Bearer a.b.c', '', ' ', 'Bearer @@tampered@@', 'Bearer @@admin_token@@x', '@@admin_token@@.x',
-  'Token @@admin_token@@', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.AAAA', `Bearer ${'A'.repeat(5000)}.b.c`, 'Bearer Bearer x.y.z',
+  'Bearer',
+  'Bearer ',
+  'Bearer garbage',
+  'bearer x.y.z',
+  'Basic dXNlcjpwYXNz',
+  'Bearer a.b.c',
+  '',
+  ' ',
+  'Bearer @@tampered@@',
+  'Bearer @@admin_token@@x',
+  '@@admin_token@@.x',
+  'Token @@admin_token@@',
+  'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+  'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.AAAA',
+  `Bearer ${'A'.repeat(5000)}.b.c`,
+  'Bearer Bearer x.y.z',
 ] as const;
 const authArb: fc.Arbitrary<Auth> = fc.oneof(
   { weight: 20, arbitrary: fc.constant({ kind: 'admin' } as const) },
   { weight: 2, arbitrary: fc.constant({ kind: 'none' } as const) },
-  { weight: 2, arbitrary: fc.oneof(fc.constantFrom(...GARBAGE_AUTH), fc.string({ unit: 'grapheme-ascii', maxLength: 60 }).map((s) => `Bearer ${s}`)).map((header) => ({ kind: 'garbage', header }) as const) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .oneof(
+        fc.constantFrom(...GARBAGE_AUTH),
+        fc.string({ unit: 'grapheme-ascii', maxLength: 60 }).map((s) => `Bearer ${s}`),
+      )
+      .map((header) => ({ kind: 'garbage', header }) as const),
+  },
   { weight: 3, arbitrary: fc.constant({ kind: 'other' } as const) },
 );
 
 const IF_MATCH = ['*', 'W/"r1"', '"r1"', 'W/"r2"', 'W/"r999999999999"', 'W/"r9999999999999"', 'W/"r-1"', 'junk', '', 'W/""', '"r1", "r2"', 'W/"r1.5"'] as const;
 const headersArb = (op: Op): fc.Arbitrary<Record<string, string>> =>
-  fc.record(
-    {
-      'if-match': fc.constantFrom(...IF_MATCH),
-      accept: fc.constantFrom('text/html', 'application/xml', '*/*', 'application/json;q=0', ''),
-      'accept-language': fc.constantFrom('fr', 'zz', ''),
-      'x-request-id': fc.constantFrom('client-supplied', ''),
-      'content-length': fc.constantFrom('1', '0', '99999999', '-1', 'abc'),
-    },
-    { requiredKeys: [] },
-  ).map((h) => {
-    const out: Record<string, string> = { ...h } as Record<string, string>;
-    if (!['PATCH', 'DELETE'].includes(op.method)) delete out['if-match'];
-    return out;
-  }).chain((h) => fc.oneof({ weight: 8, arbitrary: fc.constant({} as Record<string, string>) }, { weight: 1, arbitrary: fc.constant(h) }));
+  fc
+    .record(
+      {
+        'if-match': fc.constantFrom(...IF_MATCH),
+        accept: fc.constantFrom('text/html', 'application/xml', '*/*', 'application/json;q=0', ''),
+        'accept-language': fc.constantFrom('fr', 'zz', ''),
+        'x-request-id': fc.constantFrom('client-supplied', ''),
+        'content-length': fc.constantFrom('1', '0', '99999999', '-1', 'abc'),
+      },
+      { requiredKeys: [] },
+    )
+    .map((h) => {
+      const out: Record<string, string> = { ...h };
+      if (!['PATCH', 'DELETE'].includes(op.method)) delete out['if-match'];
+      return out;
+    })
+    .chain((h) => fc.oneof({ weight: 8, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.constant(h) }));
 
 function reqArb(op: Op, auth: fc.Arbitrary<Auth> = authArb): fc.Arbitrary<Req> {
   const params = op.segments.map((s) => ('param' in s ? slotFor(s) : fc.constant(raw(s.lit))));
-  return fc.record({
-    path: fc.tuple(...params),
-    query: queryArb(op),
-    auth,
-    headers: headersArb(op),
-    body: bodyArb(op),
-    variant: fc.constantFrom(0 as const, 1 as const),
-  }).map((r) => ({
-    method: op.method,
-    path: r.path,
-    query: r.query.pairs,
-    rawQuery: r.query.rawQuery,
-    auth: r.auth,
-    headers: r.headers,
-    body: r.body,
-    // A seed body written for one gateway mode goes to that fixture set.
-    variant: r.body && 'variant' in r.body && r.body.variant !== undefined ? r.body.variant : r.variant,
-    op: `${op.method} ${op.path}`,
-  }));
+  return fc
+    .record({
+      path: fc.tuple(...params),
+      query: queryArb(op),
+      auth,
+      headers: headersArb(op),
+      body: bodyArb(op),
+      variant: fc.constantFrom(0 as const, 1 as const),
+    })
+    .map((r) => ({
+      method: op.method,
+      path: r.path,
+      query: r.query.pairs,
+      rawQuery: r.query.rawQuery,
+      auth: r.auth,
+      headers: r.headers,
+      body: r.body,
+      // A seed body written for one gateway mode goes to that fixture set.
+      variant: r.body && 'variant' in r.body && r.body.variant !== undefined ? r.body.variant : r.variant,
+      op: `${op.method} ${op.path}`,
+    }));
 }
 
 /** Paths no route has, and methods a known path does not take. */
 function strayArb(ops: readonly Op[]): fc.Arbitrary<Req> {
   const words = [...new Set(ops.flatMap((o) => o.segments.flatMap((s) => ('lit' in s ? [s.lit] : []))))];
-  const seg = fc.oneof(fc.constantFrom(...words).map(raw), junkString.filter((x) => wellFormed(encodeURIComponent(x))).map(enc), fc.constantFrom(...RAW_PATH_JUNK).map(raw), uuidLike.map(enc), fc.constantFrom('vpc', 'subnet', 'gateway', 'connection').map(real));
+  const seg = fc.oneof(
+    fc.constantFrom(...words).map(raw),
+    junkString.filter((x) => wellFormed(encodeURIComponent(x))).map(enc),
+    fc.constantFrom(...RAW_PATH_JUNK).map(raw),
+    uuidLike.map(enc),
+    fc.constantFrom('vpc', 'subnet', 'gateway', 'connection').map(real),
+  );
   const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
   const unknownPath = fc.tuple(fc.array(seg, { minLength: 0, maxLength: 7 }), fc.constantFrom(...methods));
   const byPath = new Map<string, Op[]>();
@@ -674,15 +1105,36 @@ function strayArb(ops: readonly Op[]): fc.Arbitrary<Req> {
   const wrongMethod = fc.constantFrom(...byPath.values()).chain((group) => {
     const taken = new Set(group.map((g) => g.method));
     const free = methods.filter((m) => !taken.has(m));
-    return fc.tuple(reqArb(group[0]!).map((r) => r.path), fc.constantFrom(...(free.length > 0 ? free : ['OPTIONS' as const])));
+    return fc.tuple(
+      reqArb(group[0]!).map((r) => r.path),
+      fc.constantFrom(...(free.length > 0 ? free : ['OPTIONS' as const])),
+    );
   });
-  return fc.record({
-    pm: fc.oneof(unknownPath.map(([p, m]) => [[raw('v1'), ...p], m] as const), wrongMethod),
-    query: queryArb({ method: 'GET', path: '', segments: [], query: [], body: undefined, collectionKey: undefined }),
-    auth: authArb,
-    body: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.tuple(fc.jsonValue({ maxDepth: 2 }), contentType).map(([json, ct]): Body => ({ json, ct })) }),
-    variant: fc.constantFrom(0 as const, 1 as const),
-  }).map((r) => ({ method: r.pm[1], path: r.pm[0], query: r.query.pairs, rawQuery: r.query.rawQuery, auth: r.auth, headers: {}, body: r.body, variant: r.variant, op: 'stray' }));
+  return fc
+    .record({
+      pm: fc.oneof(
+        unknownPath.map(([p, m]) => [[raw('v1'), ...p], m] as const),
+        wrongMethod,
+      ),
+      query: queryArb({ method: 'GET', path: '', segments: [], query: [], body: undefined, collectionKey: undefined }),
+      auth: authArb,
+      body: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.tuple(fc.jsonValue({ maxDepth: 2 }), contentType).map(([json, ct]): Body => ({ json, ct })) },
+      ),
+      variant: fc.constantFrom(0 as const, 1 as const),
+    })
+    .map((r) => ({
+      method: r.pm[1],
+      path: r.pm[0],
+      query: r.query.pairs,
+      rawQuery: r.query.rawQuery,
+      auth: r.auth,
+      headers: {},
+      body: r.body,
+      variant: r.variant,
+      op: 'stray',
+    }));
 }
 
 /** A request to a real route with one path segment replaced by URL-level junk. */
@@ -702,8 +1154,21 @@ function badUrlArb(all: readonly Op[]): fc.Arbitrary<Req> {
 // ---------------------------------------------------------------------------------------------
 // fixtures: live resources whose ids the fuzzer puts in paths and bodies
 
-interface Variant { vpc: string; subnet: string; gateway: string; connection: string; local: string; peer: string; advertised: string }
-interface Fixtures { variants: [Variant, Variant]; ike: string; ipsec: string; rg: string }
+interface Variant {
+  vpc: string;
+  subnet: string;
+  gateway: string;
+  connection: string;
+  local: string;
+  peer: string;
+  advertised: string;
+}
+interface Fixtures {
+  variants: [Variant, Variant];
+  ike: string;
+  ipsec: string;
+  rg: string;
+}
 
 let t: TestServer;
 let otherToken: string;
@@ -721,15 +1186,27 @@ function created(r: LightMyRequestResponse, what: string): { id: string } & Reco
 }
 
 async function createPolicies(): Promise<{ ike: string; ipsec: string }> {
-  const ike = created(await t.call('POST', '/v1/ike_policies', { body: { authentication_algorithm: 'sha256', dh_group: 14, encryption_algorithm: 'aes256', ike_version: 2 } }), 'ike policy');
-  const ipsec = created(await t.call('POST', '/v1/ipsec_policies', { body: { authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', pfs: 'group_14' } }), 'ipsec policy');
+  const ike = created(
+    await t.call('POST', '/v1/ike_policies', { body: { authentication_algorithm: 'sha256', dh_group: 14, encryption_algorithm: 'aes256', ike_version: 2 } }),
+    'ike policy',
+  );
+  const ipsec = created(
+    await t.call('POST', '/v1/ipsec_policies', { body: { authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', pfs: 'group_14' } }),
+    'ipsec policy',
+  );
   return { ike: ike.id, ipsec: ipsec.id };
 }
 
 async function createConnection(mode: 'policy' | 'route', v: Omit<Variant, 'connection'>, ike: string, ipsec: string): Promise<string> {
-  const body = mode === 'policy'
-    ? policyConnection({ local: { cidrs: [v.local] }, peer: { address: '203.0.113.9', cidrs: [v.peer] }, ike_policy: { id: ike }, ipsec_policy: { id: ipsec } })
-    : { psk: 'lkj14b1oi0alcniejkso', peer: { address: '203.0.113.10' } };
+  const body =
+    mode === 'policy'
+      ? policyConnection({
+          local: { cidrs: [v.local] },
+          peer: { address: '203.0.113.9', cidrs: [v.peer] },
+          ike_policy: { id: ike },
+          ipsec_policy: { id: ipsec },
+        })
+      : { psk: 'lkj14b1oi0alcniejkso', peer: { address: '203.0.113.10' } };
   return created(await t.call('POST', `/v1/vpn_gateways/${v.gateway}/connections`, { body }), `${mode} connection`).id;
 }
 
@@ -794,11 +1271,25 @@ function resolveReal(key: string, variant: 0 | 1): string {
   const k = hex ? key.slice(0, -4) : key;
   const split = (c: string, part: 0 | 1): string => c.split('/')[part] ?? c;
   const table: Record<string, string> = {
-    vpc: v.vpc, subnet: v.subnet, gateway: v.gateway, connection: v.connection, any: v.gateway, ike: fx.ike, ipsec: fx.ipsec, rg: fx.rg,
-    cidr_local: v.local, cidr_peer: v.peer, cidr_advertised: v.advertised,
-    prefix_local: split(v.local, 0), prefix_peer: split(v.peer, 0), prefix_advertised: split(v.advertised, 0),
-    len_local: split(v.local, 1), len_peer: split(v.peer, 1), len_advertised: split(v.advertised, 1),
-    admin_token: t.adminToken, tampered: tamper(t.adminToken),
+    vpc: v.vpc,
+    subnet: v.subnet,
+    gateway: v.gateway,
+    connection: v.connection,
+    any: v.gateway,
+    ike: fx.ike,
+    ipsec: fx.ipsec,
+    rg: fx.rg,
+    cidr_local: v.local,
+    cidr_peer: v.peer,
+    cidr_advertised: v.advertised,
+    prefix_local: split(v.local, 0),
+    prefix_peer: split(v.peer, 0),
+    prefix_advertised: split(v.advertised, 0),
+    len_local: split(v.local, 1),
+    len_peer: split(v.peer, 1),
+    len_advertised: split(v.advertised, 1),
+    admin_token: t.adminToken,
+    tampered: tamper(t.adminToken),
   };
   const id = table[k];
   if (id === undefined) throw new Error(`no fixture for @@${key}@@`);
@@ -806,10 +1297,12 @@ function resolveReal(key: string, variant: 0 | 1): string {
 }
 
 const fillText = (s: string, variant: 0 | 1): string =>
-  s.replace(/"@@deep:(\d+):([ao])@@"/g, (_m, n: string, k: string) => {
-    const d = Number(n);
-    return k === 'a' ? '['.repeat(d) + ']'.repeat(d) : '{"a":'.repeat(d) + 'null' + '}'.repeat(d);
-  }).replace(/@@([a-z_]+)@@/g, (_m, key: string) => resolveReal(key, variant));
+  s
+    .replace(/"@@deep:(\d+):([ao])@@"/g, (_m, n: string, k: string) => {
+      const d = Number(n);
+      return k === 'a' ? '['.repeat(d) + ']'.repeat(d) : '{"a":'.repeat(d) + 'null' + '}'.repeat(d);
+    })
+    .replace(/@@([a-z_]+)@@/g, (_m, key: string) => resolveReal(key, variant));
 
 function slotText(s: Slot, variant: 0 | 1): string {
   if ('real' in s) return encodeURIComponent(resolveReal(s.real, variant));
@@ -817,7 +1310,13 @@ function slotText(s: Slot, variant: 0 | 1): string {
   return s.raw;
 }
 
-interface Sent { method: string; url: string; headers: Record<string, string>; payload: string | undefined; realInPath: boolean }
+interface Sent {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  payload: string | undefined;
+  realInPath: boolean;
+}
 
 function build(req: Req): Sent {
   const path = `/${req.path.map((s) => slotText(s, req.variant)).join('/')}`;
@@ -846,13 +1345,17 @@ function show(s: Sent, res?: LightMyRequestResponse): string {
   if (h['authorization']) h['authorization'] = h['authorization'].replace(t.adminToken, '<admin token>').replace(otherToken, '<other token>').slice(0, 120);
   const p = s.payload === undefined ? '(none)' : s.payload.length > 600 ? `${s.payload.slice(0, 600)}… (${s.payload.length} chars)` : s.payload;
   const u = s.url.length > 600 ? `${s.url.slice(0, 600)}… (${s.url.length} chars)` : s.url;
-  const r = res ? `\n  response: ${res.statusCode} content-type=${String(res.headers['content-type'])} x-request-id=${String(res.headers['x-request-id'])}\n  body: ${res.body.slice(0, 800)}` : '';
+  const r = res
+    ? `\n  response: ${res.statusCode} content-type=${String(res.headers['content-type'])} x-request-id=${String(res.headers['x-request-id'])}\n  body: ${res.body.slice(0, 800)}`
+    : '';
   return `\n  request: ${s.method} ${u}\n  headers: ${JSON.stringify(h)}\n  payload: ${p}${r}`;
 }
 
 /** The invariants every response must keep. Throws with a reproduction on violation. */
 function checkResponse(s: Sent, res: LightMyRequestResponse): void {
-  const fail = (why: string): never => { throw new Error(`${why}${show(s, res)}`); };
+  const fail = (why: string): never => {
+    throw new Error(`${why}${show(s, res)}`);
+  };
   if (res.statusCode >= 500) fail(`server error ${res.statusCode}`);
   const rid = res.headers['x-request-id'];
   if (typeof rid !== 'string' || rid.length === 0) fail('no x-request-id header');
@@ -883,7 +1386,9 @@ function checkResponse(s: Sent, res: LightMyRequestResponse): void {
 
 /** Extra rules that depend on who is calling. */
 function checkAuth(req: Req, s: Sent, res: LightMyRequestResponse, collectionKey: string | undefined): void {
-  const fail = (why: string): never => { throw new Error(`${why}${show(s, res)}`); };
+  const fail = (why: string): never => {
+    throw new Error(`${why}${show(s, res)}`);
+  };
   if (req.auth.kind === 'none' || req.auth.kind === 'garbage') {
     const routerRefused = req.urlJunk === true && res.statusCode !== 401;
     if (!routerRefused) {
@@ -944,7 +1449,10 @@ function tally(req: Req, res: LightMyRequestResponse): void {
 
 /** Runs a property, returning fast-check's report instead of throwing so every route is tried. */
 async function runProperty(label: string, arb: fc.Arbitrary<Req>, numRuns: number, key?: (r: Req) => string | undefined): Promise<string | undefined> {
-  const details = await fc.check(fc.asyncProperty(arb, async (r) => send(r, key?.(r))), fcParams(numRuns) as fc.Parameters<[Req]>);
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (r) => send(r, key?.(r))),
+    fcParams(numRuns) as fc.Parameters<[Req]>,
+  );
   if (!details.failed) return undefined;
   const err = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   return `── ${label}\n${fc.defaultReportMessage(details)}\nFailure of the shrunk counterexample: ${err}`;
@@ -965,7 +1473,13 @@ describe('fuzzing the /v1 API', () => {
   });
   afterAll(async () => {
     if (process.env['FUZZ_STATS']) {
-      for (const [op, m] of [...stats].sort()) console.log(`${op}: ${[...m].sort().map(([k, n]) => `${k}×${n}`).join(', ')}`);
+      for (const [op, m] of [...stats].sort())
+        console.log(
+          `${op}: ${[...m]
+            .sort()
+            .map(([k, n]) => `${k}×${n}`)
+            .join(', ')}`,
+        );
     }
     await t?.close();
   });
@@ -1012,8 +1526,20 @@ describe('fuzzing the /v1 API', () => {
     for (const op of ops.filter((o) => o.body !== undefined || o.method === 'DELETE')) {
       for (const body of bodies) {
         const req: Req = {
-          method: op.method, path: op.segments.map((s) => ('param' in s ? real(s.kind === 'cidr' || s.kind === 'prefix' || s.kind === 'len' ? `${s.kind}_${s.side}` : s.kind) : raw(s.lit))),
-          query: [['version', enc(VERSION)], ['generation', enc('2')]], rawQuery: '', auth: { kind: 'admin' }, headers: {}, body, variant: 0, op: `${op.method} ${op.path}`,
+          method: op.method,
+          path: op.segments.map((s) =>
+            'param' in s ? real(s.kind === 'cidr' || s.kind === 'prefix' || s.kind === 'len' ? `${s.kind}_${s.side}` : s.kind) : raw(s.lit),
+          ),
+          query: [
+            ['version', enc(VERSION)],
+            ['generation', enc('2')],
+          ],
+          rawQuery: '',
+          auth: { kind: 'admin' },
+          headers: {},
+          body,
+          variant: 0,
+          op: `${op.method} ${op.path}`,
         };
         try {
           await send(req);
@@ -1027,31 +1553,65 @@ describe('fuzzing the /v1 API', () => {
 
   it('answers 401 without credentials and 404 to another account, on every route', async () => {
     const failures: string[] = [];
-    const sweep: Auth[] = [{ kind: 'none' }, { kind: 'garbage', header: 'Bearer garbage' }, { kind: 'garbage', header: 'Bearer @@tampered@@' }, { kind: 'other' }];
+    const sweep: Auth[] = [
+      { kind: 'none' },
+      { kind: 'garbage', header: 'Bearer garbage' },
+      { kind: 'garbage', header: 'Bearer @@tampered@@' },
+      { kind: 'other' },
+    ];
     for (const op of ops) {
       for (const auth of sweep) {
         const req: Req = {
-          method: op.method, path: op.segments.map((s) => ('param' in s ? real(s.kind === 'cidr' || s.kind === 'prefix' || s.kind === 'len' ? `${s.kind}_${s.side}` : s.kind) : raw(s.lit))),
-          query: [['version', enc(VERSION)], ['generation', enc('2')]], rawQuery: '', auth, headers: {},
-          body: op.body ? { json: {}, ct: 'application/json' } : undefined, variant: 0, op: `${op.method} ${op.path}`,
+          method: op.method,
+          path: op.segments.map((s) =>
+            'param' in s ? real(s.kind === 'cidr' || s.kind === 'prefix' || s.kind === 'len' ? `${s.kind}_${s.side}` : s.kind) : raw(s.lit),
+          ),
+          query: [
+            ['version', enc(VERSION)],
+            ['generation', enc('2')],
+          ],
+          rawQuery: '',
+          auth,
+          headers: {},
+          body: op.body ? { json: {}, ct: 'application/json' } : undefined,
+          variant: 0,
+          op: `${op.method} ${op.path}`,
         };
         try {
           const s = build(req);
-          const res = await t.app.inject({ method: s.method as 'GET', url: s.url, headers: s.headers, ...(s.payload !== undefined ? { payload: s.payload } : {}) });
+          const res = await t.app.inject({
+            method: s.method as 'GET',
+            url: s.url,
+            headers: s.headers,
+            ...(s.payload !== undefined ? { payload: s.payload } : {}),
+          });
           checkResponse(s, res);
           checkAuth(req, s, res, op.collectionKey);
           // With no body to fail validation first, another account's view of our resource is "not found".
-          if (auth.kind === 'other' && s.realInPath && !op.body && res.statusCode !== 404) throw new Error(`expected 404 for another account, got ${res.statusCode}${show(s, res)}`);
+          if (auth.kind === 'other' && s.realInPath && !op.body && res.statusCode !== 404)
+            throw new Error(`expected 404 for another account, got ${res.statusCode}${show(s, res)}`);
         } catch (e) {
           failures.push(`── ${req.op} as ${auth.kind}: ${(e as Error).message}`);
         }
       }
     }
-    const f = await runProperty('random credentials on all routes', fc.oneof(...ops.map((o) => reqArb(o, fc.oneof(
-      fc.constant({ kind: 'none' } as const),
-      fc.constant({ kind: 'other' } as const),
-      fc.constantFrom(...GARBAGE_AUTH).map((header) => ({ kind: 'garbage', header }) as const),
-    )))), AUTH_RUNS, (r) => ops.find((o) => `${o.method} ${o.path}` === r.op)?.collectionKey);
+    const f = await runProperty(
+      'random credentials on all routes',
+      fc.oneof(
+        ...ops.map((o) =>
+          reqArb(
+            o,
+            fc.oneof(
+              fc.constant({ kind: 'none' } as const),
+              fc.constant({ kind: 'other' } as const),
+              fc.constantFrom(...GARBAGE_AUTH).map((header) => ({ kind: 'garbage', header }) as const),
+            ),
+          ),
+        ),
+      ),
+      AUTH_RUNS,
+      (r) => ops.find((o) => `${o.method} ${o.path}` === r.op)?.collectionKey,
+    );
     if (f) failures.push(f);
     expect(failures, failures.join('\n\n')).toEqual([]);
   }, 120_000);

@@ -19,7 +19,11 @@ export interface TestServer {
   /** Creates an ordinary account and returns a bearer token for it. */
   account(name: string): Promise<string>;
   /** An IBM call: adds ?version=…&generation=2 unless the path already has a version. */
-  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; version?: string }): Promise<LightMyRequestResponse>;
+  call(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string>; version?: string },
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -29,12 +33,20 @@ export async function startTestServer(flags: Record<string, string> = {}, opts: 
   const server = await startServer(settings, {}, { logger: false, listen: opts.listen ?? false });
   const app = server.app;
   const tokenFor = async (apikey: string): Promise<string> => {
-    const r = await app.inject({ method: 'POST', url: '/identity/token', payload: `grant_type=urn:ibm:params:oauth:grant-type:apikey&apikey=${encodeURIComponent(apikey)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/identity/token',
+      payload: `grant_type=urn:ibm:params:oauth:grant-type:apikey&apikey=${encodeURIComponent(apikey)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     return (r.json() as { access_token: string }).access_token;
   };
   const adminToken = await tokenFor(readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim());
   const t: TestServer = {
-    server, app, dataDir, adminToken,
+    server,
+    app,
+    dataDir,
+    adminToken,
     async account(name) {
       const { apiKey } = await server.control.accounts.create(SYSTEM_ACTOR, name);
       return tokenFor(apiKey);
@@ -45,7 +57,11 @@ export async function startTestServer(flags: Record<string, string> = {}, opts: 
       return app.inject({
         method: method as 'GET',
         url,
-        headers: { authorization: `Bearer ${o.token ?? adminToken}`, ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(o.headers ?? {}) },
+        headers: {
+          authorization: `Bearer ${o.token ?? adminToken}`,
+          ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(o.headers ?? {}),
+        },
         ...(o.body !== undefined ? { payload: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) } : {}),
       });
     },
@@ -61,8 +77,13 @@ export async function startTestServer(flags: Record<string, string> = {}, opts: 
 export async function makeGateway(t: TestServer, opts: { token?: string; mode?: 'policy' | 'route'; cidr?: string; name?: string } = {}) {
   const tok = opts.token ? { token: opts.token } : {};
   const vpc = (await t.call('POST', '/v1/vpcs', { ...tok, body: {} })).json() as { id: string };
-  const subnet = (await t.call('POST', '/v1/subnets', { ...tok, body: { vpc: { id: vpc.id }, ipv4_cidr_block: opts.cidr ?? '10.240.0.0/24' } })).json() as { id: string };
-  const r = await t.call('POST', '/v1/vpn_gateways', { ...tok, body: { subnet: { id: subnet.id }, mode: opts.mode ?? 'policy', ...(opts.name ? { name: opts.name } : {}) } });
+  const subnet = (await t.call('POST', '/v1/subnets', { ...tok, body: { vpc: { id: vpc.id }, ipv4_cidr_block: opts.cidr ?? '10.240.0.0/24' } })).json() as {
+    id: string;
+  };
+  const r = await t.call('POST', '/v1/vpn_gateways', {
+    ...tok,
+    body: { subnet: { id: subnet.id }, mode: opts.mode ?? 'policy', ...(opts.name ? { name: opts.name } : {}) },
+  });
   if (r.statusCode !== 201) throw new Error(`gateway create failed: ${r.body}`);
   return { vpcId: vpc.id, subnetId: subnet.id, gateway: r.json() as { id: string; members: { public_ip: { address: string } }[] } };
 }

@@ -46,6 +46,7 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
       return { code: typeof r.code === 'number' ? r.code : 1, out: r.stdout ?? '', err: r.stderr ?? '' };
     }
   };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON output, asserted field by field
   const json = async (args: string[], e: NodeJS.ProcessEnv = env): Promise<any> => {
     const r = await os([...args, '-f', 'json'], e);
     if (r.code !== 0) throw new Error(`openstack ${args.join(' ')} → ${r.code}: ${r.err}`);
@@ -55,16 +56,26 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
 
   beforeAll(async () => {
     const port = await freePort();
-    t = await startTestServer({
-      port: String(port), publicUrl: `http://127.0.0.1:${port}`, ...(root ? { dataplane: 'lab', labInternet: `cw-inet-o${process.pid}` } : {}),
-      'quota.gatewaysPerZone': '9',
-    }, { listen: true });
+    t = await startTestServer(
+      {
+        port: String(port),
+        publicUrl: `http://127.0.0.1:${port}`,
+        ...(root ? { dataplane: 'lab', labInternet: `cw-inet-o${process.pid}` } : {}),
+        'quota.gatewaysPerZone': '9',
+      },
+      { listen: true },
+    );
     await t.account('demo');
     await causeway(['user', 'create', '--account', 'demo', '--name', 'demo', '--password', 'demo-pass-1']);
     await causeway(['user', 'create', '--account', 'admin', '--name', 'cloud-admin', '--password', 'admin-pass-1', '--admin']);
     const base = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: t.dataDir, OS_AUTH_URL: `http://127.0.0.1:${port}/identity/v3`,
-      OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default', OS_IDENTITY_API_VERSION: '3', OS_REGION_NAME: 'RegionOne',
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: t.dataDir,
+      OS_AUTH_URL: `http://127.0.0.1:${port}/identity/v3`,
+      OS_USER_DOMAIN_NAME: 'Default',
+      OS_PROJECT_DOMAIN_NAME: 'Default',
+      OS_IDENTITY_API_VERSION: '3',
+      OS_REGION_NAME: 'RegionOne',
     };
     env = { ...base, OS_USERNAME: 'demo', OS_PASSWORD: 'demo-pass-1', OS_PROJECT_NAME: 'demo' };
     adminEnv = { ...base, OS_USERNAME: 'cloud-admin', OS_PASSWORD: 'admin-pass-1', OS_PROJECT_NAME: 'admin' };
@@ -84,8 +95,30 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
   }, 60_000);
 
   it('vpn ike policy: create, list, show, set, delete', async () => {
-    const p = await json(['vpn', 'ike', 'policy', 'create', 'ike1', '--auth-algorithm', 'sha256', '--encryption-algorithm', 'aes-256', '--ike-version', 'v2', '--pfs', 'group14', '--lifetime', 'units=seconds,value=3600']);
-    expect(p).toMatchObject({ Name: 'ike1', 'Authentication Algorithm': 'sha256', 'Encryption Algorithm': 'aes-256', 'IKE Version': 'v2', 'Perfect Forward Secrecy (PFS)': 'group14' });
+    const p = await json([
+      'vpn',
+      'ike',
+      'policy',
+      'create',
+      'ike1',
+      '--auth-algorithm',
+      'sha256',
+      '--encryption-algorithm',
+      'aes-256',
+      '--ike-version',
+      'v2',
+      '--pfs',
+      'group14',
+      '--lifetime',
+      'units=seconds,value=3600',
+    ]);
+    expect(p).toMatchObject({
+      Name: 'ike1',
+      'Authentication Algorithm': 'sha256',
+      'Encryption Algorithm': 'aes-256',
+      'IKE Version': 'v2',
+      'Perfect Forward Secrecy (PFS)': 'group14',
+    });
     expect((await json(['vpn', 'ike', 'policy', 'list'])).map((x: { Name: string }) => x.Name)).toContain('ike1');
     expect((await os(['vpn', 'ike', 'policy', 'set', 'ike1', '--lifetime', 'value=7200', '--pfs', 'group5', '--description', 'seven-two'])).code).toBe(0);
     const shown = await json(['vpn', 'ike', 'policy', 'show', 'ike1']);
@@ -97,7 +130,23 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
   }, 120_000);
 
   it('vpn ipsec policy: create, list, show, set, delete', async () => {
-    const p = await json(['vpn', 'ipsec', 'policy', 'create', 'esp1', '--auth-algorithm', 'sha256', '--encryption-algorithm', 'aes-256', '--pfs', 'group14', '--encapsulation-mode', 'tunnel', '--transform-protocol', 'esp']);
+    const p = await json([
+      'vpn',
+      'ipsec',
+      'policy',
+      'create',
+      'esp1',
+      '--auth-algorithm',
+      'sha256',
+      '--encryption-algorithm',
+      'aes-256',
+      '--pfs',
+      'group14',
+      '--encapsulation-mode',
+      'tunnel',
+      '--transform-protocol',
+      'esp',
+    ]);
     expect(p).toMatchObject({ Name: 'esp1', 'Encryption Algorithm': 'aes-256', 'Transform Protocol': 'esp', 'Encapsulation Mode': 'tunnel' });
     expect((await json(['vpn', 'ipsec', 'policy', 'list'])).map((x: { Name: string }) => x.Name)).toContain('esp1');
     expect((await os(['vpn', 'ipsec', 'policy', 'set', 'esp1', '--encryption-algorithm', 'aes-128'])).code).toBe(0);
@@ -119,7 +168,7 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
     return { net, sub, svc };
   };
 
-  it('vpn service, endpoint groups and a connection; the native API sees the same objects; errors are Neutron\'s', async () => {
+  it("vpn service, endpoint groups and a connection; the native API sees the same objects; errors are Neutron's", async () => {
     const a = await site('a', '10.71.0.0/24');
     expect(a.svc).toMatchObject({ Name: 'vpn-a', Router: expect.any(String), Subnet: a.sub.id });
     const local = await json(['vpn', 'endpoint', 'group', 'create', 'epg-local', '--type', 'subnet', '--value', 'sub-a']);
@@ -128,9 +177,39 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
     expect(peer.Endpoints).toEqual(['10.9.0.0/24', '10.8.0.0/24']);
     await json(['vpn', 'ike', 'policy', 'create', 'ike-c', '--ike-version', 'v2', '--auth-algorithm', 'sha256', '--pfs', 'group14']);
     await json(['vpn', 'ipsec', 'policy', 'create', 'esp-c', '--auth-algorithm', 'sha256', '--pfs', 'group14']);
-    const c = await json(['vpn', 'ipsec', 'site', 'connection', 'create', 'conn-a', '--vpnservice', 'vpn-a', '--ikepolicy', 'ike-c', '--ipsecpolicy', 'esp-c',
-      '--peer-address', '203.0.113.77', '--peer-id', '203.0.113.77', '--psk', 'cli-secret-1', '--peer-cidr', '192.168.77.0/24', '--mtu', '1400', '--dpd', 'action=restart,interval=10,timeout=40']);
-    expect(c).toMatchObject({ Name: 'conn-a', 'Peer Address': '203.0.113.77', 'Peer CIDRs': ['192.168.77.0/24'], MTU: 1400, dpd: { action: 'restart', interval: 10, timeout: 40 } });
+    const c = await json([
+      'vpn',
+      'ipsec',
+      'site',
+      'connection',
+      'create',
+      'conn-a',
+      '--vpnservice',
+      'vpn-a',
+      '--ikepolicy',
+      'ike-c',
+      '--ipsecpolicy',
+      'esp-c',
+      '--peer-address',
+      '203.0.113.77',
+      '--peer-id',
+      '203.0.113.77',
+      '--psk',
+      'cli-secret-1',
+      '--peer-cidr',
+      '192.168.77.0/24',
+      '--mtu',
+      '1400',
+      '--dpd',
+      'action=restart,interval=10,timeout=40',
+    ]);
+    expect(c).toMatchObject({
+      Name: 'conn-a',
+      'Peer Address': '203.0.113.77',
+      'Peer CIDRs': ['192.168.77.0/24'],
+      MTU: 1400,
+      dpd: { action: 'restart', interval: 10, timeout: 40 },
+    });
     expect(['PENDING_CREATE', 'DOWN', 'ACTIVE']).toContain(c.Status);
 
     const native = await t.call('GET', `/v1/vpn_gateways/${a.svc.ID}/connections/${c.ID}`);
@@ -162,36 +241,83 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
     expect((await os(['vpn', 'ipsec', 'site', 'connection', 'delete', 'from-ibm'], adminEnv)).code).toBe(0);
   }, 120_000);
 
-  it.skipIf(!root && !process.env['CI'])('a connection between two Causeway gateways made with the CLI reaches ACTIVE and carries a ping', async () => {
-    const left = await site('l', '10.81.0.0/24');
-    const right = await site('r', '10.82.0.0/24');
-    await json(['vpn', 'ike', 'policy', 'create', 'ike-lab', '--ike-version', 'v2', '--auth-algorithm', 'sha256', '--encryption-algorithm', 'aes-256', '--pfs', 'group14']);
-    await json(['vpn', 'ipsec', 'policy', 'create', 'esp-lab', '--auth-algorithm', 'sha256', '--encryption-algorithm', 'aes-256', '--pfs', 'group14']);
-    const ipOf = async (svc: string): Promise<string> => (await json(['vpn', 'service', 'show', svc])).external_v4_ip;
-    const lIp = await ipOf('vpn-l');
-    const rIp = await ipOf('vpn-r');
-    const conn = (name: string, svc: string, peerIp: string, peerCidr: string) => json(['vpn', 'ipsec', 'site', 'connection', 'create', name, '--vpnservice', svc,
-      '--ikepolicy', 'ike-lab', '--ipsecpolicy', 'esp-lab', '--peer-address', peerIp, '--peer-id', peerIp, '--psk', 'lab-cli-secret', '--peer-cidr', peerCidr]);
-    await conn('l-to-r', 'vpn-l', rIp, '10.82.0.0/24');
-    await conn('r-to-l', 'vpn-r', lIp, '10.81.0.0/24');
-    for (const name of ['l-to-r', 'r-to-l']) {
-      await expect.poll(async () => (await json(['vpn', 'ipsec', 'site', 'connection', 'show', name])).Status, { timeout: 60_000, interval: 1_000 }).toBe('ACTIVE');
-    }
-    const out = await inNamespace(vpcNs(left.net.id), ['ping', '-c', '3', '-i', '0.2', '-W', '2', '10.82.0.1'], 20_000);
-    expect(out).toMatch(/3 received/);
+  it.skipIf(!root && !process.env['CI'])(
+    'a connection between two Causeway gateways made with the CLI reaches ACTIVE and carries a ping',
+    async () => {
+      const left = await site('l', '10.81.0.0/24');
+      const right = await site('r', '10.82.0.0/24');
+      await json([
+        'vpn',
+        'ike',
+        'policy',
+        'create',
+        'ike-lab',
+        '--ike-version',
+        'v2',
+        '--auth-algorithm',
+        'sha256',
+        '--encryption-algorithm',
+        'aes-256',
+        '--pfs',
+        'group14',
+      ]);
+      await json(['vpn', 'ipsec', 'policy', 'create', 'esp-lab', '--auth-algorithm', 'sha256', '--encryption-algorithm', 'aes-256', '--pfs', 'group14']);
+      const ipOf = async (svc: string): Promise<string> => (await json(['vpn', 'service', 'show', svc])).external_v4_ip;
+      const lIp = await ipOf('vpn-l');
+      const rIp = await ipOf('vpn-r');
+      const conn = (name: string, svc: string, peerIp: string, peerCidr: string) =>
+        json([
+          'vpn',
+          'ipsec',
+          'site',
+          'connection',
+          'create',
+          name,
+          '--vpnservice',
+          svc,
+          '--ikepolicy',
+          'ike-lab',
+          '--ipsecpolicy',
+          'esp-lab',
+          '--peer-address',
+          peerIp,
+          '--peer-id',
+          peerIp,
+          '--psk',
+          'lab-cli-secret',
+          '--peer-cidr',
+          peerCidr,
+        ]);
+      await conn('l-to-r', 'vpn-l', rIp, '10.82.0.0/24');
+      await conn('r-to-l', 'vpn-r', lIp, '10.81.0.0/24');
+      for (const name of ['l-to-r', 'r-to-l']) {
+        await expect
+          .poll(async () => (await json(['vpn', 'ipsec', 'site', 'connection', 'show', name])).Status, { timeout: 60_000, interval: 1_000 })
+          .toBe('ACTIVE');
+      }
+      const out = await inNamespace(vpcNs(left.net.id), ['ping', '-c', '3', '-i', '0.2', '-W', '2', '10.82.0.1'], 20_000);
+      expect(out).toMatch(/3 received/);
 
-    // Torn down the way tempest and Horizon do it, each command right after the last: every delete
-    // succeeds although the data plane is still letting go, and the gateways' namespaces go.
-    for (const args of [
-      ['vpn', 'ipsec', 'site', 'connection', 'delete', 'l-to-r', 'r-to-l'], ['vpn', 'ike', 'policy', 'delete', 'ike-lab'], ['vpn', 'ipsec', 'policy', 'delete', 'esp-lab'],
-      ['vpn', 'service', 'delete', 'vpn-l', 'vpn-r'], ['router', 'remove', 'subnet', 'router-l', 'sub-l'], ['router', 'remove', 'subnet', 'router-r', 'sub-r'],
-      ['router', 'delete', 'router-l', 'router-r'], ['subnet', 'delete', 'sub-l', 'sub-r'], ['network', 'delete', 'net-l', 'net-r'],
-    ]) {
-      const r = await os(args);
-      expect([args.join(' '), r.code, r.err]).toEqual([args.join(' '), 0, '']);
-    }
-    const idOf = (o: { id?: string; ID?: string }): string => (o.id ?? o.ID)!; // the client's JSON says `ID` for some resources
-    const gone = [gatewayNs(idOf(left.svc)), gatewayNs(idOf(right.svc)), vpcNs(idOf(left.net)), vpcNs(idOf(right.net))];
-    expect((await listNamespaces()).filter((ns) => gone.includes(ns))).toEqual([]);
-  }, 240_000);
+      // Torn down the way tempest and Horizon do it, each command right after the last: every delete
+      // succeeds although the data plane is still letting go, and the gateways' namespaces go.
+      for (const args of [
+        ['vpn', 'ipsec', 'site', 'connection', 'delete', 'l-to-r', 'r-to-l'],
+        ['vpn', 'ike', 'policy', 'delete', 'ike-lab'],
+        ['vpn', 'ipsec', 'policy', 'delete', 'esp-lab'],
+        ['vpn', 'service', 'delete', 'vpn-l', 'vpn-r'],
+        ['router', 'remove', 'subnet', 'router-l', 'sub-l'],
+        ['router', 'remove', 'subnet', 'router-r', 'sub-r'],
+        ['router', 'delete', 'router-l', 'router-r'],
+        ['subnet', 'delete', 'sub-l', 'sub-r'],
+        ['network', 'delete', 'net-l', 'net-r'],
+      ]) {
+        const r = await os(args);
+        expect([args.join(' '), r.code, r.err]).toEqual([args.join(' '), 0, '']);
+      }
+      const idOf = (o: { id?: string; ID?: string }): string => (o.id ?? o.ID)!; // the client's JSON says `ID` for some resources
+      const gone = [gatewayNs(idOf(left.svc)), gatewayNs(idOf(right.svc)), vpcNs(idOf(left.net)), vpcNs(idOf(right.net))];
+      expect((await listNamespaces()).filter((ns) => gone.includes(ns))).toEqual([]);
+    },
+    240_000,
+  );
 });

@@ -16,7 +16,9 @@ const REPO = resolve(__dirname, '..');
 describe.skipIf(!root && !process.env['CI'])('README walk-through', () => {
   let t: TestServer;
   const inet = `cw-inet-r${process.pid}`;
-  beforeAll(async () => { t = await startTestServer({ dataplane: 'lab', labInternet: inet }, { listen: true }); }, 60_000);
+  beforeAll(async () => {
+    t = await startTestServer({ dataplane: 'lab', labInternet: inet }, { listen: true });
+  }, 60_000);
   afterAll(async () => {
     if (!t) return;
     t.server.agent?.stop();
@@ -36,7 +38,10 @@ describe.skipIf(!root && !process.env['CI'])('README walk-through', () => {
     symlinkSync(t.dataDir, join(cwd, 'var'));
     symlinkSync(join(REPO, 'bin'), join(cwd, 'bin'));
     const { stdout } = await promisify(execFile)('bash', ['-c', script], {
-      cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CAUSEWAY_LAB_INTERNET: inet },
+      cwd,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, CAUSEWAY_LAB_INTERNET: inet },
     });
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^198\.51\.100\.\d+$/);

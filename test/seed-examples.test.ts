@@ -29,15 +29,31 @@ describe('seed 001: the curl examples of "Adding connections to a VPN gateway", 
   beforeAll(async () => {
     t = await startTestServer({}, { listen: true });
     const { gateway } = await makeGateway(t, { cidr: '10.240.0.0/24' });
-    const ike = (await t.call('POST', '/v1/ike_policies', { body: { name: 'seed-ike', ike_version: 2, authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', dh_group: 14 } })).json();
-    const esp = (await t.call('POST', '/v1/ipsec_policies', { body: { name: 'seed-esp', authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', pfs: 'group_14' } })).json();
+    const ike = (
+      await t.call('POST', '/v1/ike_policies', {
+        body: { name: 'seed-ike', ike_version: 2, authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', dh_group: 14 },
+      })
+    ).json();
+    const esp = (
+      await t.call('POST', '/v1/ipsec_policies', {
+        body: { name: 'seed-esp', authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', pfs: 'group_14' },
+      })
+    ).json();
     vars = {
-      vpc_api_endpoint: t.server.url, api_version: '2026-06-02', iam_token: `Bearer ${t.adminToken}`,
-      vpnGatewayId: gateway.id, ikePolicyId: ike.id, ipsecPolicyId: esp.id, psk: 'lkj14b1oi0alcniejkso',
-      localCidrs: '10.240.0.0/24', remoteCidrs: '192.168.1.0/24',
+      vpc_api_endpoint: t.server.url,
+      api_version: '2026-06-02',
+      iam_token: `Bearer ${t.adminToken}`,
+      vpnGatewayId: gateway.id,
+      ikePolicyId: ike.id,
+      ipsecPolicyId: esp.id,
+      psk: 'lkj14b1oi0alcniejkso',
+      localCidrs: '10.240.0.0/24',
+      remoteCidrs: '192.168.1.0/24',
     };
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('create connection, as printed: the body is not valid JSON (missing comma), so a clear 400 invalid_json', async () => {
     const r = await runExample('001-create-connection.sh', vars);
@@ -53,9 +69,14 @@ describe('seed 001: the curl examples of "Adding connections to a VPN gateway", 
     expect(r.status, r.body).toBe(201);
     const c = JSON.parse(r.body);
     expect(c).toMatchObject({
-      name: 'my-vpn-connection', psk: vars['psk'], dead_peer_detection: { action: 'restart', interval: 2, timeout: 10 },
-      local: { cidrs: ['10.240.0.0/24'] }, peer: { address: '7.8.9.10', cidrs: ['192.168.1.0/24'], type: 'address' },
-      ike_policy: { id: vars['ikePolicyId'] }, ipsec_policy: { id: vars['ipsecPolicyId'] }, status: 'down',
+      name: 'my-vpn-connection',
+      psk: vars['psk'],
+      dead_peer_detection: { action: 'restart', interval: 2, timeout: 10 },
+      local: { cidrs: ['10.240.0.0/24'] },
+      peer: { address: '7.8.9.10', cidrs: ['192.168.1.0/24'], type: 'address' },
+      ike_policy: { id: vars['ikePolicyId'] },
+      ipsec_policy: { id: vars['ipsecPolicyId'] },
+      status: 'down',
     });
     vars['connectionId'] = c.id;
   });
@@ -70,7 +91,8 @@ describe('seed 001: the curl examples of "Adding connections to a VPN gateway", 
     const r = await runExample('001-create-connection-advanced.fixed.sh', { ...vars, localCidrs: '["10.240.0.0/28"]', remoteCidrs: '["192.168.0.0/24"]' });
     expect(r.status, r.body).toBe(201);
     expect(JSON.parse(r.body)).toMatchObject({
-      name: 'my-advanced-vpn-connection', establish_mode: 'peer_only',
+      name: 'my-advanced-vpn-connection',
+      establish_mode: 'peer_only',
       local: { cidrs: ['10.240.0.0/28'], ike_identities: [{ type: 'key_id', value: 'dGVzdGtleQ==' }] },
       peer: { fqdn: 'on-prem.test.com', type: 'fqdn', cidrs: ['192.168.0.0/24'], ike_identity: { type: 'hostname', value: 'cisco-asa' } },
     });
@@ -98,24 +120,35 @@ describe('seed 001: the curl examples of "Adding connections to a VPN gateway", 
 
 describe('seed 000: every API the 2020 "About VPN gateways" page lists, and its auto-negotiation set', () => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer({ autoSet: 'auto-2020' }, { listen: true }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestServer({ autoSet: 'auto-2020' }, { listen: true });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('each listed method and path does what the table says', async () => {
     const { gateway } = await makeGateway(t);
     const GW = gateway.id;
-    const ike = (await t.call('POST', '/v1/ike_policies', { body: { ike_version: 1, authentication_algorithm: 'md5', encryption_algorithm: '3des', dh_group: 2 } }));
+    const ike = await t.call('POST', '/v1/ike_policies', {
+      body: { ike_version: 1, authentication_algorithm: 'md5', encryption_algorithm: '3des', dh_group: 2 },
+    });
     expect(ike.statusCode).toBe(201);
     const esp = await t.call('POST', '/v1/ipsec_policies', { body: { authentication_algorithm: 'sha1', encryption_algorithm: 'aes128', pfs: 'group_5' } });
     expect(esp.statusCode).toBe(201);
-    const conn = await t.call('POST', `/v1/vpn_gateways/${GW}/connections`, { body: policyConnection({ ike_policy: { id: ike.json().id }, ipsec_policy: { id: esp.json().id } }) });
+    const conn = await t.call('POST', `/v1/vpn_gateways/${GW}/connections`, {
+      body: policyConnection({ ike_policy: { id: ike.json().id }, ipsec_policy: { id: esp.json().id } }),
+    });
     expect(conn.statusCode).toBe(201);
     const C = conn.json().id;
     const I = ike.json().id;
     const P = esp.json().id;
     const rows: [string, string, number, unknown?][] = [
-      ['GET', '/vpn_gateways', 200], ['GET', `/vpn_gateways/${GW}`, 200], ['PATCH', `/vpn_gateways/${GW}`, 200, { name: 'renamed-gw' }],
-      ['GET', `/vpn_gateways/${GW}/connections`, 200], ['GET', `/vpn_gateways/${GW}/connections/${C}`, 200],
+      ['GET', '/vpn_gateways', 200],
+      ['GET', `/vpn_gateways/${GW}`, 200],
+      ['PATCH', `/vpn_gateways/${GW}`, 200, { name: 'renamed-gw' }],
+      ['GET', `/vpn_gateways/${GW}/connections`, 200],
+      ['GET', `/vpn_gateways/${GW}/connections/${C}`, 200],
       ['PATCH', `/vpn_gateways/${GW}/connections/${C}`, 200, { name: 'renamed-conn' }],
       ['GET', `/vpn_gateways/${GW}/connections/${C}/local_cidrs`, 200],
       ['PUT', `/vpn_gateways/${GW}/connections/${C}/local_cidrs/10.250.0.0/16`, 204],
@@ -125,15 +158,21 @@ describe('seed 000: every API the 2020 "About VPN gateways" page lists, and its 
       ['PUT', `/vpn_gateways/${GW}/connections/${C}/peer_cidrs/172.31.0.0/16`, 204],
       ['GET', `/vpn_gateways/${GW}/connections/${C}/peer_cidrs/172.31.0.0/16`, 204],
       ['DELETE', `/vpn_gateways/${GW}/connections/${C}/peer_cidrs/172.31.0.0/16`, 204],
-      ['GET', '/ike_policies', 200], ['GET', `/ike_policies/${I}`, 200], ['PATCH', `/ike_policies/${I}`, 200, { key_lifetime: 3600 }],
+      ['GET', '/ike_policies', 200],
+      ['GET', `/ike_policies/${I}`, 200],
+      ['PATCH', `/ike_policies/${I}`, 200, { key_lifetime: 3600 }],
       ['GET', `/ike_policies/${I}/connections`, 200],
-      ['GET', '/ipsec_policies', 200], ['GET', `/ipsec_policies/${P}`, 200], ['PATCH', `/ipsec_policies/${P}`, 200, { key_lifetime: 1800 }],
+      ['GET', '/ipsec_policies', 200],
+      ['GET', `/ipsec_policies/${P}`, 200],
+      ['PATCH', `/ipsec_policies/${P}`, 200, { key_lifetime: 1800 }],
       ['GET', `/ipsec_policies/${P}/connections`, 200],
       ['DELETE', `/vpn_gateways/${GW}/connections/${C}`, 202],
     ];
     for (const [method, path, status, body] of rows) {
       const r = await fetch(`${t.server.url}/v1${path}?version=2020-09-03&generation=2`, {
-        method, headers: { authorization: `Bearer ${t.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}),
+        method,
+        headers: { authorization: `Bearer ${t.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
       });
       expect(r.status, `${method} ${path}: ${await r.clone().text()}`).toBe(status);
     }

@@ -10,10 +10,12 @@ const BIN = resolve(__dirname, '..', 'bin', 'causeway');
 
 function freePort(): Promise<number> {
   return new Promise((ok, ko) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    }).on('error', ko);
+    const s = createServer()
+      .listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => ok(port));
+      })
+      .on('error', ko);
   });
 }
 
@@ -32,7 +34,11 @@ describe('two API servers on one database', () => {
     a = await startTestServer({ 'quota.connectionsPerGateway': '5', 'quota.ikePolicies': '1000' });
     const port = await freePort();
     bUrl = `http://127.0.0.1:${port}`;
-    b = spawn(BIN, ['serve', '--data-dir', a.dataDir, '--port', String(port), '--quota', 'connectionsPerGateway=5', '--quota', 'ikePolicies=1000', '--log-level', 'warn'], { stdio: 'ignore' });
+    b = spawn(
+      BIN,
+      ['serve', '--data-dir', a.dataDir, '--port', String(port), '--quota', 'connectionsPerGateway=5', '--quota', 'ikePolicies=1000', '--log-level', 'warn'],
+      { stdio: 'ignore' },
+    );
     const until = Date.now() + 20_000;
     while ((await fetch(`${bUrl}/healthz`).catch(() => undefined))?.status !== 200) {
       if (Date.now() > until) throw new Error('the second server did not start');
@@ -54,11 +60,22 @@ describe('two API servers on one database', () => {
       const r = await a.call(method, url, body === undefined ? {} : { body });
       return { status: r.statusCode, json: r.body ? (r.json() as Record<string, unknown>) : {} };
     }
-    const r = await fetch(`${bUrl}${url}`, { method, headers: { authorization: `Bearer ${a.adminToken}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const r = await fetch(`${bUrl}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${a.adminToken}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const text = await r.text();
     return { status: r.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
-  const ikeBody = (name: string) => ({ name, ike_version: 2, authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', dh_group: 14, key_lifetime: 28800 });
+  const ikeBody = (name: string) => ({
+    name,
+    ike_version: 2,
+    authentication_algorithm: 'sha256',
+    encryption_algorithm: 'aes256',
+    dh_group: 14,
+    key_lifetime: 28800,
+  });
   const errorCode = (r: { json: Record<string, unknown> }) => (r.json['errors'] as { code: string }[] | undefined)?.[0]?.code;
 
   it('a name is taken once, whichever server the requests reach', async () => {
@@ -71,8 +88,14 @@ describe('two API servers on one database', () => {
     const vpc = (await call('a', 'POST', '/v1/vpcs', {})).json;
     const subnet = (await call('b', 'POST', '/v1/subnets', { vpc: { id: vpc['id'] }, ipv4_cidr_block: '10.5.0.0/24' })).json;
     const gw = (await call('a', 'POST', '/v1/vpn_gateways', { subnet: { id: subnet['id'] }, mode: 'policy' })).json;
-    const conn = (i: number) => ({ psk: 'lkj14b1oi0alcniejkso', local: { cidrs: ['10.5.0.0/24'] }, peer: { address: `203.0.113.${10 + i}`, cidrs: [`192.168.${i}.0/24`] } });
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => call(i % 2 ? 'a' : 'b', 'POST', `/v1/vpn_gateways/${String(gw['id'])}/connections`, conn(i))));
+    const conn = (i: number) => ({
+      psk: 'lkj14b1oi0alcniejkso',
+      local: { cidrs: ['10.5.0.0/24'] },
+      peer: { address: `203.0.113.${10 + i}`, cidrs: [`192.168.${i}.0/24`] },
+    });
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => call(i % 2 ? 'a' : 'b', 'POST', `/v1/vpn_gateways/${String(gw['id'])}/connections`, conn(i))),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(5);
     for (const r of results.filter((x) => x.status !== 201)) expect(errorCode(r)).toBe('over_quota');
     expect(((await call('b', 'GET', `/v1/vpn_gateways/${String(gw['id'])}`)).json['connections'] as unknown[]).length).toBe(5);
@@ -89,7 +112,7 @@ describe('two API servers on one database', () => {
     expect((await call('a', 'GET', `/v1/vpn_gateways/${id}`)).json['name']).toBe('renamed-by-b');
   });
 
-  it('each server reads the other\'s changes from the change log, in generation order', async () => {
+  it("each server reads the other's changes from the change log, in generation order", async () => {
     const seen: ChangeBatch[] = [];
     const from = await a.server.control.changes.current();
     const stop = a.server.control.changes.follow(from, (batch) => seen.push(batch), { pollMs: 50 });

@@ -42,7 +42,14 @@ const QUOTA_ENV: Record<string, string> = {
   CAUSEWAY_QUOTA_CIDRS_PER_GATEWAY: '1000000000',
 };
 
-const ikeBody = (name: string) => ({ name, ike_version: 2, authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', dh_group: 14, key_lifetime: 28800 });
+const ikeBody = (name: string) => ({
+  name,
+  ike_version: 2,
+  authentication_algorithm: 'sha256',
+  encryption_algorithm: 'aes256',
+  dh_group: 14,
+  key_lifetime: 28800,
+});
 const ipsecBody = (name: string) => ({ name, authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', pfs: 'group_14', key_lifetime: 3600 });
 const connectionBody = (name: string) => ({
   name,
@@ -52,7 +59,16 @@ const connectionBody = (name: string) => ({
 });
 
 /** The same IKE policy through the Neutron dialect (the bearer token works there too). */
-const neutronIkeBody = (name: string) => ({ ikepolicy: { name, ike_version: 'v2', auth_algorithm: 'sha256', encryption_algorithm: 'aes-256', pfs: 'group14', lifetime: { units: 'seconds', value: 28800 } } });
+const neutronIkeBody = (name: string) => ({
+  ikepolicy: {
+    name,
+    ike_version: 'v2',
+    auth_algorithm: 'sha256',
+    encryption_algorithm: 'aes-256',
+    pfs: 'group14',
+    lifetime: { units: 'seconds', value: 28800 },
+  },
+});
 const neutronIdOf = (text: string): string => {
   const id = (JSON.parse(text) as { ikepolicy?: { id?: unknown } }).ikepolicy?.id;
   if (typeof id !== 'string') throw new Error(`a Neutron create answer without an id: ${text.slice(0, 200)}`);
@@ -97,16 +113,52 @@ interface Pools {
 }
 
 /** The ten operations for one mode; creates feed the id pools that gets draw from. */
-function operations(tag: string, clients: number, gw: string, ids: Pools, counts: { creates: number; connectionCreates: number; gets: number; lists: number }, budgetMs = BUDGET_MS): OpSpec[] {
+function operations(
+  tag: string,
+  clients: number,
+  gw: string,
+  ids: Pools,
+  counts: { creates: number; connectionCreates: number; gets: number; lists: number },
+  budgetMs = BUDGET_MS,
+): OpSpec[] {
   const pick = (pool: string[], i: number): string => pool[(i * 7919) % pool.length] as string;
   const specs: Omit<OpSpec, 'budgetMs'>[] = [
-    { op: 'create ike_policy', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: '/ike_policies', body: ikeBody(`${tag}-ike-${i}`) }), onOk: (_i, t) => void ids.ike.push(idOf(t)) },
-    { op: 'create ike (neutron)', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: '/v2.0/vpn/ikepolicies', absolute: true, body: neutronIkeBody(`${tag}-nike-${i}`) }), onOk: (_i, t) => void ids.ike.push(neutronIdOf(t)) },
-    { op: 'create ipsec_policy', count: counts.creates, clients, call: (i) => ({ method: 'POST', path: '/ipsec_policies', body: ipsecBody(`${tag}-ipsec-${i}`) }), onOk: (_i, t) => void ids.ipsec.push(idOf(t)) },
-    { op: 'create connection', count: counts.connectionCreates, clients, call: (i) => ({ method: 'POST', path: `/vpn_gateways/${gw}/connections`, body: connectionBody(`${tag}-conn-${i}`) }), onOk: (_i, t) => void ids.connections.push(idOf(t)) },
+    {
+      op: 'create ike_policy',
+      count: counts.creates,
+      clients,
+      call: (i) => ({ method: 'POST', path: '/ike_policies', body: ikeBody(`${tag}-ike-${i}`) }),
+      onOk: (_i, t) => void ids.ike.push(idOf(t)),
+    },
+    {
+      op: 'create ike (neutron)',
+      count: counts.creates,
+      clients,
+      call: (i) => ({ method: 'POST', path: '/v2.0/vpn/ikepolicies', absolute: true, body: neutronIkeBody(`${tag}-nike-${i}`) }),
+      onOk: (_i, t) => void ids.ike.push(neutronIdOf(t)),
+    },
+    {
+      op: 'create ipsec_policy',
+      count: counts.creates,
+      clients,
+      call: (i) => ({ method: 'POST', path: '/ipsec_policies', body: ipsecBody(`${tag}-ipsec-${i}`) }),
+      onOk: (_i, t) => void ids.ipsec.push(idOf(t)),
+    },
+    {
+      op: 'create connection',
+      count: counts.connectionCreates,
+      clients,
+      call: (i) => ({ method: 'POST', path: `/vpn_gateways/${gw}/connections`, body: connectionBody(`${tag}-conn-${i}`) }),
+      onOk: (_i, t) => void ids.connections.push(idOf(t)),
+    },
     { op: 'get ike_policy', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/ike_policies/${pick(ids.ike, i)}` }) },
     { op: 'get ipsec_policy', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/ipsec_policies/${pick(ids.ipsec, i)}` }) },
-    { op: 'get connection', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/vpn_gateways/${gw}/connections/${pick(ids.connections, i)}` }) },
+    {
+      op: 'get connection',
+      count: counts.gets,
+      clients,
+      call: (i) => ({ method: 'GET', path: `/vpn_gateways/${gw}/connections/${pick(ids.connections, i)}` }),
+    },
     { op: 'list ike_policies', count: counts.lists, clients, call: () => ({ method: 'GET', path: `/ike_policies?limit=${LIST_LIMIT}` }) },
     { op: 'list ipsec_policies', count: counts.lists, clients, call: () => ({ method: 'GET', path: `/ipsec_policies?limit=${LIST_LIMIT}` }) },
     { op: 'list connections', count: counts.lists, clients, call: () => ({ method: 'GET', path: `/vpn_gateways/${gw}/connections?limit=${LIST_LIMIT}` }) },
@@ -116,8 +168,12 @@ function operations(tag: string, clients: number, gw: string, ids: Pools, counts
 
 async function main(): Promise<number> {
   const began = Date.now();
-  console.log(`causeway API benchmark: SQLite store; per operation and mode ${CREATES} policy creates, ${CONNECTION_CREATES} connection creates, ${GETS} gets, ${LISTS} lists (limit ${LIST_LIMIT}); modes: 1 client, ${CLIENTS} clients; time budget ${BUDGET_MS / 1000} s per operation and mode`);
-  console.log(`client and server share this machine (${cpus().length} CPUs, node ${process.version}); all traffic to 127.0.0.1 over keep-alive HTTP/1.1 (undici Pool)`);
+  console.log(
+    `causeway API benchmark: SQLite store; per operation and mode ${CREATES} policy creates, ${CONNECTION_CREATES} connection creates, ${GETS} gets, ${LISTS} lists (limit ${LIST_LIMIT}); modes: 1 client, ${CLIENTS} clients; time budget ${BUDGET_MS / 1000} s per operation and mode`,
+  );
+  console.log(
+    `client and server share this machine (${cpus().length} CPUs, node ${process.version}); all traffic to 127.0.0.1 over keep-alive HTTP/1.1 (undici Pool)`,
+  );
   const server = await launchServer({ env: QUOTA_ENV, ...(CPU_PROF_DIR ? { cpuProfDir: CPU_PROF_DIR } : {}) });
   let api: ApiClient | undefined;
   try {
@@ -130,38 +186,55 @@ async function main(): Promise<number> {
     if (WARMUP > 0) {
       process.stdout.write(`warm-up: ${WARMUP} requests per operation (not reported) ... `);
       const t0 = Date.now();
-      for (const spec of operations('warm', 4, gw, ids, { creates: WARMUP, connectionCreates: WARMUP, gets: WARMUP, lists: WARMUP })) await runOp(api, spec, errors);
+      for (const spec of operations('warm', 4, gw, ids, { creates: WARMUP, connectionCreates: WARMUP, gets: WARMUP, lists: WARMUP }))
+        await runOp(api, spec, errors);
       console.log(`${Date.now() - t0} ms`);
     }
 
     const results: ReportRow[] = [];
-    for (const [tag, clients] of [['seq', 1], ['par', CLIENTS]] as const) {
+    for (const [tag, clients] of [
+      ['seq', 1],
+      ['par', CLIENTS],
+    ] as const) {
       for (const spec of operations(tag, clients, gw, ids, { creates: CREATES, connectionCreates: CONNECTION_CREATES, gets: GETS, lists: LISTS })) {
         const server0 = server.cpuMs();
         const client0 = process.cpuUsage();
         const op = await runOp(api, spec, errors);
         const client1 = process.cpuUsage(client0);
         const server1 = server.cpuMs();
-        const r: ReportRow = { ...op, serverCpuMs: server0 === undefined || server1 === undefined ? undefined : server1 - server0, clientCpuMs: (client1.user + client1.system) / 1000 };
+        const r: ReportRow = {
+          ...op,
+          serverCpuMs: server0 === undefined || server1 === undefined ? undefined : server1 - server0,
+          clientCpuMs: (client1.user + client1.system) / 1000,
+        };
         results.push(r);
         const capped = r.requests < r.planned ? ` (time budget reached: ${r.requests} of ${r.planned} planned)` : '';
-        console.log(`  ${r.op.padEnd(20)} ${String(clients).padStart(3)} client(s): ${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(2)} s${capped}${r.errors ? `, ${r.errors} ERRORS` : ''}`);
+        console.log(
+          `  ${r.op.padEnd(20)} ${String(clients).padStart(3)} client(s): ${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(2)} s${capped}${r.errors ? `, ${r.errors} ERRORS` : ''}`,
+        );
       }
     }
 
     console.log('');
     console.log(resultsTable(results));
-    if (results.some((r) => r.requests < r.planned)) console.log(`* stopped at the ${BUDGET_MS / 1000} s time budget before all planned requests were sent (the server was too slow)`);
+    if (results.some((r) => r.requests < r.planned))
+      console.log(`* stopped at the ${BUDGET_MS / 1000} s time budget before all planned requests were sent (the server was too slow)`);
     console.log('');
-    console.log('server CPU / client CPU: share of one core used by that process during the operation (from /proc and process.cpuUsage; 100% = one core busy).');
-    console.log(`at the end the store held ${ids.ike.length} IKE policies, ${ids.ipsec.length} IPsec policies and ${ids.connections.length} connections on one gateway (created by this run)`);
+    console.log(
+      'server CPU / client CPU: share of one core used by that process during the operation (from /proc and process.cpuUsage; 100% = one core busy).',
+    );
+    console.log(
+      `at the end the store held ${ids.ike.length} IKE policies, ${ids.ipsec.length} IPsec policies and ${ids.connections.length} connections on one gateway (created by this run)`,
+    );
     console.log('');
     console.log('targets:');
     const checks = targetChecks(results, CLIENTS);
     const main = checks.filter((c) => !c.extra);
     const extra = checks.filter((c) => c.extra);
     for (const c of main) console.log(`  ${c.line}`);
-    console.log(`  ${main.filter((c) => c.pass).length}/${main.length} targets met (create: p50 <= ${TARGETS.createP50SequentialMs} ms with 1 client, p99 < ${TARGETS.p99ConcurrentMs} ms with ${CLIENTS} clients)`);
+    console.log(
+      `  ${main.filter((c) => c.pass).length}/${main.length} targets met (create: p50 <= ${TARGETS.createP50SequentialMs} ms with 1 client, p99 < ${TARGETS.p99ConcurrentMs} ms with ${CLIENTS} clients)`,
+    );
     console.log('also measured against the same p99 bar (not a stated target):');
     for (const c of extra) console.log(`  ${c.line}`);
     console.log(`  ${extra.filter((c) => c.pass).length}/${extra.length} gets and lists under ${TARGETS.p99ConcurrentMs} ms p99 with ${CLIENTS} clients`);
@@ -169,7 +242,8 @@ async function main(): Promise<number> {
     console.log('');
     if (errors.total > 0) {
       console.log(`REQUEST ERRORS: ${errors.total} request(s) failed (non-2xx or network error); by operation and status, with the first answer:`);
-      for (const { sample: e, count } of errors.kinds()) console.log(`  ${String(count).padStart(6)} x [${e.op}] ${e.status}, e.g. ${e.request} -> ${e.detail}`);
+      for (const { sample: e, count } of errors.kinds())
+        console.log(`  ${String(count).padStart(6)} x [${e.op}] ${e.status}, e.g. ${e.request} -> ${e.detail}`);
     } else {
       console.log('request errors: none (every request answered 2xx)');
     }

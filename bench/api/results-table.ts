@@ -16,7 +16,11 @@ const rps = (r: OpResult): number => (r.requests / r.elapsedMs) * 1000;
 
 function table(header: string[], rows: string[][], rightAlign: boolean[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((v, c) => (rightAlign[c] ? v.padStart(widths[c] ?? 0) : v.padEnd(widths[c] ?? 0))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((v, c) => (rightAlign[c] ? v.padStart(widths[c] ?? 0) : v.padEnd(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -34,9 +38,17 @@ export function resultsTable(results: readonly ReportRow[]): string {
   return table(
     ['operation', 'mode', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'server CPU', 'server CPU/req', 'client CPU'],
     results.map((r) => [
-      r.op, mode(r.clients), `${r.requests}${r.requests < r.planned ? '*' : ''}`, String(r.errors), fmt(rps(r), 0),
-      fmt(percentile(r.latencies, 50), 3), fmt(percentile(r.latencies, 99), 3), fmt(r.latencies[r.latencies.length - 1] ?? Number.NaN, 2),
-      pct(r.serverCpuMs, r.elapsedMs), r.serverCpuMs === undefined ? '-' : `${fmt(r.serverCpuMs / r.requests, 3)} ms`, pct(r.clientCpuMs, r.elapsedMs),
+      r.op,
+      mode(r.clients),
+      `${r.requests}${r.requests < r.planned ? '*' : ''}`,
+      String(r.errors),
+      fmt(rps(r), 0),
+      fmt(percentile(r.latencies, 50), 3),
+      fmt(percentile(r.latencies, 99), 3),
+      fmt(r.latencies[r.latencies.length - 1] ?? Number.NaN, 2),
+      pct(r.serverCpuMs, r.elapsedMs),
+      r.serverCpuMs === undefined ? '-' : `${fmt(r.serverCpuMs / r.requests, 3)} ms`,
+      pct(r.clientCpuMs, r.elapsedMs),
     ]),
     [false, false, true, true, true, true, true, true, true, true, true],
   );

@@ -66,11 +66,10 @@ export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const profiling = opts.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${opts.cpuProfDir}` } : {};
-  const child: ChildProcess = spawn(
-    SERVER_BIN,
-    ['serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'],
-    { env: { ...process.env, ...opts.env, ...profiling }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(SERVER_BIN, ['serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'], {
+    env: { ...process.env, ...opts.env, ...profiling },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (child.pid === undefined) {
     rmSync(dataDir, { recursive: true, force: true });
     throw new Error('could not start the server child process');
@@ -83,10 +82,12 @@ export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
   child.stdout?.on('data', keepTail);
   child.stderr?.on('data', keepTail);
   let exited = child.exitCode !== null;
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
 
   // Backstop: never leave the child running if this process ends abruptly.
   const killOnExit = (): void => {
@@ -135,7 +136,12 @@ export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
   };
 
   try {
-    await waitForHealthz(origin, () => (exited ? `the server exited during start-up (code ${child.exitCode}):\n${stderrTail}` : undefined), STARTUP_TIMEOUT_MS, () => stderrTail);
+    await waitForHealthz(
+      origin,
+      () => (exited ? `the server exited during start-up (code ${child.exitCode}):\n${stderrTail}` : undefined),
+      STARTUP_TIMEOUT_MS,
+      () => stderrTail,
+    );
     const adminApiKey = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
     return { origin, port, pid, dataDir, adminApiKey, stop, cpuMs: () => processCpuMs(pid) };
   } catch (e) {

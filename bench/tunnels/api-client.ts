@@ -2,7 +2,10 @@ import { API_VERSION } from '../api/load-runner.js';
 
 /** A small client for the server's IBM dialect: bearer token, version query, JSON in and out. */
 export class IbmApi {
-  private constructor(private readonly origin: string, private readonly token: string) {}
+  private constructor(
+    private readonly origin: string,
+    private readonly token: string,
+  ) {}
 
   /** Exchanges the admin API key for a bearer token. */
   static async login(origin: string, apiKey: string): Promise<IbmApi> {

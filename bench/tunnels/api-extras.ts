@@ -10,6 +10,7 @@ import type { CleanupRegistry } from './cleanup-registry.js';
 import type { LabServer } from './lab-server.js';
 import { watchPings } from './ping-watch.js';
 import { DPD, type TunnelSpec } from './tunnel-plan.js';
+import { textOf } from '../../src/domain/text.js';
 
 const gatewayDir = (server: LabServer, gatewayId: string): string => join(server.labRoot, `gateway-${gatewayId}`);
 
@@ -23,7 +24,7 @@ async function ikeSas(vici: ViciClient): Promise<IkeSa[]> {
   return (await vici.listSas({ noblock: true })).map((sa) => {
     const children = Object.values((sa.value['child-sas'] ?? {}) as Record<string, Record<string, unknown>>);
     return {
-      uniqueid: String(sa.value['uniqueid']),
+      uniqueid: textOf(sa.value['uniqueid']),
       installed: new Map(children.filter((c) => c['state'] === 'INSTALLED').map((c) => [String(c['name']), String(c['uniqueid'])])),
     };
   });
@@ -107,11 +108,22 @@ export interface PeerFreezeResult {
  * the process and so does not restart it. Our side must notice through DPD. Then SIGCONT, and the
  * time until our connection is up again.
  */
-export async function measurePeerFreeze(server: LabServer, api: IbmApi, ours: ApiSide, peer: ApiSide, cleanup: CleanupRegistry, timeoutMs = 60_000): Promise<PeerFreezeResult> {
+export async function measurePeerFreeze(
+  server: LabServer,
+  api: IbmApi,
+  ours: ApiSide,
+  peer: ApiSide,
+  cleanup: CleanupRegistry,
+  timeoutMs = 60_000,
+): Promise<PeerFreezeResult> {
   const connId = ours.connections[ours.connections.length - 1]!;
   if ((await waitStatus(api, ours, connId, 'up', Date.now() + 30_000)) === undefined) throw new Error(`connection ${connId} is not up before the peer's death`);
   const peerPid = charonPid(server, peer.gatewayId);
-  const thaw = cleanup.add(`SIGCONT to the peer's charon ${peerPid}`, async () => void process.kill(peerPid, 'SIGCONT'), () => void process.kill(peerPid, 'SIGCONT'));
+  const thaw = cleanup.add(
+    `SIGCONT to the peer's charon ${peerPid}`,
+    async () => void process.kill(peerPid, 'SIGCONT'),
+    () => void process.kill(peerPid, 'SIGCONT'),
+  );
   const t0 = Date.now();
   process.kill(peerPid, 'SIGSTOP');
   let downAt: number | undefined;
@@ -139,9 +151,18 @@ export interface PeerKillResult {
  * The peer gateway's charon SIGKILLed by its PID. The agent serving both gateways notices and starts a
  * new charon, so this measures how fast the tunnel comes back, and whether our status showed down.
  */
-export async function measurePeerKill(server: LabServer, api: IbmApi, ours: ApiSide, peer: ApiSide, tunnel: TunnelSpec, cleanup: CleanupRegistry, timeoutMs = 60_000): Promise<PeerKillResult> {
+export async function measurePeerKill(
+  server: LabServer,
+  api: IbmApi,
+  ours: ApiSide,
+  peer: ApiSide,
+  tunnel: TunnelSpec,
+  cleanup: CleanupRegistry,
+  timeoutMs = 60_000,
+): Promise<PeerKillResult> {
   const connId = ours.connections[tunnel.index]!;
-  if ((await waitStatus(api, ours, connId, 'up', Date.now() + 30_000)) === undefined) throw new Error(`connection ${connId} is not up before the peer's charon is killed`);
+  if ((await waitStatus(api, ours, connId, 'up', Date.now() + 30_000)) === undefined)
+    throw new Error(`connection ${connId} is not up before the peer's charon is killed`);
   const peerPid = charonPid(server, peer.gatewayId);
   const t0 = Date.now();
   process.kill(peerPid, 'SIGKILL');

@@ -84,7 +84,11 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
   for (const side of [0, 1] as const) {
     const vpc = await api.call<{ id: string }>('POST', '/vpcs', { name: `bench-vpc-${side + 1}` });
     const subnets: string[] = [];
-    for (const t of plan) subnets.push((await api.call<{ id: string }>('POST', '/subnets', { vpc: { id: vpc.id }, name: `bench-sn-${side + 1}-${t.index}`, ipv4_cidr_block: t.cidr[side] })).id);
+    for (const t of plan)
+      subnets.push(
+        (await api.call<{ id: string }>('POST', '/subnets', { vpc: { id: vpc.id }, name: `bench-sn-${side + 1}-${t.index}`, ipv4_cidr_block: t.cidr[side] }))
+          .id,
+      );
     const gw = await api.call<{ id: string }>('POST', '/vpn_gateways', { subnet: { id: subnets[0] }, mode: 'policy', name: `bench-gw-${side + 1}` });
     sides.push({ vpcId: vpc.id, gatewayId: gw.id, publicIp: '', connections: [] });
   }
@@ -93,9 +97,15 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
   await sleep(1000); // let the first reconciles settle before the memory baseline
   const memoryBefore = await server.memory();
 
-  const pings = watchPings(plan.map((t) => ({ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] })), cleanup, pingTimeoutMs);
+  const pings = watchPings(
+    plan.map((t) => ({ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] })),
+    cleanup,
+    pingTimeoutMs,
+  );
   await pings.ready;
   const t0 = Date.now();
+  // Assigned once the pings are in; the status watch above reads it before that.
+  // eslint-disable-next-line prefer-const
   let pingsDoneAt: number | undefined;
   let aborted = false;
   const statusUp = (async () => {
@@ -108,7 +118,14 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
   try {
     // The 2N creates go out CREATE_CONCURRENCY at a time, as a provisioning tool would send them
     // (the floor loads its whole configuration in one go); each side keeps tunnel order.
-    const jobs = plan.flatMap((t) => ([[0, 1], [1, 0]] as const).map(([me, peer]) => ({ t, me, peer })));
+    const jobs = plan.flatMap((t) =>
+      (
+        [
+          [0, 1],
+          [1, 0],
+        ] as const
+      ).map(([me, peer]) => ({ t, me, peer })),
+    );
     const ids = new Map<string, string>();
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -144,11 +161,15 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
   await sleep(1000);
   const memoryAfter = await server.memory();
   return {
-    api, sides: [sides[0]!, sides[1]!], setupMs, createsMs,
+    api,
+    sides: [sides[0]!, sides[1]!],
+    setupMs,
+    createsMs,
     tunnelsMs: pingsDoneAt - t0,
     replies: replies.map((at) => at - t0),
     statusUpMs: upAt === undefined ? undefined : upAt - t0,
-    memoryBefore, memoryAfter,
+    memoryBefore,
+    memoryAfter,
     retransmit: readRetransmit(server.labRoot, sides[0]!.gatewayId),
   };
 }

@@ -39,7 +39,11 @@ const run = promisify(execFile);
  * in parallel: addresses and routes with `ip -batch`, a hand-written swanctl.conf loaded with
  * `swanctl --load-all`) to the last ping reply.
  */
-export async function runFloor(plan: readonly TunnelSpec[], cleanup: CleanupRegistry, o: { pool: Cidr; retransmit: { timeout: number; base: number; tries: number } | undefined; pingTimeoutMs: number }): Promise<FloorRunResult> {
+export async function runFloor(
+  plan: readonly TunnelSpec[],
+  cleanup: CleanupRegistry,
+  o: { pool: Cidr; retransmit: { timeout: number; base: number; tries: number } | undefined; pingTimeoutMs: number },
+): Promise<FloorRunResult> {
   const tag = (process.pid % 0xffffff).toString(16).padStart(6, '0');
   const inet = `cw-inet-f${tag}`;
   const dir = mkdtempSync(join(tmpdir(), 'causeway-bench-floor-'));
@@ -100,35 +104,51 @@ export async function runFloor(plan: readonly TunnelSpec[], cleanup: CleanupRegi
       await run('ip', ['-n', ns, '-batch', file], { timeout: 30_000 });
     };
     await Promise.all([
-      batch(gatewayNs(s.gatewayId), 'addresses.batch', plan.slice(1).map((t) => `addr add ${t.cidr[s.side].replace(/0\/24$/, '254')}/32 dev lo`)),
-      batch(vpcNs(s.vpcId), 'routes.batch', plan.map((t) => `route replace ${t.cidr[peer]} via ${s.privateIp}`)),
+      batch(
+        gatewayNs(s.gatewayId),
+        'addresses.batch',
+        plan.slice(1).map((t) => `addr add ${t.cidr[s.side].replace(/0\/24$/, '254')}/32 dev lo`),
+      ),
+      batch(
+        vpcNs(s.vpcId),
+        'routes.batch',
+        plan.map((t) => `route replace ${t.cidr[peer]} via ${s.privateIp}`),
+      ),
     ]);
   };
 
   try {
     const setup0 = Date.now();
     await ensureInternet([o.pool], inet);
-    await Promise.all(sides.map(async (s) => {
-      cleanup.check();
-      await ensureGatewayNetwork(layout(s), o.pool, inet);
-      cleanup.check();
-      await s.charon.ensure();
-    }));
+    await Promise.all(
+      sides.map(async (s) => {
+        cleanup.check();
+        await ensureGatewayNetwork(layout(s), o.pool, inet);
+        cleanup.check();
+        await s.charon.ensure();
+      }),
+    );
     const setupMs = Date.now() - setup0;
 
-    const pings = watchPings(plan.map((t) => ({ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] })), cleanup, o.pingTimeoutMs);
+    const pings = watchPings(
+      plan.map((t) => ({ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] })),
+      cleanup,
+      o.pingTimeoutMs,
+    );
     await pings.ready;
     const t0 = Date.now();
     let loadedAt = 0;
     try {
-      await Promise.all(sides.map(async (s) => {
-        cleanup.check();
-        await plumb(s);
-        const file = join(s.gwDir, 'swanctl.conf');
-        writeFileSync(file, swanctlConf({ side: s.side, localIp: s.publicIp, remoteIp: sides[s.side === 0 ? 1 : 0]!.publicIp }, plan), { mode: 0o600 });
-        await run('swanctl', ['--load-all', '--noprompt', '--file', file, '--uri', `unix://${s.charon.socket}`], { timeout: 60_000 });
-        loadedAt = Math.max(loadedAt, Date.now());
-      }));
+      await Promise.all(
+        sides.map(async (s) => {
+          cleanup.check();
+          await plumb(s);
+          const file = join(s.gwDir, 'swanctl.conf');
+          writeFileSync(file, swanctlConf({ side: s.side, localIp: s.publicIp, remoteIp: sides[s.side === 0 ? 1 : 0]!.publicIp }, plan), { mode: 0o600 });
+          await run('swanctl', ['--load-all', '--noprompt', '--file', file, '--uri', `unix://${s.charon.socket}`], { timeout: 60_000 });
+          loadedAt = Math.max(loadedAt, Date.now());
+        }),
+      );
     } catch (e) {
       pings.stop();
       throw e;

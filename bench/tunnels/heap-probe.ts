@@ -14,7 +14,9 @@ export interface MemorySample {
  * than what a few dozen connections add.
  */
 export async function sampleMemory(inspectPort: number): Promise<MemorySample> {
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`, { signal: AbortSignal.timeout(5000) })).json()) as { webSocketDebuggerUrl?: string }[];
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`, { signal: AbortSignal.timeout(5000) })).json()) as {
+    webSocketDebuggerUrl?: string;
+  }[];
   const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
   if (!url) throw new Error(`the server's inspector on port ${inspectPort} lists no target`);
   const ws = new WebSocket(url);

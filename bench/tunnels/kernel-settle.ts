@@ -14,7 +14,11 @@ const LIMIT_MS = 60_000;
  */
 export async function settleKernel(cleanup: CleanupRegistry): Promise<number> {
   const probe = `cw-settle-${(process.pid % 0xffffff).toString(16)}`;
-  const done = cleanup.add(`the probe namespace ${probe}`, () => deleteNamespace(probe), () => deleteNamespacesSync([probe]));
+  const done = cleanup.add(
+    `the probe namespace ${probe}`,
+    () => deleteNamespace(probe),
+    () => deleteNamespacesSync([probe]),
+  );
   const t0 = Date.now();
   try {
     let fast = 0;

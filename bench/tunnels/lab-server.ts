@@ -61,7 +61,21 @@ export async function launchLabServer(cleanup: CleanupRegistry, opts: { internet
   const nodeOptions = `${process.env['NODE_OPTIONS'] ?? ''} --inspect=127.0.0.1:${inspectPort}`.trim();
   const child = spawn(
     SERVER_BIN,
-    ['serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', '--dataplane', 'lab', '--lab-internet', opts.internetNs],
+    [
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'warn',
+      '--dataplane',
+      'lab',
+      '--lab-internet',
+      opts.internetNs,
+    ],
     { env: { ...process.env, ...opts.env, NODE_OPTIONS: nodeOptions }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (child.pid === undefined) {
@@ -76,10 +90,12 @@ export async function launchLabServer(cleanup: CleanupRegistry, opts: { internet
   child.stdout.on('data', keepTail);
   child.stderr.on('data', keepTail);
   let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
 
   const stopServer = async (): Promise<void> => {
     if (exited) return;
@@ -120,7 +136,12 @@ export async function launchLabServer(cleanup: CleanupRegistry, opts: { internet
   );
 
   try {
-    await waitForHealthz(origin, () => (exited ? `the server exited during start-up (code ${child.exitCode}):\n${tail}` : undefined), STARTUP_TIMEOUT_MS, () => tail);
+    await waitForHealthz(
+      origin,
+      () => (exited ? `the server exited during start-up (code ${child.exitCode}):\n${tail}` : undefined),
+      STARTUP_TIMEOUT_MS,
+      () => tail,
+    );
   } catch (e) {
     await stop();
     throw e;

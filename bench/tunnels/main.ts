@@ -60,7 +60,9 @@ async function main(): Promise<number> {
     if (!cleanup.interrupted) console.log(line);
   };
   const pool = (parseCidr('198.51.100.0/24') as { cidr: Cidr }).cidr;
-  log(`causeway tunnel benchmark: N=${n} tunnels between two lab gateways (10.1.i.0/24 <-> 10.2.i.0/24, one ping per tunnel), IKEv2 auto-negotiation, DPD ${DPD.interval}s/${DPD.timeout}s, IKE identities: ${ids === 'fqdn' ? 'an FQDN pair per tunnel' : "the gateways' addresses"}`);
+  log(
+    `causeway tunnel benchmark: N=${n} tunnels between two lab gateways (10.1.i.0/24 <-> 10.2.i.0/24, one ping per tunnel), IKEv2 auto-negotiation, DPD ${DPD.interval}s/${DPD.timeout}s, IKE identities: ${ids === 'fqdn' ? 'an FQDN pair per tunnel' : "the gateways' addresses"}`,
+  );
   log(`${cpus().length} CPUs, node ${process.version}; all traffic inside cw- namespaces`);
   try {
     // 1. Through the API. Both runs start on a settled kernel (see kernel-settle.ts).
@@ -97,7 +99,9 @@ async function main(): Promise<number> {
       const r = await measureSaReplace(server, api.api, s1);
       return `PATCH dead_peer_detection.interval of connection ${r.connectionId.slice(0, 8)} -> a new IKE_SA carries its CHILD_SA after ${secs(r.replacedMs)} (list-sas over VICI); other connections' CHILD_SAs on that gateway left as they were: ${r.untouched}/${r.others}`;
     });
-    const retrans = api.retransmit ? `charon retransmit ${api.retransmit.timeout}/${api.retransmit.base}/${api.retransmit.tries}` : 'charon retransmit schedule unknown';
+    const retrans = api.retransmit
+      ? `charon retransmit ${api.retransmit.timeout}/${api.retransmit.base}/${api.retransmit.tries}`
+      : 'charon retransmit schedule unknown';
     await attempt('peer death -> status down', async () => {
       const d = await measurePeerFreeze(server, api.api, s1, s2, cleanup);
       if (d.downMs === undefined) failures++;
@@ -112,17 +116,25 @@ async function main(): Promise<number> {
 
     // 3. The floor.
     const settled1 = await settleKernel(cleanup);
-    log(`\nfloor run: hand-built namespaces, the same charons, hand-written swanctl.conf (kernel settled after ${secs(settled1)}, once the API lab was removed)`);
+    log(
+      `\nfloor run: hand-built namespaces, the same charons, hand-written swanctl.conf (kernel settled after ${secs(settled1)}, once the API lab was removed)`,
+    );
     const floor = await runFloor(plan, cleanup, { pool, retransmit: api.retransmit, pingTimeoutMs: PING_TIMEOUT_MS });
     log(`  set-up (namespaces with ${2 * n} subnets, 2 charons): ${secs(floor.setupMs)}`);
     log(`  both swanctl --load-all done after ${secs(floor.loadMs)}`);
     log(`  first step -> every tunnel passed a ping: ${secs(floor.tunnelsMs)} (per tunnel: ${spread(floor.replies)})`);
-    log(`  diagnostic: the lab's idempotent network pass (ensureInternet + ensureGatewayNetwork) on one built gateway with ${n} subnets, nothing to change: ${secs(floor.networkPassMs)}; the agent runs it only when a gateway's layout changes (and re-checks it every 60 s)`);
+    log(
+      `  diagnostic: the lab's idempotent network pass (ensureInternet + ensureGatewayNetwork) on one built gateway with ${n} subnets, nothing to change: ${secs(floor.networkPassMs)}; the agent runs it only when a gateway's layout changes (and re-checks it every 60 s)`,
+    );
 
     const ratio = api.tunnelsMs / floor.tunnelsMs;
     log(`\nresult (N=${n}):`);
-    log(`  tunnels up and pinging: API ${secs(api.tunnelsMs)}, floor ${secs(floor.tunnelsMs)}, ratio ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x): ${ratio <= TARGET_RATIO ? 'PASS' : 'MISS'}`);
-    log(`  including set-up: API ${secs(api.setupMs + api.tunnelsMs)}, floor ${secs(floor.setupMs + floor.tunnelsMs)}, ratio ${((api.setupMs + api.tunnelsMs) / (floor.setupMs + floor.tunnelsMs)).toFixed(2)}x`);
+    log(
+      `  tunnels up and pinging: API ${secs(api.tunnelsMs)}, floor ${secs(floor.tunnelsMs)}, ratio ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x): ${ratio <= TARGET_RATIO ? 'PASS' : 'MISS'}`,
+    );
+    log(
+      `  including set-up: API ${secs(api.setupMs + api.tunnelsMs)}, floor ${secs(floor.setupMs + floor.tunnelsMs)}, ratio ${((api.setupMs + api.tunnelsMs) / (floor.setupMs + floor.tunnelsMs)).toFixed(2)}x`,
+    );
     log(`total time ${secs(Date.now() - began)}`);
     return failures > 0 ? 1 : 0;
   } finally {

@@ -73,7 +73,7 @@ export function watchPings(targets: readonly PingTarget[], cleanup: CleanupRegis
       if (at.every((x) => x !== undefined)) {
         stop();
         void unregister();
-        settle?.ok(at as number[]);
+        settle?.ok(at);
       }
     });
     child.once('exit', () => {
@@ -86,7 +86,11 @@ export function watchPings(targets: readonly PingTarget[], cleanup: CleanupRegis
     const missing = targets.flatMap((t, i) => (at[i] === undefined ? [`${t.src} -> ${t.dst}`] : []));
     stop();
     void unregister();
-    settle?.fail(new Error(`no echo reply within ${timeoutMs / 1000} s for ${missing.length} of ${targets.length} tunnels (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`));
+    settle?.fail(
+      new Error(
+        `no echo reply within ${timeoutMs / 1000} s for ${missing.length} of ${targets.length} tunnels (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`,
+      ),
+    );
   }, timeoutMs);
   targets.forEach((_, i) => start(i));
   // `ip netns exec` execs ping in the same process: ready once every pinger's PID runs ping.

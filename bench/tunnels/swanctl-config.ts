@@ -40,7 +40,8 @@ export function swanctlConf(s: SwanctlSide, plan: readonly TunnelSpec[]): string
         close_action = none
         mode = tunnel
       }`;
-  const conns = [...groups.values()].map((ts, k) => `  bench-${k} {
+  const conns = [...groups.values()].map(
+    (ts, k) => `  bench-${k} {
     version = 2
     local_addrs = ${s.localIp}
     remote_addrs = ${s.remoteIp}
@@ -64,12 +65,15 @@ export function swanctlConf(s: SwanctlSide, plan: readonly TunnelSpec[]): string
     children {
 ${ts.map(child).join('\n')}
     }
-  }`);
-  const secrets = [...groups.values()].map((ts, k) => `  ike-${k} {
+  }`,
+  );
+  const secrets = [...groups.values()].map(
+    (ts, k) => `  ike-${k} {
     id-local = ${me(ts[0]!)}
     id-remote = ${them(ts[0]!)}
     secret = "${PSK}"
-  }`);
+  }`,
+  );
   return `# bench/tunnels floor: side ${s.side + 1}, ${plan.length} tunnel(s) in ${groups.size} IKE conn(s)
 connections {
 ${conns.join('\n')}

@@ -18,7 +18,9 @@ export function killCharonSync(pid: number | undefined): void {
 export function deleteNamespacesSync(names: Iterable<string>): void {
   let present: string[];
   try {
-    present = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(/\s+/)[0] ?? '');
+    present = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0] ?? '');
   } catch {
     return;
   }

@@ -6,7 +6,10 @@ import type { StatusReasonCode } from '../domain/status-reasons.js';
  */
 const RULES: readonly [RegExp, StatusReasonCode][] = [
   [/no IKE config found|received proposals unacceptable|NO_PROPOSAL_CHOSEN notify error|IKE_SA_INIT.*N\(NO_PROP\)/, 'ike_policy_mismatch'],
-  [/NO_PROPOSAL_CHOSEN notify, no CHILD_SA built|no acceptable proposal found|no matching proposal found|NO_PROPOSAL_CHOSEN error notify/, 'ipsec_policy_mismatch'],
+  [
+    /NO_PROPOSAL_CHOSEN notify, no CHILD_SA built|no acceptable proposal found|no matching proposal found|NO_PROPOSAL_CHOSEN error notify/,
+    'ipsec_policy_mismatch',
+  ],
   [/AUTHENTICATION_FAILED|MAC mismatched|no matching peer config found|no shared key found|Aggressive Mode PSK disabled/, 'cannot_authenticate_connection'],
   [/TS_UNACCEPTABLE|traffic selectors .* unacceptable/, 'ike_v2_local_remote_cidr_mismatch'],
   [/INVALID_ID_INFORMATION|no matching CHILD_SA config found/, 'ike_v1_id_local_remote_cidr_mismatch'],

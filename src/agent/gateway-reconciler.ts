@@ -53,7 +53,10 @@ export class GatewayReconciler {
 
   /** The gateways this agent has built something for (its lab records), whether the store still has them or not. */
   builtGatewayIds(): string[] {
-    return this.#labState.all().filter((r) => r.kind === 'gateway').map((r) => r.name);
+    return this.#labState
+      .all()
+      .filter((r) => r.kind === 'gateway')
+      .map((r) => r.name);
   }
 
   runtime(gatewayId: string): GatewayRuntime | undefined {
@@ -79,7 +82,11 @@ export class GatewayReconciler {
 
   async #apply(rt: GatewayRuntime, gw: VpnGateway, plan: GatewayPlan, desired: DesiredGatewayState): Promise<ReconcileResult> {
     const live = plan.connections.filter((c) => c.lifecycleState !== 'deleting');
-    const layout = gatewayLayout(gw, plan.subnets, live.filter((c) => c.adminStateUp));
+    const layout = gatewayLayout(
+      gw,
+      plan.subnets,
+      live.filter((c) => c.adminStateUp),
+    );
     const { extraLocalAddresses, peerRoutes, ...base } = layout;
     const baseHash = hashOf(base);
     const selectors = { extraLocalAddresses, peerRoutes };
@@ -87,7 +94,14 @@ export class GatewayReconciler {
     if (stale || rt.network?.base !== baseHash) {
       this.#labState.noteInternet(this.d.lab.internetNs);
       await ensureInternet([this.d.lab.pools.gateways, this.d.lab.pools.sites], this.d.lab.internetNs);
-      this.#labState.put({ kind: 'gateway', name: gw.id, ns: gatewayNs(gw.id), dir: this.#labState.dirFor('gateway', gw.id), vpcNs: vpcNs(gw.vpcId), internetNs: this.d.lab.internetNs });
+      this.#labState.put({
+        kind: 'gateway',
+        name: gw.id,
+        ns: gatewayNs(gw.id),
+        dir: this.#labState.dirFor('gateway', gw.id),
+        vpcNs: vpcNs(gw.vpcId),
+        internetNs: this.d.lab.internetNs,
+      });
       await ensureGatewayNetwork(layout, this.d.lab.pools.gateways, this.d.lab.internetNs);
       rt.network = { base: baseHash, selectors, at: Date.now() };
     } else if (hashOf(rt.network.selectors) !== hashOf(selectors)) {
@@ -95,7 +109,10 @@ export class GatewayReconciler {
       rt.network = { ...rt.network, selectors };
     }
 
-    const settingsChanged = rt.supervisor.configure({ ...(desired.retransmit ? { retransmit: desired.retransmit } : {}), aggressivePsk: desired.aggressivePsk });
+    const settingsChanged = rt.supervisor.configure({
+      ...(desired.retransmit ? { retransmit: desired.retransmit } : {}),
+      aggressivePsk: desired.aggressivePsk,
+    });
     if (await rt.supervisor.ensure()) {
       rt.applied.clear(); // a new charon has nothing loaded
       rt.close();
@@ -129,16 +146,22 @@ export class GatewayReconciler {
     // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
     // meanwhile (on a charon event) must not be overwritten by an older picture.
     const up = connectionsUp(await rt.vici.listSas({ noblock: true }), connectionIdOf);
-    const connections = rt.plan.connections.filter((c) => c.lifecycleState !== 'deleting').map((c) => {
-      const isUp = up.has(c.id);
-      if (isUp) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
-      const failure = rt.failures.get(c.id);
-      const leader = rt.overridden.get(c.id);
-      return {
-        id: c.id, status: isUp ? ('up' as const) : ('down' as const),
-        reasons: [...(isUp || !c.adminStateUp || !failure ? [] : [failure]), ...(leader ? [reason('peer_settings_shared', `the leading connection is ${leader}`)] : [])],
-      };
-    });
+    const connections = rt.plan.connections
+      .filter((c) => c.lifecycleState !== 'deleting')
+      .map((c) => {
+        const isUp = up.has(c.id);
+        if (isUp) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
+        const failure = rt.failures.get(c.id);
+        const leader = rt.overridden.get(c.id);
+        return {
+          id: c.id,
+          status: isUp ? ('up' as const) : ('down' as const),
+          reasons: [
+            ...(isUp || !c.adminStateUp || !failure ? [] : [failure]),
+            ...(leader ? [reason('peer_settings_shared', `the leading connection is ${leader}`)] : []),
+          ],
+        };
+      });
     await this.d.backend.report(rt.gatewayId, { generation: rt.plan.generation, ...(gateway ? { gateway } : {}), connections });
   }
 

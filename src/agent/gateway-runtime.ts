@@ -6,9 +6,10 @@ import type { GatewayLayout } from '../dataplane/lab/network-layout.js';
 import { ViciClient } from '../dataplane/vici/index.js';
 import type { Reason } from '../domain/tenancy.js';
 import { reason } from '../domain/status-reasons.js';
-import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
+import type { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { classifyLogLine, connectionIdOf } from './failure-classifier.js';
 import type { AppliedGroup } from './peer-group-applier.js';
+import { textOf } from '../domain/text.js';
 
 export interface RuntimeHooks {
   /** charon reported something worth a status refresh. */
@@ -37,7 +38,12 @@ export class GatewayRuntime {
   network: { readonly base: string; readonly selectors: Pick<GatewayLayout, 'extraLocalAddresses' | 'peerRoutes'>; readonly at: number } | undefined;
   readonly #appliedFile: string;
 
-  constructor(readonly gatewayId: string, readonly supervisor: CharonSupervisor, private readonly hooks: RuntimeHooks, private readonly log?: Logger) {
+  constructor(
+    readonly gatewayId: string,
+    readonly supervisor: CharonSupervisor,
+    private readonly hooks: RuntimeHooks,
+    private readonly log?: Logger,
+  ) {
     this.#appliedFile = join(supervisor.dir, 'applied.json');
   }
 
@@ -83,9 +89,9 @@ export class GatewayRuntime {
     try {
       for await (const e of events) {
         if (e.name === 'log') {
-          const code = classifyLogLine(String(e.message['msg'] ?? ''));
+          const code = classifyLogLine(textOf(e.message['msg'] ?? ''));
           if (!code) continue;
-          for (const id of this.#connectionsOf(String(e.message['ikesa-name'] ?? ''))) this.failures.set(id, reason(code, String(e.message['msg'])));
+          for (const id of this.#connectionsOf(textOf(e.message['ikesa-name'] ?? ''))) this.failures.set(id, reason(code, textOf(e.message['msg'])));
         }
         this.hooks.onEvent();
       }

@@ -4,7 +4,10 @@ import { parseCidr } from '../domain/cidr.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
 
 export class AgentApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -22,7 +25,11 @@ const FEED_SILENCE_MS = 40_000;
 export class HttpBackend implements AgentBackend {
   readonly #base: string;
 
-  constructor(server: string, private readonly key: string, private readonly log?: Logger) {
+  constructor(
+    server: string,
+    private readonly key: string,
+    private readonly log?: Logger,
+  ) {
     this.#base = `${server.replace(/\/+$/, '')}/agent/v1`;
   }
 
@@ -99,7 +106,10 @@ export class HttpBackend implements AgentBackend {
     const silence = new AbortController();
     let timer = setTimeout(() => silence.abort(), FEED_SILENCE_MS);
     const since = this.#generation === undefined ? '' : `?since=${this.#generation}`;
-    const res = await fetch(`${this.#base}/changes${since}`, { headers: { authorization: `Bearer ${this.key}` }, signal: AbortSignal.any([stopSignal, silence.signal]) });
+    const res = await fetch(`${this.#base}/changes${since}`, {
+      headers: { authorization: `Bearer ${this.key}` },
+      signal: AbortSignal.any([stopSignal, silence.signal]),
+    });
     if (!res.ok || !res.body) throw new AgentApiError(res.status, `GET /changes: ${res.status}`);
     const decoder = new TextDecoder();
     let buffered = '';

@@ -25,7 +25,10 @@ export class LabAgent {
   #idle: (() => void)[] = [];
   #unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly deps: Omit<ReconcilerDeps, 'poke' | 'lost'>, private readonly log?: Logger) {
+  constructor(
+    private readonly deps: Omit<ReconcilerDeps, 'poke' | 'lost'>,
+    private readonly log?: Logger,
+  ) {
     this.reconciler = new GatewayReconciler({ ...deps, poke: (id) => this.#pokeStatus(id), lost: (id) => this.#later(id, 200) });
   }
 

@@ -33,7 +33,7 @@ export async function applyGroups(vici: GroupVici, groups: readonly PeerGroup[],
     const ikeChanged = before !== undefined && before.ikeHash !== g.ikeHash;
     if (ikeChanged) await vici.terminate({ ike: g.name }, { force: true, timeoutMs: 0 }).catch(ignore);
     await vici.loadShared({ id: g.shared.id, type: g.shared.type, data: g.shared.data, owners: g.shared.owners });
-    await vici.loadConn(g.name, g.conn as never);
+    await vici.loadConn(g.name, g.conn);
     if (before && !ikeChanged) {
       for (const child of changedChildren) {
         if (g.children.get(child)?.start) continue; // charon restarted it

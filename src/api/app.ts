@@ -29,7 +29,10 @@ export interface ApiDeps {
 
 /** The envelope of errors outside every dialect (unknown paths, unreadable requests): IBM's, the native dialect's. */
 function rootError(req: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).type('application/json').send({ errors: [{ code, message }], trace: req.id, status_code: status });
+  return reply
+    .code(status)
+    .type('application/json')
+    .send({ errors: [{ code, message }], trace: req.id, status_code: status });
 }
 
 declare module 'fastify' {
@@ -66,11 +69,19 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
-  app.setNotFoundHandler((req, reply) => rootError(req, reply, 404, 'not_found', `There is no ${req.method} ${req.url.split('?')[0]!.slice(0, 200)} on this server.`));
+  app.setNotFoundHandler((req, reply) =>
+    rootError(req, reply, 404, 'not_found', `There is no ${req.method} ${req.url.split('?')[0]!.slice(0, 200)} on this server.`),
+  );
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
-    return rootError(req, reply, status, status >= 500 ? 'internal_error' : 'bad_request', status >= 500 ? 'Operation failed. An internal error has occurred.' : err.message);
+    return rootError(
+      req,
+      reply,
+      status,
+      status >= 500 ? 'internal_error' : 'bad_request',
+      status >= 500 ? 'Operation failed. An internal error has occurred.' : err.message,
+    );
   });
   await app.register(swagger, {
     openapi: {
@@ -78,8 +89,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
       info: {
         title: 'Causeway API',
         version: deps.version,
-        description: 'Self-hosted site-to-site VPN. Native dialect: IBM Cloud VPN for VPC (/v1; ?version=YYYY-MM-DD and Authorization: Bearer <token> from POST /identity/token). '
-          + 'Also OpenStack Neutron VPNaaS (/v2.0) with Keystone (/identity/v3), and the agent API (/agent/v1).',
+        description:
+          'Self-hosted site-to-site VPN. Native dialect: IBM Cloud VPN for VPC (/v1; ?version=YYYY-MM-DD and Authorization: Bearer <token> from POST /identity/token). ' +
+          'Also OpenStack Neutron VPNaaS (/v2.0) with Keystone (/identity/v3), and the agent API (/agent/v1).',
       },
       servers: [{ url: deps.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
@@ -88,15 +100,25 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   const refs = new IbmRefs(deps.publicUrl, deps.control.settings.region);
   await app.register(iamPlugin, { prefix: '/identity', control: deps.control });
-  await app.register(async (scope) => ibmPlugin(scope, { control: deps.control, refs, ...(deps.renderPeerConfig ? { renderPeerConfig: deps.renderPeerConfig } : {}) }), { prefix: '/v1' });
+  await app.register(
+    async (scope) => ibmPlugin(scope, { control: deps.control, refs, ...(deps.renderPeerConfig ? { renderPeerConfig: deps.renderPeerConfig } : {}) }),
+    { prefix: '/v1' },
+  );
   await app.register(async (scope) => neutronPlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/v2.0' });
   await app.register(async (scope) => keystonePlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/identity' });
   if (deps.agentApi) await app.register(agentPlugin, { prefix: '/agent/v1', control: deps.control, lab: deps.agentApi });
   await app.register(docsRoutes);
   // Neutron's version document at the network endpoint's root (the catalog's `network` URL is this server).
-  const Versions = Type.Object({ versions: Type.Array(Type.Object({ id: Type.String(), status: Type.String(), links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String() })) })) });
-  app.get('/', { schema: { tags: ['Networking (Neutron v2.0)'], summary: "Neutron's version document", response: { 200: Versions } } }, async () =>
-    ({ versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: `${deps.publicUrl}/v2.0/`, rel: 'self' }] }] }));
-  app.get('/healthz', { schema: { tags: ['Server'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  const Versions = Type.Object({
+    versions: Type.Array(
+      Type.Object({ id: Type.String(), status: Type.String(), links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String() })) }),
+    ),
+  });
+  app.get('/', { schema: { tags: ['Networking (Neutron v2.0)'], summary: "Neutron's version document", response: { 200: Versions } } }, async () => ({
+    versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: `${deps.publicUrl}/v2.0/`, rel: 'self' }] }],
+  }));
+  app.get('/healthz', { schema: { tags: ['Server'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
+    status: 'ok' as const,
+  }));
   return app;
 }

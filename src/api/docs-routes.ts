@@ -4,6 +4,7 @@ import { DOMAIN_ERRORS } from '../domain/errors.js';
 import { STATUS_REASONS } from '../domain/status-reasons.js';
 import { httpStatus } from './http-status.js';
 import { IBM_DIALECT_CODES, IBM_OBJECT_CODES } from './ibm/ibm-errors.js';
+import { textOf } from '../domain/text.js';
 
 type Json = Record<string, unknown>;
 
@@ -15,8 +16,10 @@ function typeOf(s: Json | undefined): string {
   if (s['const'] !== undefined) return JSON.stringify(s['const']);
   if (s['enum']) return (s['enum'] as unknown[]).map((v) => JSON.stringify(v)).join(' | ');
   if (s['type'] === 'array') return `array of ${typeOf(s['items'] as Json)}`;
-  const t = String(s['type'] ?? 'any');
-  const range = [s['minimum'] !== undefined ? `≥ ${String(s['minimum'])}` : '', s['maximum'] !== undefined ? `≤ ${String(s['maximum'])}` : ''].filter(Boolean).join(', ');
+  const t = textOf(s['type'] ?? 'any');
+  const range = [s['minimum'] !== undefined ? `≥ ${textOf(s['minimum'])}` : '', s['maximum'] !== undefined ? `≤ ${textOf(s['maximum'])}` : '']
+    .filter(Boolean)
+    .join(', ');
   return range ? `${t} (${range})` : t;
 }
 
@@ -24,12 +27,19 @@ function fields(s: Json | undefined, prefix = '', depth = 0): string {
   if (!s || depth > 3) return '';
   const props = (s['properties'] ?? {}) as Record<string, Json>;
   const required = new Set((s['required'] ?? []) as string[]);
-  return Object.entries(props).map(([k, v]) => {
-    const name = `${prefix}${k}`;
-    const row = `<tr><td><code>${esc(name)}</code>${required.has(k) ? ' <b>required</b>' : ''}</td><td>${esc(typeOf(v))}</td><td>${esc(v['description'] ?? '')}</td></tr>`;
-    const inner = v['type'] === 'object' ? fields(v, `${name}.`, depth + 1) : v['type'] === 'array' && (v['items'] as Json)?.['type'] === 'object' ? fields(v['items'] as Json, `${name}[].`, depth + 1) : '';
-    return row + inner;
-  }).join('');
+  return Object.entries(props)
+    .map(([k, v]) => {
+      const name = `${prefix}${k}`;
+      const row = `<tr><td><code>${esc(name)}</code>${required.has(k) ? ' <b>required</b>' : ''}</td><td>${esc(typeOf(v))}</td><td>${esc(v['description'] ?? '')}</td></tr>`;
+      const inner =
+        v['type'] === 'object'
+          ? fields(v, `${name}.`, depth + 1)
+          : v['type'] === 'array' && (v['items'] as Json)?.['type'] === 'object'
+            ? fields(v['items'] as Json, `${name}[].`, depth + 1)
+            : '';
+      return row + inner;
+    })
+    .join('');
 }
 
 const PAGE = (title: string, body: string): string => `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
@@ -40,7 +50,9 @@ td,th{border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}c
 /** /openapi.json (generated from the route schemas) and /docs, a readable reference rendered from it. */
 export async function docsRoutes(app: FastifyInstance): Promise<void> {
   const Html = { 200: Type.String({ description: 'text/html' }) };
-  app.get('/openapi.json', { schema: { hide: true, response: { 200: Type.Unknown({ description: 'The OpenAPI 3.1 document.' }) } } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true, response: { 200: Type.Unknown({ description: 'The OpenAPI 3.1 document.' }) } } }, async () =>
+    app.swagger(),
+  );
 
   app.get('/docs', { schema: { hide: true, response: Html } }, async (_req, reply) => {
     const doc = app.swagger() as unknown as { info: { title: string; version: string; description?: string }; paths: Record<string, Record<string, Json>> };
@@ -48,10 +60,15 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         const tag = ((op['tags'] as string[] | undefined) ?? ['Other'])[0]!;
-        const params = ((op['parameters'] ?? []) as Json[]).map((p) => `<tr><td><code>${esc(p['name'])}</code> (${esc(p['in'])})${p['required'] ? ' <b>required</b>' : ''}</td><td>${esc(typeOf(p['schema'] as Json))}</td><td>${esc((p['schema'] as Json)?.['description'] ?? p['description'] ?? '')}</td></tr>`).join('');
+        const params = ((op['parameters'] ?? []) as Json[])
+          .map(
+            (p) =>
+              `<tr><td><code>${esc(p['name'])}</code> (${esc(p['in'])})${p['required'] ? ' <b>required</b>' : ''}</td><td>${esc(typeOf(p['schema'] as Json))}</td><td>${esc((p['schema'] as Json)?.['description'] ?? p['description'] ?? '')}</td></tr>`,
+          )
+          .join('');
         const content = ((op['requestBody'] as Json | undefined)?.['content'] ?? {}) as Record<string, Json>;
         const bodySchema = Object.values(content)[0]?.['schema'] as Json | undefined;
-        const codes = Object.keys((op['responses'] ?? {}) as Json).join(', ');
+        const codes = Object.keys(op['responses'] ?? {}).join(', ');
         const html = `<div class="op"><span class="m">${method.toUpperCase()}</span><code>${esc(path)}</code> — ${esc(op['summary'] ?? '')}
 ${params ? `<table><tr><th>parameter</th><th>type</th><th>notes</th></tr>${params}</table>` : ''}
 ${bodySchema ? `<table><tr><th>body field</th><th>type</th><th>notes</th></tr>${fields(bodySchema)}</table>` : ''}<div>Responses: ${esc(codes)}</div></div>`;
@@ -60,8 +77,13 @@ ${bodySchema ? `<table><tr><th>body field</th><th>type</th><th>notes</th></tr>${
     }
     const toc = [...byTag.keys()].map((t) => `<li><a href="#${esc(t)}">${esc(t)}</a></li>`).join('');
     const sections = [...byTag.entries()].map(([t, ops]) => `<h2 id="${esc(t)}">${esc(t)}</h2>${ops.join('')}`).join('');
-    return reply.type('text/html').send(PAGE(doc.info.title, `<h1>${esc(doc.info.title)} ${esc(doc.info.version)}</h1><p>${esc(doc.info.description ?? '')}</p>
-<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Error codes: <a href="/docs/errors">/docs/errors</a>. Status reasons: <a href="/docs/status-reasons">/docs/status-reasons</a>.</p><ul>${toc}</ul>${sections}`));
+    return reply.type('text/html').send(
+      PAGE(
+        doc.info.title,
+        `<h1>${esc(doc.info.title)} ${esc(doc.info.version)}</h1><p>${esc(doc.info.description ?? '')}</p>
+<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Error codes: <a href="/docs/errors">/docs/errors</a>. Status reasons: <a href="/docs/status-reasons">/docs/status-reasons</a>.</p><ul>${toc}</ul>${sections}`,
+      ),
+    );
   });
 
   app.get('/docs/errors', { schema: { hide: true, response: Html } }, async (_req, reply) => {
@@ -69,12 +91,16 @@ ${bodySchema ? `<table><tr><th>body field</th><th>type</th><th>notes</th></tr>${
       ...Object.entries(DOMAIN_ERRORS).map(([code, e]) => [code, httpStatus(e.kind, 'ibm'), e.message] as const),
       ...Object.entries(IBM_OBJECT_CODES).map(([code, e]) => [code, e.status, e.message] as const),
       ...Object.entries(IBM_DIALECT_CODES).map(([code, e]) => [code, e.status, e.message] as const),
-    ].map(([code, status, message]) => `<tr id="${code}"><td><code>${code}</code></td><td>${status}</td><td>${esc(message)}</td></tr>`).join('');
+    ]
+      .map(([code, status, message]) => `<tr id="${code}"><td><code>${code}</code></td><td>${status}</td><td>${esc(message)}</td></tr>`)
+      .join('');
     return reply.type('text/html').send(PAGE('Error codes', `<h1>Error codes</h1><table><tr><th>code</th><th>HTTP</th><th>meaning</th></tr>${rows}</table>`));
   });
 
   app.get('/docs/status-reasons', { schema: { hide: true, response: Html } }, async (_req, reply) => {
-    const rows = Object.entries(STATUS_REASONS).map(([code, m]) => `<tr id="${code}"><td><code>${code}</code></td><td>${esc(m)}</td></tr>`).join('');
+    const rows = Object.entries(STATUS_REASONS)
+      .map(([code, m]) => `<tr id="${code}"><td><code>${code}</code></td><td>${esc(m)}</td></tr>`)
+      .join('');
     return reply.type('text/html').send(PAGE('Status reasons', `<h1>Status reasons</h1><table><tr><th>code</th><th>meaning</th></tr>${rows}</table>`));
   });
 }

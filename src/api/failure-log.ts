@@ -1,3 +1,4 @@
+import { textOf } from '../domain/text.js';
 /**
  * What the log says about a request that failed on our side (5xx): the error and, when a driver error
  * was turned into a domain error (a full disk became `storage_full`), that cause with its code, so
@@ -7,5 +8,5 @@ export function failureLog(err: unknown): Record<string, unknown> {
   const cause = (err as { cause?: unknown } | undefined)?.cause;
   if (!cause || typeof cause !== 'object') return { err };
   const c = cause as { name?: unknown; message?: unknown; code?: unknown };
-  return { err, cause: { type: String(c.name ?? 'Error'), message: String(c.message ?? ''), ...(c.code !== undefined ? { code: String(c.code) } : {}) } };
+  return { err, cause: { type: textOf(c.name ?? 'Error'), message: textOf(c.message ?? ''), ...(c.code !== undefined ? { code: textOf(c.code) } : {}) } };
 }

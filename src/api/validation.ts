@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 
 /**
  * Route schemas validate requests. Bodies are checked strictly (no type coercion, no silently
@@ -11,7 +11,7 @@ export function installValidators(app: FastifyInstance): void {
   const text = new Ajv({ allErrors: false, strict: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true });
   (addFormats as unknown as (a: Ajv) => void)(body);
   (addFormats as unknown as (a: Ajv) => void)(text);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema as FastifySchema as object));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema as object));
 }
 
 export interface Problem {
@@ -51,7 +51,11 @@ export function describeAjvError(e: ErrorObject, context: string): Problem {
     case 'const':
       return { code: 'invalid_value', name: at, message: `'${at || context}' must be ${JSON.stringify(p['allowedValue'])}.` };
     case 'type':
-      return { code: 'invalid_value', name: at, message: at ? `'${at}' must be of type ${String(p['type'])}.` : `The request ${context} must be a JSON ${String(p['type'])}.` };
+      return {
+        code: 'invalid_value',
+        name: at,
+        message: at ? `'${at}' must be of type ${String(p['type'])}.` : `The request ${context} must be a JSON ${String(p['type'])}.`,
+      };
     case 'anyOf':
     case 'oneOf':
       return { code: 'invalid_value', name: at, message: `'${at || context}' does not have any of the accepted shapes.` };

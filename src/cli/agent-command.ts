@@ -17,7 +17,8 @@ type AgentOpts = { server: string; token?: string; dataDir?: string; logLevel?: 
  * agents authenticate with.
  */
 export function agentCommands(program: Command, fail: (message: string) => never): void {
-  program.command('agent')
+  program
+    .command('agent')
     .description('run a standalone gateway agent against a server started with --dataplane remote (needs root)')
     .requiredOption('--server <url>', 'the Causeway server, e.g. http://127.0.0.1:8080')
     .option('--token <key>', 'the agent key from `causeway agent-key create` (CAUSEWAY_AGENT_TOKEN)')
@@ -37,7 +38,9 @@ export function agentCommands(program: Command, fail: (message: string) => never
       const dataDir = resolve(o.dataDir ?? process.env['CAUSEWAY_AGENT_DATA_DIR'] ?? './var/agent');
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       const backend = new HttpBackend(server.href, key, log);
-      const lab = await backend.labSettings().catch((e: unknown) => fail(`cannot reach the agent API at ${server.href}: ${e instanceof Error ? e.message : String(e)}`));
+      const lab = await backend
+        .labSettings()
+        .catch((e: unknown) => fail(`cannot reach the agent API at ${server.href}: ${e instanceof Error ? e.message : String(e)}`));
       const agent = new LabAgent({ backend, lab, labRoot: join(dataDir, 'lab'), logger: log }, log);
       await agent.start();
       log.info({ server: server.origin, dataDir, labInternet: lab.internetNs }, 'causeway agent is running');
@@ -50,24 +53,23 @@ export function agentCommands(program: Command, fail: (message: string) => never
     });
 
   const keys = program.command('agent-key').description('keys for standalone agents');
-  storeOptions(keys.command('create <name>').description('create a key for an agent and print it (shown only now)'))
-    .action(async (name: string, o: { dataDir?: string; db?: string }) => {
+  storeOptions(keys.command('create <name>').description('create a key for an agent and print it (shown only now)')).action(
+    async (name: string, o: { dataDir?: string; db?: string }) => {
       await withControl(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env), async (control) => {
         const { agent, key } = await control.agentKeys.create(SYSTEM_ACTOR, name);
         process.stdout.write(`Created agent key ${agent.name}. The key, shown only now: ${key}\n`);
       });
+    },
+  );
+  storeOptions(keys.command('list').description('list agent keys')).action(async (o: { dataDir?: string; db?: string }) => {
+    await withControl(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env), async (control) => {
+      for (const a of await control.agentKeys.list(SYSTEM_ACTOR)) process.stdout.write(`${a.name}  created ${new Date(a.createdAt).toISOString()}\n`);
     });
-  storeOptions(keys.command('list').description('list agent keys'))
-    .action(async (o: { dataDir?: string; db?: string }) => {
-      await withControl(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env), async (control) => {
-        for (const a of await control.agentKeys.list(SYSTEM_ACTOR)) process.stdout.write(`${a.name}  created ${new Date(a.createdAt).toISOString()}\n`);
-      });
+  });
+  storeOptions(keys.command('delete <name>').description("revoke an agent's key")).action(async (name: string, o: { dataDir?: string; db?: string }) => {
+    await withControl(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env), async (control) => {
+      if (!(await control.agentKeys.remove(SYSTEM_ACTOR, name))) fail(`there is no agent key named '${name}'`);
+      process.stdout.write(`Revoked agent key ${name}.\n`);
     });
-  storeOptions(keys.command('delete <name>').description("revoke an agent's key"))
-    .action(async (name: string, o: { dataDir?: string; db?: string }) => {
-      await withControl(loadSettings({ dataDir: o.dataDir, db: o.db }, process.env), async (control) => {
-        if (!(await control.agentKeys.remove(SYSTEM_ACTOR, name))) fail(`there is no agent key named '${name}'`);
-        process.stdout.write(`Revoked agent key ${name}.\n`);
-      });
-    });
+  });
 }

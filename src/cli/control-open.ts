@@ -20,8 +20,13 @@ export async function openControl(settings: Settings, env: NodeJS.ProcessEnv): P
     pskKey: deriveKey(master, 'psk-seal'),
     tokenKey: deriveKey(master, 'token-signing'),
     settings: {
-      quotas: settings.quotas, legacyCrypto: settings.cryptoLegacy, publicPool: settings.publicPool, region: settings.region,
-      zones: settings.zones, dataplane: settings.dataplane, autoSet: settings.autoSet,
+      quotas: settings.quotas,
+      legacyCrypto: settings.cryptoLegacy,
+      publicPool: settings.publicPool,
+      region: settings.region,
+      zones: settings.zones,
+      dataplane: settings.dataplane,
+      autoSet: settings.autoSet,
     },
   });
   return { control, store, close: () => store.close() };

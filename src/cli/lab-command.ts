@@ -40,7 +40,11 @@ export function labCommands(program: Command): void {
       process.stdout.write(`Created site ${name}: public address ${r.publicIp}, LAN ${r.lan} (namespace ${r.ns})\n${r.publicIp}\n`);
     });
 
-  labOptions(site.command('connect <name>').description("join a site to a connection: the site loads its peer_config and keeps answering the connections it joined before"))
+  labOptions(
+    site
+      .command('connect <name>')
+      .description('join a site to a connection: the site loads its peer_config and keeps answering the connections it joined before'),
+  )
     .requiredOption('--connection <id>', 'the Causeway connection the site should answer')
     .action(async (name: string, o: LabOpts & { connection: string }) => {
       const s = settingsOf(o);
@@ -56,25 +60,41 @@ export function labCommands(program: Command): void {
           const c = await control.connections.find(SYSTEM_ACTOR, cid, { live: true }).catch(() => undefined);
           if (c) desired.push(await control.connections.desired(SYSTEM_ACTOR, c.connection.gatewayId, cid));
         }
-        await connectSite(labRoot(s), name, peerSwanctlConfForAll(desired), desired.map((d) => d.connectionId));
+        await connectSite(
+          labRoot(s),
+          name,
+          peerSwanctlConfForAll(desired),
+          desired.map((d) => d.connectionId),
+        );
         const others = desired.length - 1;
-        process.stdout.write(`Site ${name} now answers connection ${id}${others ? ` (and ${others} more: ${desired.filter((d) => d.connectionId !== id).map((d) => d.connectionId).join(', ')})` : ''}\n`);
+        process.stdout.write(
+          `Site ${name} now answers connection ${id}${
+            others
+              ? ` (and ${others} more: ${desired
+                  .filter((d) => d.connectionId !== id)
+                  .map((d) => d.connectionId)
+                  .join(', ')})`
+              : ''
+          }\n`,
+        );
       });
     });
 
-  labOptions(lab.command('exec <name-or-id>').description("run a command inside a site's or a VPC's network").argument('<command...>'))
-    .action(async (target: string, argv: string[], o: LabOpts) => {
+  labOptions(lab.command('exec <name-or-id>').description("run a command inside a site's or a VPC's network").argument('<command...>')).action(
+    async (target: string, argv: string[], o: LabOpts) => {
       const s = settingsOf(o);
       const ns = await resolveNamespace(s, target);
       const child = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: 'inherit' });
       child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-    });
+    },
+  );
 
-  labOptions(lab.command('down').description('remove everything the lab made (namespaces, charons it started)'))
-    .action(async (o: LabOpts) => {
-      const r = await labDown(labRoot(settingsOf(o)));
-      process.stdout.write(`Removed ${r.namespaces.length} namespaces${r.namespaces.length ? ` (${r.namespaces.join(', ')})` : ''}, stopped ${r.charons.length} charon processes\n`);
-    });
+  labOptions(lab.command('down').description('remove everything the lab made (namespaces, charons it started)')).action(async (o: LabOpts) => {
+    const r = await labDown(labRoot(settingsOf(o)));
+    process.stdout.write(
+      `Removed ${r.namespaces.length} namespaces${r.namespaces.length ? ` (${r.namespaces.join(', ')})` : ''}, stopped ${r.charons.length} charon processes\n`,
+    );
+  });
 }
 
 /** A site name, a VPC id, or a VPC name. */

@@ -7,6 +7,7 @@ import { agentCommands } from './agent-command.js';
 import { labCommands } from './lab-command.js';
 import { startServer, VERSION } from './server.js';
 import { userCommands } from './user-command.js';
+import { textOf } from '../domain/text.js';
 
 // A reader that stops early (`causeway account create … | head -1`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -30,7 +31,7 @@ export function flagMap(o: Record<string, unknown>): Record<string, string | und
         out[`quota.${key}`] = value;
       }
     } else if (v !== undefined) {
-      out[k] = String(v);
+      out[k] = textOf(v);
     }
   }
   return out;
@@ -41,7 +42,12 @@ const program = new Command('causeway').description('Causeway: self-hosted site-
 storeOptions(program.command('serve').description('run the API server'))
   .option('--port <port>', 'TCP port (CAUSEWAY_PORT; default 8080)')
   .option('--host <host>', 'listen address (CAUSEWAY_HOST; default 127.0.0.1)')
-  .addOption(new Option('--dataplane <kind>', 'data plane: none, lab (in-process agent) or remote (standalone causeway agent processes) (CAUSEWAY_DATAPLANE; default none)').choices(['none', 'lab', 'remote']))
+  .addOption(
+    new Option(
+      '--dataplane <kind>',
+      'data plane: none, lab (in-process agent) or remote (standalone causeway agent processes) (CAUSEWAY_DATAPLANE; default none)',
+    ).choices(['none', 'lab', 'remote']),
+  )
   .option('--public-url <url>', 'base URL used in hrefs (CAUSEWAY_PUBLIC_URL; default http://<host>:<port>)')
   .option('--public-pool <cidr>', 'pool of gateway public IPs (CAUSEWAY_PUBLIC_POOL; default 198.51.100.0/24)')
   .option('--site-pool <cidr>', 'lab: addresses of simulated sites (CAUSEWAY_SITE_POOL; default 203.0.113.0/24)')
@@ -50,7 +56,10 @@ storeOptions(program.command('serve').description('run the API server'))
   .option('--zones <list>', 'comma-separated zone names (CAUSEWAY_ZONES; default <region>-1)')
   .option('--crypto-legacy <mode>', 'allow|deny weak algorithms (CAUSEWAY_CRYPTO_LEGACY; default allow)')
   .option('--auto-set <set>', 'auto-negotiation proposal set (CAUSEWAY_AUTO_SET; default auto-2022-09)')
-  .option('--quota <key=n...>', 'override a quota, e.g. --quota ikePolicies=100 (CAUSEWAY_QUOTA_IKE_POLICIES)', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--quota <key=n...>', 'override a quota, e.g. --quota ikePolicies=100 (CAUSEWAY_QUOTA_IKE_POLICIES)', (v: string, prev: string[] = []) => [
+    ...prev,
+    v,
+  ])
   .option('--log-level <level>', 'log level (CAUSEWAY_LOG_LEVEL; default info)')
   .action(async (opts: Record<string, unknown>) => {
     let settings;
@@ -62,7 +71,10 @@ storeOptions(program.command('serve').description('run the API server'))
     }
     const server = await startServer(settings, process.env).catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
     const stop = (): void => {
-      server.close().then(() => process.exit(0), () => process.exit(1));
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -39,17 +39,29 @@ export function redactUrl(url: string): string {
 }
 
 export function makeLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino({
-    level,
-    serializers: {
-      req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url ?? ''), id: req.id, remoteAddress: req.ip }),
+  return pino(
+    {
+      level,
+      serializers: {
+        req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({
+          method: req.method,
+          url: redactUrl(req.url ?? ''),
+          id: req.id,
+          remoteAddress: req.ip,
+        }),
+      },
+      redact: { paths: ['psk', '*.psk', 'apikey', '*.apikey', 'req.headers.authorization', 'access_token', '*.access_token'], censor: '[redacted]' },
     },
-    redact: { paths: ['psk', '*.psk', 'apikey', '*.apikey', 'req.headers.authorization', 'access_token', '*.access_token'], censor: '[redacted]' },
-  }, destination ?? process.stdout);
+    destination ?? process.stdout,
+  );
 }
 
 /** The composition root: store, control plane, API; listens when `listen` is set. */
-export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, opts: { logger?: Logger | false; listen?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  opts: { logger?: Logger | false; listen?: boolean } = {},
+): Promise<RunningServer> {
   const logger = opts.logger === undefined ? makeLogger(settings.logLevel) : opts.logger;
   const dataDir = resolve(settings.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -61,8 +73,15 @@ export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, op
     chmodSync(file, 0o600);
     if (logger) logger.info({ file }, 'created the admin account; its API key is in this file');
   }
-  const app = await buildApp({ control, publicUrl: settings.publicUrl, logger, version: VERSION, renderPeerConfig: (d) => peerSwanctlConf(d),
-    ...(settings.dataplane === 'remote' ? { agentApi: { publicPool: settings.publicPool.text, sitePool: settings.sitePool.text, labInternet: settings.labInternet } } : {}),
+  const app = await buildApp({
+    control,
+    publicUrl: settings.publicUrl,
+    logger,
+    version: VERSION,
+    renderPeerConfig: (d) => peerSwanctlConf(d),
+    ...(settings.dataplane === 'remote'
+      ? { agentApi: { publicPool: settings.publicPool.text, sitePool: settings.sitePool.text, labInternet: settings.labInternet } }
+      : {}),
   });
 
   // With no data plane attached, nothing holds a deleted object: finish deletes shortly after they start
@@ -79,12 +98,17 @@ export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, op
   let unsubscribe = (): void => undefined;
   if (settings.dataplane === 'none') {
     await control.agent.finalizeAll();
-    unsubscribe = control.changes.follow(await control.changes.current(), finalize, { onError: (err) => logger && logger.error({ err }, 'following the change log failed') });
+    unsubscribe = control.changes.follow(await control.changes.current(), finalize, {
+      onError: (err) => logger && logger.error({ err }, 'following the change log failed'),
+    });
   }
 
   let agent: LabAgent | undefined;
   if (settings.dataplane === 'lab') {
-    agent = new LabAgent({ backend: new LocalBackend(control), lab: labSettingsOf(settings), labRoot: join(dataDir, 'lab'), ...(logger ? { logger } : {}) }, logger || undefined);
+    agent = new LabAgent(
+      { backend: new LocalBackend(control), lab: labSettingsOf(settings), labRoot: join(dataDir, 'lab'), ...(logger ? { logger } : {}) },
+      logger || undefined,
+    );
     await agent.start();
   }
 
@@ -92,10 +116,18 @@ export async function startServer(settings: Settings, env: NodeJS.ProcessEnv, op
   if (opts.listen !== false) {
     const address = await app.listen({ port: settings.port, host: settings.host });
     url = address;
-    if (logger) logger.info({ url: address, publicUrl: settings.publicUrl, dataplane: settings.dataplane, db: settings.db.replace(/\/\/.*@/, '//***@') }, 'causeway is serving');
+    if (logger)
+      logger.info(
+        { url: address, publicUrl: settings.publicUrl, dataplane: settings.dataplane, db: settings.db.replace(/\/\/.*@/, '//***@') },
+        'causeway is serving',
+      );
   }
   return {
-    app, control, store, url, agent,
+    app,
+    control,
+    store,
+    url,
+    agent,
     async close() {
       agent?.stop();
       unsubscribe();

@@ -5,12 +5,17 @@ import { toHex32 } from '../domain/ids.js';
 import { storeOptions } from './account-command.js';
 import { withControl } from './control-open.js';
 
-interface StoreFlags { dataDir?: string; db?: string }
+interface StoreFlags {
+  dataDir?: string;
+  db?: string;
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(Buffer.from(c as Buffer));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /**
@@ -20,26 +25,37 @@ async function readStdin(): Promise<string> {
  */
 export function userCommands(program: Command): void {
   const user = program.command('user').description('manage Keystone users (OpenStack clients sign in with these)');
-  storeOptions(user.command('create').description('create a Keystone user of an account')
-    .requiredOption('--account <name>', 'the account (Keystone project) the user belongs to')
-    .requiredOption('--name <name>', 'user name (unique)')
-    .option('--password <password>', 'the password')
-    .option('--password-stdin', 'read the password from standard input (keeps it out of the process list)')
-    .option('--admin', 'give the user the admin role: it may act on every account'))
-    .action(async (opts: StoreFlags & { account: string; name: string; password?: string; passwordStdin?: boolean; admin?: boolean }) => {
-      if ((opts.password === undefined) === (opts.passwordStdin !== true)) throw new Error('give exactly one of --password or --password-stdin');
-      const password = opts.password ?? await readStdin();
-      await withControl(loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env), async (control) => {
-        const { user: u, account } = await control.users.create(SYSTEM_ACTOR, { accountName: opts.account, name: opts.name, password, isAdmin: opts.admin === true });
-        process.stdout.write(`Created user ${u.name} (id ${toHex32(u.id)}) in account ${account.name} (project id ${toHex32(account.id)}), role ${u.isAdmin ? 'admin' : 'member'}.\n`);
+  storeOptions(
+    user
+      .command('create')
+      .description('create a Keystone user of an account')
+      .requiredOption('--account <name>', 'the account (Keystone project) the user belongs to')
+      .requiredOption('--name <name>', 'user name (unique)')
+      .option('--password <password>', 'the password')
+      .option('--password-stdin', 'read the password from standard input (keeps it out of the process list)')
+      .option('--admin', 'give the user the admin role: it may act on every account'),
+  ).action(async (opts: StoreFlags & { account: string; name: string; password?: string; passwordStdin?: boolean; admin?: boolean }) => {
+    if ((opts.password === undefined) === (opts.passwordStdin !== true)) throw new Error('give exactly one of --password or --password-stdin');
+    const password = opts.password ?? (await readStdin());
+    await withControl(loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env), async (control) => {
+      const { user: u, account } = await control.users.create(SYSTEM_ACTOR, {
+        accountName: opts.account,
+        name: opts.name,
+        password,
+        isAdmin: opts.admin === true,
       });
+      process.stdout.write(
+        `Created user ${u.name} (id ${toHex32(u.id)}) in account ${account.name} (project id ${toHex32(account.id)}), role ${u.isAdmin ? 'admin' : 'member'}.\n`,
+      );
     });
-  storeOptions(user.command('list').description('list Keystone users').option('--account <name>', 'only the users of this account'))
-    .action(async (opts: StoreFlags & { account?: string }) => {
+  });
+  storeOptions(user.command('list').description('list Keystone users').option('--account <name>', 'only the users of this account')).action(
+    async (opts: StoreFlags & { account?: string }) => {
       await withControl(loadSettings({ dataDir: opts.dataDir, db: opts.db }, process.env), async (control) => {
         for (const { user: u, accountName } of await control.users.list(SYSTEM_ACTOR, opts.account)) {
           process.stdout.write(`${toHex32(u.id)}  ${u.name}  account ${accountName}  ${u.isAdmin ? 'admin' : 'member'}\n`);
         }
       });
-    });
+    },
+  );
 }

@@ -27,7 +27,12 @@ export interface Settings {
 }
 
 export class SettingError extends Error {
-  constructor(readonly setting: string, readonly flag: string, readonly env: string, problem: string) {
+  constructor(
+    readonly setting: string,
+    readonly flag: string,
+    readonly env: string,
+    problem: string,
+  ) {
     super(`invalid setting '${setting}' (${flag} / ${env}): ${problem}`);
   }
 }
@@ -38,7 +43,11 @@ interface Spec<T> {
   parse(raw: string): T;
 }
 
-const envName = (key: string): string => `CAUSEWAY_${key.replace(/[A-Z]/g, (c) => `_${c}`).replace(/[.-]/g, '_').toUpperCase()}`;
+const envName = (key: string): string =>
+  `CAUSEWAY_${key
+    .replace(/[A-Z]/g, (c) => `_${c}`)
+    .replace(/[.-]/g, '_')
+    .toUpperCase()}`;
 const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace('.', '-')}`;
 
 function oneOf<T extends string>(values: readonly T[]): (raw: string) => T {
@@ -76,56 +85,84 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
   const port = get('port', { parse: integer(0, 65535) }, () => 8080);
   const host = get('host', { parse: text }, () => '127.0.0.1');
   const dataDir = get('dataDir', { parse: text }, () => './var');
-  const db = get('db', {
-    parse: (raw) => {
-      if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(raw)) throw new Error(`'${raw}' is not a database URL (sqlite:<path>)`);
-      if (!raw.startsWith('sqlite:')) throw new Error('PostgreSQL is not supported yet; use sqlite:<path>');
-      return raw;
+  const db = get(
+    'db',
+    {
+      parse: (raw) => {
+        if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(raw)) throw new Error(`'${raw}' is not a database URL (sqlite:<path>)`);
+        if (!raw.startsWith('sqlite:')) throw new Error('PostgreSQL is not supported yet; use sqlite:<path>');
+        return raw;
+      },
     },
-  }, () => `sqlite:${dataDir}/causeway.db`);
-  const dataplane = get('dataplane', {
-    parse: (raw) => {
-      const v = oneOf(DATAPLANE_KINDS)(raw);
-      if (v === 'lab' && process.getuid?.() !== 0) throw new Error('the lab data plane needs root (network namespaces and charon)');
-      return v;
+    () => `sqlite:${dataDir}/causeway.db`,
+  );
+  const dataplane = get(
+    'dataplane',
+    {
+      parse: (raw) => {
+        const v = oneOf(DATAPLANE_KINDS)(raw);
+        if (v === 'lab' && process.getuid?.() !== 0) throw new Error('the lab data plane needs root (network namespaces and charon)');
+        return v;
+      },
     },
-  }, (): DataplaneKind => 'none');
-  const publicUrl = get('publicUrl', {
-    parse: (raw) => {
-      let u: URL;
-      try {
-        u = new URL(raw);
-      } catch {
-        throw new Error(`'${raw}' is not a URL`);
-      }
-      if (!/^https?:$/.test(u.protocol)) throw new Error('it must be an http or https URL');
-      return raw.replace(/\/+$/, '');
+    (): DataplaneKind => 'none',
+  );
+  const publicUrl = get(
+    'publicUrl',
+    {
+      parse: (raw) => {
+        let u: URL;
+        try {
+          u = new URL(raw);
+        } catch {
+          throw new Error(`'${raw}' is not a URL`);
+        }
+        if (!/^https?:$/.test(u.protocol)) throw new Error('it must be an http or https URL');
+        return raw.replace(/\/+$/, '');
+      },
     },
-  }, () => `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
-  const publicPool = get('publicPool', {
-    parse: (raw) => {
-      const p = parseCidr(raw);
-      if (!p.ok || p.hostBitsSet) throw new Error(`'${raw}' is not a network CIDR`);
-      if (p.cidr.family !== 4 || p.cidr.prefix > 30) throw new Error('it must be an IPv4 CIDR of /30 or larger');
-      return p.cidr;
+    () => `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+  );
+  const publicPool = get(
+    'publicPool',
+    {
+      parse: (raw) => {
+        const p = parseCidr(raw);
+        if (!p.ok || p.hostBitsSet) throw new Error(`'${raw}' is not a network CIDR`);
+        if (p.cidr.family !== 4 || p.cidr.prefix > 30) throw new Error('it must be an IPv4 CIDR of /30 or larger');
+        return p.cidr;
+      },
     },
-  }, () => parseCidr('198.51.100.0/24').ok ? (parseCidr('198.51.100.0/24') as { cidr: Cidr }).cidr : (undefined as never));
-  const sitePool = get('sitePool', {
-    parse: (raw) => {
-      const p = parseCidr(raw);
-      if (!p.ok || p.hostBitsSet || p.cidr.family !== 4 || p.cidr.prefix > 30) throw new Error(`'${raw}' is not an IPv4 network CIDR of /30 or larger`);
-      return p.cidr;
+    () => (parseCidr('198.51.100.0/24').ok ? (parseCidr('198.51.100.0/24') as { cidr: Cidr }).cidr : (undefined as never)),
+  );
+  const sitePool = get(
+    'sitePool',
+    {
+      parse: (raw) => {
+        const p = parseCidr(raw);
+        if (!p.ok || p.hostBitsSet || p.cidr.family !== 4 || p.cidr.prefix > 30) throw new Error(`'${raw}' is not an IPv4 network CIDR of /30 or larger`);
+        return p.cidr;
+      },
     },
-  }, () => (parseCidr('203.0.113.0/24') as { cidr: Cidr }).cidr);
-  const labInternet = get('labInternet', {
-    parse: (raw) => {
-      if (!/^cw-[a-z0-9-]{1,40}$/.test(raw)) throw new Error(`'${raw}' must be cw- followed by lower-case letters, digits or '-'`);
-      return raw;
+    () => (parseCidr('203.0.113.0/24') as { cidr: Cidr }).cidr,
+  );
+  const labInternet = get(
+    'labInternet',
+    {
+      parse: (raw) => {
+        if (!/^cw-[a-z0-9-]{1,40}$/.test(raw)) throw new Error(`'${raw}' must be cw- followed by lower-case letters, digits or '-'`);
+        return raw;
+      },
     },
-  }, () => 'cw-inet');
+    () => 'cw-inet',
+  );
   const region = get('region', { parse: text }, () => 'lab');
   const zones = get('zones', { parse: (raw) => raw.split(',').map((z) => text(z.trim())) }, () => [`${region}-1`]);
-  const cryptoLegacy = get('cryptoLegacy', { name: 'crypto.legacy', flag: '--crypto-legacy', env: 'CAUSEWAY_CRYPTO_LEGACY', parse: oneOf(LEGACY_CRYPTO_MODES) }, () => 'allow' as const);
+  const cryptoLegacy = get(
+    'cryptoLegacy',
+    { name: 'crypto.legacy', flag: '--crypto-legacy', env: 'CAUSEWAY_CRYPTO_LEGACY', parse: oneOf(LEGACY_CRYPTO_MODES) },
+    () => 'allow' as const,
+  );
   const autoSet = get('autoSet', { parse: oneOf(AUTO_SETS) }, () => 'auto-2022-09' as const);
   const logLevel = get('logLevel', { parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }, () => 'info');
   const known = new Set<string>(QUOTA_KEYS);
@@ -142,7 +179,32 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
   }
   const quotas: Record<string, number> = { ...DEFAULT_QUOTAS };
   for (const k of QUOTA_KEYS) {
-    quotas[k] = get(`quota.${k}`, { name: `quota.${k}`, flag: `--quota ${k}=N`, env: `CAUSEWAY_QUOTA_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, parse: integer(0, 1_000_000_000) }, () => DEFAULT_QUOTAS[k]);
+    quotas[k] = get(
+      `quota.${k}`,
+      {
+        name: `quota.${k}`,
+        flag: `--quota ${k}=N`,
+        env: `CAUSEWAY_QUOTA_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
+        parse: integer(0, 1_000_000_000),
+      },
+      () => DEFAULT_QUOTAS[k],
+    );
   }
-  return Object.freeze({ port, host, dataDir, db, dataplane, publicUrl, publicPool: Object.freeze(publicPool), sitePool: Object.freeze(sitePool), labInternet, region, zones: Object.freeze([...zones]), cryptoLegacy, autoSet, quotas: Object.freeze(quotas as unknown as Quotas), logLevel });
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    db,
+    dataplane,
+    publicUrl,
+    publicPool: Object.freeze(publicPool),
+    sitePool: Object.freeze(sitePool),
+    labInternet,
+    region,
+    zones: Object.freeze([...zones]),
+    cryptoLegacy,
+    autoSet,
+    quotas: Object.freeze(quotas as unknown as Quotas),
+    logLevel,
+  });
 }

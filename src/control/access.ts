@@ -27,6 +27,7 @@ export function listScope(actor: Actor): string | undefined {
 /** The account a new object goes into: the actor's own, or (admin only) the one it names. */
 export function ownerFor(actor: Actor, accountId: string | undefined): string {
   if (accountId === undefined || accountId === actor.accountId) return actor.accountId;
-  if (!actor.isAdmin) throw new DomainError('not_permitted', 'Only an administrator may create objects in another account.', { type: 'field', name: 'accountId' });
+  if (!actor.isAdmin)
+    throw new DomainError('not_permitted', 'Only an administrator may create objects in another account.', { type: 'field', name: 'accountId' });
   return accountId;
 }

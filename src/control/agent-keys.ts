@@ -20,8 +20,10 @@ export async function createAgentKey(tx: Tx, name: string): Promise<{ agent: Age
   if (!ACCOUNT_NAME.test(name)) throw invalidField('name', `Agent name '${name}' is not valid: use 1-63 lower-case letters, digits, '-', '_' or '.'.`);
   const key = `cwa_${randomBytes(32).toString('base64url')}`;
   const agent: AgentKeyInfo = { id: newId(), name, createdAt: tx.now() };
-  await unlessTaken(insertAgentKey(tx.ex, { ...agent, keyHash: hashApiKey(key) }),
-    () => new DomainError('name_not_unique', `An agent named '${name}' already exists.`, { type: 'field', name: 'name' }));
+  await unlessTaken(
+    insertAgentKey(tx.ex, { ...agent, keyHash: hashApiKey(key) }),
+    () => new DomainError('name_not_unique', `An agent named '${name}' already exists.`, { type: 'field', name: 'name' }),
+  );
   tx.record({ resource: 'agent_key', id: agent.id, action: 'created', gatewayIds: [] });
   return { agent, key };
 }

@@ -45,7 +45,12 @@ export interface ChangeSource {
  * this process or `pollMs` (commits by other servers on the same database), whichever comes first.
  * Returns the stop function. Errors (the store closing) end the loop after `onError`.
  */
-export function followChanges(source: ChangeSource, from: number, deliver: (batch: ChangeBatch) => void, opts: { pollMs?: number; onError?: (e: unknown) => void } = {}): () => void {
+export function followChanges(
+  source: ChangeSource,
+  from: number,
+  deliver: (batch: ChangeBatch) => void,
+  opts: { pollMs?: number; onError?: (e: unknown) => void } = {},
+): () => void {
   let stopped = false;
   let generation = from;
   let wake: (() => void) | undefined;

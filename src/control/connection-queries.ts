@@ -28,7 +28,11 @@ export interface ConnectionView {
 }
 
 /** The view of a connection whose gateway and policies are at hand (no query). */
-export function connectionView(tx: Tx, x: { connection: Connection; gateway: VpnGateway; ike: IkePolicy | undefined; ipsec: IpsecPolicy | undefined }, extras?: ExtrasData): ConnectionView {
+export function connectionView(
+  tx: Tx,
+  x: { connection: Connection; gateway: VpnGateway; ike: IkePolicy | undefined; ipsec: IpsecPolicy | undefined },
+  extras?: ExtrasData,
+): ConnectionView {
   const c = x.connection;
   return {
     connection: c,
@@ -45,13 +49,24 @@ export async function connectionViews(tx: Tx, list: readonly Connection[], diale
   const ike = byId(await getIkePolicies(tx.ex, [...new Set(list.flatMap((c) => (c.ikePolicyId ? [c.ikePolicyId] : [])))]));
   const esp = byId(await getIpsecPolicies(tx.ex, [...new Set(list.flatMap((c) => (c.ipsecPolicyId ? [c.ipsecPolicyId] : [])))]));
   const gws = byId(await getGateways(tx.ex, [...new Set(list.map((c) => c.gatewayId))]));
-  const extras = await extrasOf(tx, dialect, 'connection', list.map((c) => c.id));
-  return list.map((connection) => connectionView(tx, {
-    connection,
-    gateway: gws.get(connection.gatewayId)!,
-    ike: connection.ikePolicyId ? ike.get(connection.ikePolicyId) : undefined,
-    ipsec: connection.ipsecPolicyId ? esp.get(connection.ipsecPolicyId) : undefined,
-  }, extras.get(connection.id)));
+  const extras = await extrasOf(
+    tx,
+    dialect,
+    'connection',
+    list.map((c) => c.id),
+  );
+  return list.map((connection) =>
+    connectionView(
+      tx,
+      {
+        connection,
+        gateway: gws.get(connection.gatewayId)!,
+        ike: connection.ikePolicyId ? ike.get(connection.ikePolicyId) : undefined,
+        ipsec: connection.ipsecPolicyId ? esp.get(connection.ipsecPolicyId) : undefined,
+      },
+      extras.get(connection.id),
+    ),
+  );
 }
 
 export async function getConnection(tx: Tx, gatewayId: string, id: string, opts: ReadOptions = {}): Promise<ConnectionView> {
@@ -66,7 +81,12 @@ export async function findConnection(tx: Tx, id: string, opts: ReadOptions & { l
 }
 
 /** A gateway's connections (the gateway must be visible), or every visible connection when no gateway is named. */
-export async function listConnections(tx: Tx, filter: Omit<ConnectionFilter, 'accountId'>, req: PageRequest, opts: ReadOptions = {}): Promise<Page<ConnectionView>> {
+export async function listConnections(
+  tx: Tx,
+  filter: Omit<ConnectionFilter, 'accountId'>,
+  req: PageRequest,
+  opts: ReadOptions = {},
+): Promise<Page<ConnectionView>> {
   if (filter.gatewayId !== undefined) visibleTo(tx.actor, await getGateway(tx.ex, filter.gatewayId), 'vpn_gateway', filter.gatewayId);
   if (filter.ikePolicyId !== undefined) visibleTo(tx.actor, await getIkePolicy(tx.ex, filter.ikePolicyId), 'ike_policy', filter.ikePolicyId);
   if (filter.ipsecPolicyId !== undefined) visibleTo(tx.actor, await getIpsecPolicy(tx.ex, filter.ipsecPolicyId), 'ipsec_policy', filter.ipsecPolicyId);

@@ -14,7 +14,14 @@ import { bootstrapAdmin, createAccount, listAccounts } from './create-account.js
 import { createConnection } from './create-connection.js';
 import { deleteConnection } from './delete-connection.js';
 import { deleteGateway } from './delete-gateway.js';
-import { createEndpointGroup, editEndpointGroup, getEndpointGroupView, groupCidrs, listEndpointGroupViews, removeEndpointGroup } from './endpoint-group-commands.js';
+import {
+  createEndpointGroup,
+  editEndpointGroup,
+  getEndpointGroupView,
+  groupCidrs,
+  listEndpointGroupViews,
+  removeEndpointGroup,
+} from './endpoint-group-commands.js';
 import { putObjectExtras } from './extras.js';
 import { finalizeDeletes, type ReleaseFilter } from './finalize-deletes.js';
 import { createGateway, editAdvertisedCidr, updateGateway } from './gateway-commands.js';
@@ -23,10 +30,10 @@ import { getGatewayView, listGatewayViews } from './gateway-queries.js';
 import { getSubnetView, getVpcView, listSubnetViews, listVpcViews, publicNetworkOwner, subnetsByIds } from './network-queries.js';
 import { createIkePolicy, createIpsecPolicy, deletePolicyById, updateIkePolicy, updateIpsecPolicy } from './policy-commands.js';
 import { getIkePolicyView, getIpsecPolicyView, listIkePolicyViews, listIpsecPolicyViews } from './policy-queries.js';
-import { type AgentReport, applyAgentReport } from './report-status.js';
+import { applyAgentReport } from './report-status.js';
 import { addRouterInterface, createRouter, removeRouter, removeRouterInterface, updateRouter } from './router-commands.js';
 import { createGatewayOnRouter, getPortView, getRouterView, listPortViews, listRouterViews } from './router-queries.js';
-import { TokenService } from './token-service.js';
+import type { TokenService } from './token-service.js';
 import { runTx, type Tx, type Work } from './tx.js';
 import { allUsers, checkPassword, createUser, findProject, findUser, hashNewUser, listUsers, type NewUser, storedUser } from './users.js';
 import { updateConnection } from './update-connection.js';
@@ -43,20 +50,41 @@ function adminOnly(tx: Tx): void {
  * enclosing one inside `atomically`. `work` is that enclosing transaction.
  */
 function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
-  const write = <A extends unknown[], R>(f: Fn<A, R>) => (actor: Actor, ...a: A): Promise<R> => runTx(deps, 'write', actor, (tx) => f(tx, ...a), work);
-  const read = <A extends unknown[], R>(f: Fn<A, R>) => (actor: Actor, ...a: A): Promise<R> => runTx(deps, 'read', actor, (tx) => f(tx, ...a), work);
-  const admin = <A extends unknown[], R>(f: Fn<A, R>): Fn<A, R> => (tx, ...a) => {
-    adminOnly(tx);
-    return f(tx, ...a);
-  };
-  const system = <A extends unknown[], R>(f: Fn<A, R>) => (...a: A): Promise<R> => runTx(deps, 'write', SYSTEM_ACTOR, (tx) => f(tx, ...a), work);
-  const systemRead = <A extends unknown[], R>(f: Fn<A, R>) => (...a: A): Promise<R> => runTx(deps, 'read', SYSTEM_ACTOR, (tx) => f(tx, ...a), work);
+  const write =
+    <A extends unknown[], R>(f: Fn<A, R>) =>
+    (actor: Actor, ...a: A): Promise<R> =>
+      runTx(deps, 'write', actor, (tx) => f(tx, ...a), work);
+  const read =
+    <A extends unknown[], R>(f: Fn<A, R>) =>
+    (actor: Actor, ...a: A): Promise<R> =>
+      runTx(deps, 'read', actor, (tx) => f(tx, ...a), work);
+  const admin =
+    <A extends unknown[], R>(f: Fn<A, R>): Fn<A, R> =>
+    (tx, ...a) => {
+      adminOnly(tx);
+      return f(tx, ...a);
+    };
+  const system =
+    <A extends unknown[], R>(f: Fn<A, R>) =>
+    (...a: A): Promise<R> =>
+      runTx(deps, 'write', SYSTEM_ACTOR, (tx) => f(tx, ...a), work);
+  const systemRead =
+    <A extends unknown[], R>(f: Fn<A, R>) =>
+    (...a: A): Promise<R> =>
+      runTx(deps, 'read', SYSTEM_ACTOR, (tx) => f(tx, ...a), work);
   /** Subnet and VPC deletes first wait (outside any transaction) for gateways the data plane is still tearing down. */
-  const released = (on: (...a: string[]) => { subnetId: string } | { vpcId: string }) => (id: string) => (work ? Promise.resolve() : awaitGatewaysReleased(deps, on(id)));
+  const released = (on: (...a: string[]) => { subnetId: string } | { vpcId: string }) => (id: string) =>
+    work ? Promise.resolve() : awaitGatewaysReleased(deps, on(id));
 
   const plane = {
     /** The settings a dialect renders (region, zones, the public pool, the data plane's kind). */
-    settings: { region: deps.settings.region, zones: deps.settings.zones, publicPool: deps.settings.publicPool, dataplane: deps.settings.dataplane, quotas: deps.settings.quotas },
+    settings: {
+      region: deps.settings.region,
+      zones: deps.settings.zones,
+      publicPool: deps.settings.publicPool,
+      dataplane: deps.settings.dataplane,
+      quotas: deps.settings.quotas,
+    },
     tokens,
 
     vpcs: {
@@ -175,7 +203,12 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       read: systemRead(readChanges),
       /** Follows the change log from a generation; see change-feed.ts. */
       follow(from: number, deliver: (batch: ChangeBatch) => void, opts: { pollMs?: number; onError?: (e: unknown) => void } = {}): () => void {
-        return followChanges({ read: (g) => plane.changes.read(g), current: () => plane.changes.current(), onCommit: (l) => deps.bus.subscribe(l) }, from, deliver, opts);
+        return followChanges(
+          { read: (g) => plane.changes.read(g), current: () => plane.changes.current(), onCommit: (l) => deps.bus.subscribe(l) },
+          from,
+          deliver,
+          opts,
+        );
       },
     },
   };

@@ -32,8 +32,10 @@ export async function createAccount(tx: Tx, name: string, isAdmin = false): Prom
   const apiKey = newApiKey();
   const now = tx.now();
   const account: Account = { id: newId(), name, isAdmin, createdAt: now };
-  await unlessTaken(insertAccount(tx.ex, account, { id: newId(), accountId: account.id, name: 'Default', isDefault: true, createdAt: now }),
-    () => new DomainError('name_not_unique', `An account named '${name}' already exists.`, { type: 'field', name: 'name' }));
+  await unlessTaken(
+    insertAccount(tx.ex, account, { id: newId(), accountId: account.id, name: 'Default', isDefault: true, createdAt: now }),
+    () => new DomainError('name_not_unique', `An account named '${name}' already exists.`, { type: 'field', name: 'name' }),
+  );
   await insertApiKey(tx.ex, { id: newId(), accountId: account.id, keyHash: hashApiKey(apiKey), createdAt: now });
   tx.record({ resource: 'account', id: account.id, action: 'created', gatewayIds: [] });
   return { account, apiKey };

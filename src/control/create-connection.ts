@@ -12,9 +12,10 @@ import { liveGateway } from './gateway-commands.js';
 import type { Tx } from './tx.js';
 
 /** What a dialect supplies to create a connection: the configurable fields, plus how it routes. */
-export type ConnectionInput = Pick<Connection,
-  | 'psk' | 'peer' | 'peerIdentity' | 'localIdentities' | 'localCidrs' | 'peerCidrs' | 'ikePolicyId' | 'ipsecPolicyId'
-  | 'dpd' | 'establishMode' | 'adminStateUp'> & {
+export type ConnectionInput = Pick<
+  Connection,
+  'psk' | 'peer' | 'peerIdentity' | 'localIdentities' | 'localCidrs' | 'peerCidrs' | 'ikePolicyId' | 'ipsecPolicyId' | 'dpd' | 'establishMode' | 'adminStateUp'
+> & {
   readonly name?: string;
   /** Route-mode fields: undefined when the request did not send them (sending them to a policy gateway is an error). */
   readonly routingProtocol?: 'none' | 'bgp';
@@ -23,10 +24,19 @@ export type ConnectionInput = Pick<Connection,
 };
 
 /** The connection kind a gateway's mode and the request's routing fields give; route-only fields on a policy gateway are refused. */
-export function kindFor(gw: VpnGateway, route: { routingProtocol?: 'none' | 'bgp'; distributeTraffic?: boolean; tunnels?: unknown }, current?: ConnectionKind): ConnectionKind {
+export function kindFor(
+  gw: VpnGateway,
+  route: { routingProtocol?: 'none' | 'bgp'; distributeTraffic?: boolean; tunnels?: unknown },
+  current?: ConnectionKind,
+): ConnectionKind {
   if (gw.mode === 'policy') {
     const sent = (['routingProtocol', 'distributeTraffic', 'tunnels'] as const).find((k) => route[k] !== undefined);
-    if (sent) throw new DomainError('mode_mismatch', `${sent === 'routingProtocol' ? 'routing_protocol' : sent === 'distributeTraffic' ? 'distribute_traffic' : 'tunnels'} applies to route-mode gateways only.`, { type: 'field', name: sent });
+    if (sent)
+      throw new DomainError(
+        'mode_mismatch',
+        `${sent === 'routingProtocol' ? 'routing_protocol' : sent === 'distributeTraffic' ? 'distribute_traffic' : 'tunnels'} applies to route-mode gateways only.`,
+        { type: 'field', name: sent },
+      );
     return 'policy';
   }
   if (route.routingProtocol === undefined) return current ?? 'route_static';
@@ -34,11 +44,17 @@ export function kindFor(gw: VpnGateway, route: { routingProtocol?: 'none' | 'bgp
 }
 
 /** Both referenced policies must exist in the connection's own account; an IKEv1 policy pairs only with single-valued IPsec. */
-export async function checkPolicies(tx: Tx, accountId: string, ikeId: string | null, ipsecId: string | null): Promise<{ ike: IkePolicy | undefined; ipsec: IpsecPolicy | undefined }> {
+export async function checkPolicies(
+  tx: Tx,
+  accountId: string,
+  ikeId: string | null,
+  ipsecId: string | null,
+): Promise<{ ike: IkePolicy | undefined; ipsec: IpsecPolicy | undefined }> {
   const ike = ikeId ? await getIkePolicy(tx.ex, ikeId) : undefined;
   if (ikeId && (!ike || ike.accountId !== accountId)) throw notFound('ike_policy', ikeId, undefined, { type: 'field', name: 'ikePolicy', value: ikeId });
   const ipsec = ipsecId ? await getIpsecPolicy(tx.ex, ipsecId) : undefined;
-  if (ipsecId && (!ipsec || ipsec.accountId !== accountId)) throw notFound('ipsec_policy', ipsecId, undefined, { type: 'field', name: 'ipsecPolicy', value: ipsecId });
+  if (ipsecId && (!ipsec || ipsec.accountId !== accountId))
+    throw notFound('ipsec_policy', ipsecId, undefined, { type: 'field', name: 'ipsecPolicy', value: ipsecId });
   checkIkeV1Pairing(ike, ipsec);
   return { ike, ipsec };
 }
@@ -52,7 +68,10 @@ export async function checkConnectionQuotas(tx: Tx, c: Connection, stored: Conne
   if (!stored && others.count >= q.connectionsPerGateway) {
     throw new DomainError('over_quota', `The VPN gateway already has ${q.connectionsPerGateway} connections, the quota.`);
   }
-  for (const [side, list] of [['local', c.localCidrs], ['peer', c.peerCidrs]] as const) {
+  for (const [side, list] of [
+    ['local', c.localCidrs],
+    ['peer', c.peerCidrs],
+  ] as const) {
     if (list.length > q.cidrsPerConnectionSide) {
       throw new DomainError('over_quota', `A connection takes at most ${q.cidrsPerConnectionSide} ${side} CIDRs.`, { type: 'field', name: `${side}Cidrs` });
     }
@@ -67,12 +86,31 @@ export async function createConnection(tx: Tx, gatewayId: string, input: Connect
   const now = tx.now();
   const name = input.name ?? (await freeName(async (n) => (await tx.deps.connections.nameHolder(tx.ex, gw.id, n)) !== undefined));
   const c: Connection = {
-    id: newId(), accountId: gw.accountId, gatewayId: gw.id, name, kind: kindFor(gw, input),
-    adminStateUp: input.adminStateUp, establishMode: input.establishMode, psk: input.psk, peer: input.peer,
-    peerIdentity: input.peerIdentity, localIdentities: input.localIdentities, localCidrs: input.localCidrs, peerCidrs: input.peerCidrs,
-    ikePolicyId: input.ikePolicyId, ipsecPolicyId: input.ipsecPolicyId, autoSet: tx.settings.autoSet, dpd: input.dpd,
-    distributeTraffic: input.distributeTraffic ?? false, tunnels: input.tunnels ?? [], status: 'down', statusReasons: [],
-    lifecycleState: tx.settings.dataplane === 'none' ? 'stable' : 'pending', revision: 1, createdAt: now, updatedAt: now,
+    id: newId(),
+    accountId: gw.accountId,
+    gatewayId: gw.id,
+    name,
+    kind: kindFor(gw, input),
+    adminStateUp: input.adminStateUp,
+    establishMode: input.establishMode,
+    psk: input.psk,
+    peer: input.peer,
+    peerIdentity: input.peerIdentity,
+    localIdentities: input.localIdentities,
+    localCidrs: input.localCidrs,
+    peerCidrs: input.peerCidrs,
+    ikePolicyId: input.ikePolicyId,
+    ipsecPolicyId: input.ipsecPolicyId,
+    autoSet: tx.settings.autoSet,
+    dpd: input.dpd,
+    distributeTraffic: input.distributeTraffic ?? false,
+    tunnels: input.tunnels ?? [],
+    status: 'down',
+    statusReasons: [],
+    lifecycleState: tx.settings.dataplane === 'none' ? 'stable' : 'pending',
+    revision: 1,
+    createdAt: now,
+    updatedAt: now,
   };
   checkConnection(c);
   const { ike, ipsec } = await checkPolicies(tx, gw.accountId, c.ikePolicyId, c.ipsecPolicyId);

@@ -23,13 +23,22 @@ export async function deleteGateway(tx: Tx, id: string, opts: DeleteGatewayOptio
   if (opts.onlyIfEmpty && connections.some((c) => c.lifecycleState !== 'deleting')) {
     throw inUse('vpn_gateway', id, `VPN gateway '${id}' still has connections; delete them first.`);
   }
-  if (gw.lifecycleState === 'pending' && !opts.evenIfPending) throw new DomainError('resource_not_ready', `VPN gateway '${id}' is still being provisioned; delete it once it is stable.`);
+  if (gw.lifecycleState === 'pending' && !opts.evenIfPending)
+    throw new DomainError('resource_not_ready', `VPN gateway '${id}' is still being provisioned; delete it once it is stable.`);
   if (gw.lifecycleState === 'suspended') throw new DomainError('resource_not_ready', `VPN gateway '${id}' is suspended and cannot be deleted.`);
   const now = tx.now();
-  await saveGateway(tx.ex, {
-    ...gw, lifecycleState: 'deleting', healthState: 'inapplicable', healthReasons: [], updatedAt: now,
-    members: gw.members.map((m) => ({ ...m, lifecycleState: 'deleting' as const, healthState: 'inapplicable' as const, healthReasons: [] })),
-  }, gw.revision);
+  await saveGateway(
+    tx.ex,
+    {
+      ...gw,
+      lifecycleState: 'deleting',
+      healthState: 'inapplicable',
+      healthReasons: [],
+      updatedAt: now,
+      members: gw.members.map((m) => ({ ...m, lifecycleState: 'deleting' as const, healthState: 'inapplicable' as const, healthReasons: [] })),
+    },
+    gw.revision,
+  );
   await dropRefs(tx.ex, 'vpn_gateway', id);
   const going: string[] = [];
   for (const c of connections) {

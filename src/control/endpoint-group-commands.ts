@@ -39,7 +39,8 @@ async function checkEndpoints(tx: Tx, accountId: string, type: EndpointGroupType
     const found = new Map((await getSubnets(tx.ex, ids)).filter((s) => s.accountId === accountId).map((s) => [s.id, s]));
     const missing = ids.find((id) => !found.has(id));
     if (missing) throw invalidField('endpoints', `Subnet ${missing} in endpoint group does not exist.`, missing);
-    if (new Set([...found.values()].map((s) => s.ipVersion)).size > 1) throw invalidField('endpoints', 'Endpoints in the group do not have the same IP version, as required for IPSec.');
+    if (new Set([...found.values()].map((s) => s.ipVersion)).size > 1)
+      throw invalidField('endpoints', 'Endpoints in the group do not have the same IP version, as required for IPSec.');
     return ids;
   }
   return [...endpoints];
@@ -86,4 +87,3 @@ export async function groupCidrs(tx: Tx, id: string): Promise<string[]> {
   const subnets = new Map((await getSubnets(tx.ex, g.endpoints)).map((s) => [s.id, s.cidr]));
   return g.endpoints.flatMap((sid) => (subnets.has(sid) ? [subnets.get(sid)!] : []));
 }
-

@@ -35,15 +35,24 @@ export interface ReadOptions {
 /** The owner of an object of a type that can carry extras or be referred to, if the actor may see it. */
 async function ownerOf(tx: Tx, resource: string, id: string): Promise<{ accountId: string } | undefined> {
   switch (resource) {
-    case 'connection': return tx.deps.connections.get(tx.ex, id);
-    case 'vpn_gateway': return getGateway(tx.ex, id);
-    case 'ike_policy': return getIkePolicy(tx.ex, id);
-    case 'ipsec_policy': return getIpsecPolicy(tx.ex, id);
-    case 'vpc': return getVpc(tx.ex, id);
-    case 'subnet': return getSubnet(tx.ex, id);
-    case 'router': return getRouter(tx.ex, id);
-    case 'endpoint_group': return getEndpointGroup(tx.ex, id);
-    default: throw new DomainError('invalid_value', `Objects of type '${resource}' carry no extras.`);
+    case 'connection':
+      return tx.deps.connections.get(tx.ex, id);
+    case 'vpn_gateway':
+      return getGateway(tx.ex, id);
+    case 'ike_policy':
+      return getIkePolicy(tx.ex, id);
+    case 'ipsec_policy':
+      return getIpsecPolicy(tx.ex, id);
+    case 'vpc':
+      return getVpc(tx.ex, id);
+    case 'subnet':
+      return getSubnet(tx.ex, id);
+    case 'router':
+      return getRouter(tx.ex, id);
+    case 'endpoint_group':
+      return getEndpointGroup(tx.ex, id);
+    default:
+      throw new DomainError('invalid_value', `Objects of type '${resource}' carry no extras.`);
   }
 }
 

@@ -27,12 +27,20 @@ export async function finalizeDeletes(tx: Tx, f: ReleaseFilter = {}): Promise<nu
   let n = 0;
   const conns = await tx.deps.connections.deletingUpTo(tx.ex, f.gatewayId, f.generation);
   for (const c of conns) await tx.deps.connections.delete(tx.ex, c.id);
-  await deleteExtrasOf(tx.ex, 'connection', conns.map((c) => c.id));
+  await deleteExtrasOf(
+    tx.ex,
+    'connection',
+    conns.map((c) => c.id),
+  );
   n += conns.length;
   for (const g of (f.scope ?? 'gateway') === 'gateway' ? await gatewaysDeletingUpTo(tx.ex, f.gatewayId, f.generation) : []) {
     const rest = await tx.deps.connections.ofGateway(tx.ex, g.id);
     for (const c of rest) await tx.deps.connections.delete(tx.ex, c.id);
-    await deleteExtrasOf(tx.ex, 'connection', rest.map((c) => c.id));
+    await deleteExtrasOf(
+      tx.ex,
+      'connection',
+      rest.map((c) => c.id),
+    );
     await deleteReservedIpsOf(tx.ex, g.id);
     await deletePublicIpsOf(tx.ex, g.id);
     await deleteExtrasOf(tx.ex, 'vpn_gateway', [g.id]);

@@ -1,7 +1,16 @@
 import { pickAddresses, POOL_RESERVED_LOW, SUBNET_RESERVED_LOW } from '../domain/address-pool.js';
 import { parseCidr } from '../domain/cidr.js';
 import { DomainError, invalidField, notFound } from '../domain/errors.js';
-import { DEFAULT_LOCAL_ASN, GATEWAY_PRIVATE_IPS, type GatewayMember, type GatewayMode, isRestrictedAsn, MAX_ASN, publicIpCount, type VpnGateway } from '../domain/gateway.js';
+import {
+  DEFAULT_LOCAL_ASN,
+  GATEWAY_PRIVATE_IPS,
+  type GatewayMember,
+  type GatewayMode,
+  isRestrictedAsn,
+  MAX_ASN,
+  publicIpCount,
+  type VpnGateway,
+} from '../domain/gateway.js';
 import { newId } from '../domain/ids.js';
 import { reason } from '../domain/status-reasons.js';
 import type { HealthState, LifecycleState, Reason } from '../domain/tenancy.js';
@@ -50,7 +59,10 @@ export function liveGateway(tx: Tx, g: VpnGateway | undefined, id: string): VpnG
 
 function checkAdvertised(tx: Tx, input: GatewayInput): string[] {
   if (input.mode === 'policy' && (input.localAsn !== undefined || input.advertisedCidrs !== undefined)) {
-    throw new DomainError('mode_mismatch', 'local_asn and advertised_cidrs apply to route-mode gateways only.', { type: 'field', name: input.localAsn !== undefined ? 'localAsn' : 'advertisedCidrs' });
+    throw new DomainError('mode_mismatch', 'local_asn and advertised_cidrs apply to route-mode gateways only.', {
+      type: 'field',
+      name: input.localAsn !== undefined ? 'localAsn' : 'advertisedCidrs',
+    });
   }
   if (input.localAsn !== undefined) checkAsn(input.localAsn, 'localAsn');
   const advertised = (input.advertisedCidrs ?? []).map((c) => {
@@ -59,7 +71,8 @@ function checkAdvertised(tx: Tx, input: GatewayInput): string[] {
     return p.cidr.text;
   });
   if (new Set(advertised).size !== advertised.length) throw invalidField('advertisedCidrs', 'advertised_cidrs lists a CIDR twice.');
-  if (advertised.length > tx.settings.quotas.advertisedCidrs) throw new DomainError('over_quota', `A gateway advertises at most ${tx.settings.quotas.advertisedCidrs} CIDRs.`);
+  if (advertised.length > tx.settings.quotas.advertisedCidrs)
+    throw new DomainError('over_quota', `A gateway advertises at most ${tx.settings.quotas.advertisedCidrs} CIDRs.`);
   return advertised;
 }
 
@@ -71,9 +84,11 @@ export async function createGateway(tx: Tx, input: GatewayInput, opts: WriteOpti
   const group = await resolveGroup(tx, input.resourceGroupId, subnet.accountId);
   // A gateway being deleted no longer counts: it is gone for the user, only the data plane still holds it.
   const mine = (await gatewaysOfAccount(tx.ex, subnet.accountId)).filter((g) => g.lifecycleState !== 'deleting');
-  if (mine.length >= q.gatewaysPerAccount) throw new DomainError('over_quota', `The account already has ${q.gatewaysPerAccount} VPN gateways, the quota for the region.`);
+  if (mine.length >= q.gatewaysPerAccount)
+    throw new DomainError('over_quota', `The account already has ${q.gatewaysPerAccount} VPN gateways, the quota for the region.`);
   const inZone = mine.filter((g) => g.zone === subnet.zone);
-  if (inZone.length >= q.gatewaysPerZone) throw new DomainError('over_quota', `The account already has ${q.gatewaysPerZone} VPN gateways in zone ${subnet.zone}, the quota.`);
+  if (inZone.length >= q.gatewaysPerZone)
+    throw new DomainError('over_quota', `The account already has ${q.gatewaysPerZone} VPN gateways in zone ${subnet.zone}, the quota.`);
   if (input.mode === 'route' && inZone.filter((g) => g.mode === 'route' && g.vpcId === subnet.vpcId).length >= q.routeGatewaysPerZonePerVpc) {
     throw new DomainError('over_quota', `The VPC already has a route-mode VPN gateway in zone ${subnet.zone}.`);
   }
@@ -83,24 +98,44 @@ export async function createGateway(tx: Tx, input: GatewayInput, opts: WriteOpti
   const id = newId();
   const subnetCidr = parseCidr(subnet.cidr);
   const privates = subnetCidr.ok ? pickAddresses(subnetCidr.cidr, await reservedAddresses(tx.ex, subnet.id), GATEWAY_PRIVATE_IPS, SUBNET_RESERVED_LOW) : [];
-  if (privates.length < GATEWAY_PRIVATE_IPS) throw new DomainError('subnet_ip_exhausted', `Subnet '${subnet.name}' has no room for the gateway's ${GATEWAY_PRIVATE_IPS} members.`);
+  if (privates.length < GATEWAY_PRIVATE_IPS)
+    throw new DomainError('subnet_ip_exhausted', `Subnet '${subnet.name}' has no room for the gateway's ${GATEWAY_PRIVATE_IPS} members.`);
   const publics = pickAddresses(tx.settings.publicPool, await usedPublicIps(tx.ex), publicIpCount(input.mode), POOL_RESERVED_LOW);
-  if (publics.length < publicIpCount(input.mode)) throw new DomainError('public_ip_exhausted', `The public IP pool ${tx.settings.publicPool.text} is exhausted.`);
+  if (publics.length < publicIpCount(input.mode))
+    throw new DomainError('public_ip_exhausted', `The public IP pool ${tx.settings.publicPool.text} is exhausted.`);
 
   const st = initialState(tx);
   const members: GatewayMember[] = privates.map((address, i) => {
     const index = (i + 1) as 1 | 2;
     return {
-      index, role: input.mode === 'policy' && index === 2 ? 'standby' : 'active',
-      publicIp: publics[i] ?? null, privateIp: { id: newId(), address },
-      lifecycleState: st.lifecycle, healthState: st.health, healthReasons: st.reasons,
+      index,
+      role: input.mode === 'policy' && index === 2 ? 'standby' : 'active',
+      publicIp: publics[i] ?? null,
+      privateIp: { id: newId(), address },
+      lifecycleState: st.lifecycle,
+      healthState: st.health,
+      healthReasons: st.reasons,
     };
   });
   const now = tx.now();
   const g: VpnGateway = {
-    id, accountId: subnet.accountId, resourceGroupId: group.id, name, vpcId: subnet.vpcId, subnetId: subnet.id, zone: subnet.zone,
-    mode: input.mode, members, advertisedCidrs: advertised, localAsn: input.localAsn ?? DEFAULT_LOCAL_ASN,
-    lifecycleState: st.lifecycle, healthState: st.health, healthReasons: st.reasons, revision: 1, createdAt: now, updatedAt: now,
+    id,
+    accountId: subnet.accountId,
+    resourceGroupId: group.id,
+    name,
+    vpcId: subnet.vpcId,
+    subnetId: subnet.id,
+    zone: subnet.zone,
+    mode: input.mode,
+    members,
+    advertisedCidrs: advertised,
+    localAsn: input.localAsn ?? DEFAULT_LOCAL_ASN,
+    lifecycleState: st.lifecycle,
+    healthState: st.health,
+    healthReasons: st.reasons,
+    revision: 1,
+    createdAt: now,
+    updatedAt: now,
   };
   await insertGateway(tx.ex, g);
   for (const m of members) {
@@ -132,7 +167,8 @@ export async function updateGateway(tx: Tx, id: string, patch: GatewayPatch, opt
 /** Advertised CIDRs (route mode): 'added' | 'exists' on add, throws not_found (cidr) on a missing remove. */
 export async function editAdvertisedCidr(tx: Tx, id: string, cidrText: string, op: 'add' | 'remove' | 'check'): Promise<'added' | 'exists' | 'removed'> {
   const p = parseCidr(cidrText);
-  if (!p.ok || p.hostBitsSet || p.cidr.family !== 4) throw new DomainError('invalid_value', `'${cidrText}' is not a valid IPv4 CIDR.`, { type: 'parameter', name: 'cidr', value: cidrText });
+  if (!p.ok || p.hostBitsSet || p.cidr.family !== 4)
+    throw new DomainError('invalid_value', `'${cidrText}' is not a valid IPv4 CIDR.`, { type: 'parameter', name: 'cidr', value: cidrText });
   const cidr = p.cidr.text;
   const g = await getGateway(tx.ex, id);
   const gw = op === 'check' ? visibleTo(tx.actor, g, 'vpn_gateway', id) : liveGateway(tx, g, id);

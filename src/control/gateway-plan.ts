@@ -39,19 +39,42 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
   const gw = await getGateway(tx.ex, gatewayId);
   if (!gw) return { gatewayId, generation, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false };
   const all = await tx.deps.connections.ofGateway(tx.ex, gw.id);
-  const connections = all.map((c) => ({ id: c.id, adminStateUp: c.adminStateUp, lifecycleState: c.lifecycleState, localCidrs: c.localCidrs, peerCidrs: c.peerCidrs }));
+  const connections = all.map((c) => ({
+    id: c.id,
+    adminStateUp: c.adminStateUp,
+    lifecycleState: c.lifecycleState,
+    localCidrs: c.localCidrs,
+    peerCidrs: c.peerCidrs,
+  }));
   if (gw.lifecycleState === 'deleting') {
     const others = (await gatewaysOfVpc(tx.ex, gw.vpcId)).filter((g) => g.id !== gw.id && g.lifecycleState !== 'deleting');
     return { gatewayId, generation, gateway: gw, subnets: [], connections, desired: null, vpcShared: others.length > 0 };
   }
   const live = all.filter((c) => c.lifecycleState !== 'deleting');
-  const ike = new Map((await getIkePolicies(tx.ex, live.flatMap((c) => (c.ikePolicyId ? [c.ikePolicyId] : [])))).map((p) => [p.id, p]));
-  const esp = new Map((await getIpsecPolicies(tx.ex, live.flatMap((c) => (c.ipsecPolicyId ? [c.ipsecPolicyId] : [])))).map((p) => [p.id, p]));
-  const desired = desiredGatewayState(gw, live.map((c) => ({
-    connection: c,
-    ...(c.ikePolicyId ? { ikePolicy: ike.get(c.ikePolicyId) } : {}),
-    ...(c.ipsecPolicyId ? { ipsecPolicy: esp.get(c.ipsecPolicyId) } : {}),
-  })));
+  const ike = new Map(
+    (
+      await getIkePolicies(
+        tx.ex,
+        live.flatMap((c) => (c.ikePolicyId ? [c.ikePolicyId] : [])),
+      )
+    ).map((p) => [p.id, p]),
+  );
+  const esp = new Map(
+    (
+      await getIpsecPolicies(
+        tx.ex,
+        live.flatMap((c) => (c.ipsecPolicyId ? [c.ipsecPolicyId] : [])),
+      )
+    ).map((p) => [p.id, p]),
+  );
+  const desired = desiredGatewayState(
+    gw,
+    live.map((c) => ({
+      connection: c,
+      ...(c.ikePolicyId ? { ikePolicy: ike.get(c.ikePolicyId) } : {}),
+      ...(c.ipsecPolicyId ? { ipsecPolicy: esp.get(c.ipsecPolicyId) } : {}),
+    })),
+  );
   return { gatewayId, generation, gateway: gw, subnets: await subnetsOfVpc(tx.ex, gw.vpcId), connections, desired, vpcShared: true };
 }
 

@@ -20,11 +20,32 @@ export interface GatewayView {
 
 /** Views of many gateways with a fixed number of queries. */
 export async function gatewayViews(tx: Tx, list: readonly VpnGateway[], dialect?: string): Promise<GatewayView[]> {
-  const v = byId(await getVpcs(tx.ex, list.map((g) => g.vpcId)));
-  const s = byId(await getSubnets(tx.ex, list.map((g) => g.subnetId)));
-  const rg = await groupRefs(tx, list.map((g) => g.resourceGroupId));
-  const conns = await tx.deps.connections.refsOfGateways(tx.ex, list.map((g) => g.id));
-  const extras = await extrasOf(tx, dialect, 'vpn_gateway', list.map((g) => g.id));
+  const v = byId(
+    await getVpcs(
+      tx.ex,
+      list.map((g) => g.vpcId),
+    ),
+  );
+  const s = byId(
+    await getSubnets(
+      tx.ex,
+      list.map((g) => g.subnetId),
+    ),
+  );
+  const rg = await groupRefs(
+    tx,
+    list.map((g) => g.resourceGroupId),
+  );
+  const conns = await tx.deps.connections.refsOfGateways(
+    tx.ex,
+    list.map((g) => g.id),
+  );
+  const extras = await extrasOf(
+    tx,
+    dialect,
+    'vpn_gateway',
+    list.map((g) => g.id),
+  );
   return list.map((gateway) => {
     const x = extras.get(gateway.id);
     return {

@@ -19,14 +19,28 @@ export interface SubnetView {
 }
 
 async function vpcViews(tx: Tx, list: readonly Vpc[]): Promise<VpcView[]> {
-  const g = await groupRefs(tx, list.map((v) => v.resourceGroupId));
-  const subnets = await subnetIdsOfVpcs(tx.ex, list.map((v) => v.id));
+  const g = await groupRefs(
+    tx,
+    list.map((v) => v.resourceGroupId),
+  );
+  const subnets = await subnetIdsOfVpcs(
+    tx.ex,
+    list.map((v) => v.id),
+  );
   return list.map((vpc) => ({ vpc, resourceGroup: g(vpc.resourceGroupId), subnetIds: subnets.get(vpc.id) ?? [] }));
 }
 
 async function subnetViews(tx: Tx, list: readonly Subnet[]): Promise<SubnetView[]> {
-  const v = byId(await getVpcs(tx.ex, list.map((s) => s.vpcId)));
-  const g = await groupRefs(tx, list.map((s) => s.resourceGroupId));
+  const v = byId(
+    await getVpcs(
+      tx.ex,
+      list.map((s) => s.vpcId),
+    ),
+  );
+  const g = await groupRefs(
+    tx,
+    list.map((s) => s.resourceGroupId),
+  );
   return list.map((subnet) => ({ subnet, vpc: refOf(v.get(subnet.vpcId), subnet.vpcId), resourceGroup: g(subnet.resourceGroupId) }));
 }
 

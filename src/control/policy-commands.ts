@@ -4,8 +4,16 @@ import { newId } from '../domain/ids.js';
 import { checkIkeCrypto, checkIkeV1Pairing, checkIpsecCrypto, type IkePolicy, type IpsecPolicy } from '../domain/policy.js';
 import { deleteExtrasOf } from '../store/extras-store.js';
 import {
-  countPolicies, deletePolicy, getIkePolicy, getIpsecPolicy, insertIkePolicy, insertIpsecPolicy, type PolicyTable,
-  policyNameTaken, saveIkePolicy, saveIpsecPolicy,
+  countPolicies,
+  deletePolicy,
+  getIkePolicy,
+  getIpsecPolicy,
+  insertIkePolicy,
+  insertIpsecPolicy,
+  type PolicyTable,
+  policyNameTaken,
+  saveIkePolicy,
+  saveIpsecPolicy,
 } from '../store/policy-store.js';
 import { visibleTo } from './access.js';
 import { type WriteOptions, writeExtras } from './extras.js';
@@ -65,14 +73,27 @@ async function usersOf(tx: Tx, table: PolicyTable, id: string) {
 
 function refuseInUse(table: PolicyTable, id: string, users: readonly { name: string }[], what: string): void {
   if (users.length === 0) return;
-  const names = users.slice(0, 3).map((u) => `'${u.name}'`).join(', ');
+  const names = users
+    .slice(0, 3)
+    .map((u) => `'${u.name}'`)
+    .join(', ');
   throw inUse(RESOURCE[table], id, `The ${LABEL[table]} is used by ${users.length} connection(s) (${names}${users.length > 3 ? ', …' : ''}); ${what}.`);
 }
 
 /** A policy's change reaches the gateways of the connections that use it, which then reconfigure. */
 async function announce(tx: Tx, table: PolicyTable, id: string, users: readonly { id: string; gatewayId: string }[], crypto: boolean): Promise<void> {
-  if (crypto && tx.settings.dataplane !== 'none') await tx.deps.connections.markUpdating(tx.ex, users.map((c) => c.id));
-  tx.record({ resource: RESOURCE[table], id, action: 'updated', gatewayIds: [...new Set(users.map((c) => c.gatewayId))], connectionIds: users.map((c) => c.id) });
+  if (crypto && tx.settings.dataplane !== 'none')
+    await tx.deps.connections.markUpdating(
+      tx.ex,
+      users.map((c) => c.id),
+    );
+  tx.record({
+    resource: RESOURCE[table],
+    id,
+    action: 'updated',
+    gatewayIds: [...new Set(users.map((c) => c.gatewayId))],
+    connectionIds: users.map((c) => c.id),
+  });
 }
 
 export async function createIkePolicy(tx: Tx, input: IkePolicyInput, opts: WriteOptions = {}): Promise<PolicyView<IkePolicy>> {
@@ -82,9 +103,19 @@ export async function createIkePolicy(tx: Tx, input: IkePolicyInput, opts: Write
   const name = input.name ?? (await freeName((n) => policyNameTaken(tx.ex, 'ike_policies', group.accountId, n)));
   const now = tx.now();
   const p: IkePolicy = {
-    id: newId(), accountId: group.accountId, resourceGroupId: group.id, name, ikeVersion: input.ikeVersion, negotiationMode: input.negotiationMode ?? 'main',
-    encryption: input.encryption, integrity: input.integrity, dhGroups: input.dhGroups, lifetimeSeconds: input.lifetimeSeconds,
-    revision: 1, createdAt: now, updatedAt: now,
+    id: newId(),
+    accountId: group.accountId,
+    resourceGroupId: group.id,
+    name,
+    ikeVersion: input.ikeVersion,
+    negotiationMode: input.negotiationMode ?? 'main',
+    encryption: input.encryption,
+    integrity: input.integrity,
+    dhGroups: input.dhGroups,
+    lifetimeSeconds: input.lifetimeSeconds,
+    revision: 1,
+    createdAt: now,
+    updatedAt: now,
   };
   await insertIkePolicy(tx.ex, p);
   await writeExtras(tx, 'ike_policy', p.id, opts.extras);
@@ -112,8 +143,19 @@ export async function createIpsecPolicy(tx: Tx, input: IpsecPolicyInput, opts: W
   const name = input.name ?? (await freeName((n) => policyNameTaken(tx.ex, 'ipsec_policies', group.accountId, n)));
   const now = tx.now();
   const p: IpsecPolicy = {
-    id: newId(), accountId: group.accountId, resourceGroupId: group.id, name, encryption: input.encryption, integrity: input.integrity,
-    pfs: input.pfs, lifetimeSeconds: input.lifetimeSeconds, transform: 'esp', encapsulation: 'tunnel', revision: 1, createdAt: now, updatedAt: now,
+    id: newId(),
+    accountId: group.accountId,
+    resourceGroupId: group.id,
+    name,
+    encryption: input.encryption,
+    integrity: input.integrity,
+    pfs: input.pfs,
+    lifetimeSeconds: input.lifetimeSeconds,
+    transform: 'esp',
+    encapsulation: 'tunnel',
+    revision: 1,
+    createdAt: now,
+    updatedAt: now,
   };
   await insertIpsecPolicy(tx.ex, p);
   await writeExtras(tx, 'ipsec_policy', p.id, opts.extras);

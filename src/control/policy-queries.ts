@@ -17,10 +17,27 @@ export interface PolicyView<P> {
 const RESOURCE = { ike_policies: 'ike_policy', ipsec_policies: 'ipsec_policy' } as const;
 const COLUMN = { ike_policies: 'ike_policy_id', ipsec_policies: 'ipsec_policy_id' } as const;
 
-async function policyViews<P extends { id: string; resourceGroupId: string }>(tx: Tx, list: readonly P[], table: PolicyTable, dialect?: string): Promise<PolicyView<P>[]> {
-  const g = await groupRefs(tx, list.map((p) => p.resourceGroupId));
-  const users = await tx.deps.connections.refsUsingPolicies(tx.ex, COLUMN[table], list.map((p) => p.id));
-  const extras = await extrasOf(tx, dialect, RESOURCE[table], list.map((p) => p.id));
+async function policyViews<P extends { id: string; resourceGroupId: string }>(
+  tx: Tx,
+  list: readonly P[],
+  table: PolicyTable,
+  dialect?: string,
+): Promise<PolicyView<P>[]> {
+  const g = await groupRefs(
+    tx,
+    list.map((p) => p.resourceGroupId),
+  );
+  const users = await tx.deps.connections.refsUsingPolicies(
+    tx.ex,
+    COLUMN[table],
+    list.map((p) => p.id),
+  );
+  const extras = await extrasOf(
+    tx,
+    dialect,
+    RESOURCE[table],
+    list.map((p) => p.id),
+  );
   return list.map((policy) => {
     const x = extras.get(policy.id);
     return { policy, resourceGroup: g(policy.resourceGroupId), connections: users.get(policy.id) ?? [], ...(x ? { extras: x } : {}) };
@@ -28,7 +45,12 @@ async function policyViews<P extends { id: string; resourceGroupId: string }>(tx
 }
 
 /** The view of a policy just written (its extras are the ones written with it). */
-export async function policyView<P extends { id: string; resourceGroupId: string }>(tx: Tx, p: P, table: PolicyTable, extras?: ExtrasData): Promise<PolicyView<P>> {
+export async function policyView<P extends { id: string; resourceGroupId: string }>(
+  tx: Tx,
+  p: P,
+  table: PolicyTable,
+  extras?: ExtrasData,
+): Promise<PolicyView<P>> {
   const [v] = await policyViews(tx, [p], table);
   return { ...v!, ...(extras ? { extras } : {}) };
 }

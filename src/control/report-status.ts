@@ -31,9 +31,16 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
   const o = report.gateway;
   if (o) {
     const g = await getGateway(tx.ex, gatewayId);
-    if (g && g.lifecycleState !== 'deleting' && !(g.lifecycleState === o.lifecycleState && g.healthState === o.healthState && same(g.healthReasons, o.reasons))) {
+    if (
+      g &&
+      g.lifecycleState !== 'deleting' &&
+      !(g.lifecycleState === o.lifecycleState && g.healthState === o.healthState && same(g.healthReasons, o.reasons))
+    ) {
       await setGatewayHealth(tx.ex, {
-        id: g.id, lifecycleState: o.lifecycleState, healthState: o.healthState, healthReasons: o.reasons,
+        id: g.id,
+        lifecycleState: o.lifecycleState,
+        healthState: o.healthState,
+        healthReasons: o.reasons,
         members: g.members.map((m) => ({ ...m, lifecycleState: o.lifecycleState, healthState: o.healthState, healthReasons: o.reasons })),
       });
     }

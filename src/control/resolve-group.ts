@@ -11,9 +11,13 @@ import type { Tx } from './tx.js';
 export async function resolveGroup(tx: Tx, groupId: string | undefined, accountId = tx.actor.accountId): Promise<ResourceGroup> {
   if (groupId !== undefined) {
     const g = await getResourceGroup(tx.ex, groupId);
-    if (!g || !mayAccess(tx.actor, g.accountId)) throw notFound('resource_group', groupId, undefined, { type: 'field', name: 'resourceGroup.id', value: groupId });
+    if (!g || !mayAccess(tx.actor, g.accountId))
+      throw notFound('resource_group', groupId, undefined, { type: 'field', name: 'resourceGroup.id', value: groupId });
     if (g.accountId !== accountId && accountId !== tx.actor.accountId) {
-      throw notFound('resource_group', groupId, `Resource group '${groupId}' is not in the parent resource's account.`, { type: 'field', name: 'resourceGroup.id' });
+      throw notFound('resource_group', groupId, `Resource group '${groupId}' is not in the parent resource's account.`, {
+        type: 'field',
+        name: 'resourceGroup.id',
+      });
     }
     return g;
   }

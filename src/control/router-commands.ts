@@ -6,8 +6,16 @@ import { PUBLIC_NETWORK_ID, PUBLIC_SUBNET_ID, type Router } from '../domain/rout
 import type { Subnet } from '../domain/tenancy.js';
 import { deletePublicIpsOf, getSubnet, getSubnets, insertPublicIp, usedPublicIps } from '../store/network-store.js';
 import {
-  connectionsWithGroupSubnet, deleteInterface, deleteRouterRow, getInterface, getRouter, insertInterface, interfaceOfSubnet, interfacesOfRouter,
-  insertRouter, saveRouter,
+  connectionsWithGroupSubnet,
+  deleteInterface,
+  deleteRouterRow,
+  getInterface,
+  getRouter,
+  insertInterface,
+  interfaceOfSubnet,
+  interfacesOfRouter,
+  insertRouter,
+  saveRouter,
 } from '../store/router-store.js';
 import { ownerFor, visibleTo } from './access.js';
 import { assertUnreferenced } from './extras.js';
@@ -56,7 +64,8 @@ async function applyGateway(tx: Tx, router: Router, gw: ExternalGatewayInput | n
     return { externalNetworkId: null, externalIp: null };
   }
   const wanted = gw.address;
-  if (router.externalIp !== null && (wanted === undefined || wanted === router.externalIp)) return { externalNetworkId: PUBLIC_NETWORK_ID, externalIp: router.externalIp };
+  if (router.externalIp !== null && (wanted === undefined || wanted === router.externalIp))
+    return { externalNetworkId: PUBLIC_NETWORK_ID, externalIp: router.externalIp };
   const pool = tx.settings.publicPool;
   const used = await usedPublicIps(tx.ex);
   if (router.externalIp !== null) used.delete(router.externalIp);
@@ -64,13 +73,26 @@ async function applyGateway(tx: Tx, router: Router, gw: ExternalGatewayInput | n
   if (wanted !== undefined) {
     const a = parseAddress(wanted);
     if (!a || !cidrContainsAddress(pool, a.family, a.value) || a.value < pool.network + BigInt(POOL_RESERVED_LOW) || a.value === lastAddress(pool)) {
-      throw new DomainError('invalid_value', `${wanted} is not a usable address of the public pool ${PUBLIC_SUBNET_ID} (${pool.text}).`, { type: 'field', name: 'externalGateway.address', value: wanted });
+      throw new DomainError('invalid_value', `${wanted} is not a usable address of the public pool ${PUBLIC_SUBNET_ID} (${pool.text}).`, {
+        type: 'field',
+        name: 'externalGateway.address',
+        value: wanted,
+      });
     }
-    if (used.has(wanted)) throw new DomainError('public_ip_exhausted', `IP address ${wanted} already allocated in subnet ${PUBLIC_SUBNET_ID}`, { type: 'field', name: 'externalGateway.address', value: wanted });
+    if (used.has(wanted))
+      throw new DomainError('public_ip_exhausted', `IP address ${wanted} already allocated in subnet ${PUBLIC_SUBNET_ID}`, {
+        type: 'field',
+        name: 'externalGateway.address',
+        value: wanted,
+      });
     address = wanted;
   } else {
     const [picked] = pickAddresses(pool, used, 1, POOL_RESERVED_LOW);
-    if (picked === undefined) throw new DomainError('public_ip_exhausted', `No more IP addresses available on network ${PUBLIC_NETWORK_ID}.`, { type: 'field', name: 'externalGateway' });
+    if (picked === undefined)
+      throw new DomainError('public_ip_exhausted', `No more IP addresses available on network ${PUBLIC_NETWORK_ID}.`, {
+        type: 'field',
+        name: 'externalGateway',
+      });
     address = picked;
   }
   await deletePublicIpsOf(tx.ex, router.id);
@@ -81,8 +103,15 @@ async function applyGateway(tx: Tx, router: Router, gw: ExternalGatewayInput | n
 export async function createRouter(tx: Tx, input: RouterInput): Promise<RouterView> {
   const now = tx.now();
   const base: Router = {
-    id: newId(), accountId: ownerFor(tx.actor, input.accountId), name: input.name, description: input.description, adminStateUp: input.adminStateUp,
-    externalNetworkId: null, externalIp: null, createdAt: now, updatedAt: now,
+    id: newId(),
+    accountId: ownerFor(tx.actor, input.accountId),
+    name: input.name,
+    description: input.description,
+    adminStateUp: input.adminStateUp,
+    externalNetworkId: null,
+    externalIp: null,
+    createdAt: now,
+    updatedAt: now,
   };
   const router = { ...base, ...(await applyGateway(tx, base, input.externalGateway)) };
   await insertRouter(tx.ex, router);
@@ -93,7 +122,9 @@ export async function createRouter(tx: Tx, input: RouterInput): Promise<RouterVi
 export async function updateRouter(tx: Tx, routerId: string, patch: RouterPatch): Promise<RouterView> {
   const current = visibleTo(tx.actor, await getRouter(tx.ex, routerId), 'router', routerId);
   let router: Router = {
-    ...current, ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.description !== undefined ? { description: patch.description } : {}),
+    ...current,
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.description !== undefined ? { description: patch.description } : {}),
     ...(patch.adminStateUp !== undefined ? { adminStateUp: patch.adminStateUp } : {}),
   };
   if (patch.externalGateway !== undefined) router = { ...router, ...(await applyGateway(tx, current, patch.externalGateway)) };
@@ -121,17 +152,28 @@ export async function removeRouter(tx: Tx, routerId: string): Promise<void> {
  */
 export async function addRouterInterface(tx: Tx, routerId: string, subnetId: string): Promise<InterfaceInfo> {
   const router = visibleTo(tx.actor, await getRouter(tx.ex, routerId), 'router', routerId);
-  if (subnetId === PUBLIC_SUBNET_ID) throw new DomainError('invalid_value', `Subnet ${subnetId} is on the external network; set it as the router's external gateway instead.`, { type: 'field', name: 'subnetId' });
+  if (subnetId === PUBLIC_SUBNET_ID)
+    throw new DomainError('invalid_value', `Subnet ${subnetId} is on the external network; set it as the router's external gateway instead.`, {
+      type: 'field',
+      name: 'subnetId',
+    });
   const subnet = visibleTo(tx.actor, await getSubnet(tx.ex, subnetId), 'subnet', subnetId);
   const existing = await interfaceOfSubnet(tx.ex, subnetId);
-  if (existing?.routerId === routerId) throw new DomainError('invalid_value', `Router already has a port on subnet ${subnetId}.`, { type: 'field', name: 'subnetId' });
+  if (existing?.routerId === routerId)
+    throw new DomainError('invalid_value', `Router already has a port on subnet ${subnetId}.`, { type: 'field', name: 'subnetId' });
   if (existing) throw inUse('subnet', subnetId, `Subnet ${subnetId} is already attached to router ${existing.routerId}; a subnet can be on one router only.`);
-  const joined = await getSubnets(tx.ex, (await interfacesOfRouter(tx.ex, routerId)).map((i) => i.subnetId));
+  const joined = await getSubnets(
+    tx.ex,
+    (await interfacesOfRouter(tx.ex, routerId)).map((i) => i.subnetId),
+  );
   const mine = parseCidr(subnet.cidr);
   for (const other of joined) {
     const o = parseCidr(other.cidr);
     if (mine.ok && o.ok && cidrsOverlap(mine.cidr, o.cidr)) {
-      throw new DomainError('cidr_overlap', `Cidr ${subnet.cidr} of subnet ${subnetId} overlaps with cidr ${other.cidr} of subnet ${other.id}.`, { type: 'field', name: 'subnetId' });
+      throw new DomainError('cidr_overlap', `Cidr ${subnet.cidr} of subnet ${subnetId} overlaps with cidr ${other.cidr} of subnet ${other.id}.`, {
+        type: 'field',
+        name: 'subnetId',
+      });
     }
   }
   const portId = newId();
@@ -151,9 +193,13 @@ export async function removeRouterInterface(tx: Tx, routerId: string, by: { subn
   let iface;
   if (by.portId !== undefined) {
     iface = await getInterface(tx.ex, by.portId);
-    if (!iface || iface.routerId !== routerId) throw notFound('router_interface', by.portId, `Router ${routerId} does not have an interface with id ${by.portId}`);
+    if (!iface || iface.routerId !== routerId)
+      throw notFound('router_interface', by.portId, `Router ${routerId} does not have an interface with id ${by.portId}`);
     if (by.subnetId !== undefined && iface.subnetId !== by.subnetId) {
-      throw new DomainError('invalid_value', `Subnet on port ${by.portId} does not match the requested subnet ${by.subnetId}.`, { type: 'field', name: 'subnetId' });
+      throw new DomainError('invalid_value', `Subnet on port ${by.portId} does not match the requested subnet ${by.subnetId}.`, {
+        type: 'field',
+        name: 'subnetId',
+      });
     }
   } else if (by.subnetId !== undefined) {
     iface = await interfaceOfSubnet(tx.ex, by.subnetId);

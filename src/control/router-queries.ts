@@ -43,10 +43,29 @@ export async function listRouterViews(tx: Tx): Promise<RouterView[]> {
 
 export async function listPortViews(tx: Tx): Promise<PortView[]> {
   const ifaces = await listInterfaces(tx.ex, listScope(tx.actor));
-  const subnets = new Map((await getSubnets(tx.ex, ifaces.map((i) => i.subnetId))).map((s) => [s.id, s]));
+  const subnets = new Map(
+    (
+      await getSubnets(
+        tx.ex,
+        ifaces.map((i) => i.subnetId),
+      )
+    ).map((s) => [s.id, s]),
+  );
   return ifaces.flatMap((i) => {
     const s = subnets.get(i.subnetId);
-    return s ? [{ portId: i.portId, routerId: i.routerId, subnetId: s.id, networkId: s.vpcId, accountId: i.accountId, ipAddress: gatewayIpOf(s.cidr), createdAt: i.createdAt }] : [];
+    return s
+      ? [
+          {
+            portId: i.portId,
+            routerId: i.routerId,
+            subnetId: s.id,
+            networkId: s.vpcId,
+            accountId: i.accountId,
+            ipAddress: gatewayIpOf(s.cidr),
+            createdAt: i.createdAt,
+          },
+        ]
+      : [];
   });
 }
 
@@ -56,7 +75,15 @@ export async function getPortView(tx: Tx, portId: string): Promise<PortView> {
   visibleTo(tx.actor, router, 'port', portId);
   const s = await getSubnet(tx.ex, i!.subnetId);
   if (!s) visibleTo(tx.actor, undefined, 'port', portId);
-  return { portId, routerId: router!.id, subnetId: s!.id, networkId: s!.vpcId, accountId: router!.accountId, ipAddress: gatewayIpOf(s!.cidr), createdAt: i!.createdAt };
+  return {
+    portId,
+    routerId: router!.id,
+    subnetId: s!.id,
+    networkId: s!.vpcId,
+    accountId: router!.accountId,
+    ipAddress: gatewayIpOf(s!.cidr),
+    createdAt: i!.createdAt,
+  };
 }
 
 export interface PlacementInput {
@@ -74,11 +101,16 @@ export interface PlacementInput {
 export async function createGatewayOnRouter(tx: Tx, input: PlacementInput, opts: WriteOptions = {}): Promise<GatewayView> {
   const router = await routerForPlacement(tx.ex, input.routerId);
   visibleTo(tx.actor, router, 'router', input.routerId);
-  if (!router!.external) throw new DomainError('router_has_no_gateway', `Router ${input.routerId} has no external network gateway set`, { type: 'field', name: 'routerId' });
+  if (!router!.external)
+    throw new DomainError('router_has_no_gateway', `Router ${input.routerId} has no external network gateway set`, { type: 'field', name: 'routerId' });
   if (input.subnetId !== null && !router!.subnetIds.includes(input.subnetId)) {
     throw new DomainError('subnet_not_on_router', `Subnet ${input.subnetId} is not connected to Router ${input.routerId}`, { type: 'field', name: 'subnetId' });
   }
   const placement = input.subnetId ?? router!.subnetIds[0];
-  if (!placement) throw new DomainError('router_has_no_subnet', `Router ${input.routerId} has no subnet: a VPN gateway is placed in one of the router's subnets`, { type: 'field', name: 'routerId' });
+  if (!placement)
+    throw new DomainError('router_has_no_subnet', `Router ${input.routerId} has no subnet: a VPN gateway is placed in one of the router's subnets`, {
+      type: 'field',
+      name: 'routerId',
+    });
   return createGateway(tx, { subnetId: placement, mode: 'policy', ...(input.name ? { name: input.name } : {}) }, opts);
 }

@@ -77,9 +77,21 @@ export class TokenService {
    * `exp` keeps the expiry of the token it replaces (Keystone's token method never extends a token);
    * `parentAuditId` chains the audit ids.
    */
-  issueForUser(user: TokenUser, projectId: string, opts: { methods: readonly string[]; exp?: number; parentAuditId?: string }, nowSeconds = Math.floor(Date.now() / 1000)): IssuedToken & { claims: TokenClaims } {
+  issueForUser(
+    user: TokenUser,
+    projectId: string,
+    opts: { methods: readonly string[]; exp?: number; parentAuditId?: string },
+    nowSeconds = Math.floor(Date.now() / 1000),
+  ): IssuedToken & { claims: TokenClaims } {
     const exp = Math.min(opts.exp ?? Number.POSITIVE_INFINITY, nowSeconds + TOKEN_LIFETIME_SECONDS);
-    const claims: TokenClaims = { sub: projectId, iat: nowSeconds, exp, usr: user.id, mth: [...opts.methods], ati: [auditId(), ...(opts.parentAuditId ? [opts.parentAuditId] : [])] };
+    const claims: TokenClaims = {
+      sub: projectId,
+      iat: nowSeconds,
+      exp,
+      usr: user.id,
+      mth: [...opts.methods],
+      ati: [auditId(), ...(opts.parentAuditId ? [opts.parentAuditId] : [])],
+    };
     const token = this.#mint({ iss: 'causeway', ...claims, account: { bss: toHex32(projectId) }, admin: user.isAdmin }, nowSeconds);
     return { ...token, claims };
   }
@@ -103,7 +115,7 @@ export class TokenService {
     if (claims.usr !== undefined) {
       const user = await this.#lookups.user(claims.usr);
       if (!user) throw unauthorized('The token names a user that no longer exists.');
-      if (!user.isAdmin && user.accountId !== account.id) throw unauthorized('The token\'s user has no role on its project.');
+      if (!user.isAdmin && user.accountId !== account.id) throw unauthorized("The token's user has no role on its project.");
       actor = { accountId: account.id, isAdmin: user.isAdmin };
     }
     const inspected: Inspected = { actor, claims };
@@ -128,9 +140,11 @@ export class TokenService {
     const { sub, iat, exp, usr, mth, ati } = payload;
     if (typeof exp !== 'number' || exp <= nowSeconds) throw unauthorized('The token has expired; request a new one from /identity/token.');
     if (typeof sub !== 'string') throw unauthorized('The token names no account.');
-    const strings = (v: unknown): readonly string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v as string[] : undefined);
+    const strings = (v: unknown): readonly string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined);
     return {
-      sub, exp, iat: typeof iat === 'number' ? iat : exp - TOKEN_LIFETIME_SECONDS,
+      sub,
+      exp,
+      iat: typeof iat === 'number' ? iat : exp - TOKEN_LIFETIME_SECONDS,
       ...(typeof usr === 'string' ? { usr } : {}),
       ...(strings(mth) ? { mth: strings(mth)! } : {}),
       ...(strings(ati) ? { ati: strings(ati)! } : {}),

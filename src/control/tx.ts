@@ -17,12 +17,19 @@ export class Work {
   readonly changes: Change[] = [];
   generation: number | undefined;
 
-  constructor(readonly ex: Executor, readonly mode: 'read' | 'write') {}
+  constructor(
+    readonly ex: Executor,
+    readonly mode: 'read' | 'write',
+  ) {}
 }
 
 /** What a command or query runs with: the transaction, the caller, the control plane's dependencies. */
 export class Tx {
-  constructor(readonly work: Work, readonly deps: ControlDeps, readonly actor: Actor) {}
+  constructor(
+    readonly work: Work,
+    readonly deps: ControlDeps,
+    readonly actor: Actor,
+  ) {}
 
   get ex(): Executor {
     return this.work.ex;
@@ -76,12 +83,13 @@ export async function runTx<T>(deps: ControlDeps, mode: 'read' | 'write', actor:
     return fn(new Tx(outer, deps, actor));
   }
   let work: Work | undefined;
-  const result = await (mode === 'write' ? deps.store.write : deps.store.read)(async (ex) => {
+  const body = async (ex: Executor): Promise<T> => {
     work = new Work(ex, mode);
     const r = await fn(new Tx(work, deps, actor));
     if (mode === 'write') await logChanges(work, deps);
     return r;
-  });
+  };
+  const result = await (mode === 'write' ? deps.store.write(body) : deps.store.read(body));
   if (work?.generation !== undefined) deps.bus.wake();
   return result;
 }

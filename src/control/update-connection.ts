@@ -11,9 +11,22 @@ import { liveGateway } from './gateway-commands.js';
 import type { Tx } from './tx.js';
 
 /** A domain-level patch: absent = unchanged; `null` policy = back to auto-negotiation. */
-export type ConnectionPatch = Partial<Pick<Connection,
-  'name' | 'psk' | 'peer' | 'peerIdentity' | 'localIdentities' | 'adminStateUp' | 'establishMode' | 'ikePolicyId' | 'ipsecPolicyId'
-  | 'distributeTraffic' | 'tunnels'>> & {
+export type ConnectionPatch = Partial<
+  Pick<
+    Connection,
+    | 'name'
+    | 'psk'
+    | 'peer'
+    | 'peerIdentity'
+    | 'localIdentities'
+    | 'adminStateUp'
+    | 'establishMode'
+    | 'ikePolicyId'
+    | 'ipsecPolicyId'
+    | 'distributeTraffic'
+    | 'tunnels'
+  >
+> & {
   readonly dpd?: Partial<Dpd>;
   readonly routingProtocol?: 'none' | 'bgp';
 };
@@ -69,7 +82,11 @@ export async function updateConnection(tx: Tx, gatewayId: string, id: string, pa
   checkIfMatch(cur, opts.ifMatch);
   const gw = (await getGateway(tx.ex, gatewayId))!;
   if (patch.peer && (patch.peer.address !== undefined) !== (cur.peer.address !== undefined)) {
-    throw new DomainError('invalid_value', `The peer type cannot change after creation (it is ${cur.peer.address !== undefined ? 'address' : 'fqdn'}); delete and re-create the connection instead.`, { type: 'field', name: 'peer' });
+    throw new DomainError(
+      'invalid_value',
+      `The peer type cannot change after creation (it is ${cur.peer.address !== undefined ? 'address' : 'fqdn'}); delete and re-create the connection instead.`,
+      { type: 'field', name: 'peer' },
+    );
   }
   const kind = kindFor(gw, patch, cur.kind);
   const revived = patch.adminStateUp === true && !cur.adminStateUp;
@@ -77,7 +94,9 @@ export async function updateConnection(tx: Tx, gatewayId: string, id: string, pa
     ...cur,
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.psk !== undefined ? { psk: patch.psk } : {}),
-    ...(patch.peer !== undefined ? { peer: { ...patch.peer, ...(cur.peer.asn !== undefined && patch.peer.asn === undefined && kind === 'route_bgp' ? { asn: cur.peer.asn } : {}) } } : {}),
+    ...(patch.peer !== undefined
+      ? { peer: { ...patch.peer, ...(cur.peer.asn !== undefined && patch.peer.asn === undefined && kind === 'route_bgp' ? { asn: cur.peer.asn } : {}) } }
+      : {}),
     ...(patch.peerIdentity !== undefined ? { peerIdentity: patch.peerIdentity } : {}),
     ...(patch.localIdentities !== undefined ? { localIdentities: patch.localIdentities } : {}),
     ...(patch.adminStateUp !== undefined ? { adminStateUp: patch.adminStateUp } : {}),

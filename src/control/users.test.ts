@@ -17,8 +17,15 @@ describe('password hashing', () => {
   it('never matches a malformed or absurd stored hash', async () => {
     const good = await hashPassword('pw');
     const parts = good.split('$');
-    for (const bad of ['', 'plain', 'bcrypt$x', good.replace('scrypt', 'sha256'), [...parts.slice(0, 1), String(1 << 24), ...parts.slice(2)].join('$'),
-      [...parts.slice(0, 1), '1000', ...parts.slice(2)].join('$'), [...parts.slice(0, 5), 'AAAA'].join('$')]) {
+    for (const bad of [
+      '',
+      'plain',
+      'bcrypt$x',
+      good.replace('scrypt', 'sha256'),
+      [...parts.slice(0, 1), String(1 << 24), ...parts.slice(2)].join('$'),
+      [...parts.slice(0, 1), '1000', ...parts.slice(2)].join('$'),
+      [...parts.slice(0, 5), 'AAAA'].join('$'),
+    ]) {
       expect(await verifyPassword('pw', bad), bad).toBe(false);
     }
   });

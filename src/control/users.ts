@@ -21,6 +21,7 @@ export interface User {
 }
 
 /** Keystone's own limit on user names; any printable text. */
+// eslint-disable-next-line no-control-regex -- the point: names may not hold control characters
 export const USER_NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
 const MAX_PASSWORD = 4096;
 
@@ -86,9 +87,25 @@ export async function hashNewUser(input: NewUser): Promise<HashedUser> {
 /** Provisions a Keystone user of an existing account (by name). */
 export async function createUser(tx: Tx, input: HashedUser): Promise<{ user: User; account: Account }> {
   const account = await findAccountByName(tx.ex, input.accountName);
-  if (!account) throw new DomainError('not_found', `There is no account named '${input.accountName}' (see causeway account list).`, { type: 'field', name: 'account' }, { resource: 'account' });
-  const user: StoredUser = { id: newId(), accountId: account.id, name: input.name, passwordHash: input.passwordHash, isAdmin: input.isAdmin, createdAt: tx.now() };
-  await unlessTaken(insertUser(tx.ex, user), () => new DomainError('name_not_unique', `A user named '${input.name}' already exists.`, { type: 'field', name: 'name' }));
+  if (!account)
+    throw new DomainError(
+      'not_found',
+      `There is no account named '${input.accountName}' (see causeway account list).`,
+      { type: 'field', name: 'account' },
+      { resource: 'account' },
+    );
+  const user: StoredUser = {
+    id: newId(),
+    accountId: account.id,
+    name: input.name,
+    passwordHash: input.passwordHash,
+    isAdmin: input.isAdmin,
+    createdAt: tx.now(),
+  };
+  await unlessTaken(
+    insertUser(tx.ex, user),
+    () => new DomainError('name_not_unique', `A user named '${input.name}' already exists.`, { type: 'field', name: 'name' }),
+  );
   tx.record({ resource: 'user', id: user.id, action: 'created', gatewayIds: [] });
   return { user: publicUser(user), account };
 }
@@ -98,7 +115,13 @@ export async function listUsers(tx: Tx, accountName?: string): Promise<{ user: U
   let accountId: string | undefined;
   if (accountName !== undefined) {
     const a = await findAccountByName(tx.ex, accountName);
-    if (!a) throw new DomainError('not_found', `There is no account named '${accountName}' (see causeway account list).`, { type: 'field', name: 'account' }, { resource: 'account' });
+    if (!a)
+      throw new DomainError(
+        'not_found',
+        `There is no account named '${accountName}' (see causeway account list).`,
+        { type: 'field', name: 'account' },
+        { resource: 'account' },
+      );
     accountId = a.id;
   }
   const names = new Map((await listAccounts(tx.ex)).map((a) => [a.id, a.name]));

@@ -4,7 +4,17 @@ import { newId } from '../domain/ids.js';
 import type { Subnet, Vpc } from '../domain/tenancy.js';
 import { gatewaysOfVpc } from '../store/gateway-store.js';
 import {
-  countVpcs, deleteSubnet, deleteVpc, findVpcByName, getSubnet, getVpc, insertSubnet, insertVpc, subnetsOfVpc, updateSubnetName, updateVpcName,
+  countVpcs,
+  deleteSubnet,
+  deleteVpc,
+  findVpcByName,
+  getSubnet,
+  getVpc,
+  insertSubnet,
+  insertVpc,
+  subnetsOfVpc,
+  updateSubnetName,
+  updateVpcName,
 } from '../store/network-store.js';
 import { visibleTo } from './access.js';
 import { freeName } from './free-name.js';
@@ -93,11 +103,23 @@ export async function createSubnet(tx: Tx, input: SubnetInput): Promise<SubnetVi
   for (const s of siblings) {
     const other = parseCidr(s.cidr);
     if (other.ok && cidrsOverlap(other.cidr, parsed.cidr)) {
-      throw new DomainError('cidr_overlap', `${parsed.cidr.text} overlaps subnet '${s.name}' (${s.cidr}) of the same VPC.`, { type: 'field', name: 'cidr', value: input.cidr });
+      throw new DomainError('cidr_overlap', `${parsed.cidr.text} overlaps subnet '${s.name}' (${s.cidr}) of the same VPC.`, {
+        type: 'field',
+        name: 'cidr',
+        value: input.cidr,
+      });
     }
   }
   const subnet: Subnet = {
-    id: newId(), accountId: vpc.accountId, resourceGroupId: group.id, vpcId: vpc.id, zone, name, cidr: parsed.cidr.text, ipVersion: 4, createdAt: tx.now(),
+    id: newId(),
+    accountId: vpc.accountId,
+    resourceGroupId: group.id,
+    vpcId: vpc.id,
+    zone,
+    name,
+    cidr: parsed.cidr.text,
+    ipVersion: 4,
+    createdAt: tx.now(),
   };
   await insertSubnet(tx.ex, subnet);
   tx.record({ resource: 'subnet', id: subnet.id, action: 'created', gatewayIds: [] });

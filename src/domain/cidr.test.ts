@@ -48,9 +48,7 @@ const valueArb = (family: 4 | 6): fc.Arbitrary<bigint> => {
 };
 
 /** [family, address value, prefix length] */
-const rawArb = familyArb.chain((family) =>
-  fc.tuple(fc.constant(family), valueArb(family), fc.integer({ min: 0, max: BITS[family] })),
-);
+const rawArb = familyArb.chain((family) => fc.tuple(fc.constant(family), valueArb(family), fc.integer({ min: 0, max: BITS[family] })));
 
 const cidrTextArb = rawArb.map(([family, value, prefix]) => `${formatAddress(value, family)}/${prefix}`);
 const cidrArb = cidrTextArb.map(cidr);
@@ -61,10 +59,7 @@ const cidrPairArb: fc.Arbitrary<[Cidr, Cidr]> = fc.oneof(
   familyArb.chain((family) =>
     fc
       .tuple(valueArb(family), fc.integer({ min: 0, max: BITS[family] }), fc.integer({ min: 0, max: BITS[family] }))
-      .map(([v, p1, p2]): [Cidr, Cidr] => [
-        cidr(`${formatAddress(v, family)}/${p1}`),
-        cidr(`${formatAddress(v, family)}/${p2}`),
-      ]),
+      .map(([v, p1, p2]): [Cidr, Cidr] => [cidr(`${formatAddress(v, family)}/${p1}`), cidr(`${formatAddress(v, family)}/${p2}`)]),
   ),
 );
 
@@ -273,12 +268,9 @@ describe('isUnicastEndpoint', () => {
   // an address the IPv4 branch refuses gets through: ::ffff:127.0.0.1 is loopback, ::ffff:224.0.0.1
   // multicast, ::ffff:0.0.0.0 unspecified, ::ffff:240.0.0.1 class E. A dual-stack socket sends to the
   // IPv4 address, so the rule "not unspecified, loopback, multicast or class E" is bypassed.
-  it.each(['::ffff:0.0.0.0', '::ffff:127.0.0.1', '::ffff:224.0.0.1', '::ffff:240.0.0.1'])(
-    'refuses the IPv4-mapped non-unicast address %s',
-    (a) => {
-      expect(isUnicastEndpoint(a)).toBe(false);
-    },
-  );
+  it.each(['::ffff:0.0.0.0', '::ffff:127.0.0.1', '::ffff:224.0.0.1', '::ffff:240.0.0.1'])('refuses the IPv4-mapped non-unicast address %s', (a) => {
+    expect(isUnicastEndpoint(a)).toBe(false);
+  });
 });
 
 describe('CIDR math properties', () => {

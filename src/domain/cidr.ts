@@ -9,9 +9,7 @@ export interface Cidr {
   readonly text: string;
 }
 
-export type CidrParse =
-  | { readonly ok: true; readonly cidr: Cidr; readonly hostBitsSet: boolean }
-  | { readonly ok: false; readonly reason: string };
+export type CidrParse = { readonly ok: true; readonly cidr: Cidr; readonly hostBitsSet: boolean } | { readonly ok: false; readonly reason: string };
 
 const bits = (family: 4 | 6): number => (family === 4 ? 32 : 128);
 

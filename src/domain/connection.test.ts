@@ -260,13 +260,11 @@ describe('checkSelectors', () => {
   });
 
   it('property: one local and one peer CIDR are refused exactly when they overlap', () => {
-    const canonical = fc
-      .tuple(fc.integer({ min: 0x0a000000, max: 0x0a00ffff }), fc.integer({ min: 8, max: 32 }))
-      .map(([v, p]) => {
-        const r = parseCidr(`${formatAddress(BigInt(v), 4)}/${p}`);
-        if (!r.ok) throw new Error('unreachable');
-        return r.cidr;
-      });
+    const canonical = fc.tuple(fc.integer({ min: 0x0a000000, max: 0x0a00ffff }), fc.integer({ min: 8, max: 32 })).map(([v, p]) => {
+      const r = parseCidr(`${formatAddress(BigInt(v), 4)}/${p}`);
+      if (!r.ok) throw new Error('unreachable');
+      return r.cidr;
+    });
     fc.assert(
       fc.property(canonical, canonical, (local, peer) => {
         if (cidrsOverlap(local, peer)) expectError(() => checkSelectors([local.text], [peer.text]), 'cidr_overlap', 'peerCidrs');
@@ -333,11 +331,19 @@ describe('checkConnection: common parts', () => {
   });
 
   it('checks DPD', () => {
-    expectError(() => checkConnection(policyConnection({ dpd: { action: 'restart', intervalSeconds: 0, timeoutSeconds: 10 } })), 'invalid_value', 'dpd.intervalSeconds');
+    expectError(
+      () => checkConnection(policyConnection({ dpd: { action: 'restart', intervalSeconds: 0, timeoutSeconds: 10 } })),
+      'invalid_value',
+      'dpd.intervalSeconds',
+    );
   });
 
   it('checks each local identity and the peer identity', () => {
-    expect(() => checkConnection(policyConnection({ localIdentities: [{ type: 'fqdn', value: 'left.example.com' }], peerIdentity: { type: 'ipv4', value: '203.0.113.10' } }))).not.toThrow();
+    expect(() =>
+      checkConnection(
+        policyConnection({ localIdentities: [{ type: 'fqdn', value: 'left.example.com' }], peerIdentity: { type: 'ipv4', value: '203.0.113.10' } }),
+      ),
+    ).not.toThrow();
     expectError(() => checkConnection(policyConnection({ localIdentities: [{ type: 'ipv4', value: 'nope' }] })), 'invalid_value', 'localIdentities[0]');
     expectError(() => checkConnection(policyConnection({ peerIdentity: { type: 'ipv6', value: '10.0.0.1' } })), 'invalid_value', 'peerIdentity');
   });
@@ -364,7 +370,15 @@ describe('checkConnection: policy kind', () => {
   it('takes at most one local identity', () => {
     expect(() => checkConnection(policyConnection({ localIdentities: [{ type: 'hostname', value: 'a' }] }))).not.toThrow();
     expectError(
-      () => checkConnection(policyConnection({ localIdentities: [{ type: 'hostname', value: 'a' }, { type: 'hostname', value: 'b' }] })),
+      () =>
+        checkConnection(
+          policyConnection({
+            localIdentities: [
+              { type: 'hostname', value: 'a' },
+              { type: 'hostname', value: 'b' },
+            ],
+          }),
+        ),
       'invalid_value',
       'localIdentities',
     );
@@ -388,7 +402,10 @@ describe('checkConnection: route_static kind', () => {
   });
 
   it('takes no local identities or exactly two', () => {
-    const two: IkeIdentity[] = [{ type: 'fqdn', value: 'm1.example.com' }, { type: 'fqdn', value: 'm2.example.com' }];
+    const two: IkeIdentity[] = [
+      { type: 'fqdn', value: 'm1.example.com' },
+      { type: 'fqdn', value: 'm2.example.com' },
+    ];
     expect(() => checkConnection(staticConnection({ localIdentities: two }))).not.toThrow();
     expectError(() => checkConnection(staticConnection({ localIdentities: [two[0]!] })), 'invalid_value', 'localIdentities');
     expectError(() => checkConnection(staticConnection({ localIdentities: [...two, two[0]!] })), 'invalid_value', 'localIdentities');

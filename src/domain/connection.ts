@@ -83,10 +83,13 @@ export function isFqdn(v: string): boolean {
 
 export function checkIdentity(id: IkeIdentity, field: string): void {
   const ok =
-    id.type === 'ipv4' ? parseAddress(id.value)?.family === 4 :
-    id.type === 'ipv6' ? parseAddress(id.value)?.family === 6 :
-    id.type === 'fqdn' || id.type === 'hostname' ? isFqdn(id.value) :
-    id.value.length > 0 && id.value.length <= 344 && BASE64.test(id.value);
+    id.type === 'ipv4'
+      ? parseAddress(id.value)?.family === 4
+      : id.type === 'ipv6'
+        ? parseAddress(id.value)?.family === 6
+        : id.type === 'fqdn' || id.type === 'hostname'
+          ? isFqdn(id.value)
+          : id.value.length > 0 && id.value.length <= 344 && BASE64.test(id.value);
   if (!ok) throw invalidField(field, `The ${id.type} identity value '${id.value}' is not valid.`, id.value);
 }
 
@@ -148,7 +151,10 @@ export const MAX_DPD_SECONDS = 86_400;
 
 export function checkDpd(d: Dpd): void {
   const min = d.action === 'none' ? 0 : 1;
-  for (const [what, v] of [['interval', d.intervalSeconds], ['timeout', d.timeoutSeconds]] as const) {
+  for (const [what, v] of [
+    ['interval', d.intervalSeconds],
+    ['timeout', d.timeoutSeconds],
+  ] as const) {
     if (!Number.isInteger(v) || v < min || v > MAX_DPD_SECONDS) {
       throw invalidField(`dpd.${what}Seconds`, `The DPD ${what} must be a whole number of seconds from ${min} to ${MAX_DPD_SECONDS}.`);
     }
@@ -187,7 +193,8 @@ export function checkConnection(c: Connection): void {
     if (c.localCidrs.length === 0) throw invalidField('localCidrs', 'A policy-based connection needs at least one local CIDR.');
     if (c.peerCidrs.length === 0) throw invalidField('peerCidrs', 'A policy-based connection needs at least one peer CIDR.');
     checkSelectors(c.localCidrs, c.peerCidrs);
-    if (c.distributeTraffic) throw new DomainError('mode_mismatch', 'distribute_traffic applies to route-based connections only.', { type: 'field', name: 'distributeTraffic' });
+    if (c.distributeTraffic)
+      throw new DomainError('mode_mismatch', 'distribute_traffic applies to route-based connections only.', { type: 'field', name: 'distributeTraffic' });
     if (c.localIdentities.length > 1) throw invalidField('localIdentities', 'A policy-based connection takes at most one local IKE identity.');
   } else {
     if (c.localCidrs.length > 0 || c.peerCidrs.length > 0) {

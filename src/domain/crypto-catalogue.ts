@@ -4,12 +4,24 @@
  */
 export const CLASSIC_CIPHERS = ['aes128', 'aes192', 'aes256', '3des', 'aes128ctr', 'aes192ctr', 'aes256ctr'] as const;
 export const AEAD_CIPHERS = [
-  'aes128gcm16', 'aes192gcm16', 'aes256gcm16',
-  'aes128gcm12', 'aes192gcm12', 'aes256gcm12',
-  'aes128gcm8', 'aes192gcm8', 'aes256gcm8',
-  'aes128ccm16', 'aes192ccm16', 'aes256ccm16',
-  'aes128ccm12', 'aes192ccm12', 'aes256ccm12',
-  'aes128ccm8', 'aes192ccm8', 'aes256ccm8',
+  'aes128gcm16',
+  'aes192gcm16',
+  'aes256gcm16',
+  'aes128gcm12',
+  'aes192gcm12',
+  'aes256gcm12',
+  'aes128gcm8',
+  'aes192gcm8',
+  'aes256gcm8',
+  'aes128ccm16',
+  'aes192ccm16',
+  'aes256ccm16',
+  'aes128ccm12',
+  'aes192ccm12',
+  'aes256ccm12',
+  'aes128ccm8',
+  'aes192ccm8',
+  'aes256ccm8',
 ] as const;
 export const CIPHERS = [...CLASSIC_CIPHERS, ...AEAD_CIPHERS] as const;
 export type Cipher = (typeof CIPHERS)[number];
@@ -19,11 +31,26 @@ export type Integrity = (typeof INTEGRITY_ALGORITHMS)[number];
 
 /** IANA DH group number → strongSwan key-exchange keyword. */
 export const DH_GROUPS = {
-  1: 'modp768', 2: 'modp1024', 5: 'modp1536',
-  14: 'modp2048', 15: 'modp3072', 16: 'modp4096', 17: 'modp6144', 18: 'modp8192',
-  19: 'ecp256', 20: 'ecp384', 21: 'ecp521',
-  22: 'modp1024s160', 23: 'modp2048s224', 24: 'modp2048s256',
-  25: 'ecp192', 26: 'ecp224', 27: 'ecp224bp', 28: 'ecp256bp', 29: 'ecp384bp', 30: 'ecp512bp',
+  1: 'modp768',
+  2: 'modp1024',
+  5: 'modp1536',
+  14: 'modp2048',
+  15: 'modp3072',
+  16: 'modp4096',
+  17: 'modp6144',
+  18: 'modp8192',
+  19: 'ecp256',
+  20: 'ecp384',
+  21: 'ecp521',
+  22: 'modp1024s160',
+  23: 'modp2048s224',
+  24: 'modp2048s256',
+  25: 'ecp192',
+  26: 'ecp224',
+  27: 'ecp224bp',
+  28: 'ecp256bp',
+  29: 'ecp384bp',
+  30: 'ecp512bp',
   31: 'curve25519',
 } as const satisfies Record<number, string>;
 export type DhGroup = keyof typeof DH_GROUPS;
@@ -50,11 +77,7 @@ export function isDhGroup(v: unknown): v is DhGroup {
 }
 
 /** The weak algorithms among the given ones, in a stable human-readable spelling. */
-export function weakAlgorithms(p: {
-  encryption: readonly Cipher[];
-  integrity: readonly Integrity[];
-  groups: readonly (DhGroup | 'none')[];
-}): string[] {
+export function weakAlgorithms(p: { encryption: readonly Cipher[]; integrity: readonly Integrity[]; groups: readonly (DhGroup | 'none')[] }): string[] {
   const out: string[] = [];
   for (const c of p.encryption) if (WEAK_CIPHERS.includes(c)) out.push(c);
   for (const i of p.integrity) if (WEAK_INTEGRITY.includes(i)) out.push(i);

@@ -7,28 +7,85 @@ import { autoEspProposals, autoIkeProposals } from './proposal-builder.js';
 
 const GW = '11111111-1111-4111-8111-111111111111';
 const member = (index: 1 | 2, role: 'active' | 'standby', publicIp: string | null): GatewayMember => ({
-  index, role, publicIp, privateIp: { id: `r${index}`, address: `10.0.0.${index + 3}` },
-  lifecycleState: 'stable', healthState: 'ok', healthReasons: [],
+  index,
+  role,
+  publicIp,
+  privateIp: { id: `r${index}`, address: `10.0.0.${index + 3}` },
+  lifecycleState: 'stable',
+  healthState: 'ok',
+  healthReasons: [],
 });
 const gateway = (o: Partial<VpnGateway> = {}): VpnGateway => ({
-  id: GW, accountId: 'acc', resourceGroupId: 'rg', name: 'gw', vpcId: 'vpc', subnetId: 'sn', zone: 'z1', mode: 'policy',
+  id: GW,
+  accountId: 'acc',
+  resourceGroupId: 'rg',
+  name: 'gw',
+  vpcId: 'vpc',
+  subnetId: 'sn',
+  zone: 'z1',
+  mode: 'policy',
   members: [member(1, 'active', '198.51.100.10'), member(2, 'standby', null)],
-  advertisedCidrs: [], localAsn: 64520, lifecycleState: 'stable', healthState: 'ok', healthReasons: [], revision: 3, createdAt: 0, updatedAt: 0, ...o,
+  advertisedCidrs: [],
+  localAsn: 64520,
+  lifecycleState: 'stable',
+  healthState: 'ok',
+  healthReasons: [],
+  revision: 3,
+  createdAt: 0,
+  updatedAt: 0,
+  ...o,
 });
 const routeGateway = gateway({ mode: 'route', members: [member(2, 'active', '198.51.100.12'), member(1, 'active', '198.51.100.11')] });
 const conn = (o: Partial<Connection> = {}): Connection => ({
-  id: 'c0000000-0000-4000-8000-000000000001', accountId: 'acc', gatewayId: GW, name: 'c', kind: 'policy', adminStateUp: true,
-  establishMode: 'bidirectional', psk: 'sesame-open', peer: { address: '203.0.113.7' }, peerIdentity: null, localIdentities: [],
-  localCidrs: ['10.1.0.0/24'], peerCidrs: ['10.2.0.0/24'], ikePolicyId: null, ipsecPolicyId: null, autoSet: 'auto-2022-09',
-  dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 }, distributeTraffic: false, tunnels: [], status: 'down',
-  statusReasons: [], lifecycleState: 'stable', revision: 7, createdAt: 0, updatedAt: 0, ...o,
+  id: 'c0000000-0000-4000-8000-000000000001',
+  accountId: 'acc',
+  gatewayId: GW,
+  name: 'c',
+  kind: 'policy',
+  adminStateUp: true,
+  establishMode: 'bidirectional',
+  psk: 'sesame-open',
+  peer: { address: '203.0.113.7' },
+  peerIdentity: null,
+  localIdentities: [],
+  localCidrs: ['10.1.0.0/24'],
+  peerCidrs: ['10.2.0.0/24'],
+  ikePolicyId: null,
+  ipsecPolicyId: null,
+  autoSet: 'auto-2022-09',
+  dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 },
+  distributeTraffic: false,
+  tunnels: [],
+  status: 'down',
+  statusReasons: [],
+  lifecycleState: 'stable',
+  revision: 7,
+  createdAt: 0,
+  updatedAt: 0,
+  ...o,
 });
 const header = { accountId: 'acc', resourceGroupId: 'rg', name: 'p', revision: 1, createdAt: 0, updatedAt: 0 };
 const ike = (o: Partial<IkePolicy> = {}): IkePolicy => ({
-  ...header, id: 'ike-1', ikeVersion: 2, negotiationMode: 'main', encryption: ['aes256'], integrity: ['sha256'], dhGroups: [19], lifetimeSeconds: 28800, ...o,
+  ...header,
+  id: 'ike-1',
+  ikeVersion: 2,
+  negotiationMode: 'main',
+  encryption: ['aes256'],
+  integrity: ['sha256'],
+  dhGroups: [19],
+  lifetimeSeconds: 28800,
+  ...o,
 });
 const ipsec = (o: Partial<IpsecPolicy> = {}): IpsecPolicy => ({
-  ...header, id: 'ipsec-1', encryption: ['aes256gcm16'], integrity: [], pfs: [20], lifetimeSeconds: 3600, transform: 'esp', encapsulation: 'tunnel', ...o,
+  ...header,
+  id: 'ipsec-1',
+  encryption: ['aes256gcm16'],
+  integrity: [],
+  pfs: [20],
+  lifetimeSeconds: 3600,
+  transform: 'esp',
+  encapsulation: 'tunnel',
+  ...o,
 });
 const desired = (c: Partial<Connection> = {}, i?: IkePolicy, e?: IpsecPolicy, g = gateway()): DesiredConnection =>
   desiredConnection(g, conn({ ikePolicyId: i?.id ?? null, ipsecPolicyId: e?.id ?? null, ...c }), i, e);
@@ -50,12 +107,27 @@ describe('desiredConnection', () => {
   it('a policy connection with auto-negotiation: the whole shape', () => {
     const d = desired();
     expect(d).toEqual({
-      connectionId: 'c0000000-0000-4000-8000-000000000001', gatewayId: GW, accountId: 'acc', revision: 7, kind: 'policy', adminStateUp: true,
-      ikePolicyId: null, ipsecPolicyId: null, autoSet: 'auto-2022-09', ikeVersion: 2, aggressive: false,
-      ikeProposals: autoIkeProposals('auto-2022-09'), espProposals: autoEspProposals('auto-2022-09'),
+      connectionId: 'c0000000-0000-4000-8000-000000000001',
+      gatewayId: GW,
+      accountId: 'acc',
+      revision: 7,
+      kind: 'policy',
+      adminStateUp: true,
+      ikePolicyId: null,
+      ipsecPolicyId: null,
+      autoSet: 'auto-2022-09',
+      ikeVersion: 2,
+      aggressive: false,
+      ikeProposals: autoIkeProposals('auto-2022-09'),
+      espProposals: autoEspProposals('auto-2022-09'),
       ikeLifetime: { lifetimeSeconds: 28800, rekeySeconds: 25920, overSeconds: 2880 },
-      espLifetime: { lifetimeSeconds: 3600, rekeySeconds: 3240 }, pfs: ['none'], psk: 'sesame-open',
-      remoteAddress: '203.0.113.7', remoteId: '203.0.113.7', localTs: ['10.1.0.0/24'], remoteTs: ['10.2.0.0/24'],
+      espLifetime: { lifetimeSeconds: 3600, rekeySeconds: 3240 },
+      pfs: ['none'],
+      psk: 'sesame-open',
+      remoteAddress: '203.0.113.7',
+      remoteId: '203.0.113.7',
+      localTs: ['10.1.0.0/24'],
+      remoteTs: ['10.2.0.0/24'],
       tunnels: [{ memberIndex: 1, localAddress: '198.51.100.10', localId: '198.51.100.10', interfaceIp: null, neighborIp: null }],
       dpd: { action: 'restart', dpdAction: 'restart', delaySeconds: 2, timeoutSeconds: 10, timeoutVia: 'retransmit' },
       establish: { mode: 'bidirectional', startAction: 'start', closeAction: 'none', keyingtries: 0 },
@@ -71,7 +143,10 @@ describe('desiredConnection', () => {
 
   it('route kinds: one tunnel per member with a public IP, by member index, 0.0.0.0/0 selectors', () => {
     const d = desired({ kind: 'route_static', localCidrs: [], peerCidrs: [] }, undefined, undefined, routeGateway);
-    expect(d.tunnels.map((t) => [t.memberIndex, t.localAddress, t.localId])).toEqual([[1, '198.51.100.11', '198.51.100.11'], [2, '198.51.100.12', '198.51.100.12']]);
+    expect(d.tunnels.map((t) => [t.memberIndex, t.localAddress, t.localId])).toEqual([
+      [1, '198.51.100.11', '198.51.100.11'],
+      [2, '198.51.100.12', '198.51.100.12'],
+    ]);
     expect([d.localTs, d.remoteTs]).toEqual([['0.0.0.0/0'], ['0.0.0.0/0']]);
     const half = desired({ kind: 'route_static', localCidrs: [], peerCidrs: [] });
     expect(half.tunnels.map((t) => t.memberIndex)).toEqual([1]);
@@ -81,11 +156,25 @@ describe('desiredConnection', () => {
   });
 
   it('route_bgp: local identities and tunnel addresses per member', () => {
-    const d = desired({
-      kind: 'route_bgp', localCidrs: [], peerCidrs: [], peer: { address: '203.0.113.7', asn: 65010 },
-      localIdentities: [{ type: 'fqdn', value: 'm1.example.com' }, { type: 'fqdn', value: 'm2.example.com' }],
-      tunnels: [{ memberIndex: 2, interfaceIp: '169.254.0.5', neighborIp: '169.254.0.6' }, { memberIndex: 1, interfaceIp: '169.254.0.1', neighborIp: '169.254.0.2' }],
-    }, undefined, undefined, routeGateway);
+    const d = desired(
+      {
+        kind: 'route_bgp',
+        localCidrs: [],
+        peerCidrs: [],
+        peer: { address: '203.0.113.7', asn: 65010 },
+        localIdentities: [
+          { type: 'fqdn', value: 'm1.example.com' },
+          { type: 'fqdn', value: 'm2.example.com' },
+        ],
+        tunnels: [
+          { memberIndex: 2, interfaceIp: '169.254.0.5', neighborIp: '169.254.0.6' },
+          { memberIndex: 1, interfaceIp: '169.254.0.1', neighborIp: '169.254.0.2' },
+        ],
+      },
+      undefined,
+      undefined,
+      routeGateway,
+    );
     expect(d.tunnels).toEqual([
       { memberIndex: 1, localAddress: '198.51.100.11', localId: '@m1.example.com', interfaceIp: '169.254.0.1', neighborIp: '169.254.0.2' },
       { memberIndex: 2, localAddress: '198.51.100.12', localId: '@m2.example.com', interfaceIp: '169.254.0.5', neighborIp: '169.254.0.6' },
@@ -120,7 +209,11 @@ describe('desiredConnection', () => {
   });
 
   it('policies give version, mode, proposals and PFS', () => {
-    const d = desired({}, ike({ ikeVersion: 1, negotiationMode: 'aggressive', dhGroups: [14] }), ipsec({ encryption: ['aes128'], integrity: ['sha1'], pfs: [14] }));
+    const d = desired(
+      {},
+      ike({ ikeVersion: 1, negotiationMode: 'aggressive', dhGroups: [14] }),
+      ipsec({ encryption: ['aes128'], integrity: ['sha1'], pfs: [14] }),
+    );
     expect([d.ikeVersion, d.aggressive, d.ikeProposals, d.espProposals, d.pfs]).toEqual([1, true, ['aes256-sha256-modp2048'], ['aes128-sha1-modp2048'], [14]]);
     expect(desired({}, undefined, ipsec({ pfs: ['none'] })).espProposals).toEqual(['aes256gcm16']);
   });

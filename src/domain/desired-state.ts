@@ -142,13 +142,15 @@ function tunnelsOf(gateway: VpnGateway, c: Connection): DesiredTunnel[] {
     if (m.publicIp === null) return [];
     const identity = c.kind === 'policy' ? c.localIdentities[0] : c.localIdentities[m.index - 1];
     const t = c.tunnels.find((x) => x.memberIndex === m.index);
-    return [{
-      memberIndex: m.index,
-      localAddress: m.publicIp,
-      localId: identity ? strongswanId(identity) : m.publicIp,
-      interfaceIp: t?.interfaceIp ?? null,
-      neighborIp: t?.neighborIp ?? null,
-    }];
+    return [
+      {
+        memberIndex: m.index,
+        localAddress: m.publicIp,
+        localId: identity ? strongswanId(identity) : m.publicIp,
+        interfaceIp: t?.interfaceIp ?? null,
+        neighborIp: t?.neighborIp ?? null,
+      },
+    ];
   });
 }
 
@@ -167,17 +169,30 @@ function dpdOf(c: Connection, ikeVersion: 1 | 2): DesiredDpd {
 /** Canonical JSON (sorted keys) hashed with SHA-256, as hex. */
 export function contentHash(value: unknown): string {
   const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) :
-    v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) :
-    v;
-  return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
+    Array.isArray(v)
+      ? v.map(canon)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canon(value)))
+    .digest('hex');
 }
 
 /**
  * The desired data-plane state of one connection. `ikePolicy`/`ipsecPolicy` must be the policies
  * the connection refers to (undefined exactly when its reference is null = auto-negotiation).
  */
-export function desiredConnection(gateway: VpnGateway, c: Connection, ikePolicy: IkePolicy | undefined, ipsecPolicy: IpsecPolicy | undefined): DesiredConnection {
+export function desiredConnection(
+  gateway: VpnGateway,
+  c: Connection,
+  ikePolicy: IkePolicy | undefined,
+  ipsecPolicy: IpsecPolicy | undefined,
+): DesiredConnection {
   if (c.gatewayId !== gateway.id) throw new Error(`connection ${c.id} is not on gateway ${gateway.id}`);
   if ((c.ikePolicyId ?? undefined) !== ikePolicy?.id) throw new Error(`connection ${c.id}: IKE policy ${String(c.ikePolicyId)} not given`);
   if ((c.ipsecPolicyId ?? undefined) !== ipsecPolicy?.id) throw new Error(`connection ${c.id}: IPsec policy ${String(c.ipsecPolicyId)} not given`);

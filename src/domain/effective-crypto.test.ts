@@ -43,8 +43,14 @@ describe('connectionWeakAlgorithms', () => {
 
   it('lists the auto set weak algorithms (IKE then ESP, ESP without PFS) when no policy is attached', () => {
     expect(connectionWeakAlgorithms(conn('auto-2020'), undefined, undefined)).toEqual([
-      '3des', 'sha1', 'md5', 'DH group 2', 'DH group 5',
-      '3des', 'sha1', 'md5',
+      '3des',
+      'sha1',
+      'md5',
+      'DH group 2',
+      'DH group 5',
+      '3des',
+      'sha1',
+      'md5',
     ]);
   });
 

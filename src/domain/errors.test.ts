@@ -5,8 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { DIALECT_STATUS, HTTP_STATUS, httpStatus } from '../api/http-status.js';
 import { IBM_DIALECT_CODES, ibmCode } from '../api/ibm/ibm-errors.js';
 import {
-  DOMAIN_ERRORS, DomainError, ECHO_MAX, ERROR_KINDS, RESOURCE_TYPES, echo, inUse, invalidField, notFound,
-  type DomainErrorCode, type ErrorKind, type ResourceType,
+  DOMAIN_ERRORS,
+  DomainError,
+  ECHO_MAX,
+  ERROR_KINDS,
+  RESOURCE_TYPES,
+  echo,
+  inUse,
+  invalidField,
+  notFound,
+  type DomainErrorCode,
+  type ErrorKind,
+  type ResourceType,
 } from './errors.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -14,7 +24,17 @@ const DOC = readFileSync(join(ROOT, 'docs', 'errors.md'), 'utf8');
 const REGISTRY = Object.keys(DOMAIN_ERRORS) as DomainErrorCode[];
 
 /** The resources the IBM API exposes, for which the IBM dialect derives `<resource>_not_found` / `<resource>_in_use`. */
-const IBM_NOT_FOUND: readonly ResourceType[] = ['vpc', 'subnet', 'resource_group', 'vpn_gateway', 'connection', 'ike_policy', 'ipsec_policy', 'cidr', 'account'];
+const IBM_NOT_FOUND: readonly ResourceType[] = [
+  'vpc',
+  'subnet',
+  'resource_group',
+  'vpn_gateway',
+  'connection',
+  'ike_policy',
+  'ipsec_policy',
+  'cidr',
+  'account',
+];
 const IBM_IN_USE: readonly ResourceType[] = ['ike_policy', 'ipsec_policy', 'vpc', 'subnet'];
 
 /** The IBM codes derived from domain errors about those resources, with the status the IBM dialect answers. */
@@ -83,7 +103,9 @@ function statusesOf(rows: readonly DocRow[], code: string): string[] {
 function ibmLiteralCodes(): Set<string> {
   const dir = join(ROOT, 'src', 'api', 'ibm');
   const files = [
-    ...readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => join(dir, f)),
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => join(dir, f)),
     join(ROOT, 'src', 'api', 'validation.ts'),
   ];
   const out = new Set<string>();
@@ -92,10 +114,9 @@ function ibmLiteralCodes(): Set<string> {
     for (const m of text.matchAll(/\bcode: '([A-Za-z0-9_]+)'/g)) out.add(m[1]!);
     for (const m of text.matchAll(/FST_ERR_[A-Z_]+: '([a-z_]+)'/g)) out.add(m[1]!);
     for (const m of text.matchAll(/\bcode: \([^)]*\)\s*\?\?\s*'([a-z_]+)'/g)) out.add(m[1]!);
-    for (const line of text.split('\n')) {
-      if (!line.includes('ibmInvalid(')) continue;
-      // ibmInvalid(name, message, code?, type?, status?): string literals after the first argument.
-      for (const m of line.slice(line.indexOf('ibmInvalid(')).matchAll(/,\s*'([a-z_]+)'\s*[,)]/g)) {
+    // ibmInvalid(name, message, code?, type?, status?): string literals after the first argument (a call may span lines).
+    for (const call of text.matchAll(/ibmInvalid\(([\s\S]*?)\);/g)) {
+      for (const m of call[1]!.matchAll(/,\s*'([a-z_]+)'\s*(?=[,)]|$)/g)) {
         if (!['field', 'parameter', 'header'].includes(m[1]!)) out.add(m[1]!);
       }
     }
@@ -325,8 +346,21 @@ describe('docs/errors.md', () => {
     const literal = ibmLiteralCodes();
     // A sanity check that the scan finds the codes it is meant to find.
     for (const c of [
-      'invalid_version', 'invalid_version_range', 'invalid_generation', 'not_authorized', 'not_found', 'bad_request', 'internal_error',
-      'missing_field', 'unknown_field', 'invalid_json', 'mode_mismatch', 'if_match_required', 'request_too_large', 'region_not_found', 'zone_not_found',
+      'invalid_version',
+      'invalid_version_range',
+      'invalid_generation',
+      'not_authorized',
+      'not_found',
+      'bad_request',
+      'internal_error',
+      'missing_field',
+      'unknown_field',
+      'invalid_json',
+      'mode_mismatch',
+      'if_match_required',
+      'request_too_large',
+      'region_not_found',
+      'zone_not_found',
     ]) {
       expect(literal).toContain(c);
     }

@@ -5,23 +5,26 @@
  * `vpn_gateway_not_found`, Neutron's `VPNServiceNotFound` and a future `VPN.0004` are all
  * `not_found` about a `vpn_gateway`. Every code here is listed in docs/errors.md (errors.test.ts).
  */
-export const ERROR_KINDS = [
-  'invalid',
-  'not_found',
-  'in_use',
-  'conflict',
-  'quota',
-  'precondition',
-  'unauthorized',
-  'forbidden',
-  'storage_full',
-] as const;
+export const ERROR_KINDS = ['invalid', 'not_found', 'in_use', 'conflict', 'quota', 'precondition', 'unauthorized', 'forbidden', 'storage_full'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** What an error can be about. Dialects name these in their own words (IBM: `vpn_gateway_connection`). */
 export const RESOURCE_TYPES = [
-  'account', 'user', 'resource_group', 'vpc', 'subnet', 'vpn_gateway', 'connection', 'ike_policy', 'ipsec_policy',
-  'cidr', 'endpoint_group', 'router', 'router_interface', 'port', 'network',
+  'account',
+  'user',
+  'resource_group',
+  'vpc',
+  'subnet',
+  'vpn_gateway',
+  'connection',
+  'ike_policy',
+  'ipsec_policy',
+  'cidr',
+  'endpoint_group',
+  'router',
+  'router_interface',
+  'port',
+  'network',
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
@@ -91,9 +94,21 @@ export function invalidField(name: string, message: string, value?: unknown): Do
 
 /** How the domain names each resource in its own messages. */
 export const RESOURCE_NOUNS: Readonly<Record<ResourceType, string>> = {
-  account: 'Account', user: 'User', resource_group: 'Resource group', vpc: 'VPC', subnet: 'Subnet', vpn_gateway: 'VPN gateway',
-  connection: 'Connection', ike_policy: 'IKE policy', ipsec_policy: 'IPsec policy', cidr: 'CIDR', endpoint_group: 'Endpoint group',
-  router: 'Router', router_interface: 'Router interface', port: 'Port', network: 'Network',
+  account: 'Account',
+  user: 'User',
+  resource_group: 'Resource group',
+  vpc: 'VPC',
+  subnet: 'Subnet',
+  vpn_gateway: 'VPN gateway',
+  connection: 'Connection',
+  ike_policy: 'IKE policy',
+  ipsec_policy: 'IPsec policy',
+  cidr: 'CIDR',
+  endpoint_group: 'Endpoint group',
+  router: 'Router',
+  router_interface: 'Router interface',
+  port: 'Port',
+  network: 'Network',
 };
 
 /** Ids are echoed only this long in messages: a client sending a megabyte gets a short answer. */
@@ -101,7 +116,7 @@ export const ECHO_MAX = 80;
 
 /** A value as messages may echo it: cut short when long. */
 export function echo(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > ECHO_MAX ? `${text.slice(0, ECHO_MAX)}…` : text;
 }
 

@@ -17,12 +17,16 @@ describe('ids', () => {
     expect(parseId(toHex32(id).toUpperCase())).toBe(id);
   });
 
-  it.each(['', 'not-an-id', '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4', '0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4dd', '0a1b2c3d-4e5f4a6b-8c7d-9e0f1a2b3c4d', 'g0000000-0000-4000-8000-000000000000'])(
-    'parseId refuses %j',
-    (text) => {
-      expect(parseId(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'not-an-id',
+    '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4',
+    '0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4dd',
+    '0a1b2c3d-4e5f4a6b-8c7d-9e0f1a2b3c4d',
+    'g0000000-0000-4000-8000-000000000000',
+  ])('parseId refuses %j', (text) => {
+    expect(parseId(text)).toBeUndefined();
+  });
 
   it('parseId refuses non-strings', () => {
     expect(parseId(42)).toBeUndefined();

@@ -92,19 +92,17 @@ describe('checkIkeCrypto', () => {
   });
 
   it('refuses weak algorithms under crypto.legacy=deny, naming them', () => {
-    const e = expectError(() => checkIkeCrypto(ike({ encryption: ['aes256', '3des'], integrity: ['sha1'], dhGroups: [14, 5] }), 'deny'), 'weak_algorithm_denied');
+    const e = expectError(
+      () => checkIkeCrypto(ike({ encryption: ['aes256', '3des'], integrity: ['sha1'], dhGroups: [14, 5] }), 'deny'),
+      'weak_algorithm_denied',
+    );
     expect(e.message).toContain('3des, sha1, DH group 5');
     expect(e.kind).toBe('invalid');
   });
 
-  it.each([
-    [{ encryption: ['3des'] }],
-    [{ integrity: ['md5'] }],
-    [{ integrity: ['sha1'] }],
-    [{ dhGroups: [1] }],
-    [{ dhGroups: [2] }],
-    [{ dhGroups: [5] }],
-  ] as [Partial<IkeCrypto>][])('refuses %j under deny', (over) => {
+  it.each([[{ encryption: ['3des'] }], [{ integrity: ['md5'] }], [{ integrity: ['sha1'] }], [{ dhGroups: [1] }], [{ dhGroups: [2] }], [{ dhGroups: [5] }]] as [
+    Partial<IkeCrypto>,
+  ][])('refuses %j under deny', (over) => {
     expectError(() => checkIkeCrypto(ike(over), 'deny'), 'weak_algorithm_denied');
   });
 
@@ -220,11 +218,10 @@ describe('checkIkeV1Pairing', () => {
     expect(() => checkIkeV1Pairing(ike({ ikeVersion: 1 }), ipsec({ encryption: ['aes256gcm16'], integrity: [], pfs: ['none'] }))).not.toThrow();
   });
 
-  it.each([
-    [{ encryption: ['aes128', 'aes256'] }],
-    [{ integrity: ['sha256', 'sha512'] }],
-    [{ pfs: [14, 19] }],
-  ] as [Partial<IpsecCrypto>][])('refuses IKEv1 with IPsec %j (algorithm_combination on ipsecPolicy)', (over) => {
-    expectError(() => checkIkeV1Pairing(ike({ ikeVersion: 1 }), ipsec(over)), 'algorithm_combination', 'ipsecPolicy');
-  });
+  it.each([[{ encryption: ['aes128', 'aes256'] }], [{ integrity: ['sha256', 'sha512'] }], [{ pfs: [14, 19] }]] as [Partial<IpsecCrypto>][])(
+    'refuses IKEv1 with IPsec %j (algorithm_combination on ipsecPolicy)',
+    (over) => {
+      expectError(() => checkIkeV1Pairing(ike({ ikeVersion: 1 }), ipsec(over)), 'algorithm_combination', 'ipsecPolicy');
+    },
+  );
 });

@@ -107,10 +107,9 @@ export function ipsecWeakAlgorithms(p: Pick<IpsecCrypto, 'encryption' | 'integri
 export function checkIkeV1Pairing(ike: IkeCrypto | undefined, ipsec: IpsecCrypto | undefined): void {
   if (!ike || ike.ikeVersion !== 1 || !ipsec) return;
   if (ipsec.encryption.length > 1 || ipsec.integrity.length > 1 || ipsec.pfs.length > 1) {
-    throw new DomainError(
-      'algorithm_combination',
-      'A connection with an IKEv1 IKE policy needs an IPsec policy with one algorithm of each kind.',
-      { type: 'field', name: 'ipsecPolicy' },
-    );
+    throw new DomainError('algorithm_combination', 'A connection with an IKEv1 IKE policy needs an IPsec policy with one algorithm of each kind.', {
+      type: 'field',
+      name: 'ipsecPolicy',
+    });
   }
 }

@@ -1,22 +1,53 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CIPHERS, type Cipher, DH_GROUP_NUMBERS, DH_GROUPS, type DhGroup, INTEGRITY_ALGORITHMS, type Integrity, type PfsGroup, isAead } from './crypto-catalogue.js';
+import {
+  CIPHERS,
+  type Cipher,
+  DH_GROUP_NUMBERS,
+  DH_GROUPS,
+  type DhGroup,
+  INTEGRITY_ALGORITHMS,
+  type Integrity,
+  type PfsGroup,
+  isAead,
+} from './crypto-catalogue.js';
 import type { IkePolicy, IpsecPolicy } from './policy.js';
 import { autoEspProposals, autoIkeProposals, dhKeyword, espProposals, ikeProposals, proposalPlan } from './proposal-builder.js';
 import { AUTO_SETS } from './proposals.js';
 
 const header = { id: 'p', accountId: 'a', resourceGroupId: 'g', name: 'p', description: '', revision: 1, createdAt: 0, updatedAt: 0 };
 const ikePolicy = (o: Partial<IkePolicy> = {}): IkePolicy => ({
-  ...header, ikeVersion: 2, negotiationMode: 'main', encryption: ['aes256'], integrity: ['sha256'], dhGroups: [14], lifetimeSeconds: 28800, ...o,
+  ...header,
+  ikeVersion: 2,
+  negotiationMode: 'main',
+  encryption: ['aes256'],
+  integrity: ['sha256'],
+  dhGroups: [14],
+  lifetimeSeconds: 28800,
+  ...o,
 });
 const ipsecPolicy = (o: Partial<IpsecPolicy> = {}): IpsecPolicy => ({
-  ...header, encryption: ['aes256'], integrity: ['sha256'], pfs: ['none'], lifetimeSeconds: 3600, transform: 'esp', encapsulation: 'tunnel', ...o,
+  ...header,
+  encryption: ['aes256'],
+  integrity: ['sha256'],
+  pfs: ['none'],
+  lifetimeSeconds: 3600,
+  transform: 'esp',
+  encapsulation: 'tunnel',
+  ...o,
 });
 
 describe('dhKeyword', () => {
   it.each([
-    [2, 'modp1024'], [5, 'modp1536'], [14, 'modp2048'], [15, 'modp3072'], [19, 'ecp256'], [20, 'ecp384'],
-    [21, 'ecp521'], [24, 'modp2048s256'], [31, 'curve25519'],
+    [2, 'modp1024'],
+    [5, 'modp1536'],
+    [14, 'modp2048'],
+    [15, 'modp3072'],
+    [19, 'ecp256'],
+    [20, 'ecp384'],
+    [21, 'ecp521'],
+    [24, 'modp2048s256'],
+    [31, 'curve25519'],
   ] as [DhGroup, string][])('group %i → %s', (g, kw) => {
     expect(dhKeyword(g)).toBe(kw);
   });
@@ -24,22 +55,40 @@ describe('dhKeyword', () => {
 
 describe('ikeProposals', () => {
   it.each<[string, Parameters<typeof ikeProposals>[0], string[]]>([
-    ['IKEv2 classic: one proposal with every algorithm in order',
+    [
+      'IKEv2 classic: one proposal with every algorithm in order',
       { ikeVersion: 2, encryption: ['aes256', 'aes128'], integrity: ['sha256', 'sha1'], dhGroups: [14, 19] },
-      ['aes256-aes128-sha256-sha1-modp2048-ecp256']],
-    ['IKEv2 classic + AEAD: a separate AEAD proposal with prf<integrity>',
+      ['aes256-aes128-sha256-sha1-modp2048-ecp256'],
+    ],
+    [
+      'IKEv2 classic + AEAD: a separate AEAD proposal with prf<integrity>',
       { ikeVersion: 2, encryption: ['aes256', 'aes256gcm16'], integrity: ['sha384'], dhGroups: [20] },
-      ['aes256-sha384-ecp384', 'aes256gcm16-prfsha384-ecp384']],
-    ['IKEv2 AEAD only: no classic proposal, PRF from every integrity',
+      ['aes256-sha384-ecp384', 'aes256gcm16-prfsha384-ecp384'],
+    ],
+    [
+      'IKEv2 AEAD only: no classic proposal, PRF from every integrity',
       { ikeVersion: 2, encryption: ['aes128gcm16', 'aes256gcm16'], integrity: ['sha256', 'sha512'], dhGroups: [31, 19] },
-      ['aes128gcm16-aes256gcm16-prfsha256-prfsha512-curve25519-ecp256']],
-    ['IKEv1: the cartesian product, one of each kind, cipher-major',
+      ['aes128gcm16-aes256gcm16-prfsha256-prfsha512-curve25519-ecp256'],
+    ],
+    [
+      'IKEv1: the cartesian product, one of each kind, cipher-major',
       { ikeVersion: 1, encryption: ['aes256', 'aes128'], integrity: ['sha256', 'sha1'], dhGroups: [14, 2] },
-      ['aes256-sha256-modp2048', 'aes256-sha256-modp1024', 'aes256-sha1-modp2048', 'aes256-sha1-modp1024',
-        'aes128-sha256-modp2048', 'aes128-sha256-modp1024', 'aes128-sha1-modp2048', 'aes128-sha1-modp1024']],
-    ['IKEv1: AEAD ciphers are never used for IKE',
+      [
+        'aes256-sha256-modp2048',
+        'aes256-sha256-modp1024',
+        'aes256-sha1-modp2048',
+        'aes256-sha1-modp1024',
+        'aes128-sha256-modp2048',
+        'aes128-sha256-modp1024',
+        'aes128-sha1-modp2048',
+        'aes128-sha1-modp1024',
+      ],
+    ],
+    [
+      'IKEv1: AEAD ciphers are never used for IKE',
       { ikeVersion: 1, encryption: ['aes256gcm16', '3des'], integrity: ['md5'], dhGroups: [5] },
-      ['3des-md5-modp1536']],
+      ['3des-md5-modp1536'],
+    ],
   ])('%s', (_name, input, expected) => {
     expect(ikeProposals(input)).toEqual(expected);
   });
@@ -47,21 +96,31 @@ describe('ikeProposals', () => {
 
 describe('espProposals', () => {
   it.each<[string, Parameters<typeof espProposals>[0], 1 | 2, string[]]>([
-    ['no PFS: classic and AEAD proposals without a group',
-      { encryption: ['aes256', 'aes128', 'aes256gcm16'], integrity: ['sha256'], pfs: ['none'] }, 2,
-      ['aes256-aes128-sha256', 'aes256gcm16']],
-    ['GCM only: no integrity even when one is listed',
-      { encryption: ['aes256gcm16'], integrity: ['sha256'], pfs: [14] }, 2,
-      ['aes256gcm16-modp2048']],
-    ['repeated for each PFS entry, in order',
-      { encryption: ['aes128', 'aes128gcm16'], integrity: ['sha1'], pfs: [14, 19] }, 2,
-      ['aes128-sha1-modp2048', 'aes128gcm16-modp2048', 'aes128-sha1-ecp256', 'aes128gcm16-ecp256']],
-    ['none among the PFS entries offers the proposals without a group too',
-      { encryption: ['aes256'], integrity: ['sha256'], pfs: ['none', 31] }, 2,
-      ['aes256-sha256', 'aes256-sha256-curve25519']],
-    ['IKEv1 Quick Mode: one cipher and one integrity per proposal',
-      { encryption: ['aes256', 'aes128', 'aes128gcm16'], integrity: ['sha256', 'sha1'], pfs: [20] }, 1,
-      ['aes256-sha256-ecp384', 'aes256-sha1-ecp384', 'aes128-sha256-ecp384', 'aes128-sha1-ecp384', 'aes128gcm16-ecp384']],
+    [
+      'no PFS: classic and AEAD proposals without a group',
+      { encryption: ['aes256', 'aes128', 'aes256gcm16'], integrity: ['sha256'], pfs: ['none'] },
+      2,
+      ['aes256-aes128-sha256', 'aes256gcm16'],
+    ],
+    ['GCM only: no integrity even when one is listed', { encryption: ['aes256gcm16'], integrity: ['sha256'], pfs: [14] }, 2, ['aes256gcm16-modp2048']],
+    [
+      'repeated for each PFS entry, in order',
+      { encryption: ['aes128', 'aes128gcm16'], integrity: ['sha1'], pfs: [14, 19] },
+      2,
+      ['aes128-sha1-modp2048', 'aes128gcm16-modp2048', 'aes128-sha1-ecp256', 'aes128gcm16-ecp256'],
+    ],
+    [
+      'none among the PFS entries offers the proposals without a group too',
+      { encryption: ['aes256'], integrity: ['sha256'], pfs: ['none', 31] },
+      2,
+      ['aes256-sha256', 'aes256-sha256-curve25519'],
+    ],
+    [
+      'IKEv1 Quick Mode: one cipher and one integrity per proposal',
+      { encryption: ['aes256', 'aes128', 'aes128gcm16'], integrity: ['sha256', 'sha1'], pfs: [20] },
+      1,
+      ['aes256-sha256-ecp384', 'aes256-sha1-ecp384', 'aes128-sha256-ecp384', 'aes128-sha1-ecp384', 'aes128gcm16-ecp384'],
+    ],
   ])('%s', (_name, input, version, expected) => {
     expect(espProposals(input, version)).toEqual(expected);
   });
@@ -69,12 +128,14 @@ describe('espProposals', () => {
 
 describe('auto-negotiation sets (domain §6)', () => {
   it.each<[(typeof AUTO_SETS)[number], string[], string[]]>([
-    ['auto-2022-09',
-      ['aes128-aes192-aes256-sha256-sha384-sha512-modp2048-modp3072-modp4096-modp6144-modp8192-ecp256-ecp384-ecp521-modp1024s160-modp2048s224-modp2048s256-curve25519'],
-      ['aes128-aes192-aes256-sha256-sha384-sha512', 'aes128gcm16-aes192gcm16-aes256gcm16']],
-    ['auto-2020',
-      ['aes128-aes256-3des-sha1-sha256-md5-modp1024-modp1536-modp2048'],
-      ['aes128-aes256-3des-sha1-sha256-md5']],
+    [
+      'auto-2022-09',
+      [
+        'aes128-aes192-aes256-sha256-sha384-sha512-modp2048-modp3072-modp4096-modp6144-modp8192-ecp256-ecp384-ecp521-modp1024s160-modp2048s224-modp2048s256-curve25519',
+      ],
+      ['aes128-aes192-aes256-sha256-sha384-sha512', 'aes128gcm16-aes192gcm16-aes256gcm16'],
+    ],
+    ['auto-2020', ['aes128-aes256-3des-sha1-sha256-md5-modp1024-modp1536-modp2048'], ['aes128-aes256-3des-sha1-sha256-md5']],
   ])('%s gives exactly the documented proposals', (set, ike, esp) => {
     expect(autoIkeProposals(set)).toEqual(ike);
     expect(autoEspProposals(set)).toEqual(esp);
@@ -82,8 +143,13 @@ describe('auto-negotiation sets (domain §6)', () => {
 
   it.each(AUTO_SETS)('%s as a plan: IKEv2, main mode, no PFS, 28800/3600', (set) => {
     expect(proposalPlan(undefined, undefined, set)).toEqual({
-      ikeVersion: 2, aggressive: false, ikeProposals: autoIkeProposals(set), espProposals: autoEspProposals(set),
-      ikeLifetimeSeconds: 28800, espLifetimeSeconds: 3600, pfs: ['none'],
+      ikeVersion: 2,
+      aggressive: false,
+      ikeProposals: autoIkeProposals(set),
+      espProposals: autoEspProposals(set),
+      ikeLifetimeSeconds: 28800,
+      espLifetimeSeconds: 3600,
+      pfs: ['none'],
     });
   });
 });

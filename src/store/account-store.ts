@@ -3,19 +3,36 @@ import type { AccountRow, Executor, ResourceGroupRow } from './schema.js';
 
 const toAccount = (r: AccountRow): Account => ({ id: r.id, name: r.name, isAdmin: r.is_admin === 1, createdAt: Number(r.created_at) });
 const toGroup = (r: ResourceGroupRow): ResourceGroup => ({
-  id: r.id, accountId: r.account_id, name: r.name, isDefault: r.is_default === 1, createdAt: Number(r.created_at),
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  isDefault: r.is_default === 1,
+  createdAt: Number(r.created_at),
 });
 
 export async function countAccounts(ex: Executor): Promise<number> {
-  const r = await ex.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await ex
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 export async function insertAccount(ex: Executor, a: Account, group: ResourceGroup): Promise<void> {
-  await ex.insertInto('accounts').values({ id: a.id, name: a.name, is_admin: a.isAdmin ? 1 : 0, created_at: a.createdAt }).execute();
-  await ex.insertInto('resource_groups').values({
-    id: group.id, account_id: group.accountId, name: group.name, is_default: group.isDefault ? 1 : 0, created_at: group.createdAt,
-  }).execute();
+  await ex
+    .insertInto('accounts')
+    .values({ id: a.id, name: a.name, is_admin: a.isAdmin ? 1 : 0, created_at: a.createdAt })
+    .execute();
+  await ex
+    .insertInto('resource_groups')
+    .values({
+      id: group.id,
+      account_id: group.accountId,
+      name: group.name,
+      is_default: group.isDefault ? 1 : 0,
+      created_at: group.createdAt,
+    })
+    .execute();
 }
 
 export async function insertApiKey(ex: Executor, k: { id: string; accountId: string; keyHash: string; createdAt: number }): Promise<void> {
@@ -33,8 +50,12 @@ export async function getAccount(ex: Executor, id: string): Promise<Account | un
 }
 
 export async function findAccountByKeyHash(ex: Executor, keyHash: string): Promise<Account | undefined> {
-  const r = await ex.selectFrom('api_keys').innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
-    .selectAll('accounts').where('api_keys.key_hash', '=', keyHash).executeTakeFirst();
+  const r = await ex
+    .selectFrom('api_keys')
+    .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
+    .selectAll('accounts')
+    .where('api_keys.key_hash', '=', keyHash)
+    .executeTakeFirst();
   return r ? toAccount(r) : undefined;
 }
 

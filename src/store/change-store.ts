@@ -20,7 +20,12 @@ export interface ChangeEntry {
  * seen every change up to G.
  */
 export async function nextGeneration(ex: Executor): Promise<number> {
-  const r = await ex.updateTable('generations').set((eb) => ({ value: eb('value', '+', 1) })).where('id', '=', 1).returning('value').executeTakeFirstOrThrow();
+  const r = await ex
+    .updateTable('generations')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('id', '=', 1)
+    .returning('value')
+    .executeTakeFirstOrThrow();
   return Number(r.value);
 }
 
@@ -31,21 +36,45 @@ export async function currentGeneration(ex: Executor): Promise<number> {
 
 /** Writes a generation's changes, one row per gateway touched (or one with none). */
 export async function insertChanges(ex: Executor, generation: number, at: number, changes: readonly ChangeRecord[]): Promise<void> {
-  const rows = changes.flatMap((c) => (c.gatewayIds.length === 0 ? [null] : c.gatewayIds).map((g) => ({
-    generation, resource: c.resource, resource_id: c.id, action: c.action, gateway_id: g, at,
-  })));
-  for (let i = 0; i < rows.length; i += 100) await ex.insertInto('changes').values(rows.slice(i, i + 100)).execute();
+  const rows = changes.flatMap((c) =>
+    (c.gatewayIds.length === 0 ? [null] : c.gatewayIds).map((g) => ({
+      generation,
+      resource: c.resource,
+      resource_id: c.id,
+      action: c.action,
+      gateway_id: g,
+      at,
+    })),
+  );
+  for (let i = 0; i < rows.length; i += 100)
+    await ex
+      .insertInto('changes')
+      .values(rows.slice(i, i + 100))
+      .execute();
 }
 
 /** Stamps the generation on the connections and gateways a change wrote. */
 export async function stampGeneration(ex: Executor, generation: number, connectionIds: readonly string[], gatewayIds: readonly string[]): Promise<void> {
-  if (connectionIds.length > 0) await ex.updateTable('connections').set({ generation }).where('id', 'in', [...connectionIds]).execute();
-  if (gatewayIds.length > 0) await ex.updateTable('vpn_gateways').set({ generation }).where('id', 'in', [...gatewayIds]).execute();
+  if (connectionIds.length > 0)
+    await ex
+      .updateTable('connections')
+      .set({ generation })
+      .where('id', 'in', [...connectionIds])
+      .execute();
+  if (gatewayIds.length > 0)
+    await ex
+      .updateTable('vpn_gateways')
+      .set({ generation })
+      .where('id', 'in', [...gatewayIds])
+      .execute();
 }
 
 /** The oldest generation the log still holds (0 when it is empty). */
 export async function oldestGeneration(ex: Executor): Promise<number> {
-  const r = await ex.selectFrom('changes').select((eb) => eb.fn.min<number>('generation').as('g')).executeTakeFirst();
+  const r = await ex
+    .selectFrom('changes')
+    .select((eb) => eb.fn.min<number>('generation').as('g'))
+    .executeTakeFirst();
   return Number(r?.g ?? 0);
 }
 
@@ -54,8 +83,13 @@ export async function oldestGeneration(ex: Executor): Promise<number> {
  * Generations are contiguous: the counter moves only in a transaction that also writes its changes.
  */
 export async function changesSince(ex: Executor, generation: number, limit: number): Promise<ChangeEntry[]> {
-  const rows = await ex.selectFrom('changes').select(['generation', 'gateway_id']).where('generation', '>', generation)
-    .where('generation', '<=', generation + limit).orderBy('generation').execute();
+  const rows = await ex
+    .selectFrom('changes')
+    .select(['generation', 'gateway_id'])
+    .where('generation', '>', generation)
+    .where('generation', '<=', generation + limit)
+    .orderBy('generation')
+    .execute();
   const out: { generation: number; gatewayIds: string[] }[] = [];
   for (const r of rows) {
     const g = Number(r.generation);

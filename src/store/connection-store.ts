@@ -32,27 +32,60 @@ export class ConnectionStore {
   }
 
   #toConnection = (r: Selectable<ConnectionRow>): Connection => ({
-    id: r.id, accountId: r.account_id, gatewayId: r.gateway_id, name: r.name, kind: r.kind as ConnectionKind,
-    adminStateUp: r.admin_state_up === 1, establishMode: r.establish_mode as EstablishMode, psk: this.#box.open(r.psk_enc),
-    peer: JSON.parse(r.peer) as PeerEndpoint, peerIdentity: r.peer_identity ? (JSON.parse(r.peer_identity) as IkeIdentity) : null,
-    localIdentities: JSON.parse(r.local_identities) as IkeIdentity[], localCidrs: JSON.parse(r.local_cidrs) as string[],
-    peerCidrs: JSON.parse(r.peer_cidrs) as string[], ikePolicyId: r.ike_policy_id, ipsecPolicyId: r.ipsec_policy_id,
-    autoSet: r.auto_set as AutoSet, dpd: JSON.parse(r.dpd) as Dpd, distributeTraffic: r.distribute_traffic === 1,
-    tunnels: JSON.parse(r.tunnels) as Tunnel[], status: r.status === 'up' ? 'up' : 'down',
-    statusReasons: JSON.parse(r.status_reasons) as Reason[], lifecycleState: r.lifecycle_state as LifecycleState,
-    revision: r.revision, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+    id: r.id,
+    accountId: r.account_id,
+    gatewayId: r.gateway_id,
+    name: r.name,
+    kind: r.kind as ConnectionKind,
+    adminStateUp: r.admin_state_up === 1,
+    establishMode: r.establish_mode as EstablishMode,
+    psk: this.#box.open(r.psk_enc),
+    peer: JSON.parse(r.peer) as PeerEndpoint,
+    peerIdentity: r.peer_identity ? (JSON.parse(r.peer_identity) as IkeIdentity) : null,
+    localIdentities: JSON.parse(r.local_identities) as IkeIdentity[],
+    localCidrs: JSON.parse(r.local_cidrs) as string[],
+    peerCidrs: JSON.parse(r.peer_cidrs) as string[],
+    ikePolicyId: r.ike_policy_id,
+    ipsecPolicyId: r.ipsec_policy_id,
+    autoSet: r.auto_set as AutoSet,
+    dpd: JSON.parse(r.dpd) as Dpd,
+    distributeTraffic: r.distribute_traffic === 1,
+    tunnels: JSON.parse(r.tunnels) as Tunnel[],
+    status: r.status === 'up' ? 'up' : 'down',
+    statusReasons: JSON.parse(r.status_reasons) as Reason[],
+    lifecycleState: r.lifecycle_state as LifecycleState,
+    revision: r.revision,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
   });
 
   #toRow(c: Connection): Omit<ConnectionRow, 'generation'> {
     return {
-      id: c.id, account_id: c.accountId, gateway_id: c.gatewayId, name: c.name, kind: c.kind,
-      admin_state_up: c.adminStateUp ? 1 : 0, establish_mode: c.establishMode, psk_enc: this.#box.seal(c.psk),
-      peer: JSON.stringify(c.peer), peer_identity: c.peerIdentity ? JSON.stringify(c.peerIdentity) : null,
-      local_identities: JSON.stringify(c.localIdentities), local_cidrs: JSON.stringify(c.localCidrs),
-      peer_cidrs: JSON.stringify(c.peerCidrs), ike_policy_id: c.ikePolicyId, ipsec_policy_id: c.ipsecPolicyId,
-      auto_set: c.autoSet, dpd: JSON.stringify(c.dpd), distribute_traffic: c.distributeTraffic ? 1 : 0,
-      tunnels: JSON.stringify(c.tunnels), status: c.status, status_reasons: JSON.stringify(c.statusReasons),
-      lifecycle_state: c.lifecycleState, revision: c.revision, created_at: c.createdAt, updated_at: c.updatedAt,
+      id: c.id,
+      account_id: c.accountId,
+      gateway_id: c.gatewayId,
+      name: c.name,
+      kind: c.kind,
+      admin_state_up: c.adminStateUp ? 1 : 0,
+      establish_mode: c.establishMode,
+      psk_enc: this.#box.seal(c.psk),
+      peer: JSON.stringify(c.peer),
+      peer_identity: c.peerIdentity ? JSON.stringify(c.peerIdentity) : null,
+      local_identities: JSON.stringify(c.localIdentities),
+      local_cidrs: JSON.stringify(c.localCidrs),
+      peer_cidrs: JSON.stringify(c.peerCidrs),
+      ike_policy_id: c.ikePolicyId,
+      ipsec_policy_id: c.ipsecPolicyId,
+      auto_set: c.autoSet,
+      dpd: JSON.stringify(c.dpd),
+      distribute_traffic: c.distributeTraffic ? 1 : 0,
+      tunnels: JSON.stringify(c.tunnels),
+      status: c.status,
+      status_reasons: JSON.stringify(c.statusReasons),
+      lifecycle_state: c.lifecycleState,
+      revision: c.revision,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
       cidr_count: c.localCidrs.length + c.peerCidrs.length,
     };
   }
@@ -60,9 +93,11 @@ export class ConnectionStore {
   async insert(ex: Executor, c: Connection): Promise<void> {
     const row = this.#toRow(c);
     await unlessTaken(ex.insertInto('connections').values(row).execute(), () => nameTaken(c));
-    await ex.updateTable('vpn_gateways')
+    await ex
+      .updateTable('vpn_gateways')
       .set((eb) => ({ connection_count: eb('connection_count', '+', 1), connection_cidr_count: eb('connection_cidr_count', '+', row.cidr_count) }))
-      .where('id', '=', c.gatewayId).execute();
+      .where('id', '=', c.gatewayId)
+      .execute();
   }
 
   /**
@@ -71,40 +106,73 @@ export class ConnectionStore {
    */
   async save(ex: Executor, c: Connection, readRevision: number): Promise<void> {
     const { id, ...rest } = this.#toRow(c);
-    await ex.updateTable('vpn_gateways')
+    await ex
+      .updateTable('vpn_gateways')
       .set((eb) => ({
-        connection_cidr_count: eb(eb('connection_cidr_count', '+', rest.cidr_count), '-', eb.selectFrom('connections').select('cidr_count').where('id', '=', id)),
+        connection_cidr_count: eb(
+          eb('connection_cidr_count', '+', rest.cidr_count),
+          '-',
+          eb.selectFrom('connections').select('cidr_count').where('id', '=', id),
+        ),
       }))
-      .where('id', '=', c.gatewayId).execute();
-    const r = await unlessTaken(ex.updateTable('connections').set(rest).where('id', '=', id).where('revision', '=', readRevision).executeTakeFirst(), () => nameTaken(c));
-    if (Number(r.numUpdatedRows) !== 1) throw new DomainError('concurrent_update', `Connection '${id}' was changed by another request; read it again and retry.`);
+      .where('id', '=', c.gatewayId)
+      .execute();
+    const r = await unlessTaken(ex.updateTable('connections').set(rest).where('id', '=', id).where('revision', '=', readRevision).executeTakeFirst(), () =>
+      nameTaken(c),
+    );
+    if (Number(r.numUpdatedRows) !== 1)
+      throw new DomainError('concurrent_update', `Connection '${id}' was changed by another request; read it again and retry.`);
   }
 
   async delete(ex: Executor, id: string): Promise<void> {
     const old = await ex.selectFrom('connections').select(['gateway_id', 'cidr_count']).where('id', '=', id).executeTakeFirst();
     if (!old) return;
     await ex.deleteFrom('connections').where('id', '=', id).execute();
-    await ex.updateTable('vpn_gateways')
+    await ex
+      .updateTable('vpn_gateways')
       .set((eb) => ({ connection_count: eb('connection_count', '-', 1), connection_cidr_count: eb('connection_cidr_count', '-', old.cidr_count) }))
-      .where('id', '=', old.gateway_id).execute();
+      .where('id', '=', old.gateway_id)
+      .execute();
   }
 
   /** The observed status of every connection of a gateway, read without opening secrets, with each one's generation. */
-  async statusesOfGateway(ex: Executor, gatewayId: string): Promise<{ id: string; status: 'up' | 'down'; statusReasons: Reason[]; lifecycleState: LifecycleState; generation: number }[]> {
-    const rows = await ex.selectFrom('connections').select(['id', 'status', 'status_reasons', 'lifecycle_state', 'generation']).where('gateway_id', '=', gatewayId).execute();
-    return rows.map((r) => ({ id: r.id, status: r.status === 'up' ? 'up' : 'down', statusReasons: JSON.parse(r.status_reasons) as Reason[], lifecycleState: r.lifecycle_state as LifecycleState, generation: Number(r.generation) }));
+  async statusesOfGateway(
+    ex: Executor,
+    gatewayId: string,
+  ): Promise<{ id: string; status: 'up' | 'down'; statusReasons: Reason[]; lifecycleState: LifecycleState; generation: number }[]> {
+    const rows = await ex
+      .selectFrom('connections')
+      .select(['id', 'status', 'status_reasons', 'lifecycle_state', 'generation'])
+      .where('gateway_id', '=', gatewayId)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      status: r.status === 'up' ? 'up' : 'down',
+      statusReasons: JSON.parse(r.status_reasons) as Reason[],
+      lifecycleState: r.lifecycle_state as LifecycleState,
+      generation: Number(r.generation),
+    }));
   }
 
   /** Writes an observed status: no revision bump, never on a connection being deleted. */
   async setStatus(ex: Executor, id: string, status: 'up' | 'down', reasons: readonly Reason[], lifecycleState: LifecycleState): Promise<void> {
-    await ex.updateTable('connections').set({ status, status_reasons: JSON.stringify(reasons), lifecycle_state: lifecycleState })
-      .where('id', '=', id).where('lifecycle_state', '!=', 'deleting').execute();
+    await ex
+      .updateTable('connections')
+      .set({ status, status_reasons: JSON.stringify(reasons), lifecycle_state: lifecycleState })
+      .where('id', '=', id)
+      .where('lifecycle_state', '!=', 'deleting')
+      .execute();
   }
 
   /** Connections a policy change reconfigures: `updating` until an agent applies it (only those stable now). */
   async markUpdating(ex: Executor, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await ex.updateTable('connections').set({ lifecycle_state: 'updating' }).where('id', 'in', [...ids]).where('lifecycle_state', '=', 'stable').execute();
+    await ex
+      .updateTable('connections')
+      .set({ lifecycle_state: 'updating' })
+      .where('id', 'in', [...ids])
+      .where('lifecycle_state', '=', 'stable')
+      .execute();
   }
 
   /** Connections in `deleting` whose deletion is at or before `generation` (all when undefined). */
@@ -145,15 +213,29 @@ export class ConnectionStore {
    * Lightweight references (id, name, gateway) of the connections using a policy. A connection being
    * deleted no longer uses it: the data plane tears it down without its policies.
    */
-  async refsUsingPolicy(ex: Executor, column: 'ike_policy_id' | 'ipsec_policy_id', policyId: string): Promise<{ id: string; name: string; gatewayId: string }[]> {
-    const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id']).where(column, '=', policyId)
-      .where('lifecycle_state', '!=', 'deleting').orderBy('created_at').execute();
+  async refsUsingPolicy(
+    ex: Executor,
+    column: 'ike_policy_id' | 'ipsec_policy_id',
+    policyId: string,
+  ): Promise<{ id: string; name: string; gatewayId: string }[]> {
+    const rows = await ex
+      .selectFrom('connections')
+      .select(['id', 'name', 'gateway_id'])
+      .where(column, '=', policyId)
+      .where('lifecycle_state', '!=', 'deleting')
+      .orderBy('created_at')
+      .execute();
     return rows.map((r) => ({ id: r.id, name: r.name, gatewayId: r.gateway_id }));
   }
 
   /** Lets connections being deleted let go of a policy that is about to be deleted. */
   async releasePolicy(ex: Executor, column: 'ike_policy_id' | 'ipsec_policy_id', policyId: string): Promise<void> {
-    await ex.updateTable('connections').set({ [column]: null }).where(column, '=', policyId).where('lifecycle_state', '=', 'deleting').execute();
+    await ex
+      .updateTable('connections')
+      .set({ [column]: null })
+      .where(column, '=', policyId)
+      .where('lifecycle_state', '=', 'deleting')
+      .execute();
   }
 
   async refsOfGateway(ex: Executor, gatewayId: string): Promise<{ id: string; name: string; gatewayId: string }[]> {
@@ -174,11 +256,20 @@ export class ConnectionStore {
   }
 
   /** References of the connections using any of the given policies, grouped by policy id. */
-  async refsUsingPolicies(ex: Executor, column: 'ike_policy_id' | 'ipsec_policy_id', policyIds: readonly string[]): Promise<Map<string, { id: string; name: string; gatewayId: string }[]>> {
+  async refsUsingPolicies(
+    ex: Executor,
+    column: 'ike_policy_id' | 'ipsec_policy_id',
+    policyIds: readonly string[],
+  ): Promise<Map<string, { id: string; name: string; gatewayId: string }[]>> {
     const out = new Map<string, { id: string; name: string; gatewayId: string }[]>();
     if (policyIds.length === 0) return out;
-    const rows = await ex.selectFrom('connections').select(['id', 'name', 'gateway_id', column]).where(column, 'in', policyIds)
-      .where('lifecycle_state', '!=', 'deleting').orderBy('created_at').execute();
+    const rows = await ex
+      .selectFrom('connections')
+      .select(['id', 'name', 'gateway_id', column])
+      .where(column, 'in', policyIds)
+      .where('lifecycle_state', '!=', 'deleting')
+      .orderBy('created_at')
+      .execute();
     for (const r of rows) {
       const key = (r as Record<string, unknown>)[column] as string;
       out.set(key, [...(out.get(key) ?? []), { id: r.id, name: r.name, gatewayId: r.gateway_id }]);
@@ -196,7 +287,11 @@ export class ConnectionStore {
   }
 
   async countOfGateway(ex: Executor, gatewayId: string): Promise<number> {
-    const r = await ex.selectFrom('connections').select((eb) => eb.fn.countAll<number>().as('n')).where('gateway_id', '=', gatewayId).executeTakeFirstOrThrow();
+    const r = await ex
+      .selectFrom('connections')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('gateway_id', '=', gatewayId)
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

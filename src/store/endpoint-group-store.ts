@@ -3,20 +3,48 @@ import type { Executor } from './schema.js';
 
 export type { EndpointGroup };
 
-const toGroup = (r: { id: string; account_id: string; name: string; description: string; type: string; endpoints: string; created_at: number }): EndpointGroup => ({
-  id: r.id, accountId: r.account_id, name: r.name, description: r.description, type: r.type as EndpointGroup['type'],
-  endpoints: JSON.parse(r.endpoints) as string[], createdAt: Number(r.created_at),
+const toGroup = (r: {
+  id: string;
+  account_id: string;
+  name: string;
+  description: string;
+  type: string;
+  endpoints: string;
+  created_at: number;
+}): EndpointGroup => ({
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  description: r.description,
+  type: r.type as EndpointGroup['type'],
+  endpoints: JSON.parse(r.endpoints) as string[],
+  createdAt: Number(r.created_at),
 });
 
 export async function insertEndpointGroup(ex: Executor, g: EndpointGroup): Promise<void> {
-  await ex.insertInto('endpoint_groups').values({
-    id: g.id, account_id: g.accountId, name: g.name, description: g.description, type: g.type, endpoints: JSON.stringify(g.endpoints), created_at: g.createdAt,
-  }).execute();
+  await ex
+    .insertInto('endpoint_groups')
+    .values({
+      id: g.id,
+      account_id: g.accountId,
+      name: g.name,
+      description: g.description,
+      type: g.type,
+      endpoints: JSON.stringify(g.endpoints),
+      created_at: g.createdAt,
+    })
+    .execute();
 }
 
 export async function getEndpointGroups(ex: Executor, ids: readonly string[]): Promise<EndpointGroup[]> {
   if (ids.length === 0) return [];
-  return (await ex.selectFrom('endpoint_groups').selectAll().where('id', 'in', [...ids]).execute()).map(toGroup);
+  return (
+    await ex
+      .selectFrom('endpoint_groups')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute()
+  ).map(toGroup);
 }
 
 export async function getEndpointGroup(ex: Executor, id: string): Promise<EndpointGroup | undefined> {
@@ -38,4 +66,3 @@ export async function renameEndpointGroup(ex: Executor, id: string, name: string
 export async function deleteEndpointGroup(ex: Executor, id: string): Promise<void> {
   await ex.deleteFrom('endpoint_groups').where('id', '=', id).execute();
 }
-

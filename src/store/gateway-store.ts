@@ -8,20 +8,43 @@ import type { Executor, GatewayRow } from './schema.js';
 import { unlessTaken } from './store-errors.js';
 
 const toGateway = (r: Selectable<GatewayRow>): VpnGateway => ({
-  id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, name: r.name, vpcId: r.vpc_id,
-  subnetId: r.subnet_id, zone: r.zone, mode: r.mode as GatewayMode, members: JSON.parse(r.members) as GatewayMember[],
-  advertisedCidrs: JSON.parse(r.advertised_cidrs) as string[], localAsn: Number(r.local_asn),
-  lifecycleState: r.lifecycle_state as LifecycleState, healthState: r.health_state as HealthState,
-  healthReasons: JSON.parse(r.health_reasons) as VpnGateway['healthReasons'], revision: r.revision,
-  createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+  id: r.id,
+  accountId: r.account_id,
+  resourceGroupId: r.resource_group_id,
+  name: r.name,
+  vpcId: r.vpc_id,
+  subnetId: r.subnet_id,
+  zone: r.zone,
+  mode: r.mode as GatewayMode,
+  members: JSON.parse(r.members) as GatewayMember[],
+  advertisedCidrs: JSON.parse(r.advertised_cidrs) as string[],
+  localAsn: Number(r.local_asn),
+  lifecycleState: r.lifecycle_state as LifecycleState,
+  healthState: r.health_state as HealthState,
+  healthReasons: JSON.parse(r.health_reasons) as VpnGateway['healthReasons'],
+  revision: r.revision,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
 });
 
 const toRow = (g: VpnGateway): Omit<GatewayRow, 'connection_count' | 'connection_cidr_count' | 'generation' | 'report_generation'> => ({
-  id: g.id, account_id: g.accountId, resource_group_id: g.resourceGroupId, name: g.name, vpc_id: g.vpcId,
-  subnet_id: g.subnetId, zone: g.zone, mode: g.mode, members: JSON.stringify(g.members),
-  advertised_cidrs: JSON.stringify(g.advertisedCidrs), local_asn: g.localAsn, lifecycle_state: g.lifecycleState,
-  health_state: g.healthState, health_reasons: JSON.stringify(g.healthReasons), revision: g.revision,
-  created_at: g.createdAt, updated_at: g.updatedAt,
+  id: g.id,
+  account_id: g.accountId,
+  resource_group_id: g.resourceGroupId,
+  name: g.name,
+  vpc_id: g.vpcId,
+  subnet_id: g.subnetId,
+  zone: g.zone,
+  mode: g.mode,
+  members: JSON.stringify(g.members),
+  advertised_cidrs: JSON.stringify(g.advertisedCidrs),
+  local_asn: g.localAsn,
+  lifecycle_state: g.lifecycleState,
+  health_state: g.healthState,
+  health_reasons: JSON.stringify(g.healthReasons),
+  revision: g.revision,
+  created_at: g.createdAt,
+  updated_at: g.updatedAt,
 });
 
 const nameTaken = (g: VpnGateway): DomainError =>
@@ -33,14 +56,27 @@ export async function insertGateway(ex: Executor, g: VpnGateway): Promise<void> 
 /** Writes a gateway read at revision `readRevision` in this transaction; a change by another writer in between refuses it. */
 export async function saveGateway(ex: Executor, g: VpnGateway, readRevision: number): Promise<void> {
   const { id, ...rest } = toRow(g);
-  const r = await unlessTaken(ex.updateTable('vpn_gateways').set(rest).where('id', '=', id).where('revision', '=', readRevision).executeTakeFirst(), () => nameTaken(g));
-  if (Number(r.numUpdatedRows) !== 1) throw new DomainError('concurrent_update', `VPN gateway '${id}' was changed by another request; read it again and retry.`);
+  const r = await unlessTaken(ex.updateTable('vpn_gateways').set(rest).where('id', '=', id).where('revision', '=', readRevision).executeTakeFirst(), () =>
+    nameTaken(g),
+  );
+  if (Number(r.numUpdatedRows) !== 1)
+    throw new DomainError('concurrent_update', `VPN gateway '${id}' was changed by another request; read it again and retry.`);
 }
 /** Writes what the data plane observed (lifecycle, health, the members' copies), never the configuration. */
-export async function setGatewayHealth(ex: Executor, g: Pick<VpnGateway, 'id' | 'lifecycleState' | 'healthState' | 'healthReasons' | 'members'>): Promise<void> {
-  await ex.updateTable('vpn_gateways').set({
-    lifecycle_state: g.lifecycleState, health_state: g.healthState, health_reasons: JSON.stringify(g.healthReasons), members: JSON.stringify(g.members),
-  }).where('id', '=', g.id).execute();
+export async function setGatewayHealth(
+  ex: Executor,
+  g: Pick<VpnGateway, 'id' | 'lifecycleState' | 'healthState' | 'healthReasons' | 'members'>,
+): Promise<void> {
+  await ex
+    .updateTable('vpn_gateways')
+    .set({
+      lifecycle_state: g.lifecycleState,
+      health_state: g.healthState,
+      health_reasons: JSON.stringify(g.healthReasons),
+      members: JSON.stringify(g.members),
+    })
+    .where('id', '=', g.id)
+    .execute();
 }
 /** The generation of the last agent report accepted for a gateway, and of its last change. */
 export async function gatewayGenerations(ex: Executor, id: string): Promise<{ generation: number; reported: number } | undefined> {
@@ -74,7 +110,11 @@ export async function gatewaysOfAccount(ex: Executor, accountId: string): Promis
   return (await ex.selectFrom('vpn_gateways').selectAll().where('account_id', '=', accountId).execute()).map(toGateway);
 }
 export async function countGatewaysOnSubnet(ex: Executor, subnetId: string): Promise<number> {
-  const r = await ex.selectFrom('vpn_gateways').select((eb) => eb.fn.countAll<number>().as('n')).where('subnet_id', '=', subnetId).executeTakeFirstOrThrow();
+  const r = await ex
+    .selectFrom('vpn_gateways')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('subnet_id', '=', subnetId)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 /** Gateways in `deleting` whose deletion is at or before `generation` (all when undefined). */

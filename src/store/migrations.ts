@@ -4,33 +4,38 @@ import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.createTable('accounts')
+      await db.schema
+        .createTable('accounts')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull().unique())
         .addColumn('is_admin', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('api_keys')
+      await db.schema
+        .createTable('api_keys')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
         .addColumn('key_hash', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('resource_groups')
+      await db.schema
+        .createTable('resource_groups')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('is_default', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('vpcs')
+      await db.schema
+        .createTable('vpcs')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('resource_group_id', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('subnets')
+      await db.schema
+        .createTable('subnets')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('resource_group_id', 'text', (c) => c.notNull())
@@ -41,19 +46,22 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('ip_version', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('reserved_ips')
+      await db.schema
+        .createTable('reserved_ips')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('subnet_id', 'text', (c) => c.notNull().references('subnets.id'))
         .addColumn('address', 'text', (c) => c.notNull())
         .addColumn('owner_id', 'text', (c) => c.notNull())
         .addUniqueConstraint('reserved_ips_subnet_address', ['subnet_id', 'address'])
         .execute();
-      await db.schema.createTable('public_ips')
+      await db.schema
+        .createTable('public_ips')
         .addColumn('address', 'text', (c) => c.primaryKey())
         .addColumn('gateway_id', 'text', (c) => c.notNull())
         .addColumn('member_index', 'integer', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('vpn_gateways')
+      await db.schema
+        .createTable('vpn_gateways')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('resource_group_id', 'text', (c) => c.notNull())
@@ -73,7 +81,8 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
       for (const table of ['ike_policies', 'ipsec_policies'] as const) {
-        let t = db.schema.createTable(table)
+        let t = db.schema
+          .createTable(table)
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('account_id', 'text', (c) => c.notNull())
           .addColumn('resource_group_id', 'text', (c) => c.notNull())
@@ -84,12 +93,17 @@ const MIGRATIONS: Record<string, Migration> = {
           .addColumn('revision', 'integer', (c) => c.notNull())
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .addColumn('updated_at', 'bigint', (c) => c.notNull());
-        t = table === 'ike_policies'
-          ? t.addColumn('ike_version', 'integer', (c) => c.notNull()).addColumn('negotiation_mode', 'text', (c) => c.notNull()).addColumn('dh_groups', 'text', (c) => c.notNull())
-          : t.addColumn('pfs', 'text', (c) => c.notNull());
+        t =
+          table === 'ike_policies'
+            ? t
+                .addColumn('ike_version', 'integer', (c) => c.notNull())
+                .addColumn('negotiation_mode', 'text', (c) => c.notNull())
+                .addColumn('dh_groups', 'text', (c) => c.notNull())
+            : t.addColumn('pfs', 'text', (c) => c.notNull());
         await t.execute();
       }
-      await db.schema.createTable('connections')
+      await db.schema
+        .createTable('connections')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('gateway_id', 'text', (c) => c.notNull().references('vpn_gateways.id'))
@@ -143,7 +157,10 @@ const MIGRATIONS: Record<string, Migration> = {
   },
   '0003-connection-cidr-count': {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('connections').addColumn('cidr_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('connections')
+        .addColumn('cidr_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await sql`update connections set cidr_count = json_array_length(local_cidrs) + json_array_length(peer_cidrs)`.execute(db);
       await db.schema.createIndex('connections_gateway_cidrs').on('connections').columns(['gateway_id', 'cidr_count']).execute();
     },
@@ -182,8 +199,14 @@ const MIGRATIONS: Record<string, Migration> = {
   // Per-gateway totals kept by the connection store, so quota checks do not scan a gateway's connections.
   '0005-gateway-connection-totals': {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('vpn_gateways').addColumn('connection_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable('vpn_gateways').addColumn('connection_cidr_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('vpn_gateways')
+        .addColumn('connection_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('vpn_gateways')
+        .addColumn('connection_cidr_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await sql`update vpn_gateways set
         connection_count = (select count(*) from connections c where c.gateway_id = vpn_gateways.id),
         connection_cidr_count = (select coalesce(sum(c.cidr_count), 0) from connections c where c.gateway_id = vpn_gateways.id)`.execute(db);
@@ -192,7 +215,8 @@ const MIGRATIONS: Record<string, Migration> = {
   },
   '0006-agent-keys': {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.createTable('agent_keys')
+      await db.schema
+        .createTable('agent_keys')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull().unique())
         .addColumn('key_hash', 'text', (c) => c.notNull().unique())
@@ -203,7 +227,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-neutron': {
     async up(db: Kysely<unknown>): Promise<void> {
       // Keystone users of an account (password: scrypt), with the admin role or the member role.
-      await db.schema.createTable('users')
+      await db.schema
+        .createTable('users')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
         .addColumn('name', 'text', (c) => c.notNull().unique())
@@ -212,7 +237,8 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       // Neutron routers: a router joins subnets (interfaces) and holds the external gateway.
-      await db.schema.createTable('routers')
+      await db.schema
+        .createTable('routers')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
@@ -223,14 +249,16 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('router_interfaces')
+      await db.schema
+        .createTable('router_interfaces')
         .addColumn('port_id', 'text', (c) => c.primaryKey())
         .addColumn('router_id', 'text', (c) => c.notNull())
         .addColumn('subnet_id', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('router_interfaces_router').on('router_interfaces').column('router_id').execute();
-      await db.schema.createTable('endpoint_groups')
+      await db.schema
+        .createTable('endpoint_groups')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
@@ -240,7 +268,8 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       // A Neutron vpnservice is a policy-mode gateway plus these.
-      await db.schema.createTable('vpnservices')
+      await db.schema
+        .createTable('vpnservices')
         .addColumn('gateway_id', 'text', (c) => c.primaryKey())
         .addColumn('router_id', 'text')
         .addColumn('subnet_id', 'text')
@@ -248,12 +277,24 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('admin_state_up', 'integer', (c) => c.notNull())
         .addColumn('flavor_id', 'text')
         .execute();
-      await db.schema.alterTable('connections').addColumn('description', 'text', (c) => c.notNull().defaultTo('')).execute();
-      await db.schema.alterTable('connections').addColumn('mtu', 'integer', (c) => c.notNull().defaultTo(1500)).execute();
+      await db.schema
+        .alterTable('connections')
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('connections')
+        .addColumn('mtu', 'integer', (c) => c.notNull().defaultTo(1500))
+        .execute();
       await db.schema.alterTable('connections').addColumn('local_group_id', 'text').execute();
       await db.schema.alterTable('connections').addColumn('peer_group_id', 'text').execute();
-      await db.schema.alterTable('ike_policies').addColumn('description', 'text', (c) => c.notNull().defaultTo('')).execute();
-      await db.schema.alterTable('ipsec_policies').addColumn('description', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema
+        .alterTable('ike_policies')
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('ipsec_policies')
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
     },
   },
   // The change log, generations, dialect extras, and uniqueness as indexes (one closed control plane).
@@ -261,12 +302,14 @@ const MIGRATIONS: Record<string, Migration> = {
     // The rows of an older schema are read as loose records here.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async up(db: Kysely<any>): Promise<void> {
-      await db.schema.createTable('generations')
+      await db.schema
+        .createTable('generations')
         .addColumn('id', 'integer', (c) => c.primaryKey())
         .addColumn('value', 'bigint', (c) => c.notNull())
         .execute();
       await db.insertInto('generations').values({ id: 1, value: 0 }).execute();
-      await db.schema.createTable('changes')
+      await db.schema
+        .createTable('changes')
         .addColumn('generation', 'bigint', (c) => c.notNull())
         .addColumn('resource', 'text', (c) => c.notNull())
         .addColumn('resource_id', 'text', (c) => c.notNull())
@@ -275,18 +318,29 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('changes_generation').on('changes').column('generation').execute();
-      await db.schema.alterTable('connections').addColumn('generation', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable('vpn_gateways').addColumn('generation', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable('vpn_gateways').addColumn('report_generation', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('connections')
+        .addColumn('generation', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('vpn_gateways')
+        .addColumn('generation', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('vpn_gateways')
+        .addColumn('report_generation', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
 
-      await db.schema.createTable('extras')
+      await db.schema
+        .createTable('extras')
         .addColumn('dialect', 'text', (c) => c.notNull())
         .addColumn('resource', 'text', (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('data', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('extras_pk', ['dialect', 'resource', 'id'])
         .execute();
-      await db.schema.createTable('extra_refs')
+      await db.schema
+        .createTable('extra_refs')
         .addColumn('dialect', 'text', (c) => c.notNull())
         .addColumn('resource', 'text', (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
@@ -302,19 +356,50 @@ const MIGRATIONS: Record<string, Migration> = {
       const conns = await db.selectFrom('connections').select(['id', 'description', 'mtu', 'local_group_id', 'peer_group_id', 'lifecycle_state']).execute();
       for (const c of conns) {
         if (c.description === '' && Number(c.mtu) === 1500 && c.local_group_id === null && c.peer_group_id === null) continue;
-        extras.push({ dialect: 'neutron', resource: 'connection', id: c.id, data: JSON.stringify({ description: c.description, mtu: Number(c.mtu), localGroupId: c.local_group_id, peerGroupId: c.peer_group_id }) });
+        extras.push({
+          dialect: 'neutron',
+          resource: 'connection',
+          id: c.id,
+          data: JSON.stringify({ description: c.description, mtu: Number(c.mtu), localGroupId: c.local_group_id, peerGroupId: c.peer_group_id }),
+        });
         if (c.lifecycle_state === 'deleting') continue;
-        for (const g of [c.local_group_id, c.peer_group_id]) if (g !== null) refs.push({ dialect: 'neutron', resource: 'connection', id: c.id, ref_resource: 'endpoint_group', ref_id: g });
+        for (const g of [c.local_group_id, c.peer_group_id])
+          if (g !== null) refs.push({ dialect: 'neutron', resource: 'connection', id: c.id, ref_resource: 'endpoint_group', ref_id: g });
       }
-      for (const [table, resource] of [['ike_policies', 'ike_policy'], ['ipsec_policies', 'ipsec_policy']] as const) {
+      for (const [table, resource] of [
+        ['ike_policies', 'ike_policy'],
+        ['ipsec_policies', 'ipsec_policy'],
+      ] as const) {
         for (const p of await db.selectFrom(table).select(['id', 'description']).where('description', '!=', '').execute()) {
           extras.push({ dialect: 'neutron', resource, id: p.id, data: JSON.stringify({ description: p.description }) });
         }
       }
-      const services = await db.selectFrom('vpnservices').innerJoin('vpn_gateways', 'vpn_gateways.id', 'vpnservices.gateway_id')
-        .select(['vpnservices.gateway_id', 'vpnservices.router_id', 'vpnservices.subnet_id', 'vpnservices.description', 'vpnservices.admin_state_up', 'vpnservices.flavor_id', 'vpn_gateways.lifecycle_state']).execute();
+      const services = await db
+        .selectFrom('vpnservices')
+        .innerJoin('vpn_gateways', 'vpn_gateways.id', 'vpnservices.gateway_id')
+        .select([
+          'vpnservices.gateway_id',
+          'vpnservices.router_id',
+          'vpnservices.subnet_id',
+          'vpnservices.description',
+          'vpnservices.admin_state_up',
+          'vpnservices.flavor_id',
+          'vpn_gateways.lifecycle_state',
+        ])
+        .execute();
       for (const v of services) {
-        extras.push({ dialect: 'neutron', resource: 'vpn_gateway', id: v.gateway_id, data: JSON.stringify({ routerId: v.router_id, subnetId: v.subnet_id, description: v.description, adminStateUp: v.admin_state_up === 1, flavorId: v.flavor_id }) });
+        extras.push({
+          dialect: 'neutron',
+          resource: 'vpn_gateway',
+          id: v.gateway_id,
+          data: JSON.stringify({
+            routerId: v.router_id,
+            subnetId: v.subnet_id,
+            description: v.description,
+            adminStateUp: v.admin_state_up === 1,
+            flavorId: v.flavor_id,
+          }),
+        });
         if (v.lifecycle_state === 'deleting') continue;
         if (v.router_id !== null) refs.push({ dialect: 'neutron', resource: 'vpn_gateway', id: v.gateway_id, ref_resource: 'router', ref_id: v.router_id });
         if (v.subnet_id !== null) refs.push({ dialect: 'neutron', resource: 'vpn_gateway', id: v.gateway_id, ref_resource: 'subnet', ref_id: v.subnet_id });
@@ -345,7 +430,11 @@ const MIGRATIONS: Record<string, Migration> = {
             seen.add(key);
             continue;
           }
-          await db.updateTable(table).set({ name: `${String(r['name']).slice(0, 54)}-${String(r['id']).slice(0, 8)}` }).where('id', '=', r['id']).execute();
+          await db
+            .updateTable(table)
+            .set({ name: `${String(r['name']).slice(0, 54)}-${String(r['id']).slice(0, 8)}` })
+            .where('id', '=', r['id'])
+            .execute();
         }
         for (const d of drop) await db.schema.dropIndex(d).ifExists().execute();
         await db.schema.createIndex(index).on(table).columns([scope, 'name']).unique().execute();

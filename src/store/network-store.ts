@@ -8,18 +8,34 @@ import { unlessTaken } from './store-errors.js';
 export type Scope = string | undefined;
 
 const toVpc = (r: VpcRow): Vpc => ({
-  id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, name: r.name, createdAt: Number(r.created_at),
+  id: r.id,
+  accountId: r.account_id,
+  resourceGroupId: r.resource_group_id,
+  name: r.name,
+  createdAt: Number(r.created_at),
 });
 const toSubnet = (r: SubnetRow): Subnet => ({
-  id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, vpcId: r.vpc_id, zone: r.zone, name: r.name,
-  cidr: r.cidr, ipVersion: r.ip_version === 6 ? 6 : 4, createdAt: Number(r.created_at),
+  id: r.id,
+  accountId: r.account_id,
+  resourceGroupId: r.resource_group_id,
+  vpcId: r.vpc_id,
+  zone: r.zone,
+  name: r.name,
+  cidr: r.cidr,
+  ipVersion: r.ip_version === 6 ? 6 : 4,
+  createdAt: Number(r.created_at),
 });
 
-const vpcNameTaken = (name: string): DomainError => new DomainError('name_not_unique', `A VPC named '${name}' already exists.`, { type: 'field', name: 'name', value: name });
-const subnetNameTaken = (name: string): DomainError => new DomainError('name_not_unique', `The VPC already has a subnet named '${name}'.`, { type: 'field', name: 'name', value: name });
+const vpcNameTaken = (name: string): DomainError =>
+  new DomainError('name_not_unique', `A VPC named '${name}' already exists.`, { type: 'field', name: 'name', value: name });
+const subnetNameTaken = (name: string): DomainError =>
+  new DomainError('name_not_unique', `The VPC already has a subnet named '${name}'.`, { type: 'field', name: 'name', value: name });
 
 export async function insertVpc(ex: Executor, v: Vpc): Promise<void> {
-  await unlessTaken(ex.insertInto('vpcs').values({ id: v.id, account_id: v.accountId, resource_group_id: v.resourceGroupId, name: v.name, created_at: v.createdAt }).execute(), () => vpcNameTaken(v.name));
+  await unlessTaken(
+    ex.insertInto('vpcs').values({ id: v.id, account_id: v.accountId, resource_group_id: v.resourceGroupId, name: v.name, created_at: v.createdAt }).execute(),
+    () => vpcNameTaken(v.name),
+  );
 }
 export async function updateVpcName(ex: Executor, id: string, name: string): Promise<void> {
   await unlessTaken(ex.updateTable('vpcs').set({ name }).where('id', '=', id).execute(), () => vpcNameTaken(name));
@@ -40,7 +56,11 @@ export async function findVpcByName(ex: Executor, accountId: string, name: strin
   return r ? toVpc(r) : undefined;
 }
 export async function countVpcs(ex: Executor, accountId: string): Promise<number> {
-  const r = await ex.selectFrom('vpcs').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+  const r = await ex
+    .selectFrom('vpcs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 export async function listVpcs(ex: Executor, scope: Scope, req: PageRequest): Promise<Page<Vpc>> {
@@ -50,10 +70,23 @@ export async function listVpcs(ex: Executor, scope: Scope, req: PageRequest): Pr
 }
 
 export async function insertSubnet(ex: Executor, s: Subnet): Promise<void> {
-  await unlessTaken(ex.insertInto('subnets').values({
-    id: s.id, account_id: s.accountId, resource_group_id: s.resourceGroupId, vpc_id: s.vpcId, zone: s.zone, name: s.name,
-    cidr: s.cidr, ip_version: s.ipVersion, created_at: s.createdAt,
-  }).execute(), () => subnetNameTaken(s.name));
+  await unlessTaken(
+    ex
+      .insertInto('subnets')
+      .values({
+        id: s.id,
+        account_id: s.accountId,
+        resource_group_id: s.resourceGroupId,
+        vpc_id: s.vpcId,
+        zone: s.zone,
+        name: s.name,
+        cidr: s.cidr,
+        ip_version: s.ipVersion,
+        created_at: s.createdAt,
+      })
+      .execute(),
+    () => subnetNameTaken(s.name),
+  );
 }
 export async function updateSubnetName(ex: Executor, id: string, name: string): Promise<void> {
   await unlessTaken(ex.updateTable('subnets').set({ name }).where('id', '=', id).execute(), () => subnetNameTaken(name));
@@ -105,7 +138,13 @@ export async function deletePublicIpsOf(ex: Executor, gatewayId: string): Promis
 export async function subnetIdsOfVpcs(ex: Executor, vpcIds: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (vpcIds.length === 0) return out;
-  const rows = await ex.selectFrom('subnets').select(['id', 'vpc_id']).where('vpc_id', 'in', [...new Set(vpcIds)]).orderBy('created_at').orderBy('id').execute();
+  const rows = await ex
+    .selectFrom('subnets')
+    .select(['id', 'vpc_id'])
+    .where('vpc_id', 'in', [...new Set(vpcIds)])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   for (const r of rows) out.set(r.vpc_id, [...(out.get(r.vpc_id) ?? []), r.id]);
   return out;
 }

@@ -30,17 +30,19 @@ export async function pageQuery<TB extends keyof Database, R extends Sortable>(
   let q = base.selectAll() as unknown as SelectQueryBuilder<Database, TB, R>;
   if (req.after) {
     const [v, id] = req.after;
-    q = q.where((eb) =>
-      eb(eb.refTuple(sortRef, 'id' as never), req.desc ? '<' : '>', eb.tuple(v as never, id as never)),
-    );
+    q = q.where((eb) => eb(eb.refTuple(sortRef, 'id' as never), req.desc ? '<' : '>', eb.tuple(v as never, id as never)));
   }
-  const rows = (await q.orderBy(sortRef, dir).orderBy('id' as never, dir).limit(req.limit + 1).execute()) as R[];
+  const rows = (await q
+    .orderBy(sortRef, dir)
+    .orderBy('id' as never, dir)
+    .limit(req.limit + 1)
+    .execute()) as R[];
   const more = rows.length > req.limit;
   const items = more ? rows.slice(0, req.limit) : rows;
   const last = items[items.length - 1];
   return {
     items,
-    total: Number(countRow ? (countRow as { n: number }).n : 0),
+    total: Number(countRow ? countRow.n : 0),
     ...(more && last ? { next: [req.sort === 'name' ? last.name : last.created_at, last.id] as const } : {}),
   };
 }

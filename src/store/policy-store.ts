@@ -7,28 +7,62 @@ import type { Executor, IkePolicyRow, IpsecPolicyRow } from './schema.js';
 import { unlessTaken } from './store-errors.js';
 
 const toIke = (r: IkePolicyRow): IkePolicy => ({
-  id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, name: r.name,
-  ikeVersion: r.ike_version === 1 ? 1 : 2, negotiationMode: r.negotiation_mode === 'aggressive' ? 'aggressive' : 'main',
-  encryption: JSON.parse(r.encryption) as Cipher[], integrity: JSON.parse(r.integrity) as Integrity[],
-  dhGroups: JSON.parse(r.dh_groups) as DhGroup[], lifetimeSeconds: r.lifetime_seconds, revision: r.revision,
-  createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+  id: r.id,
+  accountId: r.account_id,
+  resourceGroupId: r.resource_group_id,
+  name: r.name,
+  ikeVersion: r.ike_version === 1 ? 1 : 2,
+  negotiationMode: r.negotiation_mode === 'aggressive' ? 'aggressive' : 'main',
+  encryption: JSON.parse(r.encryption) as Cipher[],
+  integrity: JSON.parse(r.integrity) as Integrity[],
+  dhGroups: JSON.parse(r.dh_groups) as DhGroup[],
+  lifetimeSeconds: r.lifetime_seconds,
+  revision: r.revision,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
 });
 const ikeRow = (p: IkePolicy): IkePolicyRow => ({
-  id: p.id, account_id: p.accountId, resource_group_id: p.resourceGroupId, name: p.name, ike_version: p.ikeVersion,
-  negotiation_mode: p.negotiationMode, encryption: JSON.stringify(p.encryption), integrity: JSON.stringify(p.integrity),
-  dh_groups: JSON.stringify(p.dhGroups), lifetime_seconds: p.lifetimeSeconds, revision: p.revision,
-  created_at: p.createdAt, updated_at: p.updatedAt,
+  id: p.id,
+  account_id: p.accountId,
+  resource_group_id: p.resourceGroupId,
+  name: p.name,
+  ike_version: p.ikeVersion,
+  negotiation_mode: p.negotiationMode,
+  encryption: JSON.stringify(p.encryption),
+  integrity: JSON.stringify(p.integrity),
+  dh_groups: JSON.stringify(p.dhGroups),
+  lifetime_seconds: p.lifetimeSeconds,
+  revision: p.revision,
+  created_at: p.createdAt,
+  updated_at: p.updatedAt,
 });
 const toIpsec = (r: IpsecPolicyRow): IpsecPolicy => ({
-  id: r.id, accountId: r.account_id, resourceGroupId: r.resource_group_id, name: r.name,
-  encryption: JSON.parse(r.encryption) as Cipher[], integrity: JSON.parse(r.integrity) as Integrity[],
-  pfs: JSON.parse(r.pfs) as PfsGroup[], lifetimeSeconds: r.lifetime_seconds, transform: 'esp', encapsulation: 'tunnel',
-  revision: r.revision, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+  id: r.id,
+  accountId: r.account_id,
+  resourceGroupId: r.resource_group_id,
+  name: r.name,
+  encryption: JSON.parse(r.encryption) as Cipher[],
+  integrity: JSON.parse(r.integrity) as Integrity[],
+  pfs: JSON.parse(r.pfs) as PfsGroup[],
+  lifetimeSeconds: r.lifetime_seconds,
+  transform: 'esp',
+  encapsulation: 'tunnel',
+  revision: r.revision,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
 });
 const ipsecRow = (p: IpsecPolicy): IpsecPolicyRow => ({
-  id: p.id, account_id: p.accountId, resource_group_id: p.resourceGroupId, name: p.name,
-  encryption: JSON.stringify(p.encryption), integrity: JSON.stringify(p.integrity), pfs: JSON.stringify(p.pfs),
-  lifetime_seconds: p.lifetimeSeconds, revision: p.revision, created_at: p.createdAt, updated_at: p.updatedAt,
+  id: p.id,
+  account_id: p.accountId,
+  resource_group_id: p.resourceGroupId,
+  name: p.name,
+  encryption: JSON.stringify(p.encryption),
+  integrity: JSON.stringify(p.integrity),
+  pfs: JSON.stringify(p.pfs),
+  lifetime_seconds: p.lifetimeSeconds,
+  revision: p.revision,
+  created_at: p.createdAt,
+  updated_at: p.updatedAt,
 });
 
 export type PolicyTable = 'ike_policies' | 'ipsec_policies';
@@ -39,8 +73,17 @@ const nameTaken = (table: PolicyTable, name: string): DomainError =>
 
 /** A conditional update: the row must still be at the revision read. */
 async function saveRow(ex: Executor, table: PolicyTable, id: string, rest: object, readRevision: number, name: string): Promise<void> {
-  const r = await unlessTaken(ex.updateTable(table).set(rest as never).where('id', '=', id).where('revision', '=', readRevision).executeTakeFirst(), () => nameTaken(table, name));
-  if (Number(r.numUpdatedRows) !== 1) throw new DomainError('concurrent_update', `${LABEL[table]} '${id}' was changed by another request; read it again and retry.`);
+  const r = await unlessTaken(
+    ex
+      .updateTable(table)
+      .set(rest as never)
+      .where('id', '=', id)
+      .where('revision', '=', readRevision)
+      .executeTakeFirst(),
+    () => nameTaken(table, name),
+  );
+  if (Number(r.numUpdatedRows) !== 1)
+    throw new DomainError('concurrent_update', `${LABEL[table]} '${id}' was changed by another request; read it again and retry.`);
 }
 
 export async function insertIkePolicy(ex: Executor, p: IkePolicy): Promise<void> {
@@ -89,7 +132,11 @@ export async function deletePolicy(ex: Executor, table: PolicyTable, id: string)
   await ex.deleteFrom(table).where('id', '=', id).execute();
 }
 export async function countPolicies(ex: Executor, table: PolicyTable, accountId: string): Promise<number> {
-  const r = await ex.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+  const r = await ex
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 export async function policyNameTaken(ex: Executor, table: PolicyTable, accountId: string, name: string, exceptId?: string): Promise<boolean> {

@@ -5,15 +5,32 @@ import type { Executor, RouterInterfaceRow, RouterRow } from './schema.js';
 /** Neutron routers and their interfaces, and the reads the Neutron core resources need for in-use checks. */
 
 const toRouter = (r: RouterRow): Router => ({
-  id: r.id, accountId: r.account_id, name: r.name, description: r.description, adminStateUp: r.admin_state_up === 1,
-  externalNetworkId: r.external_network_id, externalIp: r.external_ip, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  description: r.description,
+  adminStateUp: r.admin_state_up === 1,
+  externalNetworkId: r.external_network_id,
+  externalIp: r.external_ip,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
 });
 const toRow = (r: Router): RouterRow => ({
-  id: r.id, account_id: r.accountId, name: r.name, description: r.description, admin_state_up: r.adminStateUp ? 1 : 0,
-  external_network_id: r.externalNetworkId, external_ip: r.externalIp, created_at: r.createdAt, updated_at: r.updatedAt,
+  id: r.id,
+  account_id: r.accountId,
+  name: r.name,
+  description: r.description,
+  admin_state_up: r.adminStateUp ? 1 : 0,
+  external_network_id: r.externalNetworkId,
+  external_ip: r.externalIp,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
 });
 const toInterface = (r: RouterInterfaceRow): RouterInterface => ({
-  portId: r.port_id, routerId: r.router_id, subnetId: r.subnet_id, createdAt: Number(r.created_at),
+  portId: r.port_id,
+  routerId: r.router_id,
+  subnetId: r.subnet_id,
+  createdAt: Number(r.created_at),
 });
 
 export async function insertRouter(ex: Executor, r: Router): Promise<void> {
@@ -61,7 +78,9 @@ export async function routerSubnetIds(ex: Executor, routerId: string): Promise<s
 }
 /** Interfaces of the routers in scope, with the router's account (the port's owner). */
 export async function listInterfaces(ex: Executor, scope: Scope): Promise<(RouterInterface & { accountId: string })[]> {
-  let q = ex.selectFrom('router_interfaces').innerJoin('routers', 'routers.id', 'router_interfaces.router_id')
+  let q = ex
+    .selectFrom('router_interfaces')
+    .innerJoin('routers', 'routers.id', 'router_interfaces.router_id')
     .select(['router_interfaces.port_id', 'router_interfaces.router_id', 'router_interfaces.subnet_id', 'router_interfaces.created_at', 'routers.account_id']);
   if (scope !== undefined) q = q.where('routers.account_id', '=', scope);
   const rows = await q.orderBy('router_interfaces.port_id').execute();
@@ -79,8 +98,13 @@ const holdsSubnet = (endpoints: string, subnetId: string): boolean => {
 
 /** Subnet-type endpoint groups that list this subnet. */
 export async function subnetEndpointGroups(ex: Executor, subnetId: string): Promise<string[]> {
-  const rows = await ex.selectFrom('endpoint_groups').select(['id', 'endpoints']).where('type', '=', 'subnet')
-    .where('endpoints', 'like', `%${subnetId}%`).orderBy('id').execute();
+  const rows = await ex
+    .selectFrom('endpoint_groups')
+    .select(['id', 'endpoints'])
+    .where('type', '=', 'subnet')
+    .where('endpoints', 'like', `%${subnetId}%`)
+    .orderBy('id')
+    .execute();
   return rows.filter((r) => holdsSubnet(r.endpoints, subnetId)).map((r) => r.id);
 }
 
@@ -89,13 +113,18 @@ export async function subnetEndpointGroups(ex: Executor, subnetId: string): Prom
  * endpoint groups (their extras refer to them) list this subnet.
  */
 export async function connectionsWithGroupSubnet(ex: Executor, routerId: string, subnetId: string): Promise<string[]> {
-  const rows = await ex.selectFrom('extra_refs as cr')
+  const rows = await ex
+    .selectFrom('extra_refs as cr')
     .innerJoin('endpoint_groups as g', (j) => j.onRef('g.id', '=', 'cr.ref_id').on('cr.ref_resource', '=', 'endpoint_group'))
     .innerJoin('connections as c', 'c.id', 'cr.id')
     .innerJoin('extra_refs as gr', (j) => j.onRef('gr.id', '=', 'c.gateway_id').on('gr.resource', '=', 'vpn_gateway').on('gr.ref_resource', '=', 'router'))
     .select(['c.id', 'g.endpoints'])
-    .where('cr.resource', '=', 'connection').where('g.type', '=', 'subnet').where('gr.ref_id', '=', routerId).where('c.lifecycle_state', '!=', 'deleting')
-    .orderBy('c.id').execute();
+    .where('cr.resource', '=', 'connection')
+    .where('g.type', '=', 'subnet')
+    .where('gr.ref_id', '=', routerId)
+    .where('c.lifecycle_state', '!=', 'deleting')
+    .orderBy('c.id')
+    .execute();
   return [...new Set(rows.filter((r) => holdsSubnet(r.endpoints, subnetId)).map((r) => r.id))];
 }
 

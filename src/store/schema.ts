@@ -1,41 +1,133 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** Row types. They never leave src/store: each *-store.ts maps rows to domain values. */
-export interface AccountRow { id: string; name: string; is_admin: number; created_at: number }
-export interface ApiKeyRow { id: string; account_id: string; key_hash: string; created_at: number }
-export interface ResourceGroupRow { id: string; account_id: string; name: string; is_default: number; created_at: number }
-export interface VpcRow { id: string; account_id: string; resource_group_id: string; name: string; created_at: number }
-export interface SubnetRow {
-  id: string; account_id: string; resource_group_id: string; vpc_id: string; zone: string; name: string;
-  cidr: string; ip_version: number; created_at: number;
+export interface AccountRow {
+  id: string;
+  name: string;
+  is_admin: number;
+  created_at: number;
 }
-export interface ReservedIpRow { id: string; subnet_id: string; address: string; owner_id: string }
-export interface PublicIpRow { address: string; gateway_id: string; member_index: number }
+export interface ApiKeyRow {
+  id: string;
+  account_id: string;
+  key_hash: string;
+  created_at: number;
+}
+export interface ResourceGroupRow {
+  id: string;
+  account_id: string;
+  name: string;
+  is_default: number;
+  created_at: number;
+}
+export interface VpcRow {
+  id: string;
+  account_id: string;
+  resource_group_id: string;
+  name: string;
+  created_at: number;
+}
+export interface SubnetRow {
+  id: string;
+  account_id: string;
+  resource_group_id: string;
+  vpc_id: string;
+  zone: string;
+  name: string;
+  cidr: string;
+  ip_version: number;
+  created_at: number;
+}
+export interface ReservedIpRow {
+  id: string;
+  subnet_id: string;
+  address: string;
+  owner_id: string;
+}
+export interface PublicIpRow {
+  address: string;
+  gateway_id: string;
+  member_index: number;
+}
 export interface GatewayRow {
-  id: string; account_id: string; resource_group_id: string; name: string; vpc_id: string; subnet_id: string;
-  zone: string; mode: string; members: string; advertised_cidrs: string; local_asn: number;
-  lifecycle_state: string; health_state: string; health_reasons: string; revision: number;
-  created_at: number; updated_at: number;
+  id: string;
+  account_id: string;
+  resource_group_id: string;
+  name: string;
+  vpc_id: string;
+  subnet_id: string;
+  zone: string;
+  mode: string;
+  members: string;
+  advertised_cidrs: string;
+  local_asn: number;
+  lifecycle_state: string;
+  health_state: string;
+  health_reasons: string;
+  revision: number;
+  created_at: number;
+  updated_at: number;
   /** Totals over the gateway's connections, kept by ConnectionStore in the same transaction. */
-  connection_count: Generated<number>; connection_cidr_count: Generated<number>;
+  connection_count: Generated<number>;
+  connection_cidr_count: Generated<number>;
   /** The generation of the last change to the gateway, and of the last agent report accepted for it. */
-  generation: Generated<number>; report_generation: Generated<number>;
+  generation: Generated<number>;
+  report_generation: Generated<number>;
 }
 export interface IkePolicyRow {
-  id: string; account_id: string; resource_group_id: string; name: string; ike_version: number;
-  negotiation_mode: string; encryption: string; integrity: string; dh_groups: string; lifetime_seconds: number;
-  revision: number; created_at: number; updated_at: number;
+  id: string;
+  account_id: string;
+  resource_group_id: string;
+  name: string;
+  ike_version: number;
+  negotiation_mode: string;
+  encryption: string;
+  integrity: string;
+  dh_groups: string;
+  lifetime_seconds: number;
+  revision: number;
+  created_at: number;
+  updated_at: number;
 }
 export interface IpsecPolicyRow {
-  id: string; account_id: string; resource_group_id: string; name: string; encryption: string; integrity: string;
-  pfs: string; lifetime_seconds: number; revision: number; created_at: number; updated_at: number;
+  id: string;
+  account_id: string;
+  resource_group_id: string;
+  name: string;
+  encryption: string;
+  integrity: string;
+  pfs: string;
+  lifetime_seconds: number;
+  revision: number;
+  created_at: number;
+  updated_at: number;
 }
 export interface ConnectionRow {
-  id: string; account_id: string; gateway_id: string; name: string; kind: string; admin_state_up: number;
-  establish_mode: string; psk_enc: string; peer: string; peer_identity: string | null; local_identities: string;
-  local_cidrs: string; peer_cidrs: string; ike_policy_id: string | null; ipsec_policy_id: string | null;
-  auto_set: string; dpd: string; distribute_traffic: number; tunnels: string; status: string;
-  status_reasons: string; lifecycle_state: string; revision: number; created_at: number; updated_at: number;
+  id: string;
+  account_id: string;
+  gateway_id: string;
+  name: string;
+  kind: string;
+  admin_state_up: number;
+  establish_mode: string;
+  psk_enc: string;
+  peer: string;
+  peer_identity: string | null;
+  local_identities: string;
+  local_cidrs: string;
+  peer_cidrs: string;
+  ike_policy_id: string | null;
+  ipsec_policy_id: string | null;
+  auto_set: string;
+  dpd: string;
+  distribute_traffic: number;
+  tunnels: string;
+  status: string;
+  status_reasons: string;
+  lifecycle_state: string;
+  revision: number;
+  created_at: number;
+  updated_at: number;
   /** Local plus peer CIDRs, kept beside the lists so per-gateway quota checks need not parse them. */
   cidr_count: number;
   /** The generation of the last change to the connection (its configuration or its deletion). */
@@ -49,24 +141,71 @@ export interface AgentKeyRow {
   created_at: number;
 }
 
-export interface UserRow { id: string; account_id: string; name: string; password_hash: string; is_admin: number; created_at: number }
-export interface RouterRow {
-  id: string; account_id: string; name: string; description: string; admin_state_up: number;
-  external_network_id: string | null; external_ip: string | null; created_at: number; updated_at: number;
+export interface UserRow {
+  id: string;
+  account_id: string;
+  name: string;
+  password_hash: string;
+  is_admin: number;
+  created_at: number;
 }
-export interface RouterInterfaceRow { port_id: string; router_id: string; subnet_id: string; created_at: number }
-export interface EndpointGroupRow { id: string; account_id: string; name: string; description: string; type: string; endpoints: string; created_at: number }
+export interface RouterRow {
+  id: string;
+  account_id: string;
+  name: string;
+  description: string;
+  admin_state_up: number;
+  external_network_id: string | null;
+  external_ip: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface RouterInterfaceRow {
+  port_id: string;
+  router_id: string;
+  subnet_id: string;
+  created_at: number;
+}
+export interface EndpointGroupRow {
+  id: string;
+  account_id: string;
+  name: string;
+  description: string;
+  type: string;
+  endpoints: string;
+  created_at: number;
+}
 
 /** One counter row: the last generation handed out. Incrementing it serializes committing writers, so generations commit in order. */
-export interface GenerationRow { id: number; value: number }
+export interface GenerationRow {
+  id: number;
+  value: number;
+}
 /** The change log: what each generation changed, one row per resource and gateway touched. */
 export interface ChangeRow {
-  seq: Generated<number>; generation: number; resource: string; resource_id: string; action: string; gateway_id: string | null; at: number;
+  seq: Generated<number>;
+  generation: number;
+  resource: string;
+  resource_id: string;
+  action: string;
+  gateway_id: string | null;
+  at: number;
 }
 /** A dialect's own fields on a resource of the domain (JSON, read and written only by that dialect). */
-export interface ExtrasRow { dialect: string; resource: string; id: string; data: string }
+export interface ExtrasRow {
+  dialect: string;
+  resource: string;
+  id: string;
+  data: string;
+}
 /** References held by a dialect's extras: what they point at cannot be deleted while they do. */
-export interface ExtraRefRow { dialect: string; resource: string; id: string; ref_resource: string; ref_id: string }
+export interface ExtraRefRow {
+  dialect: string;
+  resource: string;
+  id: string;
+  ref_resource: string;
+  ref_id: string;
+}
 
 export interface Database {
   accounts: AccountRow;

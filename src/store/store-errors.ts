@@ -6,7 +6,8 @@ interface DriverError {
   readonly message?: unknown;
 }
 
-const codeOf = (e: unknown): string => (typeof e === 'object' && e !== null && typeof (e as DriverError).code === 'string' ? ((e as DriverError).code as string) : '');
+const codeOf = (e: unknown): string =>
+  typeof e === 'object' && e !== null && typeof (e as DriverError).code === 'string' ? ((e as DriverError).code as string) : '';
 
 /** A unique index refused the write (SQLite SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY, PostgreSQL 23505). */
 export function isUniqueViolation(e: unknown): boolean {

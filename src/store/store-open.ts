@@ -5,6 +5,7 @@ import { CompiledQuery, type DatabaseConnection, Kysely, Migrator, SqliteDialect
 import { codeMigrations } from './migrations.js';
 import type { Database, Executor } from './schema.js';
 import { translateStoreError } from './store-errors.js';
+import { textOf } from '../domain/text.js';
 
 /**
  * The store as the control plane uses it: transactions only. `write` takes the write lock at once
@@ -109,7 +110,7 @@ export async function openStore(url: string): Promise<Store> {
   if (error) {
     await db.destroy();
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`db: migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`db: migration ${failed} failed: ${error instanceof Error ? error.message : textOf(error)}`);
   }
   return {
     kind: 'sqlite',

@@ -13,13 +13,26 @@ export interface StoredUser {
 }
 
 const toUser = (r: UserRow): StoredUser => ({
-  id: r.id, accountId: r.account_id, name: r.name, passwordHash: r.password_hash, isAdmin: r.is_admin === 1, createdAt: Number(r.created_at),
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  passwordHash: r.password_hash,
+  isAdmin: r.is_admin === 1,
+  createdAt: Number(r.created_at),
 });
 
 export async function insertUser(ex: Executor, u: StoredUser): Promise<void> {
-  await ex.insertInto('users').values({
-    id: u.id, account_id: u.accountId, name: u.name, password_hash: u.passwordHash, is_admin: u.isAdmin ? 1 : 0, created_at: u.createdAt,
-  }).execute();
+  await ex
+    .insertInto('users')
+    .values({
+      id: u.id,
+      account_id: u.accountId,
+      name: u.name,
+      password_hash: u.passwordHash,
+      is_admin: u.isAdmin ? 1 : 0,
+      created_at: u.createdAt,
+    })
+    .execute();
 }
 
 export async function getUser(ex: Executor, id: string): Promise<StoredUser | undefined> {

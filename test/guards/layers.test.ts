@@ -53,7 +53,11 @@ function specifiers(text: string): string[] {
   return out;
 }
 
-interface Violation { readonly file: string; readonly imports: string; readonly rule: string }
+interface Violation {
+  readonly file: string;
+  readonly imports: string;
+  readonly rule: string;
+}
 
 function violations(): Violation[] {
   const out: Violation[] = [];
@@ -82,6 +86,14 @@ function violations(): Violation[] {
 }
 
 describe('layer rule', () => {
+  it('knows every folder under src as a layer', () => {
+    expect(
+      readdirSync(SRC)
+        .filter((n) => statSync(join(SRC, n)).isDirectory())
+        .sort(),
+    ).toEqual([...LAYERS].sort());
+  });
+
   it('finds the imports it checks (the scan works)', () => {
     const own = readFileSync(join(SRC, 'api', 'app.ts'), 'utf8');
     expect(specifiers(own)).toContain('../control/index.js');

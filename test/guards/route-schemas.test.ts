@@ -18,7 +18,11 @@ describe('route schemas', () => {
 
   it('covers every dialect (the table is complete)', () => {
     const urls = routes().map((r) => r.url);
-    for (const prefix of ['/v1/', '/v2.0/', '/identity/v3/', '/identity/token', '/agent/v1/']) expect(urls.some((u) => u.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of ['/v1/', '/v2.0/', '/identity/v3/', '/identity/token', '/agent/v1/'])
+      expect(
+        urls.some((u) => u.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     expect(routes().length).toBeGreaterThanOrEqual(150);
   });
 
@@ -32,13 +36,17 @@ describe('route schemas', () => {
 
   it('every route that takes a body declares it', () => {
     const bodyless = (r: { config?: unknown }) => (r.config as { bodyless?: boolean } | undefined)?.bodyless === true;
-    const missing = routes().filter((r) => ['POST', 'PUT', 'PATCH'].includes(String(r.method)) && !(r.schema as { body?: unknown } | undefined)?.body && !bodyless(r));
+    const missing = routes().filter((r) => ['POST', 'PUT', 'PATCH'].includes(String(r.method)) && !r.schema?.body && !bodyless(r));
     expect(missing.map(label)).toEqual([]);
   });
 
   it('/openapi.json documents every route with its request and response schemas', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { responses?: Record<string, unknown>; requestBody?: unknown }>> };
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`)));
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { responses?: Record<string, unknown>; requestBody?: unknown }>>;
+    };
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`)),
+    );
     const internal = (url: string) => url === '/openapi.json' || url.startsWith('/docs');
     const undocumented = routes().filter((r) => !internal(r.url) && !documented.has(`${String(r.method)} ${r.url}`));
     expect(undocumented.map(label)).toEqual([]);
@@ -46,7 +54,7 @@ describe('route schemas', () => {
       for (const [method, op] of Object.entries(ops)) {
         expect(op.responses, `${method} ${path}`).toBeDefined();
         const route = routes().find((r) => String(r.method).toLowerCase() === method && r.url === path.replace(/\{([^}]+)\}/g, ':$1'));
-        const bodyless = (route?.config as { bodyless?: boolean } | undefined)?.bodyless === true;
+        const bodyless = route?.config?.bodyless === true;
         if (['post', 'put', 'patch'].includes(method) && !bodyless) expect(op.requestBody, `${method} ${path}`).toBeDefined();
       }
     }

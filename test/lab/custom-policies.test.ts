@@ -20,9 +20,21 @@ const CASES: { name: string; ike?: Record<string, unknown>; ipsec?: Record<strin
     ipsec: { encryption_algorithm: 'aes256gcm16', authentication_algorithm: 'disabled', pfs: 'disabled' },
     expect: { version: '2', ike: /^AES_CBC 256 HMAC_SHA2_384_192 PRF_HMAC_SHA2_384 MODP_2048$/, esp: /^AES_GCM_16 256 +$/ },
   },
-  { name: 'DH 19', ike: { ike_version: 2, encryption_algorithm: 'aes128', authentication_algorithm: 'sha256', dh_group: 19 }, expect: { version: '2', ike: /^AES_CBC 128 .* ECP_256$/, esp: /./ } },
-  { name: 'DH 20', ike: { ike_version: 2, encryption_algorithm: 'aes256', authentication_algorithm: 'sha384', dh_group: 20 }, expect: { version: '2', ike: /^AES_CBC 256 .* ECP_384$/, esp: /./ } },
-  { name: 'DH 31', ike: { ike_version: 2, encryption_algorithm: 'aes256', authentication_algorithm: 'sha512', dh_group: 31 }, expect: { version: '2', ike: /^AES_CBC 256 .* CURVE_25519$/, esp: /./ } },
+  {
+    name: 'DH 19',
+    ike: { ike_version: 2, encryption_algorithm: 'aes128', authentication_algorithm: 'sha256', dh_group: 19 },
+    expect: { version: '2', ike: /^AES_CBC 128 .* ECP_256$/, esp: /./ },
+  },
+  {
+    name: 'DH 20',
+    ike: { ike_version: 2, encryption_algorithm: 'aes256', authentication_algorithm: 'sha384', dh_group: 20 },
+    expect: { version: '2', ike: /^AES_CBC 256 .* ECP_384$/, esp: /./ },
+  },
+  {
+    name: 'DH 31',
+    ike: { ike_version: 2, encryption_algorithm: 'aes256', authentication_algorithm: 'sha512', dh_group: 31 },
+    expect: { version: '2', ike: /^AES_CBC 256 .* CURVE_25519$/, esp: /./ },
+  },
   { name: 'auto-negotiation (no policies)', expect: { version: '2', ike: /./, esp: /./ } },
 ];
 
@@ -44,16 +56,20 @@ describe.skipIf(!labRuns)('lab: custom policies between two Causeway gateways', 
 
   afterAll(() => stopLab(t), 60_000);
 
-  it.each(CASES.map((c, i) => [c.name, i] as const))('%s: up on both sides, a ping goes through, the policy was negotiated', async (_name, i) => {
-    const { a, b, conns } = pairs[i]!;
-    for (const c of conns) await waitStatus(t, c, 'up', 30_000);
-    await ping(a, b);
-    await ping(b, a);
-    const { ike: sa, child } = (await saOf(t, conns[0]))!;
-    const want = CASES[i]!.expect;
-    expect(sa['version']).toBe(want.version);
-    const ikeAlgs = [sa['encr-alg'], sa['encr-keysize'], sa['integ-alg'], sa['prf-alg'], sa['dh-group']].join(' ');
-    expect(ikeAlgs).toMatch(want.ike);
-    expect([child['encr-alg'], child['encr-keysize'], child['integ-alg'], child['dh-group']].join(' ')).toMatch(want.esp);
-  }, 40_000);
+  it.each(CASES.map((c, i) => [c.name, i] as const))(
+    '%s: up on both sides, a ping goes through, the policy was negotiated',
+    async (_name, i) => {
+      const { a, b, conns } = pairs[i]!;
+      for (const c of conns) await waitStatus(t, c, 'up', 30_000);
+      await ping(a, b);
+      await ping(b, a);
+      const { ike: sa, child } = (await saOf(t, conns[0]))!;
+      const want = CASES[i]!.expect;
+      expect(sa['version']).toBe(want.version);
+      const ikeAlgs = [sa['encr-alg'], sa['encr-keysize'], sa['integ-alg'], sa['prf-alg'], sa['dh-group']].join(' ');
+      expect(ikeAlgs).toMatch(want.ike);
+      expect([child['encr-alg'], child['encr-keysize'], child['integ-alg'], child['dh-group']].join(' ')).toMatch(want.esp);
+    },
+    40_000,
+  );
 });

@@ -2,7 +2,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../harness.js';
-import { charonPid, connect, gatewayDir, getConnection, labInternet, labRuns, ping, startAgent, startLab, stopLab, vpcGateway, waitReason, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
+import {
+  charonPid,
+  connect,
+  gatewayDir,
+  getConnection,
+  labInternet,
+  labRuns,
+  ping,
+  startAgent,
+  startLab,
+  stopLab,
+  vpcGateway,
+  waitReason,
+  waitStatus,
+  type Connection,
+  type LabGateway,
+} from './lab-fixture.js';
 
 const DPD = { action: 'restart', interval: 2, timeout: 6 } as const;
 
@@ -42,7 +58,9 @@ describe.skipIf(!labRuns)('lab: peer killed → down within the DPD timeout; bac
     await ping(a, b);
     // Probe after 2 s of silence, then give up 6 − 2 = 4 s later: 5 retransmits 0.667 s apart, base 1
     // (domain: desiredGatewayState), applied to the running charon by reload-settings.
-    expect(readFileSync(join(gatewayDir(us, a), 'strongswan.conf'), 'utf8')).toMatch(/retransmit_timeout = 0\.667\s+retransmit_base = 1\s+retransmit_tries = 5\b/);
+    expect(readFileSync(join(gatewayDir(us, a), 'strongswan.conf'), 'utf8')).toMatch(
+      /retransmit_timeout = 0\.667\s+retransmit_base = 1\s+retransmit_tries = 5\b/,
+    );
   }, 40_000);
 
   it('goes down within the DPD timeout once the peer dies, saying the peer does not respond', async () => {

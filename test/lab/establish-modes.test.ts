@@ -2,11 +2,26 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../harness.js';
-import { connectPair, gatewayDir, getConnection, labRuns, listSas, patchConnection, ping, startLab, stopLab, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
+import {
+  connectPair,
+  gatewayDir,
+  getConnection,
+  labRuns,
+  listSas,
+  patchConnection,
+  ping,
+  startLab,
+  stopLab,
+  vpcGateway,
+  waitStatus,
+  type Connection,
+  type LabGateway,
+} from './lab-fixture.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** How often a gateway's charon started an IKE_SA negotiation itself. */
-const initiations = (t: TestServer, gw: LabGateway): number => (readFileSync(join(gatewayDir(t, gw), 'charon.log'), 'utf8').match(/initiating IKE_SA/g) ?? []).length;
+const initiations = (t: TestServer, gw: LabGateway): number =>
+  (readFileSync(join(gatewayDir(t, gw), 'charon.log'), 'utf8').match(/initiating IKE_SA/g) ?? []).length;
 
 /**
  * Admin state and establish mode with real charon: admin_state_up=false takes the tunnel down and
@@ -24,7 +39,12 @@ describe.skipIf(!labRuns)('lab: admin state and establish mode', () => {
 
   beforeAll(async () => {
     t = await startLab('m');
-    [a, b, c, d] = [await vpcGateway(t, '10.1.0.0/24', 'a'), await vpcGateway(t, '10.2.0.0/24', 'b'), await vpcGateway(t, '10.3.0.0/24', 'c'), await vpcGateway(t, '10.4.0.0/24', 'd')];
+    [a, b, c, d] = [
+      await vpcGateway(t, '10.1.0.0/24', 'a'),
+      await vpcGateway(t, '10.2.0.0/24', 'b'),
+      await vpcGateway(t, '10.3.0.0/24', 'c'),
+      await vpcGateway(t, '10.4.0.0/24', 'd'),
+    ];
     ab = await connectPair(t, a, b);
     cd = await connectPair(t, c, d, { establish_mode: 'peer_only' });
   }, 60_000);

@@ -10,8 +10,13 @@ import { connect, getConnection, labRuns, startLab, stopLab, vpcGateway, waitRea
 describe.skipIf(!labRuns)('lab: mismatches give status down with the right reason', () => {
   let t: TestServer;
   const cases = new Map<string, [Connection, Connection]>();
-  const ikePolicy = async (body: Record<string, unknown>): Promise<{ id: string }> => ({ id: (await t.call('POST', '/v1/ike_policies', { body: { ike_version: 2, ...body } })).json().id });
-  const pair = async (i: number): Promise<[LabGateway, LabGateway]> => [await vpcGateway(t, `10.${2 * i + 1}.0.0/24`, `${i}a`), await vpcGateway(t, `10.${2 * i + 2}.0.0/24`, `${i}b`)];
+  const ikePolicy = async (body: Record<string, unknown>): Promise<{ id: string }> => ({
+    id: (await t.call('POST', '/v1/ike_policies', { body: { ike_version: 2, ...body } })).json().id,
+  });
+  const pair = async (i: number): Promise<[LabGateway, LabGateway]> => [
+    await vpcGateway(t, `10.${2 * i + 1}.0.0/24`, `${i}a`),
+    await vpcGateway(t, `10.${2 * i + 2}.0.0/24`, `${i}b`),
+  ];
 
   beforeAll(async () => {
     t = await startLab('f');
@@ -27,8 +32,16 @@ describe.skipIf(!labRuns)('lab: mismatches give status down with the right reaso
     }
     {
       const [a, b] = await pair(2);
-      const espA = (await t.call('POST', '/v1/ipsec_policies', { body: { name: 'esp-a', encryption_algorithm: 'aes128', authentication_algorithm: 'sha256', pfs: 'disabled' } })).json();
-      const espB = (await t.call('POST', '/v1/ipsec_policies', { body: { name: 'esp-b', encryption_algorithm: 'aes256gcm16', authentication_algorithm: 'disabled', pfs: 'disabled' } })).json();
+      const espA = (
+        await t.call('POST', '/v1/ipsec_policies', {
+          body: { name: 'esp-a', encryption_algorithm: 'aes128', authentication_algorithm: 'sha256', pfs: 'disabled' },
+        })
+      ).json();
+      const espB = (
+        await t.call('POST', '/v1/ipsec_policies', {
+          body: { name: 'esp-b', encryption_algorithm: 'aes256gcm16', authentication_algorithm: 'disabled', pfs: 'disabled' },
+        })
+      ).json();
       cases.set('esp', [await connect(t, a, b, { ipsec_policy: { id: espA.id } }), await connect(t, b, a, { ipsec_policy: { id: espB.id } })]);
     }
     {
@@ -45,13 +58,17 @@ describe.skipIf(!labRuns)('lab: mismatches give status down with the right reaso
     ['an IKE proposal mismatch (disjoint IKE policies)', 'ike_policy_mismatch', 'ike'],
     ['an IPsec proposal mismatch (disjoint IPsec policies)', 'ipsec_policy_mismatch', 'esp'],
     ['a CIDR mismatch (peer CIDRs that do not mirror)', 'ike_v2_local_remote_cidr_mismatch', 'cidr'],
-  ])('%s → down with %s on both sides', async (_what, code, key) => {
-    for (const c of cases.get(key)!) await waitReason(t, c, code, 20_000);
-    for (const c of cases.get(key)!) {
-      const x = await getConnection(t, c);
-      expect(x.status).toBe('down');
-      expect(x.status_reasons.map((r) => r.code)).toEqual([code]);
-      expect(x.status_reasons[0]!.message).toMatch(/: .+\.$/); // IBM's sentence, then charon's own line
-    }
-  }, 30_000);
+  ])(
+    '%s → down with %s on both sides',
+    async (_what, code, key) => {
+      for (const c of cases.get(key)!) await waitReason(t, c, code, 20_000);
+      for (const c of cases.get(key)!) {
+        const x = await getConnection(t, c);
+        expect(x.status).toBe('down');
+        expect(x.status_reasons.map((r) => r.code)).toEqual([code]);
+        expect(x.status_reasons[0]!.message).toMatch(/: .+\.$/); // IBM's sentence, then charon's own line
+      }
+    },
+    30_000,
+  );
 });

@@ -26,8 +26,12 @@ export const labInternet = (tag: string): string => `cw-inet-${tag}${process.pid
 /** A lab server on the test file's own lab internet; quotas raised for many gateways. */
 export function startLab(tag: string, flags: Record<string, string> = {}): Promise<TestServer> {
   return startTestServer({
-    dataplane: 'lab', labInternet: labInternet(tag),
-    'quota.gatewaysPerZone': '20', 'quota.gatewaysPerAccount': '20', 'quota.vpcs': '20', ...flags,
+    dataplane: 'lab',
+    labInternet: labInternet(tag),
+    'quota.gatewaysPerZone': '20',
+    'quota.gatewaysPerAccount': '20',
+    'quota.vpcs': '20',
+    ...flags,
   });
 }
 
@@ -59,7 +63,9 @@ export async function startAgent(t: TestServer, labInternet: string): Promise<La
   const sites = parseCidr('203.0.113.0/24');
   if (!sites.ok) throw new Error('site pool');
   const agent = new LabAgent({
-    backend: new LocalBackend(control), labRoot: join(t.dataDir, 'lab'), lab: { pools: { gateways: control.settings.publicPool, sites: sites.cidr }, internetNs: labInternet },
+    backend: new LocalBackend(control),
+    labRoot: join(t.dataDir, 'lab'),
+    lab: { pools: { gateways: control.settings.publicPool, sites: sites.cidr }, internetNs: labInternet },
   });
   extraAgents.set(t, [...(extraAgents.get(t) ?? []), agent]);
   await agent.start();
@@ -103,7 +109,10 @@ export async function connectPair(t: TestServer, a: LabGateway, b: LabGateway, e
   return [await connect(t, a, b, extra), await connect(t, b, a, extra)];
 }
 
-export async function getConnection(t: TestServer, c: Connection): Promise<{ status: string; status_reasons: { code: string; message: string }[]; admin_state_up: boolean }> {
+export async function getConnection(
+  t: TestServer,
+  c: Connection,
+): Promise<{ status: string; status_reasons: { code: string; message: string }[]; admin_state_up: boolean }> {
   return (await t.call('GET', `/v1/vpn_gateways/${c.gw.id}/connections/${c.id}`)).json();
 }
 
@@ -121,10 +130,15 @@ export async function waitStatus(t: TestServer, c: Connection, status: 'up' | 'd
 
 /** Polls until the connection is down with a reason of `code`. */
 export async function waitReason(t: TestServer, c: Connection, code: string, timeout = 20_000): Promise<void> {
-  await expect.poll(async () => {
-    const x = await getConnection(t, c);
-    return `${x.status} ${x.status_reasons.map((r) => r.code).join(',')}`;
-  }, { timeout, interval: 200 }).toMatch(new RegExp(`^down .*\\b${code}\\b`));
+  await expect
+    .poll(
+      async () => {
+        const x = await getConnection(t, c);
+        return `${x.status} ${x.status_reasons.map((r) => r.code).join(',')}`;
+      },
+      { timeout, interval: 200 },
+    )
+    .toMatch(new RegExp(`^down .*\\b${code}\\b`));
 }
 
 /** A ping from `from`'s VPC to the router address of `to`'s VPC: `count` replies expected. */
@@ -169,7 +183,7 @@ export const childOf = (c: Connection, n = 1): string => `cw-${c.id}-${n}`;
 export async function saOf(t: TestServer, c: Connection): Promise<{ ike: Record<string, unknown>; child: ChildSa } | undefined> {
   for (const sa of await listSas(t, c.gw)) {
     const child = childrenOf(sa).find((x) => x['name'] === childOf(c) && x['state'] === 'INSTALLED');
-    if (child) return { ike: sa.value as Record<string, unknown>, child };
+    if (child) return { ike: sa.value, child };
   }
   return undefined;
 }
@@ -180,7 +194,8 @@ export type ChildSaIds = Map<string, string[]>;
 export async function childSaIds(t: TestServer, gw: LabGateway): Promise<ChildSaIds> {
   const out: ChildSaIds = new Map();
   for (const sa of await listSas(t, gw)) {
-    for (const c of childrenOf(sa)) out.set(c['name']!, [...(out.get(c['name']!) ?? []), `${sa.value['uniqueid'] as string}/${c['uniqueid']}:${c['state']}`].sort());
+    for (const c of childrenOf(sa))
+      out.set(c['name']!, [...(out.get(c['name']!) ?? []), `${sa.value['uniqueid'] as string}/${c['uniqueid']}:${c['state']}`].sort());
   }
   return out;
 }

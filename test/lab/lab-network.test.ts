@@ -14,10 +14,15 @@ const pool = (parseCidr('198.51.100.0/24') as { cidr: Cidr }).cidr;
 function layout(n: number): GatewayLayout {
   const id = `0000000${n}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`;
   return {
-    gatewayId: id, vpcId: `1111111${n}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`,
-    publicIps: [`198.51.100.${200 + n}`], privateIp: `10.${n}.0.4`, privatePrefix: 24, subnetId: `2222222${n}-aaaa-4bbb-8ccc-000000000000`,
+    gatewayId: id,
+    vpcId: `1111111${n}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`,
+    publicIps: [`198.51.100.${200 + n}`],
+    privateIp: `10.${n}.0.4`,
+    privatePrefix: 24,
+    subnetId: `2222222${n}-aaaa-4bbb-8ccc-000000000000`,
     vpcSubnets: [{ id: `2222222${n}-aaaa-4bbb-8ccc-000000000000`, cidr: `10.${n}.0.0/24`, router: `10.${n}.0.1` }],
-    extraLocalAddresses: [`10.${n + 100}.0.254`], peerRoutes: [`10.${3 - n}.0.0/24`],
+    extraLocalAddresses: [`10.${n + 100}.0.254`],
+    peerRoutes: [`10.${3 - n}.0.0/24`],
   };
 }
 

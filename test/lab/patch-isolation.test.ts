@@ -1,6 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../harness.js';
-import { childOf, childSaIds, connect, labRuns, listConns, patchConnection, ping, saOf, startLab, stopLab, vpcGateway, waitStatus, type ChildSaIds, type Connection, type LabGateway } from './lab-fixture.js';
+import {
+  childOf,
+  childSaIds,
+  connect,
+  labRuns,
+  listConns,
+  patchConnection,
+  ping,
+  saOf,
+  startLab,
+  stopLab,
+  vpcGateway,
+  waitStatus,
+  type ChildSaIds,
+  type Connection,
+  type LabGateway,
+} from './lab-fixture.js';
 
 const N = 10;
 
@@ -34,10 +50,15 @@ describe.skipIf(!labRuns)('lab: ten connections on one gateway, one patched', ()
   /** Waits until each connection has exactly one installed CHILD_SA and nothing else is in flight. */
   const settled = async (gw: LabGateway, conns: Connection[]): Promise<ChildSaIds> => {
     let ids: ChildSaIds = new Map();
-    await expect.poll(async () => {
-      ids = await childSaIds(t, gw);
-      return ids.size === conns.length && conns.every((c) => ids.get(childOf(c))?.length === 1 && ids.get(childOf(c))![0]!.endsWith(':INSTALLED'));
-    }, { timeout: 20_000, interval: 250 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          ids = await childSaIds(t, gw);
+          return ids.size === conns.length && conns.every((c) => ids.get(childOf(c))?.length === 1 && ids.get(childOf(c))![0]!.endsWith(':INSTALLED'));
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBe(true);
     return ids;
   };
 
@@ -54,7 +75,11 @@ describe.skipIf(!labRuns)('lab: ten connections on one gateway, one patched', ()
     expect(await childSaIds(t, b)).toEqual(beforeB);
 
     const k = 3;
-    const esp = (await t.call('POST', '/v1/ipsec_policies', { body: { name: 'gcm', encryption_algorithm: 'aes256gcm16', authentication_algorithm: 'disabled', pfs: 'disabled' } })).json();
+    const esp = (
+      await t.call('POST', '/v1/ipsec_policies', {
+        body: { name: 'gcm', encryption_algorithm: 'aes256gcm16', authentication_algorithm: 'disabled', pfs: 'disabled' },
+      })
+    ).json();
     for (const c of [onA[k]!, onB[k]!]) await patchConnection(t, c, { ipsec_policy: { id: esp.id } });
     await expect.poll(async () => (await saOf(t, onA[k]!))?.child['encr-alg'], { timeout: 20_000, interval: 250 }).toBe('AES_GCM_16');
     const afterA = await settled(a, onA);
@@ -74,10 +99,15 @@ describe.skipIf(!labRuns)('lab: ten connections on one gateway, one patched', ()
     // Phase 1 is per peer: it comes from the group's lowest connection id (peer-group-translator.ts).
     const leader = [...onA].sort((x, y) => (x.id < y.id ? -1 : 1))[0]!;
     await patchConnection(t, leader, { dead_peer_detection: { action: 'restart', interval: 3, timeout: 15 } });
-    await expect.poll(async () => {
-      const now = await childSaIds(t, a);
-      return onA.every((c) => now.get(childOf(c))?.every((x) => !before.get(childOf(c))!.includes(x)) ?? false);
-    }, { timeout: 20_000, interval: 250 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const now = await childSaIds(t, a);
+          return onA.every((c) => now.get(childOf(c))?.every((x) => !before.get(childOf(c))!.includes(x)) ?? false);
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBe(true);
     const [conn] = await listConns(t, a);
     expect(conn!.value['dpd_delay']).toBe('3');
     for (const c of [...onA, ...onB]) await waitStatus(t, c, 'up', 20_000);

@@ -25,7 +25,8 @@ describe.skipIf(!labRuns)('lab: standalone agent over the agent API', () => {
 
   const startAgent = (): ChildProcess => {
     const child = spawn(BIN, ['agent', '--server', t.server.url, '--data-dir', agentDir(), '--log-level', 'debug'], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CAUSEWAY_AGENT_TOKEN: key },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CAUSEWAY_AGENT_TOKEN: key },
     });
     child.stdout?.on('data', (d: Buffer) => (agentLog += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (agentLog += d.toString()));
@@ -66,7 +67,9 @@ describe.skipIf(!labRuns)('lab: standalone agent over the agent API', () => {
 
   it('builds the gateways, brings a tunnel up and reports it; a ping passes', async () => {
     for (const g of [a, b]) {
-      await expect.poll(async () => (await t.call('GET', `/v1/vpn_gateways/${g.id}`)).json().lifecycle_state, { timeout: 30_000, interval: 250 }).toBe('stable');
+      await expect
+        .poll(async () => (await t.call('GET', `/v1/vpn_gateways/${g.id}`)).json().lifecycle_state, { timeout: 30_000, interval: 250 })
+        .toBe('stable');
     }
     const [c1, c2] = await connectPair(t, a, b);
     await waitStatus(t, c1, 'up', 30_000);
@@ -98,7 +101,9 @@ describe.skipIf(!labRuns)('lab: standalone agent over the agent API', () => {
   it('deletes through the API finish once the agent has let go', async () => {
     const [conn] = (await t.call('GET', `/v1/vpn_gateways/${a.id}/connections`)).json().connections;
     expect((await t.call('DELETE', `/v1/vpn_gateways/${a.id}/connections/${conn.id}`)).statusCode).toBe(202);
-    await expect.poll(async () => (await t.call('GET', `/v1/vpn_gateways/${a.id}/connections/${conn.id}`)).statusCode, { timeout: 20_000, interval: 250 }).toBe(404);
+    await expect
+      .poll(async () => (await t.call('GET', `/v1/vpn_gateways/${a.id}/connections/${conn.id}`)).statusCode, { timeout: 20_000, interval: 250 })
+      .toBe(404);
     expect((await t.call('DELETE', `/v1/vpn_gateways/${b.id}`)).statusCode).toBe(202);
     await expect.poll(async () => (await t.call('GET', `/v1/vpn_gateways/${b.id}`)).statusCode, { timeout: 20_000, interval: 250 }).toBe(404);
   }, 60_000);

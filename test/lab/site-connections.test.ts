@@ -35,11 +35,18 @@ describe.skipIf(!labRuns)('lab: one site answering connections of two gateways',
     expect(siteIp).toMatch(/^203\.0\.113\.\d+$/);
   }, 60_000);
 
-  afterAll(async () => { await stopLab(t); }, 60_000);
+  afterAll(async () => {
+    await stopLab(t);
+  }, 60_000);
 
   const connectTo = async (gw: LabGateway, from: string): Promise<void> => {
     const r = await t.call('POST', `/v1/vpn_gateways/${gw.id}/connections`, {
-      body: { name: `site-${from.replace(/[./]/g, '-')}`, psk: `key-${from.replace(/[./]/g, '-')}`, local: { cidrs: [from] }, peer: { address: siteIp, cidrs: [LAN] } },
+      body: {
+        name: `site-${from.replace(/[./]/g, '-')}`,
+        psk: `key-${from.replace(/[./]/g, '-')}`,
+        local: { cidrs: [from] },
+        peer: { address: siteIp, cidrs: [LAN] },
+      },
     });
     expect(r.statusCode, r.body).toBe(201);
     conns.push({ id: r.json().id, gw, from });

@@ -29,7 +29,7 @@ describe.skipIf(!root && !process.env['CI'])('lab: two VPCs joined by a tunnel',
       const { readdirSync, readFileSync, existsSync } = await import('node:fs');
       for (const d of readdirSync(join(t.dataDir, 'lab'))) {
         const f = join(t.dataDir, 'lab', d, 'charon.log');
-        if (existsSync(f)) (await import('node:fs')).appendFileSync(process.env['LAB_DEBUG']!, `==== ${d}\n${readFileSync(f, 'utf8')}\n`);
+        if (existsSync(f)) (await import('node:fs')).appendFileSync(process.env['LAB_DEBUG'], `==== ${d}\n${readFileSync(f, 'utf8')}\n`);
       }
     }
     await labDown(join(t.dataDir, 'lab')); // before the data directory (and its records) goes
@@ -38,19 +38,28 @@ describe.skipIf(!root && !process.env['CI'])('lab: two VPCs joined by a tunnel',
 
   it('gateways become stable once the agent has built them', async () => {
     for (const g of gw) {
-      await expect.poll(async () => (await t.call('GET', `/v1/vpn_gateways/${g.id}`)).json().lifecycle_state, { timeout: 30_000, interval: 250 }).toBe('stable');
+      await expect
+        .poll(async () => (await t.call('GET', `/v1/vpn_gateways/${g.id}`)).json().lifecycle_state, { timeout: 30_000, interval: 250 })
+        .toBe('stable');
     }
   }, 60_000);
 
   it('brings the tunnel up and passes a ping from VPC 1 to VPC 2', async () => {
     const conn = (from: number, to: number) => ({
-      name: `to-vpc-${to}`, psk: 'lab-secret-123',
-      local: { cidrs: [`10.${from}.0.0/24`] }, peer: { address: gw[to - 1]!.ip, cidrs: [`10.${to}.0.0/24`] },
+      name: `to-vpc-${to}`,
+      psk: 'lab-secret-123',
+      local: { cidrs: [`10.${from}.0.0/24`] },
+      peer: { address: gw[to - 1]!.ip, cidrs: [`10.${to}.0.0/24`] },
     });
     const c1 = (await t.call('POST', `/v1/vpn_gateways/${gw[0]!.id}/connections`, { body: conn(1, 2) })).json();
     const c2 = (await t.call('POST', `/v1/vpn_gateways/${gw[1]!.id}/connections`, { body: conn(2, 1) })).json();
-    for (const [g, c] of [[gw[0]!, c1], [gw[1]!, c2]] as const) {
-      await expect.poll(async () => (await t.call('GET', `/v1/vpn_gateways/${g.id}/connections/${c.id}`)).json().status, { timeout: 30_000, interval: 250 }).toBe('up');
+    for (const [g, c] of [
+      [gw[0]!, c1],
+      [gw[1]!, c2],
+    ] as const) {
+      await expect
+        .poll(async () => (await t.call('GET', `/v1/vpn_gateways/${g.id}/connections/${c.id}`)).json().status, { timeout: 30_000, interval: 250 })
+        .toBe('up');
     }
     const out = await inNamespace(vpcNs(gw[0]!.vpc), ['ping', '-c', '3', '-i', '0.2', '-W', '2', '10.2.0.1'], 20_000);
     expect(out).toMatch(/3 received/);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
-import type { ChangeBatch, ControlPlane, GatewayObservation, ReleaseScope } from '../../control/index.js';
+import type { ChangeBatch, ControlPlane } from '../../control/index.js';
 import { BodyError, acceptJsonBodies } from '../body-parsers.js';
 import { describeAjvError } from '../validation.js';
 import { AgentError, ChangesQuery, GatewayParams, PlanSchema, ReleasedQuery, ReportSchema } from './agent-schema.js';
@@ -20,7 +20,9 @@ const fail = (reply: FastifyReply, status: number, code: string, message: string
 
 /** One line of the change feed. */
 function line(b: ChangeBatch): string {
-  return b.resync ? `${JSON.stringify({ generation: b.generation, resync: true })}\n` : b.entries.map((e) => `${JSON.stringify({ generation: e.generation, gateway_ids: e.gatewayIds })}\n`).join('');
+  return b.resync
+    ? `${JSON.stringify({ generation: b.generation, resync: true })}\n`
+    : b.entries.map((e) => `${JSON.stringify({ generation: e.generation, gateway_ids: e.gatewayIds })}\n`).join('');
 }
 
 /**
@@ -56,64 +58,117 @@ export async function agentPlugin(fastify: FastifyInstance, opts: AgentApiOption
   });
 
   const tags = ['Agent'];
-  app.get('/config', {
-    schema: { tags, summary: 'The lab settings agents share with the server', response: { 200: Type.Object({ public_pool: Type.String(), site_pool: Type.String(), lab_internet: Type.String() }), ...ERRORS } },
-  }, async () => ({ public_pool: opts.lab.publicPool, site_pool: opts.lab.sitePool, lab_internet: opts.lab.labInternet }));
-
-  app.get('/gateways', { schema: { tags, summary: 'Every gateway, those being deleted included', response: { 200: Type.Object({ gateways: Type.Array(Type.String()) }), ...ERRORS } } }, async () => ({
-    gateways: await control.agent.gatewayIds(),
-  }));
-
-  app.get('/gateways/:gateway/plan', { schema: { tags, summary: 'Desired state of one gateway at the current generation (holds pre-shared keys)', params: GatewayParams, response: { 200: PlanSchema, ...ERRORS } } }, async (req, reply) => {
-    void reply.header('cache-control', 'no-store');
-    // The plan's TypeScript type and the schema describe the same JSON (agent-schema.test.ts); readonly lists differ in type only.
-    return (await control.agent.plan(req.params.gateway)) as unknown as Static<typeof PlanSchema>;
-  });
-
-  app.post('/gateways/:gateway/report', {
-    schema: { tags, summary: 'Report observed status (ignored when older than the last report accepted)', params: GatewayParams, body: ReportSchema, response: { 200: Type.Object({ applied: Type.Boolean() }), ...ERRORS } },
-  }, async (req) => {
-    const g = req.body.gateway;
-    const applied = await control.agent.report(req.params.gateway, {
-      generation: req.body.generation,
-      ...(g ? { gateway: { lifecycleState: g.lifecycle_state, healthState: g.health_state, reasons: g.reasons } as GatewayObservation } : {}),
-      ...(req.body.connections ? { connections: req.body.connections.map((c) => ({ id: c.id, status: c.status as 'up' | 'down', reasons: c.reasons })) } : {}),
-    });
-    return { applied };
-  });
-
-  app.post('/gateways/:gateway/released', {
-    config: { bodyless: true },
-    schema: {
-      tags, summary: 'The data plane let go of what was being deleted in the plan of `generation` (scope: its deleted connections, or the whole gateway)',
-      params: GatewayParams, querystring: ReleasedQuery, response: { 200: Type.Object({ removed: Type.Integer() }), ...ERRORS },
+  app.get(
+    '/config',
+    {
+      schema: {
+        tags,
+        summary: 'The lab settings agents share with the server',
+        response: { 200: Type.Object({ public_pool: Type.String(), site_pool: Type.String(), lab_internet: Type.String() }), ...ERRORS },
+      },
     },
-  }, async (req) => ({
-    removed: await control.agent.released(req.params.gateway, {
-      scope: (req.query.scope ?? 'gateway') as ReleaseScope, ...(req.query.generation !== undefined ? { generation: req.query.generation } : {}),
+    async () => ({ public_pool: opts.lab.publicPool, site_pool: opts.lab.sitePool, lab_internet: opts.lab.labInternet }),
+  );
+
+  app.get(
+    '/gateways',
+    {
+      schema: {
+        tags,
+        summary: 'Every gateway, those being deleted included',
+        response: { 200: Type.Object({ gateways: Type.Array(Type.String()) }), ...ERRORS },
+      },
+    },
+    async () => ({
+      gateways: await control.agent.gatewayIds(),
     }),
-  }));
+  );
 
-  app.get('/changes', {
-    schema: {
-      tags, summary: 'Change feed: JSON lines from the change log, {"generation":N,"resync":true} or {"generation":N,"gateway_ids":[…]}; {} every 15 s',
-      querystring: ChangesQuery, response: { 200: Type.String({ description: 'application/x-ndjson' }), ...ERRORS },
+  app.get(
+    '/gateways/:gateway/plan',
+    {
+      schema: {
+        tags,
+        summary: 'Desired state of one gateway at the current generation (holds pre-shared keys)',
+        params: GatewayParams,
+        response: { 200: PlanSchema, ...ERRORS },
+      },
     },
-  }, async (req, reply) => {
-    const current = await control.changes.current();
-    const since = req.query.since;
-    const first = since === undefined ? { generation: current, resync: true, entries: [] } : await control.changes.read(since);
-    reply.hijack();
-    reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', 'x-request-id': req.id });
-    reply.raw.write(`${JSON.stringify({ generation: first.generation, resync: first.resync })}\n`);
-    if (!first.resync) reply.raw.write(line(first));
-    streams.add(reply);
-    const stop = control.changes.follow(first.generation, (b) => reply.raw.write(line(b)), { onError: () => reply.raw.end() });
-    const beat = setInterval(() => reply.raw.write('{}\n'), HEARTBEAT_MS);
-    req.raw.socket.once('close', () => {
-      stop();
-      clearInterval(beat);
-      streams.delete(reply);
-    });
-  });
+    async (req, reply) => {
+      void reply.header('cache-control', 'no-store');
+      // The plan's TypeScript type and the schema describe the same JSON (agent-schema.test.ts); readonly lists differ in type only.
+      return (await control.agent.plan(req.params.gateway)) as unknown as Static<typeof PlanSchema>;
+    },
+  );
+
+  app.post(
+    '/gateways/:gateway/report',
+    {
+      schema: {
+        tags,
+        summary: 'Report observed status (ignored when older than the last report accepted)',
+        params: GatewayParams,
+        body: ReportSchema,
+        response: { 200: Type.Object({ applied: Type.Boolean() }), ...ERRORS },
+      },
+    },
+    async (req) => {
+      const g = req.body.gateway;
+      const applied = await control.agent.report(req.params.gateway, {
+        generation: req.body.generation,
+        ...(g ? { gateway: { lifecycleState: g.lifecycle_state, healthState: g.health_state, reasons: g.reasons } } : {}),
+        ...(req.body.connections ? { connections: req.body.connections.map((c) => ({ id: c.id, status: c.status, reasons: c.reasons })) } : {}),
+      });
+      return { applied };
+    },
+  );
+
+  app.post(
+    '/gateways/:gateway/released',
+    {
+      config: { bodyless: true },
+      schema: {
+        tags,
+        summary: 'The data plane let go of what was being deleted in the plan of `generation` (scope: its deleted connections, or the whole gateway)',
+        params: GatewayParams,
+        querystring: ReleasedQuery,
+        response: { 200: Type.Object({ removed: Type.Integer() }), ...ERRORS },
+      },
+    },
+    async (req) => ({
+      removed: await control.agent.released(req.params.gateway, {
+        scope: req.query.scope ?? 'gateway',
+        ...(req.query.generation !== undefined ? { generation: req.query.generation } : {}),
+      }),
+    }),
+  );
+
+  app.get(
+    '/changes',
+    {
+      schema: {
+        tags,
+        summary: 'Change feed: JSON lines from the change log, {"generation":N,"resync":true} or {"generation":N,"gateway_ids":[…]}; {} every 15 s',
+        querystring: ChangesQuery,
+        response: { 200: Type.String({ description: 'application/x-ndjson' }), ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const current = await control.changes.current();
+      const since = req.query.since;
+      const first = since === undefined ? { generation: current, resync: true, entries: [] } : await control.changes.read(since);
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', 'x-request-id': req.id });
+      reply.raw.write(`${JSON.stringify({ generation: first.generation, resync: first.resync })}\n`);
+      if (!first.resync) reply.raw.write(line(first));
+      streams.add(reply);
+      const stop = control.changes.follow(first.generation, (b) => reply.raw.write(line(b)), { onError: () => reply.raw.end() });
+      const beat = setInterval(() => reply.raw.write('{}\n'), HEARTBEAT_MS);
+      req.raw.socket.once('close', () => {
+        stop();
+        clearInterval(beat);
+        streams.delete(reply);
+      });
+    },
+  );
 }

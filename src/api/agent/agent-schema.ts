@@ -19,50 +19,139 @@ const Lifecycle = Enum(LIFECYCLE_STATES);
 const Health = Enum(HEALTH_STATES);
 
 const Member = Type.Object({
-  index: Type.Union([Type.Literal(1), Type.Literal(2)]), role: Enum(['active', 'standby']), publicIp: Nullable(Str),
-  privateIp: Type.Object({ id: Str, address: Str }), lifecycleState: Lifecycle, healthState: Health, healthReasons: Type.Array(ReasonSchema),
+  index: Type.Union([Type.Literal(1), Type.Literal(2)]),
+  role: Enum(['active', 'standby']),
+  publicIp: Nullable(Str),
+  privateIp: Type.Object({ id: Str, address: Str }),
+  lifecycleState: Lifecycle,
+  healthState: Health,
+  healthReasons: Type.Array(ReasonSchema),
 });
 const Gateway = Type.Object({
-  id: Str, accountId: Str, resourceGroupId: Str, name: Str, vpcId: Str, subnetId: Str, zone: Str, mode: Enum(GATEWAY_MODES),
-  members: Type.Array(Member), advertisedCidrs: Type.Array(Str), localAsn: Int, lifecycleState: Lifecycle, healthState: Health,
-  healthReasons: Type.Array(ReasonSchema), revision: Int, createdAt: Int, updatedAt: Int,
+  id: Str,
+  accountId: Str,
+  resourceGroupId: Str,
+  name: Str,
+  vpcId: Str,
+  subnetId: Str,
+  zone: Str,
+  mode: Enum(GATEWAY_MODES),
+  members: Type.Array(Member),
+  advertisedCidrs: Type.Array(Str),
+  localAsn: Int,
+  lifecycleState: Lifecycle,
+  healthState: Health,
+  healthReasons: Type.Array(ReasonSchema),
+  revision: Int,
+  createdAt: Int,
+  updatedAt: Int,
 });
 const Subnet = Type.Object({
-  id: Str, accountId: Str, resourceGroupId: Str, vpcId: Str, zone: Str, name: Str, cidr: Str, ipVersion: Type.Union([Type.Literal(4), Type.Literal(6)]), createdAt: Int,
+  id: Str,
+  accountId: Str,
+  resourceGroupId: Str,
+  vpcId: Str,
+  zone: Str,
+  name: Str,
+  cidr: Str,
+  ipVersion: Type.Union([Type.Literal(4), Type.Literal(6)]),
+  createdAt: Int,
 });
-const PlanConnection = Type.Object({ id: Str, adminStateUp: Type.Boolean(), lifecycleState: Lifecycle, localCidrs: Type.Array(Str), peerCidrs: Type.Array(Str) });
-const DesiredTunnel = Type.Object({ memberIndex: Type.Union([Type.Literal(1), Type.Literal(2)]), localAddress: Str, localId: Str, interfaceIp: Nullable(Str), neighborIp: Nullable(Str) });
+const PlanConnection = Type.Object({
+  id: Str,
+  adminStateUp: Type.Boolean(),
+  lifecycleState: Lifecycle,
+  localCidrs: Type.Array(Str),
+  peerCidrs: Type.Array(Str),
+});
+const DesiredTunnel = Type.Object({
+  memberIndex: Type.Union([Type.Literal(1), Type.Literal(2)]),
+  localAddress: Str,
+  localId: Str,
+  interfaceIp: Nullable(Str),
+  neighborIp: Nullable(Str),
+});
 const Pfs = Type.Union([...DH_GROUP_NUMBERS.map((g) => Type.Literal(g)), Type.Literal('none')]);
 const DesiredConnection = Type.Object({
-  connectionId: Str, gatewayId: Str, accountId: Str, revision: Int, kind: Enum(CONNECTION_KINDS), adminStateUp: Type.Boolean(),
-  ikePolicyId: Nullable(Str), ipsecPolicyId: Nullable(Str), autoSet: Enum(AUTO_SETS), ikeVersion: Type.Union([Type.Literal(1), Type.Literal(2)]),
-  aggressive: Type.Boolean(), ikeProposals: Type.Array(Str), espProposals: Type.Array(Str),
+  connectionId: Str,
+  gatewayId: Str,
+  accountId: Str,
+  revision: Int,
+  kind: Enum(CONNECTION_KINDS),
+  adminStateUp: Type.Boolean(),
+  ikePolicyId: Nullable(Str),
+  ipsecPolicyId: Nullable(Str),
+  autoSet: Enum(AUTO_SETS),
+  ikeVersion: Type.Union([Type.Literal(1), Type.Literal(2)]),
+  aggressive: Type.Boolean(),
+  ikeProposals: Type.Array(Str),
+  espProposals: Type.Array(Str),
   ikeLifetime: Type.Object({ lifetimeSeconds: Int, rekeySeconds: Int, overSeconds: Int }),
   espLifetime: Type.Object({ lifetimeSeconds: Int, rekeySeconds: Int }),
-  pfs: Type.Array(Pfs), psk: Str, remoteAddress: Str, remoteId: Str, localTs: Type.Array(Str), remoteTs: Type.Array(Str),
+  pfs: Type.Array(Pfs),
+  psk: Str,
+  remoteAddress: Str,
+  remoteId: Str,
+  localTs: Type.Array(Str),
+  remoteTs: Type.Array(Str),
   tunnels: Type.Array(DesiredTunnel),
-  dpd: Type.Object({ action: Enum(DPD_ACTIONS), dpdAction: Enum(['restart', 'clear']), delaySeconds: Int, timeoutSeconds: Int, timeoutVia: Enum(['dpd_timeout', 'retransmit']) }),
+  dpd: Type.Object({
+    action: Enum(DPD_ACTIONS),
+    dpdAction: Enum(['restart', 'clear']),
+    delaySeconds: Int,
+    timeoutSeconds: Int,
+    timeoutVia: Enum(['dpd_timeout', 'retransmit']),
+  }),
   establish: Type.Object({ mode: Enum(ESTABLISH_MODES), startAction: Enum(['start', 'none']), closeAction: Type.Literal('none'), keyingtries: Int }),
   hash: Str,
 });
 const Desired = Type.Object({
-  gatewayId: Str, revision: Int, connections: Type.Array(DesiredConnection),
+  gatewayId: Str,
+  revision: Int,
+  connections: Type.Array(DesiredConnection),
   retransmit: Type.Union([Type.Object({ timeout: Type.Number(), base: Type.Number(), tries: Int }), Type.Null()]),
-  aggressivePsk: Type.Boolean(), hash: Str,
+  aggressivePsk: Type.Boolean(),
+  hash: Str,
 });
 
-export const PlanSchema = Type.Object({
-  gatewayId: Str, generation: Int, gateway: Type.Union([Gateway, Type.Null()]), subnets: Type.Array(Subnet), connections: Type.Array(PlanConnection),
-  desired: Type.Union([Desired, Type.Null()]), vpcShared: Type.Boolean(),
-}, { description: 'Everything an agent needs to reconcile one gateway, read at `generation`. Holds pre-shared keys.' });
+export const PlanSchema = Type.Object(
+  {
+    gatewayId: Str,
+    generation: Int,
+    gateway: Type.Union([Gateway, Type.Null()]),
+    subnets: Type.Array(Subnet),
+    connections: Type.Array(PlanConnection),
+    desired: Type.Union([Desired, Type.Null()]),
+    vpcShared: Type.Boolean(),
+  },
+  { description: 'Everything an agent needs to reconcile one gateway, read at `generation`. Holds pre-shared keys.' },
+);
 
-export const ReportSchema = Type.Object({
-  generation: Type.Integer({ minimum: 0, description: 'The generation of the plan the observations were made against; an older one than the last accepted is ignored.' }),
-  gateway: Type.Optional(Type.Object({ lifecycle_state: Lifecycle, health_state: Health, reasons: Type.Array(ReasonSchema, { maxItems: 20 }) }, { additionalProperties: false })),
-  connections: Type.Optional(Type.Array(Type.Object({
-    id: Type.String({ maxLength: 64 }), status: Enum(['up', 'down']), reasons: Type.Array(ReasonSchema, { maxItems: 20 }),
-  }, { additionalProperties: false }), { maxItems: 10_000 })),
-}, { additionalProperties: false });
+export const ReportSchema = Type.Object(
+  {
+    generation: Type.Integer({
+      minimum: 0,
+      description: 'The generation of the plan the observations were made against; an older one than the last accepted is ignored.',
+    }),
+    gateway: Type.Optional(
+      Type.Object({ lifecycle_state: Lifecycle, health_state: Health, reasons: Type.Array(ReasonSchema, { maxItems: 20 }) }, { additionalProperties: false }),
+    ),
+    connections: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Type.String({ maxLength: 64 }),
+            status: Enum(['up', 'down']),
+            reasons: Type.Array(ReasonSchema, { maxItems: 20 }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 10_000 },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const AgentError = Type.Object({ error: Type.Object({ code: Str, message: Str }) });
 export const GatewayParams = Type.Object({ gateway: Type.String({ maxLength: 64 }) });

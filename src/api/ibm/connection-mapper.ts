@@ -3,7 +3,7 @@ import type { ConnectionInput } from '../../control/index.js';
 import type { ConnectionView } from '../../control/index.js';
 import type { ConnectionPatch as DomainPatch } from '../../control/index.js';
 import { parseAddress } from '../../domain/cidr.js';
-import type { Connection, Dpd, DpdAction, IdentityType, IkeIdentity, PeerEndpoint, Tunnel } from '../../domain/connection.js';
+import type { Connection, Dpd, IdentityType, IkeIdentity, PeerEndpoint, Tunnel } from '../../domain/connection.js';
 import { isFqdn } from '../../domain/connection.js';
 import type { Reason } from '../../domain/tenancy.js';
 import type { Page } from '../../control/index.js';
@@ -41,7 +41,11 @@ function checkShapeKeys(version: string, body: Record<string, unknown>): void {
   } else {
     for (const k of ['local', 'peer']) {
       if (body[k] !== undefined) {
-        throw ibmInvalid(k, `'${k}' is available from version ${VERSION_LOCAL_PEER}; with version ${version} use peer_address, local_cidrs and peer_cidrs.`, 'unknown_field');
+        throw ibmInvalid(
+          k,
+          `'${k}' is available from version ${VERSION_LOCAL_PEER}; with version ${version} use peer_address, local_cidrs and peer_cidrs.`,
+          'unknown_field',
+        );
       }
     }
   }
@@ -54,7 +58,7 @@ function legacyPeer(text: string): PeerEndpoint {
 
 function dpdIn(w: Proto['dead_peer_detection'], base: Dpd): Dpd {
   const d: Dpd = {
-    action: (w?.action ?? base.action) as DpdAction,
+    action: w?.action ?? base.action,
     intervalSeconds: w?.interval ?? base.intervalSeconds,
     timeoutSeconds: w?.timeout ?? base.timeoutSeconds,
   };
@@ -83,11 +87,14 @@ export interface WireContext {
 }
 
 export function connectionInput({ version, base }: WireContext, body: Proto): ConnectionInput {
-  checkShapeKeys(version, body as Record<string, unknown>);
+  checkShapeKeys(version, body);
   checkIbmPsk(body.psk);
   checkIpv4(body.local?.cidrs ?? body.local_cidrs, body.local_cidrs ? 'local_cidrs' : 'local.cidrs');
   checkIpv4(body.peer?.cidrs ?? body.peer_cidrs, body.peer_cidrs ? 'peer_cidrs' : 'peer.cidrs');
-  checkIpv4(body.peer?.address !== undefined ? [body.peer.address] : body.peer_address !== undefined ? [body.peer_address] : [], body.peer_address !== undefined ? 'peer_address' : 'peer.address');
+  checkIpv4(
+    body.peer?.address !== undefined ? [body.peer.address] : body.peer_address !== undefined ? [body.peer_address] : [],
+    body.peer_address !== undefined ? 'peer_address' : 'peer.address',
+  );
   let peer: PeerEndpoint;
   let localCidrs: string[];
   let peerCidrs: string[];
@@ -123,11 +130,14 @@ export function connectionInput({ version, base }: WireContext, body: Proto): Co
 }
 
 export function connectionPatch({ version, base }: WireContext, body: Patch, cur: Connection): DomainPatch {
-  checkShapeKeys(version, body as Record<string, unknown>);
+  checkShapeKeys(version, body);
   if (body.psk !== undefined) checkIbmPsk(body.psk);
   checkIpv4(body.peer?.address !== undefined ? [body.peer.address] : body.peer_address !== undefined ? [body.peer_address] : [], 'peer.address');
   if (body.peer?.cidrs !== undefined || body.local?.cidrs !== undefined) {
-    throw ibmInvalid(body.peer?.cidrs !== undefined ? 'peer.cidrs' : 'local.cidrs', 'CIDRs are not changed by PATCH; use PUT or DELETE on .../connections/{id}/local/cidrs/{cidr} and .../peer/cidrs/{cidr}.');
+    throw ibmInvalid(
+      body.peer?.cidrs !== undefined ? 'peer.cidrs' : 'local.cidrs',
+      'CIDRs are not changed by PATCH; use PUT or DELETE on .../connections/{id}/local/cidrs/{cidr} and .../peer/cidrs/{cidr}.',
+    );
   }
   let peer: PeerEndpoint | undefined;
   if (body.peer && (body.peer.address !== undefined || body.peer.fqdn !== undefined || body.peer.asn !== undefined)) {
@@ -155,8 +165,12 @@ export function connectionPatch({ version, base }: WireContext, body: Patch, cur
     ...(body.admin_state_up !== undefined ? { adminStateUp: body.admin_state_up } : {}),
     ...(body.establish_mode !== undefined ? { establishMode: body.establish_mode } : {}),
     ...(body.dead_peer_detection !== undefined ? { dpd: dpdIn(body.dead_peer_detection, cur.dpd) } : {}),
-    ...(body.ike_policy !== undefined ? { ikePolicyId: body.ike_policy === null ? null : identityId(body.ike_policy, 'ike_policy', 'ike_policies', 'ike_policy', base) } : {}),
-    ...(body.ipsec_policy !== undefined ? { ipsecPolicyId: body.ipsec_policy === null ? null : identityId(body.ipsec_policy, 'ipsec_policy', 'ipsec_policies', 'ipsec_policy', base) } : {}),
+    ...(body.ike_policy !== undefined
+      ? { ikePolicyId: body.ike_policy === null ? null : identityId(body.ike_policy, 'ike_policy', 'ike_policies', 'ike_policy', base) }
+      : {}),
+    ...(body.ipsec_policy !== undefined
+      ? { ipsecPolicyId: body.ipsec_policy === null ? null : identityId(body.ipsec_policy, 'ipsec_policy', 'ipsec_policies', 'ipsec_policy', base) }
+      : {}),
     ...(body.distribute_traffic !== undefined ? { distributeTraffic: body.distribute_traffic } : {}),
     ...(body.routing_protocol !== undefined ? { routingProtocol: body.routing_protocol } : {}),
     ...(tunnels ? { tunnels } : {}),
@@ -190,14 +204,17 @@ export function connectionToWire(refs: IbmRefs, version: string, v: ConnectionVi
   const gw = v.gateway;
   const policyMode = c.kind === 'policy';
   const active = gw.members.find((m) => m.role === 'active' && m.publicIp)?.publicIp ?? '0.0.0.0';
-  const localIds = c.localIdentities.length > 0
-    ? c.localIdentities.map(identityOut)
-    : policyMode
-      ? [{ type: 'ipv4_address', value: active }]
-      : gw.members.map((m) => ({ type: 'ipv4_address', value: m.publicIp ?? '0.0.0.0' }));
+  const localIds =
+    c.localIdentities.length > 0
+      ? c.localIdentities.map(identityOut)
+      : policyMode
+        ? [{ type: 'ipv4_address', value: active }]
+        : gw.members.map((m) => ({ type: 'ipv4_address', value: m.publicIp ?? '0.0.0.0' }));
   const peerId = c.peerIdentity
     ? identityOut(c.peerIdentity)
-    : c.peer.address !== undefined ? { type: 'ipv4_address', value: c.peer.address } : { type: 'fqdn', value: c.peer.fqdn ?? '' };
+    : c.peer.address !== undefined
+      ? { type: 'ipv4_address', value: c.peer.address }
+      : { type: 'fqdn', value: c.peer.fqdn ?? '' };
   const statusReasons = reasonsToWire(refs, v.statusReasons);
   const base = {
     admin_state_up: c.adminStateUp,
@@ -208,7 +225,9 @@ export function connectionToWire(refs: IbmRefs, version: string, v: ConnectionVi
     href: refs.connection(c.gatewayId, c.id),
     id: c.id,
     ...(v.ikePolicy ? { ike_policy: { href: refs.ikePolicy(v.ikePolicy.id), id: v.ikePolicy.id, name: v.ikePolicy.name, resource_type: 'ike_policy' } } : {}),
-    ...(v.ipsecPolicy ? { ipsec_policy: { href: refs.ipsecPolicy(v.ipsecPolicy.id), id: v.ipsecPolicy.id, name: v.ipsecPolicy.name, resource_type: 'ipsec_policy' } } : {}),
+    ...(v.ipsecPolicy
+      ? { ipsec_policy: { href: refs.ipsecPolicy(v.ipsecPolicy.id), id: v.ipsecPolicy.id, name: v.ipsecPolicy.name, resource_type: 'ipsec_policy' } }
+      : {}),
     lifecycle_state: c.lifecycleState,
     mode: policyMode ? 'policy' : 'route',
     name: c.name,
@@ -217,23 +236,27 @@ export function connectionToWire(refs: IbmRefs, version: string, v: ConnectionVi
     status: c.status,
     status_reasons: statusReasons,
   };
-  const route = policyMode ? {} : {
-    distribute_traffic: c.distributeTraffic,
-    routing_protocol: c.kind === 'route_bgp' ? 'bgp' : 'none',
-    tunnels: gw.members.map((m) => {
-      const t = c.tunnels.find((x) => x.memberIndex === m.index);
-      return {
-        public_ip: { address: m.publicIp ?? '0.0.0.0' },
-        status: c.status,
-        status_reasons: statusReasons,
-        ...(c.kind === 'route_bgp' ? {
-          neighbor_ip: { address: t?.neighborIp ?? '0.0.0.0' },
-          tunnel_interface_ip: { address: t?.interfaceIp ?? '0.0.0.0' },
-          protocol_state: 'idle',
-        } : {}),
+  const route = policyMode
+    ? {}
+    : {
+        distribute_traffic: c.distributeTraffic,
+        routing_protocol: c.kind === 'route_bgp' ? 'bgp' : 'none',
+        tunnels: gw.members.map((m) => {
+          const t = c.tunnels.find((x) => x.memberIndex === m.index);
+          return {
+            public_ip: { address: m.publicIp ?? '0.0.0.0' },
+            status: c.status,
+            status_reasons: statusReasons,
+            ...(c.kind === 'route_bgp'
+              ? {
+                  neighbor_ip: { address: t?.neighborIp ?? '0.0.0.0' },
+                  tunnel_interface_ip: { address: t?.interfaceIp ?? '0.0.0.0' },
+                  protocol_state: 'idle',
+                }
+              : {}),
+          };
+        }),
       };
-    }),
-  };
   if (!newShape(version)) {
     return {
       ...base,
@@ -256,6 +279,13 @@ export function connectionToWire(refs: IbmRefs, version: string, v: ConnectionVi
   };
 }
 
-export function connectionCollection(d: IbmDeps, version: string, page: Page<ConnectionView>, href: string, limit: number, extra: Record<string, string | undefined> = {}) {
+export function connectionCollection(
+  d: IbmDeps,
+  version: string,
+  page: Page<ConnectionView>,
+  href: string,
+  limit: number,
+  extra: Record<string, string | undefined> = {},
+) {
   return pageEnvelope('connections', page, (v) => connectionToWire(d.refs, version, v), href, limit, extra);
 }

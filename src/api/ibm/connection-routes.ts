@@ -27,76 +27,180 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   });
   const ifMatch = (h: string | string[] | undefined): number | '*' | undefined => parseIfMatch(Array.isArray(h) ? h[0] : h);
 
-  app.get(base, {
-    schema: {
-      tags, summary: 'List the connections of a VPN gateway', params: GwParams,
-      querystring: Type.Object({ ...PageQuery, status: Type.Optional(Type.Enum(['up', 'down'])) }),
-      response: { 200: collectionSchema('connections', ConnectionSchema), ...ERRORS },
+  app.get(
+    base,
+    {
+      schema: {
+        tags,
+        summary: 'List the connections of a VPN gateway',
+        params: GwParams,
+        querystring: Type.Object({ ...PageQuery, status: Type.Optional(Type.Enum(['up', 'down'])) }),
+        response: { 200: collectionSchema('connections', ConnectionSchema), ...ERRORS },
+      },
     },
-  }, async (req) => {
-    const { gw } = ids(req.params);
-    const page = await control.connections.list(req.actor, { gatewayId: gw, ...(req.query.status ? { status: req.query.status } : {}) }, pageRequest(req.query));
-    return connectionCollection(d, req.ibm.version, page, `${refs.base}/vpn_gateways/${gw}/connections`, limitOf(req.query), { status: req.query.status });
-  });
-
-  app.post(base, { schema: { tags, summary: 'Create a connection', params: GwParams, querystring: VersionQuery, body: ConnectionPrototype, response: { 201: ConnectionSchema, ...ERRORS } } }, async (req, reply) => {
-    const { gw } = ids(req.params);
-    const v = await control.connections.create(req.actor, gw, connectionInput({ version: req.ibm.version, base: refs.base }, req.body));
-    return reply.code(201).header('etag', etag(v.connection)).send(connectionToWire(refs, req.ibm.version, v));
-  });
-
-  app.get(`${base}/:id`, { schema: { tags, summary: 'Retrieve a connection (with ETag)', params: ConnParams, querystring: VersionQuery, response: { 200: ConnectionSchema, ...ERRORS } } }, async (req, reply) => {
-    const { gw, id } = ids(req.params);
-    const v = await control.connections.get(req.actor, gw, id);
-    return reply.header('etag', etag(v.connection)).send(connectionToWire(refs, req.ibm.version, v));
-  });
-
-  app.patch(`${base}/:id`, { schema: { tags, summary: 'Update a connection (JSON merge patch; If-Match honoured)', params: ConnParams, querystring: VersionQuery, body: ConnectionPatch, response: { 200: ConnectionSchema, ...ERRORS } } }, async (req, reply) => {
-    const { gw, id } = ids(req.params);
-    const match = ifMatch(req.headers['if-match']);
-    if (match === undefined && patchHasArray(req.body)) {
-      throw ibmInvalid('If-Match', 'A PATCH that sets an array (tunnels, local.ike_identities) needs an If-Match header with the ETag from GET.', 'if_match_required', 'header', 428);
-    }
-    // The patch is merged into the connection as read in the same transaction that writes it.
-    const v = await control.atomically(async (cp) => {
-      const cur = await cp.connections.get(req.actor, gw, id);
-      return cp.connections.update(req.actor, gw, id, connectionPatch({ version: req.ibm.version, base: refs.base }, req.body, cur.connection), { ifMatch: match });
-    });
-    return reply.header('etag', etag(v.connection)).send(connectionToWire(refs, req.ibm.version, v));
-  });
-
-  app.delete(`${base}/:id`, { schema: { tags, summary: 'Delete a connection (asynchronous, 202; If-Match honoured)', params: ConnParams, querystring: VersionQuery, response: { 202: NoContent, ...ERRORS } } }, async (req, reply) => {
-    const { gw, id } = ids(req.params);
-    const match = ifMatch(req.headers['if-match']);
-    await control.connections.remove(req.actor, gw, id, match === undefined ? {} : { ifMatch: match });
-    return reply.code(202).send();
-  });
-
-  app.get(`${base}/:id/peer_config`, {
-    schema: {
-      tags, summary: 'The configuration the peer device needs (mirror of this connection), e.g. ?format=swanctl',
-      params: ConnParams,
-      querystring: Type.Object({ version: Type.Optional(Type.String()), generation: Type.Optional(Type.Integer()), format: Type.Optional(Type.Enum(['swanctl'], { default: 'swanctl' })) }),
-      response: { 200: Type.String({ description: 'swanctl.conf text' }), ...ERRORS },
+    async (req) => {
+      const { gw } = ids(req.params);
+      const page = await control.connections.list(
+        req.actor,
+        { gatewayId: gw, ...(req.query.status ? { status: req.query.status } : {}) },
+        pageRequest(req.query),
+      );
+      return connectionCollection(d, req.ibm.version, page, `${refs.base}/vpn_gateways/${gw}/connections`, limitOf(req.query), { status: req.query.status });
     },
-  }, async (req, reply) => {
-    const { gw, id } = ids(req.params);
-    if (!d.renderPeerConfig) throw new DomainError('mode_mismatch', 'This server renders no peer configuration.');
-    const text = d.renderPeerConfig(await control.connections.desired(req.actor, gw, id), 'swanctl');
-    return reply.type('text/plain; charset=utf-8').send(text);
-  });
+  );
+
+  app.post(
+    base,
+    {
+      schema: {
+        tags,
+        summary: 'Create a connection',
+        params: GwParams,
+        querystring: VersionQuery,
+        body: ConnectionPrototype,
+        response: { 201: ConnectionSchema, ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const { gw } = ids(req.params);
+      const v = await control.connections.create(req.actor, gw, connectionInput({ version: req.ibm.version, base: refs.base }, req.body));
+      return reply
+        .code(201)
+        .header('etag', etag(v.connection))
+        .send(connectionToWire(refs, req.ibm.version, v));
+    },
+  );
+
+  app.get(
+    `${base}/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Retrieve a connection (with ETag)',
+        params: ConnParams,
+        querystring: VersionQuery,
+        response: { 200: ConnectionSchema, ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const { gw, id } = ids(req.params);
+      const v = await control.connections.get(req.actor, gw, id);
+      return reply.header('etag', etag(v.connection)).send(connectionToWire(refs, req.ibm.version, v));
+    },
+  );
+
+  app.patch(
+    `${base}/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Update a connection (JSON merge patch; If-Match honoured)',
+        params: ConnParams,
+        querystring: VersionQuery,
+        body: ConnectionPatch,
+        response: { 200: ConnectionSchema, ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const { gw, id } = ids(req.params);
+      const match = ifMatch(req.headers['if-match']);
+      if (match === undefined && patchHasArray(req.body)) {
+        throw ibmInvalid(
+          'If-Match',
+          'A PATCH that sets an array (tunnels, local.ike_identities) needs an If-Match header with the ETag from GET.',
+          'if_match_required',
+          'header',
+          428,
+        );
+      }
+      // The patch is merged into the connection as read in the same transaction that writes it.
+      const v = await control.atomically(async (cp) => {
+        const cur = await cp.connections.get(req.actor, gw, id);
+        return cp.connections.update(req.actor, gw, id, connectionPatch({ version: req.ibm.version, base: refs.base }, req.body, cur.connection), {
+          ifMatch: match,
+        });
+      });
+      return reply.header('etag', etag(v.connection)).send(connectionToWire(refs, req.ibm.version, v));
+    },
+  );
+
+  app.delete(
+    `${base}/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Delete a connection (asynchronous, 202; If-Match honoured)',
+        params: ConnParams,
+        querystring: VersionQuery,
+        response: { 202: NoContent, ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const { gw, id } = ids(req.params);
+      const match = ifMatch(req.headers['if-match']);
+      await control.connections.remove(req.actor, gw, id, match === undefined ? {} : { ifMatch: match });
+      return reply.code(202).send();
+    },
+  );
+
+  app.get(
+    `${base}/:id/peer_config`,
+    {
+      schema: {
+        tags,
+        summary: 'The configuration the peer device needs (mirror of this connection), e.g. ?format=swanctl',
+        params: ConnParams,
+        querystring: Type.Object({
+          version: Type.Optional(Type.String()),
+          generation: Type.Optional(Type.Integer()),
+          format: Type.Optional(Type.Enum(['swanctl'], { default: 'swanctl' })),
+        }),
+        response: { 200: Type.String({ description: 'swanctl.conf text' }), ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const { gw, id } = ids(req.params);
+      if (!d.renderPeerConfig) throw new DomainError('mode_mismatch', 'This server renders no peer configuration.');
+      const text = d.renderPeerConfig(await control.connections.desired(req.actor, gw, id), 'swanctl');
+      return reply.type('text/plain; charset=utf-8').send(text);
+    },
+  );
 
   // ---- CIDR sub-resources (policy mode). Current paths and the legacy ones, accepted at every version. ----
   const cidrTags = ['VPN gateway connection CIDRs'];
   for (const side of ['local', 'peer'] as const satisfies readonly CidrSide[]) {
-    app.get(`${base}/:id/${side}/cidrs`, { schema: { tags: cidrTags, summary: `List ${side} CIDRs`, params: ConnParams, querystring: VersionQuery, response: { 200: Type.Object({ cidrs: Type.Array(Type.String()) }), ...ERRORS } } }, async (req) => {
-      const { gw, id } = ids(req.params);
-      return { cidrs: [...(await control.connections.cidrs(req.actor, gw, id, side))] };
-    });
-    app.get(`${base}/:id/${side}_cidrs`, { schema: { tags: cidrTags, summary: `List ${side} CIDRs (legacy path)`, params: ConnParams, querystring: VersionQuery, response: { 200: Type.Object({ [`${side}_cidrs`]: Type.Array(Type.String()) }), ...ERRORS } } }, async (req) => {
-      const { gw, id } = ids(req.params);
-      return { [`${side}_cidrs`]: [...(await control.connections.cidrs(req.actor, gw, id, side))] };
-    });
+    app.get(
+      `${base}/:id/${side}/cidrs`,
+      {
+        schema: {
+          tags: cidrTags,
+          summary: `List ${side} CIDRs`,
+          params: ConnParams,
+          querystring: VersionQuery,
+          response: { 200: Type.Object({ cidrs: Type.Array(Type.String()) }), ...ERRORS },
+        },
+      },
+      async (req) => {
+        const { gw, id } = ids(req.params);
+        return { cidrs: [...(await control.connections.cidrs(req.actor, gw, id, side))] };
+      },
+    );
+    app.get(
+      `${base}/:id/${side}_cidrs`,
+      {
+        schema: {
+          tags: cidrTags,
+          summary: `List ${side} CIDRs (legacy path)`,
+          params: ConnParams,
+          querystring: VersionQuery,
+          response: { 200: Type.Object({ [`${side}_cidrs`]: Type.Array(Type.String()) }), ...ERRORS },
+        },
+      },
+      async (req) => {
+        const { gw, id } = ids(req.params);
+        return { [`${side}_cidrs`]: [...(await control.connections.cidrs(req.actor, gw, id, side))] };
+      },
+    );
     const one = Type.Object({ gw: Type.String(), id: Type.String(), cidr: Type.String() });
     const two = Type.Object({ gw: Type.String(), id: Type.String(), prefix: Type.String(), len: Type.String() });
     const variants = [
@@ -112,18 +216,47 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
         return control.connections.cidr(actor, gw, id, side, cidrOf(p), op);
       };
       const note = legacy ? ' (legacy path)' : '';
-      app.get(path, { schema: { tags: cidrTags, summary: `Check a ${side} CIDR: 204 if set, 404 if not${note}`, params, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
-        await run(req.params as Record<string, string>, req.actor, 'check');
-        return reply.code(204).send();
-      });
-      app.put(path, { config: { bodyless: true }, schema: { tags: cidrTags, summary: `Set a ${side} CIDR: ${legacy ? '204' : '201 if added, 204 if already set'}${note}`, params, querystring: VersionQuery, response: { 201: NoContent, 204: NoContent, ...ERRORS } } }, async (req, reply) => {
-        const r = await run(req.params as Record<string, string>, req.actor, 'add');
-        return reply.code(!legacy && r === 'added' ? 201 : 204).send();
-      });
-      app.delete(path, { schema: { tags: cidrTags, summary: `Remove a ${side} CIDR${note}`, params, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
-        await run(req.params as Record<string, string>, req.actor, 'remove');
-        return reply.code(204).send();
-      });
+      app.get(
+        path,
+        {
+          schema: {
+            tags: cidrTags,
+            summary: `Check a ${side} CIDR: 204 if set, 404 if not${note}`,
+            params,
+            querystring: VersionQuery,
+            response: { 204: NoContent, ...ERRORS },
+          },
+        },
+        async (req, reply) => {
+          await run(req.params, req.actor, 'check');
+          return reply.code(204).send();
+        },
+      );
+      app.put(
+        path,
+        {
+          config: { bodyless: true },
+          schema: {
+            tags: cidrTags,
+            summary: `Set a ${side} CIDR: ${legacy ? '204' : '201 if added, 204 if already set'}${note}`,
+            params,
+            querystring: VersionQuery,
+            response: { 201: NoContent, 204: NoContent, ...ERRORS },
+          },
+        },
+        async (req, reply) => {
+          const r = await run(req.params, req.actor, 'add');
+          return reply.code(!legacy && r === 'added' ? 201 : 204).send();
+        },
+      );
+      app.delete(
+        path,
+        { schema: { tags: cidrTags, summary: `Remove a ${side} CIDR${note}`, params, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } },
+        async (req, reply) => {
+          await run(req.params, req.actor, 'remove');
+          return reply.code(204).send();
+        },
+      );
     }
   }
 }

@@ -6,10 +6,7 @@ import { DPD_INTERVAL, DPD_TIMEOUT } from './ibm-rules.js';
 export const IDENTITY_TYPES_IBM = ['fqdn', 'hostname', 'ipv4_address', 'key_id'] as const;
 const lit = <const T extends readonly string[]>(vs: T) => Type.Unsafe<T[number]>(Type.Enum([...vs]));
 
-const IdentityPrototype = Type.Object(
-  { type: lit(IDENTITY_TYPES_IBM), value: Type.String({ minLength: 1, maxLength: 255 }) },
-  { additionalProperties: false },
-);
+const IdentityPrototype = Type.Object({ type: lit(IDENTITY_TYPES_IBM), value: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: false });
 const DpdPrototype = Type.Object(
   {
     action: Type.Optional(lit(DPD_ACTIONS.filter((a) => a !== 'restart_by_peer'))),
@@ -51,11 +48,24 @@ export const ConnectionPrototype = Type.Object(
     establish_mode: Type.Optional(lit(ESTABLISH_MODES)),
     ike_policy: Type.Optional(ByIdOrHref),
     ipsec_policy: Type.Optional(ByIdOrHref),
-    local: Type.Optional(Type.Object({ cidrs: Type.Optional(CidrList), ike_identities: Type.Optional(Type.Array(IdentityPrototype, { maxItems: 2 })) }, { additionalProperties: false })),
-    peer: Type.Optional(Type.Object(
-      { address: Type.Optional(Address), fqdn: Type.Optional(Fqdn), cidrs: Type.Optional(CidrList), ike_identity: Type.Optional(IdentityPrototype), asn: Type.Optional(Asn) },
-      { additionalProperties: false },
-    )),
+    local: Type.Optional(
+      Type.Object(
+        { cidrs: Type.Optional(CidrList), ike_identities: Type.Optional(Type.Array(IdentityPrototype, { maxItems: 2 })) },
+        { additionalProperties: false },
+      ),
+    ),
+    peer: Type.Optional(
+      Type.Object(
+        {
+          address: Type.Optional(Address),
+          fqdn: Type.Optional(Fqdn),
+          cidrs: Type.Optional(CidrList),
+          ike_identity: Type.Optional(IdentityPrototype),
+          asn: Type.Optional(Asn),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     peer_address: Type.Optional(Type.String({ maxLength: 255, description: 'Versions before 2024-04-30.' })),
     local_cidrs: Type.Optional(CidrList),
     peer_cidrs: Type.Optional(CidrList),
@@ -75,11 +85,24 @@ export const ConnectionPatch = Type.Object(
     establish_mode: Type.Optional(lit(ESTABLISH_MODES)),
     ike_policy: Type.Optional(Type.Union([ByIdOrHref, Type.Null()])),
     ipsec_policy: Type.Optional(Type.Union([ByIdOrHref, Type.Null()])),
-    local: Type.Optional(Type.Object({ cidrs: Type.Optional(CidrList), ike_identities: Type.Optional(Type.Array(IdentityPrototype, { maxItems: 2 })) }, { additionalProperties: false })),
-    peer: Type.Optional(Type.Object(
-      { address: Type.Optional(Address), fqdn: Type.Optional(Fqdn), cidrs: Type.Optional(CidrList), ike_identity: Type.Optional(Type.Union([IdentityPrototype, Type.Null()])), asn: Type.Optional(Asn) },
-      { additionalProperties: false },
-    )),
+    local: Type.Optional(
+      Type.Object(
+        { cidrs: Type.Optional(CidrList), ike_identities: Type.Optional(Type.Array(IdentityPrototype, { maxItems: 2 })) },
+        { additionalProperties: false },
+      ),
+    ),
+    peer: Type.Optional(
+      Type.Object(
+        {
+          address: Type.Optional(Address),
+          fqdn: Type.Optional(Fqdn),
+          cidrs: Type.Optional(CidrList),
+          ike_identity: Type.Optional(Type.Union([IdentityPrototype, Type.Null()])),
+          asn: Type.Optional(Asn),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     peer_address: Type.Optional(Type.String({ maxLength: 255 })),
     distribute_traffic: Type.Optional(Type.Boolean()),
     routing_protocol: Type.Optional(lit(['none', 'bgp'])),
@@ -110,17 +133,31 @@ export const ConnectionSchema = Type.Object({
   status: Type.String(),
   status_reasons: Type.Array(ReasonSchema),
   local: Type.Optional(Type.Object({ cidrs: Type.Optional(Type.Array(Type.String())), ike_identities: Type.Array(Identity) })),
-  peer: Type.Optional(Type.Object({
-    address: Type.Optional(Type.String()), fqdn: Type.Optional(Type.String()), cidrs: Type.Optional(Type.Array(Type.String())),
-    ike_identity: Identity, type: Type.String(), asn: Type.Optional(Type.Integer()),
-  })),
+  peer: Type.Optional(
+    Type.Object({
+      address: Type.Optional(Type.String()),
+      fqdn: Type.Optional(Type.String()),
+      cidrs: Type.Optional(Type.Array(Type.String())),
+      ike_identity: Identity,
+      type: Type.String(),
+      asn: Type.Optional(Type.Integer()),
+    }),
+  ),
   peer_address: Type.Optional(Type.String()),
   local_cidrs: Type.Optional(Type.Array(Type.String())),
   peer_cidrs: Type.Optional(Type.Array(Type.String())),
   distribute_traffic: Type.Optional(Type.Boolean()),
   routing_protocol: Type.Optional(Type.String()),
-  tunnels: Type.Optional(Type.Array(Type.Object({
-    public_ip: Ip, status: Type.String(), status_reasons: Type.Array(ReasonSchema),
-    neighbor_ip: Type.Optional(Ip), tunnel_interface_ip: Type.Optional(Ip), protocol_state: Type.Optional(Type.String()),
-  }))),
+  tunnels: Type.Optional(
+    Type.Array(
+      Type.Object({
+        public_ip: Ip,
+        status: Type.String(),
+        status_reasons: Type.Array(ReasonSchema),
+        neighbor_ip: Type.Optional(Ip),
+        tunnel_interface_ip: Type.Optional(Ip),
+        protocol_state: Type.Optional(Type.String()),
+      }),
+    ),
+  ),
 });

@@ -14,19 +14,23 @@ export const GatewayPrototype = Type.Object(
   { additionalProperties: false },
 );
 
-export const GatewayPatch = Type.Object(
-  { name: Type.Optional(Name), local_asn: Type.Optional(Type.Integer({ minimum: 0 })) },
-  { additionalProperties: false },
-);
+export const GatewayPatch = Type.Object({ name: Type.Optional(Name), local_asn: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false });
 
-const Ref = (type: string) => Type.Object({ crn: Type.String(), href: Type.String(), id: Type.String(), name: Type.String(), resource_type: Type.Literal(type) });
+const Ref = (type: string) =>
+  Type.Object({ crn: Type.String(), href: Type.String(), id: Type.String(), name: Type.String(), resource_type: Type.Literal(type) });
 
 const Member = Type.Object({
   health_reasons: Type.Array(ReasonSchema),
   health_state: Type.String(),
   lifecycle_reasons: Type.Array(ReasonSchema),
   lifecycle_state: Type.String(),
-  private_ip: Type.Object({ address: Type.String(), href: Type.String(), id: Type.String(), name: Type.String(), resource_type: Type.Literal('subnet_reserved_ip') }),
+  private_ip: Type.Object({
+    address: Type.String(),
+    href: Type.String(),
+    id: Type.String(),
+    name: Type.String(),
+    resource_type: Type.Literal('subnet_reserved_ip'),
+  }),
   public_ip: Type.Object({ address: Type.String() }),
   role: Type.String(),
   status: Type.Optional(Type.String()),

@@ -51,7 +51,10 @@ describe('toIbmError', () => {
 
   it('names the object of not_found and in_use errors as IBM does, and answers 400 for a quota', () => {
     expect(toIbmError(notFound('connection', 'x')).error.code).toBe('vpn_gateway_connection_not_found');
-    expect(toIbmError(notFound('vpn_gateway', 'x'))).toMatchObject({ status: 404, error: { code: 'vpn_gateway_not_found', message: "VPN gateway 'x' was not found." } });
+    expect(toIbmError(notFound('vpn_gateway', 'x'))).toMatchObject({
+      status: 404,
+      error: { code: 'vpn_gateway_not_found', message: "VPN gateway 'x' was not found." },
+    });
     expect(toIbmError(inUse('ike_policy', 'x', 'used'))).toMatchObject({ status: 409, error: { code: 'ike_policy_in_use' } });
     expect(toIbmError(new DomainError('over_quota')).status).toBe(400);
     expect(toIbmError(new DomainError('storage_full')).status).toBe(507);

@@ -44,17 +44,37 @@ export function wireName(name: string): string {
 
 /** How IBM names the domain's resources in its `<resource>_not_found` / `<resource>_in_use` codes. */
 const IBM_RESOURCE: Readonly<Record<ResourceType, string>> = {
-  account: 'account', user: 'user', resource_group: 'resource_group', vpc: 'vpc', subnet: 'subnet', vpn_gateway: 'vpn_gateway',
-  connection: 'vpn_gateway_connection', ike_policy: 'ike_policy', ipsec_policy: 'ipsec_policy', cidr: 'cidr',
-  endpoint_group: 'endpoint_group', router: 'router', router_interface: 'router_interface', port: 'port', network: 'network',
+  account: 'account',
+  user: 'user',
+  resource_group: 'resource_group',
+  vpc: 'vpc',
+  subnet: 'subnet',
+  vpn_gateway: 'vpn_gateway',
+  connection: 'vpn_gateway_connection',
+  ike_policy: 'ike_policy',
+  ipsec_policy: 'ipsec_policy',
+  cidr: 'cidr',
+  endpoint_group: 'endpoint_group',
+  router: 'router',
+  router_interface: 'router_interface',
+  port: 'port',
+  network: 'network',
 };
 
 /** The `<resource>_not_found` and `<resource>_in_use` codes the IBM API can answer (the objects it shows). */
-export const IBM_OBJECT_CODES: Readonly<Record<string, { status: number; message: string }>> = Object.fromEntries([
-  ...(['vpc', 'subnet', 'resource_group', 'vpn_gateway', 'connection', 'ike_policy', 'ipsec_policy', 'cidr', 'account'] as const)
-    .map((r) => [`${IBM_RESOURCE[r]}_not_found`, { status: 404, message: `The ${IBM_RESOURCE[r].replace(/_/g, ' ')} was not found.` }]),
-  ...(['ike_policy', 'ipsec_policy', 'vpc', 'subnet'] as const)
-    .map((r) => [`${IBM_RESOURCE[r]}_in_use`, { status: 409, message: `The ${IBM_RESOURCE[r].replace(/_/g, ' ')} is still in use.` }]),
+type CodeDoc = { status: number; message: string };
+const objectCode = (r: keyof typeof IBM_RESOURCE, kind: 'not_found' | 'in_use'): [string, CodeDoc] => [
+  `${IBM_RESOURCE[r]}_${kind}`,
+  {
+    status: kind === 'not_found' ? 404 : 409,
+    message: `The ${IBM_RESOURCE[r].replace(/_/g, ' ')} ${kind === 'not_found' ? 'was not found' : 'is still in use'}.`,
+  },
+];
+export const IBM_OBJECT_CODES: Readonly<Record<string, CodeDoc>> = Object.fromEntries([
+  ...(['vpc', 'subnet', 'resource_group', 'vpn_gateway', 'connection', 'ike_policy', 'ipsec_policy', 'cidr', 'account'] as const).map((r) =>
+    objectCode(r, 'not_found'),
+  ),
+  ...(['ike_policy', 'ipsec_policy', 'vpc', 'subnet'] as const).map((r) => objectCode(r, 'in_use')),
 ]);
 
 /** The IBM code of a domain error: `<resource>_not_found` and `<resource>_in_use` name the object; others are the domain's own code. */
@@ -81,13 +101,22 @@ export const IBM_DIALECT_CODES: Readonly<Record<string, { status: number | strin
 };
 
 export class IbmHttpError extends Error {
-  constructor(readonly status: number, readonly error: IbmError) {
+  constructor(
+    readonly status: number,
+    readonly error: IbmError,
+  ) {
     super(error.message);
   }
 }
 
 /** A dialect-level validation failure (400 unless said otherwise). */
-export function ibmInvalid(name: string, message: string, code = 'invalid_value', type: 'field' | 'parameter' | 'header' = 'field', status = 400): IbmHttpError {
+export function ibmInvalid(
+  name: string,
+  message: string,
+  code = 'invalid_value',
+  type: 'field' | 'parameter' | 'header' = 'field',
+  status = 400,
+): IbmHttpError {
   return new IbmHttpError(status, { code, message, target: { type, name } });
 }
 

@@ -38,7 +38,12 @@ export function decodeStart(start: string): readonly [string | number, string] {
   } catch {
     /* falls through */
   }
-  throw ibmInvalid('start', `The start token '${start.slice(0, 64)}' is not one this server issued; use the href of a next link.`, 'invalid_value', 'parameter');
+  throw ibmInvalid(
+    'start',
+    `The start token '${start.slice(0, 64)}' is not one this server issued; use the href of a next link.`,
+    'invalid_value',
+    'parameter',
+  );
 }
 
 /** The effective page size (the query schema fills in the default; this keeps one source for it). */
@@ -51,7 +56,14 @@ export function pageRequest(q: { start?: string; limit?: number }, sort: PageReq
 }
 
 /** The IBM envelope: first, limit, next (when more), total_count. `extra` keeps filters in the links. */
-export function pageEnvelope<T, W>(key: string, page: Page<T>, map: (t: T) => W, baseHref: string, limit: number, extra: Record<string, string | undefined> = {}) {
+export function pageEnvelope<T, W>(
+  key: string,
+  page: Page<T>,
+  map: (t: T) => W,
+  baseHref: string,
+  limit: number,
+  extra: Record<string, string | undefined> = {},
+) {
   const params = (start?: string): string => {
     const sp = new URLSearchParams();
     for (const [k, v] of Object.entries(extra)) if (v !== undefined) sp.set(k, v);

@@ -4,7 +4,10 @@ import { toHex32 } from '../../domain/ids.js';
 export class IbmRefs {
   readonly base: string;
 
-  constructor(readonly publicUrl: string, readonly region: string) {
+  constructor(
+    readonly publicUrl: string,
+    readonly region: string,
+  ) {
     this.base = `${publicUrl}/v1`;
   }
 

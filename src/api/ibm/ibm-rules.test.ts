@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IbmHttpError } from './ibm-errors.js';
+import type { IbmHttpError } from './ibm-errors.js';
 import {
   DPD_DEFAULT_ACTION,
   DPD_INTERVAL,
@@ -13,7 +13,6 @@ import {
   checkIbmPsk,
 } from './ibm-rules.js';
 import { ibmError } from './ibm-error-expect.js';
-
 
 function expectIbm(fn: () => unknown, target: string): IbmHttpError {
   const e = ibmError(fn);

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { IbmHttpError } from './ibm-errors.js';
+import type { IbmHttpError } from './ibm-errors.js';
 import { OLDEST_VERSION, VERSION_LIFECYCLE_ONLY, VERSION_LOCAL_PEER, checkVersion } from './ibm-version.js';
 import { ibmError } from './ibm-error-expect.js';
 
@@ -8,7 +8,6 @@ const NOW = new Date('2026-06-02T12:00:00Z');
 
 /** checkVersion reads only request.query. */
 const req = (query: Record<string, unknown> | undefined): FastifyRequest => ({ query }) as unknown as FastifyRequest;
-
 
 function expectIbm(query: Record<string, unknown> | undefined, code: string, name: string, value?: string): IbmHttpError {
   const e = ibmError(() => checkVersion(req(query), NOW));
@@ -48,12 +47,21 @@ describe('checkVersion', () => {
     expectIbm({ generation: '2' }, 'invalid_version', 'version');
   });
 
-  it.each(['2024-4-30', '20240430', '2024/04/30', ' 2024-04-30', '2024-04-30T00:00:00Z', 'yesterday', '2024-13-01', '2024-00-10', '2023-02-29', '2024-04-31', '2024-04-00'])(
-    'refuses %j as not a date (invalid_version, echoing the value)',
-    (version) => {
-      expectIbm({ version }, 'invalid_version', 'version', version);
-    },
-  );
+  it.each([
+    '2024-4-30',
+    '20240430',
+    '2024/04/30',
+    ' 2024-04-30',
+    '2024-04-30T00:00:00Z',
+    'yesterday',
+    '2024-13-01',
+    '2024-00-10',
+    '2023-02-29',
+    '2024-04-31',
+    '2024-04-00',
+  ])('refuses %j as not a date (invalid_version, echoing the value)', (version) => {
+    expectIbm({ version }, 'invalid_version', 'version', version);
+  });
 
   it('refuses a version more than a day in the future (invalid_version)', () => {
     const e = expectIbm({ version: '2026-06-04' }, 'invalid_version', 'version', '2026-06-04');

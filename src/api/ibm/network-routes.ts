@@ -12,12 +12,26 @@ import { collectionSchema, PageQuery, pageEnvelope, limitOf, pageRequest } from 
 import type { IbmRefs } from './ibm-refs.js';
 
 const VpcSchema = Type.Object({
-  created_at: Type.String(), crn: Type.String(), href: Type.String(), id: Type.String(), name: Type.String(),
-  resource_group: ResourceGroupRef, resource_type: Type.Literal('vpc'), status: Type.String(),
+  created_at: Type.String(),
+  crn: Type.String(),
+  href: Type.String(),
+  id: Type.String(),
+  name: Type.String(),
+  resource_group: ResourceGroupRef,
+  resource_type: Type.Literal('vpc'),
+  status: Type.String(),
 });
 const SubnetSchema = Type.Object({
-  created_at: Type.String(), crn: Type.String(), href: Type.String(), id: Type.String(), ip_version: Type.String(),
-  ipv4_cidr_block: Type.String(), name: Type.String(), resource_group: ResourceGroupRef, resource_type: Type.Literal('subnet'), status: Type.String(),
+  created_at: Type.String(),
+  crn: Type.String(),
+  href: Type.String(),
+  id: Type.String(),
+  ip_version: Type.String(),
+  ipv4_cidr_block: Type.String(),
+  name: Type.String(),
+  resource_group: ResourceGroupRef,
+  resource_type: Type.Literal('subnet'),
+  status: Type.String(),
   total_ipv4_address_count: Type.Integer(),
   vpc: Type.Object({ crn: Type.String(), href: Type.String(), id: Type.String(), name: Type.String(), resource_type: Type.Literal('vpc') }),
   zone: Type.Object({ href: Type.String(), name: Type.String() }),
@@ -25,8 +39,14 @@ const SubnetSchema = Type.Object({
 
 function vpcToWire(refs: IbmRefs, v: { vpc: Vpc; resourceGroup: Ref }) {
   return {
-    created_at: refs.time(v.vpc.createdAt), crn: refs.crn(v.vpc.accountId, 'vpc', v.vpc.id), href: refs.vpc(v.vpc.id), id: v.vpc.id,
-    name: v.vpc.name, resource_group: refs.group(v.resourceGroup), resource_type: 'vpc' as const, status: 'available',
+    created_at: refs.time(v.vpc.createdAt),
+    crn: refs.crn(v.vpc.accountId, 'vpc', v.vpc.id),
+    href: refs.vpc(v.vpc.id),
+    id: v.vpc.id,
+    name: v.vpc.name,
+    resource_group: refs.group(v.resourceGroup),
+    resource_type: 'vpc' as const,
+    status: 'available',
   };
 }
 
@@ -34,8 +54,16 @@ function subnetToWire(refs: IbmRefs, v: { subnet: Subnet; vpc: Ref; resourceGrou
   const s = v.subnet;
   const prefix = Number(s.cidr.split('/')[1]);
   return {
-    created_at: refs.time(s.createdAt), crn: refs.crn(s.accountId, 'subnet', s.id), href: refs.subnet(s.id), id: s.id, ip_version: 'ipv4',
-    ipv4_cidr_block: s.cidr, name: s.name, resource_group: refs.group(v.resourceGroup), resource_type: 'subnet' as const, status: 'available',
+    created_at: refs.time(s.createdAt),
+    crn: refs.crn(s.accountId, 'subnet', s.id),
+    href: refs.subnet(s.id),
+    id: s.id,
+    ip_version: 'ipv4',
+    ipv4_cidr_block: s.cidr,
+    name: s.name,
+    resource_group: refs.group(v.resourceGroup),
+    resource_type: 'subnet' as const,
+    status: 'available',
     total_ipv4_address_count: 2 ** (32 - prefix),
     vpc: { crn: refs.crn(s.accountId, 'vpc', s.vpcId), href: refs.vpc(s.vpcId), id: s.vpcId, name: v.vpc.name, resource_type: 'vpc' as const },
     zone: { href: `${refs.base}/regions/${refs.region}/zones/${s.zone}`, name: s.zone },
@@ -50,67 +78,166 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
 
   const vpcTags = ['VPCs'];
   const vpcId = (raw: string) => pathId(raw, 'vpc');
-  app.get('/vpcs', { schema: { tags: vpcTags, summary: 'List VPCs', querystring: Type.Object(PageQuery), response: { 200: collectionSchema('vpcs', VpcSchema), ...ERRORS } } }, async (req) =>
-    pageEnvelope('vpcs', await control.vpcs.list(req.actor, pageRequest(req.query)), (v) => vpcToWire(refs, v), `${refs.base}/vpcs`, limitOf(req.query)));
-  app.post('/vpcs', {
-    schema: {
-      tags: vpcTags, summary: 'Create a VPC', querystring: VersionQuery,
-      body: Type.Object({ name: Type.Optional(Name), resource_group: Type.Optional(ResourceGroupIdentity), address_prefix_management: Type.Optional(Type.Enum(['auto', 'manual'])) }, { additionalProperties: false }),
-      response: { 201: VpcSchema, ...ERRORS },
+  app.get(
+    '/vpcs',
+    { schema: { tags: vpcTags, summary: 'List VPCs', querystring: Type.Object(PageQuery), response: { 200: collectionSchema('vpcs', VpcSchema), ...ERRORS } } },
+    async (req) =>
+      pageEnvelope('vpcs', await control.vpcs.list(req.actor, pageRequest(req.query)), (v) => vpcToWire(refs, v), `${refs.base}/vpcs`, limitOf(req.query)),
+  );
+  app.post(
+    '/vpcs',
+    {
+      schema: {
+        tags: vpcTags,
+        summary: 'Create a VPC',
+        querystring: VersionQuery,
+        body: Type.Object(
+          {
+            name: Type.Optional(Name),
+            resource_group: Type.Optional(ResourceGroupIdentity),
+            address_prefix_management: Type.Optional(Type.Enum(['auto', 'manual'])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: VpcSchema, ...ERRORS },
+      },
     },
-  }, async (req, reply) => {
-    const b = req.body ?? {};
-    return reply.code(201).send(vpcToWire(refs, await control.vpcs.create(req.actor, { ...(b.name !== undefined ? { name: b.name } : {}), ...rg(b.resource_group) })));
-  });
-  app.get('/vpcs/:id', { schema: { tags: vpcTags, summary: 'Retrieve a VPC', params: IdParams, querystring: VersionQuery, response: { 200: VpcSchema, ...ERRORS } } }, async (req) =>
-    vpcToWire(refs, await control.vpcs.get(req.actor, vpcId(req.params.id))));
-  app.patch('/vpcs/:id', { schema: { tags: vpcTags, summary: 'Rename a VPC', params: IdParams, querystring: VersionQuery, body: Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false }), response: { 200: VpcSchema, ...ERRORS } } }, async (req) => {
-    const id = vpcId(req.params.id);
-    return vpcToWire(refs, req.body.name !== undefined ? await control.vpcs.rename(req.actor, id, req.body.name) : await control.vpcs.get(req.actor, id));
-  });
-  app.delete('/vpcs/:id', { schema: { tags: vpcTags, summary: 'Delete a VPC (refused while it has subnets or gateways)', params: IdParams, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
-    await control.vpcs.remove(req.actor, vpcId(req.params.id));
-    return reply.code(204).send();
-  });
+    async (req, reply) => {
+      const b = req.body ?? {};
+      return reply
+        .code(201)
+        .send(vpcToWire(refs, await control.vpcs.create(req.actor, { ...(b.name !== undefined ? { name: b.name } : {}), ...rg(b.resource_group) })));
+    },
+  );
+  app.get(
+    '/vpcs/:id',
+    { schema: { tags: vpcTags, summary: 'Retrieve a VPC', params: IdParams, querystring: VersionQuery, response: { 200: VpcSchema, ...ERRORS } } },
+    async (req) => vpcToWire(refs, await control.vpcs.get(req.actor, vpcId(req.params.id))),
+  );
+  app.patch(
+    '/vpcs/:id',
+    {
+      schema: {
+        tags: vpcTags,
+        summary: 'Rename a VPC',
+        params: IdParams,
+        querystring: VersionQuery,
+        body: Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false }),
+        response: { 200: VpcSchema, ...ERRORS },
+      },
+    },
+    async (req) => {
+      const id = vpcId(req.params.id);
+      return vpcToWire(refs, req.body.name !== undefined ? await control.vpcs.rename(req.actor, id, req.body.name) : await control.vpcs.get(req.actor, id));
+    },
+  );
+  app.delete(
+    '/vpcs/:id',
+    {
+      schema: {
+        tags: vpcTags,
+        summary: 'Delete a VPC (refused while it has subnets or gateways)',
+        params: IdParams,
+        querystring: VersionQuery,
+        response: { 204: NoContent, ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      await control.vpcs.remove(req.actor, vpcId(req.params.id));
+      return reply.code(204).send();
+    },
+  );
 
   const subnetTags = ['Subnets'];
   const subnetId = (raw: string) => pathId(raw, 'subnet');
-  app.get('/subnets', {
-    schema: { tags: subnetTags, summary: 'List subnets', querystring: Type.Object({ ...PageQuery, 'vpc.id': Type.Optional(Type.String({ maxLength: 64 })) }), response: { 200: collectionSchema('subnets', SubnetSchema), ...ERRORS } },
-  }, async (req) => {
-    const vpcFilter = req.query['vpc.id'];
-    const page = await control.subnets.list(req.actor, pageRequest(req.query), vpcFilter === undefined ? {} : { vpcId: parseId(vpcFilter) ?? 'none' });
-    return pageEnvelope('subnets', page, (v) => subnetToWire(refs, v), `${refs.base}/subnets`, limitOf(req.query), { 'vpc.id': vpcFilter });
-  });
-  app.post('/subnets', {
-    schema: {
-      tags: subnetTags, summary: 'Create a subnet', querystring: VersionQuery,
-      body: Type.Object({
-        name: Type.Optional(Name),
-        vpc: ByIdCrnOrHref,
-        ipv4_cidr_block: Type.String({ maxLength: 64 }),
-        zone: Type.Optional(Type.Object({ name: Type.String({ maxLength: 64 }) }, { additionalProperties: false })),
-        ip_version: Type.Optional(Type.Literal('ipv4')),
-        resource_group: Type.Optional(ResourceGroupIdentity),
-      }, { additionalProperties: false }),
-      response: { 201: SubnetSchema, ...ERRORS },
+  app.get(
+    '/subnets',
+    {
+      schema: {
+        tags: subnetTags,
+        summary: 'List subnets',
+        querystring: Type.Object({ ...PageQuery, 'vpc.id': Type.Optional(Type.String({ maxLength: 64 })) }),
+        response: { 200: collectionSchema('subnets', SubnetSchema), ...ERRORS },
+      },
     },
-  }, async (req, reply) => {
-    const b = req.body;
-    const v = await control.subnets.create(req.actor, {
-      vpcId: identityId(b.vpc, 'vpc', 'vpcs', 'vpc', refs.base), cidr: b.ipv4_cidr_block,
-      ...(b.name !== undefined ? { name: b.name } : {}), ...(b.zone ? { zone: b.zone.name } : {}), ...rg(b.resource_group),
-    });
-    return reply.code(201).send(subnetToWire(refs, v));
-  });
-  app.get('/subnets/:id', { schema: { tags: subnetTags, summary: 'Retrieve a subnet', params: IdParams, querystring: VersionQuery, response: { 200: SubnetSchema, ...ERRORS } } }, async (req) =>
-    subnetToWire(refs, await control.subnets.get(req.actor, subnetId(req.params.id))));
-  app.patch('/subnets/:id', { schema: { tags: subnetTags, summary: 'Rename a subnet', params: IdParams, querystring: VersionQuery, body: Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false }), response: { 200: SubnetSchema, ...ERRORS } } }, async (req) => {
-    const id = subnetId(req.params.id);
-    return subnetToWire(refs, req.body.name !== undefined ? await control.subnets.rename(req.actor, id, req.body.name) : await control.subnets.get(req.actor, id));
-  });
-  app.delete('/subnets/:id', { schema: { tags: subnetTags, summary: 'Delete a subnet (refused while it hosts a gateway)', params: IdParams, querystring: VersionQuery, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
-    await control.subnets.remove(req.actor, subnetId(req.params.id));
-    return reply.code(204).send();
-  });
+    async (req) => {
+      const vpcFilter = req.query['vpc.id'];
+      const page = await control.subnets.list(req.actor, pageRequest(req.query), vpcFilter === undefined ? {} : { vpcId: parseId(vpcFilter) ?? 'none' });
+      return pageEnvelope('subnets', page, (v) => subnetToWire(refs, v), `${refs.base}/subnets`, limitOf(req.query), { 'vpc.id': vpcFilter });
+    },
+  );
+  app.post(
+    '/subnets',
+    {
+      schema: {
+        tags: subnetTags,
+        summary: 'Create a subnet',
+        querystring: VersionQuery,
+        body: Type.Object(
+          {
+            name: Type.Optional(Name),
+            vpc: ByIdCrnOrHref,
+            ipv4_cidr_block: Type.String({ maxLength: 64 }),
+            zone: Type.Optional(Type.Object({ name: Type.String({ maxLength: 64 }) }, { additionalProperties: false })),
+            ip_version: Type.Optional(Type.Literal('ipv4')),
+            resource_group: Type.Optional(ResourceGroupIdentity),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: SubnetSchema, ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const v = await control.subnets.create(req.actor, {
+        vpcId: identityId(b.vpc, 'vpc', 'vpcs', 'vpc', refs.base),
+        cidr: b.ipv4_cidr_block,
+        ...(b.name !== undefined ? { name: b.name } : {}),
+        ...(b.zone ? { zone: b.zone.name } : {}),
+        ...rg(b.resource_group),
+      });
+      return reply.code(201).send(subnetToWire(refs, v));
+    },
+  );
+  app.get(
+    '/subnets/:id',
+    { schema: { tags: subnetTags, summary: 'Retrieve a subnet', params: IdParams, querystring: VersionQuery, response: { 200: SubnetSchema, ...ERRORS } } },
+    async (req) => subnetToWire(refs, await control.subnets.get(req.actor, subnetId(req.params.id))),
+  );
+  app.patch(
+    '/subnets/:id',
+    {
+      schema: {
+        tags: subnetTags,
+        summary: 'Rename a subnet',
+        params: IdParams,
+        querystring: VersionQuery,
+        body: Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false }),
+        response: { 200: SubnetSchema, ...ERRORS },
+      },
+    },
+    async (req) => {
+      const id = subnetId(req.params.id);
+      return subnetToWire(
+        refs,
+        req.body.name !== undefined ? await control.subnets.rename(req.actor, id, req.body.name) : await control.subnets.get(req.actor, id),
+      );
+    },
+  );
+  app.delete(
+    '/subnets/:id',
+    {
+      schema: {
+        tags: subnetTags,
+        summary: 'Delete a subnet (refused while it hosts a gateway)',
+        params: IdParams,
+        querystring: VersionQuery,
+        response: { 204: NoContent, ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      await control.subnets.remove(req.actor, subnetId(req.params.id));
+      return reply.code(204).send();
+    },
+  );
 }

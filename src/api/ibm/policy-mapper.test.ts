@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';
-import { IbmHttpError } from './ibm-errors.js';
+import type { IbmHttpError } from './ibm-errors.js';
 import { IbmRefs } from './ibm-refs.js';
 import { ikeInput, ikePatch, ikeToWire, ipsecInput, ipsecPatch, ipsecToWire } from './policy-mapper.js';
 import { ibmError } from './ibm-error-expect.js';
@@ -9,7 +9,6 @@ type IkeBody = Parameters<typeof ikeInput>[0];
 type IkePatchBody = Parameters<typeof ikePatch>[0];
 type IpsecBody = Parameters<typeof ipsecInput>[0];
 type IpsecPatchBody = Parameters<typeof ipsecPatch>[0];
-
 
 function expectIbm(fn: () => unknown, code: string, target: string): IbmHttpError {
   const e = ibmError(fn);
@@ -20,11 +19,20 @@ function expectIbm(fn: () => unknown, code: string, target: string): IbmHttpErro
 }
 
 const ike = (b: Record<string, unknown>): IkeBody => b as unknown as IkeBody;
-const ikeP = (b: Record<string, unknown>): IkePatchBody => b as unknown as IkePatchBody;
-const ipsec = (b: Record<string, unknown>): IpsecBody => b as unknown as IpsecBody;
-const ipsecP = (b: Record<string, unknown>): IpsecPatchBody => b as unknown as IpsecPatchBody;
+const ikeP = (b: Record<string, unknown>): IkePatchBody => b;
+const ipsec = (b: Record<string, unknown>): IpsecBody => b;
+const ipsecP = (b: Record<string, unknown>): IpsecPatchBody => b;
 
-const meta = { id: 'p1', accountId: 'a1', resourceGroupId: 'g1', name: 'my-policy', description: '', revision: 1, createdAt: Date.UTC(2026, 0, 2), updatedAt: 0 };
+const meta = {
+  id: 'p1',
+  accountId: 'a1',
+  resourceGroupId: 'g1',
+  name: 'my-policy',
+  description: '',
+  revision: 1,
+  createdAt: Date.UTC(2026, 0, 2),
+  updatedAt: 0,
+};
 
 const currentIke: IkePolicy = {
   ...meta,
@@ -156,21 +164,25 @@ describe('ipsecInput', () => {
   });
 
   it('maps a classic policy, IBM spellings and PFS groups', () => {
-    expect(
-      ipsecInput(ipsec({ name: 'x', encryption_algorithm: 'triple_des', authentication_algorithm: 'sha1', pfs: 'group_14', key_lifetime: 300 })),
-    ).toEqual({ name: 'x', encryption: ['3des'], integrity: ['sha1'], pfs: [14], lifetimeSeconds: 300 });
+    expect(ipsecInput(ipsec({ name: 'x', encryption_algorithm: 'triple_des', authentication_algorithm: 'sha1', pfs: 'group_14', key_lifetime: 300 }))).toEqual({
+      name: 'x',
+      encryption: ['3des'],
+      integrity: ['sha1'],
+      pfs: [14],
+      lifetimeSeconds: 300,
+    });
   });
 
-  it.each([['pfs', 'pfs_groups', 'group_14', ['group_14']], ['encryption_algorithm', 'encryption_algorithms', 'aes256', ['aes256']]])(
-    'refuses both %s and %s',
-    (one, many, a, b) => {
-      expectIbm(
-        () => ipsecInput(ipsec({ encryption_algorithms: ['aes256'], authentication_algorithms: ['sha256'], pfs_groups: ['group_14'], [one]: a, [many]: b })),
-        'invalid_value',
-        many,
-      );
-    },
-  );
+  it.each([
+    ['pfs', 'pfs_groups', 'group_14', ['group_14']],
+    ['encryption_algorithm', 'encryption_algorithms', 'aes256', ['aes256']],
+  ])('refuses both %s and %s', (one, many, a, b) => {
+    expectIbm(
+      () => ipsecInput(ipsec({ encryption_algorithms: ['aes256'], authentication_algorithms: ['sha256'], pfs_groups: ['group_14'], [one]: a, [many]: b })),
+      'invalid_value',
+      many,
+    );
+  });
 
   it('requires pfs_groups (missing_field)', () => {
     expectIbm(() => ipsecInput(ipsec({ encryption_algorithms: ['aes256'], authentication_algorithms: ['sha256'] })), 'missing_field', 'pfs_groups');
@@ -262,7 +274,9 @@ describe('policies on the wire', () => {
       created_at: '2026-01-02T00:00:00.000Z',
       resource_group: { id: '000000000000400080000000000000aa', name: 'Default' },
     });
-    expect(w.connections).toEqual([{ href: 'https://vpn.example/v1/vpn_gateways/g1/connections/c1', id: 'c1', name: 'conn', resource_type: 'vpn_gateway_connection' }]);
+    expect(w.connections).toEqual([
+      { href: 'https://vpn.example/v1/vpn_gateways/g1/connections/c1', id: 'c1', name: 'conn', resource_type: 'vpn_gateway_connection' },
+    ]);
   });
 
   it('shows an AEAD IPsec policy with authentication disabled and no PFS as disabled', () => {
@@ -282,7 +296,14 @@ describe('policies on the wire', () => {
   it('round-trips a stored IPsec policy through the wire and ipsecInput', () => {
     for (const p of [gcmIpsec, classicIpsec]) {
       const w = ipsecToWire(refs, { policy: p, resourceGroup: group, connections: [] });
-      const back = ipsecInput(ipsec({ encryption_algorithms: w.encryption_algorithms, authentication_algorithms: w.authentication_algorithms, pfs_groups: w.pfs_groups, key_lifetime: w.key_lifetime }));
+      const back = ipsecInput(
+        ipsec({
+          encryption_algorithms: w.encryption_algorithms,
+          authentication_algorithms: w.authentication_algorithms,
+          pfs_groups: w.pfs_groups,
+          key_lifetime: w.key_lifetime,
+        }),
+      );
       expect(back).toEqual({ encryption: p.encryption, integrity: p.integrity, pfs: p.pfs, lifetimeSeconds: p.lifetimeSeconds });
     }
   });

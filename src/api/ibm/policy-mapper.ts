@@ -5,8 +5,17 @@ import type { DhGroup, Integrity } from '../../domain/crypto-catalogue.js';
 import { parseId } from '../../domain/ids.js';
 import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';
 import {
-  cipherFromIbm, cipherToIbm, integrityFromIbm, ipsecIntegrityFromIbm, ipsecIntegrityToIbm, isGcm, pfsFromIbm, pfsToIbm,
-  SENTINEL_NUMBER, SENTINEL_STRING, singular,
+  cipherFromIbm,
+  cipherToIbm,
+  integrityFromIbm,
+  ipsecIntegrityFromIbm,
+  ipsecIntegrityToIbm,
+  isGcm,
+  pfsFromIbm,
+  pfsToIbm,
+  SENTINEL_NUMBER,
+  SENTINEL_STRING,
+  singular,
 } from './ibm-algorithms.js';
 import { ibmInvalid } from './ibm-errors.js';
 import type { IbmRefs } from './ibm-refs.js';
@@ -36,14 +45,18 @@ function checkIkeV1Lists(version: 1 | 2, lists: (readonly unknown[] | undefined)
 /** GCM ⇔ authentication `disabled`; GCM and non-GCM ciphers do not mix. */
 function checkGcm(enc: readonly string[], auth: readonly string[], authSent: boolean): void {
   const gcm = enc.filter(isGcm);
-  if (gcm.length > 0 && gcm.length < enc.length) throw ibmInvalid('encryption_algorithms', 'Do not mix GCM and non-GCM encryption algorithms in one IPsec policy.');
+  if (gcm.length > 0 && gcm.length < enc.length)
+    throw ibmInvalid('encryption_algorithms', 'Do not mix GCM and non-GCM encryption algorithms in one IPsec policy.');
   if (gcm.length > 0 && (auth.length !== 1 || auth[0] !== 'disabled')) {
     throw ibmInvalid('authentication_algorithms', "With a GCM encryption algorithm the authentication algorithm must be 'disabled'.");
   }
   if (gcm.length === 0 && auth.includes('disabled')) {
-    throw ibmInvalid('authentication_algorithms', authSent
-      ? "'disabled' authentication needs a GCM encryption algorithm."
-      : "Switching to a non-GCM encryption algorithm needs a new 'authentication_algorithms' in the same request.");
+    throw ibmInvalid(
+      'authentication_algorithms',
+      authSent
+        ? "'disabled' authentication needs a GCM encryption algorithm."
+        : "Switching to a non-GCM encryption algorithm needs a new 'authentication_algorithms' in the same request.",
+    );
   }
 }
 

@@ -6,7 +6,8 @@ import { IKE_LIFETIME, IPSEC_LIFETIME } from './ibm-rules.js';
 // Enums are `enum` schemas (not unions of literals), so a bad value's error lists every allowed value.
 const str = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>(Type.Enum([...values]));
 const int = <const T extends readonly number[]>(values: T) => Type.Unsafe<T[number]>(Type.Enum([...values]));
-const list = <T extends ReturnType<typeof str> | ReturnType<typeof int>>(item: T, max: number) => Type.Array(item, { minItems: 1, maxItems: max, uniqueItems: true });
+const list = <T extends ReturnType<typeof str> | ReturnType<typeof int>>(item: T, max: number) =>
+  Type.Array(item, { minItems: 1, maxItems: max, uniqueItems: true });
 
 export const IkePolicyFields = {
   name: Type.Optional(Name),
@@ -17,7 +18,9 @@ export const IkePolicyFields = {
   dh_group: Type.Optional(int(IKE_DH)),
   dh_groups: Type.Optional(list(int(IKE_DH), 14)),
   ike_version: Type.Optional(int([1, 2])),
-  key_lifetime: Type.Optional(Type.Integer({ minimum: IKE_LIFETIME.min, maximum: IKE_LIFETIME.max, description: `Seconds (default ${IKE_LIFETIME.default}).` })),
+  key_lifetime: Type.Optional(
+    Type.Integer({ minimum: IKE_LIFETIME.min, maximum: IKE_LIFETIME.max, description: `Seconds (default ${IKE_LIFETIME.default}).` }),
+  ),
 };
 
 export const IkePolicyPrototype = Type.Object(
@@ -34,9 +37,14 @@ export const IpsecPolicyFields = {
   encryption_algorithms: Type.Optional(list(str(IPSEC_ENC), 8)),
   pfs: Type.Optional(str(IPSEC_PFS)),
   pfs_groups: Type.Optional(list(str(IPSEC_PFS), 15)),
-  key_lifetime: Type.Optional(Type.Integer({ minimum: IPSEC_LIFETIME.min, maximum: IPSEC_LIFETIME.max, description: `Seconds (default ${IPSEC_LIFETIME.default}).` })),
+  key_lifetime: Type.Optional(
+    Type.Integer({ minimum: IPSEC_LIFETIME.min, maximum: IPSEC_LIFETIME.max, description: `Seconds (default ${IPSEC_LIFETIME.default}).` }),
+  ),
 };
-export const IpsecPolicyPrototype = Type.Object({ ...IpsecPolicyFields, resource_group: Type.Optional(ResourceGroupIdentity) }, { additionalProperties: false });
+export const IpsecPolicyPrototype = Type.Object(
+  { ...IpsecPolicyFields, resource_group: Type.Optional(ResourceGroupIdentity) },
+  { additionalProperties: false },
+);
 export const IpsecPolicyPatch = Type.Object(IpsecPolicyFields, { additionalProperties: false });
 
 export const IkePolicySchema = Type.Object({

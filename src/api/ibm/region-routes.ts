@@ -9,7 +9,12 @@ import { ibmInvalid } from './ibm-errors.js';
 const RegionRef = Type.Object({ href: Type.String(), name: Type.String() });
 const RegionSchema = Type.Object({ endpoint: Type.String(), href: Type.String(), name: Type.String(), status: Type.Literal('available') });
 const ZoneSchema = Type.Object({
-  data_center: Type.String(), href: Type.String(), name: Type.String(), region: RegionRef, status: Type.Literal('available'), universal_name: Type.String(),
+  data_center: Type.String(),
+  href: Type.String(),
+  name: Type.String(),
+  region: RegionRef,
+  status: Type.Literal('available'),
+  universal_name: Type.String(),
 });
 
 /** /regions and their zones: this server's one region (`--region`) and its zones (`--zones`), as the IBM SDKs read them. */
@@ -20,26 +25,80 @@ export function regionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   const region = control.settings.region;
   const regionHref = `${refs.base}/regions/${region}`;
   const regionWire = () => ({ endpoint: refs.publicUrl, href: regionHref, name: region, status: 'available' as const });
-  const zoneWire = (zone: string) => ({ data_center: zone, href: `${regionHref}/zones/${zone}`, name: zone, region: { href: regionHref, name: region }, status: 'available' as const, universal_name: zone });
+  const zoneWire = (zone: string) => ({
+    data_center: zone,
+    href: `${regionHref}/zones/${zone}`,
+    name: zone,
+    region: { href: regionHref, name: region },
+    status: 'available' as const,
+    universal_name: zone,
+  });
   const known = (name: string): void => {
-    if (name !== region) throw ibmInvalid('name', `Region '${name.slice(0, 80)}' was not found; this server serves region '${region}'.`, 'region_not_found', 'parameter', 404);
+    if (name !== region)
+      throw ibmInvalid('name', `Region '${name.slice(0, 80)}' was not found; this server serves region '${region}'.`, 'region_not_found', 'parameter', 404);
   };
 
-  app.get('/regions', { schema: { tags, summary: 'List regions (this server serves one)', querystring: VersionQuery, response: { 200: Type.Object({ regions: Type.Array(RegionSchema) }), ...ERRORS } } }, async () =>
-    ({ regions: [regionWire()] }));
-  app.get('/regions/:name', { schema: { tags, summary: 'Retrieve a region', params: Type.Object({ name: Type.String() }), querystring: VersionQuery, response: { 200: RegionSchema, ...ERRORS } } }, async (req) => {
-    known(req.params.name);
-    return regionWire();
-  });
-  app.get('/regions/:name/zones', { schema: { tags, summary: 'List the zones of a region', params: Type.Object({ name: Type.String() }), querystring: VersionQuery, response: { 200: Type.Object({ zones: Type.Array(ZoneSchema) }), ...ERRORS } } }, async (req) => {
-    known(req.params.name);
-    return { zones: control.settings.zones.map(zoneWire) };
-  });
-  app.get('/regions/:name/zones/:zone', { schema: { tags, summary: 'Retrieve a zone', params: Type.Object({ name: Type.String(), zone: Type.String() }), querystring: VersionQuery, response: { 200: ZoneSchema, ...ERRORS } } }, async (req) => {
-    known(req.params.name);
-    if (!control.settings.zones.includes(req.params.zone)) {
-      throw ibmInvalid('zone', `Zone '${req.params.zone.slice(0, 80)}' was not found in region '${region}'.`, 'zone_not_found', 'parameter', 404);
-    }
-    return zoneWire(req.params.zone);
-  });
+  app.get(
+    '/regions',
+    {
+      schema: {
+        tags,
+        summary: 'List regions (this server serves one)',
+        querystring: VersionQuery,
+        response: { 200: Type.Object({ regions: Type.Array(RegionSchema) }), ...ERRORS },
+      },
+    },
+    async () => ({ regions: [regionWire()] }),
+  );
+  app.get(
+    '/regions/:name',
+    {
+      schema: {
+        tags,
+        summary: 'Retrieve a region',
+        params: Type.Object({ name: Type.String() }),
+        querystring: VersionQuery,
+        response: { 200: RegionSchema, ...ERRORS },
+      },
+    },
+    async (req) => {
+      known(req.params.name);
+      return regionWire();
+    },
+  );
+  app.get(
+    '/regions/:name/zones',
+    {
+      schema: {
+        tags,
+        summary: 'List the zones of a region',
+        params: Type.Object({ name: Type.String() }),
+        querystring: VersionQuery,
+        response: { 200: Type.Object({ zones: Type.Array(ZoneSchema) }), ...ERRORS },
+      },
+    },
+    async (req) => {
+      known(req.params.name);
+      return { zones: control.settings.zones.map(zoneWire) };
+    },
+  );
+  app.get(
+    '/regions/:name/zones/:zone',
+    {
+      schema: {
+        tags,
+        summary: 'Retrieve a zone',
+        params: Type.Object({ name: Type.String(), zone: Type.String() }),
+        querystring: VersionQuery,
+        response: { 200: ZoneSchema, ...ERRORS },
+      },
+    },
+    async (req) => {
+      known(req.params.name);
+      if (!control.settings.zones.includes(req.params.zone)) {
+        throw ibmInvalid('zone', `Zone '${req.params.zone.slice(0, 80)}' was not found in region '${region}'.`, 'zone_not_found', 'parameter', 404);
+      }
+      return zoneWire(req.params.zone);
+    },
+  );
 }

@@ -60,7 +60,8 @@ export function parseAuthRequest(body: unknown): AuthRequest {
   const scope = scopeOf(auth);
   if (distinct[0] === 'token') {
     const t = objectAt(identity, 'token', 'auth.identity.');
-    if (typeof t['id'] !== 'string' || t['id'].length === 0 || t['id'].length > 8192) throw badRequest(`Invalid input for field 'auth.identity.token.id': a string is required.`);
+    if (typeof t['id'] !== 'string' || t['id'].length === 0 || t['id'].length > 8192)
+      throw badRequest(`Invalid input for field 'auth.identity.token.id': a string is required.`);
     return { method: 'token', token: t['id'], scope };
   }
   const p = objectAt(identity, 'password', 'auth.identity.');

@@ -15,12 +15,27 @@ const tags = ['Identity (Keystone v3)'];
  */
 export async function discoveryRoutes(fastify: FastifyInstance, deps: KeystoneDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/', { schema: { tags, summary: 'Identity API versions (300 Multiple Choices)', security: [], response: { 300: VersionsDocument, default: VersionsDocument, ...ERRORS } } }, async (_req, reply) => {
-    void reply.code(300).type('application/json');
-    return { versions: { values: [versionView(deps.publicUrl)] } };
-  });
-  app.get('/v3', { schema: { tags, summary: 'Identity API v3 version document', security: [], response: { 200: VersionDocument, ...ERRORS } } }, async (_req, reply) => {
-    void reply.type('application/json');
-    return { version: versionView(deps.publicUrl) };
-  });
+  app.get(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: 'Identity API versions (300 Multiple Choices)',
+        security: [],
+        response: { 300: VersionsDocument, default: VersionsDocument, ...ERRORS },
+      },
+    },
+    async (_req, reply) => {
+      void reply.code(300).type('application/json');
+      return { versions: { values: [versionView(deps.publicUrl)] } };
+    },
+  );
+  app.get(
+    '/v3',
+    { schema: { tags, summary: 'Identity API v3 version document', security: [], response: { 200: VersionDocument, ...ERRORS } } },
+    async (_req, reply) => {
+      void reply.type('application/json');
+      return { version: versionView(deps.publicUrl) };
+    },
+  );
 }

@@ -3,7 +3,18 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Inspected, User } from '../../control/index.js';
 import type { Account } from '../../domain/tenancy.js';
 import {
-  AuthTokenHeaders, CatalogDocument, DomainList, DomainOne, IdParams, ListQuery, NameQuery, ProjectList, ProjectListQuery, ProjectOne, UserList, UserOne,
+  AuthTokenHeaders,
+  CatalogDocument,
+  DomainList,
+  DomainOne,
+  IdParams,
+  ListQuery,
+  NameQuery,
+  ProjectList,
+  ProjectListQuery,
+  ProjectOne,
+  UserList,
+  UserOne,
 } from './identity-schema.js';
 import { callerOf, type KeystoneDeps } from './keystone-deps.js';
 import { ERRORS } from './keystone-error-schema.js';
@@ -37,72 +48,116 @@ export async function identityRoutes(fastify: FastifyInstance, deps: KeystoneDep
     const own = usr === undefined ? undefined : await control.users.find({ id: usr });
     return own ? [own] : [];
   }
-  const filterProjects = (list: Account[], query: Query): Account[] => list.filter((a) =>
-    (query['name'] === undefined || a.name === query['name']) && inDefault(query['domain_id']) && query['enabled'] !== 'false');
+  const filterProjects = (list: Account[], query: Query): Account[] =>
+    list.filter((a) => (query['name'] === undefined || a.name === query['name']) && inDefault(query['domain_id']) && query['enabled'] !== 'false');
 
-  app.get('/v3/projects', {
-    schema: { tags, summary: 'List projects (accounts): ?name=, ?domain_id=, ?enabled=', querystring: ProjectListQuery, headers: AuthTokenHeaders, response: { 200: ProjectList, ...ERRORS } },
-  }, async (req) => {
-    const list = filterProjects(await visibleProjects(req), req.query);
-    return { projects: list.map((a) => projectView(deps.publicUrl, a)), links: links(`${base}/projects`) };
-  });
+  app.get(
+    '/v3/projects',
+    {
+      schema: {
+        tags,
+        summary: 'List projects (accounts): ?name=, ?domain_id=, ?enabled=',
+        querystring: ProjectListQuery,
+        headers: AuthTokenHeaders,
+        response: { 200: ProjectList, ...ERRORS },
+      },
+    },
+    async (req) => {
+      const list = filterProjects(await visibleProjects(req), req.query);
+      return { projects: list.map((a) => projectView(deps.publicUrl, a)), links: links(`${base}/projects`) };
+    },
+  );
 
-  app.get('/v3/auth/projects', {
-    schema: { tags, summary: 'Projects the token\'s user may scope to', headers: AuthTokenHeaders, response: { 200: ProjectList, ...ERRORS } },
-  }, async (req) => {
-    const list = await visibleProjects(req);
-    return { projects: list.map((a) => projectView(deps.publicUrl, a)), links: links(`${base}/auth/projects`) };
-  });
+  app.get(
+    '/v3/auth/projects',
+    {
+      schema: { tags, summary: "Projects the token's user may scope to", headers: AuthTokenHeaders, response: { 200: ProjectList, ...ERRORS } },
+    },
+    async (req) => {
+      const list = await visibleProjects(req);
+      return { projects: list.map((a) => projectView(deps.publicUrl, a)), links: links(`${base}/auth/projects`) };
+    },
+  );
 
-  app.get('/v3/projects/:id', {
-    schema: { tags, summary: 'Show a project (account)', params: IdParams, headers: AuthTokenHeaders, response: { 200: ProjectOne, ...ERRORS } },
-  }, async (req) => {
-    const { actor } = await callerOf(req, tokens);
-    const a = await control.accounts.find({ id: req.params.id });
-    if (!a || (!actor.isAdmin && a.id !== actor.accountId)) throw notFound(`Could not find project: ${req.params.id}.`);
-    return { project: projectView(deps.publicUrl, a) };
-  });
+  app.get(
+    '/v3/projects/:id',
+    {
+      schema: { tags, summary: 'Show a project (account)', params: IdParams, headers: AuthTokenHeaders, response: { 200: ProjectOne, ...ERRORS } },
+    },
+    async (req) => {
+      const { actor } = await callerOf(req, tokens);
+      const a = await control.accounts.find({ id: req.params.id });
+      if (!a || (!actor.isAdmin && a.id !== actor.accountId)) throw notFound(`Could not find project: ${req.params.id}.`);
+      return { project: projectView(deps.publicUrl, a) };
+    },
+  );
 
-  app.get('/v3/users', {
-    schema: { tags, summary: 'List users: ?name=, ?domain_id=', querystring: ListQuery, headers: AuthTokenHeaders, response: { 200: UserList, ...ERRORS } },
-  }, async (req) => {
-    const { actor, claims } = await callerOf(req, tokens);
-    const { name, domain_id: domainId } = req.query;
-    const all = await visibleUsers(actor, claims.usr);
-    const list = all.filter((u) => (name === undefined || u.name === name) && inDefault(domainId));
-    return { users: list.map((u) => userView(deps.publicUrl, u)), links: links(`${base}/users`) };
-  });
+  app.get(
+    '/v3/users',
+    {
+      schema: { tags, summary: 'List users: ?name=, ?domain_id=', querystring: ListQuery, headers: AuthTokenHeaders, response: { 200: UserList, ...ERRORS } },
+    },
+    async (req) => {
+      const { actor, claims } = await callerOf(req, tokens);
+      const { name, domain_id: domainId } = req.query;
+      const all = await visibleUsers(actor, claims.usr);
+      const list = all.filter((u) => (name === undefined || u.name === name) && inDefault(domainId));
+      return { users: list.map((u) => userView(deps.publicUrl, u)), links: links(`${base}/users`) };
+    },
+  );
 
-  app.get('/v3/users/:id', {
-    schema: { tags, summary: 'Show a user', params: IdParams, headers: AuthTokenHeaders, response: { 200: UserOne, ...ERRORS } },
-  }, async (req) => {
-    const { actor, claims } = await callerOf(req, tokens);
-    const u = await control.users.find({ id: req.params.id });
-    if (!u || (!actor.isAdmin && u.id !== claims.usr)) throw notFound(`Could not find user: ${req.params.id}.`);
-    return { user: userView(deps.publicUrl, u) };
-  });
+  app.get(
+    '/v3/users/:id',
+    {
+      schema: { tags, summary: 'Show a user', params: IdParams, headers: AuthTokenHeaders, response: { 200: UserOne, ...ERRORS } },
+    },
+    async (req) => {
+      const { actor, claims } = await callerOf(req, tokens);
+      const u = await control.users.find({ id: req.params.id });
+      if (!u || (!actor.isAdmin && u.id !== claims.usr)) throw notFound(`Could not find user: ${req.params.id}.`);
+      return { user: userView(deps.publicUrl, u) };
+    },
+  );
 
-  app.get('/v3/domains', {
-    schema: { tags, summary: 'List domains (only Default): ?name=', querystring: NameQuery, headers: AuthTokenHeaders, response: { 200: DomainList, ...ERRORS } },
-  }, async (req) => {
-    await callerOf(req, tokens);
-    const { name } = req.query;
-    const list = name === undefined || name === DOMAIN.name ? [domainView(deps.publicUrl)] : [];
-    return { domains: list, links: links(`${base}/domains`) };
-  });
+  app.get(
+    '/v3/domains',
+    {
+      schema: {
+        tags,
+        summary: 'List domains (only Default): ?name=',
+        querystring: NameQuery,
+        headers: AuthTokenHeaders,
+        response: { 200: DomainList, ...ERRORS },
+      },
+    },
+    async (req) => {
+      await callerOf(req, tokens);
+      const { name } = req.query;
+      const list = name === undefined || name === DOMAIN.name ? [domainView(deps.publicUrl)] : [];
+      return { domains: list, links: links(`${base}/domains`) };
+    },
+  );
 
-  app.get('/v3/domains/:id', {
-    schema: { tags, summary: 'Show the Default domain', params: IdParams, headers: AuthTokenHeaders, response: { 200: DomainOne, ...ERRORS } },
-  }, async (req) => {
-    await callerOf(req, tokens);
-    if (req.params.id !== DOMAIN.id) throw notFound(`Could not find domain: ${req.params.id}.`);
-    return { domain: domainView(deps.publicUrl) };
-  });
+  app.get(
+    '/v3/domains/:id',
+    {
+      schema: { tags, summary: 'Show the Default domain', params: IdParams, headers: AuthTokenHeaders, response: { 200: DomainOne, ...ERRORS } },
+    },
+    async (req) => {
+      await callerOf(req, tokens);
+      if (req.params.id !== DOMAIN.id) throw notFound(`Could not find domain: ${req.params.id}.`);
+      return { domain: domainView(deps.publicUrl) };
+    },
+  );
 
-  app.get('/v3/auth/catalog', {
-    schema: { tags, summary: 'The service catalog', headers: AuthTokenHeaders, response: { 200: CatalogDocument, ...ERRORS } },
-  }, async (req) => {
-    await callerOf(req, tokens);
-    return { catalog: catalogView(deps.publicUrl), links: links(`${base}/auth/catalog`) };
-  });
+  app.get(
+    '/v3/auth/catalog',
+    {
+      schema: { tags, summary: 'The service catalog', headers: AuthTokenHeaders, response: { 200: CatalogDocument, ...ERRORS } },
+    },
+    async (req) => {
+      await callerOf(req, tokens);
+      return { catalog: catalogView(deps.publicUrl), links: links(`${base}/auth/catalog`) };
+    },
+  );
 }

@@ -17,18 +17,21 @@ export const CollectionLinks = Type.Object({ self: Str, previous: NullableStr, n
 /** A domain named in a token: `{"id": "default", "name": "Default"}`. */
 export const DomainRefSchema = Type.Object({ id: Str, name: Str });
 
-export const ProjectSchema = Type.Object({
-  id: Type.String({ description: 'The account id, 32 hex digits.' }),
-  name: Type.String({ description: 'The account name.' }),
-  domain_id: Type.String({ description: 'Always default.' }),
-  description: Str,
-  enabled: Type.Boolean(),
-  parent_id: Str,
-  is_domain: Type.Boolean(),
-  tags: Type.Array(Str),
-  options: Options,
-  links: SelfLink,
-}, { description: 'A project: a Causeway account.' });
+export const ProjectSchema = Type.Object(
+  {
+    id: Type.String({ description: 'The account id, 32 hex digits.' }),
+    name: Type.String({ description: 'The account name.' }),
+    domain_id: Type.String({ description: 'Always default.' }),
+    description: Str,
+    enabled: Type.Boolean(),
+    parent_id: Str,
+    is_domain: Type.Boolean(),
+    tags: Type.Array(Str),
+    options: Options,
+    links: SelfLink,
+  },
+  { description: 'A project: a Causeway account.' },
+);
 
 export const UserSchema = Type.Object({
   id: Type.String({ description: '32 hex digits.' }),
@@ -41,15 +44,18 @@ export const UserSchema = Type.Object({
   links: SelfLink,
 });
 
-export const DomainSchema = Type.Object({
-  id: Str,
-  name: Str,
-  description: Str,
-  enabled: Type.Boolean(),
-  tags: Type.Array(Str),
-  options: Options,
-  links: SelfLink,
-}, { description: 'The one domain, Default.' });
+export const DomainSchema = Type.Object(
+  {
+    id: Str,
+    name: Str,
+    description: Str,
+    enabled: Type.Boolean(),
+    tags: Type.Array(Str),
+    options: Options,
+    links: SelfLink,
+  },
+  { description: 'The one domain, Default.' },
+);
 
 const EndpointSchema = Type.Object({
   id: Str,

@@ -7,7 +7,15 @@ import { describeAjvError } from '../validation.js';
 import { failureLog } from '../failure-log.js';
 
 const TITLES: Readonly<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 507: 'Insufficient Storage',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Request Entity Too Large',
+  415: 'Unsupported Media Type',
+  507: 'Insufficient Storage',
 };
 
 export const AUTH_REQUIRED = 'The request you have made requires authentication.';
@@ -36,7 +44,12 @@ const PARTS: Readonly<Record<string, string>> = { body: 'field', querystring: 'q
 export function validationMessage(errors: readonly ErrorObject[], context = 'body'): string {
   const e = errors[0]!;
   const name = describeAjvError(e, context).name || context;
-  const detail = e.keyword === 'required' ? 'it is required' : e.keyword === 'anyOf' || e.keyword === 'oneOf' ? 'it has none of the accepted shapes' : e.message ?? 'it is not valid';
+  const detail =
+    e.keyword === 'required'
+      ? 'it is required'
+      : e.keyword === 'anyOf' || e.keyword === 'oneOf'
+        ? 'it has none of the accepted shapes'
+        : (e.message ?? 'it is not valid');
   return `Invalid input for ${PARTS[context] ?? 'field'} '${name}': ${detail}.`;
 }
 
@@ -47,7 +60,10 @@ export function envelope(status: number, message: string): { error: { code: numb
 /** Every error under /identity (except IAM's /identity/token) in Keystone's envelope, as application/json. */
 export function installKeystoneErrors(app: FastifyInstance, authUrl: string): void {
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).type('application/json').send(envelope(404, `The resource could not be found: ${req.method} ${req.url.split('?')[0]}`));
+    void reply
+      .code(404)
+      .type('application/json')
+      .send(envelope(404, `The resource could not be found: ${req.method} ${req.url.split('?')[0]}`));
   });
   app.setErrorHandler((err: FastifyError & { validationContext?: string }, req, reply) => {
     let status: number;

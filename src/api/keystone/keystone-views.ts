@@ -20,7 +20,9 @@ export const keystoneTime = (epochSeconds: number): string => new Date(epochSeco
 /** The version document of /identity/v3; keystoneauth posts to its self link + `/auth/tokens`. */
 export function versionView(publicUrl: string) {
   return {
-    id: 'v3.14', status: 'stable', updated: '2020-04-07T00:00:00Z',
+    id: 'v3.14',
+    status: 'stable',
+    updated: '2020-04-07T00:00:00Z',
     links: [{ rel: 'self', href: `${publicUrl}/identity/v3/` }],
     'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
   };
@@ -29,7 +31,9 @@ export function versionView(publicUrl: string) {
 /** `network` is the Neutron root (clients append /v2.0 themselves); `identity` serves OSC's --project lookups. */
 export function catalogView(publicUrl: string) {
   const service = (type: string, name: string, url: string) => ({
-    type, name, id: stableId(`${publicUrl}|service:${type}`),
+    type,
+    name,
+    id: stableId(`${publicUrl}|service:${type}`),
     endpoints: INTERFACES.map((iface) => ({ id: stableId(`${publicUrl}|${type}|${iface}`), interface: iface, region: REGION, region_id: REGION, url })),
   });
   return [service('network', 'neutron', publicUrl), service('identity', 'keystone', `${publicUrl}/identity`)];
@@ -38,7 +42,15 @@ export function catalogView(publicUrl: string) {
 export function projectView(publicUrl: string, a: Account) {
   const id = toHex32(a.id);
   return {
-    id, name: a.name, domain_id: DOMAIN.id, description: '', enabled: true, parent_id: DOMAIN.id, is_domain: false, tags: [], options: {},
+    id,
+    name: a.name,
+    domain_id: DOMAIN.id,
+    description: '',
+    enabled: true,
+    parent_id: DOMAIN.id,
+    is_domain: false,
+    tags: [],
+    options: {},
     links: { self: `${publicUrl}/identity/v3/projects/${id}` },
   };
 }
@@ -46,13 +58,26 @@ export function projectView(publicUrl: string, a: Account) {
 export function userView(publicUrl: string, u: User) {
   const id = toHex32(u.id);
   return {
-    id, name: u.name, domain_id: DOMAIN.id, default_project_id: toHex32(u.accountId), enabled: true, password_expires_at: null, options: {},
+    id,
+    name: u.name,
+    domain_id: DOMAIN.id,
+    default_project_id: toHex32(u.accountId),
+    enabled: true,
+    password_expires_at: null,
+    options: {},
     links: { self: `${publicUrl}/identity/v3/users/${id}` },
   };
 }
 
 export function domainView(publicUrl: string) {
-  return { ...DOMAIN, description: 'The default domain', enabled: true, tags: [], options: {}, links: { self: `${publicUrl}/identity/v3/domains/${DOMAIN.id}` } };
+  return {
+    ...DOMAIN,
+    description: 'The default domain',
+    enabled: true,
+    tags: [],
+    options: {},
+    links: { self: `${publicUrl}/identity/v3/domains/${DOMAIN.id}` },
+  };
 }
 
 /** The body of a token response (POST and GET /v3/auth/tokens). */

@@ -10,7 +10,7 @@ import { tokenView } from './keystone-views.js';
 import { AuthRequestSchema, NoContent, SubjectHeaders, TokenQuery, TokenSchema } from './token-schema.js';
 
 const tags = ['Identity (Keystone v3)'];
-const wantsCatalog = (req: FastifyRequest): boolean => !Object.hasOwn((req.query ?? {}) as object, 'nocatalog');
+const wantsCatalog = (req: FastifyRequest): boolean => !Object.hasOwn(req.query ?? {}, 'nocatalog');
 
 /**
  * /v3/auth/tokens. Issue: methods `password` (user by id, or by name in Default) and `token` (a valid
@@ -38,40 +38,48 @@ export async function tokenRoutes(fastify: FastifyInstance, deps: KeystoneDeps):
 
   // attachValidation: auth-request.ts reads the body first, for Keystone's precise messages (and its 401
   // for a method we do not offer); what the schema refuses beyond that is a 400 naming the field.
-  app.post('/v3/auth/tokens', {
-    attachValidation: true,
-    schema: {
-      tags, summary: 'Authenticate (password or token method) and issue a project-scoped token (in X-Subject-Token)', security: [],
-      querystring: TokenQuery, body: AuthRequestSchema, response: { 201: TokenSchema, ...ERRORS },
+  app.post(
+    '/v3/auth/tokens',
+    {
+      attachValidation: true,
+      schema: {
+        tags,
+        summary: 'Authenticate (password or token method) and issue a project-scoped token (in X-Subject-Token)',
+        security: [],
+        querystring: TokenQuery,
+        body: AuthRequestSchema,
+        response: { 201: TokenSchema, ...ERRORS },
+      },
     },
-  }, async (req, reply) => {
-    const auth = parseAuthRequest(req.body as unknown);
-    if (req.validationError) throw req.validationError;
-    let user: User | undefined;
-    let methods: string[];
-    let keep: { exp?: number; parentAuditId?: string } = {};
-    if (auth.method === 'password') {
-      user = await control.users.authenticate('id' in auth.user ? { id: auth.user.id } : { name: auth.user.name }, auth.password);
-      if (!auth.user.inDefault) user = undefined;
-      methods = ['password'];
-    } else {
-      let from: Inspected;
-      try {
-        from = await tokens.inspect(auth.token);
-      } catch {
-        throw unauthorized();
+    async (req, reply) => {
+      const auth = parseAuthRequest(req.body);
+      if (req.validationError) throw req.validationError;
+      let user: User | undefined;
+      let methods: string[];
+      let keep: { exp?: number; parentAuditId?: string } = {};
+      if (auth.method === 'password') {
+        user = await control.users.authenticate('id' in auth.user ? { id: auth.user.id } : { name: auth.user.name }, auth.password);
+        if (!auth.user.inDefault) user = undefined;
+        methods = ['password'];
+      } else {
+        let from: Inspected;
+        try {
+          from = await tokens.inspect(auth.token);
+        } catch {
+          throw unauthorized();
+        }
+        if (from.claims.usr === undefined) throw unauthorized();
+        user = await control.users.find({ id: from.claims.usr });
+        methods = [...new Set(['token', ...(from.claims.mth ?? [])])];
+        keep = { exp: from.claims.exp, ...(from.claims.ati?.[0] ? { parentAuditId: from.claims.ati[0] } : {}) };
       }
-      if (from.claims.usr === undefined) throw unauthorized();
-      user = await control.users.find({ id: from.claims.usr });
-      methods = [...new Set(['token', ...(from.claims.mth ?? [])])];
-      keep = { exp: from.claims.exp, ...(from.claims.ati?.[0] ? { parentAuditId: from.claims.ati[0] } : {}) };
-    }
-    if (!user) throw unauthorized();
-    const project = await scopeTo(user, auth.scope);
-    const issued = tokens.issueForUser(user, project.id, { methods, ...keep });
-    void reply.code(201).header('x-subject-token', issued.accessToken).type('application/json');
-    return tokenView(deps.publicUrl, { claims: issued.claims, user, project }, wantsCatalog(req));
-  });
+      if (!user) throw unauthorized();
+      const project = await scopeTo(user, auth.scope);
+      const issued = tokens.issueForUser(user, project.id, { methods, ...keep });
+      void reply.code(201).header('x-subject-token', issued.accessToken).type('application/json');
+      return tokenView(deps.publicUrl, { claims: issued.claims, user, project }, wantsCatalog(req));
+    },
+  );
 
   /** The token in X-Subject-Token, for its own user or an admin. */
   async function subjectOf(req: FastifyRequest): Promise<{ token: string; claims: TokenClaims; user: User; project: Account }> {
@@ -95,19 +103,38 @@ export async function tokenRoutes(fastify: FastifyInstance, deps: KeystoneDeps):
     return { token: token.trim(), claims: subject.claims, user, project };
   }
 
-  app.get('/v3/auth/tokens', {
-    schema: { tags, summary: 'Validate the token in X-Subject-Token (HEAD: the same without a body)', querystring: TokenQuery, headers: SubjectHeaders, response: { 200: TokenSchema, ...ERRORS } },
-    config: { swagger: { exposeHeadRoute: true } },
-  }, async (req, reply) => {
-    const s = await subjectOf(req);
-    void reply.header('x-subject-token', s.token).type('application/json');
-    return tokenView(deps.publicUrl, s, wantsCatalog(req));
-  });
+  app.get(
+    '/v3/auth/tokens',
+    {
+      schema: {
+        tags,
+        summary: 'Validate the token in X-Subject-Token (HEAD: the same without a body)',
+        querystring: TokenQuery,
+        headers: SubjectHeaders,
+        response: { 200: TokenSchema, ...ERRORS },
+      },
+      config: { swagger: { exposeHeadRoute: true } },
+    },
+    async (req, reply) => {
+      const s = await subjectOf(req);
+      void reply.header('x-subject-token', s.token).type('application/json');
+      return tokenView(deps.publicUrl, s, wantsCatalog(req));
+    },
+  );
 
-  app.delete('/v3/auth/tokens', {
-    schema: { tags, summary: 'Revoke a token (accepted; tokens stay valid until they expire)', headers: SubjectHeaders, response: { 204: NoContent, ...ERRORS } },
-  }, async (req, reply) => {
-    await subjectOf(req);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/v3/auth/tokens',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a token (accepted; tokens stay valid until they expire)',
+        headers: SubjectHeaders,
+        response: { 204: NoContent, ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      await subjectOf(req);
+      return reply.code(204).send();
+    },
+  );
 }

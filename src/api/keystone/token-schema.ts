@@ -7,10 +7,13 @@ import { CatalogSchema, DomainRefSchema } from './identity-schema.js';
  * auth-request.ts keeps the precise checks and messages; this documents the request and backs them.
  */
 const Ident = Type.String({ minLength: 1, maxLength: 1024 });
-const DomainIdentity = Type.Object({
-  id: Type.Optional(Type.String({ description: 'default' })),
-  name: Type.Optional(Type.String({ description: 'Default' })),
-}, { description: 'Only the Default domain: {"id": "default"} or {"name": "Default"}.' });
+const DomainIdentity = Type.Object(
+  {
+    id: Type.Optional(Type.String({ description: 'default' })),
+    name: Type.Optional(Type.String({ description: 'Default' })),
+  },
+  { description: 'Only the Default domain: {"id": "default"} or {"name": "Default"}.' },
+);
 
 const UserIdentity = Type.Object({
   id: Type.Optional(Type.String({ maxLength: 1024, description: 'The user id (32 hex digits, or dashed).' })),
@@ -25,26 +28,34 @@ const ProjectIdentity = Type.Object({
   domain: Type.Optional(DomainIdentity),
 });
 
-const Scope = Type.Union([
-  Type.Object({
-    project: Type.Optional(ProjectIdentity),
-    domain: Type.Optional(Type.Unknown({ description: 'Refused (401): Causeway has project scopes only.' })),
-    system: Type.Optional(Type.Unknown({ description: 'Refused (401).' })),
-    'OS-TRUST:trust': Type.Optional(Type.Unknown({ description: 'Refused (401).' })),
-  }),
-  Type.Literal('unscoped'),
-], { description: "A project by id, or by name in Default; absent or 'unscoped': the user's own project." });
-
-export const AuthRequestSchema = Type.Object({
-  auth: Type.Object({
-    identity: Type.Object({
-      methods: Type.Array(Ident, { minItems: 1, description: 'password or token (one of them; another method answers 401).' }),
-      password: Type.Optional(Type.Object({ user: UserIdentity })),
-      token: Type.Optional(Type.Object({ id: Type.String({ minLength: 1, maxLength: 8192, description: 'A Keystone token: the new one keeps its user and expiry.' }) })),
+const Scope = Type.Union(
+  [
+    Type.Object({
+      project: Type.Optional(ProjectIdentity),
+      domain: Type.Optional(Type.Unknown({ description: 'Refused (401): Causeway has project scopes only.' })),
+      system: Type.Optional(Type.Unknown({ description: 'Refused (401).' })),
+      'OS-TRUST:trust': Type.Optional(Type.Unknown({ description: 'Refused (401).' })),
     }),
-    scope: Type.Optional(Scope),
-  }),
-}, { description: 'Unknown fields are ignored, as Keystone ignores them.' });
+    Type.Literal('unscoped'),
+  ],
+  { description: "A project by id, or by name in Default; absent or 'unscoped': the user's own project." },
+);
+
+export const AuthRequestSchema = Type.Object(
+  {
+    auth: Type.Object({
+      identity: Type.Object({
+        methods: Type.Array(Ident, { minItems: 1, description: 'password or token (one of them; another method answers 401).' }),
+        password: Type.Optional(Type.Object({ user: UserIdentity })),
+        token: Type.Optional(
+          Type.Object({ id: Type.String({ minLength: 1, maxLength: 8192, description: 'A Keystone token: the new one keeps its user and expiry.' }) }),
+        ),
+      }),
+      scope: Type.Optional(Scope),
+    }),
+  },
+  { description: 'Unknown fields are ignored, as Keystone ignores them.' },
+);
 
 /** `?nocatalog` (present, any value): the token body leaves out the catalog. */
 export const TokenQuery = Type.Object({

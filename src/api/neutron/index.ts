@@ -19,7 +19,13 @@ const EXTENSIONS = [
   ['project-id', 'project_id field enabled', 'Extension that indicates that project_id field is enabled.'],
   ['pagination', 'Pagination support', 'Extension that indicates that pagination is enabled.'],
   ['sorting', 'Sorting support', 'Extension that indicates that sorting is enabled.'],
-].map(([alias, name, description]): ExtensionWire => ({ alias: alias!, name: name!, description: description!, updated: '2013-05-29T10:00:00-00:00', links: [] }));
+].map(([alias, name, description]): ExtensionWire => ({
+  alias: alias!,
+  name: name!,
+  description: description!,
+  updated: '2013-05-29T10:00:00-00:00',
+  links: [],
+}));
 
 /**
  * OpenStack Neutron v2.0 (seed 003): VPNaaS under /v2.0/vpn and the core resources it leans on,
@@ -45,29 +51,56 @@ export async function neutronPlugin(fastify: FastifyInstance, deps: NeutronDeps)
     }
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).type('application/json').send({ NeutronError: { type: 'HTTPNotFound', message: `The resource could not be found.`, detail: '' } });
+    void reply
+      .code(404)
+      .type('application/json')
+      .send({ NeutronError: { type: 'HTTPNotFound', message: `The resource could not be found.`, detail: '' } });
     void req;
   });
   app.setErrorHandler((err: FastifyError, req, reply) => {
     // A body the route schema refused is answered as Neutron's attribute layer words it.
-    const ne = toNeutronError(err) ?? (err.validation ? fromValidation(err, req) : undefined)
-      ?? (err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? new NeutronError(err.statusCode, 'HTTPBadRequest', err.message) : undefined);
+    const ne =
+      toNeutronError(err) ??
+      (err.validation ? fromValidation(err, req) : undefined) ??
+      (err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? new NeutronError(err.statusCode, 'HTTPBadRequest', err.message) : undefined);
     if (!ne || ne.status >= 500) req.log.error(failureLog(err), 'neutron request failed');
     if (!ne) {
-      return reply.code(500).type('application/json').send({ NeutronError: { type: 'HTTPInternalServerError', message: 'Request Failed: internal server error while processing your request.', detail: '' } });
+      return reply
+        .code(500)
+        .type('application/json')
+        .send({
+          NeutronError: { type: 'HTTPInternalServerError', message: 'Request Failed: internal server error while processing your request.', detail: '' },
+        });
     }
-    return reply.code(ne.status).type('application/json').send({ NeutronError: { type: ne.type, message: ne.message, detail: ne.detail } });
+    return reply
+      .code(ne.status)
+      .type('application/json')
+      .send({ NeutronError: { type: ne.type, message: ne.message, detail: ne.detail } });
   });
   const tags = NETWORKING_TAGS;
-  app.get('/', { schema: { tags, summary: 'List the core resources (networks, subnets, routers, ports)', response: { 200: RootSchema, ...ERRORS } } }, async () => ({
-    resources: ['networks', 'subnets', 'routers', 'ports'].map((name) => ({ name: name.slice(0, -1), collection: name, links: [{ href: `${deps.publicUrl}/v2.0/${name}`, rel: 'self' }] })),
+  app.get(
+    '/',
+    { schema: { tags, summary: 'List the core resources (networks, subnets, routers, ports)', response: { 200: RootSchema, ...ERRORS } } },
+    async () => ({
+      resources: ['networks', 'subnets', 'routers', 'ports'].map((name) => ({
+        name: name.slice(0, -1),
+        collection: name,
+        links: [{ href: `${deps.publicUrl}/v2.0/${name}`, rel: 'self' }],
+      })),
+    }),
+  );
+  app.get('/extensions', { schema: { tags, summary: 'List API extensions', response: { 200: ExtensionList, ...ERRORS } } }, async () => ({
+    extensions: EXTENSIONS,
   }));
-  app.get('/extensions', { schema: { tags, summary: 'List API extensions', response: { 200: ExtensionList, ...ERRORS } } }, async () => ({ extensions: EXTENSIONS }));
-  app.get('/extensions/:alias', { schema: { tags, summary: 'Show an API extension', params: AliasParams, response: { 200: ExtensionOne, ...ERRORS } } }, async (req) => {
-    const e = EXTENSIONS.find((x) => x.alias === req.params.alias);
-    if (!e) throw new NeutronError(404, 'HTTPNotFound', `Extension with alias ${req.params.alias} does not exist`);
-    return { extension: e };
-  });
+  app.get(
+    '/extensions/:alias',
+    { schema: { tags, summary: 'Show an API extension', params: AliasParams, response: { 200: ExtensionOne, ...ERRORS } } },
+    async (req) => {
+      const e = EXTENSIONS.find((x) => x.alias === req.params.alias);
+      if (!e) throw new NeutronError(404, 'HTTPNotFound', `Extension with alias ${req.params.alias} does not exist`);
+      return { extension: e };
+    },
+  );
   await app.register(async (scope) => coreRoutes(scope, deps));
   await app.register(async (scope) => vpnRoutes(scope, deps), { prefix: '/vpn' });
 }

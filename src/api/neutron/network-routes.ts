@@ -24,14 +24,35 @@ interface NetworkShape {
 
 function networkWire(n: NetworkShape): NetworkWire {
   return {
-    id: n.id, name: n.name, ...ownerFields(n.accountId), admin_state_up: true, mtu: 1500, status: 'ACTIVE', subnets: [...n.subnetIds],
-    shared: n.external, availability_zone_hints: [], availability_zones: [], ipv4_address_scope: null, ipv6_address_scope: null,
-    'router:external': n.external, description: '', port_security_enabled: true, tags: [],
-    created_at: coreTime(n.createdAt), updated_at: coreTime(n.createdAt),
+    id: n.id,
+    name: n.name,
+    ...ownerFields(n.accountId),
+    admin_state_up: true,
+    mtu: 1500,
+    status: 'ACTIVE',
+    subnets: [...n.subnetIds],
+    shared: n.external,
+    availability_zone_hints: [],
+    availability_zones: [],
+    ipv4_address_scope: null,
+    ipv6_address_scope: null,
+    'router:external': n.external,
+    description: '',
+    port_security_enabled: true,
+    tags: [],
+    created_at: coreTime(n.createdAt),
+    updated_at: coreTime(n.createdAt),
   };
 }
 
-const fromView = (v: VpcView): NetworkShape => ({ id: v.vpc.id, name: v.vpc.name, accountId: v.vpc.accountId, subnetIds: v.subnetIds, createdAt: v.vpc.createdAt, external: false });
+const fromView = (v: VpcView): NetworkShape => ({
+  id: v.vpc.id,
+  name: v.vpc.name,
+  accountId: v.vpc.accountId,
+  subnetIds: v.subnetIds,
+  createdAt: v.vpc.createdAt,
+  external: false,
+});
 
 /** Neutron lists every object at once (its filters, sorting and paging run over them): one page holding all. */
 export const ALL = { limit: 1_000_000, sort: 'created_at', desc: false } as const;
@@ -39,7 +60,14 @@ export const ALL = { limit: 1_000_000, sort: 'created_at', desc: false } as cons
 /** The built-in external network as the API shows it. */
 export async function publicNetworkWire(deps: NeutronDeps): Promise<NetworkWire> {
   const owner = await deps.control.vpcs.publicNetworkOwner(SYSTEM_ACTOR);
-  return networkWire({ id: PUBLIC_NETWORK_ID, name: PUBLIC_NETWORK_NAME, accountId: owner.accountId, subnetIds: [PUBLIC_SUBNET_ID], createdAt: owner.createdAt, external: true });
+  return networkWire({
+    id: PUBLIC_NETWORK_ID,
+    name: PUBLIC_NETWORK_NAME,
+    accountId: owner.accountId,
+    subnetIds: [PUBLIC_SUBNET_ID],
+    createdAt: owner.createdAt,
+    external: true,
+  });
 }
 
 /** Attributes with the one value Causeway has (POST and PUT). */
@@ -69,48 +97,68 @@ export function networkRoutes(fastify: FastifyInstance, deps: NeutronDeps): void
   const show = async (actorReq: FastifyRequest, id: string): Promise<NetworkWire> =>
     id === PUBLIC_NETWORK_ID ? publicNetworkWire(deps) : networkWire(fromView(await control.vpcs.get(actorOf(actorReq), id)));
 
-  app.get('/networks', { schema: { tags, summary: 'List networks', description: LIST_DESCRIPTION, querystring: ListQuery, response: { 200: NetworkList, ...ERRORS } } }, async (req) => {
-    const items = [await publicNetworkWire(deps), ...(await control.vpcs.list(actorOf(req), ALL)).items.map((v) => networkWire(fromView(v)))];
-    items.sort((a, b) => a.id.localeCompare(b.id));
-    return listResponse(req, 'networks', items, collectionUrl(deps.publicUrl, 'networks'));
-  });
+  app.get(
+    '/networks',
+    { schema: { tags, summary: 'List networks', description: LIST_DESCRIPTION, querystring: ListQuery, response: { 200: NetworkList, ...ERRORS } } },
+    async (req) => {
+      const items = [await publicNetworkWire(deps), ...(await control.vpcs.list(actorOf(req), ALL)).items.map((v) => networkWire(fromView(v)))];
+      items.sort((a, b) => a.id.localeCompare(b.id));
+      return listResponse(req, 'networks', items, collectionUrl(deps.publicUrl, 'networks'));
+    },
+  );
 
-  app.get('/networks/:id', { schema: { tags, summary: 'Show a network', params: IdParams, querystring: ShowQuery, response: { 200: NetworkShown, ...ERRORS } } }, async (req) => ({ network: pick(await show(req, netId(req.params.id)), fieldsOf(req)) }));
+  app.get(
+    '/networks/:id',
+    { schema: { tags, summary: 'Show a network', params: IdParams, querystring: ShowQuery, response: { 200: NetworkShown, ...ERRORS } } },
+    async (req) => ({ network: pick(await show(req, netId(req.params.id)), fieldsOf(req)) }),
+  );
 
-  app.post('/networks', { schema: { tags, summary: 'Create a network (a VPC)', body: NetworkCreate, response: { 201: NetworkOne, ...ERRORS } } }, async (req, reply) => {
-    const actor = actorOf(req);
-    const b = unwrap(req, 'network');
-    checkKeys(b, CREATE.allowed, 'POST', CREATE.readOnly);
-    checkFixed(b);
-    const name = str(b, 'name');
-    const accountId = ownerOf(actor, b);
-    try {
-      const v = await control.vpcs.create(actor, { accountId, ...(name ? { name } : {}) });
-      return reply.code(201).send({ network: networkWire(fromView(v)) });
-    } catch (e) {
-      if (DomainError.is(e) && e.subject?.resource === 'account') throw badRequest(`Project ${accountId.replace(/-/g, '')} does not exist.`);
-      throw e;
-    }
-  });
+  app.post(
+    '/networks',
+    { schema: { tags, summary: 'Create a network (a VPC)', body: NetworkCreate, response: { 201: NetworkOne, ...ERRORS } } },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const b = unwrap(req, 'network');
+      checkKeys(b, CREATE.allowed, 'POST', CREATE.readOnly);
+      checkFixed(b);
+      const name = str(b, 'name');
+      const accountId = ownerOf(actor, b);
+      try {
+        const v = await control.vpcs.create(actor, { accountId, ...(name ? { name } : {}) });
+        return reply.code(201).send({ network: networkWire(fromView(v)) });
+      } catch (e) {
+        if (DomainError.is(e) && e.subject?.resource === 'account') throw badRequest(`Project ${accountId.replace(/-/g, '')} does not exist.`);
+        throw e;
+      }
+    },
+  );
 
-  app.put('/networks/:id', { schema: { tags, summary: 'Update a network (its name)', params: IdParams, body: NetworkUpdate, response: { 200: NetworkOne, ...ERRORS } } }, async (req) => {
-    const actor = actorOf(req);
-    const id = netId(req.params.id);
-    const b = unwrap(req, 'network');
-    checkKeys(b, UPDATE.allowed, 'PUT', UPDATE.readOnly);
-    if (id === PUBLIC_NETWORK_ID) {
-      if (Object.keys(b).length === 0) return { network: await publicNetworkWire(deps) };
-      throw forbidden(`The built-in external network ${id} cannot be changed.`);
-    }
-    checkFixed(b);
-    const name = str(b, 'name');
-    return { network: networkWire(fromView(name !== undefined ? await control.vpcs.rename(actor, id, name) : await control.vpcs.get(actor, id))) };
-  });
+  app.put(
+    '/networks/:id',
+    { schema: { tags, summary: 'Update a network (its name)', params: IdParams, body: NetworkUpdate, response: { 200: NetworkOne, ...ERRORS } } },
+    async (req) => {
+      const actor = actorOf(req);
+      const id = netId(req.params.id);
+      const b = unwrap(req, 'network');
+      checkKeys(b, UPDATE.allowed, 'PUT', UPDATE.readOnly);
+      if (id === PUBLIC_NETWORK_ID) {
+        if (Object.keys(b).length === 0) return { network: await publicNetworkWire(deps) };
+        throw forbidden(`The built-in external network ${id} cannot be changed.`);
+      }
+      checkFixed(b);
+      const name = str(b, 'name');
+      return { network: networkWire(fromView(name !== undefined ? await control.vpcs.rename(actor, id, name) : await control.vpcs.get(actor, id))) };
+    },
+  );
 
-  app.delete('/networks/:id', { schema: { tags, summary: 'Delete a network with its subnets', params: IdParams, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
-    const id = netId(req.params.id);
-    if (id === PUBLIC_NETWORK_ID) throw forbidden(`The built-in external network ${id} cannot be deleted.`);
-    await control.vpcs.remove(actorOf(req), id, { withSubnets: true });
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/networks/:id',
+    { schema: { tags, summary: 'Delete a network with its subnets', params: IdParams, response: { 204: NoContent, ...ERRORS } } },
+    async (req, reply) => {
+      const id = netId(req.params.id);
+      if (id === PUBLIC_NETWORK_ID) throw forbidden(`The built-in external network ${id} cannot be deleted.`);
+      await control.vpcs.remove(actorOf(req), id, { withSubnets: true });
+      return reply.code(204).send();
+    },
+  );
 }

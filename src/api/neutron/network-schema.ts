@@ -39,11 +39,15 @@ const common = {
 
 const RO = ['id', 'status', 'subnets', 'tags', 'created_at', 'updated_at', 'revision_number', 'availability_zones', 'ipv4_address_scope', 'ipv6_address_scope'];
 
-export const NetworkCreate = envelope('network', {
-  ...common,
-  availability_zone_hints: Type.Optional(NEmptyList('availability_zone_hints', Type.String(), 'Availability zones are not supported.')),
-  ...OWNER_ATTRS,
-}, { readOnly: RO });
+export const NetworkCreate = envelope(
+  'network',
+  {
+    ...common,
+    availability_zone_hints: Type.Optional(NEmptyList('availability_zone_hints', Type.String(), 'Availability zones are not supported.')),
+    ...OWNER_ATTRS,
+  },
+  { readOnly: RO },
+);
 
 export const NetworkUpdate = envelope('network', common, { readOnly: [...RO, 'tenant_id', 'project_id', 'availability_zone_hints'] });
 

@@ -12,7 +12,6 @@ export function pathIdOr404(raw: string, type: string, noun: string): string {
   return id;
 }
 
-
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** The reason fixedAttr gives (and the body schemas, for a value of the wrong type): `shown` is the value as echoed. */

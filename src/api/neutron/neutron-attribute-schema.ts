@@ -25,7 +25,10 @@ export const NUuid = (attr: string, description: string) =>
 
 /** Neutron's convert_to_boolean: a boolean, 0/1, or text (true/false, 1/0, yes/no, on/off, t/f, y/n; any case). */
 export const NBool = (attr: string, description: string) =>
-  Type.Union([Type.Boolean(), Type.String(), Type.Integer()], invalidInput(attr, "'{value}' cannot be converted to boolean", `${description} A boolean (also "true"/"false", 1/0).`));
+  Type.Union(
+    [Type.Boolean(), Type.String(), Type.Integer()],
+    invalidInput(attr, "'{value}' cannot be converted to boolean", `${description} A boolean (also "true"/"false", 1/0).`),
+  );
 
 /** One of Neutron's valid_values, case-insensitive. */
 export const NChoice = (attr: string, values: readonly string[], description: string, shownAs = attr) =>
@@ -33,7 +36,14 @@ export const NChoice = (attr: string, values: readonly string[], description: st
 
 /** tenant_id / project_id: the owning project (32 hex digits); only an admin names another project. */
 export const NOwner = (attr: 'tenant_id' | 'project_id') =>
-  Type.Union([Type.String(), Type.Null()], invalidInput(attr, "'{value}' is not a valid project id", 'The owning project (32 hex digits or a UUID); only an admin may name another one. Equal to the other of tenant_id/project_id if both are given.'));
+  Type.Union(
+    [Type.String(), Type.Null()],
+    invalidInput(
+      attr,
+      "'{value}' is not a valid project id",
+      'The owning project (32 hex digits or a UUID); only an admin may name another one. Equal to the other of tenant_id/project_id if both are given.',
+    ),
+  );
 
 /** Options for an attribute Causeway accepts with its one supported value only (`accepted`, compared as JSON). */
 export const fixed = (attr: string, accepted: readonly unknown[], description: string): TSchemaOptions =>
@@ -54,10 +64,18 @@ export const NNullOnly = (attr: string, description: string) => Type.Union([Type
 export const OWNER_ATTRS = { tenant_id: Type.Optional(NOwner('tenant_id')), project_id: Type.Optional(NOwner('project_id')) };
 
 /** Neutron's `lifetime` dictionary (policies): units seconds, value an integer (as a number or text; echoed as sent). */
-export const Lifetime = Type.Union([
-  Type.Object({
-    units: Type.Optional(Type.String(invalidInput('lifetime', '{value} is not in valid_values', 'seconds (the only unit).'))),
-    value: Type.Optional(Type.Union([Type.Integer(), Type.String()], invalidInput('lifetime', "'{value}' is not an integer", 'Seconds, 60 or more (a number or numeric text; answers echo it as sent).'))),
-  }),
-  Type.Null(),
-], invalidInput('lifetime', "'{value}' is not a dictionary", 'The SA lifetime; a PUT may give only `value`. null = unchanged.'));
+export const Lifetime = Type.Union(
+  [
+    Type.Object({
+      units: Type.Optional(Type.String(invalidInput('lifetime', '{value} is not in valid_values', 'seconds (the only unit).'))),
+      value: Type.Optional(
+        Type.Union(
+          [Type.Integer(), Type.String()],
+          invalidInput('lifetime', "'{value}' is not an integer", 'Seconds, 60 or more (a number or numeric text; answers echo it as sent).'),
+        ),
+      ),
+    }),
+    Type.Null(),
+  ],
+  invalidInput('lifetime', "'{value}' is not a dictionary", 'The SA lifetime; a PUT may give only `value`. null = unchanged.'),
+);

@@ -8,13 +8,16 @@ import { type TObject, type TProperties, type TSchema, Type } from 'typebox';
 export const NETWORKING_TAGS = ['Networking (Neutron v2.0)'];
 export const VPNAAS_TAGS = ['VPNaaS (Neutron v2.0)'];
 
-export const NeutronErrorSchema = Type.Object({
-  NeutronError: Type.Object({
-    type: Type.String({ description: "Neutron's exception name, e.g. HTTPBadRequest, NetworkNotFound, IKEPolicyInUse." }),
-    message: Type.String(),
-    detail: Type.String(),
-  }),
-}, { description: 'Neutron error envelope.' });
+export const NeutronErrorSchema = Type.Object(
+  {
+    NeutronError: Type.Object({
+      type: Type.String({ description: "Neutron's exception name, e.g. HTTPBadRequest, NetworkNotFound, IKEPolicyInUse." }),
+      message: Type.String(),
+      detail: Type.String(),
+    }),
+  },
+  { description: 'Neutron error envelope.' },
+);
 
 /** Error responses every route documents. */
 export const ERRORS = { '4xx': NeutronErrorSchema, '5xx': NeutronErrorSchema } as const;
@@ -35,22 +38,29 @@ const Repeatable = (description: string) => Type.Union([Type.String(), Type.Arra
  * A list's query string: the reserved keys below, and any attribute of the object as a filter
  * (`?name=x`, repeat a key for OR; booleans as True/False/1/0).
  */
-export const ListQuery = Type.Object({
-  fields: Type.Optional(Repeatable('Only these attributes (repeatable).')),
-  sort_key: Type.Optional(Repeatable('Sort by this attribute (repeatable; each needs a sort_dir).')),
-  sort_dir: Type.Optional(Repeatable('asc or desc, one per sort_key.')),
-  limit: Type.Optional(Repeatable('Page size: an integer, 0 or greater (0 = no limit).')),
-  marker: Type.Optional(Repeatable('The id of the last object of the previous page.')),
-  page_reverse: Type.Optional(Repeatable('True: the page before the marker.')),
-}, { additionalProperties: true, description: 'Reserved keys, and any other attribute as a filter.' });
+export const ListQuery = Type.Object(
+  {
+    fields: Type.Optional(Repeatable('Only these attributes (repeatable).')),
+    sort_key: Type.Optional(Repeatable('Sort by this attribute (repeatable; each needs a sort_dir).')),
+    sort_dir: Type.Optional(Repeatable('asc or desc, one per sort_key.')),
+    limit: Type.Optional(Repeatable('Page size: an integer, 0 or greater (0 = no limit).')),
+    marker: Type.Optional(Repeatable('The id of the last object of the previous page.')),
+    page_reverse: Type.Optional(Repeatable('True: the page before the marker.')),
+  },
+  { additionalProperties: true, description: 'Reserved keys, and any other attribute as a filter.' },
+);
 
 /** A show's query string: `fields=` (repeatable); other keys are ignored. */
-export const ShowQuery = Type.Object({
-  fields: Type.Optional(Repeatable('Only these attributes (repeatable).')),
-}, { additionalProperties: true });
+export const ShowQuery = Type.Object(
+  {
+    fields: Type.Optional(Repeatable('Only these attributes (repeatable).')),
+  },
+  { additionalProperties: true },
+);
 
-export const LIST_DESCRIPTION: string = 'Filters on any attribute (`?name=x`, repeat a key for OR), `fields=`, `sort_key`/`sort_dir`, '
-  + '`limit`/`marker`/`page_reverse` (then `<collection>_links` has the next and previous pages).';
+export const LIST_DESCRIPTION: string =
+  'Filters on any attribute (`?name=x`, repeat a key for OR), `fields=`, `sort_key`/`sort_dir`, ' +
+  '`limit`/`marker`/`page_reverse` (then `<collection>_links` has the next and previous pages).';
 
 /** `{ "<key>": item }`: a show, create or update answer. */
 export function one<K extends string, T extends TSchema>(key: K, item: T): TObject<{ [P in K]: T }> {
@@ -77,7 +87,11 @@ export type Invalid = string | { readonly status?: number; readonly type?: strin
  * keys reach the handler, which answers "Unrecognized attribute(s)"; `readOnly` are the keys Neutron
  * refuses as read-only or not allowed in POST); attributes not wrapped in Type.Optional are required.
  */
-export function envelope<K extends string, P extends TProperties>(key: K, attrs: P, opts: { readonly readOnly?: readonly string[]; readonly description?: string } = {}) {
+export function envelope<K extends string, P extends TProperties>(
+  key: K,
+  attrs: P,
+  opts: { readonly readOnly?: readonly string[]; readonly description?: string } = {},
+) {
   const inner = Type.Object(attrs, {
     ...(opts.readOnly ? { [READ_ONLY_KEY]: [...opts.readOnly] } : {}),
     ...(opts.description ? { description: opts.description } : {}),
@@ -89,5 +103,8 @@ export function envelope<K extends string, P extends TProperties>(key: K, attrs:
 export function keysOf(body: TObject): { readonly allowed: string[]; readonly readOnly: string[] } {
   const meta = body as unknown as Record<string, unknown>;
   const inner = body.properties[meta[ENVELOPE_KEY] as string] as TObject;
-  return { allowed: Object.keys(inner.properties), readOnly: [...(((inner as unknown as Record<string, unknown>)[READ_ONLY_KEY] as string[] | undefined) ?? [])] };
+  return {
+    allowed: Object.keys(inner.properties),
+    readOnly: [...(((inner as unknown as Record<string, unknown>)[READ_ONLY_KEY] as string[] | undefined) ?? [])],
+  };
 }

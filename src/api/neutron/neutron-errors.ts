@@ -4,7 +4,12 @@ import { httpStatus } from '../http-status.js';
 
 /** An error in Neutron's envelope: {"NeutronError": {type, message, detail}} with its HTTP status. */
 export class NeutronError extends Error {
-  constructor(readonly status: number, readonly type: string, message: string, readonly detail = '') {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly detail = '',
+  ) {
     super(message);
   }
 }
@@ -43,18 +48,32 @@ const IN_USE: Readonly<Partial<Record<ResourceType, { type: string; status?: num
   ipsec_policy: { type: 'IPsecPolicyInUse', message: (id) => `IPsecPolicy ${id} is in use by existing IPsecSiteConnection and can't be updated or deleted` },
   endpoint_group: { type: 'EndpointGroupInUse', status: 400, message: (id) => `Endpoint group ${id} is in use and cannot be deleted` },
   vpc: { type: 'NetworkInUse', message: (id) => `Unable to complete operation on network ${id}. There are one or more ports still in use on the network.` },
-  network: { type: 'NetworkInUse' }, subnet: { type: 'SubnetInUse' }, router: { type: 'RouterInUse' },
+  network: { type: 'NetworkInUse' },
+  subnet: { type: 'SubnetInUse' },
+  router: { type: 'RouterInUse' },
 };
 
 /** Neutron's exception for a domain code, where one matches. */
 const BY_CODE: Readonly<Partial<Record<DomainError['code'], string>>> = {
-  router_has_no_gateway: 'RouterIsNotExternal', subnet_not_on_router: 'SubnetIsNotConnectedToRouter', router_has_no_subnet: 'RouterHasNoSubnet',
-  over_quota: 'OverQuota', not_permitted: 'PolicyNotAuthorized', storage_full: 'HTTPInsufficientStorage', concurrent_update: 'Conflict',
+  router_has_no_gateway: 'RouterIsNotExternal',
+  subnet_not_on_router: 'SubnetIsNotConnectedToRouter',
+  router_has_no_subnet: 'RouterHasNoSubnet',
+  over_quota: 'OverQuota',
+  not_permitted: 'PolicyNotAuthorized',
+  storage_full: 'HTTPInsufficientStorage',
+  concurrent_update: 'Conflict',
 };
 
 const BY_KIND: Readonly<Record<DomainError['kind'], string>> = {
-  invalid: 'BadRequest', not_found: 'HTTPNotFound', in_use: 'InUse', conflict: 'Conflict', quota: 'OverQuota', precondition: 'PreconditionFailed',
-  unauthorized: 'HTTPUnauthorized', forbidden: 'PolicyNotAuthorized', storage_full: 'HTTPInsufficientStorage',
+  invalid: 'BadRequest',
+  not_found: 'HTTPNotFound',
+  in_use: 'InUse',
+  conflict: 'Conflict',
+  quota: 'OverQuota',
+  precondition: 'PreconditionFailed',
+  unauthorized: 'HTTPUnauthorized',
+  forbidden: 'PolicyNotAuthorized',
+  storage_full: 'HTTPInsufficientStorage',
 };
 
 /** A domain refusal in Neutron's terms: the status from the kind (one table), the exception type and wording from the resource or code. */
@@ -69,7 +88,8 @@ export function fromDomain(e: DomainError): NeutronError {
     const u = IN_USE[s.resource]!;
     return new NeutronError(u.status ?? status, u.type, u.message && s.id !== undefined ? u.message(echo(s.id)) : e.message);
   }
-  if (e.code === 'public_ip_exhausted') return new NeutronError(status, e.target?.name === 'externalGateway.address' ? 'IpAddressAlreadyAllocated' : 'IpAddressGenerationFailure', e.message);
+  if (e.code === 'public_ip_exhausted')
+    return new NeutronError(status, e.target?.name === 'externalGateway.address' ? 'IpAddressAlreadyAllocated' : 'IpAddressGenerationFailure', e.message);
   return new NeutronError(status, BY_CODE[e.code] ?? BY_KIND[e.kind], e.message);
 }
 

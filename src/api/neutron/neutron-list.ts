@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Link } from './neutron-common-schema.js';
 import { badRequest } from './neutron-errors.js';
+import { textOf } from '../../domain/text.js';
 
 /**
  * Neutron list semantics over already-visible, already-rendered objects (A12): `?attr=value` filters
@@ -17,13 +18,16 @@ function multi(q: Record<string, unknown>, key: string): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
-const asText = (v: unknown): string => (v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const asText = (v: unknown): string => (v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : textOf(v));
 
 /** Does an item's attribute match one of the filter values (booleans and numbers compared as text)? */
 function matches(value: unknown, wanted: readonly string[]): boolean {
   if (Array.isArray(value)) return value.some((x) => wanted.includes(asText(x)));
   const t = asText(value);
-  return wanted.some((w) => w === t || (typeof value === 'boolean' && ['true', 'false', '1', '0'].includes(w.toLowerCase()) && (w.toLowerCase() === 'true' || w === '1') === value));
+  return wanted.some(
+    (w) =>
+      w === t || (typeof value === 'boolean' && ['true', 'false', '1', '0'].includes(w.toLowerCase()) && (w.toLowerCase() === 'true' || w === '1') === value),
+  );
 }
 
 export function fieldsOf(req: FastifyRequest): string[] {
@@ -63,9 +67,9 @@ export function listResponse<C extends string, T extends object>(req: FastifyReq
   const limitRaw = q['limit'];
   if (limitRaw !== undefined) {
     const limit = Number(limitRaw);
-    if (!/^\d+$/.test(String(limitRaw))) throw badRequest(`Limit must be an integer 0 or greater and not '${String(limitRaw)}'`);
-    const reverse = String(q['page_reverse'] ?? 'false').toLowerCase() === 'true';
-    const marker = q['marker'] === undefined ? undefined : String(q['marker']);
+    if (!/^\d+$/.test(textOf(limitRaw))) throw badRequest(`Limit must be an integer 0 or greater and not '${textOf(limitRaw)}'`);
+    const reverse = textOf(q['page_reverse'] ?? 'false').toLowerCase() === 'true';
+    const marker = q['marker'] === undefined ? undefined : textOf(q['marker']);
     let start = 0;
     let end = out.length;
     if (marker !== undefined) {
@@ -77,7 +81,8 @@ export function listResponse<C extends string, T extends object>(req: FastifyReq
     const more = limit !== 0 && (reverse ? end - limit > start : start + limit < end);
     const href = (m: string, rev: boolean): string => {
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(q)) if (k !== 'marker' && k !== 'page_reverse') for (const x of Array.isArray(v) ? v : [v]) params.append(k, String(x));
+      for (const [k, v] of Object.entries(q))
+        if (k !== 'marker' && k !== 'page_reverse') for (const x of Array.isArray(v) ? v : [v]) params.append(k, String(x));
       params.set('marker', m);
       if (rev) params.set('page_reverse', 'True');
       return `${baseUrl}?${params.toString()}`;

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { parseId, toHex32 } from '../../domain/ids.js';
 import type { Actor } from '../../domain/tenancy.js';
 import { badRequest, echo, invalidInput } from './neutron-errors.js';
+import { textOf } from '../../domain/text.js';
 
 /**
  * Request conventions shared by every Neutron resource (A2): the `{"<singular>": {...}}` envelope,
@@ -12,7 +13,7 @@ export type Body = Record<string, unknown>;
 
 /** The object under `key`; Neutron's messages for an empty body, a missing key, a non-object. */
 export function unwrap(req: FastifyRequest, key: string): Body {
-  const body = req.body as unknown;
+  const body = req.body;
   if (body === undefined || body === null || body === '') throw badRequest('Resource body required');
   if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('Resource body required');
   const inner = (body as Body)[key];
@@ -42,7 +43,7 @@ export function bool(b: Body, key: string): boolean | undefined {
   const v = b[key];
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return v;
-  const t = String(v).toLowerCase();
+  const t = textOf(v).toLowerCase();
   if (['true', '1', 'yes', 'on', 't', 'y'].includes(t)) return true;
   if (['false', '0', 'no', 'off', 'f', 'n'].includes(t)) return false;
   throw invalidInput(key, `'${echo(v)}' cannot be converted to boolean`);
@@ -55,7 +56,7 @@ export function uuid(b: Body, key: string, required = false): string | undefined
     return undefined;
   }
   const id = typeof v === 'string' ? parseId(v) : undefined;
-  if (!id || !/^[0-9a-fA-F-]{36}$/.test(String(v))) throw invalidInput(key, `'${echo(v)}' is not a valid UUID`);
+  if (!id || !/^[0-9a-fA-F-]{36}$/.test(textOf(v))) throw invalidInput(key, `'${echo(v)}' is not a valid UUID`);
   return id;
 }
 
@@ -86,7 +87,10 @@ export function ownerOf(actor: Actor, b: Body): string {
 }
 
 /** The owner fields every Neutron object shows (both, equal). */
-export const ownerFields = (accountId: string): { tenant_id: string; project_id: string } => ({ tenant_id: projectIdOf(accountId), project_id: projectIdOf(accountId) });
+export const ownerFields = (accountId: string): { tenant_id: string; project_id: string } => ({
+  tenant_id: projectIdOf(accountId),
+  project_id: projectIdOf(accountId),
+});
 
 /** The id in a path, or a 404 of the given type when it is not one (Neutron answers 404 for any unknown id). */
 export function pathId(raw: string): string | undefined {

@@ -3,11 +3,13 @@ import { LinkSchema, one } from './neutron-common-schema.js';
 
 /** GET /v2.0/: the core collections, each with its URL. */
 export const RootSchema = Type.Object({
-  resources: Type.Array(Type.Object({
-    name: Type.String(),
-    collection: Type.String(),
-    links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String() })),
-  })),
+  resources: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      collection: Type.String(),
+      links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String() })),
+    }),
+  ),
 });
 
 /** An API extension (clients and tempest check the aliases). */

@@ -21,8 +21,22 @@ import { VpnServiceCreate, VpnServiceUpdate } from './vpn-service-schema.js';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const BODIES: Record<string, TObject> = {
-  NetworkCreate, NetworkUpdate, SubnetCreate, SubnetUpdate, RouterCreate, RouterUpdate, VpnServiceCreate, VpnServiceUpdate,
-  EndpointGroupCreate, EndpointGroupUpdate, IkePolicyCreate, IkePolicyUpdate, IpsecPolicyCreate, IpsecPolicyUpdate, ConnectionCreate, ConnectionUpdate,
+  NetworkCreate,
+  NetworkUpdate,
+  SubnetCreate,
+  SubnetUpdate,
+  RouterCreate,
+  RouterUpdate,
+  VpnServiceCreate,
+  VpnServiceUpdate,
+  EndpointGroupCreate,
+  EndpointGroupUpdate,
+  IkePolicyCreate,
+  IkePolicyUpdate,
+  IpsecPolicyCreate,
+  IpsecPolicyUpdate,
+  ConnectionCreate,
+  ConnectionUpdate,
 };
 
 /** The answer a body gets when the route schema refuses it, as the Neutron error handler builds it. */
@@ -69,22 +83,58 @@ describe('Neutron body schemas', () => {
       [IkePolicyCreate, { ikepolicy: { lifetime: 'x' } }, bad('HTTPBadRequest', "Invalid input for lifetime. Reason: 'x' is not a dictionary.")],
       [IkePolicyCreate, { ikepolicy: { lifetime: { value: true } } }, bad('HTTPBadRequest', "Invalid input for lifetime. Reason: 'true' is not an integer.")],
       [IkePolicyCreate, { ikepolicy: { lifetime: { units: 5 } } }, bad('HTTPBadRequest', 'Invalid input for lifetime. Reason: 5 is not in valid_values.')],
-      [NetworkCreate, { network: { admin_state_up: {} } }, bad('HTTPBadRequest', "Invalid input for admin_state_up. Reason: '{}' cannot be converted to boolean.")],
-      [NetworkCreate, { network: { mtu: true } }, bad('HTTPBadRequest', "Invalid input for mtu. Reason: 'true' is not supported by this server (supported: 1500).")],
+      [
+        NetworkCreate,
+        { network: { admin_state_up: {} } },
+        bad('HTTPBadRequest', "Invalid input for admin_state_up. Reason: '{}' cannot be converted to boolean."),
+      ],
+      [
+        NetworkCreate,
+        { network: { mtu: true } },
+        bad('HTTPBadRequest', "Invalid input for mtu. Reason: 'true' is not supported by this server (supported: 1500)."),
+      ],
       [SubnetCreate, { subnet: { cidr: '10.0.0.0/24' } }, bad('HTTPBadRequest', "Failed to parse request. Required attribute 'network_id' not specified")],
-      [SubnetCreate, { subnet: { network_id: 'x', cidr: {} } }, bad('HTTPBadRequest', "Invalid input for cidr. Reason: '[object Object]' is not a valid IP subnet.")],
-      [RouterCreate, { router: { external_gateway_info: { network_id: 'x', external_fixed_ips: [5] } } }, bad('HTTPBadRequest', "Invalid input for external_fixed_ips. Reason: '5' is not a dictionary.")],
-      [RouterUpdate, { router: { routes: 5 } }, bad('HTTPBadRequest', "Invalid input for routes. Reason: '5' is not supported by this server (supported: []).")],
+      [
+        SubnetCreate,
+        { subnet: { network_id: 'x', cidr: {} } },
+        bad('HTTPBadRequest', "Invalid input for cidr. Reason: '[object Object]' is not a valid IP subnet."),
+      ],
+      [
+        RouterCreate,
+        { router: { external_gateway_info: { network_id: 'x', external_fixed_ips: [5] } } },
+        bad('HTTPBadRequest', "Invalid input for external_fixed_ips. Reason: '5' is not a dictionary."),
+      ],
+      [
+        RouterUpdate,
+        { router: { routes: 5 } },
+        bad('HTTPBadRequest', "Invalid input for routes. Reason: '5' is not supported by this server (supported: [])."),
+      ],
       [InterfaceBody, 5, bad('HTTPBadRequest', 'Bad router request: Either subnet_id or port_id must be specified.'), 'PUT'],
       [InterfaceBody, { subnet_id: 5 }, bad('HTTPBadRequest', "Invalid input for subnet_id. Reason: '5' is not a valid UUID."), 'PUT'],
       [VpnServiceCreate, { vpnservice: { router_id: 'r', flavor_id: 5 } }, bad('FlavorsPluginNotLoaded', 'Flavors plugin not found', 404)],
-      [EndpointGroupCreate, { endpoint_group: { type: 'cidr', endpoints: [1] } }, bad('HTTPBadRequest', "Invalid input for endpoints. Reason: '[1]' is not a list of strings.")],
+      [
+        EndpointGroupCreate,
+        { endpoint_group: { type: 'cidr', endpoints: [1] } },
+        bad('HTTPBadRequest', "Invalid input for endpoints. Reason: '[1]' is not a list of strings."),
+      ],
       [ConnectionCreate, { ipsec_site_connection: {} }, bad('HTTPBadRequest', "Failed to parse request. Required attribute 'peer_address' not specified")],
-      [ConnectionUpdate, { ipsec_site_connection: { dpd: { interval: 1.5 } } }, bad('HTTPBadRequest', "Invalid input for dpd. Reason: '1.5' is not a positive integer."), 'PUT'],
-      [ConnectionUpdate, { ipsec_site_connection: { vpnservice_id: 'x', mtu: true } }, bad('HTTPBadRequest', 'Cannot update read-only attribute vpnservice_id'), 'PUT'],
+      [
+        ConnectionUpdate,
+        { ipsec_site_connection: { dpd: { interval: 1.5 } } },
+        bad('HTTPBadRequest', "Invalid input for dpd. Reason: '1.5' is not a positive integer."),
+        'PUT',
+      ],
+      [
+        ConnectionUpdate,
+        { ipsec_site_connection: { vpnservice_id: 'x', mtu: true } },
+        bad('HTTPBadRequest', 'Cannot update read-only attribute vpnservice_id'),
+        'PUT',
+      ],
     ];
     for (const [schema, body, want, method] of cases) expect(refusal(schema, body, method), JSON.stringify(body)).toEqual(want);
-    const cidr = refusal(ConnectionCreate, { ipsec_site_connection: { peer_address: 'a', peer_id: 'a', psk: 'secret', vpnservice_id: 'v', ikepolicy_id: 'i', ipsecpolicy_id: 'p', peer_cidrs: [5] } });
+    const cidr = refusal(ConnectionCreate, {
+      ipsec_site_connection: { peer_address: 'a', peer_id: 'a', psk: 'secret', vpnservice_id: 'v', ikepolicy_id: 'i', ipsecpolicy_id: 'p', peer_cidrs: [5] },
+    });
     expect(cidr).toEqual(bad('IPsecSiteConnectionPeerCidrError', 'ipsec_site_connection peer cidr 5 is invalid CIDR'));
   });
 
@@ -92,12 +142,23 @@ describe('Neutron body schemas', () => {
     expect(refusal(NetworkCreate, { network: { name: null, admin_state_up: 'true', mtu: '1500', shared: 0, availability_zone_hints: null } })).toBeUndefined();
     expect(refusal(IpsecPolicyUpdate, { ipsecpolicy: { lifetime: { units: 'seconds', value: '2000' }, description: null } }, 'PUT')).toBeUndefined();
     expect(refusal(EndpointGroupCreate, { endpoint_group: { type: 'subnet', endpoints: 'b2c3' } })).toBeUndefined();
-    expect(refusal(ConnectionCreate, {
-      ipsec_site_connection: {
-        peer_address: '203.0.113.7', peer_id: '203.0.113.7', psk: 'secret', vpnservice_id: 'v', ikepolicy_id: 'i', ipsecpolicy_id: 'p',
-        peer_cidrs: '10.0.0.0/24', mtu: '1400', admin_state_up: 'True', dpd: { action: 'hold', interval: '30', timeout: 120 }, name: null,
-      },
-    })).toBeUndefined();
+    expect(
+      refusal(ConnectionCreate, {
+        ipsec_site_connection: {
+          peer_address: '203.0.113.7',
+          peer_id: '203.0.113.7',
+          psk: 'secret',
+          vpnservice_id: 'v',
+          ikepolicy_id: 'i',
+          ipsecpolicy_id: 'p',
+          peer_cidrs: '10.0.0.0/24',
+          mtu: '1400',
+          admin_state_up: 'True',
+          dpd: { action: 'hold', interval: '30', timeout: 120 },
+          name: null,
+        },
+      }),
+    ).toBeUndefined();
   });
 });
 
@@ -117,7 +178,11 @@ describe('the Neutron OpenAPI document', () => {
       expect(op['tags'], what).toHaveLength(1);
       expect(op['summary'], what).toBeTruthy();
       expect(Object.keys(op['responses']), what).toEqual(expect.arrayContaining(['4XX', '5XX']));
-      if (!refusedWrites.includes(what)) expect(Object.keys(op['responses']).some((c) => /^2\d\d$/.test(c)), what).toBe(true);
+      if (!refusedWrites.includes(what))
+        expect(
+          Object.keys(op['responses']).some((c) => /^2\d\d$/.test(c)),
+          what,
+        ).toBe(true);
       if (method === 'post' || method === 'put') expect(op['requestBody']?.content?.['application/json']?.schema, what).toBeTruthy();
     }
     await app.close();

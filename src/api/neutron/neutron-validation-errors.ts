@@ -2,6 +2,7 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import { ENVELOPE_KEY, INVALID_KEY, type Invalid, READ_ONLY_KEY } from './neutron-common-schema.js';
 import { badRequest, echo, invalidInput, NeutronError } from './neutron-errors.js';
 import { type Body, checkKeys, unwrap } from './neutron-request.js';
+import { textOf } from '../../domain/text.js';
 
 /**
  * A request the route schema refused, in Neutron's words. Neutron's attribute layer checks, in
@@ -23,7 +24,10 @@ interface AjvError {
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function segmentsOf(instancePath: string): string[] {
-  return instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function valueAt(root: unknown, segs: readonly string[]): unknown {
@@ -36,7 +40,7 @@ function valueAt(root: unknown, segs: readonly string[]): unknown {
 function step(node: Json, seg: string): Json | undefined {
   const props = node['properties'] as Record<string, Json> | undefined;
   if (props && Object.hasOwn(props, seg)) return props[seg];
-  if (/^\d+$/.test(seg) && isObject(node['items'])) return node['items'] as Json;
+  if (/^\d+$/.test(seg) && isObject(node['items'])) return node['items'];
   const branches = node['anyOf'] as Json[] | undefined;
   for (const b of branches ?? []) {
     const next = step(b, seg);
@@ -65,7 +69,10 @@ function render(answer: Invalid, value: unknown): NeutronError {
 
 /** The error that says most: the deepest (an anyOf reports each branch, the innermost pinpoints the value). */
 function deepest(errors: readonly AjvError[]): AjvError | undefined {
-  return errors.reduce<AjvError | undefined>((best, e) => (!best || segmentsOf(e.instancePath).length > segmentsOf(best.instancePath).length ? e : best), undefined);
+  return errors.reduce<AjvError | undefined>(
+    (best, e) => (!best || segmentsOf(e.instancePath).length > segmentsOf(best.instancePath).length ? e : best),
+    undefined,
+  );
 }
 
 function bodyError(errors: readonly AjvError[], req: FastifyRequest): NeutronError {
@@ -91,7 +98,7 @@ function bodyError(errors: readonly AjvError[], req: FastifyRequest): NeutronErr
   }
   const hit = answerFor(schema, segs);
   if (hit && hit.depth > base) return render(hit.answer, valueAt(req.body, segs.slice(0, hit.depth)));
-  const attr = segs[base] ?? String(first.params['missingProperty'] ?? first.params['additionalProperty'] ?? 'body');
+  const attr = segs[base] ?? textOf(first.params['missingProperty'] ?? first.params['additionalProperty'] ?? 'body');
   return invalidInput(attr, `'${echo(valueAt(req.body, segs.slice(0, base + 1)))}' ${first.message ?? 'is not valid'}`);
 }
 

@@ -29,15 +29,23 @@ export const PortSchema = Type.Object({
 export type PortWire = Static<typeof PortSchema>;
 
 /** Ports cannot be created or changed here: any `{"port": {...}}` is refused (they are router interfaces). */
-export const PortBody = Type.Object({
-  port: Type.Optional(Type.Object({}, { description: 'Any port attributes: refused.' })),
-}, { description: 'Refused: ports are router interfaces (PUT /v2.0/routers/{id}/add_router_interface).' });
+export const PortBody = Type.Object(
+  {
+    port: Type.Optional(Type.Object({}, { description: 'Any port attributes: refused.' })),
+  },
+  { description: 'Refused: ports are router interfaces (PUT /v2.0/routers/{id}/add_router_interface).' },
+);
 
 export const PortShown = one('port', Type.Partial(PortSchema));
 export const PortList = listOf('ports', PortSchema);
 
 /** `fixed_ips=subnet_id=X` / `ip_address=Y` / `ip_address_substr=Z` filters on top of the usual list keys. */
-export const PortListQuery = Type.Object({
-  ...ListQuery.properties,
-  fixed_ips: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'subnet_id=X, ip_address=Y or ip_address_substr=Z (repeatable; all must hold).' })),
-}, { additionalProperties: true, description: LIST_DESCRIPTION });
+export const PortListQuery = Type.Object(
+  {
+    ...ListQuery.properties,
+    fixed_ips: Type.Optional(
+      Type.Union([Type.String(), Type.Array(Type.String())], { description: 'subnet_id=X, ip_address=Y or ip_address_substr=Z (repeatable; all must hold).' }),
+    ),
+  },
+  { additionalProperties: true, description: LIST_DESCRIPTION },
+);

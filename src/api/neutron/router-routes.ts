@@ -10,22 +10,43 @@ import { bool, checkKeys, ownerFields, ownerOf, str, uuid, unwrap, type Body } f
 import { asBool, asList, collectionUrl, coreTime, fixedAttr, pathIdOr404 } from './network-wire.js';
 import { ERRORS, IdParams, keysOf, LIST_DESCRIPTION, ListQuery, NETWORKING_TAGS, NoContent, ShowQuery } from './neutron-common-schema.js';
 import {
-  InterfaceBody, InterfaceSchema, type InterfaceWire, RouterCreate, RouterList, RouterOne, RouterShown, RouterUpdate, type RouterWire,
+  InterfaceBody,
+  InterfaceSchema,
+  type InterfaceWire,
+  RouterCreate,
+  RouterList,
+  RouterOne,
+  RouterShown,
+  RouterUpdate,
+  type RouterWire,
 } from './router-schema.js';
 
 /** Routers (Neutron-only records: interfaces join subnets, the external gateway holds a public-pool address) and their interfaces. */
 
 export function routerWire(v: RouterView): RouterWire {
   const r = v.router;
-  const gw = r.externalNetworkId === null ? null : {
-    network_id: r.externalNetworkId, enable_snat: true,
-    external_fixed_ips: r.externalIp === null ? [] : [{ subnet_id: PUBLIC_SUBNET_ID, ip_address: r.externalIp }],
-  };
+  const gw =
+    r.externalNetworkId === null
+      ? null
+      : {
+          network_id: r.externalNetworkId,
+          enable_snat: true,
+          external_fixed_ips: r.externalIp === null ? [] : [{ subnet_id: PUBLIC_SUBNET_ID, ip_address: r.externalIp }],
+        };
   // No `routes` key: tempest's router cleanup then skips a PUT of routes (extra routes are not supported).
   return {
-    id: r.id, name: r.name, description: r.description, ...ownerFields(r.accountId), admin_state_up: r.adminStateUp, status: 'ACTIVE',
-    external_gateway_info: gw, availability_zone_hints: [], availability_zones: [], tags: [],
-    created_at: coreTime(r.createdAt), updated_at: coreTime(r.updatedAt),
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    ...ownerFields(r.accountId),
+    admin_state_up: r.adminStateUp,
+    status: 'ACTIVE',
+    external_gateway_info: gw,
+    availability_zone_hints: [],
+    availability_zones: [],
+    tags: [],
+    created_at: coreTime(r.createdAt),
+    updated_at: coreTime(r.updatedAt),
   };
 }
 
@@ -45,7 +66,8 @@ function gatewayOf(b: Body, actor: Actor): GatewayAsk | null | undefined {
   if (Object.keys(g).length === 0) return null;
   const extra = Object.keys(g).filter((k) => !['network_id', 'enable_snat', 'external_fixed_ips'].includes(k));
   if (extra.length > 0) throw invalidInput('external_gateway_info', `Unexpected keys supplied: ${echo(extra.join(', '))}`);
-  if (g['network_id'] === undefined || g['network_id'] === null) throw invalidInput('external_gateway_info', "Validation of dictionary's keys failed. Expected keys: {'network_id'}");
+  if (g['network_id'] === undefined || g['network_id'] === null)
+    throw invalidInput('external_gateway_info', "Validation of dictionary's keys failed. Expected keys: {'network_id'}");
   const networkId = uuid(g, 'network_id')!;
   const snat = bool(g, 'enable_snat');
   const rawIps = asList(g['external_fixed_ips']);
@@ -71,11 +93,15 @@ function gatewayOf(b: Body, actor: Actor): GatewayAsk | null | undefined {
 async function externalGateway(cp: ControlPlane, actor: Actor, gw: GatewayAsk | null | undefined): Promise<ExternalGatewayInput | null | undefined> {
   if (gw === undefined || gw === null) return gw;
   if (gw.networkId !== PUBLIC_NETWORK_ID) {
-    const own = await cp.vpcs.get(actor, gw.networkId).then(() => true, () => false);
+    const own = await cp.vpcs.get(actor, gw.networkId).then(
+      () => true,
+      () => false,
+    );
     if (own) throw badRequest(`Bad router request: Network ${gw.networkId} is not an external network.`);
     throw notFound('NetworkNotFound', `Network ${gw.networkId} could not be found.`);
   }
-  if (gw.enableSnat === false) throw badRequest('Invalid input for external_gateway_info. Reason: enable_snat false is not supported; the gateway always translates.');
+  if (gw.enableSnat === false)
+    throw badRequest('Invalid input for external_gateway_info. Reason: enable_snat false is not supported; the gateway always translates.');
   const fixed = gw.fixedIps ?? [];
   if (fixed.length > 1) throw badRequest('Invalid input for external_gateway_info. Reason: a router gateway has one external fixed IP.');
   const ask = fixed[0];
@@ -95,12 +121,18 @@ function checkFixed(b: Body): void {
 }
 
 const interfaceWire = (i: InterfaceInfo): InterfaceWire => ({
-  id: i.routerId, ...ownerFields(i.accountId), subnet_id: i.subnetId, subnet_ids: [i.subnetId], port_id: i.portId, network_id: i.networkId,
+  id: i.routerId,
+  ...ownerFields(i.accountId),
+  subnet_id: i.subnetId,
+  subnet_ids: [i.subnetId],
+  port_id: i.portId,
+  network_id: i.networkId,
 });
 
 /** The bare body of add/remove_router_interface ({"subnet_id": …} or {"port_id": …}, not wrapped). */
 function interfaceBody(body: unknown): { subnetId?: string; portId?: string } {
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Bad router request: Either subnet_id or port_id must be specified.');
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('Bad router request: Either subnet_id or port_id must be specified.');
   const b = body as Body;
   const extra = Object.keys(b).filter((k) => k !== 'subnet_id' && k !== 'port_id');
   if (extra.length > 0) throw badRequest(`Unrecognized attribute(s) '${extra.join(', ')}'`);
@@ -120,46 +152,85 @@ export function routerRoutes(fastify: FastifyInstance, deps: NeutronDeps): void 
   const { control } = deps;
   const routerId = (raw: string): string => pathIdOr404(raw, 'RouterNotFound', 'Router');
 
-  app.get('/routers', { schema: { tags, summary: 'List routers', description: LIST_DESCRIPTION, querystring: ListQuery, response: { 200: RouterList, ...ERRORS } } }, async (req) =>
-    listResponse(req, 'routers', (await control.routers.list(actorOf(req))).map(routerWire), collectionUrl(deps.publicUrl, 'routers')));
+  app.get(
+    '/routers',
+    { schema: { tags, summary: 'List routers', description: LIST_DESCRIPTION, querystring: ListQuery, response: { 200: RouterList, ...ERRORS } } },
+    async (req) => listResponse(req, 'routers', (await control.routers.list(actorOf(req))).map(routerWire), collectionUrl(deps.publicUrl, 'routers')),
+  );
 
-  app.get('/routers/:id', { schema: { tags, summary: 'Show a router', params: IdParams, querystring: ShowQuery, response: { 200: RouterShown, ...ERRORS } } }, async (req) =>
-    ({ router: pick(routerWire(await control.routers.get(actorOf(req), routerId(req.params.id))), fieldsOf(req)) }));
+  app.get(
+    '/routers/:id',
+    { schema: { tags, summary: 'Show a router', params: IdParams, querystring: ShowQuery, response: { 200: RouterShown, ...ERRORS } } },
+    async (req) => ({ router: pick(routerWire(await control.routers.get(actorOf(req), routerId(req.params.id))), fieldsOf(req)) }),
+  );
 
-  app.post('/routers', { schema: { tags, summary: 'Create a router (with an external gateway on `public` or none)', body: RouterCreate, response: { 201: RouterOne, ...ERRORS } } }, async (req, reply) => {
-    const actor = actorOf(req);
-    const b = unwrap(req, 'router');
-    checkKeys(b, CREATE.allowed, 'POST', CREATE.readOnly);
-    checkFixed(b);
-    const ask = gatewayOf(b, actor) ?? null;
-    const input = { accountId: ownerOf(actor, b), name: str(b, 'name') ?? '', description: str(b, 'description') ?? '', adminStateUp: bool(b, 'admin_state_up') ?? true };
-    const view = await control.atomically(async (cp) => cp.routers.create(actor, { ...input, externalGateway: (await externalGateway(cp, actor, ask)) ?? null }));
-    return reply.code(201).send({ router: routerWire(view) });
-  });
+  app.post(
+    '/routers',
+    {
+      schema: { tags, summary: 'Create a router (with an external gateway on `public` or none)', body: RouterCreate, response: { 201: RouterOne, ...ERRORS } },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const b = unwrap(req, 'router');
+      checkKeys(b, CREATE.allowed, 'POST', CREATE.readOnly);
+      checkFixed(b);
+      const ask = gatewayOf(b, actor) ?? null;
+      const input = {
+        accountId: ownerOf(actor, b),
+        name: str(b, 'name') ?? '',
+        description: str(b, 'description') ?? '',
+        adminStateUp: bool(b, 'admin_state_up') ?? true,
+      };
+      const view = await control.atomically(async (cp) =>
+        cp.routers.create(actor, { ...input, externalGateway: (await externalGateway(cp, actor, ask)) ?? null }),
+      );
+      return reply.code(201).send({ router: routerWire(view) });
+    },
+  );
 
-  app.put('/routers/:id', { schema: { tags, summary: 'Update a router: name, description, admin state, external gateway', params: IdParams, body: RouterUpdate, response: { 200: RouterOne, ...ERRORS } } }, async (req) => {
-    const actor = actorOf(req);
-    const id = routerId(req.params.id);
-    const b = unwrap(req, 'router');
-    checkKeys(b, UPDATE.allowed, 'PUT', UPDATE.readOnly);
-    checkFixed(b);
-    const ask = gatewayOf(b, actor);
-    const name = str(b, 'name');
-    const description = str(b, 'description');
-    const adminStateUp = bool(b, 'admin_state_up');
-    const patch = { ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}), ...(adminStateUp !== undefined ? { adminStateUp } : {}) };
-    const view = await control.atomically(async (cp) => {
-      await cp.routers.get(actor, id);
-      const externalGatewayInput = await externalGateway(cp, actor, ask);
-      return cp.routers.update(actor, id, { ...patch, ...(externalGatewayInput !== undefined ? { externalGateway: externalGatewayInput } : {}) });
-    });
-    return { router: routerWire(view) };
-  });
+  app.put(
+    '/routers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Update a router: name, description, admin state, external gateway',
+        params: IdParams,
+        body: RouterUpdate,
+        response: { 200: RouterOne, ...ERRORS },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      const id = routerId(req.params.id);
+      const b = unwrap(req, 'router');
+      checkKeys(b, UPDATE.allowed, 'PUT', UPDATE.readOnly);
+      checkFixed(b);
+      const ask = gatewayOf(b, actor);
+      const name = str(b, 'name');
+      const description = str(b, 'description');
+      const adminStateUp = bool(b, 'admin_state_up');
+      const patch = {
+        ...(name !== undefined ? { name } : {}),
+        ...(description !== undefined ? { description } : {}),
+        ...(adminStateUp !== undefined ? { adminStateUp } : {}),
+      };
+      const view = await control.atomically(async (cp) => {
+        await cp.routers.get(actor, id);
+        const externalGatewayInput = await externalGateway(cp, actor, ask);
+        return cp.routers.update(actor, id, { ...patch, ...(externalGatewayInput !== undefined ? { externalGateway: externalGatewayInput } : {}) });
+      });
+      return { router: routerWire(view) };
+    },
+  );
 
-  app.delete('/routers/:id', { schema: { tags, summary: 'Delete a router (no interfaces left)', params: IdParams, response: { 204: NoContent, ...ERRORS } } }, async (req, reply) => {
-    await control.routers.remove(actorOf(req), routerId(req.params.id));
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/routers/:id',
+    { schema: { tags, summary: 'Delete a router (no interfaces left)', params: IdParams, response: { 204: NoContent, ...ERRORS } } },
+    async (req, reply) => {
+      await control.routers.remove(actorOf(req), routerId(req.params.id));
+      return reply.code(204).send();
+    },
+  );
 
   app.put('/routers/:id/add_router_interface', { schema: interfaceSchema('Attach a subnet to a router (by subnet_id)') }, async (req) => {
     const id = routerId(req.params.id);

@@ -42,20 +42,33 @@ export const InterfaceSchema = Type.Object({
 export type InterfaceWire = Static<typeof InterfaceSchema>;
 
 /** external_gateway_info as a request gives it: null or {} clears the gateway. */
-const GatewayAsk = Type.Union([
-  Type.Object({
-    network_id: Type.Optional(NUuid('network_id', 'The external network (required unless clearing): the built-in `public`.')),
-    enable_snat: Type.Optional(NBool('enable_snat', 'Supported: true.')),
-    external_fixed_ips: Type.Optional(Type.Union([
-      Type.Array(Type.Object({
-        subnet_id: Type.Optional(NUuid('subnet_id', 'The public subnet.')),
-        ip_address: Type.Optional(NStr('ip_address', 'An address of the public pool (admin only).', 45)),
-      }, invalidInput('external_fixed_ips', "'{value}' is not a dictionary"))),
-      Type.Null(),
-    ], invalidInput('external_fixed_ips', "'{value}' is not a list", 'At most one.'))),
-  }),
-  Type.Null(),
-], invalidInput('external_gateway_info', "'{value}' is not a dictionary", 'The gateway on the external network; null or {} = none.'));
+const GatewayAsk = Type.Union(
+  [
+    Type.Object({
+      network_id: Type.Optional(NUuid('network_id', 'The external network (required unless clearing): the built-in `public`.')),
+      enable_snat: Type.Optional(NBool('enable_snat', 'Supported: true.')),
+      external_fixed_ips: Type.Optional(
+        Type.Union(
+          [
+            Type.Array(
+              Type.Object(
+                {
+                  subnet_id: Type.Optional(NUuid('subnet_id', 'The public subnet.')),
+                  ip_address: Type.Optional(NStr('ip_address', 'An address of the public pool (admin only).', 45)),
+                },
+                invalidInput('external_fixed_ips', "'{value}' is not a dictionary"),
+              ),
+            ),
+            Type.Null(),
+          ],
+          invalidInput('external_fixed_ips', "'{value}' is not a list", 'At most one.'),
+        ),
+      ),
+    }),
+    Type.Null(),
+  ],
+  invalidInput('external_gateway_info', "'{value}' is not a dictionary", 'The gateway on the external network; null or {} = none.'),
+);
 
 /** In the order the handler checks them. */
 const common = {
@@ -71,25 +84,36 @@ const gatewayAndNames = {
 
 const RO = ['id', 'status', 'tags', 'created_at', 'updated_at', 'revision_number', 'availability_zones'];
 
-export const RouterCreate = envelope('router', {
-  ...common,
-  flavor_id: Type.Optional(NNullOnly('flavor_id', 'Flavors are not supported.')),
-  availability_zone_hints: Type.Optional(NEmptyList('availability_zone_hints', Type.String(), 'Availability zones are not supported.')),
-  ...gatewayAndNames,
-  ...OWNER_ATTRS,
-}, { readOnly: [...RO, 'routes'] });
+export const RouterCreate = envelope(
+  'router',
+  {
+    ...common,
+    flavor_id: Type.Optional(NNullOnly('flavor_id', 'Flavors are not supported.')),
+    availability_zone_hints: Type.Optional(NEmptyList('availability_zone_hints', Type.String(), 'Availability zones are not supported.')),
+    ...gatewayAndNames,
+    ...OWNER_ATTRS,
+  },
+  { readOnly: [...RO, 'routes'] },
+);
 
-export const RouterUpdate = envelope('router', {
-  ...common,
-  routes: Type.Optional(Type.Union([Type.Array(Route), Type.Null()], fixed('routes', [[]], 'Extra routes are not supported.'))),
-  ...gatewayAndNames,
-}, { readOnly: [...RO, 'tenant_id', 'project_id', 'flavor_id', 'availability_zone_hints'] });
+export const RouterUpdate = envelope(
+  'router',
+  {
+    ...common,
+    routes: Type.Optional(Type.Union([Type.Array(Route), Type.Null()], fixed('routes', [[]], 'Extra routes are not supported.'))),
+    ...gatewayAndNames,
+  },
+  { readOnly: [...RO, 'tenant_id', 'project_id', 'flavor_id', 'availability_zone_hints'] },
+);
 
 /** The bare body of add_router_interface / remove_router_interface (not wrapped). */
-export const InterfaceBody = Type.Object({
-  subnet_id: Type.Optional(NUuid('subnet_id', 'The subnet to attach or detach.')),
-  port_id: Type.Optional(NUuid('port_id', 'The interface port (remove only).')),
-}, invalid('Bad router request: Either subnet_id or port_id must be specified.', 'Give subnet_id (add or remove) or port_id (remove).'));
+export const InterfaceBody = Type.Object(
+  {
+    subnet_id: Type.Optional(NUuid('subnet_id', 'The subnet to attach or detach.')),
+    port_id: Type.Optional(NUuid('port_id', 'The interface port (remove only).')),
+  },
+  invalid('Bad router request: Either subnet_id or port_id must be specified.', 'Give subnet_id (add or remove) or port_id (remove).'),
+);
 
 export const RouterOne = one('router', RouterSchema);
 export const RouterShown = one('router', Type.Partial(RouterSchema));

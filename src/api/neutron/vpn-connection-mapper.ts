@@ -5,12 +5,29 @@ import type { ConnectionView } from '../../control/index.js';
 import { badRequest, echo, invalidInput } from './neutron-errors.js';
 import { type Body, bool, checkKeys, ownerFields, str } from './neutron-request.js';
 import type { ConnectionWire } from './vpn-connection-schema.js';
+import { textOf } from '../../domain/text.js';
 
 /** ipsec_site_connection (A8) ↔ the domain connection. */
 
 export const CONNECTION_FIELDS = [
-  'name', 'description', 'peer_address', 'peer_id', 'local_id', 'peer_cidrs', 'local_ep_group_id', 'peer_ep_group_id', 'mtu',
-  'initiator', 'psk', 'dpd', 'admin_state_up', 'vpnservice_id', 'ikepolicy_id', 'ipsecpolicy_id', 'tenant_id', 'project_id',
+  'name',
+  'description',
+  'peer_address',
+  'peer_id',
+  'local_id',
+  'peer_cidrs',
+  'local_ep_group_id',
+  'peer_ep_group_id',
+  'mtu',
+  'initiator',
+  'psk',
+  'dpd',
+  'admin_state_up',
+  'vpnservice_id',
+  'ikepolicy_id',
+  'ipsecpolicy_id',
+  'tenant_id',
+  'project_id',
 ] as const;
 export const CONNECTION_READ_ONLY = ['id', 'status', 'route_mode', 'auth_mode'];
 /** What PUT may change (Neutron: not the service, the policies or the endpoint groups' types). */
@@ -32,14 +49,20 @@ export const NO_CONNECTION_EXTRAS: ConnectionExtras = { description: '', mtu: 15
 
 export function connectionExtrasOf(x: Readonly<Record<string, unknown>> | undefined): ConnectionExtras {
   if (!x) return NO_CONNECTION_EXTRAS;
-  const id = (k: string): string | null => (typeof x[k] === 'string' ? (x[k] as string) : null);
-  return { description: typeof x['description'] === 'string' ? x['description'] : '', mtu: typeof x['mtu'] === 'number' ? x['mtu'] : 1500, localGroupId: id('localGroupId'), peerGroupId: id('peerGroupId') };
+  const id = (k: string): string | null => (typeof x[k] === 'string' ? x[k] : null);
+  return {
+    description: typeof x['description'] === 'string' ? x['description'] : '',
+    mtu: typeof x['mtu'] === 'number' ? x['mtu'] : 1500,
+    localGroupId: id('localGroupId'),
+    peerGroupId: id('peerGroupId'),
+  };
 }
 
 /** The extras as written: the groups are references (a group cannot be deleted while a connection uses it). */
 export function connectionExtras(x: ConnectionExtras) {
   return {
-    dialect: 'neutron', data: { ...x },
+    dialect: 'neutron',
+    data: { ...x },
     refs: [x.localGroupId, x.peerGroupId].flatMap((g) => (g ? [{ resource: 'endpoint_group', id: g }] : [])),
   };
 }
@@ -66,14 +89,15 @@ export function dpdOf(b: Body, cur: Dpd): Dpd | undefined {
   const d = v as Record<string, unknown>;
   const extra = Object.keys(d).filter((k) => !['action', 'interval', 'timeout'].includes(k));
   if (extra.length > 0) throw invalidInput('dpd', `Unexpected keys supplied: ${echo(extra.join(', '))}`);
-  const action = d['action'] === undefined ? cur.action : DPD_IN[String(d['action'])];
+  const action = d['action'] === undefined ? cur.action : DPD_IN[textOf(d['action'])];
   if (!action) throw invalidInput('dpd', `${echo(d['action'])} is not in valid_values`);
   const next = {
     action,
     intervalSeconds: d['interval'] === undefined ? cur.intervalSeconds : positiveInt('dpd', d['interval']),
     timeoutSeconds: d['timeout'] === undefined ? cur.timeoutSeconds : positiveInt('dpd', d['timeout']),
   };
-  if (next.timeoutSeconds <= next.intervalSeconds) throw badRequest('ipsec_site_connection dpd_timeout is equal to or less than dpd_interval', 'IPsecSiteConnectionDpdIntervalValueError');
+  if (next.timeoutSeconds <= next.intervalSeconds)
+    throw badRequest('ipsec_site_connection dpd_timeout is equal to or less than dpd_interval', 'IPsecSiteConnectionDpdIntervalValueError');
   return next;
 }
 
@@ -133,11 +157,16 @@ const identityText = (id: IkeIdentity | null | undefined): string => (id ? id.va
 /** Neutron's status (seed 003): PENDING_CREATE → ACTIVE/DOWN, PENDING_UPDATE while a change is applied, PENDING_DELETE, ERROR. */
 export function connectionStatus(c: Connection): string {
   switch (c.lifecycleState) {
-    case 'pending': return 'PENDING_CREATE';
-    case 'updating': return 'PENDING_UPDATE';
-    case 'deleting': return 'PENDING_DELETE';
-    case 'failed': return 'ERROR';
-    default: return c.adminStateUp && c.status === 'up' ? 'ACTIVE' : 'DOWN';
+    case 'pending':
+      return 'PENDING_CREATE';
+    case 'updating':
+      return 'PENDING_UPDATE';
+    case 'deleting':
+      return 'PENDING_DELETE';
+    case 'failed':
+      return 'ERROR';
+    default:
+      return c.adminStateUp && c.status === 'up' ? 'ACTIVE' : 'DOWN';
   }
 }
 
@@ -149,21 +178,40 @@ export function connectionView(v: ConnectionView): ConnectionWire {
   const x = connectionExtrasOf(v.extras);
   const legacy = x.localGroupId === null && x.peerGroupId === null;
   return {
-    id: c.id, ...ownerFields(c.accountId), name: c.name, description: x.description,
-    peer_address: c.peer.address ?? c.peer.fqdn ?? '', peer_id: identityText(c.peerIdentity) || (c.peer.address ?? c.peer.fqdn ?? ''),
-    local_id: identityText(c.localIdentities[0]), route_mode: 'static', mtu: x.mtu,
-    initiator: c.establishMode === 'peer_only' ? 'response-only' : 'bi-directional', auth_mode: 'psk', psk: c.psk,
+    id: c.id,
+    ...ownerFields(c.accountId),
+    name: c.name,
+    description: x.description,
+    peer_address: c.peer.address ?? c.peer.fqdn ?? '',
+    peer_id: identityText(c.peerIdentity) || (c.peer.address ?? c.peer.fqdn ?? ''),
+    local_id: identityText(c.localIdentities[0]),
+    route_mode: 'static',
+    mtu: x.mtu,
+    initiator: c.establishMode === 'peer_only' ? 'response-only' : 'bi-directional',
+    auth_mode: 'psk',
+    psk: c.psk,
     dpd: { action: DPD_OUT[c.dpd.action], interval: c.dpd.intervalSeconds, timeout: c.dpd.timeoutSeconds },
-    status: connectionStatus(c), admin_state_up: c.adminStateUp, vpnservice_id: c.gatewayId,
-    ikepolicy_id: c.ikePolicyId, ipsecpolicy_id: c.ipsecPolicyId,
-    peer_cidrs: legacy ? [...c.peerCidrs] : [], local_ep_group_id: x.localGroupId, peer_ep_group_id: x.peerGroupId,
-    created_at: otcTime(c.createdAt), updated_at: otcTime(c.updatedAt),
+    status: connectionStatus(c),
+    admin_state_up: c.adminStateUp,
+    vpnservice_id: c.gatewayId,
+    ikepolicy_id: c.ikePolicyId,
+    ipsecpolicy_id: c.ipsecPolicyId,
+    peer_cidrs: legacy ? [...c.peerCidrs] : [],
+    local_ep_group_id: x.localGroupId,
+    peer_ep_group_id: x.peerGroupId,
+    created_at: otcTime(c.createdAt),
+    updated_at: otcTime(c.updatedAt),
   };
 }
 
 /** The simple scalar fields of a POST or PUT body, checked at the attribute layer. */
 export function scalarFields(b: Body, method: 'POST' | 'PUT') {
-  checkKeys(b, method === 'POST' ? CONNECTION_FIELDS : CONNECTION_UPDATABLE, method, method === 'POST' ? CONNECTION_READ_ONLY : [...CONNECTION_READ_ONLY, ...CONNECTION_FIELDS.filter((k) => !CONNECTION_UPDATABLE.includes(k))]);
+  checkKeys(
+    b,
+    method === 'POST' ? CONNECTION_FIELDS : CONNECTION_UPDATABLE,
+    method,
+    method === 'POST' ? CONNECTION_READ_ONLY : [...CONNECTION_READ_ONLY, ...CONNECTION_FIELDS.filter((k) => !CONNECTION_UPDATABLE.includes(k))],
+  );
   const psk = str(b, 'psk', 255);
   if (psk !== undefined && !PSK.test(psk)) {
     throw invalidInput('psk', 'the pre-shared key must be 6 to 128 characters: letters, digits and ~`!@#$%^()-_+=[]{}|\\,./:;');
@@ -171,7 +219,14 @@ export function scalarFields(b: Body, method: 'POST' | 'PUT') {
   const name = str(b, 'name', NAME_MAX);
   if (name !== undefined && b['name'] !== null && name.length === 0) throw invalidInput('name', `the name must be 1 to ${NAME_MAX} characters`);
   return {
-    name, description: str(b, 'description'), peerAddress: str(b, 'peer_address'), peerId: str(b, 'peer_id'),
-    localId: str(b, 'local_id'), psk, mtu: mtuOf(b), initiator: initiatorOf(b), adminStateUp: bool(b, 'admin_state_up'),
+    name,
+    description: str(b, 'description'),
+    peerAddress: str(b, 'peer_address'),
+    peerId: str(b, 'peer_id'),
+    localId: str(b, 'local_id'),
+    psk,
+    mtu: mtuOf(b),
+    initiator: initiatorOf(b),
+    adminStateUp: bool(b, 'admin_state_up'),
   };
 }

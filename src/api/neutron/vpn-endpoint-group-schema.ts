@@ -16,13 +16,25 @@ export type EndpointGroupWire = Static<typeof EndpointGroupSchema>;
 const names = { name: Type.Optional(NStr('name', 'The name.')), description: Type.Optional(NStr('description', 'The description.')) };
 
 /** In the order the handler checks them. */
-export const EndpointGroupCreate = envelope('endpoint_group', {
-  type: NChoice('type', ['subnet', 'cidr'], 'What the endpoints are (required).'),
-  endpoints: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String()), Type.Null()],
-    invalidInput('endpoints', "'{value}' is not a list of strings", 'Subnet ids (type subnet) or CIDRs of one IP version (type cidr); a bare string is a one-item list.'))),
-  ...OWNER_ATTRS,
-  ...names,
-}, { readOnly: ['id'] });
+export const EndpointGroupCreate = envelope(
+  'endpoint_group',
+  {
+    type: NChoice('type', ['subnet', 'cidr'], 'What the endpoints are (required).'),
+    endpoints: Type.Optional(
+      Type.Union(
+        [Type.String(), Type.Array(Type.String()), Type.Null()],
+        invalidInput(
+          'endpoints',
+          "'{value}' is not a list of strings",
+          'Subnet ids (type subnet) or CIDRs of one IP version (type cidr); a bare string is a one-item list.',
+        ),
+      ),
+    ),
+    ...OWNER_ATTRS,
+    ...names,
+  },
+  { readOnly: ['id'] },
+);
 
 export const EndpointGroupUpdate = envelope('endpoint_group', names, { readOnly: ['id', 'type', 'endpoints', 'tenant_id', 'project_id'] });
 

@@ -46,10 +46,21 @@ function spellingOf(b: Body): AuthSpelling | undefined {
   return /^sha2-/i.test(v) ? 'sha2' : AUTH[v.toLowerCase()] ? 'upstream' : undefined;
 }
 const ENC: Record<string, Cipher> = {
-  '3des': '3des', 'aes-128': 'aes128', 'aes-192': 'aes192', 'aes-256': 'aes256', 'aes-128-ctr': 'aes128ctr', 'aes-192-ctr': 'aes192ctr', 'aes-256-ctr': 'aes256ctr',
-  ...Object.fromEntries(['128', '192', '256'].flatMap((k) => ['8', '12', '16'].flatMap((icv) => [
-    [`aes-${k}-gcm-${icv}`, `aes${k}gcm${icv}`], [`aes-${k}-ccm-${icv}`, `aes${k}ccm${icv}`],
-  ]))) as Record<string, Cipher>,
+  '3des': '3des',
+  'aes-128': 'aes128',
+  'aes-192': 'aes192',
+  'aes-256': 'aes256',
+  'aes-128-ctr': 'aes128ctr',
+  'aes-192-ctr': 'aes192ctr',
+  'aes-256-ctr': 'aes256ctr',
+  ...(Object.fromEntries(
+    ['128', '192', '256'].flatMap((k) =>
+      ['8', '12', '16'].flatMap((icv) => [
+        [`aes-${k}-gcm-${icv}`, `aes${k}gcm${icv}`],
+        [`aes-${k}-ccm-${icv}`, `aes${k}ccm${icv}`],
+      ]),
+    ),
+  ) as Record<string, Cipher>),
 };
 const PFS_GROUPS = [2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] as const;
 const PFS: Record<string, DhGroup> = Object.fromEntries(PFS_GROUPS.map((g) => [`group${g}`, g]));
@@ -97,9 +108,34 @@ export function lifetimeOf(b: Body, current: number): { seconds: number; echo: n
   return { seconds: n, echo: typeof raw === 'string' ? raw : n };
 }
 
-export const IKE_FIELDS = ['name', 'description', 'auth_algorithm', 'encryption_algorithm', 'phase1_negotiation_mode', 'ike_version', 'pfs', 'lifetime', 'tenant_id', 'project_id'];
-export const IPSEC_FIELDS = ['name', 'description', 'auth_algorithm', 'encryption_algorithm', 'encapsulation_mode', 'transform_protocol', 'pfs', 'lifetime', 'tenant_id', 'project_id'];
+export const IKE_FIELDS = [
+  'name',
+  'description',
+  'auth_algorithm',
+  'encryption_algorithm',
+  'phase1_negotiation_mode',
+  'ike_version',
+  'pfs',
+  'lifetime',
+  'tenant_id',
+  'project_id',
+];
+export const IPSEC_FIELDS = [
+  'name',
+  'description',
+  'auth_algorithm',
+  'encryption_algorithm',
+  'encapsulation_mode',
+  'transform_protocol',
+  'pfs',
+  'lifetime',
+  'tenant_id',
+  'project_id',
+];
 const READ_ONLY = ['id'];
+
+/** IKE version 1 or 2 from Neutron's `v1`/`v2` (v1 by default, as Neutron). */
+const ikeVersionOf = (v: 'v1' | 'v2' | undefined): 1 | 2 => (v === 'v2' ? 2 : 1);
 
 /** The fields of an IKE policy body: defaults filled on create (sha1, aes-128, main, v1, group5, 3600 s). */
 export function ikeFields(b: Body, method: 'POST' | 'PUT', cur?: IkePolicy) {
@@ -118,7 +154,7 @@ export function ikeFields(b: Body, method: 'POST' | 'PUT', cur?: IkePolicy) {
     ...(integrity !== undefined || !cur ? { integrity: [integrity ?? 'sha1'] as Integrity[] } : {}),
     ...(encryption !== undefined || !cur ? { encryption: [encryption ?? 'aes128'] as Cipher[] } : {}),
     ...(dh !== undefined || !cur ? { dhGroups: [dh ?? 5] as DhGroup[] } : {}),
-    ...(version !== undefined || !cur ? { ikeVersion: (version === 'v2' ? 2 : 1) as 1 | 2 } : {}),
+    ...(version !== undefined || !cur ? { ikeVersion: ikeVersionOf(version) } : {}),
     ...(negotiationMode !== undefined || !cur ? { negotiationMode: negotiationMode ?? 'main' } : {}),
     ...(lifetime !== undefined || !cur ? { lifetimeSeconds: lifetime?.seconds ?? 3600 } : {}),
     lifetimeEcho: lifetime?.echo,
@@ -130,9 +166,11 @@ export function ikeFields(b: Body, method: 'POST' | 'PUT', cur?: IkePolicy) {
 export function ipsecFields(b: Body, method: 'POST' | 'PUT', cur?: IpsecPolicy) {
   checkKeys(b, method === 'POST' ? IPSEC_FIELDS : IPSEC_FIELDS.filter((k) => k !== 'tenant_id' && k !== 'project_id'), method, READ_ONLY);
   const transform = choice(b, 'transform_protocol', ['esp', 'ah', 'ah-esp'] as const);
-  if (transform !== undefined && transform !== 'esp') throw badRequest(`IPSec does not support IPsec Policy attribute transform_protocol with value '${transform}'`, 'IpsecValidationFailure');
+  if (transform !== undefined && transform !== 'esp')
+    throw badRequest(`IPSec does not support IPsec Policy attribute transform_protocol with value '${transform}'`, 'IpsecValidationFailure');
   const mode = choice(b, 'encapsulation_mode', ['tunnel', 'transport'] as const);
-  if (mode !== undefined && mode !== 'tunnel') throw badRequest(`IPSec does not support IPsec Policy attribute encapsulation_mode with value '${mode}'`, 'IpsecValidationFailure');
+  if (mode !== undefined && mode !== 'tunnel')
+    throw badRequest(`IPSec does not support IPsec Policy attribute encapsulation_mode with value '${mode}'`, 'IpsecValidationFailure');
   const integrity = oneOf(b, 'auth_algorithm', AUTH_IN);
   const encryption = oneOf(b, 'encryption_algorithm', ENC);
   const pfs = oneOf(b, 'pfs', PFS);
@@ -145,7 +183,9 @@ export function ipsecFields(b: Body, method: 'POST' | 'PUT', cur?: IpsecPolicy) 
     ...(name !== undefined ? { name } : {}),
     ...(description !== undefined ? { description } : {}),
     // An AEAD cipher needs no separate integrity algorithm: Neutron's auth_algorithm is then ignored by strongSwan too.
-    ...(integrity !== undefined || encryption !== undefined || !cur ? { integrity: aead ? [] : ([integrity ?? cur?.integrity[0] ?? 'sha1'] as Integrity[]) } : {}),
+    ...(integrity !== undefined || encryption !== undefined || !cur
+      ? { integrity: aead ? [] : ([integrity ?? cur?.integrity[0] ?? 'sha1'] as Integrity[]) }
+      : {}),
     ...(encryption !== undefined || !cur ? { encryption: [enc] as Cipher[] } : {}),
     ...(pfs !== undefined || !cur ? { pfs: [pfs ?? 5] as PfsGroup[] } : {}),
     ...(lifetime !== undefined || !cur ? { lifetimeSeconds: lifetime?.seconds ?? 3600 } : {}),
@@ -158,9 +198,15 @@ export function ipsecFields(b: Body, method: 'POST' | 'PUT', cur?: IpsecPolicy) 
 
 export function ikeView(p: IkePolicy, x: PolicyExtras, lifetimeEcho?: number | string): IkePolicyWire {
   return {
-    id: p.id, ...ownerFields(p.accountId), name: p.name, description: x.description,
-    auth_algorithm: authOut(p.integrity[0] ?? 'sha1', x.authSpelling), encryption_algorithm: reverse(ENC, p.encryption[0] ?? 'aes128'),
-    phase1_negotiation_mode: p.negotiationMode, ike_version: p.ikeVersion === 2 ? 'v2' : 'v1', pfs: `group${p.dhGroups[0] ?? 5}`,
+    id: p.id,
+    ...ownerFields(p.accountId),
+    name: p.name,
+    description: x.description,
+    auth_algorithm: authOut(p.integrity[0] ?? 'sha1', x.authSpelling),
+    encryption_algorithm: reverse(ENC, p.encryption[0] ?? 'aes128'),
+    phase1_negotiation_mode: p.negotiationMode,
+    ike_version: p.ikeVersion === 2 ? 'v2' : 'v1',
+    pfs: `group${p.dhGroups[0] ?? 5}`,
     lifetime: { units: 'seconds', value: lifetimeEcho ?? p.lifetimeSeconds },
   };
 }
@@ -168,9 +214,14 @@ export function ikeView(p: IkePolicy, x: PolicyExtras, lifetimeEcho?: number | s
 export function ipsecView(p: IpsecPolicy, x: PolicyExtras, lifetimeEcho?: number | string): IpsecPolicyWire {
   const pfs = p.pfs[0] ?? 'none';
   return {
-    id: p.id, ...ownerFields(p.accountId), name: p.name, description: x.description,
-    transform_protocol: 'esp', encapsulation_mode: 'tunnel',
-    auth_algorithm: authOut(p.integrity[0] ?? 'sha256', x.authSpelling), encryption_algorithm: reverse(ENC, p.encryption[0] ?? 'aes128'),
+    id: p.id,
+    ...ownerFields(p.accountId),
+    name: p.name,
+    description: x.description,
+    transform_protocol: 'esp',
+    encapsulation_mode: 'tunnel',
+    auth_algorithm: authOut(p.integrity[0] ?? 'sha256', x.authSpelling),
+    encryption_algorithm: reverse(ENC, p.encryption[0] ?? 'aes128'),
     pfs: pfs === 'none' ? 'group5' : `group${pfs}`,
     lifetime: { units: 'seconds', value: lifetimeEcho ?? p.lifetimeSeconds },
   };

@@ -22,22 +22,38 @@ export const VpnServiceSchema = Type.Object({
 export type VpnServiceWire = Static<typeof VpnServiceSchema>;
 
 const names = { name: Type.Optional(NStr('name', 'The name.')) };
-const editable = { description: Type.Optional(NStr('description', 'The description.')), admin_state_up: Type.Optional(NBool('admin_state_up', 'Default true.')) };
+const editable = {
+  description: Type.Optional(NStr('description', 'The description.')),
+  admin_state_up: Type.Optional(NBool('admin_state_up', 'Default true.')),
+};
 const shown = ['id', 'status', 'external_v4_ip', 'external_v6_ip'];
 
 /** In the order the handler checks them. */
-export const VpnServiceCreate = envelope('vpnservice', {
-  ...names,
-  router_id: NUuid('router_id', 'The router (required); it needs an external gateway.'),
-  subnet_id: Type.Optional(NUuid('subnet_id', 'Legacy mode: the local subnet (on the router); omit to use endpoint groups.')),
-  flavor_id: Type.Optional(Type.Union([Type.String(), Type.Null()], invalid({ status: 404, type: 'FlavorsPluginNotLoaded', message: 'Flavors plugin not found' }, 'Flavors are not supported: null only.'))),
-  ...editable,
-  ...OWNER_ATTRS,
-}, { readOnly: shown });
+export const VpnServiceCreate = envelope(
+  'vpnservice',
+  {
+    ...names,
+    router_id: NUuid('router_id', 'The router (required); it needs an external gateway.'),
+    subnet_id: Type.Optional(NUuid('subnet_id', 'Legacy mode: the local subnet (on the router); omit to use endpoint groups.')),
+    flavor_id: Type.Optional(
+      Type.Union(
+        [Type.String(), Type.Null()],
+        invalid({ status: 404, type: 'FlavorsPluginNotLoaded', message: 'Flavors plugin not found' }, 'Flavors are not supported: null only.'),
+      ),
+    ),
+    ...editable,
+    ...OWNER_ATTRS,
+  },
+  { readOnly: shown },
+);
 
-export const VpnServiceUpdate = envelope('vpnservice', { ...names, ...editable }, {
-  readOnly: [...shown, 'router_id', 'subnet_id', 'flavor_id', 'tenant_id', 'project_id'],
-});
+export const VpnServiceUpdate = envelope(
+  'vpnservice',
+  { ...names, ...editable },
+  {
+    readOnly: [...shown, 'router_id', 'subnet_id', 'flavor_id', 'tenant_id', 'project_id'],
+  },
+);
 
 export const VpnServiceOne = one('vpnservice', VpnServiceSchema);
 export const VpnServiceShown = one('vpnservice', Type.Partial(VpnServiceSchema));

@@ -52,23 +52,35 @@ export async function syncGatewaySelectors(l: GatewayLayout, applied?: Pick<Gate
   const want = new Set(l.extraLocalAddresses.map((a) => `${a}/32`));
   const have = applied
     ? applied.extraLocalAddresses.map((a) => `${a}/32`)
-    : (await ip(['-o', '-4', 'addr', 'show', 'dev', 'lo'], ns)).split('\n').map((x) => /inet (\S+)/.exec(x)?.[1]).filter((x): x is string => !!x && x !== '127.0.0.1/8');
-  await ipBatch([
-    ...[...want].filter((a) => !have.includes(a)).map((a) => `addr add ${a} dev lo`),
-    ...have.filter((a) => !want.has(a)).map((a) => `addr del ${a} dev lo`),
-  ], ns);
+    : (await ip(['-o', '-4', 'addr', 'show', 'dev', 'lo'], ns))
+        .split('\n')
+        .map((x) => /inet (\S+)/.exec(x)?.[1])
+        .filter((x): x is string => !!x && x !== '127.0.0.1/8');
+  await ipBatch(
+    [...[...want].filter((a) => !have.includes(a)).map((a) => `addr add ${a} dev lo`), ...have.filter((a) => !want.has(a)).map((a) => `addr del ${a} dev lo`)],
+    ns,
+  );
   await syncPeerRoutes(vpcNs(l.vpcId), l.privateIp, l.peerRoutes, applied?.peerRoutes);
 }
 
 /** Makes the VPC's routes via `via` exactly `cidrs` (against `applied` when known, else what the kernel lists). */
 async function syncPeerRoutes(vns: string, via: string, cidrs: readonly string[], applied?: readonly string[]): Promise<void> {
   const norm = (c: string): string => (c.includes('/') ? c : `${c}/32`);
-  const current = applied ? applied.map(norm) : (await ip(['-4', 'route', 'show', 'via', via], vns)).split('\n').map((l) => l.split(' ')[0]).filter((x): x is string => !!x && /^\d/.test(x)).map(norm);
+  const current = applied
+    ? applied.map(norm)
+    : (await ip(['-4', 'route', 'show', 'via', via], vns))
+        .split('\n')
+        .map((l) => l.split(' ')[0])
+        .filter((x): x is string => !!x && /^\d/.test(x))
+        .map(norm);
   const wanted = cidrs.map(norm);
-  await ipBatch([
-    ...wanted.filter((c) => !current.includes(c)).map((c) => `route replace ${c} via ${via}`),
-    ...current.filter((c) => !wanted.includes(c)).map((c) => `route del ${c} via ${via}`),
-  ], vns);
+  await ipBatch(
+    [
+      ...wanted.filter((c) => !current.includes(c)).map((c) => `route replace ${c} via ${via}`),
+      ...current.filter((c) => !wanted.includes(c)).map((c) => `route del ${c} via ${via}`),
+    ],
+    vns,
+  );
 }
 
 /** Removes a gateway's namespace (its legs go with it) and its routes in the VPC namespace. */

@@ -4,7 +4,10 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 export class LabCommandError extends Error {
-  constructor(readonly argv: readonly string[], readonly stderr: string) {
+  constructor(
+    readonly argv: readonly string[],
+    readonly stderr: string,
+  ) {
     super(`${argv.join(' ')}: ${stderr.trim() || 'failed'}`);
   }
 }
@@ -26,7 +29,11 @@ export function ip(args: readonly string[], ns?: string): Promise<string> {
 }
 
 /** `ip …` where "already exists" / "not found" (per `tolerate`) counts as done: idempotent steps. */
-export async function ipIdempotent(args: readonly string[], ns: string | undefined, tolerate: RegExp = /File exists|already exists|already assigned/): Promise<void> {
+export async function ipIdempotent(
+  args: readonly string[],
+  ns: string | undefined,
+  tolerate: RegExp = /File exists|already exists|already assigned/,
+): Promise<void> {
   try {
     await ip(args, ns);
   } catch (e) {
@@ -62,7 +69,10 @@ export async function sysctl(ns: string, key: string, value: string): Promise<vo
 
 export async function listNamespaces(): Promise<string[]> {
   const out = await ip(['netns', 'list']);
-  return out.split('\n').map((l) => l.split(/\s+/)[0] ?? '').filter((n) => n.length > 0);
+  return out
+    .split('\n')
+    .map((l) => l.split(/\s+/)[0] ?? '')
+    .filter((n) => n.length > 0);
 }
 
 export async function ensureNamespace(ns: string): Promise<void> {

@@ -27,7 +27,14 @@ export async function ensureInternet(pools: readonly Cidr[], inet = INTERNET_NS)
  * A veth from the internet bridge into `ns`, named `inner` there, holding `addresses` (with the
  * pool's prefix) and a default route via the pool's router.
  */
-export async function plugIntoInternet(ns: string, peerName: string, inner: string, addresses: readonly string[], pool: Cidr, inet = INTERNET_NS): Promise<void> {
+export async function plugIntoInternet(
+  ns: string,
+  peerName: string,
+  inner: string,
+  addresses: readonly string[],
+  pool: Cidr,
+  inet = INTERNET_NS,
+): Promise<void> {
   const links = await ip(['-o', 'link', 'show'], ns);
   if (!links.includes(` ${inner}@`) && !links.includes(` ${inner}:`)) {
     await ip(['link', 'add', peerName, 'type', 'veth', 'peer', 'name', inner, 'netns', ns], inet);

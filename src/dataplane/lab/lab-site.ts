@@ -23,7 +23,8 @@ export interface SitePools {
 export async function createSite(labRoot: string, name: string, lanText: string, pools: SitePools): Promise<LabRecord> {
   if (!SITE_NAME.test(name)) throw new Error(`site name '${name}' must be 1-20 lower-case letters, digits or '-'`);
   const lan = parseCidr(lanText);
-  if (!lan.ok || lan.hostBitsSet || lan.cidr.family !== 4 || lan.cidr.prefix > 30) throw new Error(`--lan '${lanText}' must be an IPv4 network CIDR of /30 or larger`);
+  if (!lan.ok || lan.hostBitsSet || lan.cidr.family !== 4 || lan.cidr.prefix > 30)
+    throw new Error(`--lan '${lanText}' must be an IPv4 network CIDR of /30 or larger`);
   const state = new LabState(labRoot);
   if (state.get('site', name)) throw new Error(`site '${name}' already exists`);
   const used = new Set(state.all().flatMap((r) => (r.publicIp ? [r.publicIp] : [])));

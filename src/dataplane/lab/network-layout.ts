@@ -44,7 +44,11 @@ function containsAny(cidr: string, addresses: readonly string[]): boolean {
   });
 }
 
-export function gatewayLayout(gw: VpnGateway, subnets: readonly Subnet[], conns: readonly { localCidrs: readonly string[]; peerCidrs: readonly string[] }[]): GatewayLayout {
+export function gatewayLayout(
+  gw: VpnGateway,
+  subnets: readonly Subnet[],
+  conns: readonly { localCidrs: readonly string[]; peerCidrs: readonly string[] }[],
+): GatewayLayout {
   const active = gw.members.find((m) => m.role === 'active') ?? gw.members[0]!;
   const subnet = subnets.find((s) => s.id === gw.subnetId);
   const own = [...gw.members.map((m) => m.privateIp.address), ...gw.members.flatMap((m) => (m.publicIp ? [m.publicIp] : []))];

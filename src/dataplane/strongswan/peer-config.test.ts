@@ -5,29 +5,81 @@ import type { GatewayMember, VpnGateway } from '../../domain/gateway.js';
 import type { IkePolicy } from '../../domain/policy.js';
 import { type ViciSection, translate } from './conn-translator.js';
 import { confValue, mirrorForPeer, peerConfig, peerSwanctlConf, peerSwanctlConfForAll, pskBase64 } from './peer-config.js';
+import { textOf } from '../../domain/text.js';
 
 const GW = '11111111-1111-4111-8111-111111111111';
 const CID = 'c0000000-0000-4000-8000-000000000001';
 const member = (index: 1 | 2, publicIp: string | null): GatewayMember => ({
-  index, role: index === 1 || publicIp ? 'active' : 'standby', publicIp, privateIp: { id: `r${index}`, address: `10.0.0.${index + 3}` },
-  lifecycleState: 'stable', healthState: 'ok', healthReasons: [],
+  index,
+  role: index === 1 || publicIp ? 'active' : 'standby',
+  publicIp,
+  privateIp: { id: `r${index}`, address: `10.0.0.${index + 3}` },
+  lifecycleState: 'stable',
+  healthState: 'ok',
+  healthReasons: [],
 });
 const policyGw: VpnGateway = {
-  id: GW, accountId: 'acc', resourceGroupId: 'rg', name: 'gw', vpcId: 'vpc', subnetId: 'sn', zone: 'z1', mode: 'policy',
-  members: [member(1, '198.51.100.10'), member(2, null)], advertisedCidrs: [], localAsn: 64520, lifecycleState: 'stable',
-  healthState: 'ok', healthReasons: [], revision: 1, createdAt: 0, updatedAt: 0,
+  id: GW,
+  accountId: 'acc',
+  resourceGroupId: 'rg',
+  name: 'gw',
+  vpcId: 'vpc',
+  subnetId: 'sn',
+  zone: 'z1',
+  mode: 'policy',
+  members: [member(1, '198.51.100.10'), member(2, null)],
+  advertisedCidrs: [],
+  localAsn: 64520,
+  lifecycleState: 'stable',
+  healthState: 'ok',
+  healthReasons: [],
+  revision: 1,
+  createdAt: 0,
+  updatedAt: 0,
 };
 const routeGw: VpnGateway = { ...policyGw, mode: 'route', members: [member(1, '198.51.100.11'), member(2, '198.51.100.12')] };
 const conn = (o: Partial<Connection> = {}): Connection => ({
-  id: CID, accountId: 'acc', gatewayId: GW, name: 'c', kind: 'policy', adminStateUp: true, establishMode: 'bidirectional',
-  psk: 'sesame-open', peer: { address: '203.0.113.7' }, peerIdentity: null, localIdentities: [], localCidrs: ['10.1.0.0/24'],
-  peerCidrs: ['10.2.0.0/24', '10.3.0.0/24'], ikePolicyId: null, ipsecPolicyId: null, autoSet: 'auto-2022-09',
-  dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 }, distributeTraffic: false, tunnels: [], status: 'down',
-  statusReasons: [], lifecycleState: 'stable', revision: 1, createdAt: 0, updatedAt: 0, ...o,
+  id: CID,
+  accountId: 'acc',
+  gatewayId: GW,
+  name: 'c',
+  kind: 'policy',
+  adminStateUp: true,
+  establishMode: 'bidirectional',
+  psk: 'sesame-open',
+  peer: { address: '203.0.113.7' },
+  peerIdentity: null,
+  localIdentities: [],
+  localCidrs: ['10.1.0.0/24'],
+  peerCidrs: ['10.2.0.0/24', '10.3.0.0/24'],
+  ikePolicyId: null,
+  ipsecPolicyId: null,
+  autoSet: 'auto-2022-09',
+  dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 },
+  distributeTraffic: false,
+  tunnels: [],
+  status: 'down',
+  statusReasons: [],
+  lifecycleState: 'stable',
+  revision: 1,
+  createdAt: 0,
+  updatedAt: 0,
+  ...o,
 });
 const ikeV1: IkePolicy = {
-  id: 'ike-1', accountId: 'acc', resourceGroupId: 'rg', name: 'p', revision: 1, createdAt: 0, updatedAt: 0,
-  ikeVersion: 1, negotiationMode: 'aggressive', encryption: ['aes256'], integrity: ['sha256'], dhGroups: [14], lifetimeSeconds: 28800,
+  id: 'ike-1',
+  accountId: 'acc',
+  resourceGroupId: 'rg',
+  name: 'p',
+  revision: 1,
+  createdAt: 0,
+  updatedAt: 0,
+  ikeVersion: 1,
+  negotiationMode: 'aggressive',
+  encryption: ['aes256'],
+  integrity: ['sha256'],
+  dhGroups: [14],
+  lifetimeSeconds: 28800,
 };
 const desired = (o: Partial<Connection> = {}, g = policyGw, i?: IkePolicy): DesiredConnection =>
   desiredConnection(g, conn({ ikePolicyId: i?.id ?? null, ...o }), i, undefined);
@@ -41,9 +93,17 @@ function parseConf(text: string): Conf {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const top = stack[stack.length - 1]!;
-    if (line === '}') { stack.pop(); continue; }
+    if (line === '}') {
+      stack.pop();
+      continue;
+    }
     const open = /^([A-Za-z0-9_.-]+) \{$/.exec(line);
-    if (open) { const s: Conf = {}; top[open[1]!] = s; stack.push(s); continue; }
+    if (open) {
+      const s: Conf = {};
+      top[open[1]!] = s;
+      stack.push(s);
+      continue;
+    }
     const kv = /^([A-Za-z0-9_-]+) = (.*)$/.exec(line);
     if (!kv) throw new Error(`bad line: ${line}`);
     const v = kv[2]!;
@@ -72,7 +132,12 @@ describe('peer configuration (swanctl.conf)', () => {
     expect(sub(peer.local).id).toBe((ours.remote as ViciSection).id);
     expect(sub(peer.remote).id).toBe((ours.local as ViciSection).id);
     expect([peer.local_addrs, peer.remote_addrs]).toEqual(['203.0.113.7', '198.51.100.10']);
-    expect([peer.proposals, peer.rekey_time, peer.over_time, peer.version]).toEqual([(ours.proposals as string[]).join(', '), ours.rekey_time, ours.over_time, ours.version]);
+    expect([peer.proposals, peer.rekey_time, peer.over_time, peer.version]).toEqual([
+      (ours.proposals as string[]).join(', '),
+      ours.rekey_time,
+      ours.over_time,
+      ours.version,
+    ]);
     const child = sub(Object.values(sub(peer.children))[0]);
     const ourChild = Object.values(ours.children as Record<string, ViciSection>)[0]!;
     expect([child.local_ts, child.remote_ts]).toEqual([(ourChild.remote_ts as string[]).join(', '), (ourChild.local_ts as string[]).join(', ')]);
@@ -89,7 +154,7 @@ describe('peer configuration (swanctl.conf)', () => {
     expect(secret['id-1']).toBe('keyid:#0123abcd');
     expect(secret['id-2']).toBe('198.51.100.10');
     expect(secret.secret).toBe(pskBase64(psk));
-    expect(Buffer.from(String(secret.secret).slice(2), 'base64').toString('utf8')).toBe(psk);
+    expect(Buffer.from(textOf(secret.secret).slice(2), 'base64').toString('utf8')).toBe(psk);
   });
 
   it('a peer known by FQDN binds to any local address and uses @fqdn', () => {
@@ -100,7 +165,7 @@ describe('peer configuration (swanctl.conf)', () => {
   it('the peer always initiates and restarts, even when we are peer_only or admin down', () => {
     for (const o of [{ establishMode: 'peer_only' as const }, { adminStateUp: false }]) {
       const { connections } = peerConfig(desired(o));
-      const child = Object.values((connections[`cw-${CID}`]!.children as Record<string, ViciSection>))[0]!;
+      const child = Object.values(connections[`cw-${CID}`]!.children as Record<string, ViciSection>)[0]!;
       expect([child.start_action, child.dpd_action, connections[`cw-${CID}`]!.keyingtries]).toEqual(['start', 'restart', '0']);
     }
     const none = peerConfig(desired({ dpd: { action: 'none', intervalSeconds: 2, timeoutSeconds: 10 } })).connections[`cw-${CID}`]!;
@@ -109,9 +174,14 @@ describe('peer configuration (swanctl.conf)', () => {
 
   it('IKEv1: one CHILD per pair on the peer too, selectors swapped; aggressive mode noted', () => {
     const d = desired({}, policyGw, ikeV1);
-    const pairs = (s: ViciSection): string[] => Object.values(s.children as Record<string, ViciSection>).map((c) => `${String(c.local_ts)}>${String(c.remote_ts)}`).sort();
+    const pairs = (s: ViciSection): string[] =>
+      Object.values(s.children as Record<string, ViciSection>)
+        .map((c) => `${textOf(c.local_ts)}>${textOf(c.remote_ts)}`)
+        .sort();
     const ours = pairs(Object.values(translate(d).conns)[0]!);
-    const peer = pairs(peerConfig(d).connections[`cw-${CID}`]!).map((p) => p.split('>').reverse().join('>')).sort();
+    const peer = pairs(peerConfig(d).connections[`cw-${CID}`]!)
+      .map((p) => p.split('>').reverse().join('>'))
+      .sort();
     expect(peer).toEqual(ours);
     expect(ours).toHaveLength(2);
     const text = peerSwanctlConf(d);
@@ -153,7 +223,9 @@ describe('peer configuration for a device answering several connections', () => 
     const [, body] = conns[0]!;
     expect(sub(body)['remote_addrs']).toBe('198.51.100.10');
     const children = sub(sub(body)['children']);
-    expect(Object.keys(children).sort()).toEqual([...Object.keys(translate(a).conns[`cw-${CID}`]!['children'] as object), ...Object.keys(translate(b).conns[`cw-${CID2}`]!['children'] as object)].sort());
+    expect(Object.keys(children).sort()).toEqual(
+      [...Object.keys(translate(a).conns[`cw-${CID}`]!['children'] as object), ...Object.keys(translate(b).conns[`cw-${CID2}`]!['children'] as object)].sort(),
+    );
     for (const child of Object.values(children)) expect(sub(child)['local_ts']).toBe('192.168.9.0/24');
     // One key per gateway identity pair: the leader's (lowest connection id), like the gateway's group.
     const secrets = Object.values(sub(conf['secrets']));
@@ -162,7 +234,11 @@ describe('peer configuration for a device answering several connections', () => 
 
   it('keeps connections of different gateways in conns of their own, and an empty list gives an empty file', () => {
     const conf = parseConf(peerSwanctlConfForAll([desired(), desired({ id: CID2, gatewayId: GW2 }, otherGw)]));
-    expect(Object.values(sub(conf['connections'])).map((c) => sub(c)['remote_addrs']).sort()).toEqual(['198.51.100.10', '198.51.100.20']);
+    expect(
+      Object.values(sub(conf['connections']))
+        .map((c) => sub(c)['remote_addrs'])
+        .sort(),
+    ).toEqual(['198.51.100.10', '198.51.100.20']);
     expect(Object.keys(sub(conf['secrets']))).toHaveLength(2);
     expect(parseConf(peerSwanctlConfForAll([]))).toEqual({ connections: {}, secrets: {} });
   });

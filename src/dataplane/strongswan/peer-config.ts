@@ -94,7 +94,9 @@ export function peerSwanctlConfForAll(ds: readonly DesiredConnection[]): string 
   const head = [
     `# Peer configuration for Causeway connections ${ds.map((d) => d.connectionId).join(', ') || '(none)'} (strongSwan swanctl.conf).`,
     '# local = this device, remote = the Causeway gateways; one conn per gateway.',
-    ...(ds.some((d) => d.aggressive) ? ['# IKEv1 Aggressive Mode: a responder also needs charon.i_dont_care_about_security_and_use_aggressive_mode_psk = yes.'] : []),
+    ...(ds.some((d) => d.aggressive)
+      ? ['# IKEv1 Aggressive Mode: a responder also needs charon.i_dont_care_about_security_and_use_aggressive_mode_psk = yes.']
+      : []),
   ];
   return [...head, ...section('connections', connections, ''), ...section('secrets', secrets, ''), ''].join('\n');
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { contentHash, type DesiredConnection } from '../../domain/desired-state.js';
 import { type LoadSharedBody, type ViciSection, sharedKeyId, translate } from './conn-translator.js';
+import { textOf } from '../../domain/text.js';
 
 /**
  * A gateway's connections → the IKE conns its charon loads, one per *peer group*.
@@ -45,7 +46,7 @@ export interface PeerGroup {
 
 /** The peer identity of one IKE conn body: what a charon responder tells conns apart by. */
 function peerKey(body: ViciSection): string {
-  const id = (side: unknown): string => String((side as ViciSection | undefined)?.['id'] ?? '');
+  const id = (side: unknown): string => textOf((side as ViciSection | undefined)?.['id'] ?? '');
   return JSON.stringify([body['version'], body['local_addrs'], body['remote_addrs'], id(body['local']), id(body['remote'])]);
 }
 

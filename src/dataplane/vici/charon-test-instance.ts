@@ -141,7 +141,8 @@ export class CharonTestInstance {
     this.#child = child;
     const deadline = Date.now() + this.startTimeoutMs;
     while (!(await canConnect(this.socketPath))) {
-      if (this.pid === undefined) throw new Error(`charon exited during start-up (${child.exitCode ?? child.signalCode}): ${this.#stderr}\n${this.readLog().slice(-2000)}`);
+      if (this.pid === undefined)
+        throw new Error(`charon exited during start-up (${child.exitCode ?? child.signalCode}): ${this.#stderr}\n${this.readLog().slice(-2000)}`);
       if (Date.now() > deadline) throw new Error(`charon's vici socket not ready after ${this.startTimeoutMs} ms\n${this.readLog().slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 50));
     }

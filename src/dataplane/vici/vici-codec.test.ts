@@ -34,8 +34,29 @@ describe('decodeMessage', () => {
 
   it('reads nested sections and lists, including empty ones, in wire order', () => {
     const msg = decodeMessage(
-      bytes(E.SECTION_START, 3, 'vpn', E.LIST_START, 11, 'local_addrs', E.LIST_ITEM, u16(7), '192.0.2', E.LIST_END, E.LIST_START, 1, 'e', E.LIST_END,
-        E.SECTION_START, 5, 'inner', E.SECTION_END, kv('z', ''), kv('a', 'x'), E.SECTION_END),
+      bytes(
+        E.SECTION_START,
+        3,
+        'vpn',
+        E.LIST_START,
+        11,
+        'local_addrs',
+        E.LIST_ITEM,
+        u16(7),
+        '192.0.2',
+        E.LIST_END,
+        E.LIST_START,
+        1,
+        'e',
+        E.LIST_END,
+        E.SECTION_START,
+        5,
+        'inner',
+        E.SECTION_END,
+        kv('z', ''),
+        kv('a', 'x'),
+        E.SECTION_END,
+      ),
     );
     expect(msg).toEqual({ vpn: { local_addrs: ['192.0.2'], e: [], inner: {}, z: '', a: 'x' } });
     expect(Object.keys(msg.vpn as ViciMessage)).toEqual(['local_addrs', 'e', 'inner', 'z', 'a']);
@@ -95,13 +116,26 @@ describe('encodeMessage', () => {
   it('writes the wire format of fact sheet §1.3', () => {
     const out = encodeMessage({ name: 'vpn1', ts: ['10.1.0.0/24'], sec: { k: 'v' } });
     expect(out).toEqual(
-      Buffer.concat([kv('name', 'vpn1'), bytes(E.LIST_START, 2, 'ts', E.LIST_ITEM, u16(11), '10.1.0.0/24', E.LIST_END), bytes(E.SECTION_START, 3, 'sec'), kv('k', 'v'), bytes(E.SECTION_END)]),
+      Buffer.concat([
+        kv('name', 'vpn1'),
+        bytes(E.LIST_START, 2, 'ts', E.LIST_ITEM, u16(11), '10.1.0.0/24', E.LIST_END),
+        bytes(E.SECTION_START, 3, 'sec'),
+        kv('k', 'v'),
+        bytes(E.SECTION_END),
+      ]),
     );
   });
 
   it('converts booleans to yes/no and integers to decimal without leading zeros', () => {
     expect(decodeMessage(encodeMessage({ a: true, b: false, c: 10, d: -1, e: 0, f: -0, g: 0o10, h: [1, true] }))).toEqual({
-      a: 'yes', b: 'no', c: '10', d: '-1', e: '0', f: '0', g: '8', h: ['1', 'yes'],
+      a: 'yes',
+      b: 'no',
+      c: '10',
+      d: '-1',
+      e: '0',
+      f: '0',
+      g: '8',
+      h: ['1', 'yes'],
     });
   });
 
@@ -113,7 +147,12 @@ describe('encodeMessage', () => {
 
   it('skips undefined entries, and keeps the order of a Map, integer-like keys included', () => {
     expect(encodeMessage({ a: undefined, b: 'x' })).toEqual(kv('b', 'x'));
-    const out = encodeMessage(new Map([['10', 'a'], ['2', 'b']]));
+    const out = encodeMessage(
+      new Map([
+        ['10', 'a'],
+        ['2', 'b'],
+      ]),
+    );
     expect(out).toEqual(Buffer.concat([kv('10', 'a'), kv('2', 'b')]));
   });
 
@@ -205,14 +244,20 @@ describe('codec properties', () => {
       return wire;
     });
     fc.assert(
-      fc.property(fc.oneof(corrupted, fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a))), (buf) => {
-        try {
-          const m = decodeMessage(buf);
-          expect(decodeMessage(encodeMessage(m))).toEqual(m);
-        } catch (e) {
-          expect(e).toBeInstanceOf(ViciDecodeError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          corrupted,
+          fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+        ),
+        (buf) => {
+          try {
+            const m = decodeMessage(buf);
+            expect(decodeMessage(encodeMessage(m))).toEqual(m);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ViciDecodeError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

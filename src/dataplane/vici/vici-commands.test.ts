@@ -79,7 +79,11 @@ describe('ViciCommands', () => {
   it('listSas maps the filter to charon keys and returns one entry per IKE_SA, names repeating', async () => {
     const { commands, calls } = recorder(() => ({ response: {}, events: [{ vpn1: { uniqueid: '1' } }, { vpn1: { uniqueid: '2' } }] }));
     const sas = await commands.listSas({ noblock: true, ike: 'vpn1', ikeId: 1, child: 'net1', childId: 4 });
-    expect(calls[0]).toMatchObject({ command: 'list-sas', event: 'list-sa', body: { noblock: 'yes', ike: 'vpn1', 'ike-id': '1', child: 'net1', 'child-id': '4' } });
+    expect(calls[0]).toMatchObject({
+      command: 'list-sas',
+      event: 'list-sa',
+      body: { noblock: 'yes', ike: 'vpn1', 'ike-id': '1', child: 'net1', 'child-id': '4' },
+    });
     expect(sas).toEqual([
       { name: 'vpn1', value: { uniqueid: '1' } },
       { name: 'vpn1', value: { uniqueid: '2' } },

@@ -171,7 +171,9 @@ export class ViciCommands<S extends ViciRequester = ViciRequester> {
   async initiate(input: InitiateInput): Promise<ControlResult> {
     const log: ViciLogLine[] = [];
     const { child, ike, timeoutMs, loglevel, initLimits } = input;
-    const r = await this.session.streamedRequest('initiate', 'control-log', { child, ike, timeout: timeoutMs, loglevel, 'init-limits': initLimits }, (m) => log.push(parseLogLine(m)));
+    const r = await this.session.streamedRequest('initiate', 'control-log', { child, ike, timeout: timeoutMs, loglevel, 'init-limits': initLimits }, (m) =>
+      log.push(parseLogLine(m)),
+    );
     checkSuccess('initiate', r, log);
     return { log };
   }
@@ -179,7 +181,14 @@ export class ViciCommands<S extends ViciRequester = ViciRequester> {
   /** Closes SAs by name or unique id. */
   async terminate(selector: TerminateSelector, options: TerminateOptions = {}): Promise<TerminateResult> {
     const log: ViciLogLine[] = [];
-    const sel = 'child' in selector ? { child: selector.child } : 'ike' in selector ? { ike: selector.ike } : 'childId' in selector ? { 'child-id': selector.childId } : { 'ike-id': selector.ikeId };
+    const sel =
+      'child' in selector
+        ? { child: selector.child }
+        : 'ike' in selector
+          ? { ike: selector.ike }
+          : 'childId' in selector
+            ? { 'child-id': selector.childId }
+            : { 'ike-id': selector.ikeId };
     const body = { ...sel, force: options.force, timeout: options.timeoutMs, loglevel: options.loglevel };
     const r = await this.session.streamedRequest('terminate', 'control-log', body, (m) => log.push(parseLogLine(m)));
     checkSuccess('terminate', r, log);

@@ -77,3 +77,8 @@ export class ViciUnknownEventError extends ViciError {
     super(`vici event '${event}' is unknown to charon`);
   }
 }
+
+/** Anything caught, as an Error (a rejection reason must be one). */
+export function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(typeof e === 'string' ? e : JSON.stringify(e));
+}

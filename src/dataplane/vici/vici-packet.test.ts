@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ViciDecodeError, ViciEncodeError } from './vici-errors.js';
-import { PacketType, SegmentDecoder, VICI_MAX_PAYLOAD, decodePacket, encodeFrame, encodePacket, frameSegment, isNamedType, type ViciPacket } from './vici-packet.js';
+import {
+  PacketType,
+  SegmentDecoder,
+  VICI_MAX_PAYLOAD,
+  decodePacket,
+  encodeFrame,
+  encodePacket,
+  frameSegment,
+  isNamedType,
+  type ViciPacket,
+} from './vici-packet.js';
 
 describe('packets', () => {
   it('frames the captured `version` request exactly (fact sheet §1.3)', () => {

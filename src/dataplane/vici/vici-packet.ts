@@ -28,7 +28,8 @@ export const PacketType = {
 /** Packet types followed by a name (command or event). */
 export type NamedPacketType = typeof PacketType.CMD_REQUEST | typeof PacketType.EVENT_REGISTER | typeof PacketType.EVENT_UNREGISTER | typeof PacketType.EVENT;
 /** Packet types without a name. */
-export type UnnamedPacketType = typeof PacketType.CMD_RESPONSE | typeof PacketType.CMD_UNKNOWN | typeof PacketType.EVENT_CONFIRM | typeof PacketType.EVENT_UNKNOWN;
+export type UnnamedPacketType =
+  typeof PacketType.CMD_RESPONSE | typeof PacketType.CMD_UNKNOWN | typeof PacketType.EVENT_CONFIRM | typeof PacketType.EVENT_UNKNOWN;
 
 /** A named packet: a command request, an event (un)registration, or an event. `body` is an encoded message. */
 export interface NamedPacket {

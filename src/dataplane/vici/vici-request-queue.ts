@@ -45,7 +45,14 @@ export class RequestQueue {
 
   /** Queues `run` ahead of everything else; its outcome is ignored (used to renew event registrations). */
   submitFirst(label: string, run: QueuedRun<unknown>): void {
-    this.#jobs.unshift(this.#job(label, run, () => undefined, () => undefined));
+    this.#jobs.unshift(
+      this.#job(
+        label,
+        run,
+        () => undefined,
+        () => undefined,
+      ),
+    );
     this.pump();
   }
 

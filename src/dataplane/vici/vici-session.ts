@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { decodeMessage, encodeMessage, type ViciMessage, type ViciSectionInput } from './vici-codec.js';
-import { ViciConnectionError, ViciSessionError, ViciUnknownCommandError, ViciUnknownEventError } from './vici-errors.js';
+import { asError, ViciConnectionError, ViciSessionError, ViciUnknownCommandError, ViciUnknownEventError } from './vici-errors.js';
 import { DEFAULT_EVENT_HIGH_WATER_MARK, type ViciEventStream } from './vici-event-stream.js';
 import { PacketType, checkPacketName, packetTypeName, type ViciPacket } from './vici-packet.js';
 import { RequestQueue, type QueuedRun } from './vici-request-queue.js';
@@ -109,7 +109,7 @@ export class ViciSession extends EventEmitter<ViciSessionEvents> {
       const body = encodeRequest([command], message);
       return this.#submit(`'${command}'`, (epoch) => this.#command(epoch, command, body));
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(asError(e));
     }
   }
 
@@ -123,7 +123,7 @@ export class ViciSession extends EventEmitter<ViciSessionEvents> {
     try {
       body = encodeRequest([command, event], message);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(asError(e));
     }
     return this.#submit(`'${command}'`, async (epoch) => {
       const had = this.#registered.has(event);
@@ -138,7 +138,7 @@ export class ViciSession extends EventEmitter<ViciSessionEvents> {
       });
       try {
         const response = await this.#command(epoch, command, body);
-        if (handlerError !== undefined) throw handlerError;
+        if (handlerError !== undefined) throw asError(handlerError);
         return response;
       } finally {
         this.#collectors.delete(event);
@@ -188,7 +188,7 @@ export class ViciSession extends EventEmitter<ViciSessionEvents> {
         this.#transport.send(packet);
       } catch (e) {
         this.#pending = undefined;
-        reject(e);
+        reject(asError(e));
       }
     });
   }

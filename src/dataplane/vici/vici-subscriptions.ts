@@ -23,6 +23,8 @@ export class Subscriptions {
     const buffer = new EventBuffer<N>(highWaterMark);
     let ready!: { resolve: () => void; reject: (e: Error) => void };
     const promise = new Promise<void>((resolve, reject) => (ready = { resolve, reject }));
+    // The stream's close callback refers to `sub`, which is built after the stream.
+    // eslint-disable-next-line prefer-const
     let sub!: Subscriber;
     const stream = new ViciEventStream<N>(names, buffer, promise, () => onClose(sub));
     sub = {

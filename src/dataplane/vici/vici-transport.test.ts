@@ -121,6 +121,7 @@ describe('ViciTransport', () => {
   it('connects to a real UNIX socket through net', async () => {
     const { createServer } = await import('node:net');
     const { mkdtempSync, rmSync } = await import('node:fs');
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- path.join does not use `this`
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'cw-vici-'));

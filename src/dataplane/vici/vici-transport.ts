@@ -193,10 +193,13 @@ export class ViciTransport extends EventEmitter<ViciTransportEvents> {
     if (this.#state === 'closed') return;
     this.#attempt += 1;
     this.#setState('waiting');
-    this.#cancelTimer = this.#setTimer(() => {
-      this.#cancelTimer = undefined;
-      if (this.#state !== 'closed') void this.#connect();
-    }, backoffDelay(this.#backoff, this.#attempt));
+    this.#cancelTimer = this.#setTimer(
+      () => {
+        this.#cancelTimer = undefined;
+        if (this.#state !== 'closed') void this.#connect();
+      },
+      backoffDelay(this.#backoff, this.#attempt),
+    );
   }
 
   #setState(state: ViciConnectionState): void {
