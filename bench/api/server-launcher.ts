@@ -28,6 +28,7 @@ export interface LaunchOptions {
 
 // The real entry point (bin/causeway execs node, so the child PID is the server's own).
 const SERVER_BIN = fileURLToPath(new URL('../../../bin/causeway', import.meta.url));
+const SERVER_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 5_000;
 
@@ -65,9 +66,13 @@ export async function launchServer(opts: LaunchOptions): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const profiling = opts.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${opts.cpuProfDir}` } : {};
-  const child: ChildProcess = spawn(SERVER_BIN, ['serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'], {
-    env: { ...process.env, ...opts.env, ...profiling },
+  const args = ['serve', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'];
+  // Node refuses --cpu-prof in NODE_OPTIONS: a profiled server runs node itself, with bin/causeway's flags.
+  const [command, argv] = opts.cpuProfDir
+    ? ['node', ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, '--max-semi-space-size=32', SERVER_MAIN, ...args]]
+    : [SERVER_BIN, args];
+  const child: ChildProcess = spawn(command, argv, {
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) {

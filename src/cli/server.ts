@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from '../api/app.js';
-import type { ControlPlane } from '../control/index.js';
+import type { ChangeBatch, ControlPlane } from '../control/index.js';
 import { LabAgent } from '../agent/lab-agent.js';
 import { LocalBackend } from '../agent/local-backend.js';
 import type { LabSettings } from '../agent/agent-backend.js';
@@ -87,7 +87,9 @@ export async function startServer(
   // With no data plane attached, nothing holds a deleted object: finish deletes shortly after they start
   // (the change log says when something was deleted; this server's commits wake it, others' are polled).
   const timers = new Set<NodeJS.Timeout>();
-  const finalize = (): void => {
+  const finalize = (batch: ChangeBatch): void => {
+    // Only a change that touches a gateway (a gateway or connection deleted among them) can leave a delete to finish.
+    if (!batch.resync && batch.entries.every((e) => e.gatewayIds.length === 0)) return;
     if (timers.size > 0) return;
     const t = setTimeout(() => {
       timers.delete(t);
@@ -99,6 +101,7 @@ export async function startServer(
   if (settings.dataplane === 'none') {
     await control.agent.finalizeAll();
     unsubscribe = control.changes.follow(await control.changes.current(), finalize, {
+      coalesceMs: 200,
       onError: (err) => logger && logger.error({ err }, 'following the change log failed'),
     });
   }

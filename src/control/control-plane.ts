@@ -6,7 +6,7 @@ import { getUser } from '../store/user-store.js';
 import { SYSTEM_ACTOR } from './access.js';
 import { agentOfKey, createAgentKey, deleteAgentKey, listAgentKeys } from './agent-keys.js';
 import { awaitGatewaysReleased } from './await-released.js';
-import { type ChangeBatch, currentGenerationOf, followChanges, readChanges } from './change-feed.js';
+import { type ChangeBatch, currentGenerationOf, followChanges, type FollowOptions, readChanges } from './change-feed.js';
 import { editConnectionCidr, listConnectionCidrs } from './connection-cidrs.js';
 import { desiredOf, findConnection, getConnection, listConnections } from './connection-queries.js';
 import type { ControlDeps } from './control-deps.js';
@@ -202,7 +202,7 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       current: systemRead(currentGenerationOf),
       read: systemRead(readChanges),
       /** Follows the change log from a generation; see change-feed.ts. */
-      follow(from: number, deliver: (batch: ChangeBatch) => void, opts: { pollMs?: number; onError?: (e: unknown) => void } = {}): () => void {
+      follow(from: number, deliver: (batch: ChangeBatch) => void, opts: FollowOptions = {}): () => void {
         return followChanges(
           { read: (g) => plane.changes.read(g), current: () => plane.changes.current(), onCommit: (l) => deps.bus.subscribe(l) },
           from,

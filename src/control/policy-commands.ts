@@ -120,7 +120,7 @@ export async function createIkePolicy(tx: Tx, input: IkePolicyInput, opts: Write
   await insertIkePolicy(tx.ex, p);
   await writeExtras(tx, 'ike_policy', p.id, opts.extras);
   tx.record({ resource: 'ike_policy', id: p.id, action: 'created', gatewayIds: [] });
-  return policyView(tx, p, 'ike_policies', opts.extras?.data);
+  return policyView(tx, p, 'ike_policies', opts.extras?.data, true);
 }
 
 export async function updateIkePolicy(tx: Tx, id: string, patch: IkePolicyPatch, opts: PolicyUpdateOptions = {}): Promise<PolicyView<IkePolicy>> {
@@ -160,7 +160,7 @@ export async function createIpsecPolicy(tx: Tx, input: IpsecPolicyInput, opts: W
   await insertIpsecPolicy(tx.ex, p);
   await writeExtras(tx, 'ipsec_policy', p.id, opts.extras);
   tx.record({ resource: 'ipsec_policy', id: p.id, action: 'created', gatewayIds: [] });
-  return policyView(tx, p, 'ipsec_policies', opts.extras?.data);
+  return policyView(tx, p, 'ipsec_policies', opts.extras?.data, true);
 }
 
 export async function updateIpsecPolicy(tx: Tx, id: string, patch: IpsecPolicyPatch, opts: PolicyUpdateOptions = {}): Promise<PolicyView<IpsecPolicy>> {

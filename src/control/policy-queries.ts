@@ -44,13 +44,16 @@ async function policyViews<P extends { id: string; resourceGroupId: string }>(
   });
 }
 
-/** The view of a policy just written (its extras are the ones written with it). */
+/** The view of a policy just written (its extras are the ones written with it); a new one has no connections yet. */
 export async function policyView<P extends { id: string; resourceGroupId: string }>(
   tx: Tx,
   p: P,
   table: PolicyTable,
   extras?: ExtrasData,
+  created = false,
 ): Promise<PolicyView<P>> {
+  if (created)
+    return { policy: p, resourceGroup: (await groupRefs(tx, [p.resourceGroupId]))(p.resourceGroupId), connections: [], ...(extras ? { extras } : {}) };
   const [v] = await policyViews(tx, [p], table);
   return { ...v!, ...(extras ? { extras } : {}) };
 }

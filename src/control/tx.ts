@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/tenancy.js';
-import { type ChangeRecord, currentGeneration, insertChanges, nextGeneration, pruneChanges, stampGeneration } from '../store/change-store.js';
+import { type ChangeRecord, currentGeneration, pruneChanges } from '../store/change-store.js';
 import type { Executor } from '../store/schema.js';
 import type { ControlDeps } from './control-deps.js';
 
@@ -58,9 +58,7 @@ export class Tx {
 /** Writes the recorded changes under the next generation, stamps it on what they touched. */
 async function logChanges(work: Work, deps: ControlDeps): Promise<void> {
   if (work.changes.length === 0) return;
-  const generation = await nextGeneration(work.ex);
   const at = deps.clock.now();
-  await insertChanges(work.ex, generation, at, work.changes);
   const connectionIds = new Set<string>();
   const gatewayIds = new Set<string>();
   for (const c of work.changes) {
@@ -68,7 +66,7 @@ async function logChanges(work: Work, deps: ControlDeps): Promise<void> {
     if (c.resource === 'vpn_gateway') gatewayIds.add(c.id);
     for (const id of c.connectionIds ?? []) connectionIds.add(id);
   }
-  await stampGeneration(work.ex, generation, [...connectionIds], [...gatewayIds]);
+  const generation = deps.store.logChanges({ at, changes: work.changes, connectionIds: [...connectionIds], gatewayIds: [...gatewayIds] });
   if (generation % 500 === 0) await pruneChanges(work.ex, at - CHANGE_RETENTION_MS, generation);
   work.generation = generation;
 }

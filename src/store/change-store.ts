@@ -1,3 +1,4 @@
+import type SqliteDatabase from 'better-sqlite3';
 import type { Executor } from './schema.js';
 
 /** What one command changed: a resource, and the gateways whose desired state it touches. */
@@ -14,59 +15,13 @@ export interface ChangeEntry {
   readonly gatewayIds: readonly string[];
 }
 
-/**
- * The next generation. The counter row stays locked until the transaction commits, so writers that
- * record changes commit one at a time, in generation order: a reader that has seen generation G has
- * seen every change up to G.
- */
-export async function nextGeneration(ex: Executor): Promise<number> {
-  const r = await ex
-    .updateTable('generations')
-    .set((eb) => ({ value: eb('value', '+', 1) }))
-    .where('id', '=', 1)
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return Number(r.value);
-}
-
+/** The last generation written (0 before the first). */
 export async function currentGeneration(ex: Executor): Promise<number> {
-  const r = await ex.selectFrom('generations').select('value').where('id', '=', 1).executeTakeFirst();
-  return Number(r?.value ?? 0);
-}
-
-/** Writes a generation's changes, one row per gateway touched (or one with none). */
-export async function insertChanges(ex: Executor, generation: number, at: number, changes: readonly ChangeRecord[]): Promise<void> {
-  const rows = changes.flatMap((c) =>
-    (c.gatewayIds.length === 0 ? [null] : c.gatewayIds).map((g) => ({
-      generation,
-      resource: c.resource,
-      resource_id: c.id,
-      action: c.action,
-      gateway_id: g,
-      at,
-    })),
-  );
-  for (let i = 0; i < rows.length; i += 100)
-    await ex
-      .insertInto('changes')
-      .values(rows.slice(i, i + 100))
-      .execute();
-}
-
-/** Stamps the generation on the connections and gateways a change wrote. */
-export async function stampGeneration(ex: Executor, generation: number, connectionIds: readonly string[], gatewayIds: readonly string[]): Promise<void> {
-  if (connectionIds.length > 0)
-    await ex
-      .updateTable('connections')
-      .set({ generation })
-      .where('id', 'in', [...connectionIds])
-      .execute();
-  if (gatewayIds.length > 0)
-    await ex
-      .updateTable('vpn_gateways')
-      .set({ generation })
-      .where('id', 'in', [...gatewayIds])
-      .execute();
+  const r = await ex
+    .selectFrom('changes')
+    .select((eb) => eb.fn.max<number>('generation').as('g'))
+    .executeTakeFirst();
+  return Number(r?.g ?? 0);
 }
 
 /** The oldest generation the log still holds (0 when it is empty). */
@@ -79,28 +34,55 @@ export async function oldestGeneration(ex: Executor): Promise<number> {
 }
 
 /**
- * Changes after `generation`, oldest first, grouped per generation; at most `limit` generations.
- * Generations are contiguous: the counter moves only in a transaction that also writes its changes.
+ * Changes after `generation`, oldest first; at most `limit` generations. Generations are contiguous:
+ * one is taken only by a transaction that also writes its row.
  */
 export async function changesSince(ex: Executor, generation: number, limit: number): Promise<ChangeEntry[]> {
   const rows = await ex
     .selectFrom('changes')
-    .select(['generation', 'gateway_id'])
+    .select(['generation', 'entries'])
     .where('generation', '>', generation)
     .where('generation', '<=', generation + limit)
     .orderBy('generation')
     .execute();
-  const out: { generation: number; gatewayIds: string[] }[] = [];
-  for (const r of rows) {
-    const g = Number(r.generation);
-    let last = out[out.length - 1];
-    if (!last || last.generation !== g) out.push((last = { generation: g, gatewayIds: [] }));
-    if (r.gateway_id !== null && !last.gatewayIds.includes(r.gateway_id)) last.gatewayIds.push(r.gateway_id);
-  }
-  return out;
+  return rows.map((r) => {
+    const records = JSON.parse(r.entries) as ChangeRecord[];
+    return { generation: Number(r.generation), gatewayIds: [...new Set(records.flatMap((c) => c.gatewayIds))] };
+  });
 }
 
-/** Forgets changes older than `before` ms ago, keeping at least the newest generation. */
+/** Forgets changes older than `before` (ms), keeping at least the newest generation (the next one counts on from it). */
 export async function pruneChanges(ex: Executor, before: number, keepFrom: number): Promise<void> {
   await ex.deleteFrom('changes').where('at', '<', before).where('generation', '<', keepFrom).execute();
+}
+
+/** What one write transaction hands the change log: its changes and the objects to stamp with the generation. */
+export interface ChangeBatchInput {
+  readonly at: number;
+  readonly changes: readonly ChangeRecord[];
+  readonly connectionIds: readonly string[];
+  readonly gatewayIds: readonly string[];
+}
+
+/**
+ * The change log's write path on SQLite, as prepared statements run inside the open write transaction
+ * (on the store's one connection): the next generation, one row for it, the generation stamped on the
+ * connections and gateways touched. Writers hold SQLite's write lock from BEGIN IMMEDIATE to COMMIT,
+ * so generations commit in order: a reader that has seen generation G has seen every change up to G.
+ * (A PostgreSQL writer must serialize the same way, e.g. with a transaction-scoped advisory lock.)
+ * Returns the generation.
+ */
+export function sqliteChangeWriter(sqlite: SqliteDatabase.Database): (batch: ChangeBatchInput) => number {
+  const insert = sqlite.prepare(
+    'insert into changes (generation, at, entries) values ((select coalesce(max(generation), 0) + 1 from changes), ?, ?) returning generation',
+  );
+  const stampConnection = sqlite.prepare('update connections set generation = ? where id = ?');
+  const stampGateway = sqlite.prepare('update vpn_gateways set generation = ? where id = ?');
+  return (batch) => {
+    const entries = batch.changes.map((c) => ({ resource: c.resource, id: c.id, action: c.action, gatewayIds: c.gatewayIds }));
+    const generation = Number((insert.get(batch.at, JSON.stringify(entries)) as { generation: number | bigint }).generation);
+    for (const id of batch.connectionIds) stampConnection.run(generation, id);
+    for (const id of batch.gatewayIds) stampGateway.run(generation, id);
+    return generation;
+  };
 }

@@ -302,22 +302,13 @@ const MIGRATIONS: Record<string, Migration> = {
     // The rows of an older schema are read as loose records here.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async up(db: Kysely<any>): Promise<void> {
-      await db.schema
-        .createTable('generations')
-        .addColumn('id', 'integer', (c) => c.primaryKey())
-        .addColumn('value', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.insertInto('generations').values({ id: 1, value: 0 }).execute();
+      // One row per generation (the rowid: appending it writes one page), what it changed as JSON.
       await db.schema
         .createTable('changes')
-        .addColumn('generation', 'bigint', (c) => c.notNull())
-        .addColumn('resource', 'text', (c) => c.notNull())
-        .addColumn('resource_id', 'text', (c) => c.notNull())
-        .addColumn('action', 'text', (c) => c.notNull())
-        .addColumn('gateway_id', 'text')
+        .addColumn('generation', 'integer', (c) => c.primaryKey())
         .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('entries', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('changes_generation').on('changes').column('generation').execute();
       await db.schema
         .alterTable('connections')
         .addColumn('generation', 'bigint', (c) => c.notNull().defaultTo(0))

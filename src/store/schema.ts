@@ -176,20 +176,14 @@ export interface EndpointGroupRow {
   created_at: number;
 }
 
-/** One counter row: the last generation handed out. Incrementing it serializes committing writers, so generations commit in order. */
-export interface GenerationRow {
-  id: number;
-  value: number;
-}
-/** The change log: what each generation changed, one row per resource and gateway touched. */
+/**
+ * The change log: one row per generation (the rowid, so a commit appends one page), with what that
+ * transaction changed as JSON: `[{ resource, id, action, gatewayIds }]`.
+ */
 export interface ChangeRow {
-  seq: Generated<number>;
   generation: number;
-  resource: string;
-  resource_id: string;
-  action: string;
-  gateway_id: string | null;
   at: number;
+  entries: string;
 }
 /** A dialect's own fields on a resource of the domain (JSON, read and written only by that dialect). */
 export interface ExtrasRow {
@@ -224,7 +218,6 @@ export interface Database {
   routers: RouterRow;
   router_interfaces: RouterInterfaceRow;
   endpoint_groups: EndpointGroupRow;
-  generations: GenerationRow;
   changes: ChangeRow;
   extras: ExtrasRow;
   extra_refs: ExtraRefRow;

@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, Kysely, Migrator, SqliteDialect, SqliteDriver, sql } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, Kysely, Migrator, SqliteDialect, SqliteDriver } from 'kysely';
+import { type ChangeBatchInput, sqliteChangeWriter } from './change-store.js';
 import { codeMigrations } from './migrations.js';
 import type { Database, Executor } from './schema.js';
 import { translateStoreError } from './store-errors.js';
@@ -16,6 +17,8 @@ export interface Store {
   readonly kind: 'sqlite';
   write<T>(fn: (ex: Executor) => Promise<T>): Promise<T>;
   read<T>(fn: (ex: Executor) => Promise<T>): Promise<T>;
+  /** Inside a `write` body: appends its changes to the change log under the next generation, which it returns. */
+  logChanges(batch: ChangeBatchInput): number;
   /** The raw handle, for the composition root's white-box tests only; never handed to a dialect. */
   readonly db: Kysely<Database>;
   close(): Promise<void>;
@@ -71,26 +74,42 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Transaction control on the one SQLite connection, as prepared statements (no query building per call). */
+interface TxStatements {
+  readonly begin: SqliteDatabase.Statement;
+  readonly beginImmediate: SqliteDatabase.Statement;
+  readonly commit: SqliteDatabase.Statement;
+  readonly rollback: SqliteDatabase.Statement;
+}
+
 /**
- * One transaction on one connection. When the body fails, a failed rollback (SQLite has already rolled
- * back after SQLITE_FULL: "cannot rollback - no transaction is active") never hides the body's error.
+ * One transaction on the store's one connection (held for the whole body through Kysely's connection
+ * lock). When the body fails, the rollback runs only if SQLite still has the transaction open: after
+ * SQLITE_FULL it has already rolled back, and the body's error is what is reported.
  */
-async function inTransaction<T>(db: Kysely<Database>, begin: string, fn: (ex: Executor) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  db: Kysely<Database>,
+  sqlite: SqliteDatabase.Database,
+  stmts: TxStatements,
+  immediate: boolean,
+  fn: (ex: Executor) => Promise<T>,
+): Promise<T> {
   return db.connection().execute(async (conn) => {
-    await sql.raw(begin).execute(conn);
-    let result: T;
     try {
-      result = await fn(conn);
-      await sql.raw('commit').execute(conn);
+      (immediate ? stmts.beginImmediate : stmts.begin).run();
+      const result = await fn(conn);
+      stmts.commit.run();
+      return result;
     } catch (e) {
-      try {
-        await sql.raw('rollback').execute(conn);
-      } catch {
-        /* the transaction is already gone; the body's error is what matters */
+      if (sqlite.inTransaction) {
+        try {
+          stmts.rollback.run();
+        } catch {
+          /* the transaction is gone after all; the body's error is what matters */
+        }
       }
       throw translateStoreError(e);
     }
-    return result;
   });
 }
 
@@ -112,11 +131,18 @@ export async function openStore(url: string): Promise<Store> {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`db: migration ${failed} failed: ${error instanceof Error ? error.message : textOf(error)}`);
   }
+  const stmts: TxStatements = {
+    begin: sqlite.prepare('begin'),
+    beginImmediate: sqlite.prepare('begin immediate'),
+    commit: sqlite.prepare('commit'),
+    rollback: sqlite.prepare('rollback'),
+  };
   return {
     kind: 'sqlite',
     db,
-    write: (fn) => inTransaction(db, 'begin immediate', fn),
-    read: (fn) => inTransaction(db, 'begin', fn),
+    write: (fn) => inTransaction(db, sqlite, stmts, true, fn),
+    logChanges: sqliteChangeWriter(sqlite),
+    read: (fn) => inTransaction(db, sqlite, stmts, false, fn),
     close: () => db.destroy(),
   };
 }

@@ -47,7 +47,9 @@ interface Kind<P extends IkePolicy | IpsecPolicy, W extends object> {
   update(cp: ControlPlane, actor: Actor, cur: PolicyView<P>, body: Body): Promise<W>;
 }
 
+/** Neutron's extras of a policy; a new policy with none to say (no description, upstream spelling) writes none. */
 const extrasOf = (x: PolicyExtras) => ({ dialect: NEUTRON, data: { ...x } });
+const createExtras = (x: PolicyExtras) => (x.description === '' && x.authSpelling === 'upstream' ? {} : { extras: extrasOf(x) });
 
 const IKE: Kind<IkePolicy, IkePolicyWire> = {
   path: '/ikepolicies',
@@ -74,7 +76,7 @@ const IKE: Kind<IkePolicy, IkePolicyWire> = {
         lifetimeSeconds: f.lifetimeSeconds!,
         negotiationMode: f.negotiationMode!,
       },
-      { extras: extrasOf(x) },
+      createExtras(x),
     );
     return ikeView(v.policy, x, lifetimeEcho);
   },
@@ -110,7 +112,7 @@ const IPSEC: Kind<IpsecPolicy, IpsecPolicyWire> = {
         pfs: f.pfs!,
         lifetimeSeconds: f.lifetimeSeconds!,
       },
-      { extras: extrasOf(x) },
+      createExtras(x),
     );
     return ipsecView(v.policy, x, lifetimeEcho);
   },
