@@ -48,7 +48,11 @@ export interface ChangeSource {
 export interface FollowOptions {
   /** Longest wait between reads when nothing wakes the follower (another server's commits). Default 1 s. */
   readonly pollMs?: number;
-  /** After a wake, wait this long before reading, so a burst of commits costs one read. Default 20 ms. */
+  /**
+   * After a wake, wait this long before reading, so a burst of commits costs one read. Default 0: an
+   * agent applies a change at once (delaying it makes two gateways that peer with each other start
+   * together more often, and both initiate); followers that only tidy up (the finalizer) batch.
+   */
   readonly coalesceMs?: number;
   readonly onError?: (e: unknown) => void;
 }
@@ -82,7 +86,8 @@ export function followChanges(source: ChangeSource, from: number, deliver: (batc
         });
         wake = undefined;
       }
-      if (!stopped) await new Promise<void>((ok) => setTimeout(ok, opts.coalesceMs ?? 20).unref());
+      const coalesceMs = opts.coalesceMs ?? 0;
+      if (!stopped && coalesceMs > 0) await new Promise<void>((ok) => setTimeout(ok, coalesceMs).unref());
     }
   };
   loop().catch((e: unknown) => {

@@ -72,6 +72,10 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
     <A extends unknown[], R>(f: Fn<A, R>) =>
     (...a: A): Promise<R> =>
       runTx(deps, 'read', SYSTEM_ACTOR, (tx) => f(tx, ...a), work);
+  const systemSnapshot =
+    <A extends unknown[], R>(f: Fn<A, R>) =>
+    (...a: A): Promise<R> =>
+      runTx(deps, 'snapshot', SYSTEM_ACTOR, (tx) => f(tx, ...a), work);
   /** Subnet and VPC deletes first wait (outside any transaction) for gateways the data plane is still tearing down. */
   const released = (on: (...a: string[]) => { subnetId: string } | { vpcId: string }) => (id: string) =>
     work ? Promise.resolve() : awaitGatewaysReleased(deps, on(id));
@@ -191,7 +195,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
     /** What the data plane's agents read and report (they act for every account). */
     agent: {
       gatewayIds: systemRead(planGatewayIds),
-      plan: systemRead(gatewayPlan),
+      /** One snapshot: the plan's gateway, connections, policies and generation belong to one commit. */
+      plan: systemSnapshot(gatewayPlan),
       report: system(applyAgentReport),
       /** The data plane let go of what was being deleted in the plan of `generation`: remove it. */
       released: system((tx: Tx, gatewayId: string, f: Omit<ReleaseFilter, 'gatewayId'>) => finalizeDeletes(tx, { ...f, gatewayId })),
@@ -217,8 +222,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
 
 /**
  * The one door to the domain and the store: every dialect, the agent API and the CLI use this and
- * nothing else. Each method takes the acting `Actor` first (tenancy is decided inside, in access.ts)
- * and runs in one transaction.
+ * nothing else. Each method takes the acting `Actor` first (tenancy is decided inside, in access.ts).
+ * A command runs in one write transaction, its checks included; a query reads the latest commit.
  */
 export interface ControlPlane extends ReturnType<typeof bindCore> {
   /** Runs `fn` with a control plane whose every call shares one transaction: all of it commits, or none. */

@@ -12,6 +12,13 @@ export interface Change extends ChangeRecord {
   readonly connectionIds?: readonly string[];
 }
 
+/**
+ * `write`: one transaction that may record changes. `snapshot`: one read transaction (every query sees
+ * the same commit), for a reader that combines several reads into one answer an agent acts on.
+ * `read`: each query sees the latest commit (a view, a list page).
+ */
+export type TxMode = 'read' | 'snapshot' | 'write';
+
 /** One transaction: its executor and the changes its commands recorded. */
 export class Work {
   readonly changes: Change[] = [];
@@ -19,7 +26,7 @@ export class Work {
 
   constructor(
     readonly ex: Executor,
-    readonly mode: 'read' | 'write',
+    readonly mode: TxMode,
   ) {}
 }
 
@@ -75,9 +82,9 @@ async function logChanges(work: Work, deps: ControlDeps): Promise<void> {
  * Runs `fn` in one transaction (or in `outer`, when called inside another command's transaction) and,
  * for a write, logs its changes before the commit and wakes the change log's readers after it.
  */
-export async function runTx<T>(deps: ControlDeps, mode: 'read' | 'write', actor: Actor, fn: (tx: Tx) => Promise<T>, outer?: Work): Promise<T> {
+export async function runTx<T>(deps: ControlDeps, mode: TxMode, actor: Actor, fn: (tx: Tx) => Promise<T>, outer?: Work): Promise<T> {
   if (outer) {
-    if (mode === 'write' && outer.mode === 'read') throw new Error('a command cannot run inside a read-only transaction');
+    if (mode === 'write' && outer.mode !== 'write') throw new Error('a command cannot run inside a read-only transaction');
     return fn(new Tx(outer, deps, actor));
   }
   let work: Work | undefined;
@@ -87,12 +94,12 @@ export async function runTx<T>(deps: ControlDeps, mode: 'read' | 'write', actor:
     if (mode === 'write') await logChanges(work, deps);
     return r;
   };
-  const result = await (mode === 'write' ? deps.store.write(body) : deps.store.read(body));
+  const result = await (mode === 'write' ? deps.store.write(body) : mode === 'snapshot' ? deps.store.snapshot(body) : deps.store.read(body));
   if (work?.generation !== undefined) deps.bus.wake();
   return result;
 }
 
-/** The generation the store is at, read inside a transaction (so a plan read with it is consistent). */
+/** The generation the store is at (in a snapshot, the generation of everything else it reads). */
 export function generationOf(tx: Tx): Promise<number> {
   return currentGeneration(tx.ex);
 }

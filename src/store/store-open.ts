@@ -9,13 +9,16 @@ import { translateStoreError } from './store-errors.js';
 import { textOf } from '../domain/text.js';
 
 /**
- * The store as the control plane uses it: transactions only. `write` takes the write lock at once
- * (SQLite `BEGIN IMMEDIATE`), so a transaction never fails half-way on a lock upgrade when another
- * process (the CLI, a second server) writes too; `read` sees one consistent snapshot.
+ * The store as the control plane uses it. `write` is one transaction that takes the write lock at once
+ * (SQLite `BEGIN IMMEDIATE`), so it never fails half-way on a lock upgrade when another process (the
+ * CLI, a second server) writes too. `snapshot` is one read transaction: all its queries see the same
+ * committed state (PostgreSQL: REPEATABLE READ READ ONLY). `read` runs each query on its own, each
+ * seeing the latest commit: what a single view needs, without a transaction's cost.
  */
 export interface Store {
   readonly kind: 'sqlite';
   write<T>(fn: (ex: Executor) => Promise<T>): Promise<T>;
+  snapshot<T>(fn: (ex: Executor) => Promise<T>): Promise<T>;
   read<T>(fn: (ex: Executor) => Promise<T>): Promise<T>;
   /** Inside a `write` body: appends its changes to the change log under the next generation, which it returns. */
   logChanges(batch: ChangeBatchInput): number;
@@ -142,7 +145,14 @@ export async function openStore(url: string): Promise<Store> {
     db,
     write: (fn) => inTransaction(db, sqlite, stmts, true, fn),
     logChanges: sqliteChangeWriter(sqlite),
-    read: (fn) => inTransaction(db, sqlite, stmts, false, fn),
+    snapshot: (fn) => inTransaction(db, sqlite, stmts, false, fn),
+    read: async (fn) => {
+      try {
+        return await fn(db);
+      } catch (e) {
+        throw translateStoreError(e);
+      }
+    },
     close: () => db.destroy(),
   };
 }
