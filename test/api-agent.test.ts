@@ -87,7 +87,10 @@ describe('agent API (/agent/v1)', () => {
     expect((await agent('GET', `/gateways/${gw.id}/plan`)).json().desired.connections).toEqual([]);
     // A release names the generation of the plan it tore down: a plan from before the delete releases nothing.
     expect((await agent('POST', `/gateways/${gw.id}/released?generation=${plan2.generation}`)).json()).toEqual({ removed: 0 });
-    expect((await agent('POST', `/gateways/${gw.id}/released`)).json()).toEqual({ removed: 1 });
+    // The generation is required: a release that names none could take what was deleted after its plan.
+    expect((await agent('POST', `/gateways/${gw.id}/released`)).statusCode).toBe(400);
+    const plan3 = (await agent('GET', `/gateways/${gw.id}/plan`)).json();
+    expect((await agent('POST', `/gateways/${gw.id}/released?generation=${plan3.generation}`)).json()).toEqual({ removed: 1 });
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`)).statusCode).toBe(404);
 
     // Letting go of a gateway's deleted connections never takes the gateway along, even once it is deleting
@@ -95,10 +98,15 @@ describe('agent API (/agent/v1)', () => {
     const c2 = (await t.call('POST', `/v1/vpn_gateways/${gw.id}/connections`, { body: policyConnection({ name: 'second' }) })).json();
     expect((await t.call('DELETE', `/v1/vpn_gateways/${gw.id}/connections/${c2.id}`)).statusCode).toBe(202);
     expect((await t.call('DELETE', `/v1/vpn_gateways/${gw.id}`)).statusCode).toBe(202);
-    expect((await agent('POST', `/gateways/${gw.id}/released?scope=connections`)).json()).toEqual({ removed: 1 });
+    const plan4 = (await agent('GET', `/gateways/${gw.id}/plan`)).json();
+    // A report from a plan this server never gave (a generation ahead of the log) is refused, not pinned.
+    const ahead = await agent('POST', `/gateways/${gw.id}/report`, { generation: plan4.generation + 1000, connections: [] });
+    expect(ahead.statusCode).toBe(400);
+    expect(ahead.json().error.code).toBe('invalid_value');
+    expect((await agent('POST', `/gateways/${gw.id}/released?scope=connections&generation=${plan4.generation}`)).json()).toEqual({ removed: 1 });
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).json().lifecycle_state).toBe('deleting');
-    expect((await agent('POST', `/gateways/${gw.id}/released?scope=bogus`)).statusCode).toBe(400);
-    expect((await agent('POST', `/gateways/${gw.id}/released?scope=gateway`)).json()).toEqual({ removed: 1 });
+    expect((await agent('POST', `/gateways/${gw.id}/released?scope=bogus&generation=${plan4.generation}`)).statusCode).toBe(400);
+    expect((await agent('POST', `/gateways/${gw.id}/released?scope=gateway&generation=${plan4.generation}`)).json()).toEqual({ removed: 1 });
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).statusCode).toBe(404);
   });
 

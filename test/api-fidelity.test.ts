@@ -76,6 +76,32 @@ describe('dialect fidelity', () => {
     const r = await n('POST', '/vpn/ikepolicies', { ikepolicy: { name: 'x', description: 'd'.repeat(1024 * 1000) } });
     expect(r.statusCode).toBe(400);
     expect(r.body.length).toBeLessThan(1000);
+    // Every other place a value is echoed: attribute checks, handler checks, domain messages, unknown keys.
+    const big = 'x'.repeat(400_000);
+    const net = (await n('POST', '/networks', { network: { name: 'echo' } })).json().network;
+    const router = (await n('POST', '/routers', { router: { name: 'echo' } })).json().router;
+    const cases: [string, string, unknown][] = [
+      ['POST', '/subnets', { subnet: { network_id: net.id, cidr: big } }],
+      ['POST', '/subnets', { subnet: { network_id: net.id, ip_version: big, cidr: '10.9.0.0/24' } }],
+      ['POST', '/subnets', { subnet: { network_id: net.id, cidr: '10.9.0.0/24', gateway_ip: big } }],
+      ['PUT', `/routers/${router.id}/add_router_interface`, { [big]: 1 }],
+      ['POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'cidr', endpoints: [big] } }],
+      ['POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'cidr', endpoints: ['10.1.0.0/24', big, big] } }],
+      ['POST', '/vpn/endpoint-groups', { endpoint_group: { type: 'subnet', endpoints: [big] } }],
+    ];
+    for (const [method, url, body] of cases) {
+      const res = await n(method, url, body);
+      expect(res.statusCode, `${method} ${url}`).toBe(400);
+      expect(res.body.length, `${method} ${url}: ${res.body.slice(0, 200)}`).toBeLessThan(1000);
+    }
+    // A long unknown path is not echoed whole either, in any dialect.
+    const path = `/${'p'.repeat(8000)}`;
+    for (const prefix of ['/v1', '/v2.0', '/identity/v3', '']) {
+      const res = await t.app.inject({ method: 'GET', url: `${prefix}${path}` });
+      expect(res.statusCode, prefix).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, prefix).toBeLessThan(500);
+      expect(res.body.length, prefix).toBeLessThan(1000);
+    }
   });
 
   it('refuses any update of a policy in use, a rename too, as Neutron does', async () => {

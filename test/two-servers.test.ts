@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeBatch } from '../src/control/index.js';
+import type { Router } from '../src/domain/router.js';
 import { getGateway, saveGateway } from '../src/store/gateway-store.js';
+import { getRouter, insertRouter, saveRouter } from '../src/store/router-store.js';
 import { startTestServer, type TestServer, VERSION } from './harness.js';
 
 const BIN = resolve(__dirname, '..', 'bin', 'causeway');
@@ -110,6 +113,26 @@ describe('two API servers on one database', () => {
     // A still holds the revision it read before B's update.
     await expect(a.server.store.write((ex) => saveGateway(ex, { ...read, name: 'stale' }, read.revision))).rejects.toMatchObject({ code: 'concurrent_update' });
     expect((await call('a', 'GET', `/v1/vpn_gateways/${id}`)).json['name']).toBe('renamed-by-b');
+  });
+
+  it('a router update from a stale read is refused too', async () => {
+    const account = await a.server.store.read((ex) => ex.selectFrom('accounts').select('id').executeTakeFirstOrThrow());
+    const r: Router = {
+      id: randomUUID(),
+      accountId: account.id,
+      name: 'r',
+      description: '',
+      adminStateUp: true,
+      externalNetworkId: null,
+      externalIp: null,
+      createdAt: 1,
+      updatedAt: 1,
+      revision: 0,
+    };
+    await a.server.store.write((ex) => insertRouter(ex, r));
+    await a.server.store.write((ex) => saveRouter(ex, { ...r, name: 'first' }, r.revision));
+    await expect(a.server.store.write((ex) => saveRouter(ex, { ...r, name: 'stale' }, r.revision))).rejects.toMatchObject({ code: 'concurrent_update' });
+    expect((await a.server.store.read((ex) => getRouter(ex, r.id)))?.name).toBe('first');
   });
 
   it("each server reads the other's changes from the change log, in generation order", async () => {

@@ -10,10 +10,12 @@ import { iamPlugin } from './iam/token-routes.js';
 import { ibmPlugin } from './ibm/index.js';
 import type { PeerConfigRenderer } from './ibm/ibm-deps.js';
 import { IbmRefs } from './ibm/ibm-refs.js';
+import { ibmErrorCatalogue } from './ibm/ibm-errors.js';
 import { keystonePlugin } from './keystone/index.js';
 import { neutronPlugin } from './neutron/index.js';
 import './request-context.js';
 import { installValidators } from './validation.js';
+import { echo } from '../domain/errors.js';
 
 export interface ApiDeps {
   /** The one door to the domain: every dialect receives this, never a database handle. */
@@ -69,9 +71,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
-  app.setNotFoundHandler((req, reply) =>
-    rootError(req, reply, 404, 'not_found', `There is no ${req.method} ${req.url.split('?')[0]!.slice(0, 200)} on this server.`),
-  );
+  app.setNotFoundHandler((req, reply) => rootError(req, reply, 404, 'not_found', `There is no ${req.method} ${echo(req.url.split('?')[0])} on this server.`));
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
@@ -107,7 +107,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => neutronPlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/v2.0' });
   await app.register(async (scope) => keystonePlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/identity' });
   if (deps.agentApi) await app.register(agentPlugin, { prefix: '/agent/v1', control: deps.control, lab: deps.agentApi });
-  await app.register(docsRoutes);
+  await app.register(docsRoutes, { errorCodes: ibmErrorCatalogue() });
   // Neutron's version document at the network endpoint's root (the catalog's `network` URL is this server).
   const Versions = Type.Object({
     versions: Type.Array(

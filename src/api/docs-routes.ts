@@ -1,9 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { DOMAIN_ERRORS } from '../domain/errors.js';
 import { STATUS_REASONS } from '../domain/status-reasons.js';
-import { httpStatus } from './http-status.js';
-import { IBM_DIALECT_CODES, IBM_OBJECT_CODES } from './ibm/ibm-errors.js';
 import { textOf } from '../domain/text.js';
 
 type Json = Record<string, unknown>;
@@ -47,8 +44,13 @@ const PAGE = (title: string, body: string): string => `<!doctype html><html><hea
 .op{margin:1.2em 0;padding:.6em 1em;border-left:4px solid #4a7}.m{font-weight:bold;display:inline-block;min-width:4.5em}table{border-collapse:collapse;margin:.4em 0}
 td,th{border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}code{background:#f4f4f4;padding:0 3px}</style></head><body>${body}</body></html>`;
 
+export interface DocsOptions {
+  /** The rows of `/docs/errors` (code, HTTP status, meaning): the native dialect's codes, where its `more_info` points. */
+  readonly errorCodes: readonly (readonly [code: string, status: number | string, message: string])[];
+}
+
 /** /openapi.json (generated from the route schemas) and /docs, a readable reference rendered from it. */
-export async function docsRoutes(app: FastifyInstance): Promise<void> {
+export async function docsRoutes(app: FastifyInstance, opts: DocsOptions): Promise<void> {
   const Html = { 200: Type.String({ description: 'text/html' }) };
   app.get('/openapi.json', { schema: { hide: true, response: { 200: Type.Unknown({ description: 'The OpenAPI 3.1 document.' }) } } }, async () =>
     app.swagger(),
@@ -87,12 +89,8 @@ ${bodySchema ? `<table><tr><th>body field</th><th>type</th><th>notes</th></tr>${
   });
 
   app.get('/docs/errors', { schema: { hide: true, response: Html } }, async (_req, reply) => {
-    const rows = [
-      ...Object.entries(DOMAIN_ERRORS).map(([code, e]) => [code, httpStatus(e.kind, 'ibm'), e.message] as const),
-      ...Object.entries(IBM_OBJECT_CODES).map(([code, e]) => [code, e.status, e.message] as const),
-      ...Object.entries(IBM_DIALECT_CODES).map(([code, e]) => [code, e.status, e.message] as const),
-    ]
-      .map(([code, status, message]) => `<tr id="${code}"><td><code>${code}</code></td><td>${status}</td><td>${esc(message)}</td></tr>`)
+    const rows = opts.errorCodes
+      .map(([code, status, message]) => `<tr id="${esc(code)}"><td><code>${esc(code)}</code></td><td>${esc(status)}</td><td>${esc(message)}</td></tr>`)
       .join('');
     return reply.type('text/html').send(PAGE('Error codes', `<h1>Error codes</h1><table><tr><th>code</th><th>HTTP</th><th>meaning</th></tr>${rows}</table>`));
   });

@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../domain/errors.js';
+import type { ErrorKind, ResourceType } from '../domain/errors.js';
 
 /** The one table from domain error kinds to HTTP statuses, for every dialect. */
 export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
@@ -13,19 +13,25 @@ export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
   storage_full: 507,
 };
 
+/** An override for a kind, or for a kind about one resource (`in_use:endpoint_group`). */
+type Override = Partial<Record<ErrorKind | `${ErrorKind}:${ResourceType}`, number>>;
+
 /**
  * Where a real API answers a kind with another status, written here next to the table, and only
- * there. IBM answers 400 for a reached quota (`over_quota`); Neutron's OverQuota is 409, as above.
+ * there. IBM answers 400 for a reached quota (`over_quota`); Neutron's OverQuota is 409, as above, but
+ * neutron-vpnaas raises EndpointGroupInUse as a BadRequest.
  */
 export const DIALECT_STATUS = {
   ibm: { quota: 400 },
-  neutron: {},
+  neutron: { 'in_use:endpoint_group': 400 },
   keystone: {},
-} as const satisfies Record<string, Partial<Record<ErrorKind, number>>>;
+  agent: {},
+} as const satisfies Record<string, Override>;
 
 export type Dialect = keyof typeof DIALECT_STATUS;
 
-/** The HTTP status of an error kind in a dialect. */
-export function httpStatus(kind: ErrorKind, dialect: Dialect): number {
-  return (DIALECT_STATUS[dialect] as Partial<Record<ErrorKind, number>>)[kind] ?? HTTP_STATUS[kind];
+/** The HTTP status of an error kind (about a resource, when the error names one) in a dialect. */
+export function httpStatus(kind: ErrorKind, dialect: Dialect, resource?: ResourceType): number {
+  const o = DIALECT_STATUS[dialect] as Override;
+  return (resource !== undefined ? o[`${kind}:${resource}`] : undefined) ?? o[kind] ?? HTTP_STATUS[kind];
 }

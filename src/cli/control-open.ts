@@ -4,6 +4,8 @@ import { deriveKey, loadMasterKey } from '../config/master-key.js';
 import type { Settings } from '../config/settings.js';
 import { openStore, type Store } from '../store/store-open.js';
 
+export type { Store };
+
 /** A control plane over the configured store; the composition root of every command that needs one. */
 export interface OpenedControl {
   readonly control: ControlPlane;

@@ -9,8 +9,7 @@ import { LocalBackend } from '../agent/local-backend.js';
 import type { LabSettings } from '../agent/agent-backend.js';
 import { peerSwanctlConf } from '../dataplane/strongswan/peer-config.js';
 import type { Settings } from '../config/settings.js';
-import type { Store } from '../store/store-open.js';
-import { openControl } from './control-open.js';
+import { openControl, type Store } from './control-open.js';
 
 export const VERSION = '0.1.0';
 

@@ -31,3 +31,8 @@ export function ownerFor(actor: Actor, accountId: string | undefined): string {
     throw new DomainError('not_permitted', 'Only an administrator may create objects in another account.', { type: 'field', name: 'accountId' });
   return accountId;
 }
+
+/** A user: the admin sees every user; anyone else only the user it is signed in as (`self`). */
+export function mayAccessUser(actor: Actor, self: string | undefined, userId: string): boolean {
+  return actor.isAdmin || (self !== undefined && userId === self);
+}

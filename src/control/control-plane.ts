@@ -7,7 +7,7 @@ import { SYSTEM_ACTOR } from './access.js';
 import { agentOfKey, createAgentKey, deleteAgentKey, listAgentKeys } from './agent-keys.js';
 import { awaitGatewaysReleased } from './await-released.js';
 import { type ChangeBatch, currentGenerationOf, followChanges, type FollowOptions, readChanges } from './change-feed.js';
-import { editConnectionCidr, listConnectionCidrs } from './connection-cidrs.js';
+import { type CidrOp, type CidrSide, editConnectionCidr, listConnectionCidrs } from './connection-cidrs.js';
 import { desiredOf, findConnection, getConnection, listConnections } from './connection-queries.js';
 import type { ControlDeps } from './control-deps.js';
 import { bootstrapAdmin, createAccount, listAccounts } from './create-account.js';
@@ -35,7 +35,21 @@ import { addRouterInterface, createRouter, removeRouter, removeRouterInterface, 
 import { createGatewayOnRouter, getPortView, getRouterView, listPortViews, listRouterViews } from './router-queries.js';
 import type { TokenService } from './token-service.js';
 import { runTx, type Tx, type Work } from './tx.js';
-import { allUsers, checkPassword, createUser, findProject, findUser, hashNewUser, listUsers, type NewUser, storedUser } from './users.js';
+import {
+  allUsers,
+  checkPassword,
+  createUser,
+  findProject,
+  findUser,
+  hashNewUser,
+  listUsers,
+  type NewUser,
+  showProject,
+  showUser,
+  storedUser,
+  visibleProjects,
+  visibleUsers,
+} from './users.js';
 import { updateConnection } from './update-connection.js';
 import { createSubnet, createVpc, removeSubnet, removeVpc, renameSubnet, renameVpc } from './vpc-commands.js';
 
@@ -100,7 +114,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       },
       get: read(getVpcView),
       list: read(listVpcViews),
-      publicNetworkOwner: read(publicNetworkOwner),
+      /** The account that owns the shared public network (shown to everyone, so asked by no one). */
+      publicNetworkOwner: systemRead(publicNetworkOwner),
     },
     subnets: {
       create: write(createSubnet),
@@ -120,7 +135,9 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       remove: write(deleteGateway),
       get: read(getGatewayView),
       list: read(listGatewayViews),
-      advertisedCidr: write(editAdvertisedCidr),
+      /** Adds or removes an advertised CIDR (a command), or checks that one is advertised (a query). */
+      advertisedCidr: (actor: Actor, id: string, cidr: string, op: 'add' | 'remove' | 'check') =>
+        (op === 'check' ? read(editAdvertisedCidr) : write(editAdvertisedCidr))(actor, id, cidr, op),
     },
     connections: {
       create: write(createConnection),
@@ -129,7 +146,9 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       get: read(getConnection),
       find: read(findConnection),
       list: read(listConnections),
-      cidr: write(editConnectionCidr),
+      /** Adds or removes a local or peer CIDR (a command), or checks that one is there (a query). */
+      cidr: (actor: Actor, gatewayId: string, id: string, side: CidrSide, cidr: string, op: CidrOp) =>
+        (op === 'check' ? read(editConnectionCidr) : write(editConnectionCidr))(actor, gatewayId, id, side, cidr, op),
       cidrs: read(listConnectionCidrs),
       /** The desired state of a connection (its peer configuration is rendered from it). Holds the PSK. */
       desired: read(desiredOf),
@@ -174,14 +193,21 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       list: read(admin(listAccounts)),
       /** The operator's account on first start; undefined when accounts exist. */
       bootstrapAdmin: system(bootstrapAdmin),
-      /** A Keystone project (an account) by id or name, whoever asks (the dialect decides what it shows). */
+      /** A project (an account) by id or name, for signing in (before there is an actor). */
       find: systemRead(findProject),
+      /** The accounts the actor may see, and one of them by id (another's answers as missing). */
+      visible: read(visibleProjects),
+      show: read(showProject),
     },
     users: {
       create: async (actor: Actor, input: NewUser) => write(admin(createUser))(actor, await hashNewUser(input)),
       list: read(admin(listUsers)),
       all: read(admin(allUsers)),
+      /** A user by id or name, for signing in and token checks (before there is an actor). */
       find: systemRead(findUser),
+      /** The users the actor may see (`self`: the user it signed in as), and one of them by id. */
+      visible: read(visibleUsers),
+      show: read(showUser),
       /** The user behind an id or name with this password; undefined otherwise (the password check runs outside the transaction). */
       authenticate: async (ref: { id: string } | { name: string }, password: string) => checkPassword(await systemRead(storedUser)(ref), password),
     },

@@ -1,6 +1,6 @@
 import { parseCidr } from '../domain/cidr.js';
 import type { EndpointGroup, EndpointGroupType } from '../domain/endpoint-group.js';
-import { invalidField } from '../domain/errors.js';
+import { echo, invalidField } from '../domain/errors.js';
 import { newId, parseId } from '../domain/ids.js';
 import { deleteEndpointGroup, getEndpointGroup, insertEndpointGroup, listEndpointGroups, renameEndpointGroup } from '../store/endpoint-group-store.js';
 import { getSubnets } from '../store/network-store.js';
@@ -19,12 +19,13 @@ export interface EndpointGroupInput {
 /** The endpoints of a group, checked for its type: CIDRs in canonical form and of one family; subnets of the account. */
 async function checkEndpoints(tx: Tx, accountId: string, type: EndpointGroupType, endpoints: readonly string[]): Promise<string[]> {
   if (endpoints.length === 0) throw invalidField('endpoints', 'No endpoints specified for the endpoint group.');
-  if (new Set(endpoints).size !== endpoints.length) throw invalidField('endpoints', `Duplicate items in the list: '${endpoints.join(', ')}'`);
+  if (new Set(endpoints).size !== endpoints.length) throw invalidField('endpoints', `Duplicate items in the list: '${echo(endpoints.join(', '))}'`);
   if (type === 'cidr') {
     const families = new Set<number>();
     for (const e of endpoints) {
       const p = parseCidr(e);
-      if (!e.includes('/') || !p.ok || p.hostBitsSet) throw invalidField('endpoints', `Endpoint '${e}' is invalid for group type 'cidr': not a valid CIDR.`, e);
+      if (!e.includes('/') || !p.ok || p.hostBitsSet)
+        throw invalidField('endpoints', `Endpoint '${echo(e)}' is invalid for group type 'cidr': not a valid CIDR.`, echo(e));
       families.add(p.cidr.family);
     }
     if (families.size > 1) throw invalidField('endpoints', 'Endpoints in the group do not have the same IP version, as required for IPSec.');
@@ -33,7 +34,8 @@ async function checkEndpoints(tx: Tx, accountId: string, type: EndpointGroupType
   if (type === 'subnet') {
     const ids = endpoints.map((e) => {
       const id = parseId(e);
-      if (!id || !/^[0-9a-fA-F-]{36}$/.test(e)) throw invalidField('endpoints', `Endpoint '${e}' is invalid for group type 'subnet': not a valid UUID.`, e);
+      if (!id || !/^[0-9a-fA-F-]{36}$/.test(e))
+        throw invalidField('endpoints', `Endpoint '${echo(e)}' is invalid for group type 'subnet': not a valid UUID.`, echo(e));
       return id;
     });
     const found = new Map((await getSubnets(tx.ex, ids)).filter((s) => s.accountId === accountId).map((s) => [s.id, s]));

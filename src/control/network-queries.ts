@@ -2,7 +2,7 @@ import type { Subnet, Vpc } from '../domain/tenancy.js';
 import { getSubnet, getSubnets, getVpc, getVpcs, listSubnets, listVpcs, subnetIdsOfVpcs } from '../store/network-store.js';
 import type { Page, PageRequest } from '../store/page-query.js';
 import { adminAccount } from '../store/router-store.js';
-import { listScope, visibleTo } from './access.js';
+import { listScope, mayAccess, visibleTo } from './access.js';
 import type { Tx } from './tx.js';
 import { byId, groupRefs, type Ref, refOf } from './view-refs.js';
 
@@ -60,7 +60,7 @@ export async function listSubnetViews(tx: Tx, req: PageRequest, filter: { vpcId?
 }
 /** Several subnets the actor may see, by id (the ones it may not see are left out). */
 export async function subnetsByIds(tx: Tx, ids: readonly string[]): Promise<Subnet[]> {
-  return (await getSubnets(tx.ex, ids)).filter((s) => tx.actor.isAdmin || s.accountId === tx.actor.accountId);
+  return (await getSubnets(tx.ex, ids)).filter((s) => mayAccess(tx.actor, s.accountId));
 }
 
 /** The owner of the built-in external network (the admin account) and a stable creation time for it. */

@@ -1,4 +1,6 @@
 import type { HealthState, LifecycleState, Reason } from '../domain/tenancy.js';
+import { invalidField } from '../domain/errors.js';
+import { currentGeneration } from '../store/change-store.js';
 import { gatewayGenerations, getGateway, setGatewayHealth, setReportGeneration } from '../store/gateway-store.js';
 import type { Tx } from './tx.js';
 
@@ -27,7 +29,12 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentReport): Promise<boolean> {
   const gens = await gatewayGenerations(tx.ex, gatewayId);
   if (!gens || report.generation < gens.reported) return false;
-  await setReportGeneration(tx.ex, gatewayId, report.generation);
+  const latest = await currentGeneration(tx.ex);
+  if (report.generation > latest) {
+    // No plan of that generation was ever given: the agent reads another database, or made the number up.
+    throw invalidField('generation', `The report names generation ${report.generation}, but the change log is at ${latest}.`, report.generation);
+  }
+  if (!(await setReportGeneration(tx.ex, gatewayId, report.generation))) return false;
   const o = report.gateway;
   if (o) {
     const g = await getGateway(tx.ex, gatewayId);

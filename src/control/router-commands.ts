@@ -112,6 +112,7 @@ export async function createRouter(tx: Tx, input: RouterInput): Promise<RouterVi
     externalIp: null,
     createdAt: now,
     updatedAt: now,
+    revision: 0,
   };
   const router = { ...base, ...(await applyGateway(tx, base, input.externalGateway)) };
   await insertRouter(tx.ex, router);
@@ -130,7 +131,7 @@ export async function updateRouter(tx: Tx, routerId: string, patch: RouterPatch)
   if (patch.externalGateway !== undefined) router = { ...router, ...(await applyGateway(tx, current, patch.externalGateway)) };
   if (JSON.stringify(router) !== JSON.stringify(current)) {
     router = { ...router, updatedAt: tx.now() };
-    await saveRouter(tx.ex, router);
+    await saveRouter(tx.ex, router, current.revision);
     tx.record({ resource: 'router', id: routerId, action: 'updated', gatewayIds: [] });
   }
   return routerView(tx, router);

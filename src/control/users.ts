@@ -5,6 +5,7 @@ import type { Account } from '../domain/tenancy.js';
 import { findAccountByName, getAccount } from '../store/account-store.js';
 import { unlessTaken } from '../store/store-errors.js';
 import { findUserByName, getUser as getStoredUser, insertUser, listAccounts, listUsers as listStoredUsers, type StoredUser } from '../store/user-store.js';
+import { mayAccess, mayAccessUser } from './access.js';
 import type { Tx } from './tx.js';
 
 /**
@@ -161,4 +162,30 @@ export async function findProject(tx: Tx, ref: { id: string } | { name: string }
 /** Every user, oldest first (Keystone's user list for an admin). */
 export async function allUsers(tx: Tx): Promise<User[]> {
   return (await listStoredUsers(tx.ex)).map(publicUser);
+}
+
+/** The projects (accounts) the actor may see: every one for the admin, its own otherwise. */
+export async function visibleProjects(tx: Tx): Promise<Account[]> {
+  if (tx.actor.isAdmin) return listAccounts(tx.ex);
+  const own = await getAccount(tx.ex, tx.actor.accountId);
+  return own ? [own] : [];
+}
+
+/** A project by id, when the actor may see it (another account's answers as missing). */
+export async function showProject(tx: Tx, id: string): Promise<Account | undefined> {
+  const a = await findProject(tx, { id });
+  return a && mayAccess(tx.actor, a.id) ? a : undefined;
+}
+
+/** The users the actor may see; `self` is the user the actor signed in as. */
+export async function visibleUsers(tx: Tx, self: string | undefined): Promise<User[]> {
+  if (tx.actor.isAdmin) return allUsers(tx);
+  const own = self === undefined ? undefined : await findUser(tx, { id: self });
+  return own ? [own] : [];
+}
+
+/** A user by id, when the actor may see it. */
+export async function showUser(tx: Tx, id: string, self: string | undefined): Promise<User | undefined> {
+  const u = await findUser(tx, { id });
+  return u && mayAccessUser(tx.actor, self, u.id) ? u : undefined;
 }

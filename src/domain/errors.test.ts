@@ -166,11 +166,13 @@ describe('HTTP statuses', () => {
 
   it('dialect overrides name only known kinds, with a 4xx status', () => {
     for (const [dialect, overrides] of Object.entries(DIALECT_STATUS)) {
-      for (const [kind, status] of Object.entries(overrides as Partial<Record<ErrorKind, number>>)) {
-        expect(ERROR_KINDS, `${dialect} overrides ${kind}`).toContain(kind);
+      for (const [key, status] of Object.entries(overrides as Record<string, number>)) {
+        const [kind, resource] = key.split(':') as [ErrorKind, ResourceType | undefined];
+        expect(ERROR_KINDS, `${dialect} overrides ${key}`).toContain(kind);
+        if (resource !== undefined) expect(RESOURCE_TYPES, `${dialect} overrides ${key}`).toContain(resource);
         expect(status).toBeGreaterThanOrEqual(400);
         expect(status).toBeLessThan(500);
-        expect(httpStatus(kind as ErrorKind, dialect as keyof typeof DIALECT_STATUS)).toBe(status);
+        expect(httpStatus(kind, dialect as keyof typeof DIALECT_STATUS, resource)).toBe(status);
       }
     }
   });

@@ -36,6 +36,8 @@ export interface Router {
   readonly externalIp: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** Bumped by every update; an update is written only over the revision it read. */
+  readonly revision: number;
 }
 
 /** A subnet joined to a router; the port id is the interface's id on the wire. */

@@ -102,10 +102,13 @@ export class ConnectionStore {
 
   /**
    * Writes a connection read earlier in this transaction at revision `readRevision`; another writer's
-   * change in between (possible with several servers on one database) refuses it.
+   * change in between (possible with several servers on one database) refuses it. The observed status
+   * is the agent's to write (`setStatus`, which keeps the revision): a save never writes back a status
+   * it read, except a delete's, which takes the connection down.
    */
   async save(ex: Executor, c: Connection, readRevision: number): Promise<void> {
-    const { id, ...rest } = this.#toRow(c);
+    const { id, status, status_reasons, ...config } = this.#toRow(c);
+    const rest = c.lifecycleState === 'deleting' ? { ...config, status, status_reasons } : config;
     await ex
       .updateTable('vpn_gateways')
       .set((eb) => ({

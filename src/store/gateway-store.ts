@@ -54,8 +54,14 @@ export async function insertGateway(ex: Executor, g: VpnGateway): Promise<void> 
   await unlessTaken(ex.insertInto('vpn_gateways').values(toRow(g)).execute(), () => nameTaken(g));
 }
 /** Writes a gateway read at revision `readRevision` in this transaction; a change by another writer in between refuses it. */
+/**
+ * Writes a gateway read at `readRevision`; another writer's change in between refuses it. What the data
+ * plane observed (lifecycle, health, the members' state) is the agent's to write (`setGatewayHealth`): a
+ * save never writes back what it read, except a delete's, which marks the gateway and its members deleting.
+ */
 export async function saveGateway(ex: Executor, g: VpnGateway, readRevision: number): Promise<void> {
-  const { id, ...rest } = toRow(g);
+  const { id, lifecycle_state, health_state, health_reasons, members, ...config } = toRow(g);
+  const rest = g.lifecycleState === 'deleting' ? { ...config, lifecycle_state, health_state, health_reasons, members } : config;
   const r = await unlessTaken(ex.updateTable('vpn_gateways').set(rest).where('id', '=', id).where('revision', '=', readRevision).executeTakeFirst(), () =>
     nameTaken(g),
   );
@@ -83,8 +89,15 @@ export async function gatewayGenerations(ex: Executor, id: string): Promise<{ ge
   const r = await ex.selectFrom('vpn_gateways').select(['generation', 'report_generation']).where('id', '=', id).executeTakeFirst();
   return r ? { generation: Number(r.generation), reported: Number(r.report_generation) } : undefined;
 }
-export async function setReportGeneration(ex: Executor, id: string, generation: number): Promise<void> {
-  await ex.updateTable('vpn_gateways').set({ report_generation: generation }).where('id', '=', id).where('report_generation', '<', generation).execute();
+/** Accepts a report of `generation` unless a newer one was accepted (conditional, so two concurrent reports cannot both win). */
+export async function setReportGeneration(ex: Executor, id: string, generation: number): Promise<boolean> {
+  const r = await ex
+    .updateTable('vpn_gateways')
+    .set({ report_generation: generation })
+    .where('id', '=', id)
+    .where('report_generation', '<=', generation)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 /** Every gateway id, those being deleted included. */
 export async function allGatewayIds(ex: Executor): Promise<string[]> {

@@ -432,6 +432,16 @@ const MIGRATIONS: Record<string, Migration> = {
       }
     },
   },
+  '0009-router-revision': {
+    // Router updates are written over the revision read, like gateways, connections and policies.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .alterTable('routers')
+        .addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {

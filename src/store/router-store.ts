@@ -1,3 +1,4 @@
+import { DomainError } from '../domain/errors.js';
 import type { Router, RouterInterface } from '../domain/router.js';
 import type { Scope } from './network-store.js';
 import type { Executor, RouterInterfaceRow, RouterRow } from './schema.js';
@@ -14,6 +15,7 @@ const toRouter = (r: RouterRow): Router => ({
   externalIp: r.external_ip,
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
+  revision: Number(r.revision),
 });
 const toRow = (r: Router): RouterRow => ({
   id: r.id,
@@ -25,6 +27,7 @@ const toRow = (r: Router): RouterRow => ({
   external_ip: r.externalIp,
   created_at: r.createdAt,
   updated_at: r.updatedAt,
+  revision: r.revision,
 });
 const toInterface = (r: RouterInterfaceRow): RouterInterface => ({
   portId: r.port_id,
@@ -36,9 +39,11 @@ const toInterface = (r: RouterInterfaceRow): RouterInterface => ({
 export async function insertRouter(ex: Executor, r: Router): Promise<void> {
   await ex.insertInto('routers').values(toRow(r)).execute();
 }
-export async function saveRouter(ex: Executor, r: Router): Promise<void> {
-  const { id, ...rest } = toRow(r);
-  await ex.updateTable('routers').set(rest).where('id', '=', id).execute();
+/** Writes a router read at `readRevision` (its revision bumped); another writer's change in between refuses it. */
+export async function saveRouter(ex: Executor, r: Router, readRevision: number): Promise<void> {
+  const { id, ...rest } = toRow({ ...r, revision: readRevision + 1 });
+  const res = await ex.updateTable('routers').set(rest).where('id', '=', id).where('revision', '=', readRevision).executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw new DomainError('concurrent_update', `Router '${id}' was changed by another request; read it again and retry.`);
 }
 export async function deleteRouterRow(ex: Executor, id: string): Promise<void> {
   await ex.deleteFrom('routers').where('id', '=', id).execute();

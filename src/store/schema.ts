@@ -159,6 +159,7 @@ export interface RouterRow {
   external_ip: string | null;
   created_at: number;
   updated_at: number;
+  revision: number;
 }
 export interface RouterInterfaceRow {
   port_id: string;

@@ -27,6 +27,12 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   cli: ['domain', 'store', 'control', 'api', 'dataplane', 'config', 'agent'],
 };
 
+/** The one file of the CLI that opens the store (and hands the control plane, never the handle, on). */
+const CLI_STORE_OPENER = 'cli/control-open.ts';
+
+/** The api files that compose the dialects; the shared ones beside them serve every dialect and import none. */
+const API_COMPOSITION = 'api/app.ts';
+
 /** Packages only the store may use. */
 const STORE_ONLY_PACKAGES = ['kysely', 'better-sqlite3', 'pg'];
 
@@ -77,9 +83,15 @@ function violations(): Violation[] {
       if (to === 'control' && from !== 'control' && relative(SRC, target) !== 'control/index.js') {
         out.push({ file: rel, imports: spec, rule: 'outside control, import the control plane only through src/control/index.ts' });
       }
+      if (from === 'cli' && to === 'store' && relative(SRC, file) !== CLI_STORE_OPENER) {
+        out.push({ file: rel, imports: spec, rule: `in the CLI only ${CLI_STORE_OPENER} opens the store` });
+      }
       const d = dialectOf(file);
       const td = dialectOf(target);
       if (d && td && d !== td) out.push({ file: rel, imports: spec, rule: `the ${d} dialect may not import the ${td} dialect` });
+      if (from === 'api' && !d && td && relative(SRC, file) !== API_COMPOSITION) {
+        out.push({ file: rel, imports: spec, rule: `a shared api file may not import the ${td} dialect (only ${API_COMPOSITION} composes them)` });
+      }
     }
   }
   return out;
@@ -102,6 +114,11 @@ describe('layer rule', () => {
 
   it('no file imports against the layer order, around the control plane, into the store driver or across dialects', () => {
     expect(violations()).toEqual([]);
+  });
+
+  it('no dialect acts as the system: every call carries the caller', () => {
+    const bad = sources(join(SRC, 'api')).filter((f) => /\bSYSTEM_ACTOR\b/.test(readFileSync(f, 'utf8')));
+    expect(bad.map((f) => relative(ROOT, f))).toEqual([]);
   });
 
   it('nothing under src/api imports src/store or Kysely', () => {

@@ -6,6 +6,8 @@ import { BodyError, acceptJsonBodies } from '../body-parsers.js';
 import { describeAjvError } from '../validation.js';
 import { AgentError, ChangesQuery, GatewayParams, PlanSchema, ReleasedQuery, ReportSchema } from './agent-schema.js';
 import { failureLog } from '../failure-log.js';
+import { httpStatus } from '../http-status.js';
+import { DomainError, echo } from '../../domain/errors.js';
 
 export interface AgentApiOptions {
   readonly control: ControlPlane;
@@ -43,11 +45,17 @@ export async function agentPlugin(fastify: FastifyInstance, opts: AgentApiOption
       return fail(reply, 400, p.code, p.message);
     }
     if (err instanceof BodyError) return fail(reply, 400, 'invalid_json', err.message);
+    if (DomainError.is(err)) {
+      // The one kind → status table: a full disk answers 507, a busy database 409, as in every dialect.
+      const status = httpStatus(err.kind, 'agent', err.subject?.resource);
+      if (status >= 500) req.log.error(failureLog(err), 'agent API request failed');
+      return fail(reply, status, err.code, err.message);
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error(failureLog(err), 'agent API request failed');
     return fail(reply, status, status === 500 ? 'internal_error' : 'bad_request', status === 500 ? 'Internal error.' : err.message);
   });
-  app.setNotFoundHandler((req, reply) => fail(reply, 404, 'not_found', `There is no ${req.method} ${req.url.split('?')[0]!.slice(0, 200)} in the agent API.`));
+  app.setNotFoundHandler((req, reply) => fail(reply, 404, 'not_found', `There is no ${req.method} ${echo(req.url.split('?')[0])} in the agent API.`));
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const m = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''));
     const agent = m ? await control.agentKeys.authenticate(m[1]!) : undefined;
@@ -138,7 +146,7 @@ export async function agentPlugin(fastify: FastifyInstance, opts: AgentApiOption
     async (req) => ({
       removed: await control.agent.released(req.params.gateway, {
         scope: req.query.scope ?? 'gateway',
-        ...(req.query.generation !== undefined ? { generation: req.query.generation } : {}),
+        generation: req.query.generation,
       }),
     }),
   );

@@ -157,7 +157,7 @@ export const AgentError = Type.Object({ error: Type.Object({ code: Str, message:
 export const GatewayParams = Type.Object({ gateway: Type.String({ maxLength: 64 }) });
 export const ReleasedQuery = Type.Object({
   scope: Type.Optional(Enum(['connections', 'gateway'])),
-  generation: Type.Optional(Type.Integer({ minimum: 0, description: 'The generation of the plan whose deletions the agent carried out; only those go.' })),
+  generation: Type.Integer({ minimum: 0, description: 'The generation of the plan whose deletions the agent carried out; only those go.' }),
 });
 export const ChangesQuery = Type.Object({
   since: Type.Optional(Type.Integer({ minimum: 0, description: 'Resume after this generation; absent (or too old): the first line says resync.' })),

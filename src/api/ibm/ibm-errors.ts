@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorTarget, type ResourceType } from '../../domain/errors.js';
+import { DOMAIN_ERRORS, DomainError, echo, type ErrorTarget, type ResourceType } from '../../domain/errors.js';
 import { BodyError } from '../body-parsers.js';
 import { httpStatus } from '../http-status.js';
 import { describeAjvError } from '../validation.js';
@@ -66,7 +66,7 @@ type CodeDoc = { status: number; message: string };
 const objectCode = (r: keyof typeof IBM_RESOURCE, kind: 'not_found' | 'in_use'): [string, CodeDoc] => [
   `${IBM_RESOURCE[r]}_${kind}`,
   {
-    status: kind === 'not_found' ? 404 : 409,
+    status: httpStatus(kind, 'ibm'),
     message: `The ${IBM_RESOURCE[r].replace(/_/g, ' ')} ${kind === 'not_found' ? 'was not found' : 'is still in use'}.`,
   },
 ];
@@ -142,7 +142,7 @@ export function toIbmError(err: unknown): { status: number; error: IbmError } {
   if (err instanceof IbmHttpError) return { status: err.status, error: err.error };
   if (DomainError.is(err)) {
     const target = renderTarget(err.target);
-    return { status: httpStatus(err.kind, 'ibm'), error: { code: ibmCode(err), message: err.message, ...(target ? { target } : {}) } };
+    return { status: httpStatus(err.kind, 'ibm', err.subject?.resource), error: { code: ibmCode(err), message: err.message, ...(target ? { target } : {}) } };
   }
   if (err instanceof BodyError) return { status: 400, error: { code: 'invalid_json', message: err.message } };
   const fe = err as FastifyError & { validationContext?: string };
@@ -166,6 +166,15 @@ export function sendIbmError(request: FastifyRequest, reply: FastifyReply, publi
     .send({ errors: [{ ...error, more_info: moreInfo(publicUrl, error.code) }], trace: request.id, status_code: status });
 }
 
+/** Every code the IBM dialect can answer, with its status and meaning: the rows of `/docs/errors` (each error's `more_info`). */
+export function ibmErrorCatalogue(): readonly (readonly [code: string, status: number | string, message: string])[] {
+  return [
+    ...Object.entries(DOMAIN_ERRORS).map(([code, e]) => [code, httpStatus(e.kind, 'ibm'), e.message] as const),
+    ...Object.entries(IBM_OBJECT_CODES).map(([code, e]) => [code, e.status, e.message] as const),
+    ...Object.entries(IBM_DIALECT_CODES).map(([code, e]) => [code, e.status, e.message] as const),
+  ];
+}
+
 /** Installs the envelope for every error and unknown route inside the IBM plugin. */
 export function installIbmErrors(app: FastifyInstance, publicUrl: string): void {
   app.setErrorHandler((err, request, reply) => {
@@ -174,6 +183,9 @@ export function installIbmErrors(app: FastifyInstance, publicUrl: string): void 
     return sendIbmError(request, reply, publicUrl, status, error);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendIbmError(request, reply, publicUrl, 404, { code: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]} in this API.` }),
+    sendIbmError(request, reply, publicUrl, 404, {
+      code: 'not_found',
+      message: `There is no ${request.method} ${echo(request.url.split('?')[0])} in this API.`,
+    }),
   );
 }

@@ -1,6 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Inspected, User } from '../../control/index.js';
 import type { Account } from '../../domain/tenancy.js';
 import {
   AuthTokenHeaders,
@@ -39,14 +38,7 @@ export async function identityRoutes(fastify: FastifyInstance, deps: KeystoneDep
 
   async function visibleProjects(req: FastifyRequest): Promise<Account[]> {
     const { actor } = await callerOf(req, tokens);
-    if (actor.isAdmin) return control.accounts.list(actor);
-    const own = await control.accounts.find({ id: actor.accountId });
-    return own ? [own] : [];
-  }
-  async function visibleUsers(actor: Inspected['actor'], usr: string | undefined): Promise<User[]> {
-    if (actor.isAdmin) return control.users.all(actor);
-    const own = usr === undefined ? undefined : await control.users.find({ id: usr });
-    return own ? [own] : [];
+    return control.accounts.visible(actor);
   }
   const filterProjects = (list: Account[], query: Query): Account[] =>
     list.filter((a) => (query['name'] === undefined || a.name === query['name']) && inDefault(query['domain_id']) && query['enabled'] !== 'false');
@@ -86,8 +78,8 @@ export async function identityRoutes(fastify: FastifyInstance, deps: KeystoneDep
     },
     async (req) => {
       const { actor } = await callerOf(req, tokens);
-      const a = await control.accounts.find({ id: req.params.id });
-      if (!a || (!actor.isAdmin && a.id !== actor.accountId)) throw notFound(`Could not find project: ${req.params.id}.`);
+      const a = await control.accounts.show(actor, req.params.id);
+      if (!a) throw notFound(`Could not find project: ${req.params.id}.`);
       return { project: projectView(deps.publicUrl, a) };
     },
   );
@@ -100,7 +92,7 @@ export async function identityRoutes(fastify: FastifyInstance, deps: KeystoneDep
     async (req) => {
       const { actor, claims } = await callerOf(req, tokens);
       const { name, domain_id: domainId } = req.query;
-      const all = await visibleUsers(actor, claims.usr);
+      const all = await control.users.visible(actor, claims.usr);
       const list = all.filter((u) => (name === undefined || u.name === name) && inDefault(domainId));
       return { users: list.map((u) => userView(deps.publicUrl, u)), links: links(`${base}/users`) };
     },
@@ -113,8 +105,8 @@ export async function identityRoutes(fastify: FastifyInstance, deps: KeystoneDep
     },
     async (req) => {
       const { actor, claims } = await callerOf(req, tokens);
-      const u = await control.users.find({ id: req.params.id });
-      if (!u || (!actor.isAdmin && u.id !== claims.usr)) throw notFound(`Could not find user: ${req.params.id}.`);
+      const u = await control.users.show(actor, req.params.id, claims.usr);
+      if (!u) throw notFound(`Could not find user: ${req.params.id}.`);
       return { user: userView(deps.publicUrl, u) };
     },
   );

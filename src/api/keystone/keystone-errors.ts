@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, echo } from '../../domain/errors.js';
 import { BodyError } from '../body-parsers.js';
 import { httpStatus } from '../http-status.js';
 import { describeAjvError } from '../validation.js';
@@ -63,7 +63,7 @@ export function installKeystoneErrors(app: FastifyInstance, authUrl: string): vo
     void reply
       .code(404)
       .type('application/json')
-      .send(envelope(404, `The resource could not be found: ${req.method} ${req.url.split('?')[0]}`));
+      .send(envelope(404, `The resource could not be found: ${req.method} ${echo(req.url.split('?')[0])}`));
   });
   app.setErrorHandler((err: FastifyError & { validationContext?: string }, req, reply) => {
     let status: number;
@@ -75,7 +75,7 @@ export function installKeystoneErrors(app: FastifyInstance, authUrl: string): vo
       status = err.status;
       message = err.message;
     } else if (DomainError.is(err)) {
-      status = httpStatus(err.kind, 'keystone');
+      status = httpStatus(err.kind, 'keystone', err.subject?.resource);
       message = status === 401 ? AUTH_REQUIRED : err.message;
       if (status >= 500) req.log.error(failureLog(err), 'keystone request failed');
     } else if (err instanceof BodyError) {

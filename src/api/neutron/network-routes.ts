@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SYSTEM_ACTOR, type VpcView } from '../../control/index.js';
+import type { VpcView } from '../../control/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { actorOf, type NeutronDeps } from './neutron-deps.js';
 import { PUBLIC_NETWORK_ID, PUBLIC_NETWORK_NAME, PUBLIC_SUBNET_ID } from './neutron-core-wire.js';
@@ -59,7 +59,7 @@ export const ALL = { limit: 1_000_000, sort: 'created_at', desc: false } as cons
 
 /** The built-in external network as the API shows it. */
 export async function publicNetworkWire(deps: NeutronDeps): Promise<NetworkWire> {
-  const owner = await deps.control.vpcs.publicNetworkOwner(SYSTEM_ACTOR);
+  const owner = await deps.control.vpcs.publicNetworkOwner();
   return networkWire({
     id: PUBLIC_NETWORK_ID,
     name: PUBLIC_NETWORK_NAME,

@@ -38,15 +38,12 @@ const NOT_FOUND: Readonly<Partial<Record<ResourceType, [string, (id: string) => 
   account: ['ProjectNotFound', (id) => `Project ${id.replace(/-/g, '')} could not be found`],
 };
 
-/**
- * Neutron's exception for "still in use", its wording where Neutron has a fixed one, and its status where it
- * is not the kind's (EndpointGroupInUse is a BadRequest in neutron-vpnaas).
- */
-const IN_USE: Readonly<Partial<Record<ResourceType, { type: string; status?: number; message?: (id: string) => string }>>> = {
+/** Neutron's exception for "still in use", and its wording where Neutron has a fixed one. */
+const IN_USE: Readonly<Partial<Record<ResourceType, { type: string; message?: (id: string) => string }>>> = {
   vpn_gateway: { type: 'VPNServiceInUse', message: (id) => `VPNService ${id} is still in use` },
   ike_policy: { type: 'IKEPolicyInUse', message: (id) => `IKEPolicy ${id} is in use by existing IPsecSiteConnection and can't be updated or deleted` },
   ipsec_policy: { type: 'IPsecPolicyInUse', message: (id) => `IPsecPolicy ${id} is in use by existing IPsecSiteConnection and can't be updated or deleted` },
-  endpoint_group: { type: 'EndpointGroupInUse', status: 400, message: (id) => `Endpoint group ${id} is in use and cannot be deleted` },
+  endpoint_group: { type: 'EndpointGroupInUse', message: (id) => `Endpoint group ${id} is in use and cannot be deleted` },
   vpc: { type: 'NetworkInUse', message: (id) => `Unable to complete operation on network ${id}. There are one or more ports still in use on the network.` },
   network: { type: 'NetworkInUse' },
   subnet: { type: 'SubnetInUse' },
@@ -78,7 +75,7 @@ const BY_KIND: Readonly<Record<DomainError['kind'], string>> = {
 
 /** A domain refusal in Neutron's terms: the status from the kind (one table), the exception type and wording from the resource or code. */
 export function fromDomain(e: DomainError): NeutronError {
-  const status = httpStatus(e.kind, 'neutron');
+  const status = httpStatus(e.kind, 'neutron', e.subject?.resource);
   const s = e.subject;
   if (e.kind === 'not_found' && s) {
     const nf = NOT_FOUND[s.resource];
@@ -86,7 +83,7 @@ export function fromDomain(e: DomainError): NeutronError {
   }
   if (e.kind === 'in_use' && s && IN_USE[s.resource]) {
     const u = IN_USE[s.resource]!;
-    return new NeutronError(u.status ?? status, u.type, u.message && s.id !== undefined ? u.message(echo(s.id)) : e.message);
+    return new NeutronError(status, u.type, u.message && s.id !== undefined ? u.message(echo(s.id)) : e.message);
   }
   if (e.code === 'public_ip_exhausted')
     return new NeutronError(status, e.target?.name === 'externalGateway.address' ? 'IpAddressAlreadyAllocated' : 'IpAddressGenerationFailure', e.message);

@@ -94,11 +94,7 @@ describe('Neutron body schemas', () => {
         bad('HTTPBadRequest', "Invalid input for mtu. Reason: 'true' is not supported by this server (supported: 1500)."),
       ],
       [SubnetCreate, { subnet: { cidr: '10.0.0.0/24' } }, bad('HTTPBadRequest', "Failed to parse request. Required attribute 'network_id' not specified")],
-      [
-        SubnetCreate,
-        { subnet: { network_id: 'x', cidr: {} } },
-        bad('HTTPBadRequest', "Invalid input for cidr. Reason: '[object Object]' is not a valid IP subnet."),
-      ],
+      [SubnetCreate, { subnet: { network_id: 'x', cidr: {} } }, bad('HTTPBadRequest', "Invalid input for cidr. Reason: '{}' is not a valid IP subnet.")],
       [
         RouterCreate,
         { router: { external_gateway_info: { network_id: 'x', external_fixed_ips: [5] } } },

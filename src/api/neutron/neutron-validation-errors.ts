@@ -62,7 +62,7 @@ function answerFor(schema: Json, segs: readonly string[]): { answer: Invalid; de
 }
 
 function render(answer: Invalid, value: unknown): NeutronError {
-  const fill = (text: string): string => text.replace(/\{value\}/g, () => echo(value)).replace(/\{text\}/g, () => String(value));
+  const fill = (text: string): string => text.replace(/\{value\}/g, () => echo(value)).replace(/\{text\}/g, () => echo(textOf(value)));
   if (typeof answer === 'string') return badRequest(fill(answer));
   return new NeutronError(answer.status ?? 400, answer.type ?? 'HTTPBadRequest', fill(answer.message));
 }

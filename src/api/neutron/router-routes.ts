@@ -135,7 +135,7 @@ function interfaceBody(body: unknown): { subnetId?: string; portId?: string } {
     throw badRequest('Bad router request: Either subnet_id or port_id must be specified.');
   const b = body as Body;
   const extra = Object.keys(b).filter((k) => k !== 'subnet_id' && k !== 'port_id');
-  if (extra.length > 0) throw badRequest(`Unrecognized attribute(s) '${extra.join(', ')}'`);
+  if (extra.length > 0) throw badRequest(`Unrecognized attribute(s) '${echo(extra.join(', '))}'`);
   const subnetId = uuid(b, 'subnet_id');
   const portId = uuid(b, 'port_id');
   return { ...(subnetId ? { subnetId } : {}), ...(portId ? { portId } : {}) };

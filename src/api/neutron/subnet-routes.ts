@@ -1,12 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SYSTEM_ACTOR } from '../../control/index.js';
 import { parseCidr } from '../../domain/cidr.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Subnet } from '../../domain/tenancy.js';
 import { actorOf, type NeutronDeps } from './neutron-deps.js';
 import { allocationPoolOf, gatewayIpOf, PUBLIC_NETWORK_ID, PUBLIC_SUBNET_ID, PUBLIC_SUBNET_NAME } from './neutron-core-wire.js';
-import { badRequest, forbidden, invalidInput } from './neutron-errors.js';
+import { badRequest, echo, forbidden, invalidInput } from './neutron-errors.js';
 import { ALL } from './network-routes.js';
 import { fieldsOf, listResponse, pick } from './neutron-list.js';
 import { bool, checkKeys, ownerFields, ownerOf, str, unwrap, uuid, type Body } from './neutron-request.js';
@@ -62,7 +61,7 @@ const fromSubnet = (s: Subnet): SubnetShape => ({
 });
 
 async function publicSubnetWire(deps: NeutronDeps): Promise<SubnetWire> {
-  const owner = await deps.control.vpcs.publicNetworkOwner(SYSTEM_ACTOR);
+  const owner = await deps.control.vpcs.publicNetworkOwner();
   return subnetWire({
     id: PUBLIC_SUBNET_ID,
     name: PUBLIC_SUBNET_NAME,
@@ -84,7 +83,7 @@ function checkFixed(b: Body, cidr: string | undefined): void {
   if (cidr === undefined) return;
   const gw = gatewayIpOf(cidr);
   if ('gateway_ip' in b && b['gateway_ip'] !== gw) {
-    throw invalidInput('gateway_ip', `'${String(b['gateway_ip'])}' is not supported: a subnet's gateway is its first host (${gw})`);
+    throw invalidInput('gateway_ip', `'${echo(textOf(b['gateway_ip']))}' is not supported: a subnet's gateway is its first host (${gw})`);
   }
   fixedAttr(b, 'allocation_pools', [[allocationPoolOf(cidr)], null]);
 }
@@ -128,13 +127,13 @@ export function subnetRoutes(fastify: FastifyInstance, deps: NeutronDeps): void 
       const v = b['ip_version'] ?? 4;
       const version = typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? Number(v) : NaN;
       if (version === 6) throw badRequest('IPv6 subnets are not supported by this server.');
-      if (version !== 4) throw invalidInput('ip_version', `'${textOf(v)}' is not in [4, 6]`);
+      if (version !== 4) throw invalidInput('ip_version', `'${echo(textOf(v))}' is not in [4, 6]`);
       const rawCidr = b['cidr'];
       if (rawCidr === undefined || rawCidr === null) throw badRequest("Failed to parse request. Required attribute 'cidr' not specified");
       const parsed = typeof rawCidr === 'string' ? parseCidr(rawCidr) : undefined;
-      if (!parsed?.ok) throw invalidInput('cidr', `'${textOf(rawCidr)}' is not a valid IP subnet`);
+      if (!parsed?.ok) throw invalidInput('cidr', `'${echo(textOf(rawCidr))}' is not a valid IP subnet`);
       if (parsed.cidr.family !== 4) throw badRequest('Invalid input for operation: IP version mismatch: the cidr is IPv6 but ip_version is 4.');
-      if (parsed.hostBitsSet) throw invalidInput('cidr', `'${textOf(rawCidr)}' isn't a recognized IP subnet cidr, '${parsed.cidr.text}' is recommended`);
+      if (parsed.hostBitsSet) throw invalidInput('cidr', `'${echo(textOf(rawCidr))}' isn't a recognized IP subnet cidr, '${parsed.cidr.text}' is recommended`);
       checkFixed(b, parsed.cidr.text);
       const name = str(b, 'name');
       const owner = b['project_id'] !== undefined || b['tenant_id'] !== undefined ? ownerOf(actor, b) : undefined;

@@ -65,7 +65,7 @@ const attrs = {
     invalidInput('mtu', "'{value}' is not an integer", 'At least 68 (IPv4) or 1280 (IPv6); default 1500. A number or numeric text.'),
   ),
   initiator: NChoice('initiator', ['bi-directional', 'response-only'], 'Default bi-directional.'),
-  psk: NStr('psk', 'The pre-shared key (required): 6 to 128 letters, digits and ~`!@#$%^()-_+=[]{}|\\,./:;'),
+  psk: NStr('psk', 'The pre-shared key (required): 6 to 128 letters, digits and ~`!@#$%^()-_+=[]{}|\\,./:;', 128),
   dpd: Type.Union(
     [
       Type.Object({
