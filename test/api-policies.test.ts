@@ -177,6 +177,25 @@ describe('IKE and IPsec policies', () => {
     });
     expect(r.statusCode).toBe(400);
     expect(err(r).code).toBe('algorithm_combination');
+    // The same rule on an update of a policy in use, from either side, with several connections using it.
+    const v2 = (await t.call('POST', '/v1/ike_policies', { body: ike({ ike_version: 2 }) })).json();
+    const single = (await t.call('POST', '/v1/ipsec_policies', { body: esp() })).json();
+    for (const [i, p] of [multi, single].entries()) {
+      const c = await t.call('POST', `/v1/vpn_gateways/${gateway.id}/connections`, {
+        body: policyConnection({ name: `pair-${i}`, local: { cidrs: ['10.9.0.0/24'] }, ike_policy: { id: v2.id }, ipsec_policy: { id: p.id } }),
+      });
+      expect(c.statusCode).toBe(201);
+    }
+    const toV1 = await t.call('PATCH', `/v1/ike_policies/${v2.id}`, { body: { ike_version: 1 } });
+    expect(toV1.statusCode).toBe(400);
+    expect(err(toV1).code).toBe('algorithm_combination');
+    const c3 = await t.call('POST', `/v1/vpn_gateways/${gateway.id}/connections`, {
+      body: policyConnection({ name: 'pair-v1', local: { cidrs: ['10.9.0.0/24'] }, ike_policy: { id: v1.id }, ipsec_policy: { id: single.id } }),
+    });
+    expect(c3.statusCode).toBe(201);
+    const toMulti = await t.call('PATCH', `/v1/ipsec_policies/${single.id}`, { body: { authentication_algorithms: ['sha256', 'sha384'] } });
+    expect(toMulti.statusCode).toBe(400);
+    expect(err(toMulti).code).toBe('algorithm_combination');
   });
 });
 

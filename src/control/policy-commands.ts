@@ -6,7 +6,9 @@ import { deleteExtrasOf } from '../store/extras-store.js';
 import {
   countPolicies,
   deletePolicy,
+  getIkePolicies,
   getIkePolicy,
+  getIpsecPolicies,
   getIpsecPolicy,
   insertIkePolicy,
   insertIpsecPolicy,
@@ -67,8 +69,7 @@ const touchesCrypto = (p: object): boolean => Object.keys(p).some((k) => k !== '
 
 /** The connections using a policy (not being deleted), loaded in full (the IKEv1 pairing rule reads their other policy). */
 async function usersOf(tx: Tx, table: PolicyTable, id: string) {
-  const refs = await tx.deps.connections.refsUsingPolicy(tx.ex, COLUMN[table], id);
-  return (await Promise.all(refs.map((r) => tx.deps.connections.get(tx.ex, r.id)))).filter((c) => c !== undefined);
+  return tx.deps.connections.usingPolicy(tx.ex, COLUMN[table], id);
 }
 
 function refuseInUse(table: PolicyTable, id: string, users: readonly { name: string }[], what: string): void {
@@ -129,7 +130,8 @@ export async function updateIkePolicy(tx: Tx, id: string, patch: IkePolicyPatch,
   if (opts.onlyIfUnused) refuseInUse('ike_policies', id, users, "it can't be updated");
   const next: IkePolicy = { ...cur, ...patch, revision: cur.revision + 1, updatedAt: tx.now() };
   checkIkeCrypto(next, touchesCrypto(patch) ? tx.settings.legacyCrypto : 'allow');
-  for (const c of users) checkIkeV1Pairing(next, c.ipsecPolicyId ? await getIpsecPolicy(tx.ex, c.ipsecPolicyId) : undefined);
+  const partners = new Map((await getIpsecPolicies(tx.ex, [...new Set(users.flatMap((c) => c.ipsecPolicyId ?? []))])).map((p) => [p.id, p]));
+  for (const c of users) checkIkeV1Pairing(next, c.ipsecPolicyId ? partners.get(c.ipsecPolicyId) : undefined);
   await saveIkePolicy(tx.ex, next, cur.revision);
   await writeExtras(tx, 'ike_policy', id, opts.extras);
   await announce(tx, 'ike_policies', id, users, touchesCrypto(patch));
@@ -169,7 +171,8 @@ export async function updateIpsecPolicy(tx: Tx, id: string, patch: IpsecPolicyPa
   if (opts.onlyIfUnused) refuseInUse('ipsec_policies', id, users, "it can't be updated");
   const next: IpsecPolicy = { ...cur, ...patch, revision: cur.revision + 1, updatedAt: tx.now() };
   checkIpsecCrypto(next, touchesCrypto(patch) ? tx.settings.legacyCrypto : 'allow');
-  for (const c of users) checkIkeV1Pairing(c.ikePolicyId ? await getIkePolicy(tx.ex, c.ikePolicyId) : undefined, next);
+  const partners = new Map((await getIkePolicies(tx.ex, [...new Set(users.flatMap((c) => c.ikePolicyId ?? []))])).map((p) => [p.id, p]));
+  for (const c of users) checkIkeV1Pairing(c.ikePolicyId ? partners.get(c.ikePolicyId) : undefined, next);
   await saveIpsecPolicy(tx.ex, next, cur.revision);
   await writeExtras(tx, 'ipsec_policy', id, opts.extras);
   await announce(tx, 'ipsec_policies', id, users, touchesCrypto(patch));

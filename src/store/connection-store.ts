@@ -231,6 +231,19 @@ export class ConnectionStore {
     return rows.map((r) => ({ id: r.id, name: r.name, gatewayId: r.gateway_id }));
   }
 
+  /** The connections using a policy (not being deleted), in full, in one query. */
+  async usingPolicy(ex: Executor, column: 'ike_policy_id' | 'ipsec_policy_id', policyId: string): Promise<Connection[]> {
+    const rows = await ex
+      .selectFrom('connections')
+      .selectAll()
+      .where(column, '=', policyId)
+      .where('lifecycle_state', '!=', 'deleting')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(this.#toConnection);
+  }
+
   /** Lets connections being deleted let go of a policy that is about to be deleted. */
   async releasePolicy(ex: Executor, column: 'ike_policy_id' | 'ipsec_policy_id', policyId: string): Promise<void> {
     await ex
