@@ -70,8 +70,11 @@ export async function putObjectExtras(tx: Tx, resource: ResourceType, id: string
 }
 
 /** One dialect's extras of several objects (none asked: an empty map). */
-export async function extrasOf(tx: Tx, dialect: string | undefined, resource: string, ids: readonly string[]): Promise<Map<string, ExtrasData>> {
-  if (dialect === undefined || ids.length === 0) return new Map();
+/** What a read without a dialect's extras gets (no query, no new promise). */
+const NO_EXTRAS: Promise<ReadonlyMap<string, ExtrasData>> = Promise.resolve(new Map<string, ExtrasData>());
+
+export function extrasOf(tx: Tx, dialect: string | undefined, resource: string, ids: readonly string[]): Promise<ReadonlyMap<string, ExtrasData>> {
+  if (dialect === undefined || ids.length === 0) return NO_EXTRAS;
   return getExtras(tx.ex, dialect, resource, ids);
 }
 

@@ -87,6 +87,8 @@ export async function runTx<T>(deps: ControlDeps, mode: TxMode, actor: Actor, fn
     if (mode === 'write' && outer.mode !== 'write') throw new Error('a command cannot run inside a read-only transaction');
     return fn(new Tx(outer, deps, actor));
   }
+  // A query: each statement on its own, nothing to log or wake (the common case, kept short).
+  if (mode === 'read') return deps.store.read((ex) => fn(new Tx(new Work(ex, mode), deps, actor)));
   let work: Work | undefined;
   const body = async (ex: Executor): Promise<T> => {
     work = new Work(ex, mode);
@@ -94,7 +96,7 @@ export async function runTx<T>(deps: ControlDeps, mode: TxMode, actor: Actor, fn
     if (mode === 'write') await logChanges(work, deps);
     return r;
   };
-  const result = await (mode === 'write' ? deps.store.write(body) : mode === 'snapshot' ? deps.store.snapshot(body) : deps.store.read(body));
+  const result = await (mode === 'write' ? deps.store.write(body) : deps.store.snapshot(body));
   if (work?.generation !== undefined) deps.bus.wake();
   return result;
 }

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, Kysely, Migrator, SqliteDialect, SqliteDriver } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, Kysely, Migrator, type QueryResult, SqliteDialect, SqliteDriver } from 'kysely';
 import { type ChangeBatchInput, sqliteChangeWriter } from './change-store.js';
 import { codeMigrations } from './migrations.js';
 import type { Database, Executor } from './schema.js';
@@ -38,41 +38,19 @@ export function parseDbUrl(url: string): { kind: 'sqlite'; path: string } {
   throw new Error(`db: '${url}' is not a database URL; use sqlite:<path>`);
 }
 
-/**
- * Kysely prepares every query anew; better-sqlite3 statements can be reused. The driver runs one
- * statement at a time on its single connection, so a cache keyed by SQL text is safe.
- */
-function withStatementCache(sqlite: SqliteDatabase.Database, max = 512): SqliteDatabase.Database {
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  const prepare = (text: string): SqliteDatabase.Statement => {
-    let stmt = cache.get(text);
-    if (!stmt) {
-      if (cache.size >= max) cache.clear();
-      stmt = sqlite.prepare(text);
-      cache.set(text, stmt);
-    }
-    return stmt;
-  };
-  return new Proxy(sqlite, {
-    get(target, prop, receiver) {
-      if (prop === 'prepare') return prepare;
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
-
 /** Hands the one connection to its waiters one at a time, first come first served. */
-class FifoLock {
+class FifoLock<T> {
   #held = false;
   readonly #waiters: (() => void)[] = [];
 
-  acquire(): Promise<void> {
+  constructor(private readonly value: T) {}
+
+  acquire(): Promise<T> {
     if (!this.#held) {
       this.#held = true;
-      return Promise.resolve();
+      return Promise.resolve(this.value);
     }
-    return new Promise((ok) => this.#waiters.push(ok));
+    return new Promise((ok) => this.#waiters.push(() => ok(this.value)));
   }
 
   release(): void {
@@ -83,33 +61,84 @@ class FifoLock {
 }
 
 /**
- * Kysely's own transactions (migrations) also start with BEGIN IMMEDIATE. The connection is handed
- * over in arrival order: Kysely's mutex wakes every waiter on each release and all but one wait again,
- * which under 32 concurrent writers cost more than the writes.
+ * The store's one SQLite connection. Kysely prepares every query anew; better-sqlite3 statements can be
+ * reused, and one statement runs at a time here, so they are cached by SQL text.
  */
-class ImmediateSqliteDriver extends SqliteDriver {
-  readonly #lock = new FifoLock();
+class CachedSqliteConnection implements DatabaseConnection {
+  readonly #cache = new Map<string, SqliteDatabase.Statement>();
 
-  override async acquireConnection(): Promise<DatabaseConnection> {
-    await this.#lock.acquire();
-    return super.acquireConnection();
+  constructor(
+    private readonly sqlite: SqliteDatabase.Database,
+    private readonly max = 512,
+  ) {}
+
+  #prepare(text: string): SqliteDatabase.Statement {
+    let stmt = this.#cache.get(text);
+    if (!stmt) {
+      if (this.#cache.size >= this.max) this.#cache.clear();
+      stmt = this.sqlite.prepare(text);
+      this.#cache.set(text, stmt);
+    }
+    return stmt;
   }
 
-  override async releaseConnection(): Promise<void> {
-    await super.releaseConnection();
+  executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.#prepare(q.sql);
+    const params = q.parameters as unknown[];
+    if (stmt.reader) return Promise.resolve({ rows: stmt.all(params) as R[] });
+    const { changes, lastInsertRowid } = stmt.run(params);
+    return Promise.resolve({ numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] });
+  }
+
+  async *streamQuery<R>(q: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const stmt = this.#prepare(q.sql);
+    if (!stmt.reader) throw new Error('only a query that returns rows can be streamed');
+    for (const row of stmt.iterate(q.parameters)) yield { rows: [row as R] };
+  }
+}
+
+/**
+ * Kysely's SQLite driver with the connection handed over in arrival order (Kysely's mutex wakes every
+ * waiter on each release and all but one wait again, which under 32 concurrent writers cost more than
+ * the writes), statements cached, and transactions (Kysely's own, for migrations, too) started with
+ * BEGIN IMMEDIATE.
+ */
+class StoreSqliteDriver extends SqliteDriver {
+  readonly #lock: FifoLock<DatabaseConnection>;
+
+  constructor(private readonly sqlite: SqliteDatabase.Database) {
+    super({ database: sqlite });
+    this.#lock = new FifoLock<DatabaseConnection>(new CachedSqliteConnection(sqlite));
+  }
+
+  override init(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  override acquireConnection(): Promise<DatabaseConnection> {
+    return this.#lock.acquire();
+  }
+
+  override releaseConnection(): Promise<void> {
     this.#lock.release();
+    return Promise.resolve();
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+
+  override destroy(): Promise<void> {
+    if (this.sqlite.open) this.sqlite.close();
+    return Promise.resolve();
+  }
 }
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: ConstructorParameters<typeof SqliteDialect>[0]) {
-    super(config);
+class StoreSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqlite: SqliteDatabase.Database) {
+    super({ database: sqlite });
   }
   override createDriver(): SqliteDriver {
-    return new ImmediateSqliteDriver(this.config);
+    return new StoreSqliteDriver(this.sqlite);
   }
 }
 
@@ -163,7 +192,7 @@ export async function openStore(url: string): Promise<Store> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new StoreSqliteDialect(sqlite) });
   const { error, results } = await new Migrator({ db, provider: codeMigrations }).migrateToLatest();
   if (error) {
     await db.destroy();
@@ -182,13 +211,10 @@ export async function openStore(url: string): Promise<Store> {
     write: (fn) => inTransaction(db, sqlite, stmts, true, fn),
     logChanges: sqliteChangeWriter(sqlite),
     snapshot: (fn) => inTransaction(db, sqlite, stmts, false, fn),
-    read: async (fn) => {
-      try {
-        return await fn(db);
-      } catch (e) {
+    read: (fn) =>
+      fn(db).catch((e: unknown) => {
         throw translateStoreError(e);
-      }
-    },
+      }),
     close: () => db.destroy(),
   };
 }
