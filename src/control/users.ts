@@ -85,16 +85,21 @@ export async function hashNewUser(input: NewUser): Promise<HashedUser> {
   return { accountName: input.accountName, name: input.name, passwordHash: await hashPassword(input.password), isAdmin: input.isAdmin };
 }
 
+/** The account of that name; not_found (about the `account` field) when there is none. */
+async function accountNamed(tx: Tx, name: string): Promise<Account> {
+  const a = await findAccountByName(tx.ex, name);
+  if (a) return a;
+  throw new DomainError(
+    'not_found',
+    `There is no account named '${name}' (see causeway account list).`,
+    { type: 'field', name: 'account' },
+    { resource: 'account' },
+  );
+}
+
 /** Provisions a Keystone user of an existing account (by name). */
 export async function createUser(tx: Tx, input: HashedUser): Promise<{ user: User; account: Account }> {
-  const account = await findAccountByName(tx.ex, input.accountName);
-  if (!account)
-    throw new DomainError(
-      'not_found',
-      `There is no account named '${input.accountName}' (see causeway account list).`,
-      { type: 'field', name: 'account' },
-      { resource: 'account' },
-    );
+  const account = await accountNamed(tx, input.accountName);
   const user: StoredUser = {
     id: newId(),
     accountId: account.id,
@@ -113,18 +118,7 @@ export async function createUser(tx: Tx, input: HashedUser): Promise<{ user: Use
 
 /** Users with the name of their account, oldest first; optionally of one account (by name). */
 export async function listUsers(tx: Tx, accountName?: string): Promise<{ user: User; accountName: string }[]> {
-  let accountId: string | undefined;
-  if (accountName !== undefined) {
-    const a = await findAccountByName(tx.ex, accountName);
-    if (!a)
-      throw new DomainError(
-        'not_found',
-        `There is no account named '${accountName}' (see causeway account list).`,
-        { type: 'field', name: 'account' },
-        { resource: 'account' },
-      );
-    accountId = a.id;
-  }
+  const accountId = accountName === undefined ? undefined : (await accountNamed(tx, accountName)).id;
   const names = new Map((await listAccounts(tx.ex)).map((a) => [a.id, a.name]));
   return (await listStoredUsers(tx.ex, accountId)).map((u) => ({ user: publicUser(u), accountName: names.get(u.accountId) ?? '?' }));
 }

@@ -1,17 +1,9 @@
 import type { EndpointGroup } from '../domain/endpoint-group.js';
-import type { Executor } from './schema.js';
+import type { EndpointGroupRow, Executor } from './schema.js';
 
 export type { EndpointGroup };
 
-const toGroup = (r: {
-  id: string;
-  account_id: string;
-  name: string;
-  description: string;
-  type: string;
-  endpoints: string;
-  created_at: number;
-}): EndpointGroup => ({
+const toGroup = (r: EndpointGroupRow): EndpointGroup => ({
   id: r.id,
   accountId: r.account_id,
   name: r.name,

@@ -19,6 +19,11 @@ const CidrList = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 512 });
 const Address = Type.String({ maxLength: 64 });
 const Fqdn = Type.String({ minLength: 1, maxLength: 255 });
 const Asn = Type.Integer({ minimum: 0 });
+/** The local side as a create and an update both send it. */
+const LocalSide = Type.Object(
+  { cidrs: Type.Optional(CidrList), ike_identities: Type.Optional(Type.Array(IdentityPrototype, { maxItems: 2 })) },
+  { additionalProperties: false },
+);
 const TunnelPrototype = Type.Object(
   {
     neighbor_ip: Type.Object({ address: Address }, { additionalProperties: false }),
@@ -48,12 +53,7 @@ export const ConnectionPrototype = Type.Object(
     establish_mode: Type.Optional(lit(ESTABLISH_MODES)),
     ike_policy: Type.Optional(ByIdOrHref),
     ipsec_policy: Type.Optional(ByIdOrHref),
-    local: Type.Optional(
-      Type.Object(
-        { cidrs: Type.Optional(CidrList), ike_identities: Type.Optional(Type.Array(IdentityPrototype, { maxItems: 2 })) },
-        { additionalProperties: false },
-      ),
-    ),
+    local: Type.Optional(LocalSide),
     peer: Type.Optional(
       Type.Object(
         {
@@ -85,12 +85,7 @@ export const ConnectionPatch = Type.Object(
     establish_mode: Type.Optional(lit(ESTABLISH_MODES)),
     ike_policy: Type.Optional(Type.Union([ByIdOrHref, Type.Null()])),
     ipsec_policy: Type.Optional(Type.Union([ByIdOrHref, Type.Null()])),
-    local: Type.Optional(
-      Type.Object(
-        { cidrs: Type.Optional(CidrList), ike_identities: Type.Optional(Type.Array(IdentityPrototype, { maxItems: 2 })) },
-        { additionalProperties: false },
-      ),
-    ),
+    local: Type.Optional(LocalSide),
     peer: Type.Optional(
       Type.Object(
         {
