@@ -1,92 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection, Dpd, IkeIdentity } from './connection.js';
 import { type DesiredConnection, contentHash, desiredConnection, desiredGatewayState, retransmitSchedule, strongswanId } from './desired-state.js';
-import type { GatewayMember, VpnGateway } from './gateway.js';
+import type { VpnGateway } from './gateway.js';
+import { GW, connection, gateway as fixtureGateway, ikePolicy, ipsecPolicy, member } from '../../test/domain-fixtures.js';
 import type { IkePolicy, IpsecPolicy } from './policy.js';
 import { autoEspProposals, autoIkeProposals } from './proposal-builder.js';
 
-const GW = '11111111-1111-4111-8111-111111111111';
-const member = (index: 1 | 2, role: 'active' | 'standby', publicIp: string | null): GatewayMember => ({
-  index,
-  role,
-  publicIp,
-  privateIp: { id: `r${index}`, address: `10.0.0.${index + 3}` },
-  lifecycleState: 'stable',
-  healthState: 'ok',
-  healthReasons: [],
-});
-const gateway = (o: Partial<VpnGateway> = {}): VpnGateway => ({
-  id: GW,
-  accountId: 'acc',
-  resourceGroupId: 'rg',
-  name: 'gw',
-  vpcId: 'vpc',
-  subnetId: 'sn',
-  zone: 'z1',
-  mode: 'policy',
-  members: [member(1, 'active', '198.51.100.10'), member(2, 'standby', null)],
-  advertisedCidrs: [],
-  localAsn: 64520,
-  lifecycleState: 'stable',
-  healthState: 'ok',
-  healthReasons: [],
-  revision: 3,
-  createdAt: 0,
-  updatedAt: 0,
-  ...o,
-});
+const gateway = (o: Partial<VpnGateway> = {}): VpnGateway => fixtureGateway({ revision: 3, ...o });
 const routeGateway = gateway({ mode: 'route', members: [member(2, 'active', '198.51.100.12'), member(1, 'active', '198.51.100.11')] });
-const conn = (o: Partial<Connection> = {}): Connection => ({
-  id: 'c0000000-0000-4000-8000-000000000001',
-  accountId: 'acc',
-  gatewayId: GW,
-  name: 'c',
-  kind: 'policy',
-  adminStateUp: true,
-  establishMode: 'bidirectional',
-  psk: 'sesame-open',
-  peer: { address: '203.0.113.7' },
-  peerIdentity: null,
-  localIdentities: [],
-  localCidrs: ['10.1.0.0/24'],
-  peerCidrs: ['10.2.0.0/24'],
-  ikePolicyId: null,
-  ipsecPolicyId: null,
-  autoSet: 'auto-2022-09',
-  dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 },
-  distributeTraffic: false,
-  tunnels: [],
-  status: 'down',
-  statusReasons: [],
-  lifecycleState: 'stable',
-  revision: 7,
-  createdAt: 0,
-  updatedAt: 0,
-  ...o,
-});
-const header = { accountId: 'acc', resourceGroupId: 'rg', name: 'p', revision: 1, createdAt: 0, updatedAt: 0 };
-const ike = (o: Partial<IkePolicy> = {}): IkePolicy => ({
-  ...header,
-  id: 'ike-1',
-  ikeVersion: 2,
-  negotiationMode: 'main',
-  encryption: ['aes256'],
-  integrity: ['sha256'],
-  dhGroups: [19],
-  lifetimeSeconds: 28800,
-  ...o,
-});
-const ipsec = (o: Partial<IpsecPolicy> = {}): IpsecPolicy => ({
-  ...header,
-  id: 'ipsec-1',
-  encryption: ['aes256gcm16'],
-  integrity: [],
-  pfs: [20],
-  lifetimeSeconds: 3600,
-  transform: 'esp',
-  encapsulation: 'tunnel',
-  ...o,
-});
+const conn = (o: Partial<Connection> = {}): Connection => connection({ revision: 7, ...o });
+const ike = (o: Partial<IkePolicy> = {}): IkePolicy => ikePolicy({ dhGroups: [19], ...o });
+const ipsec = (o: Partial<IpsecPolicy> = {}): IpsecPolicy => ipsecPolicy({ encryption: ['aes256gcm16'], integrity: [], pfs: [20], ...o });
 const desired = (c: Partial<Connection> = {}, i?: IkePolicy, e?: IpsecPolicy, g = gateway()): DesiredConnection =>
   desiredConnection(g, conn({ ikePolicyId: i?.id ?? null, ipsecPolicyId: e?.id ?? null, ...c }), i, e);
 

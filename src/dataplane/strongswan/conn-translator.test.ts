@@ -12,92 +12,12 @@ import {
   isAead,
 } from '../../domain/crypto-catalogue.js';
 import { type DesiredConnection, desiredConnection } from '../../domain/desired-state.js';
-import type { GatewayMember, VpnGateway } from '../../domain/gateway.js';
 import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';
+import { CID, connection as conn, gateway, ikePolicy as ike, ipsecPolicy as ipsec, member, routeGateway } from '../../../test/domain-fixtures.js';
 import { type ViciSection, childName, ikeConnName, seconds, selectorPairs, sharedKeyId, translate } from './conn-translator.js';
 
-const GW = '11111111-1111-4111-8111-111111111111';
-const CID = 'c0000000-0000-4000-8000-000000000001';
-const member = (index: 1 | 2, role: 'active' | 'standby', publicIp: string | null): GatewayMember => ({
-  index,
-  role,
-  publicIp,
-  privateIp: { id: `r${index}`, address: `10.0.0.${index + 3}` },
-  lifecycleState: 'stable',
-  healthState: 'ok',
-  healthReasons: [],
-});
-const policyGw: VpnGateway = {
-  id: GW,
-  accountId: 'acc',
-  resourceGroupId: 'rg',
-  name: 'gw',
-  vpcId: 'vpc',
-  subnetId: 'sn',
-  zone: 'z1',
-  mode: 'policy',
-  members: [member(1, 'active', '198.51.100.10'), member(2, 'standby', null)],
-  advertisedCidrs: [],
-  localAsn: 64520,
-  lifecycleState: 'stable',
-  healthState: 'ok',
-  healthReasons: [],
-  revision: 1,
-  createdAt: 0,
-  updatedAt: 0,
-};
-const routeGw: VpnGateway = { ...policyGw, mode: 'route', members: [member(1, 'active', '198.51.100.11'), member(2, 'active', '198.51.100.12')] };
-const conn = (o: Partial<Connection> = {}): Connection => ({
-  id: CID,
-  accountId: 'acc',
-  gatewayId: GW,
-  name: 'c',
-  kind: 'policy',
-  adminStateUp: true,
-  establishMode: 'bidirectional',
-  psk: 'sesame-open',
-  peer: { address: '203.0.113.7' },
-  peerIdentity: null,
-  localIdentities: [],
-  localCidrs: ['10.1.0.0/24'],
-  peerCidrs: ['10.2.0.0/24'],
-  ikePolicyId: null,
-  ipsecPolicyId: null,
-  autoSet: 'auto-2022-09',
-  dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 },
-  distributeTraffic: false,
-  tunnels: [],
-  status: 'down',
-  statusReasons: [],
-  lifecycleState: 'stable',
-  revision: 1,
-  createdAt: 0,
-  updatedAt: 0,
-  ...o,
-});
-const header = { accountId: 'acc', resourceGroupId: 'rg', name: 'p', revision: 1, createdAt: 0, updatedAt: 0 };
-const ike = (o: Partial<IkePolicy> = {}): IkePolicy => ({
-  ...header,
-  id: 'ike-1',
-  ikeVersion: 2,
-  negotiationMode: 'main',
-  encryption: ['aes256'],
-  integrity: ['sha256'],
-  dhGroups: [14],
-  lifetimeSeconds: 28800,
-  ...o,
-});
-const ipsec = (o: Partial<IpsecPolicy> = {}): IpsecPolicy => ({
-  ...header,
-  id: 'ipsec-1',
-  encryption: ['aes256'],
-  integrity: ['sha256'],
-  pfs: ['none'],
-  lifetimeSeconds: 3600,
-  transform: 'esp',
-  encapsulation: 'tunnel',
-  ...o,
-});
+const policyGw = gateway();
+const routeGw = routeGateway();
 const desired = (c: Partial<Connection> = {}, i?: IkePolicy, e?: IpsecPolicy, g = policyGw): DesiredConnection =>
   desiredConnection(g, conn({ ikePolicyId: i?.id ?? null, ipsecPolicyId: e?.id ?? null, ...c }), i, e);
 const only = (d: DesiredConnection): ViciSection => {

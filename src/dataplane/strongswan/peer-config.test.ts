@@ -2,85 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../domain/connection.js';
 import { type DesiredConnection, desiredConnection } from '../../domain/desired-state.js';
 import type { GatewayMember, VpnGateway } from '../../domain/gateway.js';
+import { CID, connection, gateway, ikePolicy, member as fixtureMember, routeGateway } from '../../../test/domain-fixtures.js';
 import type { IkePolicy } from '../../domain/policy.js';
 import { type ViciSection, translate } from './conn-translator.js';
 import { confValue, mirrorForPeer, peerConfig, peerSwanctlConf, peerSwanctlConfForAll, pskBase64 } from './peer-config.js';
 import { textOf } from '../../domain/text.js';
 
-const GW = '11111111-1111-4111-8111-111111111111';
-const CID = 'c0000000-0000-4000-8000-000000000001';
-const member = (index: 1 | 2, publicIp: string | null): GatewayMember => ({
-  index,
-  role: index === 1 || publicIp ? 'active' : 'standby',
-  publicIp,
-  privateIp: { id: `r${index}`, address: `10.0.0.${index + 3}` },
-  lifecycleState: 'stable',
-  healthState: 'ok',
-  healthReasons: [],
-});
-const policyGw: VpnGateway = {
-  id: GW,
-  accountId: 'acc',
-  resourceGroupId: 'rg',
-  name: 'gw',
-  vpcId: 'vpc',
-  subnetId: 'sn',
-  zone: 'z1',
-  mode: 'policy',
-  members: [member(1, '198.51.100.10'), member(2, null)],
-  advertisedCidrs: [],
-  localAsn: 64520,
-  lifecycleState: 'stable',
-  healthState: 'ok',
-  healthReasons: [],
-  revision: 1,
-  createdAt: 0,
-  updatedAt: 0,
-};
-const routeGw: VpnGateway = { ...policyGw, mode: 'route', members: [member(1, '198.51.100.11'), member(2, '198.51.100.12')] };
-const conn = (o: Partial<Connection> = {}): Connection => ({
-  id: CID,
-  accountId: 'acc',
-  gatewayId: GW,
-  name: 'c',
-  kind: 'policy',
-  adminStateUp: true,
-  establishMode: 'bidirectional',
-  psk: 'sesame-open',
-  peer: { address: '203.0.113.7' },
-  peerIdentity: null,
-  localIdentities: [],
-  localCidrs: ['10.1.0.0/24'],
-  peerCidrs: ['10.2.0.0/24', '10.3.0.0/24'],
-  ikePolicyId: null,
-  ipsecPolicyId: null,
-  autoSet: 'auto-2022-09',
-  dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 },
-  distributeTraffic: false,
-  tunnels: [],
-  status: 'down',
-  statusReasons: [],
-  lifecycleState: 'stable',
-  revision: 1,
-  createdAt: 0,
-  updatedAt: 0,
-  ...o,
-});
-const ikeV1: IkePolicy = {
-  id: 'ike-1',
-  accountId: 'acc',
-  resourceGroupId: 'rg',
-  name: 'p',
-  revision: 1,
-  createdAt: 0,
-  updatedAt: 0,
-  ikeVersion: 1,
-  negotiationMode: 'aggressive',
-  encryption: ['aes256'],
-  integrity: ['sha256'],
-  dhGroups: [14],
-  lifetimeSeconds: 28800,
-};
+/** A member is active when it is the first or has a public IP (the members of a policy or a route gateway). */
+const member = (index: 1 | 2, publicIp: string | null): GatewayMember => fixtureMember(index, index === 1 || publicIp ? 'active' : 'standby', publicIp);
+const policyGw = gateway();
+const routeGw = routeGateway();
+const conn = (o: Partial<Connection> = {}): Connection => connection({ peerCidrs: ['10.2.0.0/24', '10.3.0.0/24'], ...o });
+const ikeV1: IkePolicy = ikePolicy({ ikeVersion: 1, negotiationMode: 'aggressive' });
 const desired = (o: Partial<Connection> = {}, g = policyGw, i?: IkePolicy): DesiredConnection =>
   desiredConnection(g, conn({ ikePolicyId: i?.id ?? null, ...o }), i, undefined);
 

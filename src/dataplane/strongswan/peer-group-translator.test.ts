@@ -1,72 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../domain/connection.js';
 import { type DesiredConnection, desiredConnection } from '../../domain/desired-state.js';
-import type { GatewayMember, VpnGateway } from '../../domain/gateway.js';
+import { connection, gateway, routeGateway } from '../../../test/domain-fixtures.js';
 import type { ViciSection } from './conn-translator.js';
 import { peerGroupName, translateGateway } from './peer-group-translator.js';
 
-const GW = '11111111-1111-4111-8111-111111111111';
 const id = (n: number): string => `c0000000-0000-4000-8000-00000000000${n}`;
-const member = (index: 1 | 2, role: 'active' | 'standby', publicIp: string | null): GatewayMember => ({
-  index,
-  role,
-  publicIp,
-  privateIp: { id: `r${index}`, address: `10.0.0.${index + 3}` },
-  lifecycleState: 'stable',
-  healthState: 'ok',
-  healthReasons: [],
-});
-const gw: VpnGateway = {
-  id: GW,
-  accountId: 'acc',
-  resourceGroupId: 'rg',
-  name: 'gw',
-  vpcId: 'vpc',
-  subnetId: 'sn',
-  zone: 'z1',
-  mode: 'policy',
-  members: [member(1, 'active', '198.51.100.10'), member(2, 'standby', null)],
-  advertisedCidrs: [],
-  localAsn: 64520,
-  lifecycleState: 'stable',
-  healthState: 'ok',
-  healthReasons: [],
-  revision: 1,
-  createdAt: 0,
-  updatedAt: 0,
-};
-const routeGw: VpnGateway = { ...gw, mode: 'route', members: [member(1, 'active', '198.51.100.11'), member(2, 'active', '198.51.100.12')] };
+const gw = gateway();
+const routeGw = routeGateway();
 const conn = (n: number, o: Partial<Connection> = {}): DesiredConnection =>
   desiredConnection(
     o.kind && o.kind !== 'policy' ? routeGw : gw,
-    {
-      id: id(n),
-      accountId: 'acc',
-      gatewayId: GW,
-      name: `c${n}`,
-      kind: 'policy',
-      adminStateUp: true,
-      establishMode: 'bidirectional',
-      psk: 'sesame-open',
-      peer: { address: '203.0.113.7' },
-      peerIdentity: null,
-      localIdentities: [],
-      localCidrs: ['10.1.0.0/24'],
-      peerCidrs: [`10.2.${n}.0/24`],
-      ikePolicyId: null,
-      ipsecPolicyId: null,
-      autoSet: 'auto-2022-09',
-      dpd: { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 },
-      distributeTraffic: false,
-      tunnels: [],
-      status: 'down',
-      statusReasons: [],
-      lifecycleState: 'stable',
-      revision: 1,
-      createdAt: 0,
-      updatedAt: 0,
-      ...o,
-    },
+    connection({ id: id(n), name: `c${n}`, peerCidrs: [`10.2.${n}.0/24`], ...o }),
     undefined,
     undefined,
   );
