@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/control/index.js';
-import { makeGateway, policyConnection, startTestServer, type TestServer } from './harness.js';
+import { makeGateway, policyConnection, startTestServer, type TestServer, neutronCall } from './harness.js';
 import { neutronFixture } from './neutron-fixture.js';
 
 /** Dialect fidelity found by real clients, real OpenStack Neutron's code and the seeds (issue 9, item 6). */
 describe('dialect fidelity', () => {
   let t: TestServer;
   let alice: string;
-  const n = (method: string, url: string, body?: unknown, token = alice) =>
-    t.app.inject({
-      method: method as 'GET',
-      url: `/v2.0${url}`,
-      headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-    });
+  const n = (method: string, url: string, body?: unknown, token = alice) => neutronCall(t, method, url, body, token);
 
   beforeAll(async () => {
     t = await startTestServer({ dataplane: 'remote', 'quota.gatewaysPerZone': '9' });

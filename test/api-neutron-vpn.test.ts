@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { startTestServer, type TestServer, neutronCall } from './harness.js';
 import { neutronFixture } from './neutron-fixture.js';
 
 /** Neutron VPNaaS v2.0 resources (seed 003) over the shared domain: semantics the OpenStack clients and tempest rely on. */
 describe('Neutron VPNaaS: IKE and IPsec policies', () => {
   let t: TestServer;
   let alice: string;
-  const n = (method: string, url: string, body?: unknown, token = alice) =>
-    t.app.inject({
-      method: method as 'GET',
-      url: `/v2.0${url}`,
-      headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-    });
+  const n = (method: string, url: string, body?: unknown, token = alice) => neutronCall(t, method, url, body, token);
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -159,13 +153,7 @@ describe('Neutron VPNaaS: IKE and IPsec policies', () => {
 describe('Neutron VPNaaS: services, endpoint groups and connections', () => {
   let t: TestServer;
   let alice: string;
-  const n = (method: string, url: string, body?: unknown, token = alice) =>
-    t.app.inject({
-      method: method as 'GET',
-      url: `/v2.0${url}`,
-      headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-    });
+  const n = (method: string, url: string, body?: unknown, token = alice) => neutronCall(t, method, url, body, token);
   let fx: Awaited<ReturnType<typeof neutronFixture>>;
   let svc: { id: string };
   let svcNoSubnet: { id: string };

@@ -27,6 +27,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A Neutron call (/v2.0) with a Keystone token; a body is sent as JSON. */
+export function neutronCall(t: TestServer, method: string, url: string, body: unknown, token: string): Promise<LightMyRequestResponse> {
+  return t.app.inject({
+    method: method as 'GET',
+    url: `/v2.0${url}`,
+    headers: { 'x-auth-token': token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+  });
+}
+
 export async function startTestServer(flags: Record<string, string> = {}, opts: { listen?: boolean } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cw-test-'));
   const settings = loadSettings({ dataDir, port: '0', ...flags }, {});

@@ -17,6 +17,7 @@ import {
 import { cidrsOverlap, formatAddress, parseCidr } from './cidr.js';
 import { DomainError, type DomainErrorCode } from './errors.js';
 import { MAX_ASN } from './gateway.js';
+import { connection } from '../../test/domain-fixtures.js';
 
 /** Runs `fn`, which must throw a DomainError, and returns that error. */
 function domainError(fn: () => unknown): DomainError {
@@ -42,34 +43,18 @@ function expectError(fn: () => unknown, code: DomainErrorCode, target?: string):
 const DPD: Dpd = { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 };
 
 function policyConnection(over: Partial<Connection> = {}): Connection {
-  return {
+  return connection({
     id: '00000000-0000-4000-8000-000000000001',
     accountId: '00000000-0000-4000-8000-0000000000aa',
     gatewayId: '00000000-0000-4000-8000-0000000000bb',
     name: 'conn-1',
-    kind: 'policy',
-    adminStateUp: true,
-    establishMode: 'bidirectional',
     psk: 'correct-horse-battery-staple',
     peer: { address: '203.0.113.10' },
-    peerIdentity: null,
-    localIdentities: [],
     localCidrs: ['10.0.0.0/24'],
     peerCidrs: ['192.168.0.0/24'],
-    ikePolicyId: null,
-    ipsecPolicyId: null,
-    autoSet: 'auto-2022-09',
     dpd: DPD,
-    distributeTraffic: false,
-    tunnels: [],
-    status: 'down',
-    statusReasons: [],
-    lifecycleState: 'stable',
-    revision: 1,
-    createdAt: 0,
-    updatedAt: 0,
     ...over,
-  };
+  });
 }
 
 const TUNNELS: readonly Tunnel[] = [

@@ -12,30 +12,12 @@ import {
   isAead,
 } from './crypto-catalogue.js';
 import type { IkePolicy, IpsecPolicy } from './policy.js';
+import { ikePolicy as fixtureIke, ipsecPolicy as fixtureIpsec } from '../../test/domain-fixtures.js';
 import { autoEspProposals, autoIkeProposals, dhKeyword, espProposals, ikeProposals, proposalPlan } from './proposal-builder.js';
 import { AUTO_SETS } from './proposals.js';
 
-const header = { id: 'p', accountId: 'a', resourceGroupId: 'g', name: 'p', description: '', revision: 1, createdAt: 0, updatedAt: 0 };
-const ikePolicy = (o: Partial<IkePolicy> = {}): IkePolicy => ({
-  ...header,
-  ikeVersion: 2,
-  negotiationMode: 'main',
-  encryption: ['aes256'],
-  integrity: ['sha256'],
-  dhGroups: [14],
-  lifetimeSeconds: 28800,
-  ...o,
-});
-const ipsecPolicy = (o: Partial<IpsecPolicy> = {}): IpsecPolicy => ({
-  ...header,
-  encryption: ['aes256'],
-  integrity: ['sha256'],
-  pfs: ['none'],
-  lifetimeSeconds: 3600,
-  transform: 'esp',
-  encapsulation: 'tunnel',
-  ...o,
-});
+const ikePolicy = (o: Partial<IkePolicy> = {}): IkePolicy => fixtureIke({ id: 'p', ...o });
+const ipsecPolicy = (o: Partial<IpsecPolicy> = {}): IpsecPolicy => fixtureIpsec({ id: 'p', ...o });
 
 describe('dhKeyword', () => {
   it.each([
