@@ -70,6 +70,8 @@ export const connection = (o: Partial<Connection> = {}): Connection => ({
   status: 'down',
   statusReasons: [],
   lifecycleState: 'stable',
+  firstUpAt: null,
+  resets: 0,
   revision: 1,
   createdAt: 0,
   updatedAt: 0,

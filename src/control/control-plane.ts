@@ -14,6 +14,7 @@ import { bootstrapAdmin, createAccount, listAccounts } from './create-account.js
 import { createConnection } from './create-connection.js';
 import { deleteConnection } from './delete-connection.js';
 import { deleteGateway } from './delete-gateway.js';
+import { resetConnection } from './reset-connection.js';
 import {
   createEndpointGroup,
   editEndpointGroup,
@@ -143,6 +144,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       create: write(createConnection),
       update: write(updateConnection),
       remove: write(deleteConnection),
+      /** Re-initiates the tunnel: the data plane replaces its SAs (reset-connection.ts). */
+      reset: write(resetConnection),
       get: read(getConnection),
       find: read(findConnection),
       list: read(listConnections),

@@ -107,6 +107,8 @@ export async function createConnection(tx: Tx, gatewayId: string, input: Connect
     tunnels: input.tunnels ?? [],
     status: 'down',
     statusReasons: [],
+    firstUpAt: null,
+    resets: 0,
     lifecycleState: tx.settings.dataplane === 'none' ? 'stable' : 'pending',
     revision: 1,
     createdAt: now,

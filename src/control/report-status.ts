@@ -59,7 +59,7 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
     if (!c || c.lifecycleState === 'deleting') continue;
     const lifecycleState: LifecycleState = report.generation >= c.generation ? 'stable' : c.lifecycleState;
     if (c.status === r.status && c.lifecycleState === lifecycleState && same(c.statusReasons, r.reasons)) continue;
-    await tx.deps.connections.setStatus(tx.ex, r.id, r.status, r.reasons, lifecycleState);
+    await tx.deps.connections.setStatus(tx.ex, r.id, r.status, r.reasons, lifecycleState, tx.now());
   }
   return true;
 }

@@ -68,6 +68,10 @@ export interface Connection {
   readonly status: 'up' | 'down';
   readonly statusReasons: readonly Reason[];
   readonly lifecycleState: LifecycleState;
+  /** When the data plane first saw it up (ms); null until then. Only the data plane sets it. */
+  readonly firstUpAt: number | null;
+  /** Counts resets: a reset re-initiates the tunnel (the IKE_SA is replaced) without changing its configuration. */
+  readonly resets: number;
   /** Counts configuration writes only, so status changes never invalidate an ETag. */
   readonly revision: number;
   readonly createdAt: number;

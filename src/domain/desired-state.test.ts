@@ -55,6 +55,7 @@ describe('desiredConnection', () => {
       tunnels: [{ memberIndex: 1, localAddress: '198.51.100.10', localId: '198.51.100.10', interfaceIp: null, neighborIp: null }],
       dpd: { action: 'restart', dpdAction: 'restart', delaySeconds: 2, timeoutSeconds: 10, timeoutVia: 'retransmit' },
       establish: { mode: 'bidirectional', startAction: 'start', closeAction: 'none', keyingtries: 0 },
+      resets: 0,
       hash: d.hash,
     });
     expect(d.hash).toMatch(/^[0-9a-f]{64}$/);

@@ -72,6 +72,8 @@ export interface DesiredConnection {
   readonly tunnels: readonly DesiredTunnel[];
   readonly dpd: DesiredDpd;
   readonly establish: DesiredEstablish;
+  /** Resets asked for so far: a new count replaces the tunnel's SAs (see reset-connection.ts). */
+  readonly resets: number;
   /** Stable content hash of every field above except `revision`: equal hash ⇒ nothing to reload. */
   readonly hash: string;
 }
@@ -233,6 +235,7 @@ export function desiredConnection(
       closeAction: 'none',
       keyingtries: bidirectional ? 0 : 1,
     },
+    resets: c.resets,
   };
   return { ...content, revision: c.revision, hash: contentHash(content) };
 }

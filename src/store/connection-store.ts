@@ -54,6 +54,8 @@ export class ConnectionStore {
     status: r.status === 'up' ? 'up' : 'down',
     statusReasons: JSON.parse(r.status_reasons) as Reason[],
     lifecycleState: r.lifecycle_state as LifecycleState,
+    firstUpAt: r.first_up_at === null ? null : Number(r.first_up_at),
+    resets: r.resets,
     revision: r.revision,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
@@ -83,6 +85,8 @@ export class ConnectionStore {
       status: c.status,
       status_reasons: JSON.stringify(c.statusReasons),
       lifecycle_state: c.lifecycleState,
+      first_up_at: c.firstUpAt,
+      resets: c.resets,
       revision: c.revision,
       created_at: c.createdAt,
       updated_at: c.updatedAt,
@@ -107,7 +111,7 @@ export class ConnectionStore {
    * it read, except a delete's, which takes the connection down.
    */
   async save(ex: Executor, c: Connection, readRevision: number): Promise<void> {
-    const { id, status, status_reasons, ...config } = this.#toRow(c);
+    const { id, status, status_reasons, first_up_at, ...config } = this.#toRow(c);
     const rest = c.lifecycleState === 'deleting' ? { ...config, status, status_reasons } : config;
     await ex
       .updateTable('vpn_gateways')
@@ -158,10 +162,15 @@ export class ConnectionStore {
   }
 
   /** Writes an observed status: no revision bump, never on a connection being deleted. */
-  async setStatus(ex: Executor, id: string, status: 'up' | 'down', reasons: readonly Reason[], lifecycleState: LifecycleState): Promise<void> {
+  async setStatus(ex: Executor, id: string, status: 'up' | 'down', reasons: readonly Reason[], lifecycleState: LifecycleState, now: number): Promise<void> {
     await ex
       .updateTable('connections')
-      .set({ status, status_reasons: JSON.stringify(reasons), lifecycle_state: lifecycleState })
+      .set((eb) => ({
+        status,
+        status_reasons: JSON.stringify(reasons),
+        lifecycle_state: lifecycleState,
+        ...(status === 'up' ? { first_up_at: eb.fn.coalesce('first_up_at', eb.val(now)) } : {}),
+      }))
       .where('id', '=', id)
       .where('lifecycle_state', '!=', 'deleting')
       .execute();

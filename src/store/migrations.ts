@@ -442,6 +442,18 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0010-connection-reset': {
+    // A reset re-initiates a tunnel (cloud.ca, Huawei, the native extension); cloud.ca's `Pending`
+    // state needs to know whether a connection was ever up.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .alterTable('connections')
+        .addColumn('resets', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('connections').addColumn('first_up_at', 'integer').execute();
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {

@@ -125,6 +125,8 @@ export interface ConnectionRow {
   status: string;
   status_reasons: string;
   lifecycle_state: string;
+  first_up_at: number | null;
+  resets: number;
   revision: number;
   created_at: number;
   updated_at: number;

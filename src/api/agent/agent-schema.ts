@@ -103,6 +103,7 @@ const DesiredConnection = Type.Object({
     timeoutVia: Enum(['dpd_timeout', 'retransmit']),
   }),
   establish: Type.Object({ mode: Enum(ESTABLISH_MODES), startAction: Enum(['start', 'none']), closeAction: Type.Literal('none'), keyingtries: Int }),
+  resets: Int,
   hash: Str,
 });
 const Desired = Type.Object({

@@ -143,6 +143,27 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     },
   );
 
+  app.post(
+    `${base}/:id/reset`,
+    {
+      schema: {
+        tags,
+        summary: 'Reset a connection: re-initiate its tunnel with new SAs (a Causeway extension; asynchronous, 202)',
+        params: ConnParams,
+        querystring: VersionQuery,
+        response: { 202: ConnectionSchema, ...ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const { gw, id } = ids(req.params);
+      const v = await control.connections.reset(req.actor, gw, id);
+      return reply
+        .code(202)
+        .header('etag', etag(v.connection))
+        .send(connectionToWire(refs, req.ibm.version, v));
+    },
+  );
+
   app.get(
     `${base}/:id/peer_config`,
     {

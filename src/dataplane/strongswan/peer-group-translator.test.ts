@@ -59,6 +59,14 @@ describe('translateGateway: one IKE conn per peer identity', () => {
     expect(g3!.ikeHash).not.toBe(g!.ikeHash);
   });
 
+  it('a reset of any member replaces the group IKE_SA (new phase-1 hash) and leaves the CHILDs alone', () => {
+    const [g] = translateGateway([conn(1), conn(2)]);
+    const [r] = translateGateway([conn(1), conn(2, { resets: 1 })]);
+    expect(r!.ikeHash).not.toBe(g!.ikeHash);
+    expect(r!.conn).toEqual(g!.conn);
+    expect([...r!.children.values()].map((c) => c.hash)).toEqual([...g!.children.values()].map((c) => c.hash));
+  });
+
   it('names the members whose own phase 1 or key the leader overrides', () => {
     const dpd9 = { dpd: { action: 'restart' as const, intervalSeconds: 9, timeoutSeconds: 30 } };
     expect(translateGateway([conn(1), conn(2)])[0]!.overridden).toEqual([]);

@@ -65,6 +65,8 @@ interface Draft {
   /** Hash of the leader's phase 1 and key, to tell which members it overrides. */
   leaderHash: string;
   overridden: string[];
+  /** The members' reset counts summed: a reset of any member replaces the group's IKE_SA. */
+  resets: number;
 }
 
 /**
@@ -84,7 +86,7 @@ export function translateGateway(connections: readonly DesiredConnection[]): Pee
       const mine = contentHash({ ike, psk: key.data });
       let g = drafts.get(name);
       if (!g) {
-        g = { name, ike, shared: { ...key, id: sharedKeyId(name) }, children: {}, meta: new Map(), ids: [], leaderHash: mine, overridden: [] };
+        g = { name, ike, shared: { ...key, id: sharedKeyId(name) }, children: {}, meta: new Map(), ids: [], leaderHash: mine, overridden: [], resets: 0 };
         drafts.set(name, g);
       } else if (mine !== g.leaderHash && !g.overridden.includes(d.connectionId)) {
         g.overridden.push(d.connectionId);
@@ -93,7 +95,10 @@ export function translateGateway(connections: readonly DesiredConnection[]): Pee
         g.children[child] = section;
         g.meta.set(child, { connectionId: d.connectionId, hash: contentHash(section), start: section['start_action'] === 'start' });
       }
-      if (!g.ids.includes(d.connectionId)) g.ids.push(d.connectionId);
+      if (!g.ids.includes(d.connectionId)) {
+        g.ids.push(d.connectionId);
+        g.resets += d.resets;
+      }
     }
   }
   return [...drafts.values()].map((g) => {
@@ -103,7 +108,7 @@ export function translateGateway(connections: readonly DesiredConnection[]): Pee
       name: g.name,
       conn: { ...ike, children: g.children },
       shared: g.shared,
-      ikeHash: contentHash({ ike, psk: g.shared.data, owners: g.shared.owners }),
+      ikeHash: contentHash({ ike, psk: g.shared.data, owners: g.shared.owners, ...(g.resets ? { resets: g.resets } : {}) }),
       children: g.meta,
       connectionIds: g.ids,
       overridden: g.overridden,
