@@ -30,7 +30,7 @@ export interface ConnectionExtras {
 }
 
 export function connectionExtrasOf(x: Readonly<Record<string, unknown>> | undefined): Partial<ConnectionExtras> {
-  return (x ?? {});
+  return x ?? {};
 }
 
 /** The extras as written: the customer gateway is a reference (it cannot be deleted while used). */
