@@ -71,6 +71,7 @@ export const connection = (o: Partial<Connection> = {}): Connection => ({
   statusReasons: [],
   lifecycleState: 'stable',
   firstUpAt: null,
+  pinnedMember: null,
   resets: 0,
   revision: 1,
   createdAt: 0,

@@ -22,6 +22,7 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEGACY_VERSION, VERSION, policyConnection, startTestServer, type TestServer } from './harness.js';
+import { huaweiAccount, huaweiGateway } from './huawei-fixture.js';
 
 // ---------------------------------------------------------------------------------------------
 // configuration
@@ -1615,4 +1616,118 @@ describe('fuzzing the /v1 API', () => {
     if (f) failures.push(f);
     expect(failures, failures.join('\n\n')).toEqual([]);
   }, 120_000);
+});
+
+/**
+ * The Huawei dialect (/v5): every route gets junk and near-valid bodies, real and random ids, no or
+ * another project's credentials; every answer is below 500 and every error is Huawei's envelope.
+ */
+describe('fuzzing the /v5 (Huawei) API', () => {
+  let h: TestServer;
+  let a: Awaited<ReturnType<typeof huaweiAccount>>;
+  let other: Awaited<ReturnType<typeof huaweiAccount>>;
+  const real: Record<string, string> = {};
+  let routes: { method: string; url: string; body: boolean }[] = [];
+
+  beforeAll(async () => {
+    h = await startTestServer(SERVER_FLAGS);
+    a = await huaweiAccount(h, 'hwfuzz');
+    other = await huaweiAccount(h, 'hwfuzz2');
+    const gw = await huaweiGateway(h, a);
+    const shown = await gw.show();
+    const cgw = (await a.hw('POST', '/customer-gateways', { customer_gateway: { id_value: '203.0.113.5' } })).json().customer_gateway;
+    const conn = (
+      await a.hw('POST', '/vpn-connection', {
+        vpn_connection: { vgw_id: gw.id, vgw_ip: shown.eip1.id, cgw_id: cgw.id, peer_subnets: ['192.168.9.0/24'], psk: 'Fuzz-psk-1234' },
+      })
+    ).json().vpn_connection;
+    Object.assign(real, { vgw_id: gw.id, customer_gateway_id: cgw.id, vpn_connection_id: conn.id, connection_monitor_id: conn.id, eip: shown.eip1.id });
+    routes = h.app.routeTable
+      .filter((r) => String(r.url).startsWith('/v5/'))
+      .flatMap((r) =>
+        (Array.isArray(r.method) ? r.method : [r.method])
+          .filter((m) => m !== 'HEAD')
+          .map((m) => ({ method: String(m), url: String(r.url), body: !!r.schema?.body })),
+      );
+  });
+  afterAll(() => h?.close());
+
+  const junk = fc.oneof(
+    fc.jsonValue(),
+    fc.record({
+      vpn_gateway: fc.dictionary(fc.constantFrom('name', 'vpc_id', 'connect_subnet', 'local_subnets', 'ha_mode', 'eip1', 'bgp_asn'), fc.jsonValue()),
+    }),
+    fc.record({
+      vpn_connection: fc.record(
+        {
+          vgw_id: fc.oneof(fc.constant('$vgw_id'), fc.string()),
+          vgw_ip: fc.oneof(fc.constant('$eip'), fc.uuid()),
+          cgw_id: fc.oneof(fc.constant('$customer_gateway_id'), fc.string()),
+          style: fc.constantFrom('policy', 'STATIC', 'bgp', 'x'),
+          psk: fc.string({ maxLength: 140 }),
+          peer_subnets: fc.array(fc.oneof(fc.constantFrom('10.0.0.0/8', '192.168.1.0/24', '0.0.0.0/0', '10.240.0.0/24'), fc.string())),
+          policy_rules: fc.array(fc.record({ source: fc.constantFrom('10.240.0.0/24', 'x'), destination: fc.array(fc.constantFrom('192.168.3.0/24', '')) })),
+          ikepolicy: fc.dictionary(fc.constantFrom('ike_version', 'dh_group', 'lifetime_seconds', 'dpd', 'local_id', 'peer_id'), fc.jsonValue()),
+          tunnel_local_address: fc.constantFrom('169.254.1.1/30', '169.254.1.5/30', '1.2.3.4/30'),
+          tunnel_peer_address: fc.constantFrom('169.254.1.2/30', '169.254.9.2/30'),
+        },
+        { requiredKeys: [] },
+      ),
+    }),
+    fc.record({ customer_gateway: fc.dictionary(fc.constantFrom('name', 'id_type', 'id_value', 'bgp_asn'), fc.jsonValue()) }),
+    fc.record({ connection_monitor: fc.record({ vpn_connection_id: fc.oneof(fc.constant('$vpn_connection_id'), fc.string()) }) }),
+  );
+  const fill = (v: unknown): unknown =>
+    typeof v === 'string' && v.startsWith('$')
+      ? (real[v.slice(1)] ?? v)
+      : Array.isArray(v)
+        ? v.map(fill)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]))
+          : v;
+
+  it('answers junk on every route below 500, in the Huawei envelope', async () => {
+    expect(routes.length).toBeGreaterThanOrEqual(20);
+    const failures: string[] = [];
+    for (const r of routes) {
+      await fc.assert(
+        fc.asyncProperty(junk, fc.boolean(), fc.constantFrom('a', 'other', 'none', 'garbage'), async (body, realIds, who) => {
+          const url = r.url
+            .replace(':project_id', who === 'other' ? a.project : a.project)
+            .replace(/:(\w+)/g, (_m, p: string) => encodeURIComponent(realIds ? (real[p] ?? 'x') : `${p}-junk-%`));
+          const token = who === 'a' ? a.token : who === 'other' ? other.token : who === 'garbage' ? 'garbage' : undefined;
+          const res = await h.app.inject({
+            method: r.method as 'GET',
+            url,
+            headers: { ...(token ? { 'x-auth-token': token } : {}), 'content-type': 'application/json' },
+            ...(r.body ? { payload: JSON.stringify(fill(body)) } : {}),
+          });
+          const msg = `${r.method} ${url} as ${who} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+          if (res.statusCode >= 500) failures.push(msg);
+          if (res.statusCode >= 400) {
+            const e = res.json() as Record<string, unknown>;
+            if (typeof e['error_code'] !== 'string' || typeof e['error_msg'] !== 'string' || e['request_id'] !== res.headers['x-request-id'])
+              failures.push(`envelope: ${msg}`);
+          }
+          if (who === 'none' || who === 'garbage') if (res.statusCode !== 401) failures.push(`expected 401: ${msg}`);
+          if (who === 'other' && res.statusCode !== 404 && res.statusCode !== 401) failures.push(`expected 404: ${msg}`);
+        }),
+        { numRuns: 25 },
+      );
+    }
+    expect(failures.slice(0, 10), failures.slice(0, 10).join('\n')).toEqual([]);
+  }, 240_000);
+
+  it('answers malformed JSON with VPN.0001', async () => {
+    for (const r of routes.filter((x) => x.body)) {
+      const res = await h.app.inject({
+        method: r.method as 'POST',
+        url: r.url.replace(':project_id', a.project).replace(/:(\w+)/g, (_m, p: string) => real[p] ?? 'x'),
+        headers: { 'x-auth-token': a.token, 'content-type': 'application/json' },
+        payload: '{"vpn_connection": ',
+      });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(400);
+      expect(res.json().error_code).toBe('VPN.0001');
+    }
+  });
 });

@@ -12,6 +12,7 @@ import type { PeerConfigRenderer } from './ibm/ibm-deps.js';
 import { IbmRefs } from './ibm/ibm-refs.js';
 import { ibmErrorCatalogue } from './ibm/ibm-errors.js';
 import { keystonePlugin } from './keystone/index.js';
+import { huaweiPlugin } from './huawei/index.js';
 import { neutronPlugin } from './neutron/index.js';
 import './request-context.js';
 import { installValidators } from './validation.js';
@@ -91,7 +92,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
         version: deps.version,
         description:
           'Self-hosted site-to-site VPN. Native dialect: IBM Cloud VPN for VPC (/v1; ?version=YYYY-MM-DD and Authorization: Bearer <token> from POST /identity/token). ' +
-          'Also OpenStack Neutron VPNaaS (/v2.0) with Keystone (/identity/v3), and the agent API (/agent/v1).',
+          'Also OpenStack Neutron VPNaaS (/v2.0) with Keystone (/identity/v3), Huawei Cloud VPN v5 (/v5, X-Auth-Token), and the agent API (/agent/v1).',
       },
       servers: [{ url: deps.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
@@ -105,6 +106,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     { prefix: '/v1' },
   );
   await app.register(async (scope) => neutronPlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/v2.0' });
+  await app.register(async (scope) => huaweiPlugin(scope, { control: deps.control }), { prefix: '/v5' });
   await app.register(async (scope) => keystonePlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/identity' });
   if (deps.agentApi) await app.register(agentPlugin, { prefix: '/agent/v1', control: deps.control, lab: deps.agentApi });
   await app.register(docsRoutes, { errorCodes: ibmErrorCatalogue() });

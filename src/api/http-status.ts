@@ -19,13 +19,15 @@ type Override = Partial<Record<ErrorKind | `${ErrorKind}:${ResourceType}`, numbe
 /**
  * Where a real API answers a kind with another status, written here next to the table, and only
  * there. IBM answers 400 for a reached quota (`over_quota`); Neutron's OverQuota is 409, as above, but
- * neutron-vpnaas raises EndpointGroupInUse as a BadRequest.
+ * neutron-vpnaas raises EndpointGroupInUse as a BadRequest. Huawei's in-use and quota refusals are 400 VPN.0001.
  */
 export const DIALECT_STATUS = {
   ibm: { quota: 400 },
   neutron: { 'in_use:endpoint_group': 400 },
   keystone: {},
   agent: {},
+  // Huawei answers VPN.0001 (400) for a customer gateway still used, a reached quota and its other refusals.
+  huawei: { in_use: 400, quota: 400, precondition: 400 },
 } as const satisfies Record<string, Override>;
 
 export type Dialect = keyof typeof DIALECT_STATUS;

@@ -23,6 +23,7 @@ import {
   listEndpointGroupViews,
   removeEndpointGroup,
 } from './endpoint-group-commands.js';
+import { getDialectObjectOf, listDialectObjectsOf, putDialectObject, removeDialectObject } from './dialect-objects.js';
 import { putObjectExtras } from './extras.js';
 import { finalizeDeletes, type ReleaseFilter } from './finalize-deletes.js';
 import { createGateway, editAdvertisedCidr, updateGateway } from './gateway-commands.js';
@@ -190,6 +191,13 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
     ports: { get: read(getPortView), list: read(listPortViews) },
     /** A dialect's extras on an object the actor may see (see extras.ts). */
     extras: { put: write(putObjectExtras) },
+    /** Objects only one dialect has (Huawei's customer gateways), with tenancy and paging (dialect-objects.ts). */
+    dialectObjects: {
+      put: write(putDialectObject),
+      get: read(getDialectObjectOf),
+      list: read(listDialectObjectsOf),
+      remove: write(removeDialectObject),
+    },
 
     accounts: {
       create: write(admin(createAccount)),

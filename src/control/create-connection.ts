@@ -1,5 +1,5 @@
 import { checkConnection, type Connection, type ConnectionKind } from '../domain/connection.js';
-import { DomainError, notFound } from '../domain/errors.js';
+import { DomainError, invalidField, notFound } from '../domain/errors.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import { newId } from '../domain/ids.js';
 import { checkIkeV1Pairing, type IkePolicy, type IpsecPolicy } from '../domain/policy.js';
@@ -21,14 +21,20 @@ export type ConnectionInput = Pick<
   readonly routingProtocol?: 'none' | 'bgp';
   readonly distributeTraffic?: boolean;
   readonly tunnels?: Connection['tunnels'];
+  /** The kind asked for outright (Huawei's style): any on a route-mode gateway, only `policy` on a policy-mode one. */
+  readonly kind?: ConnectionKind;
+  /** Run on this gateway member only (Huawei's vgw_ip); it must hold a public IP. */
+  readonly pinnedMember?: 1 | 2;
 };
 
 /** The connection kind a gateway's mode and the request's routing fields give; route-only fields on a policy gateway are refused. */
 export function kindFor(
   gw: VpnGateway,
-  route: { routingProtocol?: 'none' | 'bgp'; distributeTraffic?: boolean; tunnels?: unknown },
+  route: { routingProtocol?: 'none' | 'bgp'; distributeTraffic?: boolean; tunnels?: unknown; kind?: ConnectionKind },
   current?: ConnectionKind,
 ): ConnectionKind {
+  if (route.kind !== undefined && route.kind !== 'policy' && gw.mode === 'policy')
+    throw new DomainError('mode_mismatch', `A ${route.kind} connection needs a route-mode gateway.`, { type: 'field', name: 'kind' });
   if (gw.mode === 'policy') {
     const sent = (['routingProtocol', 'distributeTraffic', 'tunnels'] as const).find((k) => route[k] !== undefined);
     if (sent)
@@ -39,6 +45,7 @@ export function kindFor(
       );
     return 'policy';
   }
+  if (route.kind !== undefined) return route.kind;
   if (route.routingProtocol === undefined) return current ?? 'route_static';
   return route.routingProtocol === 'bgp' ? 'route_bgp' : 'route_static';
 }
@@ -81,6 +88,14 @@ export async function checkConnectionQuotas(tx: Tx, c: Connection, stored: Conne
   }
 }
 
+/** A member to pin to must exist and hold a public IP. */
+function pinnedOf(gw: VpnGateway, member: 1 | 2 | undefined): 1 | 2 | null {
+  if (member === undefined) return null;
+  if (!gw.members.some((m) => m.index === member && m.publicIp !== null))
+    throw invalidField('pinnedMember', `VPN gateway '${gw.id}' has no member ${member} with a public IP.`, member);
+  return member;
+}
+
 export async function createConnection(tx: Tx, gatewayId: string, input: ConnectionInput, opts: WriteOptions = {}): Promise<ConnectionView> {
   const gw = liveGateway(tx, await getGateway(tx.ex, gatewayId), gatewayId);
   const now = tx.now();
@@ -105,6 +120,7 @@ export async function createConnection(tx: Tx, gatewayId: string, input: Connect
     dpd: input.dpd,
     distributeTraffic: input.distributeTraffic ?? false,
     tunnels: input.tunnels ?? [],
+    pinnedMember: pinnedOf(gw, input.pinnedMember),
     status: 'down',
     statusReasons: [],
     firstUpAt: null,

@@ -1,4 +1,5 @@
 import { DomainError, notFound, type ResourceType } from '../domain/errors.js';
+import { getDialectObject } from '../store/dialect-object-store.js';
 import { getEndpointGroup } from '../store/endpoint-group-store.js';
 import { type ExtraRef, type ExtrasData, getExtras, putExtras, referrers } from '../store/extras-store.js';
 import { getGateway } from '../store/gateway-store.js';
@@ -51,6 +52,8 @@ async function ownerOf(tx: Tx, resource: string, id: string): Promise<{ accountI
       return getRouter(tx.ex, id);
     case 'endpoint_group':
       return getEndpointGroup(tx.ex, id);
+    case 'dialect_object':
+      return getDialectObject(tx.ex, id);
     default:
       throw new DomainError('invalid_value', `Objects of type '${resource}' carry no extras.`);
   }

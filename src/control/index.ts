@@ -40,6 +40,7 @@ export type { GatewayView } from './gateway-queries.js';
 export type { GatewayInput, GatewayPatch } from './gateway-commands.js';
 export type { ConnectionView } from './connection-queries.js';
 export type { ConnectionInput } from './create-connection.js';
+export type { DialectObject, DialectObjectInput, DialectObjectQuery } from './dialect-objects.js';
 export type { ConnectionPatch, UpdateOptions } from './update-connection.js';
 export type { CidrOp, CidrSide } from './connection-cidrs.js';
 export type { PolicyView } from './policy-queries.js';

@@ -64,6 +64,8 @@ export interface Connection {
   readonly dpd: Dpd;
   readonly distributeTraffic: boolean;
   readonly tunnels: readonly Tunnel[];
+  /** The one gateway member this connection runs on (Huawei's `vgw_ip`); null = every member its kind uses. */
+  readonly pinnedMember: 1 | 2 | null;
   /** Only the data plane sets these. */
   readonly status: 'up' | 'down';
   readonly statusReasons: readonly Reason[];
@@ -210,9 +212,16 @@ export function checkConnection(c: Connection): void {
   }
   if (c.kind === 'route_bgp') {
     if (c.peer.asn === undefined) throw invalidField('peer.asn', 'A BGP connection needs the peer ASN.');
-    if (c.tunnels.length !== 2) throw invalidField('tunnels', 'A BGP connection needs exactly two tunnels.');
-    const nets = c.tunnels.map(checkTunnelPair);
-    if (cidrsOverlap(nets[0]!, nets[1]!)) throw invalidField('tunnels', 'The two tunnels must use different /30 ranges.');
+    if (c.pinnedMember !== null) {
+      // Pinned to one member: one tunnel, on that member.
+      if (c.tunnels.length !== 1 || c.tunnels[0]!.memberIndex !== c.pinnedMember)
+        throw invalidField('tunnels', `A BGP connection pinned to member ${c.pinnedMember} needs exactly one tunnel, on that member.`);
+      checkTunnelPair(c.tunnels[0]!, 0);
+    } else {
+      if (c.tunnels.length !== 2) throw invalidField('tunnels', 'A BGP connection needs exactly two tunnels.');
+      const nets = c.tunnels.map(checkTunnelPair);
+      if (cidrsOverlap(nets[0]!, nets[1]!)) throw invalidField('tunnels', 'The two tunnels must use different /30 ranges.');
+    }
   } else if (c.tunnels.length > 0) {
     throw new DomainError('mode_mismatch', 'tunnels apply only to connections with routing_protocol bgp.', { type: 'field', name: 'tunnels' });
   } else if (c.peer.asn !== undefined) {

@@ -139,7 +139,12 @@ export function retransmitSchedule(timeoutSeconds: number): RetransmitSchedule {
 
 function tunnelsOf(gateway: VpnGateway, c: Connection): DesiredTunnel[] {
   const members = [...gateway.members].sort((a, b) => a.index - b.index);
-  const used = c.kind === 'policy' ? members.filter((m) => m.role === 'active').slice(0, 1) : members;
+  const used =
+    c.pinnedMember !== null
+      ? members.filter((m) => m.index === c.pinnedMember)
+      : c.kind === 'policy'
+        ? members.filter((m) => m.role === 'active').slice(0, 1)
+        : members;
   return used.flatMap((m) => {
     if (m.publicIp === null) return [];
     const identity = c.kind === 'policy' ? c.localIdentities[0] : c.localIdentities[m.index - 1];

@@ -25,6 +25,7 @@ export const RESOURCE_TYPES = [
   'router_interface',
   'port',
   'network',
+  'dialect_object',
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
@@ -109,6 +110,7 @@ export const RESOURCE_NOUNS: Readonly<Record<ResourceType, string>> = {
   router_interface: 'Router interface',
   port: 'Port',
   network: 'Network',
+  dialect_object: 'Object',
 };
 
 /** Ids are echoed only this long in messages: a client sending a megabyte gets a short answer. */

@@ -454,6 +454,27 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('connections').addColumn('first_up_at', 'integer').execute();
     },
   },
+  '0011-pinned-member-dialect-objects': {
+    // A connection may run on one gateway member only (Huawei's vgw_ip names one EIP); dialects may
+    // keep objects no other dialect has (Huawei's customer gateways), with tenancy and paging columns.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema.alterTable('connections').addColumn('pinned_member', 'integer').execute();
+      await db.schema
+        .createTable('dialect_objects')
+        .addColumn('dialect', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('dialect_objects_pk', ['dialect', 'kind', 'id'])
+        .execute();
+      await db.schema.createIndex('dialect_objects_page').on('dialect_objects').columns(['dialect', 'kind', 'account_id', 'created_at', 'id']).execute();
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {

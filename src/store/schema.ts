@@ -127,6 +127,8 @@ export interface ConnectionRow {
   lifecycle_state: string;
   first_up_at: number | null;
   resets: number;
+  /** The gateway member (1 or 2) the connection is pinned to; null = not pinned. */
+  pinned_member: number | null;
   revision: number;
   created_at: number;
   updated_at: number;
@@ -224,6 +226,19 @@ export interface Database {
   changes: ChangeRow;
   extras: ExtrasRow;
   extra_refs: ExtraRefRow;
+  dialect_objects: DialectObjectRow;
+}
+
+/** An object only one dialect has (Huawei's customer gateway): tenancy and paging columns, the rest JSON. */
+export interface DialectObjectRow {
+  dialect: string;
+  kind: string;
+  id: string;
+  account_id: string;
+  name: string;
+  data: string;
+  created_at: number;
+  updated_at: number;
 }
 
 /** Anything queries can run on: the database or an open transaction. */

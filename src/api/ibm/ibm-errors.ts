@@ -59,6 +59,7 @@ const IBM_RESOURCE: Readonly<Record<ResourceType, string>> = {
   router_interface: 'router_interface',
   port: 'port',
   network: 'network',
+  dialect_object: 'dialect_object',
 };
 
 /** The `<resource>_not_found` and `<resource>_in_use` codes the IBM API can answer (the objects it shows). */

@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { ConnectionView, ControlPlane } from '../../control/index.js';
+import type { Actor } from '../../domain/tenancy.js';
+import { replaceCidrs } from './connection-cidrs.js';
+import { connectionInput, identityOf, policySelectors } from './connection-input.js';
+import { connectionExtras, connectionExtrasOf, type ConnectionExtras, connectionView } from './connection-mapper.js';
+import { ConnectionCreate, ConnectionList, ConnectionListQuery, ConnectionOne, ConnectionUpdate, type ConnectionWire } from './connection-schema.js';
+import { loadCustomerGateway } from './customer-gateway-routes.js';
+import { markerTime } from './customer-gateway-routes.js';
+import { gatewayExtrasOf } from './gateway-mapper.js';
+import { loadGateway } from './gateway-routes.js';
+import { ERRORS, HUAWEI_TAGS, ConnectionParams, NoContent, ProjectParams, RequestId } from './huawei-common-schema.js';
+import { actorOf, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
+import { invalid, notFoundError } from './huawei-errors.js';
+import { CONNECTION_PAGE } from './huawei-rules.js';
+import { dpdIn, ikeInput, ipsecInput } from './policy-mapper.js';
+
+/** A connection of the addressed project, not being deleted (Huawei polls until 404). */
+export async function loadConnection(cp: ControlPlane, actor: Actor, project: string, id: string): Promise<ConnectionView> {
+  const v = await cp.connections.find(actor, id, { extras: HUAWEI, live: true }).catch(() => undefined);
+  if (!v || v.connection.accountId !== project) throw notFoundError();
+  return v;
+}
+
+/** The wire view with the connection's policies (read with the caller's rights). */
+export async function render(cp: ControlPlane, actor: Actor, v: ConnectionView): Promise<ConnectionWire> {
+  const c = v.connection;
+  const ike = c.ikePolicyId ? (await cp.ikePolicies.get(actor, c.ikePolicyId)).policy : undefined;
+  const ipsec = c.ipsecPolicyId ? (await cp.ipsecPolicies.get(actor, c.ipsecPolicyId)).policy : undefined;
+  const monitor = v.extras?.['monitorId'];
+  return connectionView(v, ike, ipsec, typeof monitor === 'string' ? monitor : undefined);
+}
+
+const policyName = (conn: string, what: string) => `${conn.slice(0, 48)}-${what}-${randomBytes(2).toString('hex')}`;
+
+/** vpn-connection (B5, singular path): CRUD and reset; the inline policies are owned by the connection. */
+export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { control } = deps;
+  const tags = HUAWEI_TAGS;
+  const Params = ConnectionParams;
+
+  app.post(
+    '/:project_id/vpn-connection',
+    { schema: { tags, summary: 'Create a VPN connection', params: ProjectParams, body: ConnectionCreate, response: { 201: ConnectionOne, ...ERRORS } } },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const project = projectOf(req);
+      const b = req.body.vpn_connection;
+      const wire = await control.atomically(async (cp) => {
+        const gw = await loadGateway(cp, actor, project, b.vgw_id);
+        const cgw = await loadCustomerGateway(cp, actor, project, b.cgw_id);
+        const stem = b.name ?? 'vpn';
+        const ike = await cp.ikePolicies.create(actor, { ...ikeInput(b.ikepolicy), name: policyName(stem, 'ike'), accountId: gw.gateway.accountId });
+        const ipsec = await cp.ipsecPolicies.create(actor, { ...ipsecInput(b.ipsecpolicy), name: policyName(stem, 'ipsec'), accountId: gw.gateway.accountId });
+        const { input, extras } = connectionInput(b, gw, cgw, { ike: ike.policy.id, ipsec: ipsec.policy.id });
+        const v = await cp.connections.create(actor, gw.gateway.id, input, { extras: connectionExtras(extras) });
+        return connectionView(v, ike.policy, ipsec.policy);
+      });
+      // The create answer has no status (B5).
+      const { status: _status, ...created } = wire;
+      return reply.code(201).send({ vpn_connection: created, request_id: req.id });
+    },
+  );
+
+  app.get(
+    '/:project_id/vpn-connection',
+    {
+      schema: {
+        tags,
+        summary: 'List VPN connections',
+        params: ProjectParams,
+        querystring: ConnectionListQuery,
+        response: { 200: ConnectionList, ...ERRORS },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      const project = projectOf(req);
+      const q = req.query;
+      const limit = q.limit ?? CONNECTION_PAGE.default;
+      const after = markerTime(q.marker);
+      const page = await control.connections
+        .list(actor, { live: true, ...(q.vgw_id ? { gatewayId: q.vgw_id } : {}) }, { limit: 1_000_000, sort: 'created_at', desc: false }, { extras: HUAWEI })
+        .catch(() => ({ items: [] as ConnectionView[], total: 0 }));
+      const all = page.items.filter((v) => v.connection.accountId === project);
+      const wires = await Promise.all(all.map((v) => render(control, actor, v)));
+      const matching = wires.filter(
+        (w) => (!q.vgw_ip || w.vgw_ip === q.vgw_ip) && (!q.enterprise_project_id || w.enterprise_project_id === q.enterprise_project_id),
+      );
+      const rest = matching.filter((w) => after === undefined || Date.parse(w.created_at) > after);
+      // A page never splits connections created in the same millisecond: the marker is a created_at.
+      let n = Math.min(limit, rest.length);
+      while (n > 0 && n < rest.length && rest[n]!.created_at === rest[n - 1]!.created_at) n++;
+      const items = rest.slice(0, n);
+      const last = items[items.length - 1];
+      return {
+        vpn_connections: items,
+        page_info: { ...(last ? { next_marker: last.created_at } : {}), current_count: items.length },
+        total_count: matching.length,
+        request_id: req.id,
+      };
+    },
+  );
+
+  app.get(
+    '/:project_id/vpn-connection/:vpn_connection_id',
+    { schema: { tags, summary: 'Show a VPN connection', params: Params, response: { 200: ConnectionOne, ...ERRORS } } },
+    async (req) => {
+      const actor = actorOf(req);
+      const v = await loadConnection(control, actor, projectOf(req), req.params.vpn_connection_id);
+      return { vpn_connection: await render(control, actor, v), request_id: req.id };
+    },
+  );
+
+  app.put(
+    '/:project_id/vpn-connection/:vpn_connection_id',
+    { schema: { tags, summary: 'Update a VPN connection', params: Params, body: ConnectionUpdate, response: { 200: ConnectionOne, ...ERRORS } } },
+    async (req) => {
+      const actor = actorOf(req);
+      const project = projectOf(req);
+      const b = req.body.vpn_connection;
+      const wire = await control.atomically(async (cp) => {
+        const cur = await loadConnection(cp, actor, project, req.params.vpn_connection_id);
+        const c = cur.connection;
+        const x = connectionExtrasOf(cur.extras) as ConnectionExtras;
+        const style = c.kind === 'policy' ? 'POLICY' : c.kind === 'route_static' ? 'STATIC' : 'BGP';
+        if (b.policy_rules && style !== 'POLICY') throw invalid('policy_rules applies to style POLICY only');
+        const cgw = b.cgw_id ? await loadCustomerGateway(cp, actor, project, b.cgw_id) : undefined;
+        const ikeP = b.ikepolicy;
+        if (ikeP && c.ikePolicyId) await cp.ikePolicies.update(actor, c.ikePolicyId, ikeInput(ikeP, (await cp.ikePolicies.get(actor, c.ikePolicyId)).policy));
+        if (b.ipsecpolicy && c.ipsecPolicyId)
+          await cp.ipsecPolicies.update(actor, c.ipsecPolicyId, ipsecInput(b.ipsecpolicy, (await cp.ipsecPolicies.get(actor, c.ipsecPolicyId)).policy));
+        const next: ConnectionExtras = {
+          ...x,
+          ...(cgw ? { cgwId: cgw.id } : {}),
+          ...(b.peer_subnets && style !== 'POLICY' ? { peerSubnets: b.peer_subnets } : {}),
+          ...(b.tunnel_local_address && style === 'STATIC' ? { tunnelLocal: b.tunnel_local_address } : {}),
+          ...(b.tunnel_peer_address && style === 'STATIC' ? { tunnelPeer: b.tunnel_peer_address } : {}),
+          ...(ikeP?.dpd?.msg ? { dpdMsg: ikeP.dpd.msg } : {}),
+        };
+        if (style === 'POLICY' && (b.policy_rules || b.peer_subnets)) {
+          const gw = await loadGateway(cp, actor, project, c.gatewayId);
+          const sel = policySelectors(b.policy_rules, b.peer_subnets ?? c.peerCidrs, gatewayExtrasOf(gw.extras, gw.gateway).localSubnets);
+          await replaceCidrs(cp, actor, c.gatewayId, c.id, 'local', c.localCidrs, sel.local);
+          await replaceCidrs(cp, actor, c.gatewayId, c.id, 'peer', c.peerCidrs, sel.peer);
+          Object.assign(next, { followsGateway: sel.follows, policyRules: b.policy_rules?.length ? b.policy_rules : null });
+        }
+        const cg = cgw ? (cgw.data as { idType: string; idValue: string }) : undefined;
+        const v = await cp.connections.update(
+          actor,
+          c.gatewayId,
+          c.id,
+          {
+            ...(b.name ? { name: b.name } : {}),
+            ...(b.psk ? { psk: b.psk } : {}),
+            ...(cg ? { peer: cg.idType === 'ip' ? { address: cg.idValue } : { fqdn: cg.idValue } } : {}),
+            ...(ikeP?.peer_id !== undefined ? { peerIdentity: identityOf('ikepolicy.peer_id', ikeP.peer_id_type, ikeP.peer_id) } : {}),
+            ...(ikeP?.dpd ? { dpd: dpdIn(ikeP.dpd, c.dpd) } : {}),
+          },
+          { extras: connectionExtras(next) },
+        );
+        return render(cp, actor, v);
+      });
+      return { vpn_connection: wire, request_id: req.id };
+    },
+  );
+
+  app.delete(
+    '/:project_id/vpn-connection/:vpn_connection_id',
+    { schema: { tags, summary: 'Delete a VPN connection', params: Params, response: { 204: NoContent, ...ERRORS } } },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const project = projectOf(req);
+      await control.atomically(async (cp) => {
+        const v = await loadConnection(cp, actor, project, req.params.vpn_connection_id);
+        const c = v.connection;
+        await cp.connections.remove(actor, c.gatewayId, c.id);
+        // The inline policies and the monitor belong to the connection (made by Huawei) and go with it.
+        if (v.extras) {
+          if (c.ikePolicyId) await cp.ikePolicies.remove(actor, c.ikePolicyId);
+          if (c.ipsecPolicyId) await cp.ipsecPolicies.remove(actor, c.ipsecPolicyId);
+          const monitor = v.extras['monitorId'];
+          if (typeof monitor === 'string') await cp.dialectObjects.remove(actor, HUAWEI, 'connection_monitor', monitor).catch(() => undefined);
+        }
+      });
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/:project_id/vpn-connection/:vpn_connection_id/reset',
+    {
+      schema: { tags, summary: 'Reset a VPN connection (re-initiate its tunnel)', params: Params, response: { 200: RequestId, ...ERRORS } },
+      config: { bodyless: true },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      const project = projectOf(req);
+      await control.atomically(async (cp) => {
+        const v = await loadConnection(cp, actor, project, req.params.vpn_connection_id);
+        await cp.connections.reset(actor, v.connection.gatewayId, v.connection.id);
+      });
+      return { request_id: req.id };
+    },
+  );
+}
