@@ -58,7 +58,7 @@ export function canonicalQuery(query: string): string {
 const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
 function headerValue(headers: HuaweiSignable['headers'], name: string): string {
-  const v = headers[name];
+  const v = Object.hasOwn(headers, name) ? headers[name] : undefined; // never `constructor` or `__proto__` from the prototype
   return v === undefined ? '' : typeof v === 'string' ? v : v.join(',');
 }
 
