@@ -127,6 +127,18 @@ describe('authenticateHuawei', () => {
     });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { body: unknown }).body).toEqual(JSON.parse(BODY));
+
+    // A GET has no body: its payload hash is the empty string's.
+    const list = `/v5/${project}/customer-gateways?limit=1`;
+    const g = signed(member, 'GET', list, project);
+    const gsig = signHuawei(
+      { method: 'GET', path, query: 'limit=1', headers: { ...g, host: realHost }, signedHeaders: SIGNED, body: undefined, date: g['x-sdk-date']! },
+      member.sk,
+    );
+    const get = await fetch(`${base}${list}`, {
+      headers: { ...g, authorization: `SDK-HMAC-SHA256 Access=${member.ak}, SignedHeaders=${SIGNED.join(';')}, Signature=${gsig}` },
+    });
+    expect(get.status).toBe(200);
   });
 
   const refused = async (headers: Record<string, string>, message: RegExp, opts: { method?: 'GET' | 'POST'; payload?: string; url?: string } = {}) => {
@@ -220,6 +232,19 @@ describe('authenticateHuawei', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json().actor).toEqual({ accountId, isAdmin: false });
     await refused({ 'x-auth-token': `${token}x` }, /signature is not valid/);
+    const iam = await t.app.inject({
+      method: 'POST',
+      url: '/v3/auth/tokens',
+      payload: {
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: 'hw-root', password: 'pw-root', domain: { name: 'Default' } } } },
+          scope: { project: { name: 'hwauth' } },
+        },
+      },
+    });
+    expect(iam.statusCode, iam.body).toBe(201);
+    const viaIam = await app.inject({ method: 'GET', url: url(), headers: { 'x-auth-token': iam.headers['x-subject-token'] as string } });
+    expect(viaIam.json().actor).toEqual({ accountId, isAdmin: true });
     await refused({ 'x-auth-token': 'nonsense' }, /not a valid access token/);
   });
 });
