@@ -11,8 +11,8 @@ import { ibmPlugin } from './ibm/index.js';
 import type { PeerConfigRenderer } from './ibm/ibm-deps.js';
 import { IbmRefs } from './ibm/ibm-refs.js';
 import { ibmErrorCatalogue } from './ibm/ibm-errors.js';
-import { keystonePlugin } from './keystone/index.js';
 import { huaweiPlugin } from './huawei/index.js';
+import { huaweiIamTokenPlugin, keystonePlugin } from './keystone/index.js';
 import { neutronPlugin } from './neutron/index.js';
 import './request-context.js';
 import { installValidators } from './validation.js';
@@ -108,6 +108,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => neutronPlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/v2.0' });
   await app.register(async (scope) => huaweiPlugin(scope, { control: deps.control }), { prefix: '/v5' });
   await app.register(async (scope) => keystonePlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/identity' });
+  // Huawei IAM (POST /v3/auth/tokens at the root): the Keystone token routes again, for Huawei clients.
+  await app.register(async (scope) => huaweiIamTokenPlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/v3' });
   if (deps.agentApi) await app.register(agentPlugin, { prefix: '/agent/v1', control: deps.control, lab: deps.agentApi });
   await app.register(docsRoutes, { errorCodes: ibmErrorCatalogue() });
   // Neutron's version document at the network endpoint's root (the catalog's `network` URL is this server).

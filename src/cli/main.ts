@@ -81,7 +81,7 @@ storeOptions(program.command('serve').description('run the API server'))
   });
 
 accountCommands(program);
-userCommands(program);
+userCommands(program, fail);
 labCommands(program);
 agentCommands(program, fail);
 

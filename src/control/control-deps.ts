@@ -3,6 +3,7 @@ import type { LegacyCryptoMode } from '../domain/crypto-catalogue.js';
 import type { DataplaneKind } from '../domain/gateway.js';
 import type { AutoSet } from '../domain/proposals.js';
 import type { Quotas } from '../domain/quota.js';
+import type { AccessKeyStore } from '../store/access-key-store.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import type { Store } from '../store/store-open.js';
 import type { ChangeBus } from './change-bus.js';
@@ -23,6 +24,8 @@ export interface ControlSettings {
 export interface ControlDeps {
   readonly store: Store;
   readonly connections: ConnectionStore;
+  /** Huawei access keys (their secrets sealed with the same SecretBox as pre-shared keys). */
+  readonly accessKeys: AccessKeyStore;
   readonly settings: ControlSettings;
   readonly clock: Clock;
   readonly bus: ChangeBus;

@@ -4,6 +4,7 @@ import { findAccountByKeyHash, getAccount } from '../store/account-store.js';
 import type { PolicyTable } from '../store/policy-store.js';
 import { getUser } from '../store/user-store.js';
 import { SYSTEM_ACTOR } from './access.js';
+import { accessKeySecret, createAccessKey, deleteAccessKey, listAccessKeys } from './access-keys.js';
 import { agentOfKey, createAgentKey, deleteAgentKey, listAgentKeys } from './agent-keys.js';
 import { awaitGatewaysReleased } from './await-released.js';
 import { type ChangeBatch, currentGenerationOf, followChanges, type FollowOptions, readChanges } from './change-feed.js';
@@ -221,6 +222,14 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       show: read(showUser),
       /** The user behind an id or name with this password; undefined otherwise (the password check runs outside the transaction). */
       authenticate: async (ref: { id: string } | { name: string }, password: string) => checkPassword(await systemRead(storedUser)(ref), password),
+    },
+    /** Huawei access keys (AK/SK) of users: `self` is the user the actor signed in as (access-keys.ts). */
+    accessKeys: {
+      create: write(createAccessKey),
+      list: read(listAccessKeys),
+      remove: write(deleteAccessKey),
+      /** The secret and owner behind an AK, to verify a signature (before there is an actor). */
+      secretFor: systemRead(accessKeySecret),
     },
     agentKeys: {
       create: write(admin(createAgentKey)),

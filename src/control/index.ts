@@ -7,6 +7,7 @@
  * Exports: `createControlPlane` (the composition root builds one per process), the `ControlPlane`
  * type, and the input, view and error types its methods take and return.
  */
+import { AccessKeyStore } from '../store/access-key-store.js';
 import { ConnectionStore } from '../store/connection-store.js';
 import { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store-open.js';
@@ -19,14 +20,22 @@ import { TokenService } from './token-service.js';
 export interface ControlPlaneOptions {
   readonly store: Store;
   readonly settings: ControlSettings;
-  /** Seals pre-shared keys at rest (AES-256-GCM). */
+  /** Seals pre-shared keys and access keys' secrets at rest (AES-256-GCM). */
   readonly pskKey: Buffer;
   /** Signs access tokens (HS256). */
   readonly tokenKey: Buffer;
 }
 
 export function createControlPlane(o: ControlPlaneOptions): ControlPlane {
-  const deps = { store: o.store, connections: new ConnectionStore(new SecretBox(o.pskKey)), settings: o.settings, clock: new Clock(), bus: new ChangeBus() };
+  const box = new SecretBox(o.pskKey);
+  const deps = {
+    store: o.store,
+    connections: new ConnectionStore(box),
+    accessKeys: new AccessKeyStore(box),
+    settings: o.settings,
+    clock: new Clock(),
+    bus: new ChangeBus(),
+  };
   return bindControlPlane(deps, new TokenService(tokenLookups(deps), o.tokenKey));
 }
 
@@ -55,6 +64,7 @@ export type { ReleaseFilter, ReleaseScope } from './finalize-deletes.js';
 export type { ChangeBatch, ChangeEntry } from './change-feed.js';
 export type { AgentKeyInfo } from './agent-keys.js';
 export type { User, NewUser } from './users.js';
+export type { AccessKeyInfo, CreatedAccessKey, AccessKeyOwner } from './access-keys.js';
 export type { CreatedAccount } from './create-account.js';
 export { ACCOUNT_NAME, ADMIN_ACCOUNT } from './create-account.js';
 export { TOKEN_LIFETIME_SECONDS, type Inspected, type IssuedToken, type TokenClaims, type TokenService } from './token-service.js';

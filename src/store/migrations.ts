@@ -473,6 +473,21 @@ const MIGRATIONS: Record<string, Migration> = {
         .addPrimaryKeyConstraint('dialect_objects_pk', ['dialect', 'kind', 'id'])
         .execute();
       await db.schema.createIndex('dialect_objects_page').on('dialect_objects').columns(['dialect', 'kind', 'account_id', 'created_at', 'id']).execute();
+      },
+    },
+  '0013-access-keys': {
+    // Huawei AK/SK credentials of Keystone users: the AK is the id, the SK is sealed (the SecretBox),
+    // since verifying a signature needs the secret itself, not a hash.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable('access_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('secret_enc', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('access_keys_user').on('access_keys').columns(['user_id', 'created_at']).execute();
     },
   },
 };

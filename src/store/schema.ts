@@ -153,6 +153,13 @@ export interface UserRow {
   is_admin: number;
   created_at: number;
 }
+/** A Huawei access key (AK = id) of a user; the secret key sealed with the SecretBox. */
+export interface AccessKeyRow {
+  id: string;
+  user_id: string;
+  secret_enc: string;
+  created_at: number;
+}
 export interface RouterRow {
   id: string;
   account_id: string;
@@ -220,6 +227,7 @@ export interface Database {
   connections: ConnectionRow;
   agent_keys: AgentKeyRow;
   users: UserRow;
+  access_keys: AccessKeyRow;
   routers: RouterRow;
   router_interfaces: RouterInterfaceRow;
   endpoint_groups: EndpointGroupRow;

@@ -6,6 +6,7 @@ import { gatewayRoutes } from './gateway-routes.js';
 import { authenticateHuawei } from './huawei-auth.js';
 import { type HuaweiDeps, projectOf } from './huawei-deps.js';
 import { installHuaweiErrors } from './huawei-errors.js';
+import { keepRawBody } from './huawei-raw-body.js';
 import { monitorRoutes } from './monitor-routes.js';
 import { quotaRoutes } from './quota-routes.js';
 
@@ -16,13 +17,14 @@ import { quotaRoutes } from './quota-routes.js';
  */
 export async function huaweiPlugin(app: FastifyInstance, deps: HuaweiDeps): Promise<void> {
   acceptJsonBodies(app);
+  // A signature covers the body's bytes: keep them before the JSON parser takes over.
+  keepRawBody(app);
   installHuaweiErrors(app);
   app.decorateRequest('actor', null as never);
-  app.addHook('onRequest', async (req) => {
-    req.actor = await authenticateHuawei(req, deps.control);
-  });
-  // Another project's id answers as a missing resource, before the body is looked at.
+  // After the body is read (a signature covers it) and before it is validated: who is asking, then
+  // another project's id answers as a missing resource.
   app.addHook('preValidation', async (req) => {
+    req.actor = await authenticateHuawei(req, deps.control);
     projectOf(req);
   });
   gatewayRoutes(app, deps);

@@ -27,27 +27,36 @@ function inDefaultDomain(v: unknown, where: string): boolean {
   throw badRequest(`Invalid input for field '${where}domain': an object with id or name is required.`);
 }
 
-function ref(o: Obj, where: string): IdentityRef {
+/** `nameAlone`: a name without a domain is in Default (Huawei IAM names projects that way). */
+function ref(o: Obj, where: string, nameAlone = false): IdentityRef {
   if (o['id'] !== undefined) {
     if (!str(o['id'])) throw badRequest(`Invalid input for field '${where}id': a string is required.`);
     return { id: o['id'], inDefault: o['domain'] === undefined ? true : inDefaultDomain(o['domain'], where) };
   }
   if (!str(o['name'])) throw badRequest(`Invalid input for field '${where}': id, or name with domain, is required.`);
-  return { name: o['name'], inDefault: inDefaultDomain(o['domain'], where) };
+  return { name: o['name'], inDefault: nameAlone && o['domain'] === undefined ? true : inDefaultDomain(o['domain'], where) };
 }
 
-function scopeOf(auth: Obj): AuthScope {
+function scopeOf(auth: Obj, opts: AuthRequestOptions): AuthScope {
   const s = auth['scope'];
   if (s === undefined || s === 'unscoped') return 'unscoped';
   if (!isObj(s)) throw badRequest(`Invalid input for field 'auth.scope': an object is required.`);
-  if (s['project'] !== undefined) return { project: ref(objectAt(s, 'project', 'auth.scope.'), 'auth.scope.project.') };
+  if (s['project'] !== undefined) return { project: ref(objectAt(s, 'project', 'auth.scope.'), 'auth.scope.project.', opts.projectNameAlone) };
   // Domain, system and trust scopes: Causeway has projects only, and Keystone refuses what a user has no role on.
   if (s['domain'] !== undefined || s['system'] !== undefined || s['OS-TRUST:trust'] !== undefined) throw unauthorized();
   throw badRequest(`Invalid input for field 'auth.scope': one of project, domain or system is required.`);
 }
 
+export interface AuthRequestOptions {
+  /**
+   * A project scoped by name alone (no domain) is in Default: Huawei IAM's form, `{"project": {"name":
+   * "…"}}`, accepted at the server's root /v3/auth/tokens. Keystone itself answers 400 for it.
+   */
+  readonly projectNameAlone?: boolean;
+}
+
 /** POST /v3/auth/tokens body → a request; 400 for a malformed body, 401 for a method we do not offer. */
-export function parseAuthRequest(body: unknown): AuthRequest {
+export function parseAuthRequest(body: unknown, opts: AuthRequestOptions = {}): AuthRequest {
   if (!isObj(body)) throw badRequest(`Expecting to find auth in the request body: {"auth": {"identity": {...}}}.`);
   const auth = objectAt(body, 'auth', '');
   const identity = objectAt(auth, 'identity', 'auth.');
@@ -57,7 +66,7 @@ export function parseAuthRequest(body: unknown): AuthRequest {
   }
   const distinct = [...new Set(methods)];
   if (distinct.length !== 1 || (distinct[0] !== 'password' && distinct[0] !== 'token')) throw unauthorized(); // Keystone: unsupported method
-  const scope = scopeOf(auth);
+  const scope = scopeOf(auth, opts);
   if (distinct[0] === 'token') {
     const t = objectAt(identity, 'token', 'auth.identity.');
     if (typeof t['id'] !== 'string' || t['id'].length === 0 || t['id'].length > 8192)

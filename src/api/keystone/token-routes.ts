@@ -10,6 +10,19 @@ import { tokenView } from './keystone-views.js';
 import { AuthRequestSchema, NoContent, SubjectHeaders, TokenQuery, TokenSchema } from './token-schema.js';
 
 const tags = ['Identity (Keystone v3)'];
+
+/**
+ * Where the token routes are mounted: `/identity` + `/v3/auth/tokens` (Keystone), or the server's root
+ * `/v3` + `/auth/tokens` (Huawei IAM: its clients point their IAM endpoint at the server), which also
+ * takes Huawei's project scope by name alone.
+ */
+export interface TokenMount {
+  readonly path: string;
+  readonly tags: readonly string[];
+  readonly projectNameAlone: boolean;
+}
+export const KEYSTONE_MOUNT: TokenMount = { path: '/v3/auth/tokens', tags, projectNameAlone: false };
+export const HUAWEI_IAM_MOUNT: TokenMount = { path: '/auth/tokens', tags: ['Identity (Huawei IAM v3)'], projectNameAlone: true };
 const wantsCatalog = (req: FastifyRequest): boolean => !Object.hasOwn(req.query ?? {}, 'nocatalog');
 
 /**
@@ -19,7 +32,7 @@ const wantsCatalog = (req: FastifyRequest): boolean => !Object.hasOwn(req.query 
  * Validate: GET/HEAD with X-Subject-Token. Revoke: DELETE answers 204 but is a no-op (tokens are
  * stateless JWTs; they live until expires_at, at most an hour).
  */
-export async function tokenRoutes(fastify: FastifyInstance, deps: KeystoneDeps): Promise<void> {
+export async function tokenRoutes(fastify: FastifyInstance, deps: KeystoneDeps, mount: TokenMount = KEYSTONE_MOUNT): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { control } = deps;
   const tokens = control.tokens;
@@ -39,11 +52,11 @@ export async function tokenRoutes(fastify: FastifyInstance, deps: KeystoneDeps):
   // attachValidation: auth-request.ts reads the body first, for Keystone's precise messages (and its 401
   // for a method we do not offer); what the schema refuses beyond that is a 400 naming the field.
   app.post(
-    '/v3/auth/tokens',
+    mount.path,
     {
       attachValidation: true,
       schema: {
-        tags,
+        tags: [...mount.tags],
         summary: 'Authenticate (password or token method) and issue a project-scoped token (in X-Subject-Token)',
         security: [],
         querystring: TokenQuery,
@@ -52,7 +65,7 @@ export async function tokenRoutes(fastify: FastifyInstance, deps: KeystoneDeps):
       },
     },
     async (req, reply) => {
-      const auth = parseAuthRequest(req.body);
+      const auth = parseAuthRequest(req.body, { projectNameAlone: mount.projectNameAlone });
       if (req.validationError) throw req.validationError;
       let user: User | undefined;
       let methods: string[];
@@ -104,10 +117,10 @@ export async function tokenRoutes(fastify: FastifyInstance, deps: KeystoneDeps):
   }
 
   app.get(
-    '/v3/auth/tokens',
+    mount.path,
     {
       schema: {
-        tags,
+        tags: [...mount.tags],
         summary: 'Validate the token in X-Subject-Token (HEAD: the same without a body)',
         querystring: TokenQuery,
         headers: SubjectHeaders,
@@ -123,10 +136,10 @@ export async function tokenRoutes(fastify: FastifyInstance, deps: KeystoneDeps):
   );
 
   app.delete(
-    '/v3/auth/tokens',
+    mount.path,
     {
       schema: {
-        tags,
+        tags: [...mount.tags],
         summary: 'Revoke a token (accepted; tokens stay valid until they expire)',
         headers: SubjectHeaders,
         response: { 204: NoContent, ...ERRORS },
