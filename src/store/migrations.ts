@@ -473,8 +473,8 @@ const MIGRATIONS: Record<string, Migration> = {
         .addPrimaryKeyConstraint('dialect_objects_pk', ['dialect', 'kind', 'id'])
         .execute();
       await db.schema.createIndex('dialect_objects_page').on('dialect_objects').columns(['dialect', 'kind', 'account_id', 'created_at', 'id']).execute();
-      },
     },
+  },
   '0013-access-keys': {
     // Huawei AK/SK credentials of Keystone users: the AK is the id, the SK is sealed (the SecretBox),
     // since verifying a signature needs the secret itself, not a hash.

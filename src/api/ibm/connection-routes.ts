@@ -146,6 +146,7 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
   app.post(
     `${base}/:id/reset`,
     {
+      config: { bodyless: true },
       schema: {
         tags,
         summary: 'Reset a connection: re-initiate its tunnel with new SAs (a Causeway extension; asynchronous, 202)',
