@@ -39,7 +39,13 @@ export function connectionView(
     gateway: x.gateway,
     ...(c.ikePolicyId ? { ikePolicy: refOf(x.ike, c.ikePolicyId) } : {}),
     ...(c.ipsecPolicyId ? { ipsecPolicy: refOf(x.ipsec, c.ipsecPolicyId) } : {}),
-    statusReasons: connectionReasons(c.statusReasons, connectionWeakAlgorithms(c, x.ike, x.ipsec), tx.settings.dataplane !== 'none', c.adminStateUp),
+    statusReasons: connectionReasons(
+      c.statusReasons,
+      connectionWeakAlgorithms(c, x.ike, x.ipsec),
+      tx.settings.dataplane !== 'none',
+      c.adminStateUp,
+      c.kind === 'route_bgp',
+    ),
     ...(extras ? { extras } : {}),
   };
 }

@@ -48,6 +48,8 @@ describe('connectionReasons', () => {
   it('passes reported reasons through when a data plane is attached and nothing is weak', () => {
     expect(connectionReasons(reported, [], true, true)).toEqual(reported);
     expect(connectionReasons([], [], true, true)).toEqual([]);
+    expect(connectionReasons([], [], true, true, true)).toEqual([reason('bgp_not_running')]);
+    expect(connectionReasons([], [], true, false, true)).toEqual([]);
   });
 
   it('adds data_plane_not_attached when no data plane is attached and the connection is admin-up', () => {

@@ -11,6 +11,7 @@ export const STATUS_REASONS = {
   peer_not_responding: 'The peer is not responding; check its address, its firewall (UDP 500/4500) and that it runs.',
   data_plane_not_attached: 'No data plane is attached to this server (--dataplane none), so no tunnel can come up.',
   weak_algorithm_in_use: 'The connection uses weak algorithms',
+  bgp_not_running: 'The connection is BGP-routed, but no BGP speaker runs on Causeway gateways yet: its tunnels are configured and no routes are exchanged',
   peer_settings_shared:
     'Another connection to the same peer leads the IKE SA they share, so this connection uses its IKE (phase 1) settings and pre-shared key instead of its own',
 } as const;
@@ -22,10 +23,17 @@ export function reason(code: StatusReasonCode, detail?: string): Reason {
 
 /**
  * The reasons a connection shows: what the data plane reported, plus the advisories the control
- * plane knows by itself (no data plane; weak algorithms, shown even when the tunnel is up).
+ * plane knows by itself (no data plane; BGP that cannot run; weak algorithms, shown even when the tunnel is up).
  */
-export function connectionReasons(reported: readonly Reason[], weak: readonly string[], dataplaneAttached: boolean, adminStateUp: boolean): Reason[] {
+export function connectionReasons(
+  reported: readonly Reason[],
+  weak: readonly string[],
+  dataplaneAttached: boolean,
+  adminStateUp: boolean,
+  bgp = false,
+): Reason[] {
   const out = [...reported];
+  if (bgp && adminStateUp) out.push(reason('bgp_not_running'));
   if (!dataplaneAttached && adminStateUp && !out.some((r) => r.code === 'data_plane_not_attached')) out.push(reason('data_plane_not_attached'));
   if (weak.length > 0) out.push(reason('weak_algorithm_in_use', [...new Set(weak)].join(', ')));
   return out;
