@@ -9,6 +9,8 @@ export interface ApiCall {
   readonly path: string;
   readonly body?: unknown;
   readonly absolute?: boolean;
+  /** A dialect's own credentials (Huawei's X-Auth-Token, cloud.ca's MC-Api-Key) instead of the bearer token. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface ApiResponse {
@@ -35,7 +37,9 @@ export class ApiClient {
 
   async send(call: ApiCall): Promise<ApiResponse> {
     const sep = call.path.includes('?') ? '&' : '?';
-    const headers: Record<string, string> = { authorization: `Bearer ${this.#token}`, accept: 'application/json' };
+    const headers: Record<string, string> = call.headers
+      ? { ...call.headers, accept: 'application/json' }
+      : { authorization: `Bearer ${this.#token}`, accept: 'application/json' };
     let body: string | undefined;
     if (call.body !== undefined) {
       body = JSON.stringify(call.body);
@@ -48,6 +52,11 @@ export class ApiClient {
       ...(body !== undefined ? { body } : {}),
     });
     return { status: r.statusCode, text: await r.body.text() };
+  }
+
+  /** The bearer token (a dialect that takes the same token in its own header sends it there). */
+  get token(): string {
+    return this.#token;
   }
 
   close(): Promise<void> {

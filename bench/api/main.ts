@@ -13,7 +13,8 @@
  */
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { ApiClient, ErrorLog, runOp, type OpSpec } from './load-runner.js';
+import { type DialectCreate, huaweiCreate } from './dialect-creates.js';
+import { ApiClient, ErrorLog, percentile, runOp, type OpSpec } from './load-runner.js';
 import { resultsTable, targetChecks, TARGETS, type ReportRow } from './results-table.js';
 import { launchServer, type BenchServer } from './server-launcher.js';
 
@@ -94,8 +95,8 @@ async function token(server: BenchServer): Promise<string> {
   return t;
 }
 
-/** VPC → subnet → policy-mode gateway; returns the gateway id. */
-async function makeGateway(api: ApiClient): Promise<string> {
+/** VPC → subnet → policy-mode gateway; returns their ids. */
+async function makeGateway(api: ApiClient): Promise<{ vpc: string; subnet: string; gw: string }> {
   const must = async (what: string, path: string, body: unknown): Promise<string> => {
     const r = await api.send({ method: 'POST', path, body });
     if (r.status < 200 || r.status > 299) throw new Error(`set-up: creating the ${what} answered ${r.status}: ${r.text.slice(0, 300)}`);
@@ -103,7 +104,7 @@ async function makeGateway(api: ApiClient): Promise<string> {
   };
   const vpc = await must('VPC', '/vpcs', {});
   const subnet = await must('subnet', '/subnets', { vpc: { id: vpc }, ipv4_cidr_block: '10.240.0.0/24' });
-  return must('VPN gateway', '/vpn_gateways', { subnet: { id: subnet }, mode: 'policy', name: 'bench-gateway' });
+  return { vpc, subnet, gw: await must('VPN gateway', '/vpn_gateways', { subnet: { id: subnet }, mode: 'policy', name: 'bench-gateway' }) };
 }
 
 interface Pools {
@@ -119,6 +120,7 @@ function operations(
   gw: string,
   ids: Pools,
   counts: { creates: number; connectionCreates: number; gets: number; lists: number },
+  dialects: readonly DialectCreate[],
   budgetMs = BUDGET_MS,
 ): OpSpec[] {
   const pick = (pool: string[], i: number): string => pool[(i * 7919) % pool.length] as string;
@@ -151,6 +153,7 @@ function operations(
       call: (i) => ({ method: 'POST', path: `/vpn_gateways/${gw}/connections`, body: connectionBody(`${tag}-conn-${i}`) }),
       onOk: (_i, t) => void ids.connections.push(idOf(t)),
     },
+    ...dialects.map((d) => ({ op: d.op, count: counts.connectionCreates, clients, call: (i: number) => d.call(tag, i) })),
     { op: 'get ike_policy', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/ike_policies/${pick(ids.ike, i)}` }) },
     { op: 'get ipsec_policy', count: counts.gets, clients, call: (i) => ({ method: 'GET', path: `/ipsec_policies/${pick(ids.ipsec, i)}` }) },
     {
@@ -179,14 +182,15 @@ async function main(): Promise<number> {
   try {
     console.log(`server: pid ${server.pid}, ${server.origin}, data dir ${server.dataDir}${CPU_PROF_DIR ? `, CPU profile into ${CPU_PROF_DIR}` : ''}`);
     api = new ApiClient(server.origin, await token(server), CLIENTS);
-    const gw = await makeGateway(api);
+    const { vpc, subnet, gw } = await makeGateway(api);
+    const dialects = [await huaweiCreate(api, vpc, subnet)];
     const ids: Pools = { ike: [], ipsec: [], connections: [] };
     const errors = new ErrorLog();
 
     if (WARMUP > 0) {
       process.stdout.write(`warm-up: ${WARMUP} requests per operation (not reported) ... `);
       const t0 = Date.now();
-      for (const spec of operations('warm', 4, gw, ids, { creates: WARMUP, connectionCreates: WARMUP, gets: WARMUP, lists: WARMUP }))
+      for (const spec of operations('warm', 4, gw, ids, { creates: WARMUP, connectionCreates: WARMUP, gets: WARMUP, lists: WARMUP }, dialects))
         await runOp(api, spec, errors);
       console.log(`${Date.now() - t0} ms`);
     }
@@ -196,7 +200,7 @@ async function main(): Promise<number> {
       ['seq', 1],
       ['par', CLIENTS],
     ] as const) {
-      for (const spec of operations(tag, clients, gw, ids, { creates: CREATES, connectionCreates: CONNECTION_CREATES, gets: GETS, lists: LISTS })) {
+      for (const spec of operations(tag, clients, gw, ids, { creates: CREATES, connectionCreates: CONNECTION_CREATES, gets: GETS, lists: LISTS }, dialects)) {
         const server0 = server.cpuMs();
         const client0 = process.cpuUsage();
         const op = await runOp(api, spec, errors);
@@ -238,6 +242,22 @@ async function main(): Promise<number> {
     console.log('also measured against the same p99 bar (not a stated target):');
     for (const c of extra) console.log(`  ${c.line}`);
     console.log(`  ${extra.filter((c) => c.pass).length}/${extra.length} gets and lists under ${TARGETS.p99ConcurrentMs} ms p99 with ${CLIENTS} clients`);
+
+    console.log('');
+    console.log('each dialect\'s connection create against the native one, measured in this run (target: ratio <= 1.5):');
+    for (const d of dialects) {
+      for (const clients of [1, CLIENTS]) {
+        const native = results.find((r) => r.op === 'create connection' && r.clients === clients);
+        const mine = results.find((r) => r.op === d.op && r.clients === clients);
+        if (!native || !mine) continue;
+        for (const q of [50, 99]) {
+          const ratio = percentile(mine.latencies, q) / percentile(native.latencies, q);
+          console.log(
+            `  ${ratio <= 1.5 ? 'PASS' : 'FAIL'}  ${d.op.padEnd(22)} p${q}, ${String(clients).padStart(2)} client(s): ${percentile(mine.latencies, q).toFixed(3)} ms vs native ${percentile(native.latencies, q).toFixed(3)} ms = ${ratio.toFixed(2)}x`,
+          );
+        }
+      }
+    }
 
     console.log('');
     if (errors.total > 0) {

@@ -29,10 +29,19 @@ import { putObjectExtras } from './extras.js';
 import { finalizeDeletes, type ReleaseFilter } from './finalize-deletes.js';
 import { createGateway, editAdvertisedCidr, updateGateway } from './gateway-commands.js';
 import { gatewayPlan, planGatewayIds } from './gateway-plan.js';
-import { getGatewayView, listGatewayViews } from './gateway-queries.js';
+import { getGatewayRecord, getGatewayView, listGatewayViews } from './gateway-queries.js';
 import { getSubnetView, getVpcView, listSubnetViews, listVpcViews, publicNetworkOwner, subnetsByIds } from './network-queries.js';
 import { createIkePolicy, createIpsecPolicy, deletePolicyById, updateIkePolicy, updateIpsecPolicy } from './policy-commands.js';
-import { getIkePolicyView, getIpsecPolicyView, listIkePolicyViews, listIpsecPolicyViews } from './policy-queries.js';
+import {
+  getIkePolicyView,
+  getIpsecPolicyView,
+  ikePolicyByName,
+  ikePolicyRecord,
+  ipsecPolicyByName,
+  ipsecPolicyRecord,
+  listIkePolicyViews,
+  listIpsecPolicyViews,
+} from './policy-queries.js';
 import { applyAgentReport } from './report-status.js';
 import { addRouterInterface, createRouter, removeRouter, removeRouterInterface, updateRouter } from './router-commands.js';
 import { createGatewayOnRouter, getPortView, getRouterView, listPortViews, listRouterViews } from './router-queries.js';
@@ -137,6 +146,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       update: write(updateGateway),
       remove: write(deleteGateway),
       get: read(getGatewayView),
+      /** The gateway and its extras without the view's connection references: for a path that needs only the gateway. */
+      record: read(getGatewayRecord),
       list: read(listGatewayViews),
       /** Adds or removes an advertised CIDR (a command), or checks that one is advertised (a query). */
       advertisedCidr: (actor: Actor, id: string, cidr: string, op: 'add' | 'remove' | 'check') =>
@@ -163,6 +174,10 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       update: write(updateIkePolicy),
       remove: write((tx: Tx, id: string) => deletePolicyById(tx, 'ike_policies' satisfies PolicyTable, id)),
       get: read(getIkePolicyView),
+      /** The policy without a view's connection references. */
+      record: read(ikePolicyRecord),
+      /** An account's policy by name (no view), or undefined. */
+      named: read(ikePolicyByName),
       list: read(listIkePolicyViews),
     },
     ipsecPolicies: {
@@ -170,6 +185,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       update: write(updateIpsecPolicy),
       remove: write((tx: Tx, id: string) => deletePolicyById(tx, 'ipsec_policies', id)),
       get: read(getIpsecPolicyView),
+      record: read(ipsecPolicyRecord),
+      named: read(ipsecPolicyByName),
       list: read(listIpsecPolicyViews),
     },
     endpointGroups: {

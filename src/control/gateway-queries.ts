@@ -63,6 +63,20 @@ export async function gatewayView(tx: Tx, g: VpnGateway, dialect?: string): Prom
   return (await gatewayViews(tx, [g], dialect))[0]!;
 }
 
+/** A gateway and its extras, without a view: no connection references, so the cost stays constant however many it has. */
+export interface GatewayRecord {
+  readonly gateway: VpnGateway;
+  readonly extras?: ExtrasData;
+}
+
+/** A gateway the actor may see, as a record (see GatewayRecord); with `live`, one being deleted counts as gone. */
+export async function getGatewayRecord(tx: Tx, id: string, opts: ReadOptions & { live?: boolean } = {}): Promise<GatewayRecord> {
+  const g = visibleTo(tx.actor, await getGateway(tx.ex, id), 'vpn_gateway', id);
+  if (opts.live && g.lifecycleState === 'deleting') visibleTo(tx.actor, undefined, 'vpn_gateway', id);
+  const x = (await extrasOf(tx, opts.extras, 'vpn_gateway', [g.id])).get(g.id);
+  return x ? { gateway: g, extras: x } : { gateway: g };
+}
+
 /** A gateway the actor may see; with `live`, one being deleted counts as gone (dialects whose deletes look synchronous). */
 export async function getGatewayView(tx: Tx, id: string, opts: ReadOptions & { live?: boolean } = {}): Promise<GatewayView> {
   const g = visibleTo(tx.actor, await getGateway(tx.ex, id), 'vpn_gateway', id);

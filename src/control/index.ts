@@ -45,7 +45,7 @@ export { SYSTEM_ACTOR } from './access.js';
 export type { ExtraRef, ExtrasData, ExtrasInput, ReadOptions, WriteOptions } from './extras.js';
 export type { Ref, ConnectionRef } from './view-refs.js';
 export type { VpcView, SubnetView } from './network-queries.js';
-export type { GatewayView } from './gateway-queries.js';
+export type { GatewayRecord, GatewayView } from './gateway-queries.js';
 export type { GatewayInput, GatewayPatch } from './gateway-commands.js';
 export type { ConnectionView } from './connection-queries.js';
 export type { ConnectionInput } from './create-connection.js';

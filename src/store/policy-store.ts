@@ -114,6 +114,16 @@ export async function saveIpsecPolicy(ex: Executor, p: IpsecPolicy, readRevision
   const { id, ...rest } = ipsecRow(p);
   await saveRow(ex, 'ipsec_policies', id, rest, readRevision, p.name);
 }
+/** An account's IKE policy by its name (names are unique per account). */
+export async function ikePolicyNamed(ex: Executor, accountId: string, name: string): Promise<IkePolicy | undefined> {
+  const r = await ex.selectFrom('ike_policies').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  return r ? toIke(r) : undefined;
+}
+/** An account's IPsec policy by its name. */
+export async function ipsecPolicyNamed(ex: Executor, accountId: string, name: string): Promise<IpsecPolicy | undefined> {
+  const r = await ex.selectFrom('ipsec_policies').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  return r ? toIpsec(r) : undefined;
+}
 export async function getIpsecPolicy(ex: Executor, id: string): Promise<IpsecPolicy | undefined> {
   const r = await ex.selectFrom('ipsec_policies').selectAll().where('id', '=', id).executeTakeFirst();
   return r ? toIpsec(r) : undefined;

@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import type { ConnectionInput, DialectObject, GatewayView } from '../../control/index.js';
+import type { ConnectionInput, DialectObject, GatewayRecord } from '../../control/index.js';
 import { parseAddress } from '../../domain/cidr.js';
 import type { IkeIdentity } from '../../domain/connection.js';
 import { isFqdn } from '../../domain/connection.js';
@@ -50,7 +50,7 @@ export function policySelectors(
  */
 export function connectionInput(
   b: Body,
-  gw: GatewayView,
+  gw: GatewayRecord,
   cgw: DialectObject,
   policies: { ike: string; ipsec: string },
 ): { input: ConnectionInput; extras: ConnectionExtras } {

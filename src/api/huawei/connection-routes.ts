@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ConnectionView, ControlPlane } from '../../control/index.js';
@@ -10,12 +9,13 @@ import { ConnectionCreate, ConnectionList, ConnectionListQuery, ConnectionOne, C
 import { loadCustomerGateway } from './customer-gateway-routes.js';
 import { markerTime } from './customer-gateway-routes.js';
 import { gatewayExtrasOf } from './gateway-mapper.js';
-import { loadGateway } from './gateway-routes.js';
+import { loadGatewayRecord } from './gateway-routes.js';
 import { ERRORS, HUAWEI_TAGS, ConnectionParams, NoContent, ProjectParams, RequestId } from './huawei-common-schema.js';
 import { actorOf, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
 import { invalid, notFoundError } from './huawei-errors.js';
 import { CONNECTION_PAGE } from './huawei-rules.js';
 import { dpdIn, ikeInput, ipsecInput } from './policy-mapper.js';
+import { ikePolicyFor, ipsecPolicyFor, releasePolicies } from './shared-policies.js';
 
 /** A connection of the addressed project, not being deleted (Huawei polls until 404). */
 export async function loadConnection(cp: ControlPlane, actor: Actor, project: string, id: string): Promise<ConnectionView> {
@@ -27,13 +27,11 @@ export async function loadConnection(cp: ControlPlane, actor: Actor, project: st
 /** The wire view with the connection's policies (read with the caller's rights). */
 export async function render(cp: ControlPlane, actor: Actor, v: ConnectionView): Promise<ConnectionWire> {
   const c = v.connection;
-  const ike = c.ikePolicyId ? (await cp.ikePolicies.get(actor, c.ikePolicyId)).policy : undefined;
-  const ipsec = c.ipsecPolicyId ? (await cp.ipsecPolicies.get(actor, c.ipsecPolicyId)).policy : undefined;
+  const ike = c.ikePolicyId ? await cp.ikePolicies.record(actor, c.ikePolicyId) : undefined;
+  const ipsec = c.ipsecPolicyId ? await cp.ipsecPolicies.record(actor, c.ipsecPolicyId) : undefined;
   const monitor = v.extras?.['monitorId'];
   return connectionView(v, ike, ipsec, typeof monitor === 'string' ? monitor : undefined);
 }
-
-const policyName = (conn: string, what: string) => `${conn.slice(0, 48)}-${what}-${randomBytes(2).toString('hex')}`;
 
 /** vpn-connection (B5, singular path): CRUD and reset; the inline policies are owned by the connection. */
 export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void {
@@ -50,14 +48,13 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
       const project = projectOf(req);
       const b = req.body.vpn_connection;
       const wire = await control.atomically(async (cp) => {
-        const gw = await loadGateway(cp, actor, project, b.vgw_id);
+        const gw = await loadGatewayRecord(cp, actor, project, b.vgw_id);
         const cgw = await loadCustomerGateway(cp, actor, project, b.cgw_id);
-        const stem = b.name ?? 'vpn';
-        const ike = await cp.ikePolicies.create(actor, { ...ikeInput(b.ikepolicy), name: policyName(stem, 'ike'), accountId: gw.gateway.accountId });
-        const ipsec = await cp.ipsecPolicies.create(actor, { ...ipsecInput(b.ipsecpolicy), name: policyName(stem, 'ipsec'), accountId: gw.gateway.accountId });
-        const { input, extras } = connectionInput(b, gw, cgw, { ike: ike.policy.id, ipsec: ipsec.policy.id });
+        const ike = await ikePolicyFor(cp, actor, gw.gateway.accountId, ikeInput(b.ikepolicy));
+        const ipsec = await ipsecPolicyFor(cp, actor, gw.gateway.accountId, ipsecInput(b.ipsecpolicy));
+        const { input, extras } = connectionInput(b, gw, cgw, { ike: ike.id, ipsec: ipsec.id });
         const v = await cp.connections.create(actor, gw.gateway.id, input, { extras: connectionExtras(extras) });
-        return connectionView(v, ike.policy, ipsec.policy);
+        return connectionView(v, ike, ipsec);
       });
       // The create answer has no status (B5).
       const { status: _status, ...created } = wire;
@@ -130,9 +127,18 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
         if (b.policy_rules && style !== 'POLICY') throw invalid('policy_rules applies to style POLICY only');
         const cgw = b.cgw_id ? await loadCustomerGateway(cp, actor, project, b.cgw_id) : undefined;
         const ikeP = b.ikepolicy;
-        if (ikeP && c.ikePolicyId) await cp.ikePolicies.update(actor, c.ikePolicyId, ikeInput(ikeP, (await cp.ikePolicies.get(actor, c.ikePolicyId)).policy));
-        if (b.ipsecpolicy && c.ipsecPolicyId)
-          await cp.ipsecPolicies.update(actor, c.ipsecPolicyId, ipsecInput(b.ipsecpolicy, (await cp.ipsecPolicies.get(actor, c.ipsecPolicyId)).policy));
+        // A changed inline policy moves the connection to the shared policy of the new content.
+        const ike = ikeP
+          ? await ikePolicyFor(cp, actor, c.accountId, ikeInput(ikeP, c.ikePolicyId ? await cp.ikePolicies.record(actor, c.ikePolicyId) : undefined))
+          : undefined;
+        const ipsec = b.ipsecpolicy
+          ? await ipsecPolicyFor(
+              cp,
+              actor,
+              c.accountId,
+              ipsecInput(b.ipsecpolicy, c.ipsecPolicyId ? await cp.ipsecPolicies.record(actor, c.ipsecPolicyId) : undefined),
+            )
+          : undefined;
         const next: ConnectionExtras = {
           ...x,
           ...(cgw ? { cgwId: cgw.id } : {}),
@@ -142,7 +148,7 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
           ...(ikeP?.dpd?.msg ? { dpdMsg: ikeP.dpd.msg } : {}),
         };
         if (style === 'POLICY' && (b.policy_rules || b.peer_subnets)) {
-          const gw = await loadGateway(cp, actor, project, c.gatewayId);
+          const gw = await loadGatewayRecord(cp, actor, project, c.gatewayId);
           const sel = policySelectors(b.policy_rules, b.peer_subnets ?? c.peerCidrs, gatewayExtrasOf(gw.extras, gw.gateway).localSubnets);
           await replaceCidrs(cp, actor, c.gatewayId, c.id, 'local', c.localCidrs, sel.local);
           await replaceCidrs(cp, actor, c.gatewayId, c.id, 'peer', c.peerCidrs, sel.peer);
@@ -159,9 +165,15 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
             ...(cg ? { peer: cg.idType === 'ip' ? { address: cg.idValue } : { fqdn: cg.idValue } } : {}),
             ...(ikeP?.peer_id !== undefined ? { peerIdentity: identityOf('ikepolicy.peer_id', ikeP.peer_id_type, ikeP.peer_id) } : {}),
             ...(ikeP?.dpd ? { dpd: dpdIn(ikeP.dpd, c.dpd) } : {}),
+            ...(ike && ike.id !== c.ikePolicyId ? { ikePolicyId: ike.id } : {}),
+            ...(ipsec && ipsec.id !== c.ipsecPolicyId ? { ipsecPolicyId: ipsec.id } : {}),
           },
           { extras: connectionExtras(next) },
         );
+        await releasePolicies(cp, actor, {
+          ike: ike && ike.id !== c.ikePolicyId ? c.ikePolicyId : null,
+          ipsec: ipsec && ipsec.id !== c.ipsecPolicyId ? c.ipsecPolicyId : null,
+        });
         return render(cp, actor, v);
       });
       return { vpn_connection: wire, request_id: req.id };
@@ -178,10 +190,9 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
         const v = await loadConnection(cp, actor, project, req.params.vpn_connection_id);
         const c = v.connection;
         await cp.connections.remove(actor, c.gatewayId, c.id);
-        // The inline policies and the monitor belong to the connection (made by Huawei) and go with it.
+        // The shared inline policies go with their last connection; the monitor belongs to this one.
         if (v.extras) {
-          if (c.ikePolicyId) await cp.ikePolicies.remove(actor, c.ikePolicyId);
-          if (c.ipsecPolicyId) await cp.ipsecPolicies.remove(actor, c.ipsecPolicyId);
+          await releasePolicies(cp, actor, { ike: c.ikePolicyId, ipsec: c.ipsecPolicyId });
           const monitor = v.extras['monitorId'];
           if (typeof monitor === 'string') await cp.dialectObjects.remove(actor, HUAWEI, 'connection_monitor', monitor).catch(() => undefined);
         }

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { ControlPlane, GatewayView } from '../../control/index.js';
+import type { ControlPlane, GatewayRecord, GatewayView } from '../../control/index.js';
 import type { Actor } from '../../domain/tenancy.js';
 import { checkLocalSubnets, refreshLocalCidrs } from './connection-cidrs.js';
 import { gatewayExtras, gatewayExtrasIn, gatewayExtrasOf, gatewayView } from './gateway-mapper.js';
@@ -15,6 +15,13 @@ const ALL = { limit: 1_000_000, sort: 'created_at', desc: false } as const;
 /** A gateway of the addressed project, not being deleted (Huawei's deletes look synchronous: poll until 404). */
 export async function loadGateway(cp: ControlPlane, actor: Actor, project: string, id: string): Promise<GatewayView> {
   const v = await cp.gateways.get(actor, id, { extras: HUAWEI, live: true }).catch(() => undefined);
+  if (!v || v.gateway.accountId !== project) throw notFoundError();
+  return v;
+}
+
+/** The same check as loadGateway, reading only the gateway and its extras (a connection's paths need no more). */
+export async function loadGatewayRecord(cp: ControlPlane, actor: Actor, project: string, id: string): Promise<GatewayRecord> {
+  const v = await cp.gateways.record(actor, id, { extras: HUAWEI, live: true }).catch(() => undefined);
   if (!v || v.gateway.accountId !== project) throw notFoundError();
   return v;
 }
