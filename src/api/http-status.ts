@@ -21,11 +21,12 @@ type Override = Partial<Record<ErrorKind | `${ErrorKind}:${ResourceType}`, numbe
  * there. IBM answers 400 for a reached quota (`over_quota`); Neutron's OverQuota is 409, as above, but
  * neutron-vpnaas raises EndpointGroupInUse as a BadRequest. cloud.ca answers only 400, 403, 404, 405 and
  * 500: every refusal of a valid request (quota, conflict, in use) is its 400, a missing key its 403.
+ * A full disk stays 507 there too (overrides are 4xx only: it is no fault of the request).
  */
 export const DIALECT_STATUS = {
   ibm: { quota: 400 },
   neutron: { 'in_use:endpoint_group': 400 },
-  cloudca: { quota: 400, conflict: 400, in_use: 400, precondition: 400, unauthorized: 403, storage_full: 500 },
+  cloudca: { quota: 400, conflict: 400, in_use: 400, precondition: 400, unauthorized: 403 },
   keystone: {},
   agent: {},
 } as const satisfies Record<string, Override>;
