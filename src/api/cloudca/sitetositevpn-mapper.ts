@@ -20,10 +20,12 @@ import {
 } from './cloudca-rules.js';
 import type { SiteToSiteVpnCreateWire, SiteToSiteVpnWire } from './sitetositevpn-schema.js';
 
-/** What cloud.ca keeps of its own on a connection: the CIDR as sent (host bits included) and forceEncap. */
+/** What cloud.ca keeps of its own on a connection: the CIDR as sent (host bits included), forceEncap, and the policies it made for it. */
 export interface ConnectionExtras {
   readonly cidr?: string;
   readonly forceEncap?: boolean;
+  readonly ikePolicyId?: string;
+  readonly ipsecPolicyId?: string;
 }
 /** What it keeps on a VPC's auto-made gateway: the VPC it serves. */
 export interface GatewayExtras {
@@ -35,6 +37,8 @@ export function readConnectionExtras(x: ExtrasData | undefined): ConnectionExtra
   return {
     ...(typeof o['cidr'] === 'string' ? { cidr: o['cidr'] } : {}),
     ...(typeof o['forceEncap'] === 'boolean' ? { forceEncap: o['forceEncap'] } : {}),
+    ...(typeof o['ikePolicyId'] === 'string' ? { ikePolicyId: o['ikePolicyId'] } : {}),
+    ...(typeof o['ipsecPolicyId'] === 'string' ? { ipsecPolicyId: o['ipsecPolicyId'] } : {}),
   };
 }
 export function gatewayVpcOf(x: ExtrasData | undefined): string | undefined {

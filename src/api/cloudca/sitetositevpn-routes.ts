@@ -7,9 +7,9 @@ import type { Actor } from '../../domain/tenancy.js';
 import type { CloudcaDeps } from './cloudca-deps.js';
 import { fromDomain, invalidParameter, notFound } from './cloudca-errors.js';
 import { DIALECT } from './cloudca-rules.js';
-import { createPlan, toWire } from './sitetositevpn-mapper.js';
+import { createPlan, readConnectionExtras, toWire } from './sitetositevpn-mapper.js';
 import { EnvParams, ERRORS, List, ListQuery, One, OperationQuery, SiteToSiteVpnCreate, VpnParams } from './sitetositevpn-schema.js';
-import { allOf, cloudcaGateways, vpcGateway, vpcSide } from './vpc-gateway-resolver.js';
+import { allOf, markedGateway, markedGateways, vpcGateway, vpcSide } from './vpc-gateway-resolver.js';
 
 export const SITE_TO_SITE_PATH = '/services/:service_code/:environment_name/sitetositevpns';
 
@@ -27,9 +27,8 @@ async function findVpn(cp: ControlPlane, actor: Actor, id: string): Promise<{ vi
     if (DomainError.is(e) && e.kind === 'not_found') throw missing(id);
     throw e;
   }
-  const gw = await cp.gateways.get(actor, view.gateway.id, { extras: DIALECT, live: true }).catch(() => undefined);
-  const vpcId = gw?.extras ? (gw.extras as { vpcId?: unknown }).vpcId : undefined;
-  if (typeof vpcId !== 'string' || view.connection.kind !== 'policy') throw missing(id);
+  const vpcId = view.gateway.vpcId;
+  if (view.connection.kind !== 'policy' || (await markedGateway(cp, actor, vpcId)) !== view.gateway.id) throw missing(id);
   return { view, vpcId };
 }
 
@@ -40,6 +39,19 @@ async function policiesOf(cp: ControlPlane, actor: Actor, v: ConnectionView): Pr
     c.ikePolicyId ? cp.ikePolicies.get(actor, c.ikePolicyId).then((p) => p.policy) : undefined,
     c.ipsecPolicyId ? cp.ipsecPolicies.get(actor, c.ipsecPolicyId).then((p) => p.policy) : undefined,
   ]);
+}
+
+/** A live site-to-site VPN of the environment (a policy connection on a cloud.ca gateway) with this name or peer: one filtered read. */
+async function clashOf(cp: ControlPlane, actor: Actor, name: string, peerAddress: string): Promise<'name' | 'gateway' | undefined> {
+  const hits = await allOf((p) => cp.connections.list(actor, { live: true, kind: 'policy', nameOrPeer: { name, peerAddress } }, p));
+  if (hits.length === 0) return undefined;
+  const marked = await markedGateways(
+    cp,
+    actor,
+    hits.map((v) => v.gateway.vpcId),
+  );
+  const mine = hits.filter((v) => marked.has(v.connection.gatewayId));
+  return mine.some((v) => v.connection.name === name) ? 'name' : mine.length > 0 ? 'gateway' : undefined;
 }
 
 /** `ikeLifetime` or `espLifetime`: the domain speaks of a policy's lifetime; the caller knows which. */
@@ -70,19 +82,27 @@ export function siteToSiteVpnRoutes(fastify: FastifyInstance, d: CloudcaDeps): v
     },
     async (req) => {
       const actor = actorOf(req);
-      const [gws, conns, ikes, esps] = await Promise.all([
-        cloudcaGateways(control, actor),
-        allOf((p) => control.connections.list(actor, { live: true, kind: 'policy' }, p, { extras: DIALECT })),
+      const only = req.query.vpc_id;
+      // With ?vpc_id=, only that VPC's gateway is read; else every connection, then the gateways of their VPCs.
+      const gwOfVpc = only !== undefined ? await markedGateway(control, actor, only) : undefined;
+      if (only !== undefined && gwOfVpc === undefined) return { data: [], metadata: { recordCount: 0 } };
+      const [conns, ikes, esps] = await Promise.all([
+        allOf((p) => control.connections.list(actor, { live: true, kind: 'policy', ...(gwOfVpc ? { gatewayId: gwOfVpc } : {}) }, p, { extras: DIALECT })),
         allOf((p) => control.ikePolicies.list(actor, p)),
         allOf((p) => control.ipsecPolicies.list(actor, p)),
       ]);
+      const gws = await markedGateways(
+        control,
+        actor,
+        conns.map((v) => v.gateway.vpcId),
+      );
       const ike = new Map(ikes.map((p) => [p.policy.id, p.policy]));
       const esp = new Map(esps.map((p) => [p.policy.id, p.policy]));
       const data = conns.flatMap((v) => {
-        const g = gws.get(v.connection.gatewayId);
-        if (!g || (req.query.vpc_id !== undefined && g.vpcId !== req.query.vpc_id)) return [];
+        const vpcId = gws.get(v.connection.gatewayId);
+        if (vpcId === undefined) return [];
         const c = v.connection;
-        return [toWire(v, g.vpcId, c.ikePolicyId ? ike.get(c.ikePolicyId) : undefined, c.ipsecPolicyId ? esp.get(c.ipsecPolicyId) : undefined)];
+        return [toWire(v, vpcId, c.ikePolicyId ? ike.get(c.ikePolicyId) : undefined, c.ipsecPolicyId ? esp.get(c.ipsecPolicyId) : undefined)];
       });
       return { data, metadata: { recordCount: data.length } };
     },
@@ -114,23 +134,23 @@ export function siteToSiteVpnRoutes(fastify: FastifyInstance, d: CloudcaDeps): v
       const actor = actorOf(req);
       const plan = createPlan(req.body);
       const data = await control.atomically(async (cp) => {
-        const [vpc, gws] = await Promise.all([vpcSide(cp, actor, req.body.vpcId), cloudcaGateways(cp, actor)]);
-        // One per name and one per peer gateway in the environment (its cloud.ca VPNs).
-        const mine = (await allOf((p) => cp.connections.list(actor, { live: true, kind: 'policy' }, p))).filter((v) => gws.has(v.connection.gatewayId));
-        if (mine.some((v) => v.connection.name === plan.connection.name)) {
-          throw invalidParameter('name', `A site-to-site VPN named '${plan.connection.name}' already exists in this environment.`, plan.connection.name);
+        const vpc = await vpcSide(cp, actor, req.body.vpcId);
+        // One per name and one per peer gateway in the environment (among its cloud.ca VPNs): filtered reads, not a scan.
+        const clash = await clashOf(cp, actor, req.body.name, req.body.gateway);
+        if (clash === 'name') {
+          throw invalidParameter('name', `A site-to-site VPN named '${req.body.name}' already exists in this environment.`, req.body.name);
         }
-        if (mine.some((v) => v.connection.peer.address === req.body.gateway)) {
+        if (clash === 'gateway') {
           throw invalidParameter('gateway', `Gateway ${req.body.gateway} is already used by a site-to-site VPN in this environment.`, req.body.gateway);
         }
-        const gatewayId = await vpcGateway(cp, actor, req.body.vpcId, vpc, gws);
-        const ike = await asField(cp.ikePolicies.create(actor, plan.ike, { extras: { dialect: DIALECT, data: { owned: true } } }), 'ike');
-        const esp = await asField(cp.ipsecPolicies.create(actor, plan.ipsec, { extras: { dialect: DIALECT, data: { owned: true } } }), 'esp');
+        const gatewayId = await vpcGateway(cp, actor, req.body.vpcId, vpc);
+        const ike = await asField(cp.ikePolicies.create(actor, plan.ike), 'ike');
+        const esp = await asField(cp.ipsecPolicies.create(actor, plan.ipsec), 'esp');
         const v = await cp.connections.create(
           actor,
           gatewayId,
           { ...plan.connection, localCidrs: vpc.cidrs, ikePolicyId: ike.policy.id, ipsecPolicyId: esp.policy.id },
-          { extras: { dialect: DIALECT, data: { ...plan.extras } } },
+          { extras: { dialect: DIALECT, data: { ...plan.extras, ikePolicyId: ike.policy.id, ipsecPolicyId: esp.policy.id } } },
         );
         return toWire(v, req.body.vpcId, ike.policy, esp.policy);
       });
@@ -155,14 +175,15 @@ export function siteToSiteVpnRoutes(fastify: FastifyInstance, d: CloudcaDeps): v
         const [ike, esp] = await policiesOf(cp, actor, view);
         const c = view.connection;
         await cp.connections.remove(actor, c.gatewayId, c.id);
-        // The policies cloud.ca made for this VPN go with it, unless something else uses them now.
-        if (c.ikePolicyId) {
-          const p = await cp.ikePolicies.get(actor, c.ikePolicyId, { extras: DIALECT });
-          if (p.extras && p.connections.every((u) => u.id === c.id)) await cp.ikePolicies.remove(actor, c.ikePolicyId);
+        // The policies cloud.ca made for this VPN (named in its extras) go with it, unless something else uses them now.
+        const owned = readConnectionExtras(view.extras);
+        if (c.ikePolicyId && c.ikePolicyId === owned.ikePolicyId) {
+          const p = await cp.ikePolicies.get(actor, c.ikePolicyId);
+          if (p.connections.every((u) => u.id === c.id)) await cp.ikePolicies.remove(actor, c.ikePolicyId);
         }
-        if (c.ipsecPolicyId) {
-          const p = await cp.ipsecPolicies.get(actor, c.ipsecPolicyId, { extras: DIALECT });
-          if (p.extras && p.connections.every((u) => u.id === c.id)) await cp.ipsecPolicies.remove(actor, c.ipsecPolicyId);
+        if (c.ipsecPolicyId && c.ipsecPolicyId === owned.ipsecPolicyId) {
+          const p = await cp.ipsecPolicies.get(actor, c.ipsecPolicyId);
+          if (p.connections.every((u) => u.id === c.id)) await cp.ipsecPolicies.remove(actor, c.ipsecPolicyId);
         }
         return toWire(view, vpcId, ike, esp);
       });

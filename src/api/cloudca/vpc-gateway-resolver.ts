@@ -1,4 +1,4 @@
-import type { ControlPlane, GatewayView, PageRequest } from '../../control/index.js';
+import type { ControlPlane, PageRequest } from '../../control/index.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
 import { CloudcaError, invalidParameter } from './cloudca-errors.js';
@@ -17,13 +17,18 @@ export async function allOf<T>(list: (req: PageRequest) => Promise<{ items: T[];
   return out;
 }
 
-/** The account's cloud.ca gateways (live, policy mode, marked with the VPC they serve), by gateway id → VPC id. */
-export async function cloudcaGateways(cp: ControlPlane, actor: Actor): Promise<Map<string, { vpcId: string; view: GatewayView }>> {
-  const views = await allOf((req) => cp.gateways.list(actor, { mode: 'policy', live: true }, req, { extras: DIALECT }));
-  const out = new Map<string, { vpcId: string; view: GatewayView }>();
-  for (const v of views) {
-    const vpcId = gatewayVpcOf(v.extras);
-    if (vpcId !== undefined && vpcId === v.gateway.vpcId) out.set(v.gateway.id, { vpcId, view: v });
+/** The VPC's cloud.ca gateway (live, marked with cloud.ca extras naming this VPC), if it has one. */
+export async function markedGateway(cp: ControlPlane, actor: Actor, vpcId: string): Promise<string | undefined> {
+  const gws = await cp.gateways.inVpc(actor, vpcId, { extras: DIALECT });
+  return gws.find((g) => g.gateway.mode === 'policy' && gatewayVpcOf(g.extras) === vpcId)?.gateway.id;
+}
+
+/** Which of these VPCs' gateways are cloud.ca's: gateway id → VPC id (one lookup per VPC). */
+export async function markedGateways(cp: ControlPlane, actor: Actor, vpcIds: Iterable<string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const vpcId of new Set(vpcIds)) {
+    const id = await markedGateway(cp, actor, vpcId);
+    if (id !== undefined) out.set(id, vpcId);
   }
   return out;
 }
@@ -51,14 +56,9 @@ export async function vpcSide(cp: ControlPlane, actor: Actor, vpcId: string): Pr
  * VPC's first subnet (by creation time), named `cloudca-<vpc name>`, marked with cloud.ca extras
  * `{vpcId}`. Call inside `control.atomically`, so two first creates make one gateway.
  */
-export async function vpcGateway(
-  cp: ControlPlane,
-  actor: Actor,
-  vpcId: string,
-  vpc: { name: string; subnetIds: readonly string[] },
-  known: ReadonlyMap<string, { vpcId: string; view: GatewayView }>,
-): Promise<string> {
-  for (const [id, g] of known) if (g.vpcId === vpcId) return id;
+export async function vpcGateway(cp: ControlPlane, actor: Actor, vpcId: string, vpc: { name: string; subnetIds: readonly string[] }): Promise<string> {
+  const known = await markedGateway(cp, actor, vpcId);
+  if (known !== undefined) return known;
   const first = vpc.subnetIds[0];
   if (first === undefined) throw new CloudcaError(400, 4000, 'The VPC has no subnet.', { field: 'vpcId' });
   const gw = await cp.gateways.create(
