@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ConnectionInput, ConnectionView, ExtrasData, IkePolicyInput, IpsecPolicyInput } from '../../control/index.js';
 import { parseCidr } from '../../domain/cidr.js';
 import { DH_GROUPS, type Cipher, type Integrity, type PfsGroup } from '../../domain/crypto-catalogue.js';
@@ -17,6 +18,7 @@ import {
   HASH_TEXT,
   IKE_VERSION,
   normalizeSpelling,
+  policyNameFor,
 } from './cloudca-rules.js';
 import type { SiteToSiteVpnCreateWire, SiteToSiteVpnWire } from './sitetositevpn-schema.js';
 
@@ -77,9 +79,10 @@ export function createPlan(b: SiteToSiteVpnCreateWire): CreatePlan {
   const pfs: PfsGroup =
     b.espPerfectForwardSecrecy === undefined ? 'none' : spelled(GROUP_SPELLINGS, 'espPerfectForwardSecrecy', b.espPerfectForwardSecrecy, GROUP_TEXT);
   const network = peerNetwork(b.cidr);
+  const tag = randomBytes(3).toString('hex');
   return {
     ike: {
-      name: `cloudca-${b.name}-ike`.slice(0, 63),
+      name: policyNameFor(b.name, 'ike', tag),
       ikeVersion: IKE_VERSION,
       encryption: [spelled<Cipher>(CIPHER_SPELLINGS, 'ikeEncryptionAlgorithm', b.ikeEncryptionAlgorithm, CIPHER_TEXT)],
       integrity: [spelled<Integrity>(HASH_SPELLINGS, 'ikeHashAlgorithm', b.ikeHashAlgorithm, HASH_TEXT)],
@@ -87,7 +90,7 @@ export function createPlan(b: SiteToSiteVpnCreateWire): CreatePlan {
       lifetimeSeconds: b.ikeLifetime,
     },
     ipsec: {
-      name: `cloudca-${b.name}-esp`.slice(0, 63),
+      name: policyNameFor(b.name, 'esp', tag),
       encryption: [spelled<Cipher>(CIPHER_SPELLINGS, 'espEncryptionAlgorithm', b.espEncryptionAlgorithm, CIPHER_TEXT)],
       integrity: [spelled<Integrity>(HASH_SPELLINGS, 'espHashAlgorithm', b.espHashAlgorithm, HASH_TEXT)],
       pfs: [pfs],
