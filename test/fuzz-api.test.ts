@@ -1731,3 +1731,168 @@ describe('fuzzing the /v5 (Huawei) API', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// the cloud.ca dialect (/cloudca/v1): its own envelope and its own credentials (MC-Api-Key)
+
+describe('fuzzing the /cloudca/v1 API', () => {
+  let c: TestServer;
+  let key: string;
+  let otherKey: string;
+  let vpcId: string;
+  const ENV = 'fuzz_env';
+  type CcaKey = 'valid' | 'other' | 'none' | 'garbage';
+  interface CcaReq {
+    readonly method: string;
+    readonly path: string;
+    readonly service: string;
+    readonly env: string;
+    readonly id: string;
+    readonly query: readonly [string, string][];
+    readonly key: CcaKey;
+    readonly body: { json: unknown } | { text: string; ct: string } | undefined;
+  }
+  const seed = (): Record<string, unknown> => ({
+    name: 'fz',
+    vpcId: '@@vpc@@',
+    gateway: '19.19.19.19',
+    cidr: '10.12.0.2/22',
+    ipSecPsk: 'WtOBS9GRux2XtJPtHY2TUvrv',
+    ikeEncryptionAlgorithm: '3des',
+    ikeHashAlgorithm: 'sha1',
+    ikeDhGroup: 'modp1536',
+    ikeLifetime: 86400,
+    espEncryptionAlgorithm: '3des',
+    espHashAlgorithm: 'sha1',
+    espPerfectForwardSecrecy: 'modp1536',
+    espLifetime: 3600,
+    dpd: false,
+    forceEncap: false,
+  });
+  const junk = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('', ' ', '..', '%', 'null', '-1', '0', 'AES256', 'Group-5 (1536-bit)', 'none', '10.0.0.0/8', '::/0', '203.0.113.5', 'a'.repeat(400)),
+  );
+  // inject() resolves dot segments like a browser, so `..` never reaches the dialect (see badUrlArb).
+  const segment = junk.filter((x) => x !== '.' && x !== '..');
+  const value = fc.oneof(junk, fc.integer({ min: -2, max: 200_000 }), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
+  const bodyArb = fc.oneof(
+    fc.dictionary(fc.constantFrom(...Object.keys(seed())), value, { maxKeys: 4 }).map((over) => ({ json: { ...seed(), ...over } })),
+    fc.subarray(Object.keys(seed())).map((drop) => ({ json: Object.fromEntries(Object.entries(seed()).filter(([k]) => !drop.includes(k))) })),
+    fc.jsonValue({ maxDepth: 3 }).map((json) => ({ json })),
+    fc.constantFrom(...MALFORMED_JSON).map((text) => ({ text, ct: 'application/json' })),
+    fc.constantFrom(...CONTENT_TYPES).map((ct) => ({ text: JSON.stringify(seed()), ct })),
+  );
+  const reqArb = (
+    op: { method: string; path: string },
+    keys: fc.Arbitrary<CcaKey> = fc.constantFrom<CcaKey>('valid', 'valid', 'valid', 'other', 'none', 'garbage'),
+  ) =>
+    fc.record({
+      method: fc.constant(op.method),
+      path: fc.constant(op.path),
+      service: fc.oneof(fc.constantFrom('compute-on', 'compute-qc'), segment),
+      env: fc.oneof(fc.constant(ENV), fc.constant(ENV), fc.constant('other_env'), segment),
+      id: fc.oneof(fc.constant('@@id@@'), fc.constant('@@id@@'), fc.uuid(), segment),
+      query: fc.array(fc.tuple(fc.constantFrom('operation', 'vpc_id', 'x'), fc.oneof(fc.constantFrom('reset', '@@vpc@@'), junk)), { maxLength: 3 }),
+      key: keys,
+      body: op.method === 'POST' ? fc.option(bodyArb, { nil: undefined }) : fc.constant(undefined),
+    });
+
+  /** Resolves placeholders, sends, and checks the invariants; throws on a violation. */
+  async function send(r: CcaReq): Promise<void> {
+    const list = await c.app.inject({ method: 'GET', url: `/cloudca/v1/services/compute-on/${ENV}/sitetositevpns`, headers: { 'mc-api-key': key } });
+    let id = (list.json() as { data: { id: string }[] }).data[0]?.id;
+    if (!id) {
+      const made = await c.app.inject({
+        method: 'POST',
+        url: `/cloudca/v1/services/compute-on/${ENV}/sitetositevpns`,
+        headers: { 'mc-api-key': key, 'content-type': 'application/json' },
+        payload: JSON.stringify({ ...seed(), vpcId, name: `fx${Date.now()}`, gateway: '19.19.19.1' }),
+      });
+      id = (made.json() as { data: { id: string } }).data.id;
+    }
+    const fill = (s: string) => s.replaceAll('@@vpc@@', vpcId).replaceAll('@@id@@', id);
+    const path = r.path
+      .replace('{service_code}', encodeURIComponent(r.service))
+      .replace('{environment_name}', encodeURIComponent(r.env))
+      .replace('{id}', encodeURIComponent(fill(r.id)));
+    const qs = r.query.map(([k, v]) => `${k}=${encodeURIComponent(fill(v))}`).join('&');
+    const headers: Record<string, string> = {};
+    if (r.key === 'valid') headers['mc-api-key'] = key;
+    if (r.key === 'other') headers['mc-api-key'] = otherKey;
+    if (r.key === 'garbage') headers['mc-api-key'] = 'cw_garbage';
+    let payload: string | undefined;
+    if (r.body && 'json' in r.body) {
+      payload = fill(JSON.stringify(r.body.json) ?? 'null');
+      headers['content-type'] = 'application/json';
+    } else if (r.body) {
+      payload = r.body.text;
+      headers['content-type'] = r.body.ct;
+    }
+    const url = `/cloudca/v1${path}${qs ? `?${qs}` : ''}`;
+    const res = await c.app.inject({ method: r.method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+    const where = `${r.method} ${url} [${r.key}] → ${res.statusCode} ${res.body.slice(0, 300)}`;
+    if (res.statusCode >= 500) throw new Error(`5xx: ${where}`);
+    if (!res.headers['x-request-id']) throw new Error(`no x-request-id: ${where}`);
+    if (res.statusCode >= 400) {
+      const e = (res.json() as { errors?: { code?: unknown; message?: unknown; context?: unknown }[] }).errors?.[0];
+      if (!e || !Number.isInteger(e.code) || typeof e.message !== 'string' || e.message.length === 0 || typeof e.context !== 'object' || e.context === null)
+        throw new Error(`not the cloud.ca envelope: ${where}`);
+      if (![400, 403, 404, 405].includes(res.statusCode)) throw new Error(`not a cloud.ca status: ${where}`);
+    }
+    if (r.key === 'none' || r.key === 'garbage') {
+      if (res.statusCode !== 403) throw new Error(`expected 403 without a valid key: ${where}`);
+    } else if (r.key === 'other' && res.statusCode < 400 && (r.env !== 'other_env' || res.body.includes(id))) {
+      throw new Error(`another account got a ${res.statusCode} on ours: ${where}`);
+    }
+  }
+
+  let ops: { method: string; path: string }[] = [];
+  beforeAll(async () => {
+    c = await startTestServer(SERVER_FLAGS);
+    const { SYSTEM_ACTOR } = await import('../src/control/index.js');
+    key = (await c.server.control.accounts.create(SYSTEM_ACTOR, ENV)).apiKey;
+    otherKey = (await c.server.control.accounts.create(SYSTEM_ACTOR, 'other_env')).apiKey;
+    const token = (
+      await c.app.inject({
+        method: 'POST',
+        url: '/identity/token',
+        payload: `grant_type=urn:ibm:params:oauth:grant-type:apikey&apikey=${encodeURIComponent(key)}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
+    ).json<{ access_token: string }>().access_token;
+    vpcId = (await c.call('POST', '/v1/vpcs', { token, body: { name: 'fz-vpc' } })).json<{ id: string }>().id;
+    await c.call('POST', '/v1/subnets', { token, body: { vpc: { id: vpcId }, ipv4_cidr_block: '10.240.0.0/24' } });
+    const paths = (c.app.swagger() as unknown as { paths: Record<string, Record<string, unknown>> }).paths;
+    ops = Object.entries(paths)
+      .filter(([p]) => p.startsWith('/cloudca/v1/'))
+      .flatMap(([p, m]) => Object.keys(m).map((method) => ({ method: method.toUpperCase(), path: p.slice('/cloudca/v1'.length) })));
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('reads the five cloud.ca routes from the running app', () => {
+    expect(ops.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
+      'DELETE /services/{service_code}/{environment_name}/sitetositevpns/{id}',
+      'GET /services/{service_code}/{environment_name}/sitetositevpns',
+      'GET /services/{service_code}/{environment_name}/sitetositevpns/{id}',
+      'POST /services/{service_code}/{environment_name}/sitetositevpns',
+      'POST /services/{service_code}/{environment_name}/sitetositevpns/{id}',
+    ]);
+  });
+
+  it('answers random requests without a 5xx, in the cloud.ca envelope; no key is 403, another account never gets a 2xx', async () => {
+    const failures: string[] = [];
+    const extra = [
+      { method: 'PUT', path: '/services/{service_code}/{environment_name}/sitetositevpns/{id}' },
+      { method: 'PATCH', path: '/services/{service_code}/{environment_name}/sitetositevpns' },
+      { method: 'GET', path: '/services/{service_code}/{environment_name}/nothing' },
+    ];
+    for (const op of [...ops, ...extra]) {
+      const details = await fc.check(fc.asyncProperty(reqArb(op), send), fcParams(RUNS_PER_ROUTE * 2) as fc.Parameters<[CcaReq]>);
+      if (details.failed) failures.push(`── ${op.method} ${op.path}\n${fc.defaultReportMessage(details)}`);
+    }
+    expect(failures, failures.join('\n\n')).toEqual([]);
+  }, 120_000);
+});

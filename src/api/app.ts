@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Type } from 'typebox';
 import type { ControlPlane } from '../control/index.js';
 import { agentPlugin, type AgentApiOptions } from './agent/agent-routes.js';
+import { cloudcaPlugin } from './cloudca/index.js';
 import { docsRoutes } from './docs-routes.js';
 import { iamPlugin } from './iam/token-routes.js';
 import { ibmPlugin } from './ibm/index.js';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   readonly renderPeerConfig?: PeerConfigRenderer;
   /** Served under /agent/v1 when set (the remote data plane's agents; the lab settings they share). */
   readonly agentApi?: AgentApiOptions['lab'];
+  /** cloud.ca dialect: the service codes its paths accept (setting cloudcaServiceCodes). */
+  readonly cloudcaServiceCodes?: readonly string[];
 }
 
 /** The envelope of errors outside every dialect (unknown paths, unreadable requests): IBM's, the native dialect's. */
@@ -92,7 +95,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
         version: deps.version,
         description:
           'Self-hosted site-to-site VPN. Native dialect: IBM Cloud VPN for VPC (/v1; ?version=YYYY-MM-DD and Authorization: Bearer <token> from POST /identity/token). ' +
-          'Also OpenStack Neutron VPNaaS (/v2.0) with Keystone (/identity/v3), Huawei Cloud VPN v5 (/v5, X-Auth-Token), and the agent API (/agent/v1).',
+          'Also OpenStack Neutron VPNaaS (/v2.0) with Keystone (/identity/v3), Huawei Cloud VPN v5 (/v5, X-Auth-Token or AK/SK), cloud.ca site-to-site VPNs (/cloudca/v1; MC-Api-Key), and the agent API (/agent/v1).',
       },
       servers: [{ url: deps.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
@@ -107,6 +110,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   );
   await app.register(async (scope) => neutronPlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/v2.0' });
   await app.register(async (scope) => huaweiPlugin(scope, { control: deps.control }), { prefix: '/v5' });
+  await app.register(async (scope) => cloudcaPlugin(scope, { control: deps.control, serviceCodes: deps.cloudcaServiceCodes ?? ['compute-on', 'compute-qc'] }), {
+    prefix: '/cloudca/v1',
+  });
   await app.register(async (scope) => keystonePlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/identity' });
   // Huawei IAM (POST /v3/auth/tokens at the root): the Keystone token routes again, for Huawei clients.
   await app.register(async (scope) => huaweiIamTokenPlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/v3' });

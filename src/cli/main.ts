@@ -56,6 +56,7 @@ storeOptions(program.command('serve').description('run the API server'))
   .option('--zones <list>', 'comma-separated zone names (CAUSEWAY_ZONES; default <region>-1)')
   .option('--crypto-legacy <mode>', 'allow|deny weak algorithms (CAUSEWAY_CRYPTO_LEGACY; default allow)')
   .option('--auto-set <set>', 'auto-negotiation proposal set (CAUSEWAY_AUTO_SET; default auto-2022-09)')
+  .option('--cloudca-service-codes <list>', 'cloud.ca dialect: comma-separated service codes (CAUSEWAY_CLOUDCA_SERVICE_CODES; default compute-on,compute-qc)')
   .option('--quota <key=n...>', 'override a quota, e.g. --quota ikePolicies=100 (CAUSEWAY_QUOTA_IKE_POLICIES)', (v: string, prev: string[] = []) => [
     ...prev,
     v,

@@ -78,6 +78,7 @@ export async function startServer(
     logger,
     version: VERSION,
     renderPeerConfig: (d) => peerSwanctlConf(d),
+    cloudcaServiceCodes: settings.cloudcaServiceCodes,
     ...(settings.dataplane === 'remote'
       ? { agentApi: { publicPool: settings.publicPool.text, sitePool: settings.sitePool.text, labInternet: settings.labInternet } }
       : {}),

@@ -150,6 +150,14 @@ describe('loadSettings: validation names the setting', () => {
     expectSetting(settingError({ cryptoLegacy: 'Deny' }), 'crypto.legacy', '--crypto-legacy', 'CAUSEWAY_CRYPTO_LEGACY');
   });
 
+  it('cloudcaServiceCodes: a comma-separated list of service codes, compute-on and compute-qc by default', () => {
+    expect(loadSettings({}, {}).cloudcaServiceCodes).toEqual(['compute-on', 'compute-qc']);
+    expect(loadSettings({}, { CAUSEWAY_CLOUDCA_SERVICE_CODES: 'compute-on, compute-bc' }).cloudcaServiceCodes).toEqual(['compute-on', 'compute-bc']);
+    expect(loadSettings({ cloudcaServiceCodes: 'compute-x' }, { CAUSEWAY_CLOUDCA_SERVICE_CODES: 'compute-y' }).cloudcaServiceCodes).toEqual(['compute-x']);
+    expectSetting(settingError({ cloudcaServiceCodes: 'compute-on,,x' }), 'cloudcaServiceCodes', '--cloudca-service-codes', 'CAUSEWAY_CLOUDCA_SERVICE_CODES');
+    expectSetting(settingError({ cloudcaServiceCodes: 'Compute/On' }), 'cloudcaServiceCodes', '--cloudca-service-codes', 'CAUSEWAY_CLOUDCA_SERVICE_CODES');
+  });
+
   it('autoSet is a known proposal set', () => {
     expectSetting(settingError({ autoSet: 'auto-2019' }), 'autoSet', '--auto-set', 'CAUSEWAY_AUTO_SET');
   });

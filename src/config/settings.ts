@@ -22,6 +22,8 @@ export interface Settings {
   readonly zones: readonly string[];
   readonly cryptoLegacy: LegacyCryptoMode;
   readonly autoSet: AutoSet;
+  /** cloud.ca dialect: the service codes its paths accept (`/cloudca/v1/services/{code}/…`). */
+  readonly cloudcaServiceCodes: readonly string[];
   readonly quotas: Quotas;
   readonly logLevel: string;
 }
@@ -164,6 +166,18 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
     () => 'allow' as const,
   );
   const autoSet = get('autoSet', { parse: oneOf(AUTO_SETS) }, () => 'auto-2022-09' as const);
+  const cloudcaServiceCodes = get(
+    'cloudcaServiceCodes',
+    {
+      parse: (raw) => {
+        const codes = raw.split(',').map((c) => c.trim());
+        const bad = codes.find((c) => !/^[a-z0-9][a-z0-9-]{0,62}$/.test(c));
+        if (bad !== undefined) throw new Error(`'${bad}' is not a service code (lower-case letters, digits and '-')`);
+        return codes;
+      },
+    },
+    () => ['compute-on', 'compute-qc'],
+  );
   const logLevel = get('logLevel', { parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }, () => 'info');
   const known = new Set<string>(QUOTA_KEYS);
   for (const k of Object.keys(flags)) {
@@ -204,6 +218,7 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
     zones: Object.freeze([...zones]),
     cryptoLegacy,
     autoSet,
+    cloudcaServiceCodes: Object.freeze([...cloudcaServiceCodes]),
     quotas: Object.freeze(quotas as unknown as Quotas),
     logLevel,
   });

@@ -29,7 +29,7 @@ import { putObjectExtras } from './extras.js';
 import { finalizeDeletes, type ReleaseFilter } from './finalize-deletes.js';
 import { createGateway, editAdvertisedCidr, updateGateway } from './gateway-commands.js';
 import { gatewayPlan, planGatewayIds } from './gateway-plan.js';
-import { getGatewayRecord, getGatewayView, listGatewayViews } from './gateway-queries.js';
+import { gatewaysInVpc, getGatewayRecord, getGatewayView, listGatewayViews } from './gateway-queries.js';
 import { getSubnetView, getVpcView, listSubnetViews, listVpcViews, publicNetworkOwner, subnetsByIds } from './network-queries.js';
 import { createIkePolicy, createIpsecPolicy, deletePolicyById, updateIkePolicy, updateIpsecPolicy } from './policy-commands.js';
 import {
@@ -149,6 +149,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       /** The gateway and its extras without the view's connection references: for a path that needs only the gateway. */
       record: read(getGatewayRecord),
       list: read(listGatewayViews),
+      /** A VPC's live gateways with a dialect's extras, without views (cheap enough for a create path). */
+      inVpc: read(gatewaysInVpc),
       /** Adds or removes an advertised CIDR (a command), or checks that one is advertised (a query). */
       advertisedCidr: (actor: Actor, id: string, cidr: string, op: 'add' | 'remove' | 'check') =>
         (op === 'check' ? read(editAdvertisedCidr) : write(editAdvertisedCidr))(actor, id, cidr, op),

@@ -1,8 +1,8 @@
 import type { VpnGateway } from '../domain/gateway.js';
-import { getGateway, type GatewayFilter, listGateways } from '../store/gateway-store.js';
+import { gatewaysOfVpc, getGateway, type GatewayFilter, listGateways } from '../store/gateway-store.js';
 import { getSubnets, getVpcs } from '../store/network-store.js';
 import type { Page, PageRequest } from '../store/page-query.js';
-import { listScope, visibleTo } from './access.js';
+import { listScope, mayAccess, visibleTo } from './access.js';
 import { type ExtrasData, extrasOf, type ReadOptions } from './extras.js';
 import type { Tx } from './tx.js';
 import { byId, type ConnectionRef, groupRefs, type Ref, refOf } from './view-refs.js';
@@ -87,4 +87,23 @@ export async function getGatewayView(tx: Tx, id: string, opts: ReadOptions & { l
 export async function listGatewayViews(tx: Tx, filter: GatewayFilter, req: PageRequest, opts: ReadOptions = {}): Promise<Page<GatewayView>> {
   const page = await listGateways(tx.ex, listScope(tx.actor), filter, req);
   return { ...page, items: await gatewayViews(tx, page.items, opts.extras) };
+}
+
+/**
+ * The live gateways of a VPC the actor may see, oldest first, with one dialect's extras: no view (no
+ * connection references), so a create path can find a VPC's gateway at a constant cost.
+ */
+export async function gatewaysInVpc(tx: Tx, vpcId: string, opts: ReadOptions = {}): Promise<{ gateway: VpnGateway; extras?: ExtrasData }[]> {
+  const list = (await gatewaysOfVpc(tx.ex, vpcId)).filter((g) => mayAccess(tx.actor, g.accountId) && g.lifecycleState !== 'deleting');
+  list.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  const extras = await extrasOf(
+    tx,
+    opts.extras,
+    'vpn_gateway',
+    list.map((g) => g.id),
+  );
+  return list.map((gateway) => {
+    const x = extras.get(gateway.id);
+    return x ? { gateway, extras: x } : { gateway };
+  });
 }

@@ -96,6 +96,11 @@ export class TokenService {
     return { ...token, claims };
   }
 
+  /** The account an API key belongs to, or undefined (dialects that send the key itself on each request: cloud.ca's MC-Api-Key). */
+  async accountOfApiKey(apiKey: string): Promise<Account | undefined> {
+    return this.#lookups.accountByKeyHash(hashApiKey(apiKey));
+  }
+
   /** The actor behind a bearer token; throws not_authorized for anything else. */
   async verify(token: string, nowSeconds = Math.floor(Date.now() / 1000)): Promise<Actor> {
     return (await this.inspect(token, nowSeconds)).actor;

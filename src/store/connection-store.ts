@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { DomainError } from '../domain/errors.js';
 import type { Connection, ConnectionKind, Dpd, EstablishMode, IkeIdentity, PeerEndpoint, Tunnel } from '../domain/connection.js';
 import type { AutoSet } from '../domain/proposals.js';
@@ -16,6 +16,8 @@ export interface ConnectionFilter {
   readonly ipsecPolicyId?: string;
   readonly status?: 'up' | 'down';
   readonly kind?: ConnectionKind;
+  /** Connections with this name or to this peer IP address (one read for a uniqueness check across gateways). */
+  readonly nameOrPeer?: { readonly name: string; readonly peerAddress: string };
   /** Leave out connections being deleted. */
   readonly live?: boolean;
 }
@@ -220,6 +222,8 @@ export class ConnectionStore {
     if (f.ikePolicyId !== undefined) q = q.where('ike_policy_id', '=', f.ikePolicyId);
     if (f.ipsecPolicyId !== undefined) q = q.where('ipsec_policy_id', '=', f.ipsecPolicyId);
     if (f.status !== undefined) q = q.where('status', '=', f.status);
+    const np = f.nameOrPeer;
+    if (np !== undefined) q = q.where((eb) => eb.or([eb('name', '=', np.name), eb(sql<string>`json_extract(peer, '$.address')`, '=', np.peerAddress)]));
     return mapPage(await pageQuery<'connections', Selectable<ConnectionRow>>(q, req), this.#toConnection);
   }
 

@@ -18,7 +18,7 @@ describe('route schemas', () => {
 
   it('covers every dialect (the table is complete)', () => {
     const urls = routes().map((r) => r.url);
-    for (const prefix of ['/v1/', '/v2.0/', '/v5/', '/v3/auth/tokens', '/identity/v3/', '/identity/token', '/agent/v1/'])
+    for (const prefix of ['/v1/', '/v2.0/', '/v5/', '/v3/auth/tokens', '/cloudca/v1/', '/identity/v3/', '/identity/token', '/agent/v1/'])
       expect(
         urls.some((u) => u.startsWith(prefix)),
         prefix,
