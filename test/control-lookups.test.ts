@@ -4,7 +4,7 @@ import type { Actor } from '../src/domain/tenancy.js';
 import { makeGateway, policyConnection, startTestServer, type TestServer } from './harness.js';
 
 /** The two cheap lookups the cloud.ca create path uses: a VPC's gateways with extras, and connections by name or peer. */
-describe('control lookups: gateways.inVpc and the nameOrPeer connection filter', () => {
+describe('control lookups: gateways.inVpc and connections.namedOrTo', () => {
   let t: TestServer;
   let alice: Actor;
   let bob: Actor;
@@ -31,7 +31,7 @@ describe('control lookups: gateways.inVpc and the nameOrPeer connection filter',
     expect(await cp.gateways.inVpc(alice, vpcId)).toEqual([]);
   });
 
-  it('nameOrPeer: connections with the name or to the peer address, in the actor’s account only', async () => {
+  it('namedOrTo: connections with the name or to the peer address, in the actor’s account only', async () => {
     const { gateway } = await makeGateway(t, { token: aliceToken, cidr: '10.9.0.0/24' });
     for (const [name, address] of [
       ['one', '203.0.113.1'],
@@ -45,9 +45,10 @@ describe('control lookups: gateways.inVpc and the nameOrPeer connection filter',
       expect(r.statusCode, r.body).toBe(201);
     }
     const names = async (actor: Actor, name: string, peerAddress: string) =>
-      (await t.server.control.connections.list(actor, { nameOrPeer: { name, peerAddress } }, { limit: 50, sort: 'name', desc: false })).items
-        .map((v) => v.connection.name)
-        .filter((n) => ['one', 'two', 'three'].includes(n));
+      (await t.server.control.connections.namedOrTo(actor, name, peerAddress))
+        .map((c) => c.name)
+        .filter((n) => ['one', 'two', 'three'].includes(n))
+        .sort((a, b) => ['one', 'two', 'three'].indexOf(a) - ['one', 'two', 'three'].indexOf(b));
     expect(await names(alice, 'one', '203.0.113.2')).toEqual(['one', 'two']);
     expect(await names(alice, 'three', '198.51.100.200')).toEqual(['three']);
     expect(await names(alice, 'none', '203.0.113.3')).toEqual(['three']);

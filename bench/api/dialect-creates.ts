@@ -51,3 +51,37 @@ export async function huaweiCreate(api: ApiClient, vpc: string, subnet: string):
       }),
   };
 }
+
+/** cloud.ca: site-to-site VPNs of the bench VPC (its gateway made by the first), one peer gateway each (MC-Api-Key). */
+export function cloudcaCreate(apiKey: string, vpc: string): DialectCreate {
+  const tags = new Map<string, number>();
+  return {
+    op: 'create vpn (cloud.ca)',
+    call: (tag, i) => {
+      // cloud.ca allows one VPN per peer gateway in an environment: a distinct peer address per request.
+      if (!tags.has(tag)) tags.set(tag, tags.size);
+      const peer = `172.${16 + (tags.get(tag) ?? 0)}.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+      return {
+        method: 'POST',
+        path: '/cloudca/v1/services/compute-on/admin/sitetositevpns',
+        absolute: true,
+        headers: { 'mc-api-key': apiKey },
+        body: {
+          name: `${tag}-cca-${i}`,
+          vpcId: vpc,
+          gateway: peer,
+          cidr: '192.168.1.0/24',
+          ipSecPsk: 'Lkj14b1oi0alcniejkso',
+          ikeEncryptionAlgorithm: 'aes256',
+          ikeHashAlgorithm: 'sha1',
+          ikeDhGroup: 'modp1536',
+          ikeLifetime: 86400,
+          espEncryptionAlgorithm: 'aes256',
+          espHashAlgorithm: 'sha1',
+          espPerfectForwardSecrecy: 'modp1536',
+          espLifetime: 3600,
+        },
+      };
+    },
+  };
+}

@@ -13,7 +13,7 @@
  */
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { type DialectCreate, huaweiCreate } from './dialect-creates.js';
+import { cloudcaCreate, type DialectCreate, huaweiCreate } from './dialect-creates.js';
 import { ApiClient, ErrorLog, percentile, runOp, type OpSpec } from './load-runner.js';
 import { resultsTable, targetChecks, TARGETS, type ReportRow } from './results-table.js';
 import { launchServer, type BenchServer } from './server-launcher.js';
@@ -183,7 +183,7 @@ async function main(): Promise<number> {
     console.log(`server: pid ${server.pid}, ${server.origin}, data dir ${server.dataDir}${CPU_PROF_DIR ? `, CPU profile into ${CPU_PROF_DIR}` : ''}`);
     api = new ApiClient(server.origin, await token(server), CLIENTS);
     const { vpc, subnet, gw } = await makeGateway(api);
-    const dialects = [await huaweiCreate(api, vpc, subnet)];
+    const dialects = [await huaweiCreate(api, vpc, subnet), cloudcaCreate(server.adminApiKey, vpc)];
     const ids: Pools = { ike: [], ipsec: [], connections: [] };
     const errors = new ErrorLog();
 

@@ -109,3 +109,12 @@ export async function desiredOf(tx: Tx, gatewayId: string, id: string): Promise<
   const ipsec = c.ipsecPolicyId ? await getIpsecPolicy(tx.ex, c.ipsecPolicyId) : undefined;
   return desiredConnection(gw, c, ike, ipsec);
 }
+
+/**
+ * The actor's own live policy connections named `name` or to `peerAddress` (light rows with their
+ * gateway's VPC): a dialect's uniqueness check across gateways (cloud.ca: one VPN per name and per
+ * peer gateway in an environment), answered from indexes.
+ */
+export function connectionsNamedOrTo(tx: Tx, name: string, peerAddress: string) {
+  return tx.deps.connections.namedOrTo(tx.ex, tx.actor.accountId, name, peerAddress);
+}

@@ -9,12 +9,13 @@ import { agentOfKey, createAgentKey, deleteAgentKey, listAgentKeys } from './age
 import { awaitGatewaysReleased } from './await-released.js';
 import { type ChangeBatch, currentGenerationOf, followChanges, type FollowOptions, readChanges } from './change-feed.js';
 import { type CidrOp, type CidrSide, editConnectionCidr, listConnectionCidrs } from './connection-cidrs.js';
-import { desiredOf, findConnection, getConnection, listConnections } from './connection-queries.js';
+import { connectionsNamedOrTo, desiredOf, findConnection, getConnection, listConnections } from './connection-queries.js';
 import type { ControlDeps } from './control-deps.js';
 import { bootstrapAdmin, createAccount, listAccounts } from './create-account.js';
 import { createConnection } from './create-connection.js';
 import { deleteConnection } from './delete-connection.js';
 import { deleteGateway } from './delete-gateway.js';
+import { ikePolicyForContent, ipsecPolicyForContent, releaseContentPolicy } from './content-policies.js';
 import { resetConnection } from './reset-connection.js';
 import {
   createEndpointGroup,
@@ -32,16 +33,7 @@ import { gatewayPlan, planGatewayIds } from './gateway-plan.js';
 import { gatewaysInVpc, getGatewayRecord, getGatewayView, listGatewayViews } from './gateway-queries.js';
 import { getSubnetView, getVpcView, listSubnetViews, listVpcViews, publicNetworkOwner, subnetsByIds } from './network-queries.js';
 import { createIkePolicy, createIpsecPolicy, deletePolicyById, updateIkePolicy, updateIpsecPolicy } from './policy-commands.js';
-import {
-  getIkePolicyView,
-  getIpsecPolicyView,
-  ikePolicyByName,
-  ikePolicyRecord,
-  ipsecPolicyByName,
-  ipsecPolicyRecord,
-  listIkePolicyViews,
-  listIpsecPolicyViews,
-} from './policy-queries.js';
+import { getIkePolicyView, getIpsecPolicyView, ikePolicyRecord, ipsecPolicyRecord, listIkePolicyViews, listIpsecPolicyViews } from './policy-queries.js';
 import { applyAgentReport } from './report-status.js';
 import { addRouterInterface, createRouter, removeRouter, removeRouterInterface, updateRouter } from './router-commands.js';
 import { createGatewayOnRouter, getPortView, getRouterView, listPortViews, listRouterViews } from './router-queries.js';
@@ -164,6 +156,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       get: read(getConnection),
       find: read(findConnection),
       list: read(listConnections),
+      /** The actor's own live policy connections with this name or to this peer address (light rows). */
+      namedOrTo: read(connectionsNamedOrTo),
       /** Adds or removes a local or peer CIDR (a command), or checks that one is there (a query). */
       cidr: (actor: Actor, gatewayId: string, id: string, side: CidrSide, cidr: string, op: CidrOp) =>
         (op === 'check' ? read(editConnectionCidr) : write(editConnectionCidr))(actor, gatewayId, id, side, cidr, op),
@@ -178,8 +172,10 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       get: read(getIkePolicyView),
       /** The policy without a view's connection references. */
       record: read(ikePolicyRecord),
-      /** An account's policy by name (no view), or undefined. */
-      named: read(ikePolicyByName),
+      /** The account's policy of this content, made when missing (content-policies.ts). */
+      forContent: write(ikePolicyForContent),
+      /** Removes a content-named policy once no connection uses it. */
+      release: write((tx: Tx, id: string | null | undefined) => releaseContentPolicy(tx, 'ike_policies', id)),
       list: read(listIkePolicyViews),
     },
     ipsecPolicies: {
@@ -188,7 +184,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       remove: write((tx: Tx, id: string) => deletePolicyById(tx, 'ipsec_policies', id)),
       get: read(getIpsecPolicyView),
       record: read(ipsecPolicyRecord),
-      named: read(ipsecPolicyByName),
+      forContent: write(ipsecPolicyForContent),
+      release: write((tx: Tx, id: string | null | undefined) => releaseContentPolicy(tx, 'ipsec_policies', id)),
       list: read(listIpsecPolicyViews),
     },
     endpointGroups: {

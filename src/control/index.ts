@@ -53,6 +53,7 @@ export type { DialectObject, DialectObjectInput, DialectObjectQuery } from './di
 export type { ConnectionPatch, UpdateOptions } from './update-connection.js';
 export type { CidrOp, CidrSide } from './connection-cidrs.js';
 export type { PolicyView } from './policy-queries.js';
+export type { IkeContent, IpsecContent } from './content-policies.js';
 export type { IkePolicyInput, IkePolicyPatch, IpsecPolicyInput, IpsecPolicyPatch, PolicyUpdateOptions } from './policy-commands.js';
 export type { EndpointGroupInput } from './endpoint-group-commands.js';
 export type { RouterView, PortView, PlacementInput } from './router-queries.js';

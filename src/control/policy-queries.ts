@@ -1,7 +1,7 @@
 import type { IkePolicy, IpsecPolicy } from '../domain/policy.js';
 import type { Page, PageRequest } from '../store/page-query.js';
-import { getIkePolicy, getIpsecPolicy, ikePolicyNamed, ipsecPolicyNamed, listIkePolicies, listIpsecPolicies, type PolicyTable } from '../store/policy-store.js';
-import { listScope, mayAccess, visibleTo } from './access.js';
+import { getIkePolicy, getIpsecPolicy, listIkePolicies, listIpsecPolicies, type PolicyTable } from '../store/policy-store.js';
+import { listScope, visibleTo } from './access.js';
 import { type ExtrasData, extrasOf, type ReadOptions } from './extras.js';
 import type { Tx } from './tx.js';
 import { type ConnectionRef, groupRefs, type Ref } from './view-refs.js';
@@ -73,16 +73,6 @@ export async function getIpsecPolicyView(tx: Tx, id: string, opts: ReadOptions =
 export async function listIpsecPolicyViews(tx: Tx, req: PageRequest, opts: ReadOptions = {}): Promise<Page<PolicyView<IpsecPolicy>>> {
   const page = await listIpsecPolicies(tx.ex, listScope(tx.actor), req);
   return { ...page, items: await policyViews(tx, page.items, 'ipsec_policies', opts.extras) };
-}
-
-/** An account's policy by name, or undefined (also when the actor may not see that account): a lookup without a view. */
-export async function ikePolicyByName(tx: Tx, accountId: string, name: string): Promise<IkePolicy | undefined> {
-  const p = await ikePolicyNamed(tx.ex, accountId, name);
-  return p && mayAccess(tx.actor, p.accountId) ? p : undefined;
-}
-export async function ipsecPolicyByName(tx: Tx, accountId: string, name: string): Promise<IpsecPolicy | undefined> {
-  const p = await ipsecPolicyNamed(tx.ex, accountId, name);
-  return p && mayAccess(tx.actor, p.accountId) ? p : undefined;
 }
 
 /** A policy the actor may see, without a view (no connection references): constant cost however many use it. */

@@ -16,8 +16,6 @@ export interface ConnectionFilter {
   readonly ipsecPolicyId?: string;
   readonly status?: 'up' | 'down';
   readonly kind?: ConnectionKind;
-  /** Connections with this name or to this peer IP address (one read for a uniqueness check across gateways). */
-  readonly nameOrPeer?: { readonly name: string; readonly peerAddress: string };
   /** Leave out connections being deleted. */
   readonly live?: boolean;
 }
@@ -222,9 +220,35 @@ export class ConnectionStore {
     if (f.ikePolicyId !== undefined) q = q.where('ike_policy_id', '=', f.ikePolicyId);
     if (f.ipsecPolicyId !== undefined) q = q.where('ipsec_policy_id', '=', f.ipsecPolicyId);
     if (f.status !== undefined) q = q.where('status', '=', f.status);
-    const np = f.nameOrPeer;
-    if (np !== undefined) q = q.where((eb) => eb.or([eb('name', '=', np.name), eb(sql<string>`json_extract(peer, '$.address')`, '=', np.peerAddress)]));
     return mapPage(await pageQuery<'connections', Selectable<ConnectionRow>>(q, req), this.#toConnection);
+  }
+
+  /**
+   * An account's live policy connections with this name or to this peer address, with their gateway's
+   * VPC: light rows from the name and peer-address indexes, for a uniqueness check across gateways.
+   */
+  async namedOrTo(
+    ex: Executor,
+    accountId: string,
+    name: string,
+    peerAddress: string,
+  ): Promise<{ id: string; name: string; gatewayId: string; vpcId: string; peerAddress: string | null }[]> {
+    const rows = await ex
+      .selectFrom('connections')
+      .innerJoin('vpn_gateways', 'vpn_gateways.id', 'connections.gateway_id')
+      .select([
+        'connections.id',
+        'connections.name',
+        'connections.gateway_id',
+        'vpn_gateways.vpc_id',
+        sql<string | null>`json_extract(connections.peer, '$.address')`.as('address'),
+      ])
+      .where('connections.account_id', '=', accountId)
+      .where('connections.kind', '=', 'policy')
+      .where('connections.lifecycle_state', '!=', 'deleting')
+      .where((eb) => eb.or([eb('connections.name', '=', name), eb(sql<string>`json_extract(connections.peer, '$.address')`, '=', peerAddress)]))
+      .execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, gatewayId: r.gateway_id, vpcId: r.vpc_id, peerAddress: r.address }));
   }
 
   /**

@@ -475,6 +475,15 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('dialect_objects_page').on('dialect_objects').columns(['dialect', 'kind', 'account_id', 'created_at', 'id']).execute();
     },
   },
+  '0012-connection-lookups': {
+    // cloud.ca refuses a second VPN of one name or to one peer gateway in an environment: both are
+    // found by index (the OR of the two is answered from both indexes), not by scanning the account.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema.createIndex('connections_name').on('connections').column('name').execute();
+      await sql`CREATE INDEX connections_peer_address ON connections (json_extract(peer, '$.address'))`.execute(db);
+    },
+  },
   '0013-access-keys': {
     // Huawei AK/SK credentials of Keystone users: the AK is the id, the SK is sealed (the SecretBox),
     // since verifying a signature needs the secret itself, not a hash.

@@ -20,20 +20,6 @@ export const LIFETIME_MAX_SECONDS = 86_400;
 export const DIALECT = 'cloudca';
 export const gatewayNameFor = (vpcName: string): string => `cloudca-${vpcName}`.slice(0, 63);
 
-/**
- * The name of a policy made for a VPN: `cloudca-<name in IBM's pattern, cut to 40>-<6 random hex>-ike|esp`,
- * unique in the account (policy names are) even for long names that share a beginning.
- */
-export function policyNameFor(vpnName: string, kind: 'ike' | 'esp', random: string): string {
-  const slug = vpnName
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  return `cloudca-${slug ? `${slug}-` : ''}${random}-${kind}`;
-}
-
 /** The DPD a `dpd: true` connection runs: CloudStack's strongSwan settings (dpddelay=30, dpdtimeout=120, restart). */
 export const DPD_ON = { action: 'restart', intervalSeconds: 30, timeoutSeconds: 120 } as const;
 export const DPD_OFF = { action: 'none', intervalSeconds: 0, timeoutSeconds: 0 } as const;

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { ConnectionInput, ConnectionView, ExtrasData, IkePolicyInput, IpsecPolicyInput } from '../../control/index.js';
+import type { ConnectionInput, ConnectionView, ExtrasData, IkeContent, IpsecContent } from '../../control/index.js';
 import { parseCidr } from '../../domain/cidr.js';
 import { DH_GROUPS, type Cipher, type Integrity, type PfsGroup } from '../../domain/crypto-catalogue.js';
 import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';
@@ -18,11 +17,10 @@ import {
   HASH_TEXT,
   IKE_VERSION,
   normalizeSpelling,
-  policyNameFor,
 } from './cloudca-rules.js';
 import type { SiteToSiteVpnCreateWire, SiteToSiteVpnWire } from './sitetositevpn-schema.js';
 
-/** What cloud.ca keeps of its own on a connection: the CIDR as sent (host bits included), forceEncap, and the policies it made for it. */
+/** What cloud.ca keeps of its own on a connection: the CIDR as sent (host bits included) and forceEncap (older records also name their policies). */
 export interface ConnectionExtras {
   readonly cidr?: string;
   readonly forceEncap?: boolean;
@@ -63,8 +61,8 @@ export function peerNetwork(cidr: string): string {
 
 /** The parts a create is made of: two policies of its own, the connection (less its gateway and local side) and the extras. */
 export interface CreatePlan {
-  readonly ike: IkePolicyInput;
-  readonly ipsec: IpsecPolicyInput;
+  readonly ike: IkeContent;
+  readonly ipsec: IpsecContent;
   readonly connection: Pick<
     ConnectionInput,
     'name' | 'psk' | 'peer' | 'peerCidrs' | 'dpd' | 'peerIdentity' | 'localIdentities' | 'establishMode' | 'adminStateUp'
@@ -79,10 +77,8 @@ export function createPlan(b: SiteToSiteVpnCreateWire): CreatePlan {
   const pfs: PfsGroup =
     b.espPerfectForwardSecrecy === undefined ? 'none' : spelled(GROUP_SPELLINGS, 'espPerfectForwardSecrecy', b.espPerfectForwardSecrecy, GROUP_TEXT);
   const network = peerNetwork(b.cidr);
-  const tag = randomBytes(3).toString('hex');
   return {
     ike: {
-      name: policyNameFor(b.name, 'ike', tag),
       ikeVersion: IKE_VERSION,
       encryption: [spelled<Cipher>(CIPHER_SPELLINGS, 'ikeEncryptionAlgorithm', b.ikeEncryptionAlgorithm, CIPHER_TEXT)],
       integrity: [spelled<Integrity>(HASH_SPELLINGS, 'ikeHashAlgorithm', b.ikeHashAlgorithm, HASH_TEXT)],
@@ -90,7 +86,6 @@ export function createPlan(b: SiteToSiteVpnCreateWire): CreatePlan {
       lifetimeSeconds: b.ikeLifetime,
     },
     ipsec: {
-      name: policyNameFor(b.name, 'esp', tag),
       encryption: [spelled<Cipher>(CIPHER_SPELLINGS, 'espEncryptionAlgorithm', b.espEncryptionAlgorithm, CIPHER_TEXT)],
       integrity: [spelled<Integrity>(HASH_SPELLINGS, 'espHashAlgorithm', b.espHashAlgorithm, HASH_TEXT)],
       pfs: [pfs],

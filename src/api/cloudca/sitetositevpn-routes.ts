@@ -7,7 +7,7 @@ import type { Actor } from '../../domain/tenancy.js';
 import type { CloudcaDeps } from './cloudca-deps.js';
 import { fromDomain, invalidParameter, notFound } from './cloudca-errors.js';
 import { DIALECT } from './cloudca-rules.js';
-import { createPlan, readConnectionExtras, toWire } from './sitetositevpn-mapper.js';
+import { createPlan, toWire } from './sitetositevpn-mapper.js';
 import { EnvParams, ERRORS, List, ListQuery, One, OperationQuery, SiteToSiteVpnCreate, VpnParams } from './sitetositevpn-schema.js';
 import { allOf, markedGateway, markedGateways, vpcGateway, vpcSide } from './vpc-gateway-resolver.js';
 
@@ -36,22 +36,22 @@ async function findVpn(cp: ControlPlane, actor: Actor, id: string): Promise<{ vi
 async function policiesOf(cp: ControlPlane, actor: Actor, v: ConnectionView): Promise<[IkePolicy | undefined, IpsecPolicy | undefined]> {
   const c = v.connection;
   return Promise.all([
-    c.ikePolicyId ? cp.ikePolicies.get(actor, c.ikePolicyId).then((p) => p.policy) : undefined,
-    c.ipsecPolicyId ? cp.ipsecPolicies.get(actor, c.ipsecPolicyId).then((p) => p.policy) : undefined,
+    c.ikePolicyId ? cp.ikePolicies.record(actor, c.ikePolicyId) : undefined,
+    c.ipsecPolicyId ? cp.ipsecPolicies.record(actor, c.ipsecPolicyId) : undefined,
   ]);
 }
 
 /** A live site-to-site VPN of the environment (a policy connection on a cloud.ca gateway) with this name or peer: one filtered read. */
 async function clashOf(cp: ControlPlane, actor: Actor, name: string, peerAddress: string): Promise<'name' | 'gateway' | undefined> {
-  const hits = await allOf((p) => cp.connections.list(actor, { live: true, kind: 'policy', nameOrPeer: { name, peerAddress } }, p));
+  const hits = await cp.connections.namedOrTo(actor, name, peerAddress);
   if (hits.length === 0) return undefined;
   const marked = await markedGateways(
     cp,
     actor,
-    hits.map((v) => v.gateway.vpcId),
+    hits.map((h) => h.vpcId),
   );
-  const mine = hits.filter((v) => marked.has(v.connection.gatewayId));
-  return mine.some((v) => v.connection.name === name) ? 'name' : mine.length > 0 ? 'gateway' : undefined;
+  const mine = hits.filter((h) => marked.has(h.gatewayId));
+  return mine.some((h) => h.name === name) ? 'name' : mine.some((h) => h.peerAddress === peerAddress) ? 'gateway' : undefined;
 }
 
 /** `ikeLifetime` or `espLifetime`: the domain speaks of a policy's lifetime; the caller knows which. */
@@ -144,15 +144,17 @@ export function siteToSiteVpnRoutes(fastify: FastifyInstance, d: CloudcaDeps): v
           throw invalidParameter('gateway', `Gateway ${req.body.gateway} is already used by a site-to-site VPN in this environment.`, req.body.gateway);
         }
         const gatewayId = await vpcGateway(cp, actor, req.body.vpcId, vpc);
-        const ike = await asField(cp.ikePolicies.create(actor, plan.ike), 'ike');
-        const esp = await asField(cp.ipsecPolicies.create(actor, plan.ipsec), 'esp');
+        // The account's shared policies of this content (made on first use): one read each, usually.
+        const account = actor.accountId;
+        const ike = await asField(cp.ikePolicies.forContent(actor, account, plan.ike), 'ike');
+        const esp = await asField(cp.ipsecPolicies.forContent(actor, account, plan.ipsec), 'esp');
         const v = await cp.connections.create(
           actor,
           gatewayId,
-          { ...plan.connection, localCidrs: vpc.cidrs, ikePolicyId: ike.policy.id, ipsecPolicyId: esp.policy.id },
-          { extras: { dialect: DIALECT, data: { ...plan.extras, ikePolicyId: ike.policy.id, ipsecPolicyId: esp.policy.id } } },
+          { ...plan.connection, localCidrs: vpc.cidrs, ikePolicyId: ike.id, ipsecPolicyId: esp.id },
+          { extras: { dialect: DIALECT, data: { ...plan.extras } } },
         );
-        return toWire(v, req.body.vpcId, ike.policy, esp.policy);
+        return toWire(v, req.body.vpcId, ike, esp);
       });
       return { data };
     },
@@ -175,16 +177,9 @@ export function siteToSiteVpnRoutes(fastify: FastifyInstance, d: CloudcaDeps): v
         const [ike, esp] = await policiesOf(cp, actor, view);
         const c = view.connection;
         await cp.connections.remove(actor, c.gatewayId, c.id);
-        // The policies cloud.ca made for this VPN (named in its extras) go with it, unless something else uses them now.
-        const owned = readConnectionExtras(view.extras);
-        if (c.ikePolicyId && c.ikePolicyId === owned.ikePolicyId) {
-          const p = await cp.ikePolicies.get(actor, c.ikePolicyId);
-          if (p.connections.every((u) => u.id === c.id)) await cp.ikePolicies.remove(actor, c.ikePolicyId);
-        }
-        if (c.ipsecPolicyId && c.ipsecPolicyId === owned.ipsecPolicyId) {
-          const p = await cp.ipsecPolicies.get(actor, c.ipsecPolicyId);
-          if (p.connections.every((u) => u.id === c.id)) await cp.ipsecPolicies.remove(actor, c.ipsecPolicyId);
-        }
+        // Its shared policies go with the last connection that uses them.
+        await cp.ikePolicies.release(actor, c.ikePolicyId);
+        await cp.ipsecPolicies.release(actor, c.ipsecPolicyId);
         return toWire(view, vpcId, ike, esp);
       });
       return { data };
