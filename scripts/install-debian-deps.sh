@@ -6,9 +6,10 @@
 # conflicts with strongswan-charon.
 set -euo pipefail
 PACKAGES=(strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins iproute2 iputils-ping curl procps util-linux)
-# --test: also what the tests drive Causeway with (the real OpenStack client: `openstack vpn …`).
+# --test: also what the tests drive Causeway with (the real OpenStack client: `openstack vpn …`; jq for
+# the README's Huawei block).
 if [ "${1:-}" = "--test" ]; then
-  PACKAGES+=(python3-openstackclient python3-neutronclient)
+  PACKAGES+=(python3-openstackclient python3-neutronclient jq)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

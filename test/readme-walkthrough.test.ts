@@ -1,13 +1,23 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../src/control/index.js';
 import { labDown } from '../src/dataplane/lab/lab-teardown.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 const root = process.getuid?.() === 0;
 const REPO = resolve(__dirname, '..');
+const haveJq = spawnSync('jq', ['--version']).status === 0;
+
+/** The first ```sh block after the README heading `heading`. */
+function readmeBlock(heading: string): string {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const at = readme.indexOf(heading);
+  if (at < 0) throw new Error(`README.md has no heading ${heading}`);
+  return /```sh\n([\s\S]*?)```/.exec(readme.slice(at))![1]!;
+}
 
 /**
  * The README's walk-through block, pasted into bash as written (only the server URL is pointed at the
@@ -27,9 +37,7 @@ describe.skipIf(!root && !process.env['CI'])('README walk-through', () => {
   }, 60_000);
 
   it('runs as pasted and ends with the tunnel up and a ping through it', async () => {
-    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Walk-through'));
-    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    const block = readmeBlock('## Walk-through');
     expect(block).toContain('CW=http://127.0.0.1:8080');
     const script = `set -euo pipefail\n${block.replace('CW=http://127.0.0.1:8080', `CW=${t.server.url}`)}`;
     // The walk-through runs from the repository root: var/ is the server's data directory, bin/ the CLI.
@@ -93,4 +101,69 @@ describe.skipIf(!root && !process.env['CI'])('README cloud.ca walk-through', () 
     expect(stdout).toMatch(/3 packets transmitted, 3 received/);
     expect(lines.slice(-3)).toEqual(['office', '1', expect.stringMatching(/^[0-9a-f-]{36}$/)]);
   }, 150_000);
+});
+
+/**
+ * The README's Huawei v5 block, pasted into bash as written (only the server URL is pointed at the test
+ * server) with only what its text says the reader has: OS_USERNAME, OS_PASSWORD, VPC and SUBNET of the
+ * user's account. No data plane, so the gateway is ACTIVE at once and the connection DOWN.
+ */
+describe.skipIf(!haveJq && !process.env['CI'])('README Huawei v5 block', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({}, { listen: true });
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  const paste = async (env: Record<string, string>): Promise<string[]> => {
+    const block = readmeBlock('### Huawei Cloud VPN v5');
+    expect(block).toContain('CW=http://127.0.0.1:8080');
+    const script = `set -euo pipefail\n${block.replace('CW=http://127.0.0.1:8080', `CW=${t.server.url}`)}`;
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], {
+      cwd: t.dataDir,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: t.dataDir, ...env },
+    });
+    return stdout.trim().split('\n');
+  };
+
+  /** The gateways in a subnet and their connections' peers, through the native API. */
+  const gatewaysIn = async (token: string, subnet: string) => {
+    const gws = (await t.call('GET', '/v1/vpn_gateways', { token })).json().vpn_gateways as { id: string; mode: string; subnet: { id: string } }[];
+    return Promise.all(
+      gws
+        .filter((g) => g.subnet.id === subnet)
+        .map(async (g) => ({
+          mode: g.mode,
+          connections: ((await t.call('GET', `/v1/vpn_gateways/${g.id}/connections`, { token })).json().connections as { peer: { address: string } }[]).map(
+            (c) => c.peer.address,
+          ),
+        })),
+    );
+  };
+
+  const vpcIn = async (token: string) => {
+    const vpc = (await t.call('POST', '/v1/vpcs', { token, body: {} })).json() as { id: string };
+    const subnet = (await t.call('POST', '/v1/subnets', { token, body: { vpc: { id: vpc.id }, ipv4_cidr_block: '10.240.0.0/24' } })).json() as {
+      id: string;
+    };
+    return { VPC: vpc.id, SUBNET: subnet.id };
+  };
+
+  it("a member's password (spaces and quotes too) makes a gateway, a customer gateway and a connection in its project", async () => {
+    const ibm = await t.account('alice');
+    const password = 'a "pass" word';
+    await t.server.control.users.create(SYSTEM_ACTOR, { accountName: 'alice', name: 'alice', password, isAdmin: false });
+    const vpc = await vpcIn(ibm);
+    expect(await paste({ OS_USERNAME: 'alice', OS_PASSWORD: password, ...vpc })).toEqual(['DOWN']);
+    expect(await gatewaysIn(ibm, vpc.SUBNET)).toEqual([{ mode: 'route', connections: ['203.0.113.10'] }]);
+  }, 90_000);
+
+  it("an admin user with the walk-through's VPC (the admin account's)", async () => {
+    await t.server.control.users.create(SYSTEM_ACTOR, { accountName: 'admin', name: 'cloud-admin', password: 'admin-pass-1', isAdmin: true });
+    const vpc = await vpcIn(t.adminToken);
+    expect(await paste({ OS_USERNAME: 'cloud-admin', OS_PASSWORD: 'admin-pass-1', ...vpc })).toEqual(['DOWN']);
+    expect(await gatewaysIn(t.adminToken, vpc.SUBNET)).toEqual([{ mode: 'route', connections: ['203.0.113.10'] }]);
+  }, 90_000);
 });

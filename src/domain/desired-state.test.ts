@@ -106,6 +106,26 @@ describe('desiredConnection', () => {
     ]);
   });
 
+  it('a policy connection pinned to member 2 of a route gateway: one tunnel, from member 2’s public IP only', () => {
+    const d = desired({ pinnedMember: 2 }, undefined, undefined, routeGateway);
+    expect(d.tunnels).toEqual([{ memberIndex: 2, localAddress: '198.51.100.12', localId: '198.51.100.12', interfaceIp: null, neighborIp: null }]);
+    // Still a policy connection: its own selectors, not 0.0.0.0/0.
+    expect([d.kind, d.localTs, d.remoteTs]).toEqual(['policy', ['10.1.0.0/24'], ['10.2.0.0/24']]);
+    const unpinned = desired({}, undefined, undefined, routeGateway);
+    expect(unpinned.tunnels.map((t) => t.memberIndex)).toEqual([1]);
+    expect(desired({ pinnedMember: 1 }, undefined, undefined, routeGateway).tunnels.map((t) => t.localAddress)).toEqual(['198.51.100.11']);
+    expect(d.hash).not.toBe(unpinned.hash);
+  });
+
+  it('a pin overrides the member roles: a route connection pinned to member 1 skips member 2; a pinned member without a public IP gives no tunnel', () => {
+    const pinned = desired({ kind: 'route_static', localCidrs: [], peerCidrs: [], pinnedMember: 1 }, undefined, undefined, routeGateway);
+    expect(pinned.tunnels.map((t) => [t.memberIndex, t.localAddress])).toEqual([[1, '198.51.100.11']]);
+    const standby = gateway({ mode: 'route', members: [member(1, 'active', '198.51.100.11'), member(2, 'standby', '198.51.100.12')] });
+    expect(desired({ pinnedMember: 2 }, undefined, undefined, standby).tunnels.map((t) => t.localAddress)).toEqual(['198.51.100.12']);
+    const half = gateway({ mode: 'route', members: [member(1, 'active', '198.51.100.11'), member(2, 'active', null)] });
+    expect(desired({ pinnedMember: 2 }, undefined, undefined, half).tunnels).toEqual([]);
+  });
+
   it.each<[string, Partial<Connection>, string, string]>([
     ['address peer, derived identity', { peer: { address: '203.0.113.9' } }, '203.0.113.9', '203.0.113.9'],
     ['FQDN peer, derived identity', { peer: { fqdn: 'peer.example.com' } }, 'peer.example.com', '@peer.example.com'],
