@@ -27,14 +27,28 @@ export async function huaweiCreate(api: ApiClient, vpc: string, subnet: string):
   const headers = { 'x-auth-token': api.token };
   // The project is the token's account (its `sub` claim); Huawei's /v5 takes it in the path.
   const p = field(JSON.parse(Buffer.from(api.token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>, 'sub');
-  const v5 = (path: string, body?: unknown): ApiCall => ({ method: body === undefined ? 'GET' : 'POST', path: `/v5/${p}${path}`, absolute: true, headers, body });
+  const v5 = (path: string, body?: unknown): ApiCall => ({
+    method: body === undefined ? 'GET' : 'POST',
+    path: `/v5/${p}${path}`,
+    absolute: true,
+    headers,
+    body,
+  });
   const gw = field(
-    await must(api, 'creating the Huawei gateway', v5('/vpn-gateways', { vpn_gateway: { vpc_id: vpc, connect_subnet: subnet, local_subnets: ['10.240.0.0/24'] } })),
+    await must(
+      api,
+      'creating the Huawei gateway',
+      v5('/vpn-gateways', { vpn_gateway: { vpc_id: vpc, connect_subnet: subnet, local_subnets: ['10.240.0.0/24'] } }),
+    ),
     'vpn_gateway',
     'id',
   );
   const eip = field(await must(api, 'reading the Huawei gateway', v5(`/vpn-gateways/${gw}`)), 'vpn_gateway', 'eip1', 'id');
-  const cgw = field(await must(api, 'creating the customer gateway', v5('/customer-gateways', { customer_gateway: { id_value: '203.0.113.9' } })), 'customer_gateway', 'id');
+  const cgw = field(
+    await must(api, 'creating the customer gateway', v5('/customer-gateways', { customer_gateway: { id_value: '203.0.113.9' } })),
+    'customer_gateway',
+    'id',
+  );
   return {
     op: 'create conn (huawei)',
     call: (tag, i) =>

@@ -74,6 +74,8 @@ export interface OpResult {
   readonly elapsedMs: number;
   /** Per-request latency in milliseconds, sorted ascending (successful and failed requests alike). */
   readonly latencies: Float64Array;
+  /** With `OpSpec.partOf`: the latencies of each part, sorted ascending. */
+  readonly parts?: ReadonlyMap<string, Float64Array>;
 }
 
 export interface OpSpec {
@@ -86,6 +88,8 @@ export interface OpSpec {
   call(i: number): ApiCall;
   /** Called for each 2xx answer, outside the timed region (e.g. to collect created ids). */
   onOk?(i: number, text: string): void;
+  /** Names the part request i belongs to, when one operation interleaves several kinds of request. */
+  readonly partOf?: (i: number) => string;
 }
 
 /** Counts failed requests by operation and status, keeping the first answer of each kind as a sample. */
@@ -150,7 +154,16 @@ export async function runOp(client: ApiClient, spec: OpSpec, errors: ErrorLog): 
   const elapsedMs = performance.now() - start;
   const requests = Math.min(next, spec.count);
   const latencies = all.slice(0, requests).sort();
-  return { op: spec.op, clients: spec.clients, requests, planned: spec.count, errors: failed, elapsedMs, latencies };
+  const partOf = spec.partOf;
+  const parts = partOf
+    ? new Map(
+        [...new Set(Array.from({ length: requests }, (_, i) => partOf(i)))].map((name) => [
+          name,
+          Float64Array.from(Array.from(all.slice(0, requests)).filter((_, i) => partOf(i) === name)).sort(),
+        ]),
+      )
+    : undefined;
+  return { op: spec.op, clients: spec.clients, requests, planned: spec.count, errors: failed, elapsedMs, latencies, ...(parts ? { parts } : {}) };
 }
 
 /** Nearest-rank percentile of an ascending array. */

@@ -134,7 +134,7 @@ export async function createConnection(tx: Tx, gatewayId: string, input: Connect
   const { ike, ipsec } = await checkPolicies(tx, gw.accountId, c.ikePolicyId, c.ipsecPolicyId);
   await checkConnectionQuotas(tx, c, undefined);
   await tx.deps.connections.insert(tx.ex, c);
-  await writeExtras(tx, 'connection', c.id, opts.extras);
+  await writeExtras(tx, 'connection', c.id, opts.extras, true);
   tx.record({ resource: 'connection', id: c.id, action: 'created', gatewayIds: [gw.id] });
   return connectionView(tx, { connection: c, gateway: gw, ike, ipsec }, opts.extras?.data);
 }

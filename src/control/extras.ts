@@ -60,10 +60,10 @@ async function ownerOf(tx: Tx, resource: string, id: string): Promise<{ accountI
 }
 
 /** Writes a dialect's extras for an object the caller wrote or may see; every reference must be visible too. */
-export async function writeExtras(tx: Tx, resource: ResourceType, id: string, extras: ExtrasInput | undefined): Promise<void> {
+export async function writeExtras(tx: Tx, resource: ResourceType, id: string, extras: ExtrasInput | undefined, fresh = false): Promise<void> {
   if (!extras) return;
   for (const r of extras.refs ?? []) visibleTo(tx.actor, await ownerOf(tx, r.resource, r.id), r.resource as ResourceType, r.id);
-  await putExtras(tx.ex, extras.dialect, resource, id, extras.data, extras.refs ?? []);
+  await putExtras(tx.ex, extras.dialect, resource, id, extras.data, extras.refs ?? [], fresh);
 }
 
 /** The command behind `control.extras.put`: extras for an existing object the actor may see. */
@@ -72,7 +72,6 @@ export async function putObjectExtras(tx: Tx, resource: ResourceType, id: string
   await writeExtras(tx, resource, id, extras);
 }
 
-/** One dialect's extras of several objects (none asked: an empty map). */
 /** What a read without a dialect's extras gets (no query, no new promise). */
 const NO_EXTRAS: Promise<ReadonlyMap<string, ExtrasData>> = Promise.resolve(new Map<string, ExtrasData>());
 

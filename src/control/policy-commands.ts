@@ -119,7 +119,7 @@ export async function createIkePolicy(tx: Tx, input: IkePolicyInput, opts: Write
     updatedAt: now,
   };
   await insertIkePolicy(tx.ex, p);
-  await writeExtras(tx, 'ike_policy', p.id, opts.extras);
+  await writeExtras(tx, 'ike_policy', p.id, opts.extras, true);
   tx.record({ resource: 'ike_policy', id: p.id, action: 'created', gatewayIds: [] });
   return policyView(tx, p, 'ike_policies', opts.extras?.data, true);
 }
@@ -160,7 +160,7 @@ export async function createIpsecPolicy(tx: Tx, input: IpsecPolicyInput, opts: W
     updatedAt: now,
   };
   await insertIpsecPolicy(tx.ex, p);
-  await writeExtras(tx, 'ipsec_policy', p.id, opts.extras);
+  await writeExtras(tx, 'ipsec_policy', p.id, opts.extras, true);
   tx.record({ resource: 'ipsec_policy', id: p.id, action: 'created', gatewayIds: [] });
   return policyView(tx, p, 'ipsec_policies', opts.extras?.data, true);
 }

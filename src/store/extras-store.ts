@@ -9,14 +9,23 @@ export interface ExtraRef {
   readonly id: string;
 }
 
-export async function putExtras(ex: Executor, dialect: string, resource: string, id: string, data: ExtrasData, refs?: readonly ExtraRef[]): Promise<void> {
-  await ex.deleteFrom('extras').where('dialect', '=', dialect).where('resource', '=', resource).where('id', '=', id).execute();
+/** Writes one object's extras (and references, when given); `fresh`: the object was just made, so it has none to replace. */
+export async function putExtras(
+  ex: Executor,
+  dialect: string,
+  resource: string,
+  id: string,
+  data: ExtrasData,
+  refs?: readonly ExtraRef[],
+  fresh = false,
+): Promise<void> {
+  if (!fresh) await ex.deleteFrom('extras').where('dialect', '=', dialect).where('resource', '=', resource).where('id', '=', id).execute();
   await ex
     .insertInto('extras')
     .values({ dialect, resource, id, data: JSON.stringify(data) })
     .execute();
   if (refs === undefined) return;
-  await dropRefs(ex, resource, id, dialect);
+  if (!fresh) await dropRefs(ex, resource, id, dialect);
   const rows = [...new Map(refs.map((r) => [`${r.resource}/${r.id}`, r])).values()].map((r) => ({
     dialect,
     resource,

@@ -473,6 +473,8 @@ const MIGRATIONS: Record<string, Migration> = {
         .addPrimaryKeyConstraint('dialect_objects_pk', ['dialect', 'kind', 'id'])
         .execute();
       await db.schema.createIndex('dialect_objects_page').on('dialect_objects').columns(['dialect', 'kind', 'account_id', 'created_at', 'id']).execute();
+      // Objects are also read by id alone (a reference names only the id).
+      await db.schema.createIndex('dialect_objects_id').on('dialect_objects').column('id').unique().execute();
     },
   },
   '0012-connection-lookups': {
