@@ -59,6 +59,54 @@ describe('Huawei ↔ IBM and Huawei ↔ Neutron', () => {
     expect(list.vpn_connections.map((x: any) => x.id)).toContain(r.json().id);
   });
 
+  it('IBM → Huawei update: a native connection with a policy Huawei cannot spell takes a partial ikepolicy, keeping the rest', async () => {
+    const ike = await t.call('POST', '/v1/ike_policies', {
+      token: a.ibm,
+      body: { name: 'native-ike', ike_version: 2, authentication_algorithms: ['sha384'], encryption_algorithms: ['aes256'], dh_groups: [31] },
+    });
+    expect(ike.statusCode, ike.body).toBe(201);
+    const r = await t.call('POST', `/v1/vpn_gateways/${gw.id}/connections`, {
+      token: a.ibm,
+      body: { name: 'native-upd', psk: 'ibm-made-psk-2', peer: { address: '203.0.113.31' }, ike_policy: { id: ike.json().id } },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const u = await a.hw('PUT', `/vpn-connection/${r.json().id}`, { vpn_connection: { name: 'renamed-by-huawei', ikepolicy: { lifetime_seconds: 3600 } } });
+    expect(u.statusCode, u.body).toBe(200);
+    expect(u.json().vpn_connection).toMatchObject({ name: 'renamed-by-huawei', ikepolicy: { lifetime_seconds: 3600, authentication_algorithm: 'sha2-384' } });
+    const after = (await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${r.json().id}`, { token: a.ibm })).json();
+    const policy = (await t.call('GET', `/v1/ike_policies/${after.ike_policy.id}`, { token: a.ibm })).json();
+    expect(policy).toMatchObject({ dh_groups: [31], encryption_algorithms: ['aes256'], authentication_algorithms: ['sha384'], key_lifetime: 3600 });
+    // The user's own policy is untouched: Huawei moved the connection to a shared policy of the new content.
+    expect((await t.call('GET', `/v1/ike_policies/${ike.json().id}`, { token: a.ibm })).json().key_lifetime).toBe(28800);
+  });
+
+  it('a shared policy changed natively is not reused for its old content', async () => {
+    const make = async (n: number) =>
+      (
+        await a.hw('POST', '/vpn-connection', {
+          vpn_connection: {
+            vgw_id: gw.id,
+            vgw_ip: eip1,
+            cgw_id: cgw,
+            style: 'policy',
+            psk: 'Cross-psk-123',
+            policy_rules: [{ source: '10.250.0.0/24', destination: [`192.168.${30 + n}.0/24`] }],
+            ikepolicy: { lifetime_seconds: 7000 },
+          },
+        })
+      ).json().vpn_connection;
+    const first = await make(1);
+    const ibm = (await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${first.id}`, { token: a.ibm })).json();
+    const patched = await t.call('PATCH', `/v1/ike_policies/${ibm.ike_policy.id}`, {
+      token: a.ibm,
+      body: { key_lifetime: 9000 },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect([200, 409]).toContain(patched.statusCode);
+    const second = await make(2);
+    expect(second.ikepolicy.lifetime_seconds).toBe(7000);
+  });
+
   it('Huawei → Neutron: a POLICY connection shows as an ipsec_site_connection; Neutron → Huawei the other way round', async () => {
     const c = (
       await a.hw('POST', '/vpn-connection', {

@@ -19,14 +19,57 @@ export type IpsecContent = Omit<IpsecPolicyInput, 'name' | 'accountId' | 'resour
 const PREFIX = { ike_policies: 'shared-ike-', ipsec_policies: 'shared-ipsec-' } as const;
 const nameOf = (table: PolicyTable, content: IkeContent | IpsecContent): string => `${PREFIX[table]}${contentHash(content).slice(0, 16)}`;
 
-export async function ikePolicyForContent(tx: Tx, accountId: string, content: IkeContent): Promise<IkePolicy> {
-  const name = nameOf('ike_policies', content);
-  return (await ikePolicyNamed(tx.ex, accountId, name)) ?? (await createIkePolicy(tx, { ...content, name, accountId })).policy;
+/** The content fields of a stored policy, as a content hash compares them. */
+const ikeContentOf = (p: IkePolicy): IkeContent => ({
+  ikeVersion: p.ikeVersion,
+  encryption: p.encryption,
+  integrity: p.integrity,
+  dhGroups: p.dhGroups,
+  lifetimeSeconds: p.lifetimeSeconds,
+  negotiationMode: p.negotiationMode,
+});
+const ipsecContentOf = (p: IpsecPolicy): IpsecContent => ({ encryption: p.encryption, integrity: p.integrity, pfs: p.pfs, lifetimeSeconds: p.lifetimeSeconds });
+
+/**
+ * The policy named for `content`, if its content still is that (the native API may have changed it,
+ * or a user may have taken the name): else the next name, `…-2`, `…-3`, is tried.
+ */
+async function forContent<P>(
+  base: string,
+  wanted: string,
+  named: (name: string) => Promise<P | undefined>,
+  contentOf: (p: P) => unknown,
+  create: (name: string) => Promise<P>,
+): Promise<P> {
+  for (let n = 1; n <= 20; n++) {
+    const name = n === 1 ? base : `${base}-${n}`;
+    const p = await named(name);
+    if (!p) return create(name);
+    if (contentHash(contentOf(p)) === wanted) return p;
+  }
+  throw new DomainError('name_not_unique', `Too many policies are named ${base}-…; rename some of them.`);
 }
 
-export async function ipsecPolicyForContent(tx: Tx, accountId: string, content: IpsecContent): Promise<IpsecPolicy> {
-  const name = nameOf('ipsec_policies', content);
-  return (await ipsecPolicyNamed(tx.ex, accountId, name)) ?? (await createIpsecPolicy(tx, { ...content, name, accountId })).policy;
+export function ikePolicyForContent(tx: Tx, accountId: string, content: IkeContent): Promise<IkePolicy> {
+  const c: IkeContent = { ...content, negotiationMode: content.negotiationMode ?? 'main' };
+  return forContent(
+    nameOf('ike_policies', c),
+    contentHash(c),
+    (name) => ikePolicyNamed(tx.ex, accountId, name),
+    ikeContentOf,
+    async (name) => (await createIkePolicy(tx, { ...c, name, accountId })).policy,
+  );
+}
+
+export function ipsecPolicyForContent(tx: Tx, accountId: string, content: IpsecContent): Promise<IpsecPolicy> {
+  const c: IpsecContent = { encryption: content.encryption, integrity: content.integrity, pfs: content.pfs, lifetimeSeconds: content.lifetimeSeconds };
+  return forContent(
+    nameOf('ipsec_policies', c),
+    contentHash(c),
+    (name) => ipsecPolicyNamed(tx.ex, accountId, name),
+    ipsecContentOf,
+    async (name) => (await createIpsecPolicy(tx, { ...c, name, accountId })).policy,
+  );
 }
 
 /** Removes a content-named policy no connection uses any more; anything else is left alone. */

@@ -34,7 +34,12 @@ export function connectionExtrasOf(x: Readonly<Record<string, unknown>> | undefi
 }
 
 /** The extras as written: the customer gateway is a reference (it cannot be deleted while used). */
-export const connectionExtras = (x: ConnectionExtras) => ({ dialect: 'huawei', data: { ...x }, refs: [{ resource: 'dialect_object', id: x.cgwId }] });
+export const connectionExtras = (x: ConnectionExtras) => ({
+  dialect: 'huawei',
+  data: { ...x },
+  // A connection made in another dialect has no customer gateway until Huawei names one.
+  refs: x.cgwId ? [{ resource: 'dialect_object', id: x.cgwId }] : [],
+});
 
 export const STYLE_KIND: Readonly<Record<Style, ConnectionKind>> = { POLICY: 'policy', STATIC: 'route_static', BGP: 'route_bgp' };
 const KIND_STYLE: Readonly<Record<ConnectionKind, Style>> = { policy: 'POLICY', route_static: 'STATIC', route_bgp: 'BGP' };

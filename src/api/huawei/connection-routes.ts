@@ -1,37 +1,20 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { ConnectionView, ControlPlane } from '../../control/index.js';
-import type { Actor } from '../../domain/tenancy.js';
+import type { ConnectionView } from '../../control/index.js';
 import { replaceCidrs } from './connection-cidrs.js';
 import { connectionInput, identityOf, policySelectors } from './connection-input.js';
+import { loadConnection, policyReader, render } from './connection-lookups.js';
 import { connectionExtras, connectionExtrasOf, type ConnectionExtras, connectionView } from './connection-mapper.js';
-import { ConnectionCreate, ConnectionList, ConnectionListQuery, ConnectionOne, ConnectionUpdate, type ConnectionWire } from './connection-schema.js';
-import { loadCustomerGateway } from './customer-gateway-routes.js';
-import { markerTime } from './customer-gateway-routes.js';
+import { ConnectionCreate, ConnectionList, ConnectionListQuery, ConnectionOne, ConnectionUpdate } from './connection-schema.js';
+import { loadCustomerGateway, markerTime } from './customer-gateway-routes.js';
 import { gatewayExtrasOf } from './gateway-mapper.js';
 import { loadGatewayRecord } from './gateway-routes.js';
 import { ERRORS, HUAWEI_TAGS, ConnectionParams, NoContent, ProjectParams, RequestId } from './huawei-common-schema.js';
 import { actorOf, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
-import { invalid, notFoundError } from './huawei-errors.js';
-import { CONNECTION_PAGE } from './huawei-rules.js';
+import { invalid, missingAsUndefined } from './huawei-errors.js';
+import { CONNECTION_PAGE, withName } from './huawei-rules.js';
 import { dpdIn, ikeInput, ipsecInput } from './policy-mapper.js';
 import { ikePolicyFor, ipsecPolicyFor, releasePolicies } from './shared-policies.js';
-
-/** A connection of the addressed project, not being deleted (Huawei polls until 404). */
-export async function loadConnection(cp: ControlPlane, actor: Actor, project: string, id: string): Promise<ConnectionView> {
-  const v = await cp.connections.find(actor, id, { extras: HUAWEI, live: true }).catch(() => undefined);
-  if (!v || v.connection.accountId !== project) throw notFoundError();
-  return v;
-}
-
-/** The wire view with the connection's policies (read with the caller's rights). */
-export async function render(cp: ControlPlane, actor: Actor, v: ConnectionView): Promise<ConnectionWire> {
-  const c = v.connection;
-  const ike = c.ikePolicyId ? await cp.ikePolicies.record(actor, c.ikePolicyId) : undefined;
-  const ipsec = c.ipsecPolicyId ? await cp.ipsecPolicies.record(actor, c.ipsecPolicyId) : undefined;
-  const monitor = v.extras?.['monitorId'];
-  return connectionView(v, ike, ipsec, typeof monitor === 'string' ? monitor : undefined);
-}
 
 /** vpn-connection (B5, singular path): CRUD and reset; the inline policies are owned by the connection. */
 export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void {
@@ -53,7 +36,9 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
         const ike = await ikePolicyFor(cp, actor, gw.gateway.accountId, ikeInput(b.ikepolicy));
         const ipsec = await ipsecPolicyFor(cp, actor, gw.gateway.accountId, ipsecInput(b.ipsecpolicy));
         const { input, extras } = connectionInput(b, gw, cgw, { ike: ike.id, ipsec: ipsec.id });
-        const v = await cp.connections.create(actor, gw.gateway.id, input, { extras: connectionExtras(extras) });
+        const v = await withName(b.name, 'vpn', (name) =>
+          cp.connections.create(actor, gw.gateway.id, { ...input, name }, { extras: connectionExtras(extras) }),
+        );
         return connectionView(v, ike, ipsec);
       });
       // The create answer has no status (B5).
@@ -81,9 +66,10 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
       const after = markerTime(q.marker);
       const page = await control.connections
         .list(actor, { live: true, ...(q.vgw_id ? { gatewayId: q.vgw_id } : {}) }, { limit: 1_000_000, sort: 'created_at', desc: false }, { extras: HUAWEI })
-        .catch(() => ({ items: [] as ConnectionView[], total: 0 }));
+        .catch((e: unknown) => missingAsUndefined(e) ?? { items: [] as ConnectionView[], total: 0 });
       const all = page.items.filter((v) => v.connection.accountId === project);
-      const wires = await Promise.all(all.map((v) => render(control, actor, v)));
+      const policies = policyReader(control, actor);
+      const wires = await Promise.all(all.map((v) => render(control, actor, v, policies)));
       const matching = wires.filter(
         (w) => (!q.vgw_ip || w.vgw_ip === q.vgw_ip) && (!q.enterprise_project_id || w.enterprise_project_id === q.enterprise_project_id),
       );
@@ -190,12 +176,11 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
         const v = await loadConnection(cp, actor, project, req.params.vpn_connection_id);
         const c = v.connection;
         await cp.connections.remove(actor, c.gatewayId, c.id);
-        // The shared inline policies go with their last connection; the monitor belongs to this one.
-        if (v.extras) {
-          await releasePolicies(cp, actor, { ike: c.ikePolicyId, ipsec: c.ipsecPolicyId });
-          const monitor = v.extras['monitorId'];
-          if (typeof monitor === 'string') await cp.dialectObjects.remove(actor, HUAWEI, 'connection_monitor', monitor).catch(() => undefined);
-        }
+        // Shared content policies go with their last connection, whoever made it (a policy a user
+        // named stays); the monitor belongs to this connection.
+        await releasePolicies(cp, actor, { ike: c.ikePolicyId, ipsec: c.ipsecPolicyId });
+        const monitor = v.extras?.['monitorId'];
+        if (typeof monitor === 'string') await cp.dialectObjects.remove(actor, HUAWEI, 'connection_monitor', monitor).catch(missingAsUndefined);
       });
       return reply.code(204).send();
     },

@@ -8,7 +8,7 @@ import type { Actor } from '../../domain/tenancy.js';
 import { CgwCreate, CgwList, CgwListQuery, CgwOne, CgwUpdate, type CgwWire } from './customer-gateway-schema.js';
 import { ERRORS, HUAWEI_TAGS, CgwParams, NoContent, ProjectParams } from './huawei-common-schema.js';
 import { actorOf, HUAWEI, type HuaweiDeps, huaweiTime, projectOf } from './huawei-deps.js';
-import { HuaweiError, invalid, notFoundError } from './huawei-errors.js';
+import { HuaweiError, invalid, notFoundError, missingAsUndefined } from './huawei-errors.js';
 import { CGW_DEFAULT_ASN, CGW_PAGE, generatedName } from './huawei-rules.js';
 
 export const CUSTOMER_GATEWAY = 'customer_gateway';
@@ -24,7 +24,7 @@ export interface CgwData {
 export const cgwDataOf = (o: DialectObject): CgwData => o.data as unknown as CgwData;
 
 export async function loadCustomerGateway(cp: ControlPlane, actor: Actor, project: string, id: string): Promise<DialectObject> {
-  const o = await cp.dialectObjects.get(actor, HUAWEI, CUSTOMER_GATEWAY, id).catch(() => undefined);
+  const o = await cp.dialectObjects.get(actor, HUAWEI, CUSTOMER_GATEWAY, id).catch(missingAsUndefined);
   if (!o || o.accountId !== project) throw notFoundError();
   return o;
 }

@@ -7,21 +7,21 @@ import { gatewayExtras, gatewayExtrasIn, gatewayExtrasOf, gatewayView } from './
 import { GatewayCreate, GatewayList, GatewayListQuery, GatewayOne, GatewayUpdate } from './gateway-schema.js';
 import { ERRORS, HUAWEI_TAGS, GatewayParams, NoContent, ProjectParams } from './huawei-common-schema.js';
 import { actorOf, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
-import { HuaweiError, invalid, notFoundError } from './huawei-errors.js';
-import { generatedName } from './huawei-rules.js';
+import { HuaweiError, invalid, notFoundError, missingAsUndefined } from './huawei-errors.js';
+import { withName } from './huawei-rules.js';
 
 const ALL = { limit: 1_000_000, sort: 'created_at', desc: false } as const;
 
 /** A gateway of the addressed project, not being deleted (Huawei's deletes look synchronous: poll until 404). */
 export async function loadGateway(cp: ControlPlane, actor: Actor, project: string, id: string): Promise<GatewayView> {
-  const v = await cp.gateways.get(actor, id, { extras: HUAWEI, live: true }).catch(() => undefined);
+  const v = await cp.gateways.get(actor, id, { extras: HUAWEI, live: true }).catch(missingAsUndefined);
   if (!v || v.gateway.accountId !== project) throw notFoundError();
   return v;
 }
 
 /** The same check as loadGateway, reading only the gateway and its extras (a connection's paths need no more). */
 export async function loadGatewayRecord(cp: ControlPlane, actor: Actor, project: string, id: string): Promise<GatewayRecord> {
-  const v = await cp.gateways.record(actor, id, { extras: HUAWEI, live: true }).catch(() => undefined);
+  const v = await cp.gateways.record(actor, id, { extras: HUAWEI, live: true }).catch(missingAsUndefined);
   if (!v || v.gateway.accountId !== project) throw notFoundError();
   return v;
 }
@@ -54,11 +54,13 @@ export function gatewayRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void 
       if (!b.local_subnets || b.local_subnets.length === 0) throw invalid('local_subnets is required for a vpc gateway');
       const local = checkLocalSubnets(b.local_subnets);
       const created = await control.atomically(async (cp) => {
-        const subnet = await cp.subnets.get(actor, b.connect_subnet!).catch(() => undefined);
+        const subnet = await cp.subnets.get(actor, b.connect_subnet!).catch(missingAsUndefined);
         if (!subnet || subnet.subnet.accountId !== project) throw invalid(`connect_subnet ${b.connect_subnet} does not exist`);
         if (subnet.subnet.vpcId !== b.vpc_id) throw invalid(`connect_subnet ${b.connect_subnet} is not in vpc ${b.vpc_id}`);
         const x = { ...gatewayExtrasIn(b, subnet.subnet.zone), localSubnets: local };
-        return cp.gateways.create(actor, { subnetId: subnet.subnet.id, mode: 'route', name: b.name ?? generatedName('vpngw') }, { extras: gatewayExtras(x) });
+        return withName(b.name, 'vpngw', (name) =>
+          cp.gateways.create(actor, { subnetId: subnet.subnet.id, mode: 'route', name }, { extras: gatewayExtras(x) }),
+        );
       });
       return reply.code(201).send({ vpn_gateway: gatewayView(created, quota, false), request_id: req.id });
     },

@@ -68,3 +68,9 @@ export function installHuaweiErrors(app: FastifyInstance): void {
     return reply.code(e.status).type('application/json').send({ error_code: e.code, error_msg: e.message, request_id: req.id });
   });
 }
+
+/** For a lookup whose miss the caller answers itself: a not_found becomes undefined, anything else (a full disk, a conflict) still fails. */
+export function missingAsUndefined(e: unknown): undefined {
+  if (e instanceof DomainError && e.kind === 'not_found') return undefined;
+  throw e;
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Cipher, DhGroup, Integrity, PfsGroup } from '../../domain/crypto-catalogue.js';
+import { DomainError } from '../../domain/errors.js';
 
 /**
  * Huawei Cloud VPN v5's own wire rules (fact sheet Part B), written once: name and PSK patterns,
@@ -17,6 +18,21 @@ export const MAX_TAGS = 20;
 
 /** Generated names (B1): `vpngw-xxxx`, `cgw-xxxx`, `vpn-xxxx`, four hex digits. */
 export const generatedName = (prefix: 'vpngw' | 'cgw' | 'vpn'): string => `${prefix}-${randomBytes(2).toString('hex')}`;
+
+/**
+ * Runs `make` with the name sent or, when none was, a generated one; four hex digits collide (names
+ * are unique per gateway or VPC), so a taken generated name is drawn again, a few times.
+ */
+export async function withName<T>(sent: string | undefined, prefix: 'vpngw' | 'cgw' | 'vpn', make: (name: string) => Promise<T>): Promise<T> {
+  if (sent !== undefined) return make(sent);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await make(generatedName(prefix));
+    } catch (e) {
+      if (!(e instanceof DomainError && e.code === 'name_not_unique') || attempt >= 8) throw e;
+    }
+  }
+}
 
 export const STYLES = ['POLICY', 'STATIC', 'BGP'] as const;
 export type Style = (typeof STYLES)[number];

@@ -2,10 +2,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { ConnectionView, DialectObject } from '../../control/index.js';
-import { loadConnection } from './connection-routes.js';
+import { loadConnection } from './connection-lookups.js';
 import { ERRORS, HUAWEI_TAGS, MonitorParams, NoContent, ProjectParams, Uuid } from './huawei-common-schema.js';
 import { actorOf, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
-import { HuaweiError, notFoundError } from './huawei-errors.js';
+import { HuaweiError, notFoundError, missingAsUndefined } from './huawei-errors.js';
 
 const MONITOR = 'connection_monitor';
 
@@ -85,7 +85,7 @@ export function monitorRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void 
     { schema: { tags, summary: 'Show a connection monitor', params: MonitorParams, response: { 200: MonitorOne, ...ERRORS } } },
     async (req) => {
       const project = projectOf(req);
-      const o = await control.dialectObjects.get(actorOf(req), HUAWEI, MONITOR, req.params.connection_monitor_id).catch(() => undefined);
+      const o = await control.dialectObjects.get(actorOf(req), HUAWEI, MONITOR, req.params.connection_monitor_id).catch(missingAsUndefined);
       if (!o || o.accountId !== project) throw notFoundError();
       return { connection_monitor: monitorView(o), request_id: req.id };
     },
@@ -98,10 +98,10 @@ export function monitorRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void 
       const actor = actorOf(req);
       const project = projectOf(req);
       await control.atomically(async (cp) => {
-        const o = await cp.dialectObjects.get(actor, HUAWEI, MONITOR, req.params.connection_monitor_id).catch(() => undefined);
+        const o = await cp.dialectObjects.get(actor, HUAWEI, MONITOR, req.params.connection_monitor_id).catch(missingAsUndefined);
         if (!o || o.accountId !== project) throw notFoundError();
         const connId = (o.data as { vpnConnectionId: string }).vpnConnectionId;
-        const v = await cp.connections.find(actor, connId, { extras: HUAWEI }).catch(() => undefined);
+        const v = await cp.connections.find(actor, connId, { extras: HUAWEI }).catch(missingAsUndefined);
         if (v?.extras) {
           const { monitorId: _m, ...rest } = v.extras;
           await cp.extras.put(actor, 'connection', connId, { dialect: HUAWEI, data: rest });

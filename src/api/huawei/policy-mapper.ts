@@ -14,29 +14,38 @@ const auth = (s: string) => AUTH_ALGORITHMS[s]!;
 const enc = (s: string) => ENCRYPTION_ALGORITHMS[s]!;
 const isAead = (s: string) => s.includes('gcm');
 
-/** The IKE policy of a Huawei `ikepolicy`, each absent field from `cur` (the stored one) or Huawei's default. */
+/**
+ * The IKE policy of a Huawei `ikepolicy`: each field sent in Huawei's spelling, each absent field kept
+ * from `cur` (the stored policy, in the domain's own values: it may hold what Huawei cannot spell, a
+ * policy made natively) or else Huawei's default.
+ */
 export function ikeInput(p: IkeIn | undefined, cur?: IkePolicy): Omit<IkePolicyInput, 'name' | 'accountId'> {
-  const wire = cur ? ikeWire(cur) : IKE_DEFAULTS;
-  const version = p?.ike_version ?? wire.ike_version;
+  const version = p?.ike_version ?? (cur ? (cur.ikeVersion === 1 ? 'v1' : 'v2') : IKE_DEFAULTS.ike_version);
   return {
     ikeVersion: version === 'v1' ? 1 : 2,
     negotiationMode: version === 'v1' && (p?.phase1_negotiation_mode ?? cur?.negotiationMode) === 'aggressive' ? 'aggressive' : 'main',
-    encryption: [enc(p?.encryption_algorithm ?? wire.encryption_algorithm)],
-    integrity: [auth(p?.authentication_algorithm ?? wire.authentication_algorithm)],
-    dhGroups: [DH_GROUPS[p?.dh_group ?? wire.dh_group]!],
-    lifetimeSeconds: p?.lifetime_seconds ?? wire.lifetime_seconds,
+    encryption: p?.encryption_algorithm ? [enc(p.encryption_algorithm)] : (cur?.encryption ?? [enc(IKE_DEFAULTS.encryption_algorithm)]),
+    integrity: p?.authentication_algorithm ? [auth(p.authentication_algorithm)] : (cur?.integrity ?? [auth(IKE_DEFAULTS.authentication_algorithm)]),
+    dhGroups: p?.dh_group ? [DH_GROUPS[p.dh_group]!] : (cur?.dhGroups ?? [DH_GROUPS[IKE_DEFAULTS.dh_group]!]),
+    lifetimeSeconds: p?.lifetime_seconds ?? cur?.lifetimeSeconds ?? IKE_DEFAULTS.lifetime_seconds,
   };
 }
 
 export function ipsecInput(p: IpsecIn | undefined, cur?: IpsecPolicy): Omit<IpsecPolicyInput, 'name' | 'accountId'> {
-  const wire = cur ? ipsecWire(cur) : IPSEC_DEFAULTS;
-  const e = p?.encryption_algorithm ?? wire.encryption_algorithm;
+  const encryption = p?.encryption_algorithm ? [enc(p.encryption_algorithm)] : (cur?.encryption ?? [enc(IPSEC_DEFAULTS.encryption_algorithm)]);
+  // An AEAD cipher carries its own integrity: Huawei's authentication_algorithm is then not used.
+  const aead = encryption.every((e) => isAead(e));
   return {
-    encryption: [enc(e)],
-    // An AEAD cipher carries its own integrity: Huawei's authentication_algorithm is then not used.
-    integrity: isAead(e) ? [] : [auth(p?.authentication_algorithm ?? wire.authentication_algorithm)],
-    pfs: [PFS_GROUPS[p?.pfs ?? wire.pfs]!],
-    lifetimeSeconds: p?.lifetime_seconds ?? wire.lifetime_seconds,
+    encryption,
+    integrity: aead
+      ? []
+      : p?.authentication_algorithm
+        ? [auth(p.authentication_algorithm)]
+        : cur?.integrity.length
+          ? cur.integrity
+          : [auth(IPSEC_DEFAULTS.authentication_algorithm)],
+    pfs: p?.pfs ? [PFS_GROUPS[p.pfs]!] : (cur?.pfs ?? [PFS_GROUPS[IPSEC_DEFAULTS.pfs]!]),
+    lifetimeSeconds: p?.lifetime_seconds ?? cur?.lifetimeSeconds ?? IPSEC_DEFAULTS.lifetime_seconds,
   };
 }
 
