@@ -58,11 +58,26 @@ describe('Huawei IAM tokens: POST /v3/auth/tokens at the root', () => {
     expect(keystone.statusCode).toBe(400);
   });
 
-  it("accepts the user's domain by Default's name or id, and refuses another domain", async () => {
+  it("accepts the user's domain as Default (name or id) or, as Huawei IAM names it, its account; refuses another", async () => {
     expect((await post(huaweiBody('hw-member', 'pw-member', { id: project }, { id: 'default' }))).statusCode).toBe(201);
     expect((await post(huaweiBody('hw-member', 'pw-member', { id: project }, { name: 'default' }))).statusCode).toBe(201);
-    const elsewhere = await post(huaweiBody('hw-member', 'pw-member', { id: project }, { name: 'hw-one' }));
+    const account = await post(huaweiBody('hw-member', 'pw-member', { id: project }, { name: 'hw-one' }));
+    expect(account.statusCode, account.body).toBe(201);
+    const elsewhere = await post(huaweiBody('hw-member', 'pw-member', { id: project }, { name: 'hw-two' }));
     expect(elsewhere.statusCode).toBe(401);
+    // Keystone keeps its one domain.
+    const keystone = await t.app.inject({
+      method: 'POST',
+      url: '/identity/v3/auth/tokens',
+      payload: huaweiBody('hw-member', 'pw-member', { id: project }, { name: 'hw-one' }),
+    });
+    expect(keystone.statusCode).toBe(401);
+  });
+
+  it("takes a project named like the region (Huawei's project names) as the user's own", async () => {
+    const r = await post(huaweiBody('hw-member', 'pw-member', { name: t.server.control.settings.region }, { name: 'hw-one' }));
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().token.project.id).toBe(project);
   });
 
   it('answers 401 in the Keystone envelope for a wrong password or an unknown user', async () => {

@@ -1,7 +1,10 @@
 import { badRequest, unauthorized } from './keystone-errors.js';
 
-/** A user or project named by id, or by name within a domain (`inDefault`: that domain is Default). */
-export type IdentityRef = { readonly id: string; readonly inDefault: boolean } | { readonly name: string; readonly inDefault: boolean };
+/**
+ * A user or project named by id, or by name within a domain (`inDefault`: that domain is Default;
+ * `domain`: the name of another domain it named, which Huawei IAM uses for the account).
+ */
+export type IdentityRef = ({ readonly id: string } | { readonly name: string }) & { readonly inDefault: boolean; readonly domain?: string };
 
 export type AuthScope = { readonly project: IdentityRef } | 'unscoped';
 
@@ -29,12 +32,16 @@ function inDefaultDomain(v: unknown, where: string): boolean {
 
 /** `nameAlone`: a name without a domain is in Default (Huawei IAM names projects that way). */
 function ref(o: Obj, where: string, nameAlone = false): IdentityRef {
+  const d = o['domain'];
+  const other = (inDefault: boolean) => (!inDefault && isObj(d) && str(d['name']) ? { domain: d['name'] } : {});
   if (o['id'] !== undefined) {
     if (!str(o['id'])) throw badRequest(`Invalid input for field '${where}id': a string is required.`);
-    return { id: o['id'], inDefault: o['domain'] === undefined ? true : inDefaultDomain(o['domain'], where) };
+    const inDefault = d === undefined ? true : inDefaultDomain(d, where);
+    return { id: o['id'], inDefault, ...other(inDefault) };
   }
   if (!str(o['name'])) throw badRequest(`Invalid input for field '${where}': id, or name with domain, is required.`);
-  return { name: o['name'], inDefault: nameAlone && o['domain'] === undefined ? true : inDefaultDomain(o['domain'], where) };
+  const inDefault = nameAlone && d === undefined ? true : inDefaultDomain(d, where);
+  return { name: o['name'], inDefault, ...other(inDefault) };
 }
 
 function scopeOf(auth: Obj, opts: AuthRequestOptions): AuthScope {

@@ -37,10 +37,19 @@ export async function tokenRoutes(fastify: FastifyInstance, deps: KeystoneDeps, 
   const { control } = deps;
   const tokens = control.tokens;
 
+  /**
+   * Huawei IAM (the root mount): a user's domain is its account (Huawei's account is an IAM domain), and
+   * a project named like the region (Huawei names projects by region) is the user's own account.
+   */
+  const huawei = mount.projectNameAlone;
+  const ownAccount = (user: User) => control.accounts.find({ id: user.accountId });
+
   async function scopeTo(user: User, scope: AuthScope): Promise<Account> {
     let project: Account | undefined;
     if (scope === 'unscoped') {
-      project = await control.accounts.find({ id: user.accountId });
+      project = await ownAccount(user);
+    } else if (huawei && 'name' in scope.project && scope.project.name === control.settings.region) {
+      project = await ownAccount(user);
     } else {
       if (!scope.project.inDefault) throw unauthorized();
       project = await control.accounts.find('id' in scope.project ? { id: scope.project.id } : { name: scope.project.name });
@@ -72,7 +81,8 @@ export async function tokenRoutes(fastify: FastifyInstance, deps: KeystoneDeps, 
       let keep: { exp?: number; parentAuditId?: string } = {};
       if (auth.method === 'password') {
         user = await control.users.authenticate('id' in auth.user ? { id: auth.user.id } : { name: auth.user.name }, auth.password);
-        if (!auth.user.inDefault) user = undefined;
+        if (user && !auth.user.inDefault && !(huawei && auth.user.domain !== undefined && (await ownAccount(user))?.name === auth.user.domain))
+          user = undefined;
         methods = ['password'];
       } else {
         let from: Inspected;
