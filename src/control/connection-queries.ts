@@ -86,17 +86,17 @@ export async function findConnection(tx: Tx, id: string, opts: ReadOptions & { l
   return (await connectionViews(tx, [c], opts.extras))[0]!;
 }
 
-/** A gateway's connections (the gateway must be visible), or every visible connection when no gateway is named. */
-export async function listConnections(
-  tx: Tx,
-  filter: Omit<ConnectionFilter, 'accountId'>,
-  req: PageRequest,
-  opts: ReadOptions = {},
-): Promise<Page<ConnectionView>> {
+/**
+ * A gateway's connections (the gateway must be visible), or every visible connection when no gateway is
+ * named. `accountId` only narrows (an administrator listing one account's); it never widens what the
+ * actor may see.
+ */
+export async function listConnections(tx: Tx, filter: ConnectionFilter, req: PageRequest, opts: ReadOptions = {}): Promise<Page<ConnectionView>> {
   if (filter.gatewayId !== undefined) visibleTo(tx.actor, await getGateway(tx.ex, filter.gatewayId), 'vpn_gateway', filter.gatewayId);
   if (filter.ikePolicyId !== undefined) visibleTo(tx.actor, await getIkePolicy(tx.ex, filter.ikePolicyId), 'ike_policy', filter.ikePolicyId);
   if (filter.ipsecPolicyId !== undefined) visibleTo(tx.actor, await getIpsecPolicy(tx.ex, filter.ipsecPolicyId), 'ipsec_policy', filter.ipsecPolicyId);
   const scope = listScope(tx.actor);
+  if (scope !== undefined && filter.accountId !== undefined && filter.accountId !== scope) return { items: [], total: 0 };
   const page = await tx.deps.connections.list(tx.ex, { ...filter, ...(scope !== undefined ? { accountId: scope } : {}) }, req);
   return { ...page, items: await connectionViews(tx, page.items, opts.extras) };
 }

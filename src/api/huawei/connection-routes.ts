@@ -65,7 +65,12 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
       const limit = q.limit ?? CONNECTION_PAGE.default;
       const after = markerTime(q.marker);
       const page = await control.connections
-        .list(actor, { live: true, ...(q.vgw_id ? { gatewayId: q.vgw_id } : {}) }, { limit: 1_000_000, sort: 'created_at', desc: false }, { extras: HUAWEI })
+        .list(
+          actor,
+          { live: true, accountId: project, ...(q.vgw_id ? { gatewayId: q.vgw_id } : {}) },
+          { limit: 1_000_000, sort: 'created_at', desc: false },
+          { extras: HUAWEI },
+        )
         .catch((e: unknown) => missingAsUndefined(e) ?? { items: [] as ConnectionView[], total: 0 });
       const all = page.items.filter((v) => v.connection.accountId === project);
       const policies = policyReader(control, actor);
