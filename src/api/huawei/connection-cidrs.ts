@@ -2,7 +2,7 @@ import type { CidrSide, ControlPlane } from '../../control/index.js';
 import { parseCidrList } from '../../domain/connection.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
-import { HUAWEI } from './huawei-deps.js';
+import { ALL_ROWS, HUAWEI } from './huawei-deps.js';
 import { invalid } from './huawei-errors.js';
 
 /** Canonical CIDRs of a list (host bits, duplicates and bad syntax refused as VPN.0001, naming the field). */
@@ -33,12 +33,7 @@ export async function replaceCidrs(
 
 /** A gateway's policy connections whose local side follows its local_subnets (no policy_rules) take the new list. */
 export async function refreshLocalCidrs(cp: ControlPlane, actor: Actor, gatewayId: string, local: readonly string[]): Promise<void> {
-  const page = await cp.connections.list(
-    actor,
-    { gatewayId, kind: 'policy', live: true },
-    { limit: 1_000_000, sort: 'created_at', desc: false },
-    { extras: HUAWEI },
-  );
+  const page = await cp.connections.list(actor, { gatewayId, kind: 'policy', live: true }, ALL_ROWS, { extras: HUAWEI });
   for (const v of page.items) {
     if (v.extras?.['followsGateway'] !== true) continue;
     await replaceCidrs(cp, actor, gatewayId, v.connection.id, 'local', v.connection.localCidrs, local);

@@ -42,7 +42,7 @@ export const connectionExtras = (x: ConnectionExtras) => ({
 });
 
 export const STYLE_KIND: Readonly<Record<Style, ConnectionKind>> = { POLICY: 'policy', STATIC: 'route_static', BGP: 'route_bgp' };
-const KIND_STYLE: Readonly<Record<ConnectionKind, Style>> = { policy: 'POLICY', route_static: 'STATIC', route_bgp: 'BGP' };
+export const KIND_STYLE: Readonly<Record<ConnectionKind, Style>> = { policy: 'POLICY', route_static: 'STATIC', route_bgp: 'BGP' };
 
 /** A free-looking /30 in 169.254.0.0/16 (not 169.254.195.x, B5): our address and the peer's. */
 export function tunnelPair(): [string, string] {
@@ -80,11 +80,17 @@ function rulesOf(c: Connection, x: Partial<ConnectionExtras>): { rule_index: num
   return c.localCidrs.map((s, i) => ({ rule_index: i, source: s, destination: [...c.peerCidrs] }));
 }
 
+/** The gateway member a connection shows as its own (the pinned one, else the first with a public IP). */
+export function pinnedMemberOf(v: ConnectionView): ConnectionView['gateway']['members'][number] | undefined {
+  const pinned = v.connection.pinnedMember;
+  return v.gateway.members.find((m) => m.index === (pinned ?? m.index) && m.publicIp !== null);
+}
+
 export function connectionView(v: ConnectionView, ike: IkePolicy | undefined, ipsec: IpsecPolicy | undefined, monitorId?: string): ConnectionWire {
   const c = v.connection;
   const x = connectionExtrasOf(v.extras);
   const style = KIND_STYLE[c.kind];
-  const member = v.gateway.members.find((m) => m.index === (c.pinnedMember ?? m.index) && m.publicIp !== null);
+  const member = pinnedMemberOf(v);
   const bgpTunnel = style === 'BGP' ? c.tunnels[0] : undefined;
   const tunnels =
     style === 'STATIC' && x.tunnelLocal && x.tunnelPeer

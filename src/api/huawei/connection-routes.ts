@@ -4,7 +4,7 @@ import type { ConnectionView } from '../../control/index.js';
 import { replaceCidrs } from './connection-cidrs.js';
 import { connectionInput, identityOf, policySelectors } from './connection-input.js';
 import { loadConnection, policyReader, render } from './connection-lookups.js';
-import { connectionExtras, connectionExtrasOf, type ConnectionExtras, connectionView } from './connection-mapper.js';
+import { connectionExtras, connectionExtrasOf, type ConnectionExtras, connectionView, KIND_STYLE } from './connection-mapper.js';
 import { ConnectionCreate, ConnectionList, ConnectionListQuery, ConnectionOne, ConnectionUpdate } from './connection-schema.js';
 import { loadCustomerGateway, markerTime } from './customer-gateway-routes.js';
 import { gatewayExtrasOf } from './gateway-mapper.js';
@@ -109,7 +109,7 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
         const cur = await loadConnection(cp, actor, project, req.params.vpn_connection_id);
         const c = cur.connection;
         const x = connectionExtrasOf(cur.extras) as ConnectionExtras;
-        const style = c.kind === 'policy' ? 'POLICY' : c.kind === 'route_static' ? 'STATIC' : 'BGP';
+        const style = KIND_STYLE[c.kind];
         if (b.policy_rules && style !== 'POLICY') throw invalid('policy_rules applies to style POLICY only');
         const cgw = b.cgw_id ? await loadCustomerGateway(cp, actor, project, b.cgw_id) : undefined;
         const ikeP = b.ikepolicy;

@@ -6,11 +6,9 @@ import { checkLocalSubnets, refreshLocalCidrs } from './connection-cidrs.js';
 import { gatewayExtras, gatewayExtrasIn, gatewayExtrasOf, gatewayView } from './gateway-mapper.js';
 import { GatewayCreate, GatewayList, GatewayListQuery, GatewayOne, GatewayUpdate } from './gateway-schema.js';
 import { ERRORS, HUAWEI_TAGS, GatewayParams, NoContent, ProjectParams } from './huawei-common-schema.js';
-import { actorOf, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
+import { actorOf, ALL_ROWS, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
 import { HuaweiError, invalid, notFoundError, missingAsUndefined } from './huawei-errors.js';
 import { withName } from './huawei-rules.js';
-
-const ALL = { limit: 1_000_000, sort: 'created_at', desc: false } as const;
 
 /** A gateway of the addressed project, not being deleted (Huawei's deletes look synchronous: poll until 404). */
 export async function loadGateway(cp: ControlPlane, actor: Actor, project: string, id: string): Promise<GatewayView> {
@@ -71,7 +69,7 @@ export function gatewayRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void 
     { schema: { tags, summary: 'List VPN gateways', params: ProjectParams, querystring: GatewayListQuery, response: { 200: GatewayList, ...ERRORS } } },
     async (req) => {
       const project = projectOf(req);
-      const page = await control.gateways.list(actorOf(req), {}, ALL, { extras: HUAWEI });
+      const page = await control.gateways.list(actorOf(req), {}, ALL_ROWS, { extras: HUAWEI });
       const items = page.items.filter(
         (v) =>
           v.gateway.accountId === project &&
