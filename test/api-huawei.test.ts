@@ -268,4 +268,35 @@ describe('Huawei Cloud VPN v5', () => {
     expect((await cg({ id_type: 'fqdn', id_value: 'b2.example.com', bgp_asn: 65001 })).json().error_msg).toMatch(/id_type ip only/);
     expect((await cg({ id_value: '198.51.100.12' })).json().customer_gateway.bgp_asn).toBe(65000);
   });
+
+  it('gateways: access_* on create must be its own VPC and subnet; eip_id_* on update only the current EIPs', async () => {
+    const v = await huaweiAccount(t, 'hwgw');
+    const vpc = (await t.call('POST', '/v1/vpcs', { token: v.ibm, body: {} })).json() as { id: string };
+    const subnet = (await t.call('POST', '/v1/subnets', { token: v.ibm, body: { vpc: { id: vpc.id }, ipv4_cidr_block: '10.244.0.0/24' } })).json() as {
+      id: string;
+    };
+    const base = { vpc_id: vpc.id, connect_subnet: subnet.id, local_subnets: ['10.244.0.0/24'] };
+    const create = (extra: object) => v.hw('POST', '/vpn-gateways', { vpn_gateway: { ...base, ...extra } });
+    const refused = async (r: Awaited<ReturnType<typeof create>>, re: RegExp) => {
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json()).toMatchObject({ error_code: 'VPN.0001', error_msg: expect.stringMatching(re) });
+    };
+    await refused(await create({ access_vpc_id: subnet.id }), /access_vpc_id must be vpc_id/);
+    await refused(await create({ access_subnet_id: vpc.id }), /access_subnet_id must be connect_subnet/);
+    await refused(await create({ access_private_ip_1: '10.244.0.10', access_private_ip_2: '10.244.0.11' }), /private gateways, which are not supported/);
+    const r = await create({ access_vpc_id: vpc.id, access_subnet_id: subnet.id });
+    expect(r.statusCode, r.body).toBe(201);
+    const id = r.json().vpn_gateway.id;
+    const shown = (await v.hw('GET', `/vpn-gateways/${id}`)).json().vpn_gateway;
+    expect(shown).toMatchObject({ access_vpc_id: vpc.id, access_subnet_id: subnet.id });
+    const put = (body: object) => v.hw('PUT', `/vpn-gateways/${id}`, { vpn_gateway: body });
+    await refused(
+      await put({ name: 'gw-x', eip_id_1: '7c4b8e0a-1111-4222-8333-444455556666' }),
+      /binding an existing EIP is not supported: EIPs come from the pool/,
+    );
+    await refused(await put({ eip_id_2: shown.eip1.id }), /eip_id_2/);
+    const ok = await put({ name: 'gw-y', eip_id_1: shown.eip1.id, eip_id_2: shown.eip2.id });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().vpn_gateway).toMatchObject({ name: 'gw-y', eip1: { id: shown.eip1.id }, eip2: { id: shown.eip2.id } });
+  });
 });
