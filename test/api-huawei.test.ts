@@ -162,4 +162,141 @@ describe('Huawei Cloud VPN v5', () => {
     const q = (await a.hw('GET', '/vpn/quotas')).json();
     expect(q.quotas.resources.map((r: any) => r.type)).toEqual(['vpn_gateway', 'customer_gateway', 'vpn_connection']);
   });
+  it('connection create and update check peer_subnets and tunnel addresses alike (B5), writing nothing on a refusal', async () => {
+    const v = await huaweiAccount(t, 'hwv');
+    const gw = await huaweiGateway(t, v, '10.242.0.0/24', ['10.242.0.0/24']);
+    const eip = (await gw.show()).eip1.id;
+    const cgw = (await v.hw('POST', '/customer-gateways', { customer_gateway: { id_value: '198.51.100.9' } })).json().customer_gateway.id;
+    const base = { vgw_id: gw.id, vgw_ip: eip, cgw_id: cgw, psk: 'Secret-key-123', peer_subnets: ['192.168.50.0/24'] };
+    const bad = async (method: string, path: string, body: unknown, re: RegExp) => {
+      const r = await v.hw(method, path, body);
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json()).toMatchObject({ error_code: 'VPN.0001', request_id: r.headers['x-request-id'] });
+      expect(r.json().error_msg).toMatch(re);
+    };
+    await bad('POST', '/vpn-connection', { vpn_connection: { ...base, peer_subnets: ['214.0.1.0/24'] } }, /reserved range 214\.0\.0\.0\/8/);
+    const tl = { tunnel_local_address: '169.254.999.1/30', tunnel_peer_address: '169.254.999.2/30' };
+    await bad('POST', '/vpn-connection', { vpn_connection: { ...base, ...tl } }, /not an IPv4 address/);
+    const r = await v.hw('POST', '/vpn-connection', { vpn_connection: { ...base, name: 'st-1' } });
+    expect(r.statusCode, r.body).toBe(201);
+    const path = `/vpn-connection/${r.json().vpn_connection.id}`;
+    const before = (await v.hw('GET', path)).json().vpn_connection;
+    await bad('PUT', path, { vpn_connection: { name: 'st-2', peer_subnets: ['foo'] } }, /peer_subnets/);
+    await bad('PUT', path, { vpn_connection: { peer_subnets: ['100.64.0.0/24'] } }, /reserved range 100\.64\.0\.0\/10/);
+    await bad('PUT', path, { vpn_connection: { tunnel_local_address: '169.254.7.1/30' } }, /go together/);
+    await bad('PUT', path, { vpn_connection: tl }, /not an IPv4 address/);
+    await bad('PUT', path, { vpn_connection: { tunnel_local_address: '169.254.195.1/30', tunnel_peer_address: '169.254.195.2/30' } }, /169\.254\.195/);
+    await bad('PUT', path, { vpn_connection: { tunnel_local_address: '169.254.7.0/30', tunnel_peer_address: '169.254.7.1/30' } }, /network or broadcast/);
+    await bad('PUT', path, { vpn_connection: { tunnel_local_address: '169.254.7.1/30', tunnel_peer_address: '169.254.8.2/30' } }, /same \/30/);
+    await bad('PUT', path, { vpn_connection: { tunnel_local_address: '169.254.7.1/30', tunnel_peer_address: '169.254.7.1/30' } }, /differ/);
+    expect((await v.hw('GET', path)).json().vpn_connection).toEqual(before);
+    const u = await v.hw('PUT', path, {
+      vpn_connection: { peer_subnets: ['192.168.51.0/24'], tunnel_local_address: '169.254.7.2/30', tunnel_peer_address: '169.254.7.1/30' },
+    });
+    expect(u.statusCode, u.body).toBe(200);
+    expect((await v.hw('GET', path)).json().vpn_connection).toMatchObject({
+      peer_subnets: ['192.168.51.0/24'],
+      tunnel_local_address: '169.254.7.2/30',
+      tunnel_peer_address: '169.254.7.1/30',
+    });
+    // BGP: the tunnel addresses are the BGP tunnel's, checked and updated the same way.
+    const bgpCgw = (await v.hw('POST', '/customer-gateways', { customer_gateway: { id_value: '198.51.100.10', bgp_asn: 65010 } })).json();
+    const tb = { tunnel_local_address: '169.254.9.1/30', tunnel_peer_address: '169.254.9.2/30' };
+    const bgp = await v.hw('POST', '/vpn-connection', { vpn_connection: { ...base, cgw_id: bgpCgw.customer_gateway.id, style: 'bgp', ...tb } });
+    expect(bgp.statusCode, bgp.body).toBe(201);
+    const bgpPath = `/vpn-connection/${bgp.json().vpn_connection.id}`;
+    await bad('PUT', bgpPath, { vpn_connection: { tunnel_local_address: '169.254.9.5/30', tunnel_peer_address: '169.254.9.3/30' } }, /network or broadcast/);
+    const ub = await v.hw('PUT', bgpPath, { vpn_connection: { tunnel_local_address: '169.254.10.5/30', tunnel_peer_address: '169.254.10.6/30' } });
+    expect(ub.statusCode, ub.body).toBe(200);
+    expect((await v.hw('GET', bgpPath)).json().vpn_connection).toMatchObject({
+      tunnel_local_address: '169.254.10.5/30',
+      tunnel_peer_address: '169.254.10.6/30',
+    });
+  });
+
+  it('update applies ikepolicy local_id and peer_id with their types, and show prints what is stored', async () => {
+    const v = await huaweiAccount(t, 'hwid');
+    const gw = await huaweiGateway(t, v, '10.243.0.0/24', ['10.243.0.0/24']);
+    const eip = (await gw.show()).eip1;
+    const cgw = (await v.hw('POST', '/customer-gateways', { customer_gateway: { id_value: '198.51.100.11' } })).json().customer_gateway.id;
+    const base = { vgw_id: gw.id, vgw_ip: eip.id, cgw_id: cgw, psk: 'Secret-key-123', peer_subnets: ['192.168.60.0/24'] };
+    const noId = await v.hw('POST', '/vpn-connection', { vpn_connection: { ...base, ikepolicy: { peer_id_type: 'fqdn' } } });
+    expect(noId.statusCode).toBe(400);
+    expect(noId.json().error_msg).toMatch(/peer_id is required with peer_id_type fqdn/);
+    const path = `/vpn-connection/${(await v.hw('POST', '/vpn-connection', { vpn_connection: base })).json().vpn_connection.id}`;
+    const ids = async () => {
+      const k = (await v.hw('GET', path)).json().vpn_connection.ikepolicy;
+      return { local_id_type: k.local_id_type, local_id: k.local_id, peer_id_type: k.peer_id_type, peer_id: k.peer_id };
+    };
+    const put = (ikepolicy: unknown) => v.hw('PUT', path, { vpn_connection: { ikepolicy } });
+    const r = await put({ local_id_type: 'fqdn', local_id: 'hq.example.com', peer_id_type: 'fqdn', peer_id: 'branch.example.com' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(await ids()).toEqual({ local_id_type: 'fqdn', local_id: 'hq.example.com', peer_id_type: 'fqdn', peer_id: 'branch.example.com' });
+    // An id without its type keeps the stored type.
+    expect((await put({ local_id: 'hq2.example.com' })).statusCode).toBe(200);
+    expect((await ids()).local_id).toBe('hq2.example.com');
+    // A type alone can only go back to the derived id (the gateway's EIP, the customer gateway's address).
+    expect((await put({ local_id_type: 'ip', peer_id_type: 'ip' })).statusCode).toBe(200);
+    expect(await ids()).toEqual({ local_id_type: 'ip', local_id: eip.ip_address, peer_id_type: 'ip', peer_id: '198.51.100.11' });
+    const fq = await put({ local_id_type: 'fqdn' });
+    expect(fq.statusCode).toBe(400);
+    expect(fq.json()).toMatchObject({ error_code: 'VPN.0001', error_msg: expect.stringMatching(/local_id is required with local_id_type fqdn/) });
+    expect((await put({ local_id_type: 'ip', local_id: 'not-an-ip' })).statusCode).toBe(400);
+    expect((await ids()).local_id_type).toBe('ip');
+  });
+
+  it('customer gateways: id_value must be unicast (VPN.0203/0204); bgp_asn 0 is "none" for fqdn only', async () => {
+    const v = await huaweiAccount(t, 'hwcg');
+    const cg = (body: object) => v.hw('POST', '/customer-gateways', { customer_gateway: body });
+    for (const [ip, code] of [
+      ['0.0.0.0', 'VPN.0203'],
+      ['foo', 'VPN.0203'],
+      ['2001:db8::1', 'VPN.0203'],
+      ['127.0.0.1', 'VPN.0204'],
+      ['224.0.0.5', 'VPN.0204'],
+      ['240.0.0.1', 'VPN.0204'],
+      ['255.255.255.255', 'VPN.0204'],
+    ] as const) {
+      const r = await cg({ id_value: ip });
+      expect(r.statusCode, ip).toBe(400);
+      expect(r.json(), ip).toMatchObject({ error_code: code, request_id: r.headers['x-request-id'] });
+    }
+    const f = await cg({ id_type: 'fqdn', id_value: 'branch.example.com', bgp_asn: 0 });
+    expect(f.statusCode, f.body).toBe(201);
+    expect(f.json().customer_gateway).not.toHaveProperty('bgp_asn');
+    expect((await cg({ id_value: '198.51.100.12', bgp_asn: 0 })).json()).toMatchObject({ error_code: 'VPN.0001' });
+    expect((await cg({ id_type: 'fqdn', id_value: 'b2.example.com', bgp_asn: 65001 })).json().error_msg).toMatch(/id_type ip only/);
+    expect((await cg({ id_value: '198.51.100.12' })).json().customer_gateway.bgp_asn).toBe(65000);
+  });
+
+  it('gateways: access_* on create must be its own VPC and subnet; eip_id_* on update only the current EIPs', async () => {
+    const v = await huaweiAccount(t, 'hwgw');
+    const vpc = (await t.call('POST', '/v1/vpcs', { token: v.ibm, body: {} })).json() as { id: string };
+    const subnet = (await t.call('POST', '/v1/subnets', { token: v.ibm, body: { vpc: { id: vpc.id }, ipv4_cidr_block: '10.244.0.0/24' } })).json() as {
+      id: string;
+    };
+    const base = { vpc_id: vpc.id, connect_subnet: subnet.id, local_subnets: ['10.244.0.0/24'] };
+    const create = (extra: object) => v.hw('POST', '/vpn-gateways', { vpn_gateway: { ...base, ...extra } });
+    const refused = async (r: Awaited<ReturnType<typeof create>>, re: RegExp) => {
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json()).toMatchObject({ error_code: 'VPN.0001', error_msg: expect.stringMatching(re) });
+    };
+    await refused(await create({ access_vpc_id: subnet.id }), /access_vpc_id must be vpc_id/);
+    await refused(await create({ access_subnet_id: vpc.id }), /access_subnet_id must be connect_subnet/);
+    await refused(await create({ access_private_ip_1: '10.244.0.10', access_private_ip_2: '10.244.0.11' }), /private gateways, which are not supported/);
+    const r = await create({ access_vpc_id: vpc.id, access_subnet_id: subnet.id });
+    expect(r.statusCode, r.body).toBe(201);
+    const id = r.json().vpn_gateway.id;
+    const shown = (await v.hw('GET', `/vpn-gateways/${id}`)).json().vpn_gateway;
+    expect(shown).toMatchObject({ access_vpc_id: vpc.id, access_subnet_id: subnet.id });
+    const put = (body: object) => v.hw('PUT', `/vpn-gateways/${id}`, { vpn_gateway: body });
+    await refused(
+      await put({ name: 'gw-x', eip_id_1: '7c4b8e0a-1111-4222-8333-444455556666' }),
+      /binding an existing EIP is not supported: EIPs come from the pool/,
+    );
+    await refused(await put({ eip_id_2: shown.eip1.id }), /eip_id_2/);
+    const ok = await put({ name: 'gw-y', eip_id_1: shown.eip1.id, eip_id_2: shown.eip2.id });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().vpn_gateway).toMatchObject({ name: 'gw-y', eip1: { id: shown.eip1.id }, eip2: { id: shown.eip2.id } });
+  });
 });

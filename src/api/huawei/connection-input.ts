@@ -1,18 +1,20 @@
 import type { Static } from 'typebox';
-import type { ConnectionInput, DialectObject, GatewayRecord } from '../../control/index.js';
+import type { ConnectionInput, ConnectionPatch, DialectObject, GatewayRecord } from '../../control/index.js';
 import { parseAddress } from '../../domain/cidr.js';
-import type { IkeIdentity } from '../../domain/connection.js';
+import type { Connection, IkeIdentity, PeerEndpoint } from '../../domain/connection.js';
 import { isFqdn } from '../../domain/connection.js';
-import { cidrsOf } from './connection-cidrs.js';
-import { type ConnectionExtras, STYLE_KIND, tunnelPair } from './connection-mapper.js';
-import type { ConnectionCreate } from './connection-schema.js';
+import { cidrsOf, peerCidrsOf, tunnelAddressesOf } from './connection-cidrs.js';
+import { type ConnectionExtras, idTypeOf, STYLE_KIND, tunnelPair } from './connection-mapper.js';
+import type { ConnectionCreate, ConnectionUpdate } from './connection-schema.js';
 import { cgwDataOf } from './customer-gateway-routes.js';
 import { gatewayExtrasOf, memberOfEip } from './gateway-mapper.js';
 import { invalid } from './huawei-errors.js';
-import { generatedName, IKE_DEFAULTS, type Style } from './huawei-rules.js';
+import { CGW_DEFAULT_ASN, generatedName, IKE_DEFAULTS, type Style } from './huawei-rules.js';
 import { dpdIn } from './policy-mapper.js';
 
 type Body = Static<typeof ConnectionCreate>['vpn_connection'];
+type UpdateBody = Static<typeof ConnectionUpdate>['vpn_connection'];
+type IdsIn = Pick<NonNullable<Body['ikepolicy']>, 'local_id_type' | 'local_id' | 'peer_id_type' | 'peer_id'> | undefined;
 
 export const styleOf = (s: string | undefined): Style => (s ?? 'static').toUpperCase() as Style;
 
@@ -36,12 +38,55 @@ export function policySelectors(
     if (new Set(sources).size !== sources.length) throw invalid('policy_rules: each rule needs its own source');
     return {
       local: cidrsOf(sources, 'policy_rules.source'),
-      peer: cidrsOf([...new Set(rules.flatMap((r) => r.destination))], 'policy_rules.destination'),
+      peer: peerCidrsOf([...new Set(rules.flatMap((r) => r.destination))], 'policy_rules.destination'),
       follows: false,
     };
   }
   if (!peerSubnets || peerSubnets.length === 0) throw invalid('policy_rules or peer_subnets is required for style POLICY');
-  return { local: [...gatewayLocal], peer: cidrsOf(peerSubnets, 'peer_subnets'), follows: true };
+  return { local: [...gatewayLocal], peer: peerCidrsOf(peerSubnets, 'peer_subnets'), follows: true };
+}
+
+/**
+ * The local identities from ikepolicy `local_id`/`local_id_type`; undefined = unchanged. `cur` is the
+ * stored identity (none: the gateway's own address, type ip). An id needs its type's syntax; a type
+ * alone can only go back to ip (the gateway's address): fqdn needs its local_id.
+ */
+export function localIdsOf(ike: IdsIn, style: Style, cur: IkeIdentity | undefined, create: boolean): IkeIdentity[] | undefined {
+  const now = idTypeOf(cur, 'ip');
+  if (ike?.local_id !== undefined) {
+    const id = identityOf('ikepolicy.local_id', ike.local_id_type ?? (create || now !== 'fqdn' ? 'ip' : 'fqdn'), ike.local_id);
+    return style === 'POLICY' ? [id] : [id, id];
+  }
+  if (ike?.local_id_type === undefined || ike.local_id_type === now) return undefined;
+  if (ike.local_id_type === 'ip') return [];
+  throw invalid('ikepolicy.local_id is required with local_id_type fqdn');
+}
+
+/**
+ * The peer identity from ikepolicy `peer_id`/`peer_id_type`; undefined = unchanged, null = derived from
+ * the customer gateway. A type alone must be the customer gateway's own id type.
+ */
+export function peerIdOf(ike: IdsIn, peer: PeerEndpoint, cur: IkeIdentity | null, create: boolean): IkeIdentity | null | undefined {
+  const derived = peer.address !== undefined ? 'ip' : 'fqdn';
+  const now = idTypeOf(cur, derived);
+  if (ike?.peer_id !== undefined)
+    return identityOf('ikepolicy.peer_id', ike.peer_id_type ?? (create || now !== 'fqdn' ? IKE_DEFAULTS.peer_id_type : 'fqdn'), ike.peer_id);
+  if (ike?.peer_id_type === undefined || ike.peer_id_type === now) return undefined;
+  if (ike.peer_id_type === derived) return null;
+  throw invalid(`ikepolicy.peer_id is required with peer_id_type ${derived === 'ip' ? 'fqdn' : 'ip'} (the customer gateway's id is ${derived})`);
+}
+
+/** An update's tunnel addresses: both or neither, checked (B5); STATIC keeps them in extras, BGP on its tunnel. */
+export function tunnelUpdate(b: UpdateBody, c: Connection, style: Style): { extras: Partial<ConnectionExtras>; patch: Pick<ConnectionPatch, 'tunnels'> } {
+  if ((b.tunnel_local_address === undefined) !== (b.tunnel_peer_address === undefined))
+    throw invalid('tunnel_local_address and tunnel_peer_address go together');
+  if (b.tunnel_local_address === undefined || b.tunnel_peer_address === undefined) return { extras: {}, patch: {} };
+  if (style === 'POLICY') throw invalid('tunnel_local_address and tunnel_peer_address apply to styles STATIC and BGP only');
+  const [tl, tp] = tunnelAddressesOf(b.tunnel_local_address, b.tunnel_peer_address);
+  if (style === 'STATIC') return { extras: { tunnelLocal: tl, tunnelPeer: tp }, patch: {} };
+  const ips = { interfaceIp: tl.split('/')[0]!, neighborIp: tp.split('/')[0]! };
+  const tunnels = c.tunnels.length > 0 ? c.tunnels.map((t, i) => (i === 0 ? { ...t, ...ips } : t)) : [{ memberIndex: c.pinnedMember ?? 1, ...ips }];
+  return { extras: {}, patch: { tunnels } };
 }
 
 /**
@@ -66,18 +111,21 @@ export function connectionInput(
   if (style !== 'POLICY' && b.policy_rules) throw invalid('policy_rules applies to style POLICY only');
   if (style === 'STATIC' && (!b.peer_subnets || b.peer_subnets.length === 0)) throw invalid('peer_subnets is required for style STATIC');
   if (style === 'BGP' && !b.tunnel_local_address) throw invalid('tunnel_local_address and tunnel_peer_address are required for style BGP');
-  const peerSubnets = style === 'POLICY' ? [] : cidrsOf(b.peer_subnets ?? [], 'peer_subnets');
-  const [tl, tp] = style === 'STATIC' ? (b.tunnel_local_address ? [b.tunnel_local_address, b.tunnel_peer_address!] : tunnelPair()) : [null, null];
+  if (style === 'POLICY' && b.tunnel_local_address) throw invalid('tunnel_local_address and tunnel_peer_address apply to styles STATIC and BGP only');
+  const peerSubnets = style === 'POLICY' ? [] : peerCidrsOf(b.peer_subnets ?? [], 'peer_subnets');
+  const sent = b.tunnel_local_address && b.tunnel_peer_address ? tunnelAddressesOf(b.tunnel_local_address, b.tunnel_peer_address) : undefined;
+  const [tl, tp] = style === 'STATIC' ? (sent ?? tunnelPair()) : [null, null];
   const ike = b.ikepolicy;
-  const localId = ike?.local_id !== undefined ? identityOf('ikepolicy.local_id', ike.local_id_type, ike.local_id) : undefined;
+  const peer: PeerEndpoint =
+    cg.idType === 'ip' ? { address: cg.idValue, ...(style === 'BGP' ? { asn: cg.bgpAsn ?? CGW_DEFAULT_ASN } : {}) } : { fqdn: cg.idValue };
   const input: ConnectionInput = {
     name: b.name ?? generatedName('vpn'),
     kind: STYLE_KIND[style],
     pinnedMember: member,
     psk: b.psk,
-    peer: cg.idType === 'ip' ? { address: cg.idValue, ...(style === 'BGP' ? { asn: cg.bgpAsn } : {}) } : { fqdn: cg.idValue },
-    peerIdentity: ike?.peer_id !== undefined ? identityOf('ikepolicy.peer_id', ike.peer_id_type, ike.peer_id) : null,
-    localIdentities: localId ? (style === 'POLICY' ? [localId] : [localId, localId]) : [],
+    peer,
+    peerIdentity: peerIdOf(ike, peer, null, true) ?? null,
+    localIdentities: localIdsOf(ike, style, undefined, true) ?? [],
     localCidrs: sel?.local ?? [],
     peerCidrs: sel?.peer ?? [],
     ikePolicyId: policies.ike,
@@ -85,9 +133,7 @@ export function connectionInput(
     dpd: dpdIn(ike?.dpd),
     establishMode: 'bidirectional',
     adminStateUp: true,
-    ...(style === 'BGP'
-      ? { tunnels: [{ memberIndex: member, interfaceIp: b.tunnel_local_address!.split('/')[0]!, neighborIp: b.tunnel_peer_address!.split('/')[0]! }] }
-      : {}),
+    ...(style === 'BGP' ? { tunnels: [{ memberIndex: member, interfaceIp: sent![0].split('/')[0]!, neighborIp: sent![1].split('/')[0]! }] } : {}),
   };
   const extras: ConnectionExtras = {
     vgwIp: b.vgw_ip.toLowerCase(),
@@ -102,8 +148,6 @@ export function connectionInput(
     tags: b.tags ?? [],
     enterpriseProjectId: gatewayExtrasOf(gw.extras, gw.gateway).enterpriseProjectId,
     dpdMsg: ike?.dpd?.msg ?? IKE_DEFAULTS.dpd.msg,
-    localIdType: ike?.local_id_type ?? 'ip',
-    peerIdType: ike?.peer_id_type ?? 'ip',
   };
   return { input, extras };
 }

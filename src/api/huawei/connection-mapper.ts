@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { ConnectionView } from '../../control/index.js';
-import type { Connection, ConnectionKind } from '../../domain/connection.js';
+import type { Connection, ConnectionKind, IkeIdentity } from '../../domain/connection.js';
 import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';
 import type { ConnectionWire } from './connection-schema.js';
 import { eipId } from './gateway-mapper.js';
@@ -25,8 +25,6 @@ export interface ConnectionExtras {
   readonly tags: readonly { key: string; value: string }[];
   readonly enterpriseProjectId: string;
   readonly dpdMsg: string;
-  readonly localIdType: string;
-  readonly peerIdType: string;
 }
 
 export function connectionExtrasOf(x: Readonly<Record<string, unknown>> | undefined): Partial<ConnectionExtras> {
@@ -42,7 +40,16 @@ export const connectionExtras = (x: ConnectionExtras) => ({
 });
 
 export const STYLE_KIND: Readonly<Record<Style, ConnectionKind>> = { POLICY: 'policy', STATIC: 'route_static', BGP: 'route_bgp' };
-const KIND_STYLE: Readonly<Record<ConnectionKind, Style>> = { policy: 'POLICY', route_static: 'STATIC', route_bgp: 'BGP' };
+export const KIND_STYLE: Readonly<Record<ConnectionKind, Style>> = { policy: 'POLICY', route_static: 'STATIC', route_bgp: 'BGP' };
+
+/** Huawei's id type of a stored identity; `fallback` when there is none (the id is then derived). */
+export function idTypeOf(id: IkeIdentity | null | undefined, fallback: 'ip' | 'fqdn'): string {
+  if (!id) return fallback;
+  return id.type === 'ipv4' || id.type === 'ipv6' ? 'ip' : id.type === 'fqdn' || id.type === 'hostname' ? 'fqdn' : id.type;
+}
+
+/** The peer id type derived from the peer endpoint (the customer gateway's id). */
+export const peerEndpointType = (c: Pick<Connection, 'peer'>): 'ip' | 'fqdn' => (c.peer.address !== undefined ? 'ip' : 'fqdn');
 
 /** A free-looking /30 in 169.254.0.0/16 (not 169.254.195.x, B5): our address and the peer's. */
 export function tunnelPair(): [string, string] {
@@ -80,11 +87,17 @@ function rulesOf(c: Connection, x: Partial<ConnectionExtras>): { rule_index: num
   return c.localCidrs.map((s, i) => ({ rule_index: i, source: s, destination: [...c.peerCidrs] }));
 }
 
+/** The gateway member a connection shows as its own (the pinned one, else the first with a public IP). */
+export function pinnedMemberOf(v: ConnectionView): ConnectionView['gateway']['members'][number] | undefined {
+  const pinned = v.connection.pinnedMember;
+  return v.gateway.members.find((m) => m.index === (pinned ?? m.index) && m.publicIp !== null);
+}
+
 export function connectionView(v: ConnectionView, ike: IkePolicy | undefined, ipsec: IpsecPolicy | undefined, monitorId?: string): ConnectionWire {
   const c = v.connection;
   const x = connectionExtrasOf(v.extras);
   const style = KIND_STYLE[c.kind];
-  const member = v.gateway.members.find((m) => m.index === (c.pinnedMember ?? m.index) && m.publicIp !== null);
+  const member = pinnedMemberOf(v);
   const bgpTunnel = style === 'BGP' ? c.tunnels[0] : undefined;
   const tunnels =
     style === 'STATIC' && x.tunnelLocal && x.tunnelPeer
@@ -107,9 +120,10 @@ export function connectionView(v: ConnectionView, ike: IkePolicy | undefined, ip
     ikepolicy: {
       ...ikeWire(ike),
       authentication_method: IKE_DEFAULTS.authentication_method,
-      local_id_type: x.localIdType ?? 'ip',
+      // The id types are those of the stored identities, so show never disagrees with the ids.
+      local_id_type: idTypeOf(c.localIdentities[0], 'ip'),
       local_id: c.localIdentities[0]?.value ?? member?.publicIp ?? '',
-      peer_id_type: x.peerIdType ?? 'ip',
+      peer_id_type: idTypeOf(c.peerIdentity, peerEndpointType(c)),
       peer_id: c.peerIdentity?.value ?? c.peer.address ?? c.peer.fqdn ?? '',
       dpd: dpdWire(c.dpd, x.dpdMsg),
     },

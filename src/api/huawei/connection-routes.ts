@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ConnectionView } from '../../control/index.js';
-import { replaceCidrs } from './connection-cidrs.js';
-import { connectionInput, identityOf, policySelectors } from './connection-input.js';
+import { peerCidrsOf, replaceCidrs } from './connection-cidrs.js';
+import { connectionInput, localIdsOf, peerIdOf, policySelectors, tunnelUpdate } from './connection-input.js';
 import { loadConnection, policyReader, render } from './connection-lookups.js';
-import { connectionExtras, connectionExtrasOf, type ConnectionExtras, connectionView } from './connection-mapper.js';
+import { connectionExtras, connectionExtrasOf, type ConnectionExtras, connectionView, KIND_STYLE } from './connection-mapper.js';
 import { ConnectionCreate, ConnectionList, ConnectionListQuery, ConnectionOne, ConnectionUpdate } from './connection-schema.js';
-import { loadCustomerGateway, markerTime } from './customer-gateway-routes.js';
+import { cgwDataOf, loadCustomerGateway, markerTime } from './customer-gateway-routes.js';
 import { gatewayExtrasOf } from './gateway-mapper.js';
 import { loadGatewayRecord } from './gateway-routes.js';
 import { ERRORS, HUAWEI_TAGS, ConnectionParams, NoContent, ProjectParams, RequestId } from './huawei-common-schema.js';
@@ -114,7 +114,7 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
         const cur = await loadConnection(cp, actor, project, req.params.vpn_connection_id);
         const c = cur.connection;
         const x = connectionExtrasOf(cur.extras) as ConnectionExtras;
-        const style = c.kind === 'policy' ? 'POLICY' : c.kind === 'route_static' ? 'STATIC' : 'BGP';
+        const style = KIND_STYLE[c.kind];
         if (b.policy_rules && style !== 'POLICY') throw invalid('policy_rules applies to style POLICY only');
         const cgw = b.cgw_id ? await loadCustomerGateway(cp, actor, project, b.cgw_id) : undefined;
         const ikeP = b.ikepolicy;
@@ -130,12 +130,12 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
               ipsecInput(b.ipsecpolicy, c.ipsecPolicyId ? await cp.ipsecPolicies.record(actor, c.ipsecPolicyId) : undefined),
             )
           : undefined;
+        const tunnels = tunnelUpdate(b, c, style);
         const next: ConnectionExtras = {
           ...x,
           ...(cgw ? { cgwId: cgw.id } : {}),
-          ...(b.peer_subnets && style !== 'POLICY' ? { peerSubnets: b.peer_subnets } : {}),
-          ...(b.tunnel_local_address && style === 'STATIC' ? { tunnelLocal: b.tunnel_local_address } : {}),
-          ...(b.tunnel_peer_address && style === 'STATIC' ? { tunnelPeer: b.tunnel_peer_address } : {}),
+          ...(b.peer_subnets && style !== 'POLICY' ? { peerSubnets: peerCidrsOf(b.peer_subnets, 'peer_subnets') } : {}),
+          ...tunnels.extras,
           ...(ikeP?.dpd?.msg ? { dpdMsg: ikeP.dpd.msg } : {}),
         };
         if (style === 'POLICY' && (b.policy_rules || b.peer_subnets)) {
@@ -145,7 +145,10 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
           await replaceCidrs(cp, actor, c.gatewayId, c.id, 'peer', c.peerCidrs, sel.peer);
           Object.assign(next, { followsGateway: sel.follows, policyRules: b.policy_rules?.length ? b.policy_rules : null });
         }
-        const cg = cgw ? (cgw.data as { idType: string; idValue: string }) : undefined;
+        const cg = cgw ? cgwDataOf(cgw) : undefined;
+        const peer = cg ? (cg.idType === 'ip' ? { address: cg.idValue } : { fqdn: cg.idValue }) : undefined;
+        const peerIdentity = peerIdOf(ikeP, peer ?? c.peer, c.peerIdentity, false);
+        const localIdentities = localIdsOf(ikeP, style, c.localIdentities[0], false);
         const v = await cp.connections.update(
           actor,
           c.gatewayId,
@@ -153,8 +156,10 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
           {
             ...(b.name ? { name: b.name } : {}),
             ...(b.psk ? { psk: b.psk } : {}),
-            ...(cg ? { peer: cg.idType === 'ip' ? { address: cg.idValue } : { fqdn: cg.idValue } } : {}),
-            ...(ikeP?.peer_id !== undefined ? { peerIdentity: identityOf('ikepolicy.peer_id', ikeP.peer_id_type, ikeP.peer_id) } : {}),
+            ...(peer ? { peer } : {}),
+            ...(peerIdentity !== undefined ? { peerIdentity } : {}),
+            ...(localIdentities !== undefined ? { localIdentities } : {}),
+            ...tunnels.patch,
             ...(ikeP?.dpd ? { dpd: dpdIn(ikeP.dpd, c.dpd) } : {}),
             ...(ike && ike.id !== c.ikePolicyId ? { ikePolicyId: ike.id } : {}),
             ...(ipsec && ipsec.id !== c.ipsecPolicyId ? { ipsecPolicyId: ipsec.id } : {}),

@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { Cidr, Name, PageInfo, Tags, Uuid } from './huawei-common-schema.js';
 import {
   AUTH_ALGORITHMS,
+  CONNECTION_PAGE,
   DH_GROUPS,
   DPD_INTERVAL,
   DPD_MSGS,
@@ -147,6 +148,6 @@ export const ConnectionListQuery = Type.Object({
   vgw_id: Type.Optional(Uuid),
   vgw_ip: Type.Optional(Uuid),
   enterprise_project_id: Type.Optional(Type.String({ maxLength: 64 })),
-  limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 2000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 0, maximum: CONNECTION_PAGE.maximum })),
   marker: Type.Optional(Type.String({ maxLength: 64 })),
 });

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ControlPlane, DialectObject } from '../../control/index.js';
-import { parseAddress } from '../../domain/cidr.js';
+import { isUnicastEndpoint, parseAddress } from '../../domain/cidr.js';
 import { isFqdn } from '../../domain/connection.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
@@ -17,7 +17,8 @@ export const CUSTOMER_GATEWAY = 'customer_gateway';
 export interface CgwData {
   readonly idType: 'ip' | 'fqdn';
   readonly idValue: string;
-  readonly bgpAsn: number;
+  /** id_type ip only (B4); absent for fqdn. */
+  readonly bgpAsn?: number;
   readonly tags: readonly { key: string; value: string }[];
 }
 
@@ -36,11 +37,18 @@ function cgwView(o: DialectObject): CgwWire {
     name: o.name,
     id_type: d.idType,
     id_value: d.idValue,
-    ...(d.idType === 'ip' ? { bgp_asn: d.bgpAsn } : {}),
+    ...(d.idType === 'ip' && d.bgpAsn !== undefined ? { bgp_asn: d.bgpAsn } : {}),
     created_at: huaweiTime(o.createdAt),
     updated_at: huaweiTime(o.updatedAt),
     tags: [...d.tags],
   };
+}
+
+/** B9: an ip customer gateway's id is a unicast IPv4 address: VPN.0203 for no address (or 0.x.x.x), VPN.0204 for class D, E or loopback. */
+export function checkCgwAddress(v: string): void {
+  const a = parseAddress(v);
+  if (a?.family !== 4 || a.value >> 24n === 0n) throw new HuaweiError(400, 'VPN.0203', `Invalid IP address: ${v.slice(0, 64)}`);
+  if (!isUnicastEndpoint(v)) throw new HuaweiError(400, 'VPN.0204', `IP address ${v} is class D, E or loopback, which is not supported`);
 }
 
 /** The marker of a page: the created_at of the last item (B8). */
@@ -64,9 +72,12 @@ export function customerGatewayRoutes(fastify: FastifyInstance, deps: HuaweiDeps
       const project = projectOf(req);
       const b = req.body.customer_gateway;
       const idType = b.id_type ?? 'ip';
-      if (idType === 'ip' && parseAddress(b.id_value)?.family !== 4) throw invalid(`id_value '${b.id_value.slice(0, 64)}' is not an IPv4 address`);
+      if (idType === 'ip') checkCgwAddress(b.id_value);
       if (idType === 'fqdn' && !isFqdn(b.id_value)) throw invalid(`id_value '${b.id_value.slice(0, 64)}' is not a domain name`);
-      const data: CgwData = { idType, idValue: b.id_value, bgpAsn: b.bgp_asn ?? CGW_DEFAULT_ASN, tags: b.tags ?? [] };
+      // Terraform sends bgp_asn 0 for an fqdn gateway: "none", stored as absent.
+      if (idType === 'ip' && b.bgp_asn === 0) throw invalid('bgp_asn must be between 1 and 4294967295');
+      if (idType === 'fqdn' && b.bgp_asn) throw invalid('bgp_asn applies to id_type ip only');
+      const data: CgwData = { idType, idValue: b.id_value, ...(idType === 'ip' ? { bgpAsn: b.bgp_asn ?? CGW_DEFAULT_ASN } : {}), tags: b.tags ?? [] };
       const o = await control.dialectObjects.put(actorOf(req), {
         dialect: HUAWEI,
         kind: CUSTOMER_GATEWAY,

@@ -7,7 +7,9 @@ export const CgwCreate = Type.Object({
     name: Type.Optional(Name),
     id_type: Type.Optional(Type.Union([Type.Literal('ip'), Type.Literal('fqdn')])),
     id_value: Type.String({ minLength: 1, maxLength: 128 }),
-    bgp_asn: Type.Optional(Type.Integer({ minimum: 1, maximum: 4294967295 })),
+    bgp_asn: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 4294967295, description: '1–4294967295 for id_type ip; 0 (none) for fqdn, as Terraform sends' }),
+    ),
     tags: Type.Optional(Tags),
   }),
 });

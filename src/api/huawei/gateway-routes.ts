@@ -3,14 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ControlPlane, GatewayRecord, GatewayView } from '../../control/index.js';
 import type { Actor } from '../../domain/tenancy.js';
 import { checkLocalSubnets, refreshLocalCidrs } from './connection-cidrs.js';
-import { gatewayExtras, gatewayExtrasIn, gatewayExtrasOf, gatewayView } from './gateway-mapper.js';
+import { eipId, gatewayExtras, gatewayExtrasIn, gatewayExtrasOf, gatewayView } from './gateway-mapper.js';
 import { GatewayCreate, GatewayList, GatewayListQuery, GatewayOne, GatewayUpdate } from './gateway-schema.js';
 import { ERRORS, HUAWEI_TAGS, GatewayParams, NoContent, ProjectParams } from './huawei-common-schema.js';
-import { actorOf, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
+import { actorOf, ALL_ROWS, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
 import { HuaweiError, invalid, notFoundError, missingAsUndefined } from './huawei-errors.js';
 import { withName } from './huawei-rules.js';
-
-const ALL = { limit: 1_000_000, sort: 'created_at', desc: false } as const;
 
 /** A gateway of the addressed project, not being deleted (Huawei's deletes look synchronous: poll until 404). */
 export async function loadGateway(cp: ControlPlane, actor: Actor, project: string, id: string): Promise<GatewayView> {
@@ -52,6 +50,12 @@ export function gatewayRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void 
       if (!b.vpc_id) throw invalid('vpc_id is required when attachment_type is vpc');
       if (!b.connect_subnet) throw invalid('connect_subnet is required when attachment_type is vpc');
       if (!b.local_subnets || b.local_subnets.length === 0) throw invalid('local_subnets is required for a vpc gateway');
+      if (b.access_private_ip_1 !== undefined || b.access_private_ip_2 !== undefined)
+        throw invalid('access_private_ip_1 and access_private_ip_2 are for private gateways, which are not supported');
+      // The access VPC and subnet are the gateway's own VPC and connect subnet (B3's defaults); no other is supported.
+      if (b.access_vpc_id !== undefined && b.access_vpc_id !== b.vpc_id) throw invalid(`access_vpc_id must be vpc_id ${b.vpc_id}`);
+      if (b.access_subnet_id !== undefined && b.access_subnet_id !== b.connect_subnet)
+        throw invalid(`access_subnet_id must be connect_subnet ${b.connect_subnet}`);
       const local = checkLocalSubnets(b.local_subnets);
       const created = await control.atomically(async (cp) => {
         const subnet = await cp.subnets.get(actor, b.connect_subnet!).catch(missingAsUndefined);
@@ -71,7 +75,7 @@ export function gatewayRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void 
     { schema: { tags, summary: 'List VPN gateways', params: ProjectParams, querystring: GatewayListQuery, response: { 200: GatewayList, ...ERRORS } } },
     async (req) => {
       const project = projectOf(req);
-      const page = await control.gateways.list(actorOf(req), {}, ALL, { extras: HUAWEI });
+      const page = await control.gateways.list(actorOf(req), {}, ALL_ROWS, { extras: HUAWEI });
       const items = page.items.filter(
         (v) =>
           v.gateway.accountId === project &&
@@ -103,6 +107,9 @@ export function gatewayRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void 
         const cur = await loadGateway(cp, actor, project, req.params.vgw_id);
         ready(cur);
         const x = gatewayExtrasOf(cur.extras, cur.gateway);
+        for (const [i, sent] of [b.eip_id_1, b.eip_id_2].entries())
+          if (sent !== undefined && sent.toLowerCase() !== eipId(cur.gateway.id, (i + 1) as 1 | 2))
+            throw invalid(`eip_id_${i + 1}: binding an existing EIP is not supported: EIPs come from the pool`);
         const v = await cp.gateways.update(actor, cur.gateway.id, b.name ? { name: b.name } : {}, {
           extras: gatewayExtras({ ...x, ...(local ? { localSubnets: local } : {}) }),
         });

@@ -32,6 +32,10 @@ export const GatewayCreate = Type.Object({
     eip2: Type.Optional(EipIn),
     ha_mode: Type.Optional(lit(HA_MODES)),
     tags: Type.Optional(Tags),
+    access_vpc_id: Type.Optional(Uuid),
+    access_subnet_id: Type.Optional(Uuid),
+    access_private_ip_1: Type.Optional(Type.String({ maxLength: 64 })),
+    access_private_ip_2: Type.Optional(Type.String({ maxLength: 64 })),
   }),
 });
 
@@ -39,6 +43,8 @@ export const GatewayUpdate = Type.Object({
   vpn_gateway: Type.Object({
     name: Type.Optional(Name),
     local_subnets: Type.Optional(Type.Array(Cidr, { minItems: 1, maxItems: MAX_SUBNETS })),
+    eip_id_1: Type.Optional(Uuid),
+    eip_id_2: Type.Optional(Uuid),
   }),
 });
 

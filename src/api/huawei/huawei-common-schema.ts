@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { NAME_PATTERN } from './huawei-rules.js';
+import { MAX_TAGS, NAME_PATTERN } from './huawei-rules.js';
 
 export const HUAWEI_TAGS = ['Huawei Cloud VPN v5'];
 
@@ -18,7 +18,7 @@ export const RequestId = Type.Object({ request_id: Type.String() });
 
 export const Name = Type.String({ pattern: NAME_PATTERN });
 export const Tag = Type.Object({ key: Type.String({ minLength: 1, maxLength: 128 }), value: Type.String({ maxLength: 255 }) });
-export const Tags = Type.Array(Tag, { maxItems: 20 });
+export const Tags = Type.Array(Tag, { maxItems: MAX_TAGS });
 export const Uuid = Type.String({ minLength: 1, maxLength: 64 });
 export const Cidr = Type.String({ minLength: 1, maxLength: 64 });
 export const PageInfo = Type.Object({ next_marker: Type.Optional(Type.String()), current_count: Type.Integer() });

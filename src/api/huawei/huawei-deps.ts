@@ -27,5 +27,5 @@ export function actorOf(req: FastifyRequest): Actor {
 /** Huawei's time format: `yyyy-MM-ddTHH:mm:ss.SSSZ`, UTC. */
 export const huaweiTime = (ms: number): string => new Date(ms).toISOString();
 
-/** The project id as Huawei and Keystone show it: 32 hex digits. */
-export const projectIdOf = (accountId: string): string => accountId.replace(/-/g, '');
+/** A list query for every row, oldest first (Huawei's gateway list and quotas have no pagination). */
+export const ALL_ROWS = { limit: 1_000_000, sort: 'created_at', desc: false } as const;

@@ -15,6 +15,15 @@ export const PSK_PATTERN = '^[A-Za-z0-9~!@#$%^*()\\-_+={ },./:;]{8,128}$';
 export const MAX_SUBNETS = 50;
 export const MAX_POLICY_RULES = 5;
 export const MAX_TAGS = 20;
+/**
+ * B5: peer subnets may not touch the VPC's reserved ranges (documented: 100.64.0.0/10, 214.0.0.0/8);
+ * we add what can never be a routed customer subnet: 0/8, loopback, link-local (tunnel addresses),
+ * class D and class E.
+ */
+export const RESERVED_PEER_SUBNETS = ['100.64.0.0/10', '214.0.0.0/8', '0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '240.0.0.0/4'] as const;
+/** B5: route-based tunnel addresses are a /30 in 169.254.0.0/16, never in 169.254.195.0/24. */
+export const TUNNEL_RANGE = '169.254.0.0/16';
+export const TUNNEL_FORBIDDEN = '169.254.195.0/24';
 
 /** Generated names (B1): `vpngw-xxxx`, `cgw-xxxx`, `vpn-xxxx`, four hex digits. */
 export const generatedName = (prefix: 'vpngw' | 'cgw' | 'vpn'): string => `${prefix}-${randomBytes(2).toString('hex')}`;

@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { ConnectionView, DialectObject } from '../../control/index.js';
 import { loadConnection } from './connection-lookups.js';
+import { pinnedMemberOf } from './connection-mapper.js';
 import { ERRORS, HUAWEI_TAGS, MonitorParams, NoContent, ProjectParams, Uuid } from './huawei-common-schema.js';
-import { actorOf, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
+import { actorOf, ALL_ROWS, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
 import { HuaweiError, notFoundError, missingAsUndefined } from './huawei-errors.js';
 
 const MONITOR = 'connection_monitor';
@@ -26,7 +27,7 @@ const MonitorQuery = Type.Object({ vpn_connection_id: Type.Optional(Uuid), enter
 /** A monitor probes from the connection's gateway EIP to the customer gateway (ICMP), B6. */
 function monitorData(v: ConnectionView) {
   const c = v.connection;
-  const member = v.gateway.members.find((m) => m.index === (c.pinnedMember ?? m.index) && m.publicIp !== null);
+  const member = pinnedMemberOf(v);
   return { vpnConnectionId: c.id, sourceIp: member?.publicIp ?? '', destinationIp: c.peer.address ?? c.peer.fqdn ?? '' };
 }
 
@@ -49,7 +50,7 @@ export function monitorRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void 
   const { control } = deps;
   const tags = HUAWEI_TAGS;
   const list = async (actor: Parameters<typeof control.dialectObjects.list>[0], project: string) =>
-    (await control.dialectObjects.list(actor, { dialect: HUAWEI, kind: MONITOR, accountId: project, limit: 1_000_000 })).items;
+    (await control.dialectObjects.list(actor, { dialect: HUAWEI, kind: MONITOR, accountId: project, limit: ALL_ROWS.limit })).items;
 
   app.post(
     '/:project_id/connection-monitors',

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { CUSTOMER_GATEWAY } from './customer-gateway-routes.js';
 import { ERRORS, HUAWEI_TAGS, ProjectParams } from './huawei-common-schema.js';
-import { actorOf, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
+import { actorOf, ALL_ROWS, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
 
 const Quotas = Type.Object({
   quotas: Type.Object({ resources: Type.Array(Type.Object({ type: Type.String(), quota: Type.Integer(), used: Type.Integer() })) }),
@@ -21,11 +21,10 @@ export function quotaRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void {
       const actor = actorOf(req);
       const project = projectOf(req);
       const q = control.settings.quotas;
-      const all = { limit: 1_000_000, sort: 'created_at', desc: false } as const;
-      const gateways = (await control.gateways.list(actor, {}, all)).items.filter(
+      const gateways = (await control.gateways.list(actor, {}, ALL_ROWS)).items.filter(
         (v) => v.gateway.accountId === project && v.gateway.lifecycleState !== 'deleting',
       );
-      const connections = (await control.connections.list(actor, { live: true }, all)).items.filter((v) => v.connection.accountId === project);
+      const connections = (await control.connections.list(actor, { live: true }, ALL_ROWS)).items.filter((v) => v.connection.accountId === project);
       const cgws = await control.dialectObjects.list(actor, { dialect: HUAWEI, kind: CUSTOMER_GATEWAY, accountId: project, limit: 0 });
       return {
         quotas: {
