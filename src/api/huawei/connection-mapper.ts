@@ -5,7 +5,7 @@ import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';
 import type { ConnectionWire } from './connection-schema.js';
 import { eipId } from './gateway-mapper.js';
 import { huaweiTime } from './huawei-deps.js';
-import { IKE_DEFAULTS, type Style } from './huawei-rules.js';
+import { IKE_DEFAULTS, lifecycleStatus, type Style } from './huawei-rules.js';
 import { dpdWire, ikeWire, ipsecWire } from './policy-mapper.js';
 
 /** Huawei's extras on a connection: what v5 shows that the domain does not hold. */
@@ -60,23 +60,8 @@ export function tunnelPair(): [string, string] {
 }
 
 /** B5 status from the domain's lifecycle and the observed SA state. */
-export function connectionStatus(c: Connection): string {
-  switch (c.lifecycleState) {
-    case 'pending':
-      return 'PENDING_CREATE';
-    case 'updating':
-    case 'waiting':
-      return 'PENDING_UPDATE';
-    case 'deleting':
-      return 'PENDING_DELETE';
-    case 'failed':
-      return 'ERROR';
-    case 'suspended':
-      return 'FREEZED';
-    default:
-      return c.adminStateUp && c.status === 'up' ? 'ACTIVE' : 'DOWN';
-  }
-}
+export const connectionStatus = (c: Connection): string =>
+  lifecycleStatus(c.lifecycleState, 'ERROR', () => (c.adminStateUp && c.status === 'up' ? 'ACTIVE' : 'DOWN'));
 
 /** Policy rules: as sent when they still match the domain's CIDRs, else one rule per local CIDR. */
 function rulesOf(c: Connection, x: Partial<ConnectionExtras>): { rule_index: number; source: string; destination: string[] }[] {

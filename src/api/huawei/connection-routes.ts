@@ -10,7 +10,7 @@ import { cgwDataOf, loadCustomerGateway, markerTime } from './customer-gateway-r
 import { gatewayExtrasOf } from './gateway-mapper.js';
 import { loadGatewayRecord } from './gateway-routes.js';
 import { ERRORS, HUAWEI_TAGS, ConnectionParams, NoContent, ProjectParams, RequestId } from './huawei-common-schema.js';
-import { actorOf, HUAWEI, type HuaweiDeps, projectOf } from './huawei-deps.js';
+import { actorOf, HUAWEI, type HuaweiDeps, projectOf, ALL_ROWS } from './huawei-deps.js';
 import { invalid, missingAsUndefined } from './huawei-errors.js';
 import { CONNECTION_PAGE, withName } from './huawei-rules.js';
 import { dpdIn, ikeInput, ipsecInput } from './policy-mapper.js';
@@ -65,12 +65,7 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
       const limit = q.limit ?? CONNECTION_PAGE.default;
       const after = markerTime(q.marker);
       const page = await control.connections
-        .list(
-          actor,
-          { live: true, accountId: project, ...(q.vgw_id ? { gatewayId: q.vgw_id } : {}) },
-          { limit: 1_000_000, sort: 'created_at', desc: false },
-          { extras: HUAWEI },
-        )
+        .list(actor, { live: true, accountId: project, ...(q.vgw_id ? { gatewayId: q.vgw_id } : {}) }, ALL_ROWS, { extras: HUAWEI })
         .catch((e: unknown) => missingAsUndefined(e) ?? { items: [] as ConnectionView[], total: 0 });
       const all = page.items.filter((v) => v.connection.accountId === project);
       const policies = policyReader(control, actor);

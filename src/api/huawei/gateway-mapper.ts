@@ -4,7 +4,7 @@ import type { GatewayView } from '../../control/index.js';
 import type { VpnGateway } from '../../domain/gateway.js';
 import type { GatewayCreate, GatewayWire } from './gateway-schema.js';
 import { huaweiTime } from './huawei-deps.js';
-import { GATEWAY_DEFAULTS } from './huawei-rules.js';
+import { GATEWAY_DEFAULTS, lifecycleStatus } from './huawei-rules.js';
 
 /** Huawei's extras on a gateway: what v5 shows that the domain does not hold. */
 export interface GatewayExtras {
@@ -67,23 +67,7 @@ export function memberOfEip(gw: VpnGateway, vgwIp: string): 1 | 2 | undefined {
 }
 
 /** B3 status from the domain's lifecycle. */
-export function gatewayStatus(gw: VpnGateway): string {
-  switch (gw.lifecycleState) {
-    case 'pending':
-      return 'PENDING_CREATE';
-    case 'updating':
-    case 'waiting':
-      return 'PENDING_UPDATE';
-    case 'deleting':
-      return 'PENDING_DELETE';
-    case 'failed':
-      return 'FAULT';
-    case 'suspended':
-      return 'FREEZED';
-    default:
-      return 'ACTIVE';
-  }
-}
+export const gatewayStatus = (gw: VpnGateway): string => lifecycleStatus(gw.lifecycleState, 'FAULT', () => 'ACTIVE');
 
 export function gatewayView(v: GatewayView, quota: number, full = true): GatewayWire {
   const gw = v.gateway;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Cipher, DhGroup, Integrity, PfsGroup } from '../../domain/crypto-catalogue.js';
 import { DomainError } from '../../domain/errors.js';
+import type { LifecycleState } from '../../domain/tenancy.js';
 
 /**
  * Huawei Cloud VPN v5's own wire rules (fact sheet Part B), written once: name and PSK patterns,
@@ -115,3 +116,26 @@ export const CONNECTION_PAGE = { default: 2000, maximum: 2000 } as const;
 /** B3 defaults. */
 export const GATEWAY_DEFAULTS = { bgp_asn: 64512, flavor: 'Professional1', ha_mode: 'active-active', network_type: 'public', attachment_type: 'vpc' } as const;
 export const CGW_DEFAULT_ASN = 65000;
+
+/**
+ * B3/B5 status of an object in a lifecycle state: the pending states, then `settled` once the data plane
+ * has it (ACTIVE for a gateway; ACTIVE or DOWN from the tunnel for a connection). A failure is a
+ * gateway's FAULT and a connection's ERROR.
+ */
+export function lifecycleStatus(state: LifecycleState, failed: 'FAULT' | 'ERROR', settled: () => string): string {
+  switch (state) {
+    case 'pending':
+      return 'PENDING_CREATE';
+    case 'updating':
+    case 'waiting':
+      return 'PENDING_UPDATE';
+    case 'deleting':
+      return 'PENDING_DELETE';
+    case 'failed':
+      return failed;
+    case 'suspended':
+      return 'FREEZED';
+    default:
+      return settled();
+  }
+}
