@@ -31,7 +31,7 @@ import { finalizeDeletes, type ReleaseFilter } from './finalize-deletes.js';
 import { createGateway, editAdvertisedCidr, updateGateway } from './gateway-commands.js';
 import { gatewayPlan, planGatewayIds } from './gateway-plan.js';
 import { gatewaysInVpc, getGatewayRecord, getGatewayView, listGatewayViews } from './gateway-queries.js';
-import { getSubnetView, getVpcView, listSubnetViews, listVpcViews, publicNetworkOwner, subnetsByIds } from './network-queries.js';
+import { getSubnetView, getVpcView, listSubnetViews, listVpcViews, publicNetworkOwner, subnetsByIds, vpcWithSubnets } from './network-queries.js';
 import { createIkePolicy, createIpsecPolicy, deletePolicyById, updateIkePolicy, updateIpsecPolicy } from './policy-commands.js';
 import { getIkePolicyView, getIpsecPolicyView, ikePolicyRecord, ipsecPolicyRecord, listIkePolicyViews, listIpsecPolicyViews } from './policy-queries.js';
 import { applyAgentReport } from './report-status.js';
@@ -117,6 +117,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
         return write(removeVpc)(actor, id, opts);
       },
       get: read(getVpcView),
+      /** The VPC and its subnets, oldest first, without a view. */
+      withSubnets: read(vpcWithSubnets),
       list: read(listVpcViews),
       /** The account that owns the shared public network (shown to everyone, so asked by no one). */
       publicNetworkOwner: systemRead(publicNetworkOwner),

@@ -1,5 +1,5 @@
 import type { Subnet, Vpc } from '../domain/tenancy.js';
-import { getSubnet, getSubnets, getVpc, getVpcs, listSubnets, listVpcs, subnetIdsOfVpcs } from '../store/network-store.js';
+import { getSubnet, getSubnets, getVpc, getVpcs, listSubnets, listVpcs, subnetIdsOfVpcs, subnetsOfVpc } from '../store/network-store.js';
 import type { Page, PageRequest } from '../store/page-query.js';
 import { adminAccount } from '../store/router-store.js';
 import { listScope, mayAccess, visibleTo } from './access.js';
@@ -67,4 +67,10 @@ export async function subnetsByIds(tx: Tx, ids: readonly string[]): Promise<Subn
 export async function publicNetworkOwner(tx: Tx): Promise<{ accountId: string; createdAt: number }> {
   const a = await adminAccount(tx.ex);
   return a ? { accountId: a.id, createdAt: a.createdAt } : { accountId: '00000000-0000-0000-0000-000000000000', createdAt: 0 };
+}
+
+/** A VPC the actor may see and its subnets, oldest first: two reads, no view (a create path's lookup). */
+export async function vpcWithSubnets(tx: Tx, id: string): Promise<{ vpc: Vpc; subnets: Subnet[] }> {
+  const vpc = visibleTo(tx.actor, await getVpc(tx.ex, id), 'vpc', id);
+  return { vpc, subnets: await subnetsOfVpc(tx.ex, vpc.id) };
 }

@@ -103,7 +103,7 @@ export async function getSubnets(ex: Executor, ids: readonly string[]): Promise<
   return (await ex.selectFrom('subnets').selectAll().where('id', 'in', ids).execute()).map(toSubnet);
 }
 export async function subnetsOfVpc(ex: Executor, vpcId: string): Promise<Subnet[]> {
-  return (await ex.selectFrom('subnets').selectAll().where('vpc_id', '=', vpcId).orderBy('created_at').execute()).map(toSubnet);
+  return (await ex.selectFrom('subnets').selectAll().where('vpc_id', '=', vpcId).orderBy('created_at').orderBy('id').execute()).map(toSubnet);
 }
 export async function listSubnets(ex: Executor, scope: Scope, req: PageRequest, vpcId?: string): Promise<Page<Subnet>> {
   let q = ex.selectFrom('subnets');

@@ -35,20 +35,18 @@ export async function markedGateways(cp: ControlPlane, actor: Actor, vpcIds: Ite
 
 /** The VPC's CIDRs and name, or a 400 naming vpcId (a VPC in the body that is not there, or has no subnet). */
 export async function vpcSide(cp: ControlPlane, actor: Actor, vpcId: string): Promise<{ name: string; subnetIds: readonly string[]; cidrs: string[] }> {
-  let vpc;
+  let found;
   try {
-    vpc = await cp.vpcs.get(actor, vpcId);
+    found = await cp.vpcs.withSubnets(actor, vpcId);
   } catch (e) {
     if (DomainError.is(e) && e.kind === 'not_found') throw invalidParameter('vpcId', `VPC '${vpcId.slice(0, 64)}' was not found in this environment.`, vpcId);
     throw e;
   }
-  if (vpc.subnetIds.length === 0) {
-    throw invalidParameter('vpcId', `VPC '${vpc.vpc.name}' has no subnet: create one first; the VPC's VPN gateway goes in its first subnet.`, vpcId);
+  const { vpc, subnets } = found;
+  if (subnets.length === 0) {
+    throw invalidParameter('vpcId', `VPC '${vpc.name}' has no subnet: create one first; the VPC's VPN gateway goes in its first subnet.`, vpcId);
   }
-  const subnets = await cp.subnets.byIds(actor, vpc.subnetIds);
-  const order = new Map(vpc.subnetIds.map((id, i) => [id, i]));
-  subnets.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-  return { name: vpc.vpc.name, subnetIds: subnets.map((s) => s.id), cidrs: subnets.map((s) => s.cidr) };
+  return { name: vpc.name, subnetIds: subnets.map((s) => s.id), cidrs: subnets.map((s) => s.cidr) };
 }
 
 /**
