@@ -22,6 +22,7 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEGACY_VERSION, VERSION, policyConnection, startTestServer, type TestServer } from './harness.js';
+import { seedBody } from './cloudca-fixture.js';
 import { huaweiAccount, huaweiGateway } from './huawei-fixture.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -1752,23 +1753,7 @@ describe('fuzzing the /cloudca/v1 API', () => {
     readonly key: CcaKey;
     readonly body: { json: unknown } | { text: string; ct: string } | undefined;
   }
-  const seed = (): Record<string, unknown> => ({
-    name: 'fz',
-    vpcId: '@@vpc@@',
-    gateway: '19.19.19.19',
-    cidr: '10.12.0.2/22',
-    ipSecPsk: 'WtOBS9GRux2XtJPtHY2TUvrv',
-    ikeEncryptionAlgorithm: '3des',
-    ikeHashAlgorithm: 'sha1',
-    ikeDhGroup: 'modp1536',
-    ikeLifetime: 86400,
-    espEncryptionAlgorithm: '3des',
-    espHashAlgorithm: 'sha1',
-    espPerfectForwardSecrecy: 'modp1536',
-    espLifetime: 3600,
-    dpd: false,
-    forceEncap: false,
-  });
+  const seed = (): Record<string, unknown> => seedBody('@@vpc@@', { name: 'fz' });
   const junk = fc.oneof(
     fc.string({ maxLength: 40 }),
     fc.constantFrom('', ' ', '..', '%', 'null', '-1', '0', 'AES256', 'Group-5 (1536-bit)', 'none', '10.0.0.0/8', '::/0', '203.0.113.5', 'a'.repeat(400)),

@@ -19,24 +19,37 @@ function readmeBlock(heading: string): string {
   return /```sh\n([\s\S]*?)```/.exec(readme.slice(at))![1]!;
 }
 
-/**
- * The README's walk-through block, pasted into bash as written (only the server URL is pointed at the
- * test server), with the lab data plane: it must end with the tunnel up and a ping through it.
- */
-describe.skipIf(!root && !process.env['CI'])('README walk-through', () => {
-  let t: TestServer;
-  const inet = `cw-inet-r${process.pid}`;
+/** A listening lab server on its own lab internet for the describe block that calls it; removed after. */
+function labServer(inet: string): { readonly t: TestServer } {
+  const box: { t?: TestServer } = {};
   beforeAll(async () => {
-    t = await startTestServer({ dataplane: 'lab', labInternet: inet }, { listen: true });
+    box.t = await startTestServer({ dataplane: 'lab', labInternet: inet }, { listen: true });
   }, 60_000);
   afterAll(async () => {
+    const t = box.t;
     if (!t) return;
     t.server.agent?.stop();
     await labDown(join(t.dataDir, 'lab'));
     await t.close();
   }, 60_000);
+  return {
+    get t(): TestServer {
+      if (!box.t) throw new Error('the lab server is not started');
+      return box.t;
+    },
+  };
+}
+
+/**
+ * The README's walk-through block, pasted into bash as written (only the server URL is pointed at the
+ * test server), with the lab data plane: it must end with the tunnel up and a ping through it.
+ */
+describe.skipIf(!root && !process.env['CI'])('README walk-through', () => {
+  const inet = `cw-inet-r${process.pid}`;
+  const lab = labServer(inet);
 
   it('runs as pasted and ends with the tunnel up and a ping through it', async () => {
+    const t = lab.t;
     const block = readmeBlock('## Walk-through');
     expect(block).toContain('CW=http://127.0.0.1:8080');
     const script = `set -euo pipefail\n${block.replace('CW=http://127.0.0.1:8080', `CW=${t.server.url}`)}`;
@@ -66,22 +79,12 @@ describe.skipIf(!root && !process.env['CI'])('README walk-through', () => {
  * test server), with the lab data plane: Pending, then Connected, a ping through, reset, list, delete.
  */
 describe.skipIf(!root && !process.env['CI'])('README cloud.ca walk-through', () => {
-  let t: TestServer;
   const inet = `cw-inet-rc${process.pid}`;
-  beforeAll(async () => {
-    t = await startTestServer({ dataplane: 'lab', labInternet: inet }, { listen: true });
-  }, 60_000);
-  afterAll(async () => {
-    if (!t) return;
-    t.server.agent?.stop();
-    await labDown(join(t.dataDir, 'lab'));
-    await t.close();
-  }, 60_000);
+  const lab = labServer(inet);
 
   it('runs as pasted: Pending, Connected, a ping through, reset, one VPN in the VPC, deleted', async () => {
-    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('### cloud.ca site-to-site VPN'));
-    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    const t = lab.t;
+    const block = readmeBlock('### cloud.ca site-to-site VPN');
     expect(block).toContain('CW=http://127.0.0.1:8080');
     const script = `set -euo pipefail\n${block.replace('CW=http://127.0.0.1:8080', `CW=${t.server.url}`)}`;
     const cwd = join(t.dataDir, 'root');

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { acceptJsonBodies } from '../body-parsers.js';
 import { connectionRoutes } from './connection-routes.js';
 import { customerGatewayRoutes } from './customer-gateway-routes.js';
@@ -21,11 +21,19 @@ export async function huaweiPlugin(app: FastifyInstance, deps: HuaweiDeps): Prom
   keepRawBody(app);
   installHuaweiErrors(app);
   app.decorateRequest('actor', null as never);
-  // After the body is read (a signature covers it) and before it is validated: who is asking, then
-  // another project's id answers as a missing resource.
-  app.addHook('preValidation', async (req) => {
+  // Who is asking, then another project's id answers as a missing resource: before the body is read
+  // for a token (or no credential: 401 whatever the body), after it for an AK/SK signature, which
+  // covers the body's bytes.
+  const signed = (req: FastifyRequest): boolean => req.headers['x-auth-token'] === undefined && req.headers.authorization !== undefined;
+  const who = async (req: FastifyRequest): Promise<void> => {
     req.actor = await authenticateHuawei(req, deps.control);
     projectOf(req);
+  };
+  app.addHook('onRequest', async (req) => {
+    if (!signed(req)) await who(req);
+  });
+  app.addHook('preValidation', async (req) => {
+    if (signed(req)) await who(req);
   });
   gatewayRoutes(app, deps);
   customerGatewayRoutes(app, deps);
