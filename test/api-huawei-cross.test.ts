@@ -20,19 +20,21 @@ describe('Huawei ↔ IBM and Huawei ↔ Neutron', () => {
   });
   afterAll(() => t.close());
 
+  /** A POLICY connection on eip1 toward the customer gateway, from the gateway's subnet to `destination`. */
+  const policyConnection = (destination: string, extra: Record<string, unknown> = {}) => ({
+    vpn_connection: {
+      vgw_id: gw.id,
+      vgw_ip: eip1,
+      cgw_id: cgw,
+      style: 'policy',
+      psk: 'Cross-psk-123',
+      policy_rules: [{ source: '10.250.0.0/24', destination: [destination] }],
+      ...extra,
+    },
+  });
+
   it('Huawei → IBM: a POLICY connection shows as a policy connection with its CIDRs and policies; the gateway as route mode', async () => {
-    const c = (
-      await a.hw('POST', '/vpn-connection', {
-        vpn_connection: {
-          vgw_id: gw.id,
-          vgw_ip: eip1,
-          cgw_id: cgw,
-          style: 'policy',
-          psk: 'Cross-psk-123',
-          policy_rules: [{ source: '10.250.0.0/24', destination: ['192.168.20.0/24'] }],
-        },
-      })
-    ).json().vpn_connection;
+    const c = (await a.hw('POST', '/vpn-connection', policyConnection('192.168.20.0/24'))).json().vpn_connection;
     const ibmGw = (await t.call('GET', `/v1/vpn_gateways/${gw.id}`, { token: a.ibm })).json();
     expect(ibmGw.mode).toBe('route');
     const r = await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}`, { token: a.ibm });
@@ -82,19 +84,7 @@ describe('Huawei ↔ IBM and Huawei ↔ Neutron', () => {
 
   it('a shared policy changed natively is not reused for its old content', async () => {
     const make = async (n: number) =>
-      (
-        await a.hw('POST', '/vpn-connection', {
-          vpn_connection: {
-            vgw_id: gw.id,
-            vgw_ip: eip1,
-            cgw_id: cgw,
-            style: 'policy',
-            psk: 'Cross-psk-123',
-            policy_rules: [{ source: '10.250.0.0/24', destination: [`192.168.${30 + n}.0/24`] }],
-            ikepolicy: { lifetime_seconds: 7000 },
-          },
-        })
-      ).json().vpn_connection;
+      (await a.hw('POST', '/vpn-connection', policyConnection(`192.168.${30 + n}.0/24`, { ikepolicy: { lifetime_seconds: 7000 } }))).json().vpn_connection;
     const first = await make(1);
     const ibm = (await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${first.id}`, { token: a.ibm })).json();
     const patched = await t.call('PATCH', `/v1/ike_policies/${ibm.ike_policy.id}`, {

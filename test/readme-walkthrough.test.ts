@@ -41,6 +41,27 @@ function labServer(inet: string): { readonly t: TestServer } {
 }
 
 /**
+ * Pastes the README's first sh block after `heading` into bash, as written but for the server URL,
+ * from a stand-in repository root (var/ is the server's data directory, bin/ the CLI); its stdout.
+ */
+async function pasteInLab(t: TestServer, heading: string, inet: string): Promise<string> {
+  const block = readmeBlock(heading);
+  expect(block).toContain('CW=http://127.0.0.1:8080');
+  const script = `set -euo pipefail\n${block.replace('CW=http://127.0.0.1:8080', `CW=${t.server.url}`)}`;
+  const cwd = join(t.dataDir, 'root');
+  mkdirSync(cwd);
+  symlinkSync(t.dataDir, join(cwd, 'var'));
+  symlinkSync(join(REPO, 'bin'), join(cwd, 'bin'));
+  const { stdout } = await promisify(execFile)('bash', ['-c', script], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, CAUSEWAY_LAB_INTERNET: inet },
+  });
+  return stdout;
+}
+
+/**
  * The README's walk-through block, pasted into bash as written (only the server URL is pointed at the
  * test server), with the lab data plane: it must end with the tunnel up and a ping through it.
  */
@@ -49,21 +70,7 @@ describe.skipIf(!root && !process.env['CI'])('README walk-through', () => {
   const lab = labServer(inet);
 
   it('runs as pasted and ends with the tunnel up and a ping through it', async () => {
-    const t = lab.t;
-    const block = readmeBlock('## Walk-through');
-    expect(block).toContain('CW=http://127.0.0.1:8080');
-    const script = `set -euo pipefail\n${block.replace('CW=http://127.0.0.1:8080', `CW=${t.server.url}`)}`;
-    // The walk-through runs from the repository root: var/ is the server's data directory, bin/ the CLI.
-    const cwd = join(t.dataDir, 'root');
-    mkdirSync(cwd);
-    symlinkSync(t.dataDir, join(cwd, 'var'));
-    symlinkSync(join(REPO, 'bin'), join(cwd, 'bin'));
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], {
-      cwd,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: { ...process.env, CAUSEWAY_LAB_INTERNET: inet },
-    });
+    const stdout = await pasteInLab(lab.t, '## Walk-through', inet);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^198\.51\.100\.\d+$/);
     expect(lines[1]).toBe('201');
@@ -83,20 +90,7 @@ describe.skipIf(!root && !process.env['CI'])('README cloud.ca walk-through', () 
   const lab = labServer(inet);
 
   it('runs as pasted: Pending, Connected, a ping through, reset, one VPN in the VPC, deleted', async () => {
-    const t = lab.t;
-    const block = readmeBlock('### cloud.ca site-to-site VPN');
-    expect(block).toContain('CW=http://127.0.0.1:8080');
-    const script = `set -euo pipefail\n${block.replace('CW=http://127.0.0.1:8080', `CW=${t.server.url}`)}`;
-    const cwd = join(t.dataDir, 'root');
-    mkdirSync(cwd);
-    symlinkSync(t.dataDir, join(cwd, 'var'));
-    symlinkSync(join(REPO, 'bin'), join(cwd, 'bin'));
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], {
-      cwd,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: { ...process.env, CAUSEWAY_LAB_INTERNET: inet },
-    });
+    const stdout = await pasteInLab(lab.t, '### cloud.ca site-to-site VPN', inet);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toBe('Pending');
     expect(stdout).toMatch(/Site office now answers connection/);

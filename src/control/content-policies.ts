@@ -50,37 +50,25 @@ async function forContent<P>(
   throw new DomainError('name_not_unique', `Too many policies are named ${base}-…; rename some of them.`);
 }
 
-/** Hands the policy to the connection command that checks it next in this transaction (tx.ts). */
-function handOver<P extends IkePolicy | IpsecPolicy>(tx: Tx, p: P): P {
-  tx.work.handedPolicies.set(p.id, p);
-  return p;
-}
-
 export async function ikePolicyForContent(tx: Tx, accountId: string, content: IkeContent): Promise<IkePolicy> {
   const c: IkeContent = { ...content, negotiationMode: content.negotiationMode ?? 'main' };
-  return handOver(
-    tx,
-    await forContent(
-      nameOf('ike_policies', c),
-      contentHash(c),
-      (name) => ikePolicyNamed(tx.ex, accountId, name),
-      ikeContentOf,
-      async (name) => (await createIkePolicy(tx, { ...c, name, accountId })).policy,
-    ),
+  return forContent(
+    nameOf('ike_policies', c),
+    contentHash(c),
+    (name) => ikePolicyNamed(tx.ex, accountId, name),
+    ikeContentOf,
+    async (name) => (await createIkePolicy(tx, { ...c, name, accountId })).policy,
   );
 }
 
 export async function ipsecPolicyForContent(tx: Tx, accountId: string, content: IpsecContent): Promise<IpsecPolicy> {
   const c: IpsecContent = { encryption: content.encryption, integrity: content.integrity, pfs: content.pfs, lifetimeSeconds: content.lifetimeSeconds };
-  return handOver(
-    tx,
-    await forContent(
-      nameOf('ipsec_policies', c),
-      contentHash(c),
-      (name) => ipsecPolicyNamed(tx.ex, accountId, name),
-      ipsecContentOf,
-      async (name) => (await createIpsecPolicy(tx, { ...c, name, accountId })).policy,
-    ),
+  return forContent(
+    nameOf('ipsec_policies', c),
+    contentHash(c),
+    (name) => ipsecPolicyNamed(tx.ex, accountId, name),
+    ipsecContentOf,
+    async (name) => (await createIpsecPolicy(tx, { ...c, name, accountId })).policy,
   );
 }
 

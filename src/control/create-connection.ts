@@ -57,14 +57,9 @@ export async function checkPolicies(
   ikeId: string | null,
   ipsecId: string | null,
 ): Promise<{ ike: IkePolicy | undefined; ipsec: IpsecPolicy | undefined }> {
-  const handed = (id: string) => {
-    const p = tx.work.handedPolicies.get(id);
-    tx.work.handedPolicies.delete(id);
-    return p;
-  };
-  const ike = ikeId ? ((handed(ikeId) as IkePolicy | undefined) ?? (await getIkePolicy(tx.ex, ikeId))) : undefined;
+  const ike = ikeId ? await getIkePolicy(tx.ex, ikeId) : undefined;
   if (ikeId && (!ike || ike.accountId !== accountId)) throw notFound('ike_policy', ikeId, undefined, { type: 'field', name: 'ikePolicy', value: ikeId });
-  const ipsec = ipsecId ? ((handed(ipsecId) as IpsecPolicy | undefined) ?? (await getIpsecPolicy(tx.ex, ipsecId))) : undefined;
+  const ipsec = ipsecId ? await getIpsecPolicy(tx.ex, ipsecId) : undefined;
   if (ipsecId && (!ipsec || ipsec.accountId !== accountId))
     throw notFound('ipsec_policy', ipsecId, undefined, { type: 'field', name: 'ipsecPolicy', value: ipsecId });
   checkIkeV1Pairing(ike, ipsec);

@@ -125,7 +125,6 @@ export async function createIkePolicy(tx: Tx, input: IkePolicyInput, opts: Write
 }
 
 export async function updateIkePolicy(tx: Tx, id: string, patch: IkePolicyPatch, opts: PolicyUpdateOptions = {}): Promise<PolicyView<IkePolicy>> {
-  tx.work.handedPolicies.delete(id); // changed in this transaction: a copy handed over earlier is stale
   const cur = visibleTo(tx.actor, await getIkePolicy(tx.ex, id), 'ike_policy', id);
   const users = await usersOf(tx, 'ike_policies', id);
   if (opts.onlyIfUnused) refuseInUse('ike_policies', id, users, "it can't be updated");
@@ -167,7 +166,6 @@ export async function createIpsecPolicy(tx: Tx, input: IpsecPolicyInput, opts: W
 }
 
 export async function updateIpsecPolicy(tx: Tx, id: string, patch: IpsecPolicyPatch, opts: PolicyUpdateOptions = {}): Promise<PolicyView<IpsecPolicy>> {
-  tx.work.handedPolicies.delete(id); // changed in this transaction: a copy handed over earlier is stale
   const cur = visibleTo(tx.actor, await getIpsecPolicy(tx.ex, id), 'ipsec_policy', id);
   const users = await usersOf(tx, 'ipsec_policies', id);
   if (opts.onlyIfUnused) refuseInUse('ipsec_policies', id, users, "it can't be updated");
@@ -184,7 +182,6 @@ export async function updateIpsecPolicy(tx: Tx, id: string, patch: IpsecPolicyPa
 /** A policy that any connection (not being deleted) uses cannot be deleted. */
 export async function deletePolicyById(tx: Tx, table: PolicyTable, id: string): Promise<void> {
   const resource: ResourceType = RESOURCE[table];
-  tx.work.handedPolicies.delete(id); // changed in this transaction: a copy handed over earlier is stale
   visibleTo(tx.actor, table === 'ike_policies' ? await getIkePolicy(tx.ex, id) : await getIpsecPolicy(tx.ex, id), resource, id);
   refuseInUse(table, id, await tx.deps.connections.refsUsingPolicy(tx.ex, COLUMN[table], id), 'detach it from them first');
   await tx.deps.connections.releasePolicy(tx.ex, COLUMN[table], id);

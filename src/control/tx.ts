@@ -1,4 +1,3 @@
-import type { IkePolicy, IpsecPolicy } from '../domain/policy.js';
 import type { Actor } from '../domain/tenancy.js';
 import { type ChangeRecord, currentGeneration, pruneChanges } from '../store/change-store.js';
 import type { Executor } from '../store/schema.js';
@@ -24,12 +23,6 @@ export type TxMode = 'read' | 'snapshot' | 'write';
 export class Work {
   readonly changes: Change[] = [];
   generation: number | undefined;
-  /**
-   * Policies a command of this transaction just read or made (content-policies.ts), handed to the next
-   * command that checks them (a connection create or update) instead of a second read; taken once,
-   * and dropped by any change to that policy in this transaction.
-   */
-  readonly handedPolicies = new Map<string, IkePolicy | IpsecPolicy>();
 
   constructor(
     readonly ex: Executor,

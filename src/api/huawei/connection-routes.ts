@@ -14,7 +14,6 @@ import { actorOf, HUAWEI, type HuaweiDeps, projectOf, ALL_ROWS } from './huawei-
 import { invalid, missingAsUndefined } from './huawei-errors.js';
 import { CONNECTION_PAGE, withName } from './huawei-rules.js';
 import { dpdIn, ikeInput, ipsecInput } from './policy-mapper.js';
-import { ikePolicyFor, ipsecPolicyFor, releasePolicies } from './shared-policies.js';
 
 /** vpn-connection (B5, singular path): CRUD and reset; the inline policies are owned by the connection. */
 export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): void {
@@ -33,8 +32,8 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
       const wire = await control.atomically(async (cp) => {
         const gw = await loadGatewayRecord(cp, actor, project, b.vgw_id);
         const cgw = await loadCustomerGateway(cp, actor, project, b.cgw_id);
-        const ike = await ikePolicyFor(cp, actor, gw.gateway.accountId, ikeInput(b.ikepolicy));
-        const ipsec = await ipsecPolicyFor(cp, actor, gw.gateway.accountId, ipsecInput(b.ipsecpolicy));
+        const ike = await cp.ikePolicies.forContent(actor, gw.gateway.accountId, ikeInput(b.ikepolicy));
+        const ipsec = await cp.ipsecPolicies.forContent(actor, gw.gateway.accountId, ipsecInput(b.ipsecpolicy));
         const { input, extras } = connectionInput(b, gw, cgw, { ike: ike.id, ipsec: ipsec.id });
         const v = await withName(b.name, 'vpn', (name) =>
           cp.connections.create(actor, gw.gateway.id, { ...input, name }, { extras: connectionExtras(extras) }),
@@ -115,11 +114,10 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
         const ikeP = b.ikepolicy;
         // A changed inline policy moves the connection to the shared policy of the new content.
         const ike = ikeP
-          ? await ikePolicyFor(cp, actor, c.accountId, ikeInput(ikeP, c.ikePolicyId ? await cp.ikePolicies.record(actor, c.ikePolicyId) : undefined))
+          ? await cp.ikePolicies.forContent(actor, c.accountId, ikeInput(ikeP, c.ikePolicyId ? await cp.ikePolicies.record(actor, c.ikePolicyId) : undefined))
           : undefined;
         const ipsec = b.ipsecpolicy
-          ? await ipsecPolicyFor(
-              cp,
+          ? await cp.ipsecPolicies.forContent(
               actor,
               c.accountId,
               ipsecInput(b.ipsecpolicy, c.ipsecPolicyId ? await cp.ipsecPolicies.record(actor, c.ipsecPolicyId) : undefined),
@@ -161,10 +159,8 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
           },
           { extras: connectionExtras(next) },
         );
-        await releasePolicies(cp, actor, {
-          ike: ike && ike.id !== c.ikePolicyId ? c.ikePolicyId : null,
-          ipsec: ipsec && ipsec.id !== c.ipsecPolicyId ? c.ipsecPolicyId : null,
-        });
+        if (ike && ike.id !== c.ikePolicyId) await cp.ikePolicies.release(actor, c.ikePolicyId);
+        if (ipsec && ipsec.id !== c.ipsecPolicyId) await cp.ipsecPolicies.release(actor, c.ipsecPolicyId);
         return render(cp, actor, v);
       });
       return { vpn_connection: wire, request_id: req.id };
@@ -183,7 +179,8 @@ export function connectionRoutes(fastify: FastifyInstance, deps: HuaweiDeps): vo
         await cp.connections.remove(actor, c.gatewayId, c.id);
         // Shared content policies go with their last connection, whoever made it (a policy a user
         // named stays); the monitor belongs to this connection.
-        await releasePolicies(cp, actor, { ike: c.ikePolicyId, ipsec: c.ipsecPolicyId });
+        await cp.ikePolicies.release(actor, c.ikePolicyId);
+        await cp.ipsecPolicies.release(actor, c.ipsecPolicyId);
         const monitor = v.extras?.['monitorId'];
         if (typeof monitor === 'string') await cp.dialectObjects.remove(actor, HUAWEI, 'connection_monitor', monitor).catch(missingAsUndefined);
       });
