@@ -7,9 +7,9 @@
 set -euo pipefail
 PACKAGES=(strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins iproute2 iputils-ping curl procps util-linux)
 # --test: also what the tests drive Causeway with (the real OpenStack client: `openstack vpn …`; jq for
-# the README's Huawei block).
+# the README's Huawei block; Debian's chromium and a font for the console's browser test).
 if [ "${1:-}" = "--test" ]; then
-  PACKAGES+=(python3-openstackclient python3-neutronclient jq)
+  PACKAGES+=(python3-openstackclient python3-neutronclient jq chromium fonts-dejavu-core)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do
