@@ -10,6 +10,7 @@ import type { LabSettings } from '../agent/agent-backend.js';
 import { peerSwanctlConf } from '../dataplane/strongswan/peer-config.js';
 import type { Settings } from '../config/settings.js';
 import { openControl, type Store } from './control-open.js';
+import { consolePlugin } from '../web/console-plugin.js';
 
 export const VERSION = '0.1.0';
 
@@ -82,6 +83,14 @@ export async function startServer(
     ...(settings.dataplane === 'remote'
       ? { agentApi: { publicPool: settings.publicPool.text, sitePool: settings.sitePool.text, labInternet: settings.labInternet } }
       : {}),
+  });
+  // The web console (src/web): the same control plane and peer configuration renderer as the API.
+  await app.register(consolePlugin, {
+    prefix: '/console',
+    control,
+    publicUrl: settings.publicUrl,
+    renderPeerConfig: (d) => peerSwanctlConf(d),
+    peerConfigFormats: ['swanctl'],
   });
 
   // With no data plane attached, nothing holds a deleted object: finish deletes shortly after they start

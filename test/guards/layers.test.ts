@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layer rule (DEVELOPERS.md): domain → store → control → api/<dialect> | dataplane → agent → cli.
+ * The layer rule (DEVELOPERS.md): domain → store → control → api/<dialect> | dataplane → agent → cli/web.
  * Each layer imports only the ones before it; outside `control`, the control plane is reached only
  * through src/control/index.ts; nothing but `store` touches the database driver or Kysely; a dialect
  * never imports another dialect.
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SRC = join(ROOT, 'src');
 
-const LAYERS = ['domain', 'store', 'control', 'api', 'dataplane', 'config', 'agent', 'cli'] as const;
+const LAYERS = ['domain', 'store', 'control', 'api', 'dataplane', 'config', 'agent', 'web', 'cli'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** What each layer may import (besides itself). */
@@ -24,7 +24,8 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
   dataplane: ['domain'],
   config: ['domain'],
   agent: ['domain', 'control', 'dataplane'],
-  cli: ['domain', 'store', 'control', 'api', 'dataplane', 'config', 'agent'],
+  web: ['domain', 'control', 'config', 'api'],
+  cli: ['domain', 'store', 'control', 'api', 'dataplane', 'config', 'agent', 'web'],
 };
 
 /** The one file of the CLI that opens the store (and hands the control plane, never the handle, on). */
@@ -89,6 +90,7 @@ function violations(): Violation[] {
       const d = dialectOf(file);
       const td = dialectOf(target);
       if (d && td && d !== td) out.push({ file: rel, imports: spec, rule: `the ${d} dialect may not import the ${td} dialect` });
+      if (from === 'web' && td) out.push({ file: rel, imports: spec, rule: `the console may use only the shared api files, not the ${td} dialect` });
       if (from === 'api' && !d && td && relative(SRC, file) !== API_COMPOSITION) {
         out.push({ file: rel, imports: spec, rule: `a shared api file may not import the ${td} dialect (only ${API_COMPOSITION} composes them)` });
       }
@@ -116,8 +118,8 @@ describe('layer rule', () => {
     expect(violations()).toEqual([]);
   });
 
-  it('no dialect acts as the system: every call carries the caller', () => {
-    const bad = sources(join(SRC, 'api')).filter((f) => /\bSYSTEM_ACTOR\b/.test(readFileSync(f, 'utf8')));
+  it('no dialect and not the console acts as the system: every call carries the caller', () => {
+    const bad = [...sources(join(SRC, 'api')), ...sources(join(SRC, 'web'))].filter((f) => /\bSYSTEM_ACTOR\b/.test(readFileSync(f, 'utf8')));
     expect(bad.map((f) => relative(ROOT, f))).toEqual([]);
   });
 

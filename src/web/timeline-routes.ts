@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { HTML_ROUTE, sendPage, type ConsoleOptions } from './console-plugin.js';
+import { page } from './console-layout.js';
+import { html } from './html-template.js';
+import { timelineSource, type TimelineEvent } from './timeline-source.js';
+
+const PAGE_SIZE = 50;
+
+function eventItem(e: TimelineEvent) {
+  const details = e.details && Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : undefined;
+  return html`<li>
+    <time datetime="${e.createdAt}">${e.createdAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}</time> · <strong>${e.type}</strong>
+    <p>${e.message}</p>
+    ${e.cause && html`<p class="muted">Cause: ${e.cause}</p>`}${details && html`<p class="muted"><code>${details}</code></p>`}
+  </li>`;
+}
+
+/** A connection's event timeline, newest first, a page at a time. */
+export function timelineRoutes(app: FastifyInstance, o: ConsoleOptions): void {
+  const source = timelineSource(o.control);
+  app.get('/gateways/:gw/connections/:id/events', { schema: HTML_ROUTE }, async (req, reply) => {
+    const s = req.console!;
+    const { gw, id } = req.params as { gw: string; id: string };
+    const start = (req.query as { start?: string }).start;
+    const v = await o.control.connections.get(s.actor, gw, id);
+    const back = html`<p><a href="/console/gateways/${gw}/connections/${id}">Back to connection ${v.connection.name}</a></p>`;
+    if (!source) {
+      return sendPage(
+        reply,
+        200,
+        page(
+          `Events of ${v.connection.name}`,
+          html`${back}
+            <p role="status">This server does not record connection events yet.</p>`,
+          s,
+        ),
+      );
+    }
+    const events = await source.events(s.actor, gw, id, { limit: PAGE_SIZE, ...(start ? { start } : {}) });
+    const list =
+      events.items.length === 0
+        ? html`<p role="status">No events recorded.</p>`
+        : html`<p class="muted">${events.total} events, newest first.</p>
+            <ol class="timeline">
+              ${events.items.map(eventItem)}
+            </ol>`;
+    const more =
+      events.next && html`<p><a href="/console/gateways/${gw}/connections/${id}/events?start=${encodeURIComponent(events.next)}">Older events</a></p>`;
+    return sendPage(reply, 200, page(`Events of ${v.connection.name}`, html`${back}${list}${more}`, s));
+  });
+}
