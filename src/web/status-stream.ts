@@ -90,7 +90,8 @@ export class StatusStreams {
         clearInterval(keepalive);
         this.#open.delete(stream);
         if (this.#open.size === 0) this.#stopFollowing();
-        raw.end();
+        // An event stream is never followed by another request on its connection: let it go.
+        raw.end(() => raw.destroy());
       },
     };
     raw.on('close', () => stream.end());
