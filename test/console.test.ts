@@ -223,6 +223,19 @@ describe('web console (HTTP)', () => {
     expect((await a.get(`${detail}/peer-config?format=nope`)).statusCode).toBe(400);
   });
 
+  it('makes a VPC with a subnet in one go; a bad CIDR leaves neither and says why next to the field', async () => {
+    const vpcs = async () => (await t.call('GET', '/v1/vpcs')).json().vpcs.length;
+    const n = await vpcs();
+    const bad = await a.post('/console/vpcs', { vpc_name: 'vpc-console', subnet_cidr: '10.50.0.1/24' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/id="subnet_cidr-error">&#39;10\.50\.0\.1\/24&#39; has host bits set/);
+    expect(await vpcs()).toBe(n);
+    const ok = await a.post('/console/vpcs', { vpc_name: 'vpc-console', subnet_name: 'sn-console', subnet_cidr: '10.50.0.0/24' });
+    expect(ok.statusCode, ok.body).toBe(303);
+    expect(await vpcs()).toBe(n + 1);
+    expect((await a.get('/console/gateways/new')).body).toMatch(/<optgroup label="VPC vpc-console">\s*<option value="[^"]+"\s*>sn-console \(10\.50\.0\.0\/24/);
+  });
+
   it('escapes what users typed', async () => {
     const r = await a.post(`/console/gateways/${gwA}/connections`, {
       name: '<b>x</b>',

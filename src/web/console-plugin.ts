@@ -10,6 +10,7 @@ import { connectionRoutes } from './connection-routes.js';
 import { CONSOLE_CSS, FAVICON_SVG } from './console-css.js';
 import type { FormBody } from './console-form.js';
 import { messagePage } from './console-layout.js';
+import { networkRoutes } from './network-routes.js';
 import { CSRF_FIELD, CSRF_HEADER, cookieOf, csrfMatches, csrfOf, SESSION_COOKIE } from './console-session.js';
 import { gatewayRoutes } from './gateway-routes.js';
 import { policyRoutes } from './policy-routes.js';
@@ -140,6 +141,7 @@ export async function consolePlugin(app: FastifyInstance, o: ConsoleOptions): Pr
   signInRoutes(app, o);
   gatewayRoutes(app, o, streams);
   connectionRoutes(app, o);
+  networkRoutes(app, o);
   policyRoutes(app, o);
   timelineRoutes(app, o);
 }

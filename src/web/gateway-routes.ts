@@ -85,7 +85,7 @@ async function newGatewayPage(o: ConsoleOptions, s: ConsoleSession, body: FormBo
   const subnets = await subnetChoices(o, s.actor);
   const form =
     subnets.length === 0
-      ? html`<p role="alert">Your account has no subnet yet: create a VPC and a subnet first (<code>POST /v1/vpcs</code>, <code>POST /v1/subnets</code>).</p>`
+      ? html`<p role="alert">Your account has no subnet yet. <a href="/console/vpcs/new">Create a VPC and a subnet</a> first.</p>`
       : html`<form method="post" action="/console/gateways" class="card" novalidate>
           ${csrfField(s)}${generalErrors(errors)}
           ${input('Name', 'name', text(body, 'name'), errors, { hint: 'Optional: lowercase letters, digits and hyphens. A name is made up when empty.' })}

@@ -14,12 +14,8 @@ describe('html template', () => {
 
   it('joins arrays, drops undefined, null and false, prints numbers and true', () => {
     const items = ['a<', 'b'].map((x) => html`<li>${x}</li>`);
-    expect(
-      html`<ul>
-          ${items}
-        </ul>
-        ${undefined}${null}${false}${0}${true}`.toString(),
-    ).toBe('<ul><li>a&lt;</li><li>b</li></ul>0true');
+    // prettier-ignore
+    expect(html`<ul>${items}</ul>${undefined}${null}${false}${0}${true}`.toString()).toBe('<ul><li>a&lt;</li><li>b</li></ul>0true');
   });
 
   it('passes trusted markup through unchanged', () => {
