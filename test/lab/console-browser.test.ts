@@ -53,10 +53,6 @@ describe.skipIf(!labRuns)('lab: the web console in a real browser', () => {
     t = await startTestServer({ dataplane: 'lab', labInternet: labInternet(TAG) }, { listen: true });
     const account = await t.server.control.accounts.create(SYSTEM_ACTOR, 'console-e2e');
     apiKey = account.apiKey;
-    const token = (await t.server.control.tokens.issue(apiKey))!.accessToken;
-    const vpc = (await t.call('POST', '/v1/vpcs', { token, body: { name: 'con-vpc' } })).json();
-    const sn = await t.call('POST', '/v1/subnets', { token, body: { vpc: { id: vpc.id }, name: 'con-subnet', ipv4_cidr_block: '10.78.0.0/24' } });
-    expect(sn.statusCode, sn.body).toBe(201);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const context = await browser.newContext({ viewport: { width: 1200, height: 820 }, acceptDownloads: true });
     await context.exposeFunction('cwCspViolation', (v: string) => problems.push(`CSP violation: ${v}`));
@@ -90,7 +86,14 @@ describe.skipIf(!labRuns)('lab: the web console in a real browser', () => {
     await fill('#apikey', apiKey);
     await Promise.all([page.waitForURL(/\/console\/gateways$/), page.keyboard.press('Enter')]);
 
+    // A VPC and its subnet, then the gateway on it.
     await tabTo('a[href="/console/gateways/new"]:not(nav a)');
+    await Promise.all([page.waitForURL(/\/console\/gateways\/new$/), page.keyboard.press('Enter')]);
+    await tabTo('a[href="/console/vpcs/new"]');
+    await Promise.all([page.waitForURL(/\/console\/vpcs\/new$/), page.keyboard.press('Enter')]);
+    await fill('#vpc_name', 'con-vpc');
+    await fill('#subnet_name', 'con-subnet');
+    await fill('#subnet_cidr', '10.78.0.0/24');
     await Promise.all([page.waitForURL(/\/console\/gateways\/new$/), page.keyboard.press('Enter')]);
     await fill('#name', 'con-gateway');
     await Promise.all([page.waitForURL(/\/console\/gateways(#.*)?$/), page.keyboard.press('Enter')]);
@@ -98,8 +101,24 @@ describe.skipIf(!labRuns)('lab: the web console in a real browser', () => {
     const gwIp = await page.locator('.members li').first().innerText();
     expect(gwIp).toMatch(/Member 1: active, public IP 198\.51\.100\.\d+/);
 
+    // An IKE and an IPsec policy, with the forms' defaults.
+    await tabTo('nav a[href="/console/policies"]');
+    await Promise.all([page.waitForURL(/\/console\/policies$/), page.keyboard.press('Enter')]);
+    await tabTo('a[href="/console/ike-policies/new"]');
+    await Promise.all([page.waitForURL(/\/ike-policies\/new$/), page.keyboard.press('Enter')]);
+    await fill('#name', 'con-ike');
+    await Promise.all([page.waitForURL(/\/console\/policies$/), page.keyboard.press('Enter')]);
+    await tabTo('a[href="/console/ipsec-policies/new"]');
+    await Promise.all([page.waitForURL(/\/ipsec-policies\/new$/), page.keyboard.press('Enter')]);
+    await fill('#name', 'con-esp');
+    await Promise.all([page.waitForURL(/\/console\/policies$/), page.keyboard.press('Enter')]);
+    expect(await page.locator('td', { hasText: 'con-esp' }).count()).toBe(1);
+
+    // The connection to a lab site, with those policies (picked by typing in the select, as the keyboard does).
     const siteIp = (await cli(['lab', 'site', 'create', SITE, '--lan', LAN])).trim().split('\n').pop()!;
     expect(siteIp).toMatch(/^203\.0\.113\.\d+$/);
+    await tabTo('nav a[href="/console/gateways"]');
+    await Promise.all([page.waitForURL(/\/console\/gateways$/), page.keyboard.press('Enter')]);
     await tabTo('a[href$="/connections/new"]');
     await Promise.all([page.waitForURL(/\/connections\/new$/), page.keyboard.press('Enter')]);
     await fill('#name', 'con-branch');
@@ -107,6 +126,11 @@ describe.skipIf(!labRuns)('lab: the web console in a real browser', () => {
     await fill('#psk', 'Console-lab-psk-1');
     await fill('#local_cidrs', '10.78.0.0/24');
     await fill('#peer_cidrs', LAN);
+    await fill('#ike_policy', 'con-ike');
+    await fill('#ipsec_policy', 'con-esp');
+    expect(await page.locator('#ike_policy option:checked').innerText()).toBe('con-ike');
+    expect(await page.locator('#ipsec_policy option:checked').innerText()).toBe('con-esp');
+    await tabTo('form button[type="submit"]:not(nav button)');
     await Promise.all([page.waitForURL(/\/connections\/[0-9a-f-]{36}$/), page.keyboard.press('Enter')]);
     const connectionId = page.url().split('/').pop()!;
     const status = page.locator('dd[sse-swap] .status');
