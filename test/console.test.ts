@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/control/index.js';
 import { CONSOLE_CSP } from '../src/web/console-plugin.js';
+import { timelineSource } from '../src/web/timeline-source.js';
 import { makeGateway, policyConnection, startTestServer, type TestServer } from './harness.js';
 
 /** A signed-in console user: its cookie and CSRF token, and requests made with them. */
@@ -234,6 +235,14 @@ describe('web console (HTTP)', () => {
     expect(ok.statusCode, ok.body).toBe(303);
     expect(await vpcs()).toBe(n + 1);
     expect((await a.get('/console/gateways/new')).body).toMatch(/<optgroup label="VPC vpc-console">\s*<option value="[^"]+"\s*>sn-console \(10\.50\.0\.0\/24/);
+  });
+
+  it('shows the timeline newest first when the control plane records events, and says so when it does not', async () => {
+    const r = await a.get(`/console/gateways/${gwA}/connections/${connA}/events`);
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('<h1>Events of conn-a</h1>');
+    if (timelineSource(t.server.control)) expect(r.body).toMatch(/<strong>created<\/strong>/);
+    else expect(r.body).toContain('This server does not record connection events yet.');
   });
 
   it('escapes what users typed', async () => {
