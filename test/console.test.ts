@@ -130,6 +130,17 @@ describe('web console (HTTP)', () => {
     expect(String(out.headers['set-cookie'])).toMatch(/^cw_console=; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=0/);
   });
 
+  it('refuses a sign-in posted from another site', async () => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/console/sign-in',
+      payload: `apikey=${encodeURIComponent(readFileSync(join(t.dataDir, 'admin-api-key'), 'utf8').trim())}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', host: 'localhost:80' },
+    });
+    expect(r.statusCode).toBe(403);
+    expect(r.headers['set-cookie']).toBeUndefined();
+  });
+
   it('refuses a POST without the session CSRF token', async () => {
     const r = await a.post('/console/gateways', { subnet: 'x', mode: 'policy' }, 'wrong');
     expect(r.statusCode).toBe(403);

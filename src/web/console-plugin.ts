@@ -79,6 +79,17 @@ function asset(name: string): { type: string; body: string } | undefined {
   return { type: a.type, body };
 }
 
+/** A browser's POST names the page it came from in Origin: it must be this server (a sign-in made from another site included). */
+function sameOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 /** Sends an HTML page. */
 export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
   return reply.code(status).type('text/html; charset=utf-8').send(body);
@@ -100,6 +111,9 @@ export async function consolePlugin(app: FastifyInstance, o: ConsoleOptions): Pr
   });
 
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.method === 'POST' && !sameOrigin(req)) {
+      return sendPage(reply, 403, messagePage('Refused', 'The form was sent from another site.'));
+    }
     if (req.routeOptions.config.consolePublic) return;
     const token = cookieOf(req, SESSION_COOKIE);
     const actor = token ? await control.tokens.verify(token).catch(() => undefined) : undefined;
