@@ -192,6 +192,13 @@ describe('web console (HTTP)', () => {
     });
     expect(life.statusCode).toBe(400);
     expect(life.body).toMatch(/id="lifetime-error">The key lifetime must be/);
+    const enc = await a.post('/console/ike-policies', { ike_version: '2', encryption: 'xyz', integrity: 'sha256', dh_group: '14', lifetime: '28800' });
+    expect(enc.body).toMatch(/id="encryption-error">Choose an encryption algorithm/);
+    const dh = await a.post('/console/ipsec-policies', { encryption: 'aes256', integrity: 'sha256', pfs: '99', lifetime: '3600' });
+    expect(dh.body).toMatch(/id="pfs-error">Choose a PFS group/);
+    const gone = await a.post('/console/gateways', { subnet: 'no-such-subnet', mode: 'policy' });
+    expect(gone.statusCode).toBe(400);
+    expect(gone.body).toMatch(/id="subnet-error">Subnet &#39;no-such-subnet&#39; was not found/);
     const noSubnet = await a.post('/console/gateways', { subnet: '', mode: 'policy' });
     expect(noSubnet.body).toMatch(/id="subnet-error">Choose a subnet/);
   });

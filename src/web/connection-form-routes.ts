@@ -105,7 +105,11 @@ export function connectionFormRoutes(app: FastifyInstance, o: ConsoleOptions): v
       const v = await o.control.connections.create(s.actor, gw.gateway.id, made);
       return reply.redirect(`/console/gateways/${gw.gateway.id}/connections/${v.connection.id}`, 303);
     } catch (err) {
-      return sendPage(reply, 400, await newConnectionPage(o, s, gw, body, formErrors(err, CONNECTION_FIELDS)));
+      return sendPage(
+        reply,
+        400,
+        await newConnectionPage(o, s, gw, body, formErrors(err, CONNECTION_FIELDS, { ike_policy: 'ike_policy', ipsec_policy: 'ipsec_policy' })),
+      );
     }
   });
 }

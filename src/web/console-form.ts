@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError, type ResourceType } from '../domain/errors.js';
 import { html, type Html } from './html-template.js';
 
 /** Messages of a failed form: by field name, and those that belong to no field (shown above the form). */
@@ -22,7 +22,15 @@ export function text(body: FormBody, name: string): string {
  * `fieldOf` (the domain's names, e.g. `peerCidrs` or `dpd.intervalSeconds`, to the form's). Not
  * an invalid-input error: rethrown (not found, forbidden… are pages, not messages).
  */
-export function formErrors(err: unknown, fieldOf: Readonly<Record<string, string>>): FormErrors {
+export function formErrors(
+  err: unknown,
+  fieldOf: Readonly<Record<string, string>>,
+  /** Objects a form picks by id (a subnet, a policy): when one is missing, the message goes next to its field. */
+  pickedBy: Partial<Readonly<Record<ResourceType, string>>> = {},
+): FormErrors {
+  if (err instanceof DomainError && err.kind === 'not_found' && err.subject && pickedBy[err.subject.resource]) {
+    return { fields: { [pickedBy[err.subject.resource]!]: err.message }, general: [] };
+  }
   if (!(err instanceof DomainError) || !['invalid', 'conflict', 'quota', 'in_use'].includes(err.kind)) throw err;
   const name = err.target?.name;
   const field = name === undefined ? undefined : (fieldOf[name] ?? fieldOf[name.split('.')[0]!] ?? fieldOf[name.replace(/\[\d+\]$/, '')]);

@@ -126,7 +126,7 @@ export function gatewayRoutes(app: FastifyInstance, o: ConsoleOptions, streams: 
       const v = await o.control.gateways.create(s.actor, { subnetId, mode, ...(name ? { name } : {}) });
       return reply.redirect(`/console/gateways#gw-${v.gateway.id}`, 303);
     } catch (err) {
-      return sendPage(reply, 400, await newGatewayPage(o, s, body, formErrors(err, GATEWAY_FIELDS)));
+      return sendPage(reply, 400, await newGatewayPage(o, s, body, formErrors(err, GATEWAY_FIELDS, { subnet: 'subnet' })));
     }
   });
 }

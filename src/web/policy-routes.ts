@@ -1,5 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { CIPHERS, type Cipher, DH_GROUP_NUMBERS, type DhGroup, INTEGRITY_ALGORITHMS, type Integrity, type PfsGroup } from '../domain/crypto-catalogue.js';
+import {
+  CIPHERS,
+  type Cipher,
+  DH_GROUP_NUMBERS,
+  type DhGroup,
+  INTEGRITY_ALGORITHMS,
+  type Integrity,
+  isCipher,
+  isDhGroup,
+  isIntegrity,
+  type PfsGroup,
+} from '../domain/crypto-catalogue.js';
 import { FORM_ROUTE, HTML_ROUTE, sendPage, type ConsoleOptions } from './console-plugin.js';
 import { type Choice, type FormBody, type FormErrors, fieldError, formErrors, generalErrors, input, NO_ERRORS, select, text } from './console-form.js';
 import { csrfField, page } from './console-layout.js';
@@ -23,6 +34,18 @@ const POLICY_FIELDS = {
   pfs: 'pfs',
   lifetimeSeconds: 'lifetime',
 } as const;
+
+/** The selects hold the catalogue's values; anything else (a hand-made request) is refused next to its field. */
+function checkChoices(kind: Kind, body: FormBody): FormErrors | undefined {
+  const group = (v: string) => /^\d{1,2}$/.test(v) && isDhGroup(Number(v));
+  if (!isCipher(text(body, 'encryption'))) return fieldError('encryption', 'Choose an encryption algorithm from the list.');
+  const integrity = text(body, 'integrity');
+  if (!isIntegrity(integrity) && !(kind === 'ipsec' && integrity === 'none')) return fieldError('integrity', 'Choose an integrity algorithm from the list.');
+  if (kind === 'ike' && !['1', '2'].includes(text(body, 'ike_version'))) return fieldError('ike_version', 'Choose IKE version 1 or 2.');
+  if (kind === 'ike' && !group(text(body, 'dh_group'))) return fieldError('dh_group', 'Choose a Diffie-Hellman group from the list.');
+  if (kind === 'ipsec' && text(body, 'pfs') !== 'none' && !group(text(body, 'pfs'))) return fieldError('pfs', 'Choose a PFS group from the list, or none.');
+  return undefined;
+}
 
 async function listPage(o: ConsoleOptions, s: ConsoleSession): Promise<string> {
   const [ike, ipsec] = await Promise.all([o.control.ikePolicies.list(s.actor, ALL), o.control.ipsecPolicies.list(s.actor, ALL)]);
@@ -117,6 +140,8 @@ export function policyRoutes(app: FastifyInstance, o: ConsoleOptions): void {
     app.post(`/${kind}-policies`, { schema: FORM_ROUTE }, async (req, reply) => {
       const s = req.console!;
       const body = req.body as FormBody;
+      const refused = checkChoices(kind, body);
+      if (refused) return sendPage(reply, 400, formPage(kind, s, body, refused));
       const lifetime = text(body, 'lifetime');
       if (!/^\d{1,10}$/.test(lifetime))
         return sendPage(reply, 400, formPage(kind, s, body, fieldError('lifetime', 'Enter the key lifetime in whole seconds.')));
