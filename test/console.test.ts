@@ -164,6 +164,8 @@ describe('web console (HTTP)', () => {
       peer_cidrs: '192.168.9.0/24',
     });
     expect(create.statusCode).toBe(404);
+    expect((await b.post(`${base}/delete`, {})).statusCode).toBe(404);
+    expect((await b.post(`/console/gateways/${gwA}/delete`, {})).statusCode).toBe(404);
     const cidrs = (await t.call('GET', `/v1/vpn_gateways/${gwA}/connections/${connA}/local/cidrs`)).json().cidrs;
     expect(cidrs).toEqual(['10.240.0.0/24']);
     expect((await t.call('GET', `/v1/vpn_gateways/${gwA}/connections`, { token: bToken })).statusCode).toBe(404);
@@ -240,6 +242,11 @@ describe('web console (HTTP)', () => {
     expect(conf.headers['content-disposition']).toBe('attachment; filename="to-branch-swanctl.conf"');
     expect(conf.body).toContain(`secret = "0s${Buffer.from('Console-psk-1').toString('base64')}"`);
     expect((await a.get(`${detail}/peer-config?format=nope`)).statusCode).toBe(400);
+    expect((await a.post(`${detail}/delete`, {})).statusCode).toBe(303);
+    await expect.poll(async () => (await a.get(detail)).statusCode).toBe(404);
+    const gwId = /id="gw-([0-9a-f-]{36})" aria-labelledby="gw-[0-9a-f-]{36}-name">\s*<h2[^>]*>gw-console</.exec(list.body)![1]!;
+    expect((await a.post(`/console/gateways/${gwId}/delete`, {})).statusCode).toBe(303);
+    await expect.poll(async () => (await a.get('/console/gateways')).body.includes('gw-console'), { timeout: 5_000 }).toBe(false);
   });
 
   it('makes a VPC with a subnet in one go; a bad CIDR leaves neither and says why next to the field', async () => {

@@ -68,6 +68,7 @@ function detailPage(o: ConsoleOptions, s: ConsoleSession, v: ConnectionView, bod
           <dd>${c.dpd.action}, every ${c.dpd.intervalSeconds} s, dead after ${c.dpd.timeoutSeconds} s</dd>
         </dl>
         <p><a href="${base(v)}/events">Event timeline</a></p>
+        <form method="post" action="${base(v)}/delete">${csrfField(s)}<button type="submit" class="secondary">Delete the connection ${c.name}</button></form>
       </section>
       ${c.kind === 'policy' && SIDES.map((side) => cidrSection(s, v, side, body, errors))}
       <section class="card" aria-labelledby="peer-config">
@@ -99,6 +100,13 @@ export function connectionRoutes(app: FastifyInstance, o: ConsoleOptions): void 
   app.get('/gateways/:gw/connections/:id', { schema: HTML_ROUTE }, async (req, reply) => {
     const s = req.console!;
     return sendPage(reply, 200, detailPage(o, s, await get(s, req.params as Params), {}, NO_ERRORS));
+  });
+
+  app.post('/gateways/:gw/connections/:id/delete', { schema: FORM_ROUTE }, async (req, reply) => {
+    const s = req.console!;
+    const p = req.params as Params;
+    await o.control.connections.remove(s.actor, p.gw, p.id);
+    return reply.redirect(`/console/gateways#gw-${p.gw}`, 303);
   });
 
   for (const op of ['add', 'remove'] as const) {

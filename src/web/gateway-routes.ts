@@ -43,7 +43,7 @@ function connectionRows(list: readonly ConnectionView[]): Html {
   </table>`;
 }
 
-function gatewayCard(v: GatewayView, conns: readonly ConnectionView[]): Html {
+function gatewayCard(s: ConsoleSession, v: GatewayView, conns: readonly ConnectionView[]): Html {
   const g = v.gateway;
   return html`<section class="card" id="gw-${g.id}" aria-labelledby="gw-${g.id}-name">
     <h2 id="gw-${g.id}-name">${g.name}</h2>
@@ -51,6 +51,12 @@ function gatewayCard(v: GatewayView, conns: readonly ConnectionView[]): Html {
     <div sse-swap="${gatewayEvent(g.id)}" aria-live="polite">${gatewayStatus(g)}</div>
     ${connectionRows(conns)}
     <p><a href="/console/gateways/${g.id}/connections/new">Add a connection to ${g.name}</a></p>
+    ${
+      g.lifecycleState !== 'deleting' &&
+      html`<form method="post" action="/console/gateways/${g.id}/delete">
+        ${csrfField(s)}<button type="submit" class="secondary">Delete the gateway ${g.name} and its connections</button>
+      </form>`
+    }
   </section>`;
 }
 
@@ -63,6 +69,7 @@ async function listPage(o: ConsoleOptions, s: ConsoleSession): Promise<string> {
       : html`<div hx-ext="sse" sse-connect="/console/status-stream">
           ${gws.items.map((g) =>
             gatewayCard(
+              s,
               g,
               conns.items.filter((c) => c.connection.gatewayId === g.gateway.id),
             ),
@@ -111,6 +118,11 @@ export function gatewayRoutes(app: FastifyInstance, o: ConsoleOptions, streams: 
   app.get('/status-stream', { schema: { ...HTML_ROUTE, response: { 200: { type: 'string', description: 'text/event-stream' } } } }, async (req, reply) =>
     streams.open(req, reply, SECURITY_HEADERS),
   );
+
+  app.post('/gateways/:gw/delete', { schema: FORM_ROUTE }, async (req, reply) => {
+    await o.control.gateways.remove(req.console!.actor, (req.params as { gw: string }).gw);
+    return reply.redirect('/console/gateways', 303);
+  });
 
   app.get('/gateways/new', { schema: HTML_ROUTE }, async (req, reply) => sendPage(reply, 200, await newGatewayPage(o, req.console!, {}, NO_ERRORS)));
 
