@@ -27,6 +27,10 @@ export interface PeerIdentity {
 export interface PeerTunnel {
   /** `cw-<id>` (policy) or `cw-<id>-t<member>`: the name used for every object of this tunnel. */
   readonly name: string;
+  /** `cw-<8 hex>` or `cw-<8 hex>-t<member>`: short enough for every vendor's object names (FortiGate: 15). */
+  readonly shortName: string;
+  /** 1 or 2: the gateway member (route kinds number their tunnel interfaces by it). */
+  readonly memberIndex: number;
   /** The peer device's own address; `%any` when the connection knows the peer by FQDN. */
   readonly localAddress: string;
   readonly localId: PeerIdentity;
@@ -97,6 +101,8 @@ export function peerView(d: DesiredConnection): PeerView {
     const mine = m.tunnels[0]!;
     return {
       name: ikeConnName(d, t.memberIndex),
+      shortName: `cw-${d.connectionId.slice(0, 8)}${d.kind === 'policy' ? '' : `-t${t.memberIndex}`}`,
+      memberIndex: t.memberIndex,
       localAddress: mine.localAddress,
       localId: parseIdentity(mine.localId),
       remoteAddress: m.remoteAddress,
@@ -129,9 +135,16 @@ export function peerView(d: DesiredConnection): PeerView {
 /** Whether a proposal is AEAD (GCM/CCM: no separate integrity). */
 export const isAeadProposal = (p: ProposalParts): boolean => p.encryption.length > 0 && p.encryption.every(isAead);
 
+/** One cipher, integrity (or PRF, for AEAD IKE) and group; null where the proposal has none. */
+export interface Suite {
+  readonly cipher: Cipher;
+  readonly integrity: Integrity | null;
+  readonly group: DhGroup | null;
+}
+
 /** One algorithm of each kind per proposal (vendors whose proposals hold one of each), in preference order. */
-export function singleSuites(ps: readonly ProposalParts[]): { cipher: Cipher; integrity: Integrity | null; group: DhGroup | null }[] {
-  const out: { cipher: Cipher; integrity: Integrity | null; group: DhGroup | null }[] = [];
+export function singleSuites(ps: readonly ProposalParts[]): Suite[] {
+  const out: Suite[] = [];
   for (const p of ps) {
     const integ: readonly (Integrity | null)[] = isAeadProposal(p) ? (p.prf.length > 0 ? p.prf : [null]) : p.integrity;
     const groups: readonly (DhGroup | null)[] = p.groups.length > 0 ? p.groups : [null];

@@ -1,6 +1,7 @@
 import type { Cipher, DhGroup, Integrity } from '../../domain/crypto-catalogue.js';
 import { DomainError } from '../../domain/errors.js';
 import type { PeerConfigFormat } from '../../domain/peer-config-formats.js';
+import { type ProposalParts, singleSuites, type Suite } from './peer-view.js';
 
 /**
  * The one table of how each vendor spells the catalogue's algorithms (src/domain/crypto-catalogue.ts).
@@ -49,12 +50,12 @@ export const VENDOR_ALGORITHMS: Readonly<Record<Vendor, Names>> = {
     },
     ikeIntegrity: { md5: 'md5', sha1: 'sha1', sha256: 'sha2_256', sha384: 'sha2_384', sha512: 'sha2_512', aesxcbc: 'aes_xcbc' },
     espIntegrity: { md5: 'md5', sha1: 'sha1', sha256: 'sha2_256', sha384: 'sha2_384', sha512: 'sha2_512', aesxcbc: 'aes_xcbc', aescmac: 'aes_cmac' },
-    group: { 5: 'modp1536', 14: 'modp2048', 15: 'modp3072', 16: 'modp4096', 17: 'modp6144', 18: 'modp8192', ...groups([19, 20, 21, 31], 'dh') },
+    group: groups([5, 14, 15, 16, 17, 18, 19, 20, 21, 31], 'dh'),
   },
   'cisco-ios': {
     label: 'Cisco IOS',
     ikeCipher: { aes128: 'aes-cbc-128', aes192: 'aes-cbc-192', aes256: 'aes-cbc-256', '3des': '3des', aes128gcm16: 'aes-gcm-128', aes256gcm16: 'aes-gcm-256' },
-    ikev1Cipher: { aes128: 'aes 128', aes192: 'aes 192', aes256: 'aes 256', '3des': '3des' },
+    ikev1Cipher: { aes128: 'aes', aes192: 'aes 192', aes256: 'aes 256', '3des': '3des' },
     ikeIntegrity: HASHES,
     ikev1Integrity: { ...HASHES, sha1: 'sha' },
     espCipher: {
@@ -157,4 +158,40 @@ export function spellSome(vendor: Vendor, kind: Kind, algs: readonly (Cipher | I
   const ok = algs.filter((a) => spellable(vendor, kind, a));
   if (ok.length === 0 && algs.length > 0) spell(vendor, kind, algs[0]!);
   return ok.map((a) => spell(vendor, kind, a));
+}
+
+/** The PSK as a vendor CLI line can carry it: printable, no spaces or quotes (IBM's PSK rule already ensures it). */
+export function cliPsk(vendor: Vendor, psk: string): string {
+  if (/^[\x21-\x7e]+$/.test(psk) && !/["'\\]/.test(psk)) return psk;
+  throw new DomainError(
+    'invalid_value',
+    `${VENDOR_ALGORITHMS[vendor].label} cannot carry this pre-shared key in its configuration (spaces, quotes or non-ASCII); download format swanctl or libreswan.`,
+    { type: 'parameter', name: 'format', value: vendor },
+  );
+}
+
+/**
+ * One algorithm of each kind per proposal (singleSuites), keeping the suites the vendor can spell
+ * entirely: any one of them negotiates. None left is a 400 naming the first algorithm it cannot spell.
+ */
+export function spellableSuites(vendor: Vendor, phase: 'ike' | 'ikev1' | 'esp', ps: readonly ProposalParts[]): Suite[] {
+  const [cipher, integ] =
+    phase === 'esp'
+      ? (['espCipher', 'espIntegrity'] as const)
+      : phase === 'ikev1'
+        ? (['ikev1Cipher', 'ikev1Integrity'] as const)
+        : (['ikeCipher', 'ikeIntegrity'] as const);
+  const all = singleSuites(ps);
+  const ok = (s: Suite): boolean =>
+    spellable(vendor, cipher, s.cipher) &&
+    (s.integrity === null || spellable(vendor, integ, s.integrity)) &&
+    (s.group === null || spellable(vendor, 'group', s.group));
+  const kept = all.filter(ok);
+  const first = all[0];
+  if (kept.length === 0 && first) {
+    spell(vendor, cipher, first.cipher);
+    if (first.integrity) spell(vendor, integ, first.integrity);
+    if (first.group) spell(vendor, 'group', first.group);
+  }
+  return kept;
 }
