@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite } from '../../src/dataplane/lab/lab-site.js';
@@ -8,7 +8,7 @@ import { ViciClient } from '../../src/dataplane/vici/index.js';
 import { parseCidr } from '../../src/domain/cidr.js';
 import type { TestServer } from '../harness.js';
 import { gatewayDir, labInternet, labRuns, listSas, startLab, stopLab, vpcGateway, type LabGateway } from './lab-fixture.js';
-import { ensureLibreswan, type Pluto, startPluto } from './libreswan-peer.js';
+import { checkWithLibreswan, ensureLibreswan, type Pluto, startPluto } from './libreswan-peer.js';
 
 /**
  * `peer_config?format=libreswan` against a real libreswan: each case is a gateway and a lab site whose
@@ -135,6 +135,13 @@ describe.skipIf(!labRuns)('lab: the libreswan peer configuration against a runni
     }
     await stopLab(t);
   }, 60_000);
+
+  it("every libreswan golden file passes libreswan's own addconn --checkconfig and algparse", async () => {
+    const dir = 'src/dataplane/peer-config/golden';
+    const files = readdirSync(dir).filter((f) => f.endsWith('.libreswan.txt'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) expect([f, await checkWithLibreswan(splitFiles(readFileSync(join(dir, f), 'utf8')).get('/etc/ipsec.conf')!)]).toEqual([f, '']);
+  });
 
   it.each(CASES.map((c, i) => [c.name, i] as const))(
     '%s: the gateway negotiates the IKE_SA and CHILD_SA with pluto',

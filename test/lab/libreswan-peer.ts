@@ -42,6 +42,25 @@ export async function ensureLibreswan(): Promise<string> {
   return (await run(join(EXEC, 'pluto'), ['--version'])).stdout.trim().split(/\s+/).slice(0, 2).join(' ');
 }
 
+/** libreswan's own config checker and algorithm parser on an ipsec.conf text: what they print (empty = clean). */
+export async function checkWithLibreswan(ipsecConf: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-lsw-check-'));
+  try {
+    const conf = join(dir, 'ipsec.conf');
+    writeFileSync(conf, ipsecConf);
+    const out = (e: { stdout?: string; stderr?: string; message?: string }): string => `${e.stdout ?? ''}${e.stderr ?? ''}`;
+    const problems = [out(await run(join(EXEC, 'addconn'), ['--config', conf, '--checkconfig']).catch((e: { message: string }) => ({ stderr: e.message })))];
+    const pfs = /^\s*pfs=yes/m.test(ipsecConf);
+    for (const m of ipsecConf.matchAll(/^\s*((?:ike|esp)=\S+)/gm)) {
+      const r = out(await run(join(EXEC, 'algparse'), ['-v2', ...(pfs ? ['-pfs'] : []), m[1]!]));
+      if (/ERROR|ignoring/.test(r)) problems.push(r);
+    }
+    return problems.join('').trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export interface Pluto {
   readonly pid: number;
   readonly dir: string;

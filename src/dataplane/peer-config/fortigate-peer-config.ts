@@ -52,6 +52,7 @@ function phase1(v: PeerView, t: PeerTunnel, psk: string): string[] {
     '        set net-device disable',
     `        set proposal ${proposals(v, 'ike')}`,
     `        set dhgrp ${spellSome('fortigate', 'group', groups).join(' ')}`,
+    ...(t.localAddress === '%any' ? [] : [`        set local-gw ${t.localAddress}`]),
     ...localId(t.localId),
     `        set remote-gw ${t.remoteAddress}`,
     `        set psksecret "${psk}"`,
