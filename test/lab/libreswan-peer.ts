@@ -35,6 +35,7 @@ export async function ensureLibreswan(): Promise<string> {
     rmSync(LIBRESWAN_ROOT, { recursive: true, force: true });
     mkdirSync(LIBRESWAN_ROOT, { recursive: true });
     await run('dpkg', ['-x', join(dl, deb), LIBRESWAN_ROOT]);
+    rmSync(dl, { recursive: true, force: true });
   }
   const missing = (await run('ldd', [join(EXEC, 'pluto')])).stdout.split('\n').filter((l) => l.includes('not found'));
   if (missing.length > 0) throw new Error(`pluto's libraries are missing (run scripts/install-debian-deps.sh --test): ${missing.join('; ')}`);

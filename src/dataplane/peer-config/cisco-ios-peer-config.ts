@@ -79,7 +79,11 @@ function ikev1Lines(v: PeerView, t: PeerTunnel, psk: string): string[] {
     '!',
   ]);
   const key = v.aggressive
-    ? [`crypto isakmp peer address ${t.remoteAddress}`, ` set aggressive-mode password ${psk}`, ` set aggressive-mode client-endpoint ${identity(t.localId)}`]
+    ? [
+        `crypto isakmp peer address ${t.remoteAddress}`,
+        ` set aggressive-mode password ${psk}`,
+        ` set aggressive-mode client-endpoint ${t.localId.type === 'address' ? 'ipv4-address' : 'fqdn'} ${t.localId.value}`,
+      ]
     : [`crypto isakmp key ${psk} address ${t.remoteAddress}`];
   const dpd =
     v.dpd.delaySeconds > 0 ? [`crypto isakmp keepalive ${v.dpd.delaySeconds} ${Math.max(2, v.dpd.timeoutSeconds - v.dpd.delaySeconds)} periodic`] : [];
