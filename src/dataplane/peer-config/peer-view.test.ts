@@ -58,4 +58,8 @@ describe('the peer view', () => {
   ] as const)('ipv4Mask(%s, wildcard %s) → %s', (cidr, wildcard, mask) => {
     expect(ipv4Mask(cidr, wildcard).mask).toBe(mask);
   });
+
+  it('an IPv6 selector is a 400 for the formats that need IPv4 masks', () => {
+    expect(() => ipv4Mask('2001:db8::/64')).toThrow(/IPv4 selectors only/);
+  });
 });

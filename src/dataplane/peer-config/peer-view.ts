@@ -1,5 +1,6 @@
 import { CIPHERS, type Cipher, DH_GROUPS, type DhGroup, INTEGRITY_ALGORITHMS, type Integrity, isAead, type PfsGroup } from '../../domain/crypto-catalogue.js';
 import type { DesiredConnection } from '../../domain/desired-state.js';
+import { DomainError } from '../../domain/errors.js';
 import { ikeConnName, selectorPairs } from '../strongswan/conn-translator.js';
 import { mirrorForPeer } from '../strongswan/peer-config.js';
 
@@ -156,6 +157,11 @@ export function singleSuites(ps: readonly ProposalParts[]): Suite[] {
 /** `10.1.0.0/24` → network and dotted mask (`255.255.255.0`) or wildcard (`0.0.0.255`), IPv4 only. */
 export function ipv4Mask(cidr: string, wildcard = false): { network: string; mask: string; prefix: number } {
   const [network = '', bits = '32'] = cidr.split('/');
+  if (network.includes(':'))
+    throw new DomainError('invalid_value', `This format is rendered for IPv4 selectors only, not '${cidr}'; download format swanctl or libreswan.`, {
+      type: 'parameter',
+      name: 'format',
+    });
   const prefix = Number(bits);
   const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
   const value = wildcard ? ~mask >>> 0 : mask;
