@@ -7,7 +7,7 @@ import type { ChangeBatch, ControlPlane } from '../control/index.js';
 import { LabAgent } from '../agent/lab-agent.js';
 import { LocalBackend } from '../agent/local-backend.js';
 import type { LabSettings } from '../agent/agent-backend.js';
-import { peerSwanctlConf } from '../dataplane/strongswan/peer-config.js';
+import { renderPeerConfig } from '../dataplane/peer-config/peer-config-renderer.js';
 import type { Settings } from '../config/settings.js';
 import { openControl, type Store } from './control-open.js';
 import { consolePlugin } from '../web/console-plugin.js';
@@ -78,7 +78,7 @@ export async function startServer(
     publicUrl: settings.publicUrl,
     logger,
     version: VERSION,
-    renderPeerConfig: (d) => peerSwanctlConf(d),
+    renderPeerConfig,
     cloudcaServiceCodes: settings.cloudcaServiceCodes,
     ...(settings.dataplane === 'remote'
       ? { agentApi: { publicPool: settings.publicPool.text, sitePool: settings.sitePool.text, labInternet: settings.labInternet } }
@@ -89,8 +89,7 @@ export async function startServer(
     prefix: '/console',
     control,
     publicUrl: settings.publicUrl,
-    renderPeerConfig: (d) => peerSwanctlConf(d),
-    peerConfigFormats: ['swanctl'],
+    renderPeerConfig,
   });
 
   // With no data plane attached, nothing holds a deleted object: finish deletes shortly after they start

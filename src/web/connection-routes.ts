@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CidrSide, ConnectionView } from '../control/index.js';
 import { DomainError } from '../domain/errors.js';
+import { PEER_CONFIG_FORMATS, type PeerConfigFormat } from '../domain/peer-config-formats.js';
 import { FORM_ROUTE, HTML_ROUTE, sendPage, type ConsoleOptions } from './console-plugin.js';
 import { type FormBody, type FormErrors, fieldError, formErrors, generalErrors, input, NO_ERRORS, select, text } from './console-form.js';
 import { csrfField, page } from './console-layout.js';
@@ -40,7 +41,7 @@ function cidrSection(s: ConsoleSession, v: ConnectionView, side: CidrSide, body:
 
 function detailPage(o: ConsoleOptions, s: ConsoleSession, v: ConnectionView, body: FormBody, errors: FormErrors): string {
   const c = v.connection;
-  const formats = o.renderPeerConfig ? (o.peerConfigFormats ?? ['swanctl']) : [];
+  const formats = o.renderPeerConfig ? PEER_CONFIG_FORMATS : [];
   return page(
     `Connection ${c.name}`,
     html`<p><a href="/console/gateways#gw-${c.gatewayId}">Back to gateway ${v.gateway.name}</a></p>
@@ -81,7 +82,7 @@ function detailPage(o: ConsoleOptions, s: ConsoleSession, v: ConnectionView, bod
                   'Format',
                   'format',
                   formats.map((f) => ({ value: f, label: f })),
-                  formats[0]!,
+                  formats[0],
                   NO_ERRORS,
                 )}
                 <button type="submit">Download the peer configuration</button>
@@ -139,13 +140,13 @@ export function connectionRoutes(app: FastifyInstance, o: ConsoleOptions): void 
   app.get('/gateways/:gw/connections/:id/peer-config', { schema: HTML_ROUTE }, async (req, reply) => {
     const s = req.console!;
     const p = req.params as Params;
-    const formats = o.renderPeerConfig ? (o.peerConfigFormats ?? ['swanctl']) : [];
+    const formats = o.renderPeerConfig ? PEER_CONFIG_FORMATS : [];
     const format = (req.query as { format?: string }).format ?? formats[0] ?? '';
     const v = await get(s, p);
-    if (!o.renderPeerConfig || !formats.includes(format)) {
+    if (!o.renderPeerConfig || !(formats as readonly string[]).includes(format)) {
       return sendPage(reply, 400, detailPage(o, s, v, {}, { fields: {}, general: [`There is no peer configuration format '${format}' here.`] }));
     }
-    const conf = o.renderPeerConfig(await o.control.connections.desired(s.actor, p.gw, p.id), format);
+    const conf = o.renderPeerConfig(await o.control.connections.desired(s.actor, p.gw, p.id), format as PeerConfigFormat);
     const file = `${v.connection.name.replace(/[^A-Za-z0-9._-]/g, '-')}-${format}.conf`;
     return reply.type('text/plain; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`).send(conf);
   });

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import type { ControlPlane } from '../control/index.js';
 import type { DesiredConnection } from '../domain/desired-state.js';
 import { DomainError } from '../domain/errors.js';
+import type { PeerConfigFormat } from '../domain/peer-config-formats.js';
 import { HTTP_STATUS } from '../api/http-status.js';
 import { connectionRoutes } from './connection-routes.js';
 import { CONSOLE_CSS, FAVICON_SVG } from './console-css.js';
@@ -18,15 +19,14 @@ import { signInRoutes } from './sign-in-routes.js';
 import { StatusStreams } from './status-stream.js';
 import { timelineRoutes } from './timeline-routes.js';
 
-/** Renders a connection's peer configuration in one of `formats` (the data plane's renderer, injected by the composition). */
-export type ConsolePeerConfigRenderer = (d: DesiredConnection, format: string) => string;
+/** Renders a connection's peer configuration (the data plane's renderer, injected by the composition). */
+export type ConsolePeerConfigRenderer = (d: DesiredConnection, format: PeerConfigFormat) => string;
 
 export interface ConsoleOptions {
   readonly control: ControlPlane;
   readonly publicUrl: string;
+  /** Offered for download in every format the domain lists (PEER_CONFIG_FORMATS), the default first. */
   readonly renderPeerConfig?: ConsolePeerConfigRenderer;
-  /** The formats the renderer accepts, offered for download in this order. */
-  readonly peerConfigFormats?: readonly string[];
 }
 
 /** Every /console answer carries this policy: nothing inline, nothing from elsewhere. */
@@ -121,7 +121,8 @@ export async function consolePlugin(app: FastifyInstance, o: ConsoleOptions): Pr
       if (req.headers.accept === 'text/event-stream') return reply.code(401).type('text/plain').send('Signed out.');
       return reply.redirect('/console/sign-in', 303);
     }
-    req.console = { actor, token, csrf: csrfOf(token) };
+    // The timeline names the console as the way a change came ("user alice via console"); tenancy never reads it.
+    req.console = { actor: { ...actor, via: 'console' }, token, csrf: csrfOf(token) };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const body = (req.body ?? {}) as FormBody;
       if (!csrfMatches(req.console, body[CSRF_FIELD] ?? req.headers[CSRF_HEADER])) {

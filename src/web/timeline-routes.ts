@@ -24,18 +24,6 @@ export function timelineRoutes(app: FastifyInstance, o: ConsoleOptions): void {
     const start = (req.query as { start?: string }).start;
     const v = await o.control.connections.get(s.actor, gw, id);
     const back = html`<p><a href="/console/gateways/${gw}/connections/${id}">Back to connection ${v.connection.name}</a></p>`;
-    if (!source) {
-      return sendPage(
-        reply,
-        200,
-        page(
-          `Events of ${v.connection.name}`,
-          html`${back}
-            <p role="status">This server does not record connection events yet.</p>`,
-          s,
-        ),
-      );
-    }
     const events = await source.events(s.actor, gw, id, { limit: PAGE_SIZE, ...(start ? { start } : {}) });
     const list =
       events.items.length === 0

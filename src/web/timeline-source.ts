@@ -22,12 +22,7 @@ export interface TimelineSource {
   events(actor: Actor, gatewayId: string, connectionId: string, opts: { limit?: number; start?: string }): Promise<TimelinePage>;
 }
 
-/**
- * The control plane's event query, where this build has it (it lands with the event timeline's
- * branch); undefined otherwise, and the page says the timeline is not recorded yet. Once
- * `control.connections.events` is on main, this is `return control.connections;`.
- */
-export function timelineSource(control: ControlPlane): TimelineSource | undefined {
-  const connections = control.connections as Partial<TimelineSource>;
-  return typeof connections.events === 'function' ? { events: connections.events.bind(connections) } : undefined;
+/** The control plane's event query (connection-events.ts), behind the page's narrow interface. */
+export function timelineSource(control: ControlPlane): TimelineSource {
+  return control.connections;
 }
