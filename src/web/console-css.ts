@@ -40,11 +40,12 @@ ul.members { margin: .2rem 0; padding-left: 1.1rem; }
 .error-summary { border: 2px solid var(--down); background: #fff4f4; padding: .2rem 1rem; margin: 0 0 1rem; max-width: 36rem; }
 .muted { color: var(--muted); }
 ol.timeline { list-style: none; padding: 0; }
-ol.timeline li { border-left: 3px solid var(--accent); padding: .2rem .8rem; margin: 0 0 .6rem; background: #fff; }
+ol.timeline > li { border-left: 3px solid var(--accent); padding: .2rem .8rem; margin: 0 0 .6rem; background: #fff; }
 caption { text-align: left; font-weight: 600; padding: .4rem 0; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; margin: 0 0 .8rem; }
 dt { font-weight: 600; color: var(--muted); }
 dd { margin: 0; }
+ul.details { margin: 0 0 .3rem; padding-left: 1.1rem; color: var(--muted); font-size: .88rem; }
 code, pre { font-family: "DejaVu Sans Mono", monospace; font-size: .9em; }
 `;
 

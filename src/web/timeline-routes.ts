@@ -7,11 +7,16 @@ import { timelineSource, type TimelineEvent } from './timeline-source.js';
 const PAGE_SIZE = 50;
 
 function eventItem(e: TimelineEvent) {
-  const details = e.details && Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : undefined;
+  const details = Object.entries(e.details ?? {});
   return html`<li>
     <time datetime="${e.createdAt}">${e.createdAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}</time> · <strong>${e.type}</strong>
     <p>${e.message}</p>
-    ${e.cause && html`<p class="muted">Cause: ${e.cause}</p>`}${details && html`<p class="muted"><code>${details}</code></p>`}
+    ${e.cause && html`<p class="muted">Cause: ${e.cause}</p>`}${
+      details.length > 0 &&
+      html`<ul class="details">
+        ${details.map(([k, v]) => html`<li>${k}: <code>${typeof v === 'string' ? v : JSON.stringify(v)}</code></li>`)}
+      </ul>`
+    }
   </li>`;
 }
 
