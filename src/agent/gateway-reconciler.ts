@@ -15,6 +15,7 @@ import type { AgentBackend, LabSettings } from './agent-backend.js';
 import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { connectionIdOf } from './failure-classifier.js';
 import { GatewayRuntime } from './gateway-runtime.js';
+import { saFactsOf } from './sa-facts-reader.js';
 import { applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
 export interface ReconcilerDeps {
@@ -31,6 +32,9 @@ export interface ReconcilerDeps {
 
 /** The namespace pass is skipped while its input is unchanged, but re-verified this often (level-based). */
 const NETWORK_RECHECK_MS = 60_000;
+
+/** What a connection charon has no SA for reports: so a tunnel that went away is seen going down. */
+const NO_SAS = { ikeState: null, children: [] } as const;
 
 const hashOf = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
@@ -145,7 +149,9 @@ export class GatewayReconciler {
     if (!rt.vici || !rt.plan) return;
     // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
     // meanwhile (on a charon event) must not be overwritten by an older picture.
-    const up = connectionsUp(await rt.vici.listSas({ noblock: true }), connectionIdOf);
+    const sas = await rt.vici.listSas({ noblock: true });
+    const up = connectionsUp(sas, connectionIdOf);
+    const facts = saFactsOf(sas, connectionIdOf, rt.members);
     const connections = rt.plan.connections
       .filter((c) => c.lifecycleState !== 'deleting')
       .map((c) => {
@@ -155,6 +161,7 @@ export class GatewayReconciler {
         const leader = rt.overridden.get(c.id);
         return {
           id: c.id,
+          sa: facts.get(c.id) ?? NO_SAS,
           status: isUp ? ('up' as const) : ('down' as const),
           reasons: [
             ...(isUp || !c.adminStateUp || !failure ? [] : [failure]),
