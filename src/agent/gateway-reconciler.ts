@@ -11,6 +11,7 @@ import { translateGateway } from '../dataplane/strongswan/peer-group-translator.
 import type { DesiredGatewayState } from '../domain/desired-state.js';
 import { reason } from '../domain/status-reasons.js';
 import type { VpnGateway } from '../domain/gateway.js';
+import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
 import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { connectionIdOf } from './failure-classifier.js';
@@ -28,6 +29,8 @@ export interface ReconcilerDeps {
   readonly poke: (gatewayId: string) => void;
   /** Called when the VICI connection to a gateway's charon drops, so the loop reconciles it now. */
   readonly lost: (gatewayId: string) => void;
+  /** Metrics: reconcile durations, queue depth, charon restarts (NO_TELEMETRY when absent). */
+  readonly telemetry?: Telemetry;
 }
 
 /** The namespace pass is skipped while its input is unchanged, but re-verified this often (level-based). */
@@ -175,7 +178,10 @@ export class GatewayReconciler {
   #runtime(gw: VpnGateway): GatewayRuntime {
     let rt = this.#runtimes.get(gw.id);
     if (!rt) {
-      const supervisor = new CharonSupervisor({ ns: gatewayNs(gw.id), dir: this.#labState.dirFor('gateway', gw.id) });
+      const supervisor = new CharonSupervisor(
+        { ns: gatewayNs(gw.id), dir: this.#labState.dirFor('gateway', gw.id) },
+        { onRestart: () => (this.d.telemetry ?? NO_TELEMETRY).charonRestart(gw.id) },
+      );
       rt = new GatewayRuntime(gw.id, supervisor, { onEvent: () => this.d.poke(gw.id), onLost: () => this.d.lost(gw.id) }, this.d.logger);
       rt.adopt();
       this.#runtimes.set(gw.id, rt);

@@ -61,6 +61,31 @@ describe.skipIf(!labRuns)('lab: connection events record a tunnel coming up, res
     expect(evs.find((e) => e.type === 'child_sa_up')!.details).toMatchObject({ child_sa_ids: [expect.any(String)] });
   }, 60_000);
 
+  it('metrics: reconcile durations, queue depth and the bytes a ping carried, per connection and direction', async () => {
+    const series = (text: string, name: string): number | undefined => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      return line === undefined ? undefined : Number(line.slice(name.length + 1));
+    };
+    const scrape = async () => {
+      const r = await us.app.inject({ method: 'GET', url: '/metrics' });
+      expect(r.statusCode).toBe(200);
+      return r.body;
+    };
+    // Counters travel with status reports (every reconcile, 15 s apart at most, and every charon event).
+    await expect
+      .poll(async () => series(await scrape(), `causeway_connection_bytes{connection="${ours.id}",gateway="${a.id}",direction="in"}`) ?? 0, {
+        timeout: 25_000,
+        interval: 500,
+      })
+      .toBeGreaterThan(0);
+    const text = await scrape();
+    expect(series(text, `causeway_connection_packets{connection="${ours.id}",gateway="${a.id}",direction="out"}`)).toBeGreaterThan(0);
+    expect(series(text, 'causeway_agent_reconcile_duration_seconds_count{result="ok"}')).toBeGreaterThan(0);
+    expect(series(text, 'causeway_agent_queue_depth')).toBeGreaterThanOrEqual(0);
+    expect(series(text, 'causeway_sa_transitions_total{sa="child",transition="up"}')).toBeGreaterThanOrEqual(1);
+    expect(series(text, 'causeway_connections{status="up"}')).toBe(1);
+  }, 40_000);
+
   it('a reset is recorded, applied, and the tunnel comes back on new CHILD_SAs', async () => {
     const before = (await timeline(us, ours)).length;
     expect((await us.call('POST', `/v1/vpn_gateways/${a.id}/connections/${ours.id}/reset`)).statusCode).toBe(202);
@@ -90,4 +115,17 @@ describe.skipIf(!labRuns)('lab: connection events record a tunnel coming up, res
     expect(evs.find((e) => e.type === 'ike_sa_down')!.cause).toBe('dead peer detection');
     for (const e of evs) expect(Number.isNaN(Date.parse(e.created_at))).toBe(false);
   }, 40_000);
+
+  it('metrics: a charon that dies is restarted by the agent and counted', async () => {
+    process.kill(charonPid(us, a), 'SIGKILL');
+    await expect
+      .poll(
+        async () => {
+          const text = (await us.app.inject({ method: 'GET', url: '/metrics' })).body;
+          return text.split('\n').find((l) => l.startsWith(`causeway_charon_restarts_total{gateway="${a.id}"} `));
+        },
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe(`causeway_charon_restarts_total{gateway="${a.id}"} 1`);
+  }, 30_000);
 });
