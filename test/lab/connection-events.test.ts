@@ -58,7 +58,7 @@ describe.skipIf(!labRuns)('lab: connection events record a tunnel coming up, res
     expect(at('applied')).toBeLessThanOrEqual(at('ike_sa_up'));
     expect(at('ike_sa_up')).toBeLessThanOrEqual(at('child_sa_up'));
     expect(evs.find((e) => e.type === 'created')!.cause).toMatch(/via ibm$/);
-    expect(evs.find((e) => e.type === 'child_sa_up')!.details).toMatchObject({ child_sa_ids: [expect.any(String)] });
+    expect(evs.find((e) => e.type === 'child_sa_up')!.details).toMatchObject({ child_sa_ids: expect.arrayContaining([expect.any(String)]) }); // both sides initiate: one or two
   }, 60_000);
 
   it('metrics: reconcile durations, queue depth and the bytes a ping carried, per connection and direction', async () => {
@@ -98,6 +98,10 @@ describe.skipIf(!labRuns)('lab: connection events record a tunnel coming up, res
         { timeout: 30_000, interval: 250 },
       )
       .toBe(true);
+    const after = (await timeline(us, ours)).slice(before);
+    const down = after.find((e) => e.type === 'child_sa_down');
+    // Usually seen in the report that applied the reset; a status refresh between may see it first.
+    if (down) expect(down.cause).toMatch(/^(the change the agent applied|closed by the peer or the gateway)$/);
     await waitStatus(us, ours, 'up', 30_000);
     await ping(a, b);
   }, 60_000);
