@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { CHARON, charonConf, type CharonOptions, viciSocketPath } from './charon-process.js';
 import { isCharonPid, pidAlive } from './lab-state.js';
 
-/**
- * Owns one charon per gateway. charon runs detached and its PID is recorded, so when the agent
- * restarts it adopts the running daemon (no tunnel is torn down). If charon dies, `ensure` starts a
- * new one; the caller then re-applies the configuration.
- */
 export interface SupervisorHooks {
   /** A charon this supervisor started (or adopted) died and a new one was started in its place. */
   readonly onRestart?: () => void;
 }
 
+/**
+ * Owns one charon per gateway. charon runs detached and its PID is recorded, so when the agent
+ * restarts it adopts the running daemon (no tunnel is torn down). If charon dies, `ensure` starts a
+ * new one; the caller then re-applies the configuration.
+ */
 export class CharonSupervisor {
   #opts: CharonOptions;
   readonly #pidFile: string;
