@@ -158,6 +158,7 @@ describe.skipIf(!labRuns)('lab: the web console in a real browser', () => {
     const timeline = await page.locator('ol.timeline').innerText();
     expect(timeline).toContain('created');
     expect(timeline).toContain('applied');
+    expect(timeline).toContain('child_sa_up');
     expect(timeline).toContain('Cause: user console-e2e via console');
     await page.screenshot({ path: join(SHOTS, 'console-timeline.png'), fullPage: true });
 
