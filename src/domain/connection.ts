@@ -21,6 +21,9 @@ export interface Dpd {
   readonly timeoutSeconds: number;
 }
 
+/** Dead peer detection when a user gives none (IBM's default): restart, probe after 2 s idle, dead after 10 s. */
+export const DEFAULT_DPD: Dpd = { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 };
+
 export const IDENTITY_TYPES = ['ipv4', 'ipv6', 'fqdn', 'hostname', 'key_id'] as const;
 export type IdentityType = (typeof IDENTITY_TYPES)[number];
 export interface IkeIdentity {

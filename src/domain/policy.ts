@@ -40,6 +40,9 @@ export interface IpsecPolicy {
 export type IkeCrypto = Pick<IkePolicy, 'ikeVersion' | 'encryption' | 'integrity' | 'dhGroups' | 'lifetimeSeconds'>;
 export type IpsecCrypto = Pick<IpsecPolicy, 'encryption' | 'integrity' | 'pfs' | 'lifetimeSeconds'>;
 
+/** Key lifetimes when a user gives none (IBM's defaults, and the auto-negotiation sets'). */
+export const DEFAULT_LIFETIME_SECONDS = { ike: 28800, ipsec: 3600 } as const;
+
 /** Smallest lifetime strongSwan is asked to run (rekey at 0.9·L leaves a margin). */
 export const MIN_LIFETIME_SECONDS = 30;
 /**

@@ -1,4 +1,5 @@
 import type { Cipher, DhGroup, Integrity } from './crypto-catalogue.js';
+import { DEFAULT_LIFETIME_SECONDS } from './policy.js';
 
 /**
  * Auto-negotiation: a connection with no IKE (or IPsec) policy uses a built-in proposal set.
@@ -20,12 +21,12 @@ export const AUTO_PROPOSALS: Readonly<Record<AutoSet, AutoProposalSet>> = {
       encryption: ['aes128', 'aes192', 'aes256'],
       integrity: ['sha256', 'sha384', 'sha512'],
       dhGroups: [14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 31],
-      lifetimeSeconds: 28800,
+      lifetimeSeconds: DEFAULT_LIFETIME_SECONDS.ike,
     },
     esp: {
       encryption: ['aes128', 'aes192', 'aes256', 'aes128gcm16', 'aes192gcm16', 'aes256gcm16'],
       integrity: ['sha256', 'sha384', 'sha512'],
-      lifetimeSeconds: 3600,
+      lifetimeSeconds: DEFAULT_LIFETIME_SECONDS.ipsec,
     },
   },
   'auto-2020': {
@@ -33,12 +34,12 @@ export const AUTO_PROPOSALS: Readonly<Record<AutoSet, AutoProposalSet>> = {
       encryption: ['aes128', 'aes256', '3des'],
       integrity: ['sha1', 'sha256', 'md5'],
       dhGroups: [2, 5, 14],
-      lifetimeSeconds: 28800,
+      lifetimeSeconds: DEFAULT_LIFETIME_SECONDS.ike,
     },
     esp: {
       encryption: ['aes128', 'aes256', '3des'],
       integrity: ['sha1', 'sha256', 'md5'],
-      lifetimeSeconds: 3600,
+      lifetimeSeconds: DEFAULT_LIFETIME_SECONDS.ipsec,
     },
   },
 };

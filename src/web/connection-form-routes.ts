@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConnectionInput, GatewayView } from '../control/index.js';
 import { parseAddress } from '../domain/cidr.js';
-import type { Dpd } from '../domain/connection.js';
+import { DEFAULT_DPD } from '../domain/connection.js';
 import { FORM_ROUTE, HTML_ROUTE, sendPage, type ConsoleOptions } from './console-plugin.js';
 import { type Choice, type FormBody, type FormErrors, fieldError, formErrors, generalErrors, input, NO_ERRORS, select, text } from './console-form.js';
 import { csrfField, page } from './console-layout.js';
@@ -9,9 +9,6 @@ import type { ConsoleSession } from './console-session.js';
 import { html } from './html-template.js';
 
 const ALL = { limit: 1000, sort: 'name', desc: false } as const;
-
-/** Dead peer detection as the native dialect defaults it (src/api/ibm/ibm-rules.ts): restart, probe after 2 s, dead after 10 s. */
-export const CONSOLE_DPD: Dpd = { action: 'restart', intervalSeconds: 2, timeoutSeconds: 10 };
 
 /** The form's fields by the control plane's names for them (what a DomainError's target says). */
 const CONNECTION_FIELDS: Readonly<Record<string, string>> = {
@@ -81,7 +78,7 @@ function connectionInput(body: FormBody): ConnectionInput | FormErrors {
     peerCidrs: cidrList(text(body, 'peer_cidrs')),
     ikePolicyId: ike || null,
     ipsecPolicyId: ipsec || null,
-    dpd: CONSOLE_DPD,
+    dpd: DEFAULT_DPD,
     establishMode: 'bidirectional',
     adminStateUp: true,
   };

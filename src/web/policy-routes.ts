@@ -11,6 +11,7 @@ import {
   isIntegrity,
   type PfsGroup,
 } from '../domain/crypto-catalogue.js';
+import { DEFAULT_LIFETIME_SECONDS } from '../domain/policy.js';
 import { FORM_ROUTE, HTML_ROUTE, sendPage, type ConsoleOptions } from './console-plugin.js';
 import { type Choice, type FormBody, type FormErrors, fieldError, formErrors, generalErrors, input, NO_ERRORS, select, text } from './console-form.js';
 import { csrfField, page } from './console-layout.js';
@@ -20,8 +21,8 @@ import { html } from './html-template.js';
 const ALL = { limit: 1000, sort: 'name', desc: false } as const;
 type Kind = 'ike' | 'ipsec';
 const TITLE: Record<Kind, string> = { ike: 'IKE policy', ipsec: 'IPsec policy' };
-/** Lifetimes offered first: the native dialect's defaults (src/api/ibm/ibm-rules.ts). */
-const LIFETIME: Record<Kind, string> = { ike: '28800', ipsec: '3600' };
+/** Lifetimes offered first: the product's defaults. */
+const LIFETIME: Record<Kind, string> = { ike: String(DEFAULT_LIFETIME_SECONDS.ike), ipsec: String(DEFAULT_LIFETIME_SECONDS.ipsec) };
 
 const choices = (list: readonly (string | number)[]): Choice[] => list.map((v) => ({ value: String(v), label: String(v) }));
 const GROUPS = DH_GROUP_NUMBERS.map((g) => ({ value: String(g), label: `group ${g}` }));
