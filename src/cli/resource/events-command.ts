@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ApiError } from './api-client.js';
 import { intFlag, outputOptions, resourceAction } from './command-action.js';
 import { columns } from './output-format.js';
 import { findConnection, findGateway } from './resource-lookup.js';
@@ -21,7 +22,15 @@ export function eventsCommand(program: Command): void {
     resourceAction<{ limit?: string; vpc?: string }>(async ({ api, out, args, opts }) => {
       const g = await findGateway(api, args[0]!, opts.vpc);
       const c = await findConnection(api, g.id, args[1]!);
-      const page = await api.get<EventPage>(`/v1/vpn_gateways/${g.id}/connections/${c.id}/events`, { limit: intFlag('--limit', opts.limit) });
+      const page = await api
+        .get<EventPage>(`/v1/vpn_gateways/${g.id}/connections/${c.id}/events`, { limit: intFlag('--limit', opts.limit) })
+        .catch((e: unknown) => {
+          // A server from before the event timeline has no such route (the connection itself was found above).
+          if (e instanceof ApiError && e.status === 404 && e.code === 'not_found') {
+            throw new ApiError(`This server keeps no connection events (it predates them): ${e.message}`, e.code, e.status);
+          }
+          throw e;
+        });
       out.show(page, () =>
         columns(
           ['Time', 'Type', 'Message', 'Cause'],
