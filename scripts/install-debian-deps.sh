@@ -7,9 +7,10 @@
 set -euo pipefail
 PACKAGES=(strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins iproute2 iputils-ping curl procps util-linux)
 # --test: also what the tests drive Causeway with (the real OpenStack client: `openstack vpn …`; jq for
-# the README's Huawei block).
+# the README's Huawei block; the libraries and NSS tools of libreswan's pluto, which test/lab/libreswan-peer.ts
+# unpacks from Debian's package into .tmp/ without installing it).
 if [ "${1:-}" = "--test" ]; then
-  PACKAGES+=(python3-openstackclient python3-neutronclient jq)
+  PACKAGES+=(python3-openstackclient python3-neutronclient jq libnss3-tools libnss3 libnspr4 libunbound8 libldns3 libevent-core-2.1-7 libevent-pthreads-2.1-7 libcap-ng0 libcurl3-nss libldap-2.5-0)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

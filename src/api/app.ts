@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import type { Logger } from 'pino';
 import { Type } from 'typebox';
 import type { ControlPlane } from '../control/index.js';
+import { installActorVia } from './actor-via.js';
 import { agentPlugin, type AgentApiOptions } from './agent/agent-routes.js';
 import { cloudcaPlugin } from './cloudca/index.js';
 import { docsRoutes } from './docs-routes.js';
@@ -72,6 +73,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     routeTable.push(r);
   });
   installValidators(app);
+  installActorVia(app);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createControlPlane, type ControlPlane } from '../control/index.js';
+import { createControlPlane, type ControlPlane, type Telemetry } from '../control/index.js';
 import { deriveKey, loadMasterKey } from '../config/master-key.js';
 import type { Settings } from '../config/settings.js';
 import { openStore, type Store } from '../store/store-open.js';
@@ -14,7 +14,7 @@ export interface OpenedControl {
   close(): Promise<void>;
 }
 
-export async function openControl(settings: Settings, env: NodeJS.ProcessEnv): Promise<OpenedControl> {
+export async function openControl(settings: Settings, env: NodeJS.ProcessEnv, opts: { telemetry?: Telemetry } = {}): Promise<OpenedControl> {
   const master = loadMasterKey(resolve(settings.dataDir), env);
   const store = await openStore(settings.db);
   const control = createControlPlane({
@@ -29,7 +29,9 @@ export async function openControl(settings: Settings, env: NodeJS.ProcessEnv): P
       zones: settings.zones,
       dataplane: settings.dataplane,
       autoSet: settings.autoSet,
+      eventRetentionDays: settings.eventRetentionDays,
     },
+    ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
   });
   return { control, store, close: () => store.close() };
 }

@@ -65,6 +65,9 @@ storeOptions(program.command('serve').description('run the API server'))
     v,
   ])
   .option('--log-level <level>', 'log level (CAUSEWAY_LOG_LEVEL; default info)')
+  .option('--events-retention-days <n>', 'days connection events are kept (CAUSEWAY_EVENTS_RETENTION_DAYS; default 30)')
+  .option('--metrics-access <mode>', 'GET /metrics: off, local (loopback only) or token (CAUSEWAY_METRICS_ACCESS; default local)')
+  .option('--metrics-token <token>', 'bearer token for --metrics-access token (CAUSEWAY_METRICS_TOKEN; prefer the variable)')
   .action(async (opts: Record<string, unknown>) => {
     let settings;
     try {

@@ -7,7 +7,7 @@ import type { ChangeBatch, ControlPlane } from '../control/index.js';
 import { LabAgent } from '../agent/lab-agent.js';
 import { LocalBackend } from '../agent/local-backend.js';
 import type { LabSettings } from '../agent/agent-backend.js';
-import { peerSwanctlConf } from '../dataplane/strongswan/peer-config.js';
+import { renderPeerConfig } from '../dataplane/peer-config/peer-config-renderer.js';
 import type { Settings } from '../config/settings.js';
 import { openControl, type Store } from './control-open.js';
 
@@ -77,7 +77,7 @@ export async function startServer(
     publicUrl: settings.publicUrl,
     logger,
     version: VERSION,
-    renderPeerConfig: (d) => peerSwanctlConf(d),
+    renderPeerConfig,
     cloudcaServiceCodes: settings.cloudcaServiceCodes,
     ...(settings.dataplane === 'remote'
       ? { agentApi: { publicPool: settings.publicPool.text, sitePool: settings.sitePool.text, labInternet: settings.labInternet } }

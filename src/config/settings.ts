@@ -3,6 +3,8 @@ import { LEGACY_CRYPTO_MODES, type LegacyCryptoMode } from '../domain/crypto-cat
 import { AUTO_SETS, type AutoSet } from '../domain/proposals.js';
 import { DEFAULT_QUOTAS, type Quotas } from '../domain/quota.js';
 import { DATAPLANE_KINDS, type DataplaneKind } from '../domain/gateway.js';
+import { DEFAULT_EVENT_RETENTION_DAYS } from '../domain/connection-events.js';
+import { METRICS_ACCESS_MODES, METRICS_TOKEN_MIN_LENGTH, type MetricsAccess } from '../domain/telemetry.js';
 
 /** Server settings, validated at start and frozen. Flags beat CAUSEWAY_* variables beat defaults. */
 export interface Settings {
@@ -26,6 +28,10 @@ export interface Settings {
   readonly cloudcaServiceCodes: readonly string[];
   readonly quotas: Quotas;
   readonly logLevel: string;
+  /** events.retentionDays: how long connection events are kept. */
+  readonly eventRetentionDays: number;
+  /** metrics.access and metrics.token: who may read GET /metrics. */
+  readonly metrics: { readonly access: MetricsAccess; readonly token?: string };
 }
 
 export class SettingError extends Error {
@@ -178,6 +184,22 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
     },
     () => ['compute-on', 'compute-qc'],
   );
+  const eventRetentionDays = get('eventsRetentionDays', { name: 'events.retentionDays', parse: integer(1, 3650) }, () => DEFAULT_EVENT_RETENTION_DAYS);
+  const metricsAccess = get('metricsAccess', { name: 'metrics.access', parse: oneOf(METRICS_ACCESS_MODES) }, (): MetricsAccess => 'local');
+  const metricsToken = get(
+    'metricsToken',
+    {
+      name: 'metrics.token',
+      parse: (raw) => {
+        if (raw.length < METRICS_TOKEN_MIN_LENGTH || /\s/.test(raw))
+          throw new Error(`it must be at least ${METRICS_TOKEN_MIN_LENGTH} characters, without spaces`);
+        return raw;
+      },
+    },
+    (): string | undefined => undefined,
+  );
+  if (metricsAccess === 'token' && metricsToken === undefined)
+    throw new SettingError('metrics.token', '--metrics-token', 'CAUSEWAY_METRICS_TOKEN', "metrics.access is 'token' but no token is set");
   const logLevel = get('logLevel', { parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }, () => 'info');
   const known = new Set<string>(QUOTA_KEYS);
   for (const k of Object.keys(flags)) {
@@ -221,5 +243,7 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
     cloudcaServiceCodes: Object.freeze([...cloudcaServiceCodes]),
     quotas: Object.freeze(quotas as unknown as Quotas),
     logLevel,
+    eventRetentionDays,
+    metrics: Object.freeze({ access: metricsAccess, ...(metricsToken !== undefined ? { token: metricsToken } : {}) }),
   });
 }

@@ -3,6 +3,7 @@ import type { LegacyCryptoMode } from '../domain/crypto-catalogue.js';
 import type { DataplaneKind } from '../domain/gateway.js';
 import type { AutoSet } from '../domain/proposals.js';
 import type { Quotas } from '../domain/quota.js';
+import type { Telemetry } from '../domain/telemetry.js';
 import type { AccessKeyStore } from '../store/access-key-store.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import type { Store } from '../store/store-open.js';
@@ -18,6 +19,8 @@ export interface ControlSettings {
   readonly zones: readonly string[];
   readonly dataplane: DataplaneKind;
   readonly autoSet: AutoSet;
+  /** How long connection events are kept (days; default DEFAULT_EVENT_RETENTION_DAYS). */
+  readonly eventRetentionDays?: number;
 }
 
 /** What the use cases run on, inside the control layer only: dialects get the ControlPlane, never these. */
@@ -29,4 +32,6 @@ export interface ControlDeps {
   readonly settings: ControlSettings;
   readonly clock: Clock;
   readonly bus: ChangeBus;
+  /** Metrics (SA transitions); NO_TELEMETRY when the caller has none. */
+  readonly telemetry: Telemetry;
 }

@@ -9,6 +9,7 @@ import { agentOfKey, createAgentKey, deleteAgentKey, listAgentKeys } from './age
 import { awaitGatewaysReleased } from './await-released.js';
 import { type ChangeBatch, currentGenerationOf, followChanges, type FollowOptions, readChanges } from './change-feed.js';
 import { type CidrOp, type CidrSide, editConnectionCidr, listConnectionCidrs } from './connection-cidrs.js';
+import { listConnectionEvents } from './connection-events.js';
 import { connectionsNamedOrTo, desiredOf, findConnection, getConnection, listConnections } from './connection-queries.js';
 import type { ControlDeps } from './control-deps.js';
 import { bootstrapAdmin, createAccount, listAccounts } from './create-account.js';
@@ -166,6 +167,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       cidrs: read(listConnectionCidrs),
       /** The desired state of a connection (its peer configuration is rendered from it). Holds the PSK. */
       desired: read(desiredOf),
+      /** The connection's event timeline, newest first (connection-events.ts). */
+      events: read(listConnectionEvents),
     },
     ikePolicies: {
       create: write(createIkePolicy),

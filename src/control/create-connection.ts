@@ -6,6 +6,7 @@ import { checkIkeV1Pairing, type IkePolicy, type IpsecPolicy } from '../domain/p
 import { getGateway } from '../store/gateway-store.js';
 import { getIkePolicy, getIpsecPolicy } from '../store/policy-store.js';
 import { connectionView, type ConnectionView } from './connection-queries.js';
+import { recordEvents } from './connection-events.js';
 import { type WriteOptions, writeExtras } from './extras.js';
 import { freeName } from './free-name.js';
 import { liveGateway } from './gateway-commands.js';
@@ -136,5 +137,6 @@ export async function createConnection(tx: Tx, gatewayId: string, input: Connect
   await tx.deps.connections.insert(tx.ex, c);
   await writeExtras(tx, 'connection', c.id, opts.extras, true);
   tx.record({ resource: 'connection', id: c.id, action: 'created', gatewayIds: [gw.id] });
+  await recordEvents(tx, [{ connection: c, type: 'created', details: { name: c.name } }]);
   return connectionView(tx, { connection: c, gateway: gw, ike, ipsec }, opts.extras?.data);
 }

@@ -16,6 +16,7 @@ import { Clock } from './clock.js';
 import type { ControlSettings } from './control-deps.js';
 import { bindControlPlane, type ControlPlane, tokenLookups } from './control-plane.js';
 import { TokenService } from './token-service.js';
+import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 
 export interface ControlPlaneOptions {
   readonly store: Store;
@@ -24,6 +25,8 @@ export interface ControlPlaneOptions {
   readonly pskKey: Buffer;
   /** Signs access tokens (HS256). */
   readonly tokenKey: Buffer;
+  /** Where SA transitions are counted (metrics); none by default. */
+  readonly telemetry?: Telemetry;
 }
 
 export function createControlPlane(o: ControlPlaneOptions): ControlPlane {
@@ -35,6 +38,7 @@ export function createControlPlane(o: ControlPlaneOptions): ControlPlane {
     settings: o.settings,
     clock: new Clock(),
     bus: new ChangeBus(),
+    telemetry: o.telemetry ?? NO_TELEMETRY,
   };
   return bindControlPlane(deps, new TokenService(tokenLookups(deps), o.tokenKey));
 }
@@ -48,6 +52,10 @@ export type { VpcView, SubnetView } from './network-queries.js';
 export type { GatewayRecord, GatewayView } from './gateway-queries.js';
 export type { GatewayInput, GatewayPatch } from './gateway-commands.js';
 export type { ConnectionView } from './connection-queries.js';
+export type { ConnectionEventView, ConnectionEventPage } from './connection-events.js';
+export type { ConnectionEventType } from '../domain/connection-events.js';
+export type { Telemetry } from '../domain/telemetry.js';
+export type { SaFacts, ChildSaFact } from '../domain/sa-facts.js';
 export type { ConnectionInput } from './create-connection.js';
 export type { DialectObject, DialectObjectInput, DialectObjectQuery } from './dialect-objects.js';
 export type { ConnectionPatch, UpdateOptions } from './update-connection.js';

@@ -1,29 +1,81 @@
+import type { GatewayMember } from '../domain/gateway.js';
 import type { HealthState, LifecycleState, Reason } from '../domain/tenancy.js';
 import { invalidField } from '../domain/errors.js';
+import { EVENT_CAUSES } from '../domain/connection-events.js';
+import { NOTHING_OBSERVED, observedOf, type SaFacts, saTransitions } from '../domain/sa-facts.js';
 import { currentGeneration } from '../store/change-store.js';
+import { observedOfGateway, setObserved } from '../store/connection-event-store.js';
 import { gatewayGenerations, getGateway, setGatewayHealth, setReportGeneration } from '../store/gateway-store.js';
+import { type EventInput, recordEvents } from './connection-events.js';
 import type { Tx } from './tx.js';
 
 /** What an agent observed on one gateway, computed against the plan of `generation`. */
 export interface AgentReport {
   readonly generation: number;
   readonly gateway?: GatewayObservation;
-  readonly connections?: readonly { readonly id: string; readonly status: 'up' | 'down'; readonly reasons: readonly Reason[] }[];
+  readonly connections?: readonly ReportedConnection[];
+}
+
+export interface ReportedConnection {
+  readonly id: string;
+  readonly status: 'up' | 'down';
+  readonly reasons: readonly Reason[];
+  /** What charon's list-sas showed of the connection's SAs (agents before the event timeline send none). */
+  readonly sa?: SaFacts;
 }
 
 export interface GatewayObservation {
   readonly lifecycleState: LifecycleState;
   readonly healthState: HealthState;
   readonly reasons: readonly Reason[];
+  /** The members' roles as the data plane runs them, when it says (a change is a failover). */
+  readonly memberRoles?: readonly { readonly index: 1 | 2; readonly role: GatewayMember['role'] }[];
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** The members with the observed health, and the roles the report gives; and which members changed role. */
+function observedMembers(members: readonly GatewayMember[], o: GatewayObservation): { members: GatewayMember[]; failovers: GatewayMember[] } {
+  const roles = new Map((o.memberRoles ?? []).map((m) => [m.index, m.role]));
+  const next = members.map((m) => ({
+    ...m,
+    role: roles.get(m.index) ?? m.role,
+    lifecycleState: o.lifecycleState,
+    healthState: o.healthState,
+    healthReasons: o.reasons,
+  }));
+  return { members: next, failovers: next.filter((m, i) => m.role !== members[i]!.role) };
+}
+
+/** The events one connection's report gives against what is stored: applied, reasons raised/cleared, SA transitions. */
+function connectionEvents(
+  c: { id: string; accountId: string; gatewayId: string; generation: number; statusReasons: readonly Reason[] },
+  r: ReportedConnection,
+  generation: number,
+  prev = NOTHING_OBSERVED,
+): { events: EventInput[]; observed: typeof prev } {
+  const events: EventInput[] = [];
+  const connection = { id: c.id, accountId: c.accountId, gatewayId: c.gatewayId };
+  const applied = generation >= c.generation && prev.applied < c.generation;
+  if (applied) events.push({ connection, type: 'applied', cause: EVENT_CAUSES.agent, details: { generation: c.generation } });
+  const observed = r.sa ? observedOf(r.sa, applied ? c.generation : prev.applied) : { ...prev, applied: applied ? c.generation : prev.applied };
+  if (r.sa) for (const t of saTransitions(prev, observed, r.sa, r.reasons)) events.push({ connection, ...t });
+  const had = new Set(c.statusReasons.map((x) => x.code));
+  const has = new Set(r.reasons.map((x) => x.code));
+  for (const x of r.reasons)
+    if (!had.has(x.code)) events.push({ connection, type: 'status_reason_raised', cause: EVENT_CAUSES.agent, details: { code: x.code, message: x.message } });
+  for (const x of c.statusReasons)
+    if (!has.has(x.code)) events.push({ connection, type: 'status_reason_cleared', cause: EVENT_CAUSES.agent, details: { code: x.code } });
+  return { events, observed };
+}
 
 /**
  * Records what an agent observed on one gateway. Status writes never bump `revision` (an ETag a client
  * holds stays valid) and record no change (nothing to reconcile). A report computed against an older
  * plan than the last one accepted for this gateway is ignored: it may describe a state already gone.
- * A connection becomes `stable` only once a report's plan includes its latest change.
+ * A connection becomes `stable` only once a report's plan includes its latest change. Transitions
+ * against what is stored (applied, SAs up/down/rekeyed, reasons raised/cleared, a member's role)
+ * become events on the connections' timelines, in the same transaction.
  * Returns whether the report was applied.
  */
 export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentReport): Promise<boolean> {
@@ -35,31 +87,51 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
     throw invalidField('generation', `The report names generation ${report.generation}, but the change log is at ${latest}.`, report.generation);
   }
   if (!(await setReportGeneration(tx.ex, gatewayId, report.generation))) return false;
+  const events: EventInput[] = [];
   const o = report.gateway;
+  const current = new Map((await tx.deps.connections.statusesOfGateway(tx.ex, gatewayId)).map((c) => [c.id, c]));
   if (o) {
     const g = await getGateway(tx.ex, gatewayId);
+    const next = g && observedMembers(g.members, o);
     if (
       g &&
+      next &&
       g.lifecycleState !== 'deleting' &&
-      !(g.lifecycleState === o.lifecycleState && g.healthState === o.healthState && same(g.healthReasons, o.reasons))
+      !(g.lifecycleState === o.lifecycleState && g.healthState === o.healthState && same(g.healthReasons, o.reasons) && next.failovers.length === 0)
     ) {
       await setGatewayHealth(tx.ex, {
         id: g.id,
         lifecycleState: o.lifecycleState,
         healthState: o.healthState,
         healthReasons: o.reasons,
-        members: g.members.map((m) => ({ ...m, lifecycleState: o.lifecycleState, healthState: o.healthState, healthReasons: o.reasons })),
+        members: next.members,
       });
+      for (const m of next.failovers)
+        for (const c of current.values())
+          if (c.lifecycleState !== 'deleting')
+            events.push({
+              connection: { id: c.id, accountId: g.accountId, gatewayId },
+              type: 'member_failover',
+              cause: EVENT_CAUSES.agent,
+              details: { member: m.index, role: m.role },
+            });
     }
   }
-  if (!report.connections?.length) return true;
-  const current = new Map((await tx.deps.connections.statusesOfGateway(tx.ex, gatewayId)).map((c) => [c.id, c]));
-  for (const r of report.connections) {
-    const c = current.get(r.id);
-    if (!c || c.lifecycleState === 'deleting') continue;
-    const lifecycleState: LifecycleState = report.generation >= c.generation ? 'stable' : c.lifecycleState;
-    if (c.status === r.status && c.lifecycleState === lifecycleState && same(c.statusReasons, r.reasons)) continue;
-    await tx.deps.connections.setStatus(tx.ex, r.id, r.status, r.reasons, lifecycleState, tx.now());
+  if (report.connections?.length) {
+    const observed = await observedOfGateway(tx.ex, gatewayId);
+    const accountId = (await getGateway(tx.ex, gatewayId))?.accountId ?? '';
+    for (const r of report.connections) {
+      const c = current.get(r.id);
+      if (!c || c.lifecycleState === 'deleting') continue;
+      const prev = observed.get(r.id);
+      const diff = connectionEvents({ ...c, accountId, gatewayId }, r, report.generation, prev);
+      events.push(...diff.events);
+      if (!same(prev, diff.observed)) await setObserved(tx.ex, r.id, diff.observed);
+      const lifecycleState: LifecycleState = report.generation >= c.generation ? 'stable' : c.lifecycleState;
+      if (c.status === r.status && c.lifecycleState === lifecycleState && same(c.statusReasons, r.reasons)) continue;
+      await tx.deps.connections.setStatus(tx.ex, r.id, r.status, r.reasons, lifecycleState, tx.now());
+    }
   }
+  await recordEvents(tx, events);
   return true;
 }

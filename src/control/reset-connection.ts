@@ -1,5 +1,6 @@
 import type { ConnectionView } from './connection-queries.js';
 import { getConnection } from './connection-queries.js';
+import { recordEvents } from './connection-events.js';
 import type { Tx } from './tx.js';
 import { loadConnection } from './update-connection.js';
 
@@ -12,5 +13,6 @@ export async function resetConnection(tx: Tx, gatewayId: string, id: string): Pr
   const c = await loadConnection(tx, gatewayId, id, true);
   await tx.deps.connections.save(tx.ex, { ...c, resets: c.resets + 1 }, c.revision);
   tx.record({ resource: 'connection', id, action: 'reset', gatewayIds: [gatewayId] });
+  await recordEvents(tx, [{ connection: c, type: 'reset', details: { resets: c.resets + 1 } }]);
   return getConnection(tx, gatewayId, id);
 }

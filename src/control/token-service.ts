@@ -8,7 +8,7 @@ import { hashApiKey } from './create-account.js';
 export interface TokenLookups {
   account(id: string): Promise<Account | undefined>;
   accountByKeyHash(keyHash: string): Promise<Account | undefined>;
-  user(id: string): Promise<{ readonly accountId: string; readonly isAdmin: boolean } | undefined>;
+  user(id: string): Promise<{ readonly accountId: string; readonly isAdmin: boolean; readonly name?: string } | undefined>;
 }
 
 export const TOKEN_LIFETIME_SECONDS = 3600;
@@ -116,12 +116,12 @@ export class TokenService {
     const claims = this.#decode(token, nowSeconds);
     const account = await this.#lookups.account(claims.sub);
     if (!account) throw unauthorized('The token names an account that no longer exists.');
-    let actor: Actor = { accountId: account.id, isAdmin: account.isAdmin };
+    let actor: Actor = { accountId: account.id, isAdmin: account.isAdmin, name: account.name };
     if (claims.usr !== undefined) {
       const user = await this.#lookups.user(claims.usr);
       if (!user) throw unauthorized('The token names a user that no longer exists.');
       if (!user.isAdmin && user.accountId !== account.id) throw unauthorized("The token's user has no role on its project.");
-      actor = { accountId: account.id, isAdmin: user.isAdmin };
+      actor = { accountId: account.id, isAdmin: user.isAdmin, ...(user.name !== undefined ? { name: user.name } : {}) };
     }
     const inspected: Inspected = { actor, claims };
     if (this.#cache.size > 10_000) this.#cache.clear();

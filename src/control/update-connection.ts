@@ -6,6 +6,7 @@ import { getIkePolicy, getIpsecPolicy } from '../store/policy-store.js';
 import { visibleTo } from './access.js';
 import { connectionView, type ConnectionView } from './connection-queries.js';
 import { checkConnectionQuotas, checkPolicies, kindFor } from './create-connection.js';
+import { recordEvents } from './connection-events.js';
 import { type WriteOptions, writeExtras } from './extras.js';
 import { liveGateway } from './gateway-commands.js';
 import type { Tx } from './tx.js';
@@ -64,11 +65,23 @@ export function lifecycleAfterWrite(tx: Tx, cur: Connection, next: Connection): 
   return JSON.stringify(a) === JSON.stringify(b) ? cur.lifecycleState : 'updating';
 }
 
-/** Writes a changed connection at the next revision, with its lifecycle, and records the change. */
+/** What a configuration write does not count as a changed field: bookkeeping and observed state. */
+const NOT_CONFIGURATION = new Set<string>(['revision', 'updatedAt', 'lifecycleState', 'status', 'statusReasons', 'firstUpAt', 'resets', 'createdAt']);
+
+/** The configuration fields (domain names) that differ between two versions of a connection. */
+export function changedFields(cur: Connection, next: Connection): string[] {
+  const a = cur as unknown as Record<string, unknown>;
+  const b = next as unknown as Record<string, unknown>;
+  return Object.keys(b).filter((k) => !NOT_CONFIGURATION.has(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+/** Writes a changed connection at the next revision, with its lifecycle, and records the change (and a configuration_changed event). */
 export async function saveConnection(tx: Tx, cur: Connection, next: Connection): Promise<Connection> {
   const saved: Connection = { ...next, lifecycleState: lifecycleAfterWrite(tx, cur, next), revision: cur.revision + 1, updatedAt: tx.now() };
   await tx.deps.connections.save(tx.ex, saved, cur.revision);
   tx.record({ resource: 'connection', id: saved.id, action: 'updated', gatewayIds: [saved.gatewayId] });
+  const fields = changedFields(cur, next);
+  if (fields.length > 0) await recordEvents(tx, [{ connection: saved, type: 'configuration_changed', details: { fields } }]);
   return saved;
 }
 

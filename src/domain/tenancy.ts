@@ -39,6 +39,10 @@ export interface Subnet {
 export interface Actor {
   readonly accountId: string;
   readonly isAdmin: boolean;
+  /** Who, in words (the user's or the account's name), for the event timeline's causes; never for tenancy. */
+  readonly name?: string;
+  /** The dialect the request spoke (ibm, neutron, huawei, cloudca), for the same causes. */
+  readonly via?: string;
 }
 
 export const LIFECYCLE_STATES = ['pending', 'stable', 'updating', 'waiting', 'deleting', 'failed', 'suspended'] as const;

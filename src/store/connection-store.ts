@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Connection, ConnectionKind, Dpd, EstablishMode, IkeIdentity, PeerEndpoint, Tunnel } from '../domain/connection.js';
 import type { AutoSet } from '../domain/proposals.js';
 import type { LifecycleState, Reason } from '../domain/tenancy.js';
+import { deleteEventsOf } from './connection-event-store.js';
 import { type Page, type PageRequest, mapPage, pageQuery } from './page-query.js';
 import type { ConnectionRow, Executor } from './schema.js';
 import type { SecretBox } from './secret-box.js';
@@ -62,7 +63,7 @@ export class ConnectionStore {
     updatedAt: Number(r.updated_at),
   });
 
-  #toRow(c: Connection): Omit<ConnectionRow, 'generation'> {
+  #toRow(c: Connection): Omit<ConnectionRow, 'generation' | 'observed'> {
     return {
       id: c.id,
       account_id: c.accountId,
@@ -136,6 +137,7 @@ export class ConnectionStore {
   async delete(ex: Executor, id: string): Promise<void> {
     const old = await ex.selectFrom('connections').select(['gateway_id', 'cidr_count']).where('id', '=', id).executeTakeFirst();
     if (!old) return;
+    await deleteEventsOf(ex, id);
     await ex.deleteFrom('connections').where('id', '=', id).execute();
     await ex
       .updateTable('vpn_gateways')

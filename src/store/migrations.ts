@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from 'kysely';
 
 /** Migrations live in code, in order; never edit one that has shipped, add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -499,6 +499,30 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('access_keys_user').on('access_keys').columns(['user_id', 'created_at']).execute();
+    },
+  },
+  '0014-connection-events': {
+    // The event timeline of each connection (what happened to its tunnel, when and why), paged newest
+    // first by a monotonic id; and what the data plane last observed of a connection's SAs (`observed`,
+    // JSON), which reports are diffed against so that only transitions become events.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .createTable('connection_events')
+        .addColumn('id', pg ? 'bigserial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('gateway_id', 'text', (c) => c.notNull())
+        .addColumn('connection_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('cause', 'text')
+        .addColumn('details', 'text')
+        .execute();
+      await db.schema.createIndex('connection_events_page').on('connection_events').columns(['connection_id', 'id']).execute();
+      await db.schema.createIndex('connection_events_age').on('connection_events').column('created_at').execute();
+      await db.schema.alterTable('connections').addColumn('observed', 'text').execute();
     },
   },
 };

@@ -136,6 +136,8 @@ export interface ConnectionRow {
   cidr_count: number;
   /** The generation of the last change to the connection (its configuration or its deletion). */
   generation: Generated<number>;
+  /** What the data plane last observed of its SAs, and the last generation applied (JSON; connection-event-store.ts). */
+  observed: Generated<string | null>;
 }
 
 export interface AgentKeyRow {
@@ -197,6 +199,18 @@ export interface ChangeRow {
   at: number;
   entries: string;
 }
+/** One event of a connection's timeline; `details` is JSON. */
+export interface ConnectionEventRow {
+  id: Generated<number>;
+  account_id: string;
+  gateway_id: string;
+  connection_id: string;
+  created_at: number;
+  type: string;
+  message: string;
+  cause: string | null;
+  details: string | null;
+}
 /** A dialect's own fields on a resource of the domain (JSON, read and written only by that dialect). */
 export interface ExtrasRow {
   dialect: string;
@@ -225,6 +239,7 @@ export interface Database {
   ike_policies: IkePolicyRow;
   ipsec_policies: IpsecPolicyRow;
   connections: ConnectionRow;
+  connection_events: ConnectionEventRow;
   agent_keys: AgentKeyRow;
   users: UserRow;
   access_keys: AccessKeyRow;

@@ -14,7 +14,12 @@ import { allOf, markedGateway, markedGateways, vpcGateway, vpcSide } from './vpc
 export const SITE_TO_SITE_PATH = '/services/:service_code/:environment_name/sitetositevpns';
 
 /** The environment is the account: the dialect acts as it, never with the admin's reach over other accounts. */
-const actorOf = (req: { cloudca: { account: { id: string } } }): Actor => ({ accountId: req.cloudca.account.id, isAdmin: false });
+const actorOf = (req: { cloudca: { account: { id: string; name: string } } }): Actor => ({
+  accountId: req.cloudca.account.id,
+  isAdmin: false,
+  name: req.cloudca.account.name,
+  via: 'cloudca',
+});
 
 const missing = (id: string) => notFound(`Site-to-site VPN '${id.slice(0, 64)}' was not found.`, { type: 'sitetositevpns', id: id.slice(0, 64) });
 

@@ -230,7 +230,7 @@ describe('authenticateHuawei', () => {
     const token = r.headers['x-subject-token'] as string;
     const ok = await app.inject({ method: 'GET', url: url(), headers: { 'x-auth-token': token } });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().actor).toEqual({ accountId, isAdmin: false });
+    expect(ok.json().actor).toEqual({ accountId, isAdmin: false, name: 'hw-alice' });
     await refused({ 'x-auth-token': `${token}x` }, /signature is not valid/);
     const iam = await t.app.inject({
       method: 'POST',
@@ -244,7 +244,7 @@ describe('authenticateHuawei', () => {
     });
     expect(iam.statusCode, iam.body).toBe(201);
     const viaIam = await app.inject({ method: 'GET', url: url(), headers: { 'x-auth-token': iam.headers['x-subject-token'] as string } });
-    expect(viaIam.json().actor).toEqual({ accountId, isAdmin: true });
+    expect(viaIam.json().actor).toEqual({ accountId, isAdmin: true, name: 'hw-root' });
     await refused({ 'x-auth-token': 'nonsense' }, /not a valid access token/);
   });
 });

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { Actor } from '../../domain/tenancy.js';
 import type { CidrSide } from '../../control/index.js';
 import { DomainError } from '../../domain/errors.js';
+import { DEFAULT_PEER_CONFIG_FORMAT, PEER_CONFIG_FORMATS } from '../../domain/peer-config-formats.js';
 import { connectionCollection, connectionInput, connectionPatch, connectionToWire, etag, parseIfMatch, patchHasArray } from './connection-mapper.js';
 import { ConnectionPatch, ConnectionPrototype, ConnectionSchema } from './connection-schema.js';
 import { NoContent, VersionQuery } from './ibm-common-schema.js';
@@ -170,20 +171,20 @@ export function connectionRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     {
       schema: {
         tags,
-        summary: 'The configuration the peer device needs (mirror of this connection), e.g. ?format=swanctl',
+        summary: `The configuration the peer device needs (mirror of this connection), as text: ?format=${PEER_CONFIG_FORMATS.join('|')}`,
         params: ConnParams,
         querystring: Type.Object({
           version: Type.Optional(Type.String()),
           generation: Type.Optional(Type.Integer()),
-          format: Type.Optional(Type.Enum(['swanctl'], { default: 'swanctl' })),
+          format: Type.Optional(Type.Enum(PEER_CONFIG_FORMATS, { default: DEFAULT_PEER_CONFIG_FORMAT })),
         }),
-        response: { 200: Type.String({ description: 'swanctl.conf text' }), ...ERRORS },
+        response: { 200: Type.String({ description: 'The configuration text (text/plain)' }), ...ERRORS },
       },
     },
     async (req, reply) => {
       const { gw, id } = ids(req.params);
       if (!d.renderPeerConfig) throw new DomainError('mode_mismatch', 'This server renders no peer configuration.');
-      const text = d.renderPeerConfig(await control.connections.desired(req.actor, gw, id), 'swanctl');
+      const text = d.renderPeerConfig(await control.connections.desired(req.actor, gw, id), req.query.format ?? DEFAULT_PEER_CONFIG_FORMAT);
       return reply.type('text/plain; charset=utf-8').send(text);
     },
   );

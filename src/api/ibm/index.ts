@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { acceptJsonBodies } from '../body-parsers.js';
+import { connectionEventRoutes } from './connection-event-routes.js';
 import { connectionRoutes } from './connection-routes.js';
 import { gatewayRoutes } from './gateway-routes.js';
 import { authenticate } from './ibm-auth.js';
@@ -29,5 +30,6 @@ export async function ibmPlugin(app: FastifyInstance, d: IbmDeps): Promise<void>
   regionRoutes(app, d);
   gatewayRoutes(app, d);
   connectionRoutes(app, d);
+  connectionEventRoutes(app, d);
   policyRoutes(app, d);
 }
