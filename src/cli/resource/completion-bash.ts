@@ -11,18 +11,19 @@ const flagsOf = (c: Command): string[] => [...c.options.flatMap((o: Option) => [
 export function bashCompletion(program: Command): string {
   const cmds = program.commands;
   const cases: string[] = [];
+  const subCases: string[] = [];
   const choices: string[] = [];
   for (const c of cmds) {
     const subs = c.commands.map((s) => s.name());
     cases.push(`    ${c.name()}) opts="${words([...subs, ...flagsOf(c)])}" ;;`);
-    for (const s of c.commands) cases.push(`    ${c.name()}/${s.name()}) opts="${words([...s.commands.map((x) => x.name()), ...flagsOf(s)])}" ;;`);
+    for (const s of c.commands) subCases.push(`    ${c.name()}/${s.name()}) opts="${words([...s.commands.map((x) => x.name()), ...flagsOf(s)])}"; sub=1 ;;`);
     for (const o of c.options as (Option & { argChoices?: string[] })[]) {
       if (o.argChoices && o.long) choices.push(`    ${c.name()}:${o.long}) COMPREPLY=($(compgen -W "${words(o.argChoices)}" -- "$cur")); return 0 ;;`);
     }
   }
   return `# bash completion for causeway; load it with: source <(causeway completion bash)
 _causeway_completion() {
-  local cur prev cmd key opts
+  local cur prev cmd opts sub
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
   COMPREPLY=()
@@ -34,13 +35,17 @@ _causeway_completion() {
   case "$cmd:$prev" in
 ${choices.join('\n')}
   esac
-  key="$cmd"
-  if [ "$COMP_CWORD" -ge 3 ] && [[ "\${COMP_WORDS[2]}" != -* ]]; then key="$cmd/\${COMP_WORDS[2]}"; fi
   opts=""
-  case "$key" in
+  sub=""
+  case "$cmd" in
 ${cases.join('\n')}
   esac
-  if [[ "$cur" == -* ]] || [ "$COMP_CWORD" -eq 2 ]; then
+  if [ "$COMP_CWORD" -ge 3 ]; then
+    case "$cmd/\${COMP_WORDS[2]}" in
+${subCases.join('\n')}
+    esac
+  fi
+  if [[ "$cur" == -* ]] || [ "$COMP_CWORD" -eq 2 ] || { [ "$COMP_CWORD" -eq 3 ] && [ -n "$sub" ]; }; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   fi
   return 0
