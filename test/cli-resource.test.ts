@@ -161,8 +161,7 @@ describe('causeway resource CLI', () => {
     expect([json.events.length, json.limit]).toEqual([1, 1]);
   }, 60_000);
 
-  it('an unknown route (an events endpoint an older server lacks) is a clean exit 1', async () => {
-    // The 404 of a route the server does not have, as a server from before the event timeline answers.
+  it('a 404 for a route the server lacks (a wrong URL, or an older server) is a clean exit 1', async () => {
     const r = await c.run(['vpn-gateway-connection-events', 'cli-gw', 'cli-conn'], { env: { CAUSEWAY_URL: `${c.t.server.url}/nowhere` } });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/Error code: /);
