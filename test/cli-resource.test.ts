@@ -201,4 +201,80 @@ describe('causeway resource CLI', () => {
     expect(r.stderr).toMatch(/Waiting for connection waited: status down/);
     expect(r.stderr).toMatch(/data_plane_not_attached: No data plane/);
   }, 60_000);
+
+  it('every other command once, by name, with the API state it leaves', async () => {
+    const ok = async (args: string[]) => {
+      const r = await c.run(args);
+      expect(r.status, `${args.join(' ')}\n${r.stderr}`).toBe(0);
+      return r.stdout;
+    };
+    const json = async (args: string[]) => JSON.parse(await ok([...args, '--output', 'json'])) as Record<string, unknown> & Record<string, unknown>[];
+    expect(await ok(['vpcs'])).toMatch(/cli-vpc/);
+    expect(await ok(['vpc', 'cli-vpc'])).toMatch(/^Name\s+cli-vpc$/m);
+    expect((await json(['vpc-create', 'cli-vpc-2']))['name']).toBe('cli-vpc-2');
+    expect((await json(['subnet-create', 'cli-subnet-2', 'cli-vpc-2', '--ipv4-cidr-block', '10.9.0.0/24']))['ipv4_cidr_block']).toBe('10.9.0.0/24');
+    expect(await ok(['subnets', '--vpc', 'cli-vpc-2'])).toMatch(/cli-subnet-2\s+available\s+10\.9\.0\.0\/24/);
+    expect(await ok(['subnet', 'cli-subnet-2'])).toMatch(/^IPv4 CIDR\s+10\.9\.0\.0\/24$/m);
+    const g2 = await json(['vpn-gateway-create', 'cli-gw-2', 'cli-subnet-2', '--vpc', 'cli-vpc-2', '--wait']);
+    expect([g2['mode'], g2['lifecycle_state']]).toEqual(['route', 'stable']);
+    expect((await json(['vpn-gateway-update', 'cli-gw-2', '--name', 'cli-gw-3']))['name']).toBe('cli-gw-3');
+    expect((await json(['vpn-gateways', '--mode', 'route'])).map((g) => g['name'])).toEqual(['cli-gw-3']);
+
+    await ok(['ike-policy-create', 'cli-ike', 'sha256,sha384', '14,19', 'aes256', '2', '--key-lifetime', '3600', '-q']);
+    await ok(['ipsec-policy-create', 'cli-ipsec', 'disabled', 'aes256gcm16', 'group_19', '-q']);
+    expect((await json(['ike-policy-update', 'cli-ike', '--dh-group', '19', '--name', 'cli-ike-2']))['dh_groups']).toEqual([19]);
+    expect((await json(['ipsec-policy-update', 'cli-ipsec', '--pfs', 'group_14']))['pfs_groups']).toEqual(['group_14']);
+    expect(await ok(['ike-policies'])).toMatch(/cli-ike-2\s+sha256, sha384\s+aes256\s+19\s+2\s+3600/);
+    expect(await ok(['ipsec-policy', 'cli-ipsec'])).toMatch(/^PFS groups\s+group_14$/m);
+
+    const upd = await json([
+      'vpn-gateway-connection-update',
+      'cli-gw',
+      'cli-conn',
+      '--name',
+      'cli-conn-2',
+      '--admin-state-up',
+      'false',
+      '--ike-policy',
+      'cli-ike-2',
+      '--ipsec-policy',
+      'cli-ipsec',
+      '--local-ike-identities',
+      '[{"type":"fqdn","value":"gw.example.com"}]',
+      '--peer-address',
+      '203.0.113.44',
+    ]);
+    expect(upd['name']).toBe('cli-conn-2');
+    expect(upd['admin_state_up']).toBe(false);
+    expect((upd['local'] as { ike_identities: unknown[] }).ike_identities).toEqual([{ type: 'fqdn', value: 'gw.example.com' }]);
+    expect((upd['peer'] as { address: string }).address).toBe('203.0.113.44');
+    expect(await ok(['ike-policy-connections', 'cli-ike-2'])).toMatch(/cli-conn-2/);
+    expect(await ok(['ipsec-policy-connections', 'cli-ipsec'])).toMatch(/cli-conn-2/);
+    const reset = await json(['vpn-gateway-connection-update', 'cli-gw', 'cli-conn-2', '--reset-ike-policy', '--reset-ipsec-policy', '--name', 'cli-conn']);
+    expect([reset['ike_policy'], reset['ipsec_policy']]).toEqual([undefined, undefined]);
+
+    await ok(['vpn-gateway-connection-peer-cidr-add', 'cli-gw', 'cli-conn', '10.77.0.0', '16', '-q']);
+    expect((await json(['vpn-gateway-connection-peer-cidrs', 'cli-gw', 'cli-conn']))['cidrs']).toContain('10.77.0.0/16');
+    await ok(['vpn-gateway-connection-peer-cidr-delete', 'cli-gw', 'cli-conn', '10.77.0.0/16', '-f']);
+    expect((await json(['vpn-gateway-connection-peer-cidrs', 'cli-gw', 'cli-conn']))['cidrs']).not.toContain('10.77.0.0/16');
+    await ok(['vpn-gateway-connection-local-cidr-add', 'cli-gw', 'cli-conn', '10.241.0.0/24', '-q']);
+    await ok(['vpn-gateway-connection-local-cidr-delete', 'cli-gw', 'cli-conn', '10.240.0.0', '24', '-f']);
+    expect((await json(['vpn-gateway-connection-local-cidrs', 'cli-gw', 'cli-conn']))['cidrs']).toEqual(['10.241.0.0/24']);
+
+    await ok([
+      'vpn-gateway-connection-create',
+      'gone',
+      'cli-gw',
+      '203.0.113.50',
+      'lkj14b1oi0alcniejkso',
+      '--local-cidr',
+      '10.240.0.0/24',
+      '--peer-cidr',
+      '192.168.50.0/24',
+      '-q',
+    ]);
+    await ok(['vpn-gateway-connection-delete', 'cli-gw', 'gone', '-f']);
+    expect(await ok(['vpn-gateway-delete', 'cli-gw-3', '-f'])).toMatch(/cli-gw-3 .* is being deleted/);
+    await ok(['ipsec-policy-delete', 'cli-ipsec', '-f']);
+  }, 120_000);
 });
