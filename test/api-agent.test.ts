@@ -110,6 +110,27 @@ describe('agent API (/agent/v1)', () => {
     expect((await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).statusCode).toBe(404);
   });
 
+  it('takes SA facts and member roles (optional fields) and records their transitions as events', async () => {
+    const { gateway: gw } = await makeGateway(t, { name: 'gw-sa-facts', cidr: '10.11.0.0/24' });
+    const c = (await t.call('POST', `/v1/vpn_gateways/${gw.id}/connections`, { body: policyConnection({ name: 'c-sa' }) })).json();
+    const { generation } = (await agent('GET', `/gateways/${gw.id}/plan`)).json();
+    const child = { unique_id: '9', state: 'INSTALLED', spi_in: 'c5e5a5b5', spi_out: 'c6e6a6b6', bytes_in: 84, bytes_out: 168, packets_in: 1, packets_out: 2 };
+    const r = await agent('POST', `/gateways/${gw.id}/report`, {
+      generation,
+      gateway: { lifecycle_state: 'stable', health_state: 'ok', reasons: [], member_roles: [{ index: 1, role: 'standby' }] },
+      connections: [{ id: c.id, status: 'up', reasons: [], sa: { ike_state: 'ESTABLISHED', ike_initiator: false, children: [child] } }],
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const evs = (await t.call('GET', `/v1/vpn_gateways/${gw.id}/connections/${c.id}/events`)).json().events as { type: string; cause?: string }[];
+    expect(evs.map((e) => e.type).sort()).toEqual(['applied', 'child_sa_up', 'created', 'ike_sa_up', 'member_failover']);
+    expect(evs.find((e) => e.type === 'ike_sa_up')!.cause).toBe('peer');
+    const bad = await agent('POST', `/gateways/${gw.id}/report`, {
+      generation,
+      connections: [{ id: c.id, status: 'up', reasons: [], sa: { ike_state: 'ESTABLISHED', children: [{ ...child, bytes_in: -1 }] } }],
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('refuses a malformed report with 400 and its reason', async () => {
     const { gateway: gw } = await makeGateway(t, { name: 'gw-bad-report', cidr: '10.9.0.0/24' });
     const r = await agent('POST', `/gateways/${gw.id}/report`, { generation: 1, connections: [{ id: 'x', status: 'sideways', reasons: [] }] });

@@ -56,6 +56,24 @@ describe('connection events (the timeline)', () => {
     expect(Number(list[0]!.id)).toBeGreaterThan(Number(list[1]!.id));
   });
 
+  it("a change of a policy the connection uses is a configuration_changed on the connection's timeline", async () => {
+    const ike = await t.call('POST', '/v1/ike_policies', {
+      token,
+      body: { name: 'evt-ike', authentication_algorithm: 'sha256', encryption_algorithm: 'aes256', dh_group: 14, ike_version: 2 },
+    });
+    expect(ike.statusCode, ike.body).toBe(201);
+    const r = await t.call('POST', `/v1/vpn_gateways/${gw}/connections`, {
+      token,
+      body: policyConnection({ name: 'evt-policy', ike_policy: { id: ike.json().id } }),
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    expect((await t.call('PATCH', `/v1/ike_policies/${ike.json().id}`, { token, body: { dh_group: 19 } })).statusCode).toBe(200);
+    expect((await t.call('PATCH', `/v1/ike_policies/${ike.json().id}`, { token, body: { name: 'evt-ike-2' } })).statusCode).toBe(200); // not crypto
+    const list = await events(r.json().id);
+    expect(list.map((e) => e.type)).toEqual(['configuration_changed', 'created']);
+    expect(list[0]!.details).toEqual({ fields: ['ikePolicy'], policy: ike.json().id });
+  });
+
   it('pages newest first with first/next/limit/total_count; bad start and limit are 400s', async () => {
     const c = await create('evt-pages');
     const url = `/v1/vpn_gateways/${gw}/connections/${c.id}`;

@@ -11,10 +11,12 @@ import { translateGateway } from '../dataplane/strongswan/peer-group-translator.
 import type { DesiredGatewayState } from '../domain/desired-state.js';
 import { reason } from '../domain/status-reasons.js';
 import type { VpnGateway } from '../domain/gateway.js';
+import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
 import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { connectionIdOf } from './failure-classifier.js';
 import { GatewayRuntime } from './gateway-runtime.js';
+import { saFactsOf } from './sa-facts-reader.js';
 import { applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
 export interface ReconcilerDeps {
@@ -27,10 +29,15 @@ export interface ReconcilerDeps {
   readonly poke: (gatewayId: string) => void;
   /** Called when the VICI connection to a gateway's charon drops, so the loop reconciles it now. */
   readonly lost: (gatewayId: string) => void;
+  /** Metrics: reconcile durations, queue depth, charon restarts (NO_TELEMETRY when absent). */
+  readonly telemetry?: Telemetry;
 }
 
 /** The namespace pass is skipped while its input is unchanged, but re-verified this often (level-based). */
 const NETWORK_RECHECK_MS = 60_000;
+
+/** What a connection charon has no SA for reports: so a tunnel that went away is seen going down. */
+const NO_SAS = { ikeState: null, children: [] } as const;
 
 const hashOf = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
@@ -145,7 +152,9 @@ export class GatewayReconciler {
     if (!rt.vici || !rt.plan) return;
     // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
     // meanwhile (on a charon event) must not be overwritten by an older picture.
-    const up = connectionsUp(await rt.vici.listSas({ noblock: true }), connectionIdOf);
+    const sas = await rt.vici.listSas({ noblock: true });
+    const up = connectionsUp(sas, connectionIdOf);
+    const facts = saFactsOf(sas, connectionIdOf, rt.members);
     const connections = rt.plan.connections
       .filter((c) => c.lifecycleState !== 'deleting')
       .map((c) => {
@@ -155,6 +164,7 @@ export class GatewayReconciler {
         const leader = rt.overridden.get(c.id);
         return {
           id: c.id,
+          sa: facts.get(c.id) ?? NO_SAS,
           status: isUp ? ('up' as const) : ('down' as const),
           reasons: [
             ...(isUp || !c.adminStateUp || !failure ? [] : [failure]),
@@ -168,7 +178,10 @@ export class GatewayReconciler {
   #runtime(gw: VpnGateway): GatewayRuntime {
     let rt = this.#runtimes.get(gw.id);
     if (!rt) {
-      const supervisor = new CharonSupervisor({ ns: gatewayNs(gw.id), dir: this.#labState.dirFor('gateway', gw.id) });
+      const supervisor = new CharonSupervisor(
+        { ns: gatewayNs(gw.id), dir: this.#labState.dirFor('gateway', gw.id) },
+        { onRestart: () => (this.d.telemetry ?? NO_TELEMETRY).charonRestart(gw.id) },
+      );
       rt = new GatewayRuntime(gw.id, supervisor, { onEvent: () => this.d.poke(gw.id), onLost: () => this.d.lost(gw.id) }, this.d.logger);
       rt.adopt();
       this.#runtimes.set(gw.id, rt);

@@ -76,7 +76,7 @@ export class GatewayRuntime {
     const vici = new ViciClient({ socketPath: this.supervisor.socket, requestTimeoutMs: 60_000 });
     await vici.connect(10_000);
     this.vici = vici;
-    const events = vici.subscribe(['ike-updown', 'child-updown', 'log']);
+    const events = vici.subscribe(['ike-updown', 'child-updown', 'ike-rekey', 'child-rekey', 'log']);
     vici.eventSession?.on('state', (s) => {
       // The event connection left `open` while we still use it: charon went away.
       if (s === 'waiting' && this.vici === vici) this.hooks.onLost();

@@ -1,7 +1,25 @@
 import type { Logger } from 'pino';
-import type { AgentReport, GatewayPlan, ReleaseScope } from '../control/index.js';
+import type { AgentReport, GatewayPlan, ReleaseScope, SaFacts } from '../control/index.js';
 import { parseCidr } from '../domain/cidr.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
+
+/** SA facts as the agent API takes them (snake case; src/api/agent/agent-schema.ts). */
+function saToWire(sa: SaFacts) {
+  return {
+    ike_state: sa.ikeState,
+    ...(sa.ikeInitiator !== undefined ? { ike_initiator: sa.ikeInitiator } : {}),
+    children: sa.children.map((c) => ({
+      unique_id: c.uniqueId,
+      state: c.state,
+      ...(c.spiIn !== undefined ? { spi_in: c.spiIn } : {}),
+      ...(c.spiOut !== undefined ? { spi_out: c.spiOut } : {}),
+      bytes_in: c.bytesIn,
+      bytes_out: c.bytesOut,
+      packets_in: c.packetsIn,
+      packets_out: c.packetsOut,
+    })),
+  };
+}
 
 export class AgentApiError extends Error {
   constructor(
@@ -73,8 +91,19 @@ export class HttpBackend implements AgentBackend {
   async report(gatewayId: string, r: AgentReport): Promise<void> {
     await this.#call('POST', `/gateways/${encodeURIComponent(gatewayId)}/report`, {
       generation: r.generation,
-      ...(r.gateway ? { gateway: { lifecycle_state: r.gateway.lifecycleState, health_state: r.gateway.healthState, reasons: r.gateway.reasons } } : {}),
-      ...(r.connections ? { connections: r.connections } : {}),
+      ...(r.gateway
+        ? {
+            gateway: {
+              lifecycle_state: r.gateway.lifecycleState,
+              health_state: r.gateway.healthState,
+              reasons: r.gateway.reasons,
+              ...(r.gateway.memberRoles ? { member_roles: r.gateway.memberRoles } : {}),
+            },
+          }
+        : {}),
+      ...(r.connections
+        ? { connections: r.connections.map((c) => ({ id: c.id, status: c.status, reasons: c.reasons, ...(c.sa ? { sa: saToWire(c.sa) } : {}) })) }
+        : {}),
     });
   }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import { GatewayReconciler, type ReconcilerDeps } from './gateway-reconciler.js';
 
 /**
@@ -54,6 +55,11 @@ export class LabAgent {
     if (this.#stopped) return;
     this.#queue.add(gatewayId);
     this.#drain();
+    this.#telemetry.queueDepth(this.#queue.size);
+  }
+
+  get #telemetry(): Telemetry {
+    return this.deps.telemetry ?? NO_TELEMETRY;
   }
 
   /** Resolves when the queue is empty and nothing runs (tests, CLI). */
@@ -68,6 +74,7 @@ export class LabAgent {
       if (this.#stopped || this.#active.size >= PARALLEL) break;
       if (this.#active.has(id)) continue;
       this.#queue.delete(id);
+      this.#telemetry.queueDepth(this.#queue.size);
       clearTimeout(this.#timers.get(id));
       this.#active.add(id);
       void this.#reconcile(id).finally(() => {
@@ -79,11 +86,14 @@ export class LabAgent {
   }
 
   async #reconcile(id: string): Promise<void> {
+    const t0 = performance.now();
     try {
       const r = await this.reconciler.reconcile(id);
+      this.#telemetry.reconcileDuration((performance.now() - t0) / 1000, true);
       this.#failures.delete(id);
       if (r.requeueAfterMs) this.#later(id, r.requeueAfterMs);
     } catch (err) {
+      this.#telemetry.reconcileDuration((performance.now() - t0) / 1000, false);
       const n = (this.#failures.get(id) ?? 0) + 1;
       this.#failures.set(id, n);
       this.log?.warn({ err, gateway: id, attempt: n }, 'reconcile failed; will retry');

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Type } from 'typebox';
 import type { ControlPlane } from '../control/index.js';
 import { installActorVia } from './actor-via.js';
+import { installRequestMetrics, metricsRoutes, type MetricsOptions } from './metrics-routes.js';
 import { agentPlugin, type AgentApiOptions } from './agent/agent-routes.js';
 import { cloudcaPlugin } from './cloudca/index.js';
 import { docsRoutes } from './docs-routes.js';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   readonly agentApi?: AgentApiOptions['lab'];
   /** cloud.ca dialect: the service codes its paths accept (setting cloudcaServiceCodes). */
   readonly cloudcaServiceCodes?: readonly string[];
+  /** GET /metrics and the request metrics, when set. */
+  readonly metrics?: MetricsOptions;
 }
 
 /** The envelope of errors outside every dialect (unknown paths, unreadable requests): IBM's, the native dialect's. */
@@ -74,6 +77,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   installValidators(app);
   installActorVia(app);
+  if (deps.metrics) installRequestMetrics(app, deps.metrics.metrics);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
@@ -120,6 +124,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => huaweiIamTokenPlugin(scope, { control: deps.control, publicUrl: deps.publicUrl }), { prefix: '/v3' });
   if (deps.agentApi) await app.register(agentPlugin, { prefix: '/agent/v1', control: deps.control, lab: deps.agentApi });
   await app.register(docsRoutes, { errorCodes: ibmErrorCatalogue() });
+  if (deps.metrics) metricsRoutes(app, deps.metrics);
   // Neutron's version document at the network endpoint's root (the catalog's `network` URL is this server).
   const Versions = Type.Object({
     versions: Type.Array(

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from '../api/app.js';
+import { ServerMetrics } from '../api/metrics-registry.js';
 import type { ChangeBatch, ControlPlane } from '../control/index.js';
 import { LabAgent } from '../agent/lab-agent.js';
 import { LocalBackend } from '../agent/local-backend.js';
@@ -64,7 +65,9 @@ export async function startServer(
   const logger = opts.logger === undefined ? makeLogger(settings.logLevel) : opts.logger;
   const dataDir = resolve(settings.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const { control, store } = await openControl({ ...settings, dataDir }, env);
+  const metrics = new ServerMetrics();
+  const { control, store } = await openControl({ ...settings, dataDir }, env, { telemetry: metrics });
+  metrics.readFrom(control);
   const admin = await control.accounts.bootstrapAdmin();
   if (admin) {
     const file = join(dataDir, 'admin-api-key');
@@ -79,6 +82,7 @@ export async function startServer(
     version: VERSION,
     renderPeerConfig,
     cloudcaServiceCodes: settings.cloudcaServiceCodes,
+    metrics: { metrics, ...settings.metrics },
     ...(settings.dataplane === 'remote'
       ? { agentApi: { publicPool: settings.publicPool.text, sitePool: settings.sitePool.text, labInternet: settings.labInternet } }
       : {}),
@@ -109,7 +113,7 @@ export async function startServer(
   let agent: LabAgent | undefined;
   if (settings.dataplane === 'lab') {
     agent = new LabAgent(
-      { backend: new LocalBackend(control), lab: labSettingsOf(settings), labRoot: join(dataDir, 'lab'), ...(logger ? { logger } : {}) },
+      { backend: new LocalBackend(control), lab: labSettingsOf(settings), labRoot: join(dataDir, 'lab'), telemetry: metrics, ...(logger ? { logger } : {}) },
       logger || undefined,
     );
     await agent.start();

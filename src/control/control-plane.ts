@@ -10,6 +10,7 @@ import { awaitGatewaysReleased } from './await-released.js';
 import { type ChangeBatch, currentGenerationOf, followChanges, type FollowOptions, readChanges } from './change-feed.js';
 import { type CidrOp, type CidrSide, editConnectionCidr, listConnectionCidrs } from './connection-cidrs.js';
 import { listConnectionEvents } from './connection-events.js';
+import { connectionCounters, connectionStatusCounts } from '../store/connection-metrics-store.js';
 import { connectionsNamedOrTo, desiredOf, findConnection, getConnection, listConnections } from './connection-queries.js';
 import type { ControlDeps } from './control-deps.js';
 import { bootstrapAdmin, createAccount, listAccounts } from './create-account.js';
@@ -269,6 +270,13 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       released: system((tx: Tx, gatewayId: string, f: Omit<ReleaseFilter, 'gatewayId'>) => finalizeDeletes(tx, { ...f, gatewayId })),
       /** With no data plane attached: remove everything being deleted. */
       finalizeAll: system((tx: Tx) => finalizeDeletes(tx)),
+    },
+    /** What GET /metrics reads at scrape time, from the store (right with any number of servers); its access is the endpoint's guard. */
+    metrics: {
+      /** Live connections by status and reported reason codes, counted. */
+      connectionStatuses: systemRead((tx: Tx) => connectionStatusCounts(tx.ex)),
+      /** Per live connection, the bytes and packets its installed CHILD_SAs counted at the last report. */
+      trafficCounters: systemRead((tx: Tx) => connectionCounters(tx.ex)),
     },
     changes: {
       current: systemRead(currentGenerationOf),

@@ -22,6 +22,7 @@ import { type WriteOptions, writeExtras } from './extras.js';
 import { freeName } from './free-name.js';
 import { policyView, type PolicyView } from './policy-queries.js';
 import { resolveGroup } from './resolve-group.js';
+import { recordEvents } from './connection-events.js';
 import type { Tx } from './tx.js';
 
 export interface IkePolicyInput {
@@ -82,11 +83,27 @@ function refuseInUse(table: PolicyTable, id: string, users: readonly { name: str
 }
 
 /** A policy's change reaches the gateways of the connections that use it, which then reconfigure. */
-async function announce(tx: Tx, table: PolicyTable, id: string, users: readonly { id: string; gatewayId: string }[], crypto: boolean): Promise<void> {
+async function announce(
+  tx: Tx,
+  table: PolicyTable,
+  id: string,
+  users: readonly { id: string; accountId: string; gatewayId: string }[],
+  crypto: boolean,
+): Promise<void> {
   if (crypto && tx.settings.dataplane !== 'none')
     await tx.deps.connections.markUpdating(
       tx.ex,
       users.map((c) => c.id),
+    );
+  // The connections' effective configuration changed with their policy: their timelines say so.
+  if (crypto)
+    await recordEvents(
+      tx,
+      users.map((c) => ({
+        connection: c,
+        type: 'configuration_changed' as const,
+        details: { fields: [table === 'ike_policies' ? 'ikePolicy' : 'ipsecPolicy'], policy: id },
+      })),
     );
   tx.record({
     resource: RESOURCE[table],

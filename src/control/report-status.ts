@@ -2,7 +2,7 @@ import type { GatewayMember } from '../domain/gateway.js';
 import type { HealthState, LifecycleState, Reason } from '../domain/tenancy.js';
 import { invalidField } from '../domain/errors.js';
 import { EVENT_CAUSES } from '../domain/connection-events.js';
-import { NOTHING_OBSERVED, observedOf, type SaFacts, saTransitions } from '../domain/sa-facts.js';
+import { NOTHING_OBSERVED, observedOf, type SaFacts, type SaTransition, saTransitions } from '../domain/sa-facts.js';
 import { currentGeneration } from '../store/change-store.js';
 import { observedOfGateway, setObserved } from '../store/connection-event-store.js';
 import { gatewayGenerations, getGateway, setGatewayHealth, setReportGeneration } from '../store/gateway-store.js';
@@ -59,7 +59,9 @@ function connectionEvents(
   const applied = generation >= c.generation && prev.applied < c.generation;
   if (applied) events.push({ connection, type: 'applied', cause: EVENT_CAUSES.agent, details: { generation: c.generation } });
   const observed = r.sa ? observedOf(r.sa, applied ? c.generation : prev.applied) : { ...prev, applied: applied ? c.generation : prev.applied };
-  if (r.sa) for (const t of saTransitions(prev, observed, r.sa, r.reasons)) events.push({ connection, ...t });
+  // SAs that went down in the report that applied a change (a reset, a new proposal) went down for it.
+  const why = (t: SaTransition) => (applied && t.type.endsWith('_down') && t.cause === EVENT_CAUSES.closed ? EVENT_CAUSES.applied : t.cause);
+  if (r.sa) for (const t of saTransitions(prev, observed, r.sa, r.reasons)) events.push({ connection, ...t, cause: why(t) });
   const had = new Set(c.statusReasons.map((x) => x.code));
   const has = new Set(r.reasons.map((x) => x.code));
   for (const x of r.reasons)

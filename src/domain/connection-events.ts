@@ -71,6 +71,7 @@ export const EVENT_CAUSES = {
   rekey: 'rekey',
   dpd: 'dead peer detection',
   closed: 'closed by the peer or the gateway',
+  applied: 'the change the agent applied',
 } as const;
 
 /** How long events are kept by default, and how many one connection keeps at most. */

@@ -95,14 +95,3 @@ export async function setObserved(ex: Executor, connectionId: string, observed: 
     .where('id', '=', connectionId)
     .execute();
 }
-
-/** The traffic counters last observed of every live connection (for metrics). */
-export async function observedCounters(ex: Executor): Promise<{ id: string; gatewayId: string; observed: ObservedSas }[]> {
-  const rows = await ex
-    .selectFrom('connections')
-    .select(['id', 'gateway_id', 'observed'])
-    .where('observed', 'is not', null)
-    .where('lifecycle_state', '!=', 'deleting')
-    .execute();
-  return rows.map((r) => ({ id: r.id, gatewayId: r.gateway_id, observed: JSON.parse(r.observed!) as ObservedSas }));
-}

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
-import type { ChangeBatch, ControlPlane } from '../../control/index.js';
+import type { ChangeBatch, ControlPlane, SaFacts } from '../../control/index.js';
 import { BodyError, acceptJsonBodies } from '../body-parsers.js';
 import { describeAjvError } from '../validation.js';
-import { AgentError, ChangesQuery, GatewayParams, PlanSchema, ReleasedQuery, ReportSchema } from './agent-schema.js';
+import { AgentError, ChangesQuery, GatewayParams, PlanSchema, ReleasedQuery, ReportSchema, type SaFactsSchema } from './agent-schema.js';
 import { failureLog } from '../failure-log.js';
 import { httpStatus } from '../http-status.js';
 import { DomainError, echo } from '../../domain/errors.js';
@@ -124,8 +124,19 @@ export async function agentPlugin(fastify: FastifyInstance, opts: AgentApiOption
       const g = req.body.gateway;
       const applied = await control.agent.report(req.params.gateway, {
         generation: req.body.generation,
-        ...(g ? { gateway: { lifecycleState: g.lifecycle_state, healthState: g.health_state, reasons: g.reasons } } : {}),
-        ...(req.body.connections ? { connections: req.body.connections.map((c) => ({ id: c.id, status: c.status, reasons: c.reasons })) } : {}),
+        ...(g
+          ? {
+              gateway: {
+                lifecycleState: g.lifecycle_state,
+                healthState: g.health_state,
+                reasons: g.reasons,
+                ...(g.member_roles ? { memberRoles: g.member_roles } : {}),
+              },
+            }
+          : {}),
+        ...(req.body.connections
+          ? { connections: req.body.connections.map((c) => ({ id: c.id, status: c.status, reasons: c.reasons, ...(c.sa ? { sa: saFromWire(c.sa) } : {}) })) }
+          : {}),
       });
       return { applied };
     },
@@ -179,4 +190,22 @@ export async function agentPlugin(fastify: FastifyInstance, opts: AgentApiOption
       });
     },
   );
+}
+
+/** The agent API's SA facts (snake case) as the control plane takes them. */
+function saFromWire(w: Static<typeof SaFactsSchema>): SaFacts {
+  return {
+    ikeState: w.ike_state,
+    ...(w.ike_initiator !== undefined ? { ikeInitiator: w.ike_initiator } : {}),
+    children: w.children.map((c) => ({
+      uniqueId: c.unique_id,
+      state: c.state,
+      ...(c.spi_in !== undefined ? { spiIn: c.spi_in } : {}),
+      ...(c.spi_out !== undefined ? { spiOut: c.spi_out } : {}),
+      bytesIn: c.bytes_in,
+      bytesOut: c.bytes_out,
+      packetsIn: c.packets_in,
+      packetsOut: c.packets_out,
+    })),
+  };
 }

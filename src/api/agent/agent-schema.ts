@@ -128,6 +128,32 @@ export const PlanSchema = Type.Object(
   { description: 'Everything an agent needs to reconcile one gateway, read at `generation`. Holds pre-shared keys.' },
 );
 
+const Counter = Type.Integer({ minimum: 0 });
+/** What charon's list-sas showed of one connection's SAs (optional: agents before the event timeline send none). */
+export const SaFactsSchema = Type.Object(
+  {
+    ike_state: Type.Union([Type.String({ maxLength: 32 }), Type.Null()], { description: 'The IKE_SA state (ESTABLISHED, CONNECTING, …); null: none.' }),
+    ike_initiator: Type.Optional(Type.Boolean({ description: 'Whether the gateway initiated the IKE_SA.' })),
+    children: Type.Array(
+      Type.Object(
+        {
+          unique_id: Type.String({ maxLength: 32, description: "charon's unique id of the CHILD_SA; a rekey gives a new one." }),
+          state: Type.String({ maxLength: 32 }),
+          spi_in: Type.Optional(Type.String({ maxLength: 16 })),
+          spi_out: Type.Optional(Type.String({ maxLength: 16 })),
+          bytes_in: Counter,
+          bytes_out: Counter,
+          packets_in: Counter,
+          packets_out: Counter,
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 64 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ReportSchema = Type.Object(
   {
     generation: Type.Integer({
@@ -135,7 +161,23 @@ export const ReportSchema = Type.Object(
       description: 'The generation of the plan the observations were made against; an older one than the last accepted is ignored.',
     }),
     gateway: Type.Optional(
-      Type.Object({ lifecycle_state: Lifecycle, health_state: Health, reasons: Type.Array(ReasonSchema, { maxItems: 20 }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          lifecycle_state: Lifecycle,
+          health_state: Health,
+          reasons: Type.Array(ReasonSchema, { maxItems: 20 }),
+          member_roles: Type.Optional(
+            Type.Array(
+              Type.Object({ index: Type.Union([Type.Literal(1), Type.Literal(2)]), role: Enum(['active', 'standby']) }, { additionalProperties: false }),
+              {
+                maxItems: 2,
+                description: 'The roles the data plane runs the members in; a change is recorded as a member failover.',
+              },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
     ),
     connections: Type.Optional(
       Type.Array(
@@ -144,6 +186,7 @@ export const ReportSchema = Type.Object(
             id: Type.String({ maxLength: 64 }),
             status: Enum(['up', 'down']),
             reasons: Type.Array(ReasonSchema, { maxItems: 20 }),
+            sa: Type.Optional(SaFactsSchema),
           },
           { additionalProperties: false },
         ),

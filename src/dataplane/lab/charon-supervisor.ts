@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { CHARON, charonConf, type CharonOptions, viciSocketPath } from './charon-process.js';
 import { isCharonPid, pidAlive } from './lab-state.js';
 
+export interface SupervisorHooks {
+  /** A charon this supervisor started (or adopted) died and a new one was started in its place. */
+  readonly onRestart?: () => void;
+}
+
 /**
  * Owns one charon per gateway. charon runs detached and its PID is recorded, so when the agent
  * restarts it adopts the running daemon (no tunnel is torn down). If charon dies, `ensure` starts a
@@ -13,7 +18,10 @@ export class CharonSupervisor {
   #opts: CharonOptions;
   readonly #pidFile: string;
 
-  constructor(opts: CharonOptions) {
+  constructor(
+    opts: CharonOptions,
+    private readonly hooks: SupervisorHooks = {},
+  ) {
     this.#opts = opts;
     this.#pidFile = join(opts.dir, 'charon.pid');
   }
@@ -57,9 +65,10 @@ export class CharonSupervisor {
     return pidAlive(pid) && isCharonPid(pid) ? pid : undefined;
   }
 
-  /** Starts charon unless one of ours is alive; returns whether a new one was started. */
+  /** Starts charon unless one of ours is alive; returns whether a new one was started (a restart when one had been started before). */
   async ensure(): Promise<boolean> {
     if (this.pid() !== undefined) return false;
+    const restart = existsSync(this.#pidFile);
     mkdirSync(this.#opts.dir, { recursive: true, mode: 0o700 });
     const conf = this.#confFile();
     writeFileSync(conf, charonConf(this.#opts), { mode: 0o600 });
@@ -73,6 +82,7 @@ export class CharonSupervisor {
     if (child.pid === undefined) throw new Error(`could not start charon in ${this.#opts.ns}`);
     writeFileSync(this.#pidFile, `${child.pid}\n`, { mode: 0o600 });
     await waitFor(() => existsSync(this.socket), 10_000, `charon in ${this.#opts.ns} did not open ${this.socket}`);
+    if (restart) this.hooks.onRestart?.();
     return true;
   }
 
