@@ -1,5 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ function labServer(inet: string): { readonly t: TestServer } {
  * Pastes the README's first sh block after `heading` into bash, as written but for the server URL,
  * from a stand-in repository root (var/ is the server's data directory, bin/ the CLI); its stdout.
  */
-async function pasteInLab(t: TestServer, heading: string, inet: string): Promise<string> {
+async function pasteInLab(t: TestServer, heading: string, inet: string, env: Record<string, string> = {}): Promise<string> {
   const block = readmeBlock(heading);
   expect(block).toContain('CW=http://127.0.0.1:8080');
   const script = `set -euo pipefail\n${block.replace('CW=http://127.0.0.1:8080', `CW=${t.server.url}`)}`;
@@ -56,7 +57,7 @@ async function pasteInLab(t: TestServer, heading: string, inet: string): Promise
     cwd,
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...process.env, CAUSEWAY_LAB_INTERNET: inet },
+    env: { ...process.env, CAUSEWAY_LAB_INTERNET: inet, ...env },
   });
   return stdout;
 }
@@ -70,7 +71,7 @@ describe.skipIf(!root && !process.env['CI'])('README walk-through', () => {
   const lab = labServer(inet);
 
   it('runs as pasted and ends with the tunnel up and a ping through it', async () => {
-    const stdout = await pasteInLab(lab.t, '## Walk-through', inet);
+    const stdout = await pasteInLab(lab.t, '## Walk-through (curl)', inet);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^198\.51\.100\.\d+$/);
     expect(lines[1]).toBe('201');
@@ -79,6 +80,33 @@ describe.skipIf(!root && !process.env['CI'])('README walk-through', () => {
     expect(lines).toContain('up');
     expect(stdout).toMatch(/3 packets transmitted, 3 received/);
   }, 150_000);
+});
+
+/**
+ * The README's causeway CLI walk-through, pasted into bash as written (only the server URL is pointed at
+ * the test server; the CLI's profile goes to a directory of the test's own): login, a gateway, policies,
+ * a connection to a lab site waited for until up, a ping through it, and its events.
+ */
+describe.skipIf(!root && !process.env['CI'])('README causeway CLI walk-through', () => {
+  const inet = `cw-inet-rl${process.pid}`;
+  const lab = labServer(inet);
+  const home = mkdtempSync(join(tmpdir(), 'cw-cli-home-'));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('runs as pasted: the connection comes up, the ping goes through, the events show it', async () => {
+    const stdout = await pasteInLab(lab.t, '## Walk-through (causeway CLI)', inet, { CAUSEWAY_HOME: home });
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^Logged in to http:\/\/127\.0\.0\.1:\d+ /);
+    expect(statSync(join(home, 'profile.json')).mode & 0o777).toBe(0o600);
+    expect(lines[1]).toMatch(/^198\.51\.100\.\d+$/);
+    expect(stdout).toMatch(/^Status\s+up$/m);
+    expect(stdout).toMatch(/^Local CIDRs\s+10\.240\.0\.0\/24$/m);
+    expect(stdout).toMatch(/3 packets transmitted, 3 received/);
+    // The event timeline (issue 11), newest first: the table's header, then the tunnel's history.
+    const events = stdout.slice(stdout.lastIndexOf('Time '));
+    expect(events).toMatch(/^Time\s+Type\s+Message\s+Cause/);
+    for (const type of ['created', 'applied']) expect(events).toMatch(new RegExp(`\\s${type}\\s`));
+  }, 180_000);
 });
 
 /**

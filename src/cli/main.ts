@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.js';
 import { accountCommands, storeOptions } from './account-command.js';
 import { agentCommands } from './agent-command.js';
 import { labCommands } from './lab-command.js';
+import { resourceCommands } from './resource/resource-commands.js';
 import { startServer, VERSION } from './server.js';
 import { userCommands } from './user-command.js';
 import { textOf } from '../domain/text.js';
@@ -38,6 +39,8 @@ export function flagMap(o: Record<string, unknown>): Record<string, string | und
 }
 
 const program = new Command('causeway').description('Causeway: self-hosted site-to-site VPN service').version(VERSION);
+// Usage errors (an unknown flag, a missing argument) exit 2; help and --version exit 0.
+program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 storeOptions(program.command('serve').description('run the API server'))
   .option('--port <port>', 'TCP port (CAUSEWAY_PORT; default 8080)')
@@ -88,6 +91,7 @@ accountCommands(program);
 userCommands(program, fail);
 labCommands(program);
 agentCommands(program, fail);
+resourceCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof SettingError || DomainError.is(e)) fail(e.message);

@@ -128,3 +128,22 @@ describe('layer rule', () => {
     expect(bad.map((f) => relative(ROOT, f))).toEqual([]);
   });
 });
+
+/** The resource CLI (src/cli/resource) talks to a server over HTTP only: its files reach no layer but the domain's pure facts. */
+describe('resource CLI layer', () => {
+  const RESOURCE = join(SRC, 'cli', 'resource');
+  it('imports no control, store, dataplane, agent, api or config module, and no database package', () => {
+    const files = sources(RESOURCE);
+    expect(files.length).toBeGreaterThan(5);
+    const bad = files.flatMap((f) =>
+      specifiers(readFileSync(f, 'utf8'))
+        .filter((s) => {
+          if (!s.startsWith('.')) return STORE_ONLY_PACKAGES.includes(s.split('/')[0]!);
+          const target = resolve(dirname(f), s);
+          return !target.startsWith(RESOURCE) && ['control', 'store', 'dataplane', 'agent', 'api', 'config'].includes(layerOf(target));
+        })
+        .map((s) => `${relative(ROOT, f)} imports ${s}`),
+    );
+    expect(bad).toEqual([]);
+  });
+});
