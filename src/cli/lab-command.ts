@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { SYSTEM_ACTOR } from '../control/index.js';
+import { type ControlPlane, SYSTEM_ACTOR } from '../control/index.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { siteNs, vpcNs } from '../dataplane/lab/lab-names.js';
 import { connectSite, createSite, siteRecord } from '../dataplane/lab/lab-site.js';
@@ -27,6 +27,14 @@ function settingsOf(o: LabOpts): Settings {
 
 const labRoot = (s: Settings): string => join(resolve(s.dataDir), 'lab');
 
+/** The one live connection (of any account) with this name: the lab is one machine's demo, so a name is enough when it is unique. */
+async function connectionNamed(control: ControlPlane, name: string): Promise<string> {
+  const page = await control.connections.list(SYSTEM_ACTOR, { live: true }, { limit: 1000, sort: 'name', desc: false });
+  const named = page.items.filter((c) => c.connection.name === name);
+  if (named.length === 1) return named[0]!.connection.id;
+  throw new Error(named.length ? `${named.length} connections are named '${name}': give the id` : `no connection is named '${name}'`);
+}
+
 /** `causeway lab …`: simulated sites, a shell into a VPC's or site's network, and tearing it all down. */
 export function labCommands(program: Command): void {
   const lab = program.command('lab').description('the lab data plane: simulated on-prem sites and namespaces');
@@ -45,12 +53,11 @@ export function labCommands(program: Command): void {
       .command('connect <name>')
       .description('join a site to a connection: the site loads its peer_config and keeps answering the connections it joined before'),
   )
-    .requiredOption('--connection <id>', 'the Causeway connection the site should answer')
+    .requiredOption('--connection <id|name>', 'the Causeway connection the site should answer (its id, or a name no other connection has)')
     .action(async (name: string, o: LabOpts & { connection: string }) => {
       const s = settingsOf(o);
-      const id = parseId(o.connection);
-      if (!id) throw new Error(`'${o.connection}' is not a connection id`);
       await withControl(s, async (control) => {
+        const id = parseId(o.connection) ?? (await connectionNamed(control, o.connection));
         const found = await control.connections.find(SYSTEM_ACTOR, id, { live: true }).catch(() => undefined);
         if (!found) throw new Error(`connection ${o.connection} was not found`);
         // The site keeps answering the connections it was joined to before (those that still exist).

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CidrSide, ConnectionView } from '../control/index.js';
 import { DomainError } from '../domain/errors.js';
-import { PEER_CONFIG_FORMATS, type PeerConfigFormat } from '../domain/peer-config-formats.js';
+import { PEER_CONFIG_FILE_EXTENSIONS, PEER_CONFIG_FORMATS, type PeerConfigFormat } from '../domain/peer-config-formats.js';
 import { FORM_ROUTE, HTML_ROUTE, sendPage, type ConsoleOptions } from './console-plugin.js';
 import { type FormBody, type FormErrors, fieldError, formErrors, generalErrors, input, NO_ERRORS, select, text } from './console-form.js';
 import { csrfField, page } from './console-layout.js';
@@ -147,7 +147,7 @@ export function connectionRoutes(app: FastifyInstance, o: ConsoleOptions): void 
       return sendPage(reply, 400, detailPage(o, s, v, {}, { fields: {}, general: [`There is no peer configuration format '${format}' here.`] }));
     }
     const conf = o.renderPeerConfig(await o.control.connections.desired(s.actor, p.gw, p.id), format as PeerConfigFormat);
-    const file = `${v.connection.name.replace(/[^A-Za-z0-9._-]/g, '-')}-${format}.conf`;
+    const file = `${v.connection.name.replace(/[^A-Za-z0-9._-]/g, '-')}-${format}.${PEER_CONFIG_FILE_EXTENSIONS[format as PeerConfigFormat]}`;
     return reply.type('text/plain; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`).send(conf);
   });
 }

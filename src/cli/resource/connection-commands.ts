@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { ApiClient } from './api-client.js';
+import type { Output } from './output-format.js';
 import { confirmed, intFlag, outputOptions, resourceAction } from './command-action.js';
 import { cidrFlagOptions, connectionFields, connectionFlagOptions, peerEndpoint, SEED_HELP, type ConnectionFlags } from './connection-flags.js';
 import { findConnection, findGateway } from './resource-lookup.js';
@@ -8,6 +10,14 @@ import { waitFailed, waitForConnection } from './status-wait.js';
 type J = Record<string, unknown>;
 const seedOutput = { output: SEED_HELP.output, quiet: SEED_HELP.quiet };
 
+/** `--wait`: the connection once up; else it is shown as it ended and the command fails with the reasons. */
+async function waitUp(api: ApiClient, path: string, timeout: number, out: Output): Promise<J> {
+  const r = await waitForConnection(api, path, timeout);
+  if (r.ok) return r.resource;
+  out.show(r.resource, () => connectionDetail(r.resource));
+  throw waitFailed(`Connection ${String(r.resource['name'])}`, r.why);
+}
+
 export function connectionCommands(program: Command): void {
   outputOptions(
     program
@@ -15,11 +25,15 @@ export function connectionCommands(program: Command): void {
       .description('View details of a VPN gateway connection.')
       .argument('<VPN_GATEWAY>', 'ID or name of the VPN gateway.')
       .argument('<CONNECTION>', 'ID or name of the VPN connection.')
-      .option('--vpc <VPC>', SEED_HELP.vpc),
+      .option('--vpc <VPC>', SEED_HELP.vpc)
+      .option('--wait', "Wait until the connection's status is up, or down with its status reasons (a Causeway addition).")
+      .option('--wait-timeout <seconds>', 'How long --wait waits (default: 120).'),
   ).action(
-    resourceAction<{ vpc?: string }>(async ({ api, out, args, opts }) => {
+    resourceAction<{ vpc?: string; wait?: boolean; waitTimeout?: string }>(async ({ api, out, args, opts }) => {
+      const timeout = intFlag('--wait-timeout', opts.waitTimeout) ?? 120;
       const g = await findGateway(api, args[0]!, opts.vpc);
-      const c = await findConnection(api, g.id, args[1]!);
+      const found = await findConnection(api, g.id, args[1]!);
+      const c: J = opts.wait ? await waitUp(api, `/v1/vpn_gateways/${g.id}/connections/${found.id}`, timeout, out) : found;
       out.show(c, () => connectionDetail(c));
     }),
   );
@@ -49,14 +63,7 @@ export function connectionCommands(program: Command): void {
         const fields = await connectionFields(api, opts);
         const body = { ...fields, name, psk, peer: { ...peerEndpoint(peer), ...((fields['peer'] as J | undefined) ?? {}) } };
         let c = (await api.request<J>('POST', `/v1/vpn_gateways/${g.id}/connections`, { body })).body;
-        if (opts.wait) {
-          const r = await waitForConnection(api, `/v1/vpn_gateways/${g.id}/connections/${String(c['id'])}`, timeout);
-          c = r.resource;
-          if (!r.ok) {
-            out.show(c, () => connectionDetail(c));
-            throw waitFailed(`Connection ${name}`, r.why);
-          }
-        }
+        if (opts.wait) c = await waitUp(api, `/v1/vpn_gateways/${g.id}/connections/${String(c['id'])}`, timeout, out);
         out.show(c, () => connectionDetail(c));
       }),
     );

@@ -1,18 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { PEER_CONFIG_FILE_EXTENSIONS } from '../../domain/peer-config-formats.js';
 import { outputOptions, resourceAction } from './command-action.js';
 import { findConnection, findGateway } from './resource-lookup.js';
 
-/** File name extensions of the formats the server renders; any other format is passed through as .txt. */
-const EXT: Readonly<Record<string, string>> = {
-  swanctl: 'conf',
-  libreswan: 'conf',
-  'cisco-ios': 'txt',
-  'juniper-srx': 'txt',
-  fortigate: 'txt',
-  paloalto: 'txt',
-  pfsense: 'xml',
-};
+/** File name extensions of the formats the server renders; any other format (a newer server's) is passed through as .txt. */
+const EXT: Readonly<Record<string, string>> = PEER_CONFIG_FILE_EXTENSIONS;
 
 /** `vpn-gateway-connection-peer-config GW CONN --format F [--file F]`: the peer's configuration, written to a file (0600: it holds the PSK). */
 export function peerConfigCommand(program: Command): void {
