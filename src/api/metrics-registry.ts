@@ -61,7 +61,8 @@ export class ServerMetrics implements Telemetry {
   }
 
   constructor() {
-    const read = <T>(f: (c: ControlPlane) => Promise<T[]>): Promise<T[]> => (this.#control ? f(this.#control) : Promise.resolve([]));
+    // No control plane (a standalone agent's metrics): the connection gauges are the server's to give, so they stay empty.
+    const read = <T>(f: (c: ControlPlane) => Promise<T[]>): Promise<T[] | undefined> => (this.#control ? f(this.#control) : Promise.resolve(undefined));
     const connections = new Gauge({
       name: 'causeway_connections',
       help: 'Connections (not being deleted) by status.',
@@ -70,6 +71,7 @@ export class ServerMetrics implements Telemetry {
       async collect() {
         const rows = await read((c) => c.metrics.connectionStatuses());
         this.reset();
+        if (!rows) return;
         for (const status of ['up', 'down'] as const)
           this.set(
             { status },
@@ -85,6 +87,7 @@ export class ServerMetrics implements Telemetry {
       async collect() {
         const rows = await read((c) => c.metrics.connectionStatuses());
         this.reset();
+        if (!rows) return;
         const sums = new Map<string, { status: string; reason: string; n: number }>();
         for (const r of rows)
           for (const reason of new Set(r.reasons)) {
@@ -103,6 +106,7 @@ export class ServerMetrics implements Telemetry {
         async collect() {
           const rows = await read((c) => c.metrics.trafficCounters());
           this.reset();
+          if (!rows) return;
           for (const r of rows) {
             const c = r.counters;
             this.set({ connection: r.id, gateway: r.gatewayId, direction: 'in' }, unit === 'bytes' ? c.bytesIn : c.packetsIn);

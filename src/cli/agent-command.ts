@@ -2,14 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { HttpBackend } from '../agent/http-backend.js';
+import { ServerMetrics } from '../api/metrics-registry.js';
 import { LabAgent } from '../agent/lab-agent.js';
 import { SYSTEM_ACTOR } from '../control/index.js';
 import { loadSettings } from '../config/settings.js';
 import { storeOptions } from './account-command.js';
 import { withControl } from './control-open.js';
+import { serveAgentMetrics } from './agent-metrics.js';
 import { makeLogger } from './server.js';
 
-type AgentOpts = { server: string; token?: string; dataDir?: string; logLevel?: string };
+type AgentOpts = { server: string; token?: string; dataDir?: string; logLevel?: string; metricsPort?: string; metricsHost: string };
 
 /**
  * `causeway agent --server URL --token KEY`: the gateway agent on its own, driving this host's lab
@@ -24,6 +26,8 @@ export function agentCommands(program: Command, fail: (message: string) => never
     .option('--token <key>', 'the agent key from `causeway agent-key create` (CAUSEWAY_AGENT_TOKEN)')
     .option('--data-dir <dir>', "this agent's state: charon configs, sockets, logs (CAUSEWAY_AGENT_DATA_DIR; default ./var/agent)")
     .option('--log-level <level>', 'log level (default info)')
+    .option('--metrics-port <port>', "serve this agent's GET /metrics (reconciles, queue depth, charon restarts) on this port")
+    .option('--metrics-host <address>', 'the address --metrics-port listens on', '127.0.0.1')
     .action(async (o: AgentOpts) => {
       const key = o.token ?? process.env['CAUSEWAY_AGENT_TOKEN'];
       if (!key) fail('an agent key is required: --token or CAUSEWAY_AGENT_TOKEN (create one with `causeway agent-key create NAME`)');
@@ -41,8 +45,18 @@ export function agentCommands(program: Command, fail: (message: string) => never
       const lab = await backend
         .labSettings()
         .catch((e: unknown) => fail(`cannot reach the agent API at ${server.href}: ${e instanceof Error ? e.message : String(e)}`));
-      const agent = new LabAgent({ backend, lab, labRoot: join(dataDir, 'lab'), logger: log }, log);
+      const metricsPort = o.metricsPort === undefined ? undefined : Number(o.metricsPort);
+      if (metricsPort !== undefined && !(Number.isInteger(metricsPort) && metricsPort > 0 && metricsPort < 65536))
+        fail(`--metrics-port must be a port number from 1 to 65535, not '${o.metricsPort}'`);
+      const metrics = new ServerMetrics();
+      const agent = new LabAgent({ backend, lab, labRoot: join(dataDir, 'lab'), logger: log, telemetry: metrics }, log);
       await agent.start();
+      if (metricsPort !== undefined) {
+        await serveAgentMetrics(metrics, o.metricsHost, metricsPort).catch((e: unknown) =>
+          fail(`cannot serve metrics on ${o.metricsHost}:${metricsPort}: ${e instanceof Error ? e.message : String(e)}`),
+        );
+        log.info({ metrics: `http://${o.metricsHost}:${metricsPort}/metrics` }, 'agent metrics are served');
+      }
       log.info({ server: server.origin, dataDir, labInternet: lab.internetNs }, 'causeway agent is running');
       const stop = (): void => {
         agent.stop(); // charon keeps running: a restarted agent adopts the tunnels

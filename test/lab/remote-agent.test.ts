@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/control/index.js';
@@ -24,7 +25,8 @@ describe.skipIf(!labRuns)('lab: standalone agent over the agent API', () => {
   let b: LabGateway;
 
   const startAgent = (): ChildProcess => {
-    const child = spawn(BIN, ['agent', '--server', t.server.url, '--data-dir', agentDir(), '--log-level', 'debug'], {
+    const args = ['agent', '--server', t.server.url, '--data-dir', agentDir(), '--log-level', 'debug', '--metrics-port', String(metricsPort)];
+    const child = spawn(BIN, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CAUSEWAY_AGENT_TOKEN: key },
     });
@@ -41,7 +43,10 @@ describe.skipIf(!labRuns)('lab: standalone agent over the agent API', () => {
     await exited;
   };
 
+  let metricsPort = 0;
+
   beforeAll(async () => {
+    metricsPort = await freePort();
     t = await startTestServer({ dataplane: 'remote', labInternet: labInternet('ra'), 'quota.vpcs': '20' }, { listen: true });
     key = (await t.server.control.agentKeys.create(SYSTEM_ACTOR, 'host-1')).key;
     a = await vpcGateway(t, '10.61.0.0/24', 'a');
@@ -75,6 +80,12 @@ describe.skipIf(!labRuns)('lab: standalone agent over the agent API', () => {
     await waitStatus(t, c1, 'up', 30_000);
     await waitStatus(t, c2, 'up', 30_000);
     await ping(a, b);
+    // The agent's own metrics: its reconciles and queue; the connection gauges are the server's (read from the store).
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(Number(/^causeway_agent_reconcile_duration_seconds_count\{result="ok"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(text).toMatch(/^causeway_agent_queue_depth \d+$/m);
+    expect(text).not.toMatch(/^causeway_connections\{/m);
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
   }, 90_000);
 
   it('a restarted agent adopts the tunnels: the SA keeps its unique id', async () => {
@@ -108,3 +119,15 @@ describe.skipIf(!labRuns)('lab: standalone agent over the agent API', () => {
     await expect.poll(async () => (await t.call('GET', `/v1/vpn_gateways/${b.id}`)).statusCode, { timeout: 20_000, interval: 250 }).toBe(404);
   }, 60_000);
 });
+
+/** A TCP port free on loopback right now (the agent's metrics listen there). */
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
