@@ -163,6 +163,26 @@ describe('connection events (the timeline)', () => {
     );
   });
 
+  it('shows no event past events.retentionDays, even before pruning has reached it', async () => {
+    const c = await create('evt-quiet');
+    await t.server.store.db
+      .insertInto('connection_events')
+      .values({
+        account_id: 'x',
+        gateway_id: gw,
+        connection_id: c.id,
+        created_at: Date.now() - 31 * 24 * 3600_000,
+        type: 'reset',
+        message: 'old',
+        cause: null,
+        details: null,
+      })
+      .execute();
+    const r = await t.call('GET', `/v1/vpn_gateways/${gw}/connections/${c.id}/events?version=2026-06-02&generation=2`, { token });
+    expect(r.json().events.map((e: { type: string }) => e.type)).toEqual(['created']);
+    expect(r.json().total_count).toBe(1);
+  });
+
   it('keeps events for events.retentionDays and at most 1000 per connection; they go with the connection', async () => {
     const c = await create('evt-retention');
     const db = t.server.store.db;

@@ -89,7 +89,8 @@ export async function listConnectionEvents(
     throw new DomainError('invalid_value', `limit must be a whole number from 1 to ${MAX_LIMIT}.`, { type: 'parameter', name: 'limit', value: limit });
   const beforeId = startOf(opts.start);
   await loadConnection(tx, gatewayId, connectionId, false);
-  const page = await pageEvents(tx.ex, connectionId, limit, beforeId);
+  const days = tx.settings.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS;
+  const page = await pageEvents(tx.ex, connectionId, limit, beforeId, tx.now() - days * DAY_MS);
   return {
     items: page.items.map((e) => ({
       id: String(e.id),

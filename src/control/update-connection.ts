@@ -72,7 +72,9 @@ const NOT_CONFIGURATION = new Set<string>(['revision', 'updatedAt', 'lifecycleSt
 export function changedFields(cur: Connection, next: Connection): string[] {
   const a = cur as unknown as Record<string, unknown>;
   const b = next as unknown as Record<string, unknown>;
-  return Object.keys(b).filter((k) => !NOT_CONFIGURATION.has(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  // Both versions' keys: an optional field the update removed (a policy reset to auto-negotiation) changed too.
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  return keys.filter((k) => !NOT_CONFIGURATION.has(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
 /** Writes a changed connection at the next revision, with its lifecycle, and records the change (and a configuration_changed event). */

@@ -52,8 +52,10 @@ export async function pageEvents(
   connectionId: string,
   limit: number,
   beforeId: number | undefined,
+  /** Events older than this (ms since the epoch) are past retention: not shown, even before pruning reaches them. */
+  notBefore = 0,
 ): Promise<{ items: ConnectionEvent[]; total: number; next?: number }> {
-  const base = ex.selectFrom('connection_events').where('connection_id', '=', connectionId);
+  const base = ex.selectFrom('connection_events').where('connection_id', '=', connectionId).where('created_at', '>=', notBefore);
   const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   let q = base.selectAll();
   if (beforeId !== undefined) q = q.where('id', '<', beforeId);

@@ -66,15 +66,22 @@ export class ApiClient {
     }
   }
 
-  /** CAUSEWAY_URL / CAUSEWAY_APIKEY win over the profile or stand in for it. */
+  /**
+   * CAUSEWAY_URL / CAUSEWAY_APIKEY win over the profile or stand in for it. The profile's API key goes
+   * only to the profile's own server: CAUSEWAY_URL naming another server needs CAUSEWAY_APIKEY too.
+   */
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): ApiClient {
     const profile = readProfile(env);
-    const url = env['CAUSEWAY_URL'] || profile?.url;
-    const apikey = env['CAUSEWAY_APIKEY'] || profile?.apikey;
+    const url = (env['CAUSEWAY_URL'] || profile?.url)?.replace(/\/+$/, '');
+    const sameServer = profile !== undefined && url === profile.url.replace(/\/+$/, '');
+    const apikey = env['CAUSEWAY_APIKEY'] || (sameServer ? profile.apikey : undefined);
+    if (url && !apikey && profile) {
+      throw new UsageError(`CAUSEWAY_URL names ${url}, not the server of the profile (${profile.url}): set CAUSEWAY_APIKEY for it, or log in to it`);
+    }
     if (!url || !apikey) {
       throw new UsageError('not logged in: run `causeway login --url URL --apikey-file FILE`, or set CAUSEWAY_URL and CAUSEWAY_APIKEY');
     }
-    return new ApiClient(url.replace(/\/+$/, ''), apikey, profile, env);
+    return new ApiClient(url, apikey, profile, env);
   }
 
   static forLogin(url: string, apikey: string, env: NodeJS.ProcessEnv = process.env): ApiClient {
@@ -116,6 +123,8 @@ export class ApiClient {
   /** A call to the native API under /v1 (or an absolute href the server gave); version and generation are added. */
   async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<ApiResponse<T>> {
     const u = new URL(path.startsWith('http') ? path : `${this.url}${path}`);
+    // The token goes to this server only, whatever address an answer hands back.
+    if (u.origin !== new URL(this.url).origin) throw new ApiError(`the server pointed at another address (${u.origin}); not following it`, 'foreign_href', 0);
     if (!u.searchParams.has('version')) u.searchParams.set('version', API_VERSION);
     if (!u.searchParams.has('generation')) u.searchParams.set('generation', '2');
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));

@@ -46,7 +46,7 @@ export function cidrCommands(program: Command): void {
       resourceAction<O>(async ({ api, out, args, opts }) => {
         const { c, path } = await resolve(api, args, opts);
         const { prefix, length } = cidrOf(args[2]!, args[3]!);
-        const r = await api.request('PUT', `${path}/${prefix}/${length}`);
+        const r = await api.request('PUT', `${path}/${encodeURIComponent(prefix)}/${encodeURIComponent(length)}`);
         const cidr = `${prefix}/${length}`;
         out.show(
           { cidr },
@@ -69,7 +69,7 @@ export function cidrCommands(program: Command): void {
         if (!(await confirmed(`This will remove ${side} CIDR ${cidr} from connection ${c.name}. Continue?`, opts.force))) {
           throw new Error('Delete cancelled (answer y, or use -f).');
         }
-        await api.request('DELETE', `${path}/${prefix}/${length}`);
+        await api.request('DELETE', `${path}/${encodeURIComponent(prefix)}/${encodeURIComponent(length)}`);
         out.show({ cidr, deleted: true }, () => `${side === 'local' ? 'Local' : 'Peer'} CIDR ${cidr} is removed from connection ${c.name}.`);
       }),
     );

@@ -12,7 +12,7 @@ const seedOutput = { output: SEED_HELP.output, quiet: SEED_HELP.quiet };
 
 /** `--wait`: the connection once up; else it is shown as it ended and the command fails with the reasons. */
 async function waitUp(api: ApiClient, path: string, timeout: number, out: Output): Promise<J> {
-  const r = await waitForConnection(api, path, timeout);
+  const r = await waitForConnection(api, path, timeout, out.quiet);
   if (r.ok) return r.resource;
   out.show(r.resource, () => connectionDetail(r.resource));
   throw waitFailed(`Connection ${String(r.resource['name'])}`, r.why);

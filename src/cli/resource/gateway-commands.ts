@@ -80,7 +80,7 @@ export function gatewayCommands(program: Command): void {
         const body = { name: args[0], subnet: { id: subnet.id }, mode: opts.mode ?? 'route', ...resourceGroupRef(opts) };
         let g = (await api.request<J>('POST', '/v1/vpn_gateways', { body })).body;
         if (opts.wait) {
-          const r = await waitForGateway(api, `/v1/vpn_gateways/${String(g['id'])}`, timeout);
+          const r = await waitForGateway(api, `/v1/vpn_gateways/${String(g['id'])}`, timeout, out.quiet);
           g = r.resource;
           if (!r.ok) throw waitFailed(`VPN gateway ${String(g['name'])}`, r.why);
         }

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PEER_CONFIG_FILE_EXTENSIONS } from '../../domain/peer-config-formats.js';
+import { writePrivateFile } from './profile-store.js';
 import { outputOptions, resourceAction } from './command-action.js';
 import { findConnection, findGateway } from './resource-lookup.js';
 
@@ -29,7 +29,7 @@ export function peerConfigCommand(program: Command): void {
         return;
       }
       const file = opts.file ?? `${c.name}.${EXT[opts.format] ?? 'txt'}`;
-      writeFileSync(file, text, { mode: 0o600 });
+      writePrivateFile(file, text);
       out.show(
         { file, format: opts.format, connection: { id: c.id, name: c.name } },
         () => `Wrote the ${opts.format} configuration of connection ${c.name} to ${file}`,

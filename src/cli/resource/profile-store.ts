@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,14 +35,29 @@ export function readProfile(env: NodeJS.ProcessEnv = process.env): Profile | und
   }
 }
 
+/**
+ * Writes a file only its owner can read: a temporary file made 0600 is renamed over the target, so a
+ * reader never sees it half-written and an existing file with looser modes never holds the new secret.
+ */
+export function writePrivateFile(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
 /** Writes the profile: the directory 0700, the file 0600 (both re-asserted if they existed with looser modes). */
 export function writeProfile(p: Profile, env: NodeJS.ProcessEnv = process.env): string {
   const dir = profileDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const file = profilePath(env);
-  writeFileSync(file, `${JSON.stringify(p, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writePrivateFile(file, `${JSON.stringify(p, null, 2)}\n`);
   return file;
 }
 

@@ -16,7 +16,10 @@ export interface WaitResult<T> {
 /** A progress line on stderr: rewritten in place on a terminal, one line per change otherwise. */
 class Progress {
   private last = '';
+  /** `quiet`: -q, so no progress line either. */
+  constructor(private readonly quiet = false) {}
   show(line: string): void {
+    if (this.quiet) return;
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
     else if (line.replace(/ \d+s$/, '') !== this.last.replace(/ \d+s$/, '')) process.stderr.write(`${line}\n`);
     this.last = line;
@@ -35,9 +38,9 @@ const FINAL_AT_ONCE = new Set(['data_plane_not_attached']);
 const reasonsText = (rs: readonly Reason[]): string => rs.map((r) => r.code).join(', ');
 
 /** Polls a connection until its status is up, or down with the same status reasons for a while, or the timeout. */
-export async function waitForConnection(api: ApiClient, path: string, timeoutS: number): Promise<WaitResult<Record<string, unknown>>> {
+export async function waitForConnection(api: ApiClient, path: string, timeoutS: number, quiet = false): Promise<WaitResult<Record<string, unknown>>> {
   const started = Date.now();
-  const progress = new Progress();
+  const progress = new Progress(quiet);
   let key = '';
   let since = Date.now();
   try {
@@ -65,9 +68,9 @@ export async function waitForConnection(api: ApiClient, path: string, timeoutS: 
 }
 
 /** Polls a gateway until it is available (lifecycle_state stable), failed, or the timeout. */
-export async function waitForGateway(api: ApiClient, path: string, timeoutS: number): Promise<WaitResult<Record<string, unknown>>> {
+export async function waitForGateway(api: ApiClient, path: string, timeoutS: number, quiet = false): Promise<WaitResult<Record<string, unknown>>> {
   const started = Date.now();
-  const progress = new Progress();
+  const progress = new Progress(quiet);
   try {
     for (;;) {
       const g = await api.get<Record<string, unknown>>(path);
