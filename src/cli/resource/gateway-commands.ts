@@ -6,7 +6,10 @@ import { connectionList, gatewayDetail, gatewayList } from './resource-views.js'
 import { waitFailed, waitForGateway } from './status-wait.js';
 
 type J = Record<string, unknown>;
-const VPC_HELP = 'ID or name of the VPC. It is only required to specify the unique resource by name inside this VPC.';
+export const VPC_HELP = 'ID or name of the VPC. It is only required to specify the unique resource by name inside this VPC.';
+const LOCAL_ASN_HELP = 'Identifies your local network for BGP peering (route mode; the API default is 64520).';
+const ADVERTISED_HELP = 'IPv4 network range to advertise the address to the remote VPN peer (route mode; repeat the flag or separate CIDRs with commas).';
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** `--resource-group-id` / `--resource-group-name`: a list filter (by the resource_group the API shows). */
 export function resourceGroupOptions(cmd: Command): Command {
@@ -59,7 +62,7 @@ export function gatewayCommands(program: Command): void {
       }),
     );
 
-  type CreateOpts = ListOpts & { vpc?: string; wait?: boolean; waitTimeout?: string };
+  type CreateOpts = ListOpts & { vpc?: string; wait?: boolean; waitTimeout?: string; localAsn?: string; advertisedCidrs?: string[] };
   outputOptions(
     resourceGroupOptions(
       program
@@ -68,7 +71,9 @@ export function gatewayCommands(program: Command): void {
         .argument('<VPN_GATEWAY_NAME>', 'Name of the VPN gateway.')
         .argument('<SUBNET>', 'ID or name of the subnet.')
         .option('--vpc <VPC>', VPC_HELP)
-        .addOption(new Option('--mode <mode>', 'The mode of the VPN gateway: route or policy (default: route).').choices(['route', 'policy'])),
+        .addOption(new Option('--mode <mode>', 'The mode of the VPN gateway: route or policy (default: route).').choices(['route', 'policy']))
+        .option('--advertised-cidrs <CIDRS>', ADVERTISED_HELP, collect)
+        .option('--local-asn <ASN>', LOCAL_ASN_HELP),
     ),
   )
     .option('--wait', 'Wait until the VPN gateway is available (a Causeway addition).')
@@ -77,7 +82,15 @@ export function gatewayCommands(program: Command): void {
       resourceAction<CreateOpts>(async ({ api, out, args, opts }) => {
         const timeout = intFlag('--wait-timeout', opts.waitTimeout) ?? 300;
         const subnet = await findSubnet(api, args[1]!, opts.vpc);
-        const body = { name: args[0], subnet: { id: subnet.id }, mode: opts.mode ?? 'route', ...resourceGroupRef(opts) };
+        const asn = intFlag('--local-asn', opts.localAsn);
+        const body = {
+          name: args[0],
+          subnet: { id: subnet.id },
+          mode: opts.mode ?? 'route',
+          ...(asn !== undefined ? { local_asn: asn } : {}),
+          ...(opts.advertisedCidrs ? { advertised_cidrs: opts.advertisedCidrs.flatMap((x) => x.split(',')).map((x) => x.trim()) } : {}),
+          ...resourceGroupRef(opts),
+        };
         let g = (await api.request<J>('POST', '/v1/vpn_gateways', { body })).body;
         if (opts.wait) {
           const r = await waitForGateway(api, `/v1/vpn_gateways/${String(g['id'])}`, timeout, out.quiet);
@@ -94,11 +107,14 @@ export function gatewayCommands(program: Command): void {
       .description('Update a VPN gateway.')
       .argument('<VPN_GATEWAY>', 'ID or name of the VPN gateway.')
       .option('--vpc <VPC>', VPC_HELP)
-      .option('--name <NEW_NAME>', 'New name of the VPN gateway.'),
+      .option('--name <NEW_NAME>', 'New name of the VPN gateway.')
+      .option('--local-asn <ASN>', LOCAL_ASN_HELP),
   ).action(
-    resourceAction<{ vpc?: string; name?: string }>(async ({ api, out, args, opts }) => {
+    resourceAction<{ vpc?: string; name?: string; localAsn?: string }>(async ({ api, out, args, opts }) => {
+      const asn = intFlag('--local-asn', opts.localAsn);
       const g0 = await findGateway(api, args[0]!, opts.vpc);
-      const g = (await api.request<J>('PATCH', `/v1/vpn_gateways/${g0.id}`, { body: opts.name === undefined ? {} : { name: opts.name } })).body;
+      const body = { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(asn !== undefined ? { local_asn: asn } : {}) };
+      const g = (await api.request<J>('PATCH', `/v1/vpn_gateways/${g0.id}`, { body })).body;
       out.show(g, () => gatewayDetail(g));
     }),
   );

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { advertisedCidrCommands, serviceConnectionCommands } from './advertised-cidr-commands.js';
 import { cidrCommands } from './cidr-commands.js';
 import { completionCommand } from './completion-bash.js';
 import { connectionCommands } from './connection-commands.js';
@@ -17,6 +18,8 @@ export function resourceCommands(program: Command): void {
   loginCommands(program);
   networkCommands(program);
   gatewayCommands(program);
+  advertisedCidrCommands(program);
+  serviceConnectionCommands(program);
   connectionCommands(program);
   cidrCommands(program);
   policyCommands(program);

@@ -20,6 +20,7 @@ export function gatewayDetail(g: J): string {
     ['Public IPs', joined(members.map((m) => `${s(o(m['public_ip'])['address'])} (${s(m['role'])})`))],
     ['Private IPs', joined(members.map((m) => s(o(m['private_ip'])['address'])))],
     ['Local ASN', s(g['local_asn'])],
+    ['Advertised CIDRs', joined(a(g['advertised_cidrs']))],
     ['VPC', `${s(o(g['vpc'])['name'])} (${s(o(g['vpc'])['id'])})`],
     ['Subnet', `${s(o(g['subnet'])['name'])} (${s(o(g['subnet'])['id'])})`],
     ['Connections', joined(a(g['connections']).map((c) => s(c['name'])))],
