@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/control/index.js';
 import { CONSOLE_CSP } from '../src/web/console-plugin.js';
+import { connectionStatus } from '../src/web/status-views.js';
 import { makeGateway, policyConnection, startTestServer, type TestServer } from './harness.js';
 
 /** An open event stream: the text read so far, and a wait for more. */
@@ -96,6 +97,69 @@ describe('web console: the live status stream', () => {
       expect(after).not.toContain(`event: gw-${gw}\n`);
     } finally {
       s.close();
+    }
+  });
+
+  it('the light status read shows what the full view shows, and only the actor’s own', async () => {
+    const c = t.server.control;
+    const full = await c.connections.list(SYSTEM_ACTOR, {}, { limit: 1000, sort: 'created_at', desc: false });
+    const light = await c.connections.statuses(SYSTEM_ACTOR);
+    expect(light.map((v) => [v.connection.id, connectionStatus(v).toString()])).toEqual(
+      full.items.map((v) => [v.connection.id, connectionStatus(v).toString()]),
+    );
+    const other = await c.accounts.create(SYSTEM_ACTOR, 'stream-light');
+    expect(await c.connections.statuses({ accountId: other.account.id, isAdmin: false })).toEqual([]);
+  });
+
+  it('two streams of one account share one read per pass, light (no full list, no PSK opened)', async () => {
+    const cookie = await signIn(t, readFileSync(join(t.dataDir, 'admin-api-key'), 'utf8').trim());
+    const statuses = vi.spyOn(t.server.control.connections, 'statuses');
+    const full = vi.spyOn(t.server.control.connections, 'list');
+    const a = await openStream(`${t.server.url}/console/status-stream`, cookie);
+    const b = await openStream(`${t.server.url}/console/status-stream`, cookie);
+    try {
+      await a.until(new RegExp(`event: conn-${conn}\n`));
+      await b.until(new RegExp(`event: conn-${conn}\n`));
+      statuses.mockClear();
+      await new Promise((res) => setTimeout(res, 2_500));
+      // One hub backing off from 500 ms to 1 s reads at most 4 times in 2.5 s; a loop per stream would read 8 to 10 times.
+      expect(statuses.mock.calls.length).toBeGreaterThanOrEqual(1);
+      expect(statuses.mock.calls.length).toBeLessThanOrEqual(4);
+      expect(full).not.toHaveBeenCalled();
+    } finally {
+      a.close();
+      b.close();
+      statuses.mockRestore();
+      full.mockRestore();
+    }
+  });
+
+  it('refuses a fifth stream of one session with 429, and takes one again once a stream closes', async () => {
+    const cookie = await signIn(t, readFileSync(join(t.dataDir, 'admin-api-key'), 'utf8').trim());
+    const open = [];
+    try {
+      for (let i = 0; i < 4; i++) open.push(await openStream(`${t.server.url}/console/status-stream`, cookie));
+      expect(open.map((s) => s.status)).toEqual([200, 200, 200, 200]);
+      const fifth = await fetch(`${t.server.url}/console/status-stream`, { headers: { cookie, accept: 'text/event-stream' } });
+      expect(fifth.status).toBe(429);
+      expect(fifth.headers.get('retry-after')).toBe('10');
+      expect(fifth.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
+      expect(await fifth.text()).toBe('Too many open status streams.');
+      // Another session has its own allowance.
+      const key = (await t.server.control.accounts.create(SYSTEM_ACTOR, 'stream-cap')).apiKey;
+      const other = await openStream(`${t.server.url}/console/status-stream`, await signIn(t, key));
+      open.push(other);
+      expect(other.status).toBe(200);
+      open.shift()!.close();
+      await expect
+        .poll(async () => {
+          const s = await openStream(`${t.server.url}/console/status-stream`, cookie);
+          open.push(s);
+          return s.status;
+        })
+        .toBe(200);
+    } finally {
+      for (const s of open) s.close();
     }
   });
 

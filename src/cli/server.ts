@@ -93,6 +93,7 @@ export async function startServer(
     prefix: '/console',
     control,
     publicUrl: settings.publicUrl,
+    publicUrlSet: settings.publicUrlSet,
     renderPeerConfig,
   });
 

@@ -15,6 +15,8 @@ export interface Settings {
   /** none: no tunnels; lab: the in-process agent drives the lab; remote: `causeway agent` processes do, over the agent API. */
   readonly dataplane: DataplaneKind;
   readonly publicUrl: string;
+  /** Whether publicUrl was given (flag, environment or file) rather than derived from host and port. */
+  readonly publicUrlSet: boolean;
   readonly publicPool: Cidr;
   /** Lab only: addresses for simulated on-prem sites on the lab internet. */
   readonly sitePool: Cidr;
@@ -233,6 +235,7 @@ export function loadSettings(flags: Record<string, string | undefined>, env: Nod
     db,
     dataplane,
     publicUrl,
+    publicUrlSet: (flags.publicUrl ?? env[envName('publicUrl')]) !== undefined,
     publicPool: Object.freeze(publicPool),
     sitePool: Object.freeze(sitePool),
     labInternet,

@@ -11,6 +11,7 @@ import { type ChangeBatch, currentGenerationOf, followChanges, type FollowOption
 import { type CidrOp, type CidrSide, editConnectionCidr, listConnectionCidrs } from './connection-cidrs.js';
 import { listConnectionEvents } from './connection-events.js';
 import { connectionCounters, connectionStatusCounts } from '../store/connection-metrics-store.js';
+import { listConnectionStatuses } from './connection-status-queries.js';
 import { connectionsNamedOrTo, desiredOf, findConnection, getConnection, listConnections } from './connection-queries.js';
 import type { ControlDeps } from './control-deps.js';
 import { bootstrapAdmin, createAccount, listAccounts } from './create-account.js';
@@ -160,6 +161,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       get: read(getConnection),
       find: read(findConnection),
       list: read(listConnections),
+      /** The status of every connection the actor may see, light (no views, no PSK opened): for live status views. */
+      statuses: read(listConnectionStatuses),
       /** The actor's own live policy connections with this name or to this peer address (light rows). */
       namedOrTo: read(connectionsNamedOrTo),
       /** Adds or removes a local or peer CIDR (a command), or checks that one is there (a query). */

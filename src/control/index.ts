@@ -52,6 +52,7 @@ export type { VpcView, SubnetView } from './network-queries.js';
 export type { GatewayRecord, GatewayView } from './gateway-queries.js';
 export type { GatewayInput, GatewayPatch } from './gateway-commands.js';
 export type { ConnectionView } from './connection-queries.js';
+export type { ConnectionStatusView } from './connection-status-queries.js';
 export type { ConnectionEventView, ConnectionEventPage } from './connection-events.js';
 export type { ConnectionEventType } from '../domain/connection-events.js';
 export type { Telemetry } from '../domain/telemetry.js';

@@ -21,6 +21,12 @@ export interface ConnectionFilter {
   readonly live?: boolean;
 }
 
+/** A connection's status columns and what its status reasons are computed from (no secret). */
+export type ConnectionStatusRow = Pick<
+  Connection,
+  'id' | 'gatewayId' | 'kind' | 'adminStateUp' | 'autoSet' | 'ikePolicyId' | 'ipsecPolicyId' | 'status' | 'statusReasons' | 'lifecycleState'
+>;
+
 const nameTaken = (c: Connection): DomainError =>
   new DomainError('name_not_unique', `The VPN gateway already has a connection named '${c.name}'.`, { type: 'field', name: 'name', value: c.name });
 
@@ -223,6 +229,30 @@ export class ConnectionStore {
     if (f.ipsecPolicyId !== undefined) q = q.where('ipsec_policy_id', '=', f.ipsecPolicyId);
     if (f.status !== undefined) q = q.where('status', '=', f.status);
     return mapPage(await pageQuery<'connections', Selectable<ConnectionRow>>(q, req), this.#toConnection);
+  }
+
+  /**
+   * The status columns of an account's connections (every account's when `accountId` is undefined),
+   * oldest first, at most `limit`: what a live status view needs, without opening any pre-shared key.
+   */
+  async statusRows(ex: Executor, accountId: string | undefined, limit: number): Promise<ConnectionStatusRow[]> {
+    let q = ex
+      .selectFrom('connections')
+      .select(['id', 'gateway_id', 'kind', 'admin_state_up', 'auto_set', 'ike_policy_id', 'ipsec_policy_id', 'status', 'status_reasons', 'lifecycle_state']);
+    if (accountId !== undefined) q = q.where('account_id', '=', accountId);
+    const rows = await q.orderBy('created_at').orderBy('id').limit(limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      gatewayId: r.gateway_id,
+      kind: r.kind as ConnectionKind,
+      adminStateUp: r.admin_state_up === 1,
+      autoSet: r.auto_set as AutoSet,
+      ikePolicyId: r.ike_policy_id,
+      ipsecPolicyId: r.ipsec_policy_id,
+      status: r.status === 'up' ? 'up' : 'down',
+      statusReasons: JSON.parse(r.status_reasons) as Reason[],
+      lifecycleState: r.lifecycle_state as LifecycleState,
+    }));
   }
 
   /**

@@ -25,6 +25,8 @@ export type ConsolePeerConfigRenderer = (d: DesiredConnection, format: PeerConfi
 export interface ConsoleOptions {
   readonly control: ControlPlane;
   readonly publicUrl: string;
+  /** Whether publicUrl was configured (not derived from the listen address): then POSTs must come from its origin. */
+  readonly publicUrlSet?: boolean;
   /** Offered for download in every format the domain lists (PEER_CONFIG_FORMATS), the default first. */
   readonly renderPeerConfig?: ConsolePeerConfigRenderer;
 }
@@ -79,12 +81,17 @@ function asset(name: string): { type: string; body: string } | undefined {
   return { type: a.type, body };
 }
 
-/** A browser's POST names the page it came from in Origin: it must be this server (a sign-in made from another site included). */
-function sameOrigin(req: FastifyRequest): boolean {
+/**
+ * A browser's POST names the page it came from in Origin: it must be this server (a sign-in made from
+ * another site included), scheme, host and port all. The origin is the configured public URL's when
+ * there is one (behind a proxy that terminates TLS or rewrites Host), else the request's own.
+ */
+export function sameOrigin(req: FastifyRequest, publicOrigin: string | undefined): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   try {
-    return new URL(origin).host === req.headers.host;
+    const expected = publicOrigin ?? new URL(`${req.protocol}://${req.headers.host ?? ''}`).origin;
+    return new URL(origin).origin === expected;
   } catch {
     return false;
   }
@@ -102,6 +109,7 @@ export function sendPage(reply: FastifyReply, status: number, body: string): Fas
  */
 export async function consolePlugin(app: FastifyInstance, o: ConsoleOptions): Promise<void> {
   const { control } = o;
+  const publicOrigin = o.publicUrlSet ? new URL(o.publicUrl).origin : undefined;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
     done(null, parseForm(String(body)));
   });
@@ -111,7 +119,7 @@ export async function consolePlugin(app: FastifyInstance, o: ConsoleOptions): Pr
   });
 
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.method === 'POST' && !sameOrigin(req)) {
+    if (req.method === 'POST' && !sameOrigin(req, publicOrigin)) {
       return sendPage(reply, 403, messagePage('Refused', 'The form was sent from another site.'));
     }
     if (req.routeOptions.config.consolePublic) return;

@@ -1,4 +1,4 @@
-import type { ConnectionView } from '../control/index.js';
+import type { ConnectionStatusView } from '../control/index.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import type { Reason } from '../domain/tenancy.js';
 import { html, type Html } from './html-template.js';
@@ -33,7 +33,7 @@ export function gatewayStatus(g: VpnGateway): Html {
 }
 
 /** What a connection's live cell shows: up or down, its lifecycle, the reasons. */
-export function connectionStatus(v: ConnectionView): Html {
+export function connectionStatus(v: ConnectionStatusView): Html {
   const c = v.connection;
   return html`<span class="status status-${c.status}" data-status="${c.status}">${c.status}</span>
     <span class="state">${c.lifecycleState}</span>${reasonList(v.statusReasons)}`;
