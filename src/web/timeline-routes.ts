@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { ConnectionEventView } from '../control/index.js';
 import { HTML_ROUTE, sendPage, type ConsoleOptions } from './console-plugin.js';
 import { page } from './console-layout.js';
 import { html } from './html-template.js';
-import { timelineSource, type TimelineEvent } from './timeline-source.js';
 
 const PAGE_SIZE = 50;
 
-function eventItem(e: TimelineEvent) {
+function eventItem(e: ConnectionEventView) {
   const details = Object.entries(e.details ?? {});
   return html`<li>
     <time datetime="${e.createdAt}">${e.createdAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}</time> · <strong>${e.type}</strong>
@@ -22,14 +22,13 @@ function eventItem(e: TimelineEvent) {
 
 /** A connection's event timeline, newest first, a page at a time. */
 export function timelineRoutes(app: FastifyInstance, o: ConsoleOptions): void {
-  const source = timelineSource(o.control);
   app.get('/gateways/:gw/connections/:id/events', { schema: HTML_ROUTE }, async (req, reply) => {
     const s = req.console!;
     const { gw, id } = req.params as { gw: string; id: string };
     const start = (req.query as { start?: string }).start;
     const v = await o.control.connections.get(s.actor, gw, id);
     const back = html`<p><a href="/console/gateways/${gw}/connections/${id}">Back to connection ${v.connection.name}</a></p>`;
-    const events = await source.events(s.actor, gw, id, { limit: PAGE_SIZE, ...(start ? { start } : {}) });
+    const events = await o.control.connections.events(s.actor, gw, id, { limit: PAGE_SIZE, ...(start ? { start } : {}) });
     const list =
       events.items.length === 0
         ? html`<p role="status">No events recorded.</p>`
