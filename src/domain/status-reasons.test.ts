@@ -20,7 +20,7 @@ describe('status reason registry', () => {
     }
     for (const [code, message] of Object.entries(STATUS_REASONS)) {
       expect(code).toMatch(/^[a-z0-9_]+$/);
-      expect(message.length).toBeGreaterThan(0);
+      expect(message).toMatch(/^[A-Z].*[^.]\.$/); // one sentence (or more), closed by one period
     }
   });
 });
@@ -30,11 +30,27 @@ describe('reason', () => {
     expect(reason('peer_not_responding')).toEqual({ code: 'peer_not_responding', message: STATUS_REASONS.peer_not_responding });
   });
 
-  it('appends a detail as ": detail."', () => {
+  it('puts a detail in parentheses before the sentence ends', () => {
     expect(reason('weak_algorithm_in_use', 'md5, sha1')).toEqual({
       code: 'weak_algorithm_in_use',
-      message: 'The connection uses weak algorithms: md5, sha1.',
+      message: 'The connection uses weak algorithms (md5, sha1).',
     });
+  });
+
+  it('reads well with a charon line as the detail: no ".:" and no "..", one closing period', () => {
+    const m = reason('ike_policy_mismatch', 'received proposals unacceptable').message;
+    expect(m).toBe('Failed to negotiate the IKE (phase 1) proposal; check the IKE policies on both sides (received proposals unacceptable).');
+    expect(reason('cannot_authenticate_connection', 'invalid ID_V1 payload length, decryption failed?').message).toBe(
+      'Failed to authenticate a connection because of mismatched IKE ID and PSK (invalid ID_V1 payload length, decryption failed?).',
+    );
+    expect(reason('internal_error', ' unable to install IPsec policies. ').message).toBe(
+      'An internal error occurred in the data plane (unable to install IPsec policies).',
+    );
+    for (const code of Object.keys(STATUS_REASONS) as (keyof typeof STATUS_REASONS)[]) {
+      const msg = reason(code, 'a detail.').message;
+      expect(msg).not.toMatch(/\.:|\.\.|\. \(/);
+      expect(msg).toMatch(/[^.] \(a detail\)\.$/);
+    }
   });
 
   it('ignores an empty detail', () => {
@@ -67,7 +83,7 @@ describe('connectionReasons', () => {
 
   it('adds weak_algorithm_in_use with the de-duplicated list, whether up or down, attached or not', () => {
     const weak = ['3des', 'sha1', '3des', 'DH group 2'];
-    const expected = { code: 'weak_algorithm_in_use', message: 'The connection uses weak algorithms: 3des, sha1, DH group 2.' };
+    const expected = { code: 'weak_algorithm_in_use', message: 'The connection uses weak algorithms (3des, sha1, DH group 2).' };
     expect(connectionReasons([], weak, true, true)).toEqual([expected]);
     expect(connectionReasons([], weak, true, false)).toEqual([expected]);
     expect(connectionReasons(reported, weak, false, true)).toEqual([...reported, reason('data_plane_not_attached'), expected]);

@@ -10,15 +10,23 @@ export const STATUS_REASONS = {
   ipsec_policy_mismatch: 'Failed to negotiate the IPsec (phase 2) proposal; check the IPsec policies on both sides.',
   peer_not_responding: 'The peer is not responding; check its address, its firewall (UDP 500/4500) and that it runs.',
   data_plane_not_attached: 'No data plane is attached to this server (--dataplane none), so no tunnel can come up.',
-  weak_algorithm_in_use: 'The connection uses weak algorithms',
-  bgp_not_running: 'The connection is BGP-routed, but no BGP speaker runs on Causeway gateways yet: its tunnels are configured and no routes are exchanged',
+  weak_algorithm_in_use: 'The connection uses weak algorithms.',
+  bgp_not_running: 'The connection is BGP-routed, but no BGP speaker runs on Causeway gateways yet: its tunnels are configured and no routes are exchanged.',
   peer_settings_shared:
-    'Another connection to the same peer leads the IKE SA they share, so this connection uses its IKE (phase 1) settings and pre-shared key instead of its own',
+    'Another connection to the same peer leads the IKE SA they share, so this connection uses its IKE (phase 1) settings and pre-shared key instead of its own.',
 } as const;
 export type StatusReasonCode = keyof typeof STATUS_REASONS;
 
+/** A sentence without its closing period (and the blanks around it). */
+const unstop = (s: string): string => s.trim().replace(/\.+$/, '');
+
+/**
+ * The reason: the registry's sentence, with a detail (charon's own line, the algorithms named) in
+ * parentheses before its period: "…check the IKE policies on both sides (received proposals unacceptable)."
+ */
 export function reason(code: StatusReasonCode, detail?: string): Reason {
-  return { code, message: detail ? `${STATUS_REASONS[code]}: ${detail}.` : STATUS_REASONS[code] };
+  const d = detail === undefined ? '' : unstop(detail);
+  return { code, message: d ? `${unstop(STATUS_REASONS[code])} (${d}).` : STATUS_REASONS[code] };
 }
 
 /**

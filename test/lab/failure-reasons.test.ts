@@ -66,7 +66,7 @@ describe.skipIf(!labRuns)('lab: mismatches give status down with the right reaso
         const x = await getConnection(t, c);
         expect(x.status).toBe('down');
         expect(x.status_reasons.map((r) => r.code)).toEqual([code]);
-        expect(x.status_reasons[0]!.message).toMatch(/: .+\.$/); // IBM's sentence, then charon's own line
+        expect(x.status_reasons[0]!.message).toMatch(/[^.] \(.+\)\.$/); // IBM's sentence, with charon's own line in parentheses
       }
     },
     30_000,
