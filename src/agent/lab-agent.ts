@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
+import { recordLabSettings } from '../dataplane/lab/lab-settings-record.js';
 import { GatewayReconciler, type ReconcilerDeps } from './gateway-reconciler.js';
 
 /**
@@ -35,6 +36,9 @@ export class LabAgent {
 
   /** Subscribes to changes; every gateway is reconciled at once and again whenever the feed may have missed something. */
   async start(): Promise<void> {
+    // `causeway lab …` on this data directory reads them, so its sites land on this lab internet.
+    const { pools, internetNs } = this.deps.lab;
+    recordLabSettings(this.deps.labRoot, { publicPool: pools.gateways.text, sitePool: pools.sites.text, labInternet: internetNs });
     let first: Promise<void> | undefined;
     this.#unsubscribe = this.deps.backend.watch((ids) => {
       if (ids !== 'all') {

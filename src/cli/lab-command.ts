@@ -6,6 +6,7 @@ import { loadSettings, type Settings } from '../config/settings.js';
 import { siteNs, vpcNs } from '../dataplane/lab/lab-names.js';
 import { connectSite, createSite, siteRecord } from '../dataplane/lab/lab-site.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
+import { recordedLabSettings } from '../dataplane/lab/lab-settings-record.js';
 import { labDown } from '../dataplane/lab/lab-teardown.js';
 import { peerSwanctlConfForAll } from '../dataplane/strongswan/peer-config.js';
 import { parseId } from '../domain/ids.js';
@@ -21,11 +22,33 @@ function labOptions(cmd: Command): Command {
     .option('--lab-internet <ns>', 'lab internet namespace (CAUSEWAY_LAB_INTERNET; default cw-inet)');
 }
 
-function settingsOf(o: LabOpts): Settings {
-  return loadSettings({ dataDir: o.dataDir, db: o.db, publicPool: o.publicPool, sitePool: o.sitePool, labInternet: o.labInternet }, process.env);
-}
-
 const labRoot = (s: Settings): string => join(resolve(s.dataDir), 'lab');
+
+/**
+ * The lab command's settings: the lab settings the server recorded in the data directory, unless this
+ * command is given its own (flag or CAUSEWAY_* variable); those win, with a note on stderr when they
+ * differ from the server's, since a site on another lab internet never reaches its gateways.
+ */
+export function settingsOf(o: LabOpts, env: NodeJS.ProcessEnv = process.env, warn: (m: string) => unknown = (m) => process.stderr.write(m)): Settings {
+  const flags = { dataDir: o.dataDir, db: o.db, publicPool: o.publicPool, sitePool: o.sitePool, labInternet: o.labInternet };
+  const plain = loadSettings(flags, env);
+  const rec = recordedLabSettings(labRoot(plain));
+  if (!rec) return plain;
+  const given = {
+    publicPool: o.publicPool ?? env['CAUSEWAY_PUBLIC_POOL'],
+    sitePool: o.sitePool ?? env['CAUSEWAY_SITE_POOL'],
+    labInternet: o.labInternet ?? env['CAUSEWAY_LAB_INTERNET'],
+  };
+  const s = loadSettings({ ...flags, ...rec, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) }, env);
+  const differ = (['publicPool', 'sitePool', 'labInternet'] as const).filter(
+    (k) => given[k] !== undefined && (k === 'labInternet' ? s[k] : s[k].text) !== rec[k],
+  );
+  for (const k of differ)
+    warn(
+      `causeway: note: using ${k === 'labInternet' ? s[k] : s[k].text} for ${k}, but the server on ${resolve(s.dataDir)} recorded ${rec[k]} (drop the flag or variable to use the server's)\n`,
+    );
+  return s;
+}
 
 /** The one live connection (of any account) with this name: the lab is one machine's demo, so a name is enough when it is unique. */
 async function connectionNamed(control: ControlPlane, name: string): Promise<string> {

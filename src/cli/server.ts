@@ -8,6 +8,7 @@ import type { ChangeBatch, ControlPlane } from '../control/index.js';
 import { LabAgent } from '../agent/lab-agent.js';
 import { LocalBackend } from '../agent/local-backend.js';
 import type { LabSettings } from '../agent/agent-backend.js';
+import { recordLabSettings } from '../dataplane/lab/lab-settings-record.js';
 import { renderPeerConfig } from '../dataplane/peer-config/peer-config-renderer.js';
 import type { Settings } from '../config/settings.js';
 import { openControl, type Store } from './control-open.js';
@@ -120,6 +121,10 @@ export async function startServer(
   }
 
   let agent: LabAgent | undefined;
+  if (settings.dataplane === 'remote') {
+    // No agent here records them (its agents do, in their own data directories): `causeway lab …` on this one reads them.
+    recordLabSettings(join(dataDir, 'lab'), { publicPool: settings.publicPool.text, sitePool: settings.sitePool.text, labInternet: settings.labInternet });
+  }
   if (settings.dataplane === 'lab') {
     agent = new LabAgent(
       { backend: new LocalBackend(control), lab: labSettingsOf(settings), labRoot: join(dataDir, 'lab'), telemetry: metrics, ...(logger ? { logger } : {}) },
