@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import { recordLabSettings } from '../dataplane/lab/lab-settings-record.js';
+import { claimServing, releaseServing } from '../dataplane/lab/lab-serving-record.js';
 import { GatewayReconciler, type ReconcilerDeps } from './gateway-reconciler.js';
 
 /**
@@ -39,6 +40,8 @@ export class LabAgent {
     // `causeway lab …` on this data directory reads them, so its sites land on this lab internet.
     const { pools, internetNs } = this.deps.lab;
     recordLabSettings(this.deps.labRoot, { publicPool: pools.gateways.text, sitePool: pools.sites.text, labInternet: internetNs });
+    // While this agent runs, `causeway lab down` on this lab refuses (it would race our rebuilds).
+    claimServing(this.deps.labRoot);
     let first: Promise<void> | undefined;
     this.#unsubscribe = this.deps.backend.watch((ids) => {
       if (ids !== 'all') {
@@ -83,7 +86,7 @@ export class LabAgent {
       this.#active.add(id);
       void this.#reconcile(id).finally(() => {
         this.#active.delete(id);
-        if (this.#active.size === 0 && this.#queue.size === 0) this.#idle.splice(0).forEach((f) => f());
+        if (this.#active.size === 0 && this.#queue.size === 0) this.#settled();
         else this.#drain();
       });
     }
@@ -126,11 +129,23 @@ export class LabAgent {
     this.#statusTimers.set(id, t);
   }
 
-  /** Stops the loop; charon keeps running (a restarted agent adopts its tunnels). */
+  /** Nothing runs or waits: wake idle() callers; once stopped, the lab is no longer ours to serve. */
+  #settled(): void {
+    if (this.#stopped) releaseServing(this.deps.labRoot);
+    this.#idle.splice(0).forEach((f) => f());
+  }
+
+  /**
+   * Stops the loop; charon keeps running (a restarted agent adopts its tunnels). The serving record
+   * goes when the reconcile in flight, if any, has ended (idle() says when), so `lab down` cannot race it.
+   */
   stop(): void {
+    if (this.#stopped) return;
     this.#stopped = true;
+    this.#queue.clear();
     this.#unsubscribe?.();
     for (const t of [...this.#timers.values(), ...this.#statusTimers.values()]) clearTimeout(t);
     this.reconciler.close();
+    if (this.#active.size === 0) this.#settled();
   }
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type ControlPlane, SYSTEM_ACTOR } from '../control/index.js';
 import { loadSettings, type Settings } from '../config/settings.js';
@@ -7,6 +7,7 @@ import { siteNs, vpcNs } from '../dataplane/lab/lab-names.js';
 import { connectSite, createSite, siteRecord } from '../dataplane/lab/lab-site.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
 import { recordedLabSettings } from '../dataplane/lab/lab-settings-record.js';
+import { servingPid } from '../dataplane/lab/lab-serving-record.js';
 import { labDown } from '../dataplane/lab/lab-teardown.js';
 import { peerSwanctlConfForAll } from '../dataplane/strongswan/peer-config.js';
 import { parseId } from '../domain/ids.js';
@@ -120,7 +121,12 @@ export function labCommands(program: Command): void {
   );
 
   labOptions(lab.command('down').description('remove everything the lab made (namespaces, charons it started)')).action(async (o: LabOpts) => {
-    const r = await labDown(labRoot(settingsOf(o)));
+    const root = labRoot(settingsOf(o));
+    // A serving agent would rebuild namespaces and restart charons while we remove them.
+    const pid = servingPid(root);
+    if (pid !== undefined)
+      throw new Error(`a causeway server or agent (pid ${pid}) still serves the lab in ${dirname(root)}; stop it first (kill ${pid}), then run lab down again`);
+    const r = await labDown(root);
     process.stdout.write(
       `Removed ${r.namespaces.length} namespaces${r.namespaces.length ? ` (${r.namespaces.join(', ')})` : ''}, stopped ${r.charons.length} charon processes\n`,
     );

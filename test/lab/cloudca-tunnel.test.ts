@@ -106,6 +106,8 @@ describe.skipIf(!labRuns)('lab: a cloud.ca site-to-site VPN to a lab site', () =
     await expect.poll(async () => (await t.call('GET', '/v1/vpn_gateways')).json().vpn_gateways.length, { timeout: 20_000, interval: 200 }).toBe(0);
     expect((await t.call('GET', '/v1/ike_policies')).json().ike_policies).toHaveLength(0);
     expect((await t.call('GET', '/v1/ipsec_policies')).json().ipsec_policies).toHaveLength(0);
+    t.server.agent?.stop(); // lab down refuses while the server's agent runs (or ends a reconcile)
+    await t.server.agent?.idle();
     await cli(['lab', 'down']);
     expect((await listNamespaces()).filter((ns) => [labInternet(TAG), siteNs(SITE)].includes(ns))).toEqual([]);
   }, 60_000);

@@ -111,6 +111,8 @@ describe.skipIf(!labRuns)('lab: a Huawei POLICY connection to a lab site', () =>
     await expect.poll(async () => (await listNamespaces()).filter((ns) => ns === gatewayNs(gwId)), { timeout: 20_000, interval: 200 }).toEqual([]);
     expect((await t.call('GET', `/v1/ike_policies`, { token: a.ibm })).json().ike_policies).toEqual([]);
     expect((await t.call('GET', `/v1/ipsec_policies`, { token: a.ibm })).json().ipsec_policies).toEqual([]);
+    t.server.agent?.stop(); // lab down refuses while the server's agent runs (or ends a reconcile)
+    await t.server.agent?.idle();
     expect(await cli(['lab', 'down'])).toMatch(/Removed \d+ namespaces/);
     expect((await listNamespaces()).filter((ns) => [labInternet('hw'), siteNs('hwsite'), vpcNs(vpcId)].includes(ns))).toEqual([]);
   }, 90_000);

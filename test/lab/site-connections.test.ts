@@ -74,6 +74,8 @@ describe.skipIf(!labRuns)('lab: one site answering connections of two gateways',
     for (const g of [a, b]) expect((await t.call('DELETE', `/v1/vpn_gateways/${g.id}`)).statusCode).toBe(202);
     const ours = [gatewayNs(a.id), gatewayNs(b.id), vpcNs(a.vpc), vpcNs(b.vpc)];
     await expect.poll(async () => (await listNamespaces()).filter((ns) => ours.includes(ns)), { timeout: 15_000, interval: 200 }).toEqual([]);
+    t.server.agent?.stop(); // lab down refuses while the server's agent runs (or ends a reconcile)
+    await t.server.agent?.idle();
     expect(await cli(['lab', 'down'])).toMatch(/Removed 2 namespaces/);
     expect((await listNamespaces()).filter((ns) => [labInternet('s'), siteNs('multi')].includes(ns))).toEqual([]);
   }, 60_000);
