@@ -10,6 +10,9 @@ describe('classifyLogLine (fact sheet §6)', () => {
     ['received AUTHENTICATION_FAILED notify error', 'cannot_authenticate_connection'],
     ["tried 1 shared key for 'B' - 'A', but MAC mismatched", 'cannot_authenticate_connection'],
     ["no shared key found for 'A' - 'B'", 'cannot_authenticate_connection'],
+    // IKEv1 with another PSK: the peer's encrypted ID payload does not decrypt with ours.
+    ['invalid ID_V1 payload length, decryption failed?', 'cannot_authenticate_connection'],
+    ['received proposals unacceptable', 'ike_policy_mismatch'],
     ['received TS_UNACCEPTABLE notify, no CHILD_SA built', 'ike_v2_local_remote_cidr_mismatch'],
     ['traffic selectors 10.3.0.0/24 === 10.1.0.0/24 unacceptable', 'ike_v2_local_remote_cidr_mismatch'],
     ['received INVALID_ID_INFORMATION error notify', 'ike_v1_id_local_remote_cidr_mismatch'],

@@ -10,7 +10,10 @@ const RULES: readonly [RegExp, StatusReasonCode][] = [
     /NO_PROPOSAL_CHOSEN notify, no CHILD_SA built|no acceptable proposal found|no matching proposal found|NO_PROPOSAL_CHOSEN error notify/,
     'ipsec_policy_mismatch',
   ],
-  [/AUTHENTICATION_FAILED|MAC mismatched|no matching peer config found|no shared key found|Aggressive Mode PSK disabled/, 'cannot_authenticate_connection'],
+  [
+    /AUTHENTICATION_FAILED|MAC mismatched|no matching peer config found|no shared key found|Aggressive Mode PSK disabled|decryption failed\?/,
+    'cannot_authenticate_connection',
+  ],
   [/TS_UNACCEPTABLE|traffic selectors .* unacceptable/, 'ike_v2_local_remote_cidr_mismatch'],
   [/INVALID_ID_INFORMATION|no matching CHILD_SA config found/, 'ike_v1_id_local_remote_cidr_mismatch'],
   [/peer not responding|giving up after \d+ retransmits/, 'peer_not_responding'],

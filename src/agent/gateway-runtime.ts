@@ -8,6 +8,7 @@ import type { Reason } from '../domain/tenancy.js';
 import { reason } from '../domain/status-reasons.js';
 import type { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { classifyLogLine, connectionIdOf } from './failure-classifier.js';
+import { SaPeers } from './sa-peers.js';
 import type { AppliedGroup } from './peer-group-applier.js';
 import { textOf } from '../domain/text.js';
 
@@ -37,6 +38,7 @@ export class GatewayRuntime {
   /** The last namespace pass: a hash of the gateway's own part, the selectors applied (the part that follows the connections), and when it last ran in full. */
   network: { readonly base: string; readonly selectors: Pick<GatewayLayout, 'extraLocalAddresses' | 'peerRoutes'>; readonly at: number } | undefined;
   readonly #appliedFile: string;
+  readonly #peers = new SaPeers();
 
   constructor(
     readonly gatewayId: string,
@@ -89,9 +91,15 @@ export class GatewayRuntime {
     try {
       for await (const e of events) {
         if (e.name === 'log') {
-          const code = classifyLogLine(textOf(e.message['msg'] ?? ''));
+          const msg = textOf(e.message['msg'] ?? '');
+          const sa = textOf(e.message['ikesa-uniqueid'] ?? '');
+          this.#peers.note(sa, msg);
+          const code = classifyLogLine(msg);
           if (!code) continue;
-          for (const id of this.#connectionsOf(textOf(e.message['ikesa-name'] ?? ''))) this.failures.set(id, reason(code, textOf(e.message['msg'])));
+          const named = this.#connectionsOf(textOf(e.message['ikesa-name'] ?? ''));
+          // An IKE_SA the peer started fails before it has a name (no proposal, no config): by its peer's address.
+          const ids = named.length > 0 ? named : this.#connectionsTo(this.#peers.of(sa));
+          for (const id of ids) this.failures.set(id, reason(code, msg));
         }
         this.hooks.onEvent();
       }
@@ -104,6 +112,12 @@ export class GatewayRuntime {
   #connectionsOf(ikeName: string): readonly string[] {
     const id = connectionIdOf(ikeName);
     return id ? [id] : (this.members.get(ikeName) ?? []);
+  }
+
+  /** The connections of this gateway whose peer is `address` (from the last reconcile's plan). */
+  #connectionsTo(address: string | undefined): readonly string[] {
+    if (!address) return [];
+    return (this.plan?.desired?.connections ?? []).filter((c) => c.remoteAddress === address).map((c) => c.connectionId);
   }
 
   close(): void {
