@@ -268,10 +268,15 @@ describe('web console (HTTP)', () => {
   });
 
   it('shows the timeline, newest first', async () => {
+    // A second event, so the order can be seen: the CIDR change must come above the creation.
+    const add = await a.post(`/console/gateways/${gwA}/connections/${connA}/cidrs`, { side: 'peer', peer_cidr: '192.168.77.0/24' });
+    expect(add.statusCode).toBeLessThan(400);
     const r = await a.get(`/console/gateways/${gwA}/connections/${connA}/events`);
     expect(r.statusCode).toBe(200);
     expect(r.body).toContain('<h1>Events of conn-a</h1>');
     expect(r.body).toMatch(/<strong>created<\/strong>[\s\S]*The connection was created\./);
+    expect(r.body).toMatch(/<strong>configuration_changed<\/strong>[\s\S]*<strong>created<\/strong>/);
+    await a.post(`/console/gateways/${gwA}/connections/${connA}/cidrs/remove`, { side: 'peer', peer_cidr: '192.168.77.0/24' });
   });
 
   it('escapes what users typed', async () => {
