@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
 import { gatewayNs, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { TestServer } from '../harness.js';
-import { labInternet, labRuns, saOf, startLab, stopLab, type LabGateway } from './lab-fixture.js';
+import { labCli, labInternet, labRuns, saOf, startLab, stopLab, type LabGateway } from './lab-fixture.js';
 
-const run = promisify(execFile);
-const BIN = resolve('bin/causeway');
 const TAG = 'cca';
 const LAN = '192.168.77.0/24';
 const SITE = 'ccasite';
@@ -36,8 +32,7 @@ describe.skipIf(!labRuns)('lab: a cloud.ca site-to-site VPN to a lab site', () =
       ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
     });
   const state = async (): Promise<string> => (await cca('GET', `/${id}`)).json().data.state;
-  const cli = async (args: string[]): Promise<string> =>
-    (await run(BIN, [...args, '--data-dir', t.dataDir], { timeout: 60_000, env: { ...process.env, CAUSEWAY_LAB_INTERNET: labInternet(TAG) } })).stdout;
+  const cli = (args: string[]): Promise<string> => labCli(t, TAG, args);
 
   beforeAll(async () => {
     t = await startLab(TAG);

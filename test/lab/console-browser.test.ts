@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/control/index.js';
 import { labDown } from '../../src/dataplane/lab/lab-teardown.js';
 import { startTestServer, type TestServer } from '../harness.js';
-import { labInternet, labRuns } from './lab-fixture.js';
+import { labCli, labInternet, labRuns } from './lab-fixture.js';
 
-const run = promisify(execFile);
-const BIN = resolve('bin/causeway');
 const TAG = 'con';
 const SITE = `consite${process.pid}`.slice(0, 20);
 const LAN = '192.168.78.0/24';
@@ -29,8 +25,7 @@ describe.skipIf(!labRuns)('lab: the web console in a real browser', () => {
   let page: Page;
   let apiKey: string;
   const problems: string[] = [];
-  const cli = async (args: string[]): Promise<string> =>
-    (await run(BIN, [...args, '--data-dir', t.dataDir], { timeout: 60_000, env: { ...process.env, CAUSEWAY_LAB_INTERNET: labInternet(TAG) } })).stdout;
+  const cli = (args: string[]): Promise<string> => labCli(t, TAG, args);
 
   /** Presses Tab until `selector` has the focus (as a keyboard user would), at most `max` times. */
   async function tabTo(selector: string, max = 40): Promise<void> {

@@ -1,16 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Huawei answers are loose JSON in tests */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
 import { gatewayNs, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { TestServer } from '../harness.js';
 import { huaweiAccount } from '../huawei-fixture.js';
-import { labInternet, labRuns, saOf, startLab, stopLab, type LabGateway } from './lab-fixture.js';
+import { labCli, labInternet, labRuns, saOf, startLab, stopLab, type LabGateway } from './lab-fixture.js';
 
-const run = promisify(execFile);
-const BIN = resolve('bin/causeway');
 const LAN = '192.168.57.0/24';
 const VPC_CIDR = '10.57.0.0/24';
 
@@ -27,8 +22,7 @@ describe.skipIf(!labRuns)('lab: a Huawei POLICY connection to a lab site', () =>
   let gwId: string;
   let cgwId: string;
   let connId: string;
-  const cli = async (args: string[]): Promise<string> =>
-    (await run(BIN, [...args, '--data-dir', t.dataDir], { timeout: 60_000, env: { ...process.env, CAUSEWAY_LAB_INTERNET: labInternet('hw') } })).stdout;
+  const cli = (args: string[]): Promise<string> => labCli(t, 'hw', args);
   const poll = async (path: string, done: (status: number, body: any) => boolean, timeout = 60_000): Promise<any> => {
     const end = Date.now() + timeout;
     for (;;) {

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { LocalBackend } from '../../src/agent/local-backend.js';
 import { LabAgent } from '../../src/agent/lab-agent.js';
@@ -22,6 +24,14 @@ export const labRuns = process.getuid?.() === 0 || !!process.env['CI'];
 
 /** The lab internet of a test file: its tag and the worker's PID keep it apart from every other. */
 export const labInternet = (tag: string): string => `cw-inet-${tag}${process.pid}`;
+
+const BIN = resolve('bin/causeway');
+
+/** `bin/causeway ARGS` (`lab site create`, `lab site connect`, …) on the test server's data directory and the lab internet of `tag`; its stdout. */
+export async function labCli(t: TestServer, tag: string, args: readonly string[]): Promise<string> {
+  const env = { ...process.env, CAUSEWAY_LAB_INTERNET: labInternet(tag) };
+  return (await promisify(execFile)(BIN, [...args, '--data-dir', t.dataDir], { timeout: 60_000, env })).stdout;
+}
 
 /** A lab server on the test file's own lab internet; quotas raised for many gateways. */
 export function startLab(tag: string, flags: Record<string, string> = {}): Promise<TestServer> {

@@ -1,14 +1,9 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
 import { gatewayNs, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { TestServer } from '../harness.js';
-import { labInternet, labRuns, startLab, stopLab, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
+import { labCli, labInternet, labRuns, startLab, stopLab, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
 
-const run = promisify(execFile);
-const BIN = resolve('bin/causeway');
 const LAN = '192.168.50.0/24';
 
 /**
@@ -22,8 +17,7 @@ describe.skipIf(!labRuns)('lab: one site answering connections of two gateways',
   let b: LabGateway;
   let siteIp: string;
   const conns: (Connection & { from: string })[] = [];
-  const cli = async (args: string[]): Promise<string> =>
-    (await run(BIN, [...args, '--data-dir', t.dataDir], { timeout: 60_000, env: { ...process.env, CAUSEWAY_LAB_INTERNET: labInternet('s') } })).stdout;
+  const cli = (args: string[]): Promise<string> => labCli(t, 's', args);
 
   beforeAll(async () => {
     t = await startLab('s');
