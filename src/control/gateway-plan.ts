@@ -1,6 +1,7 @@
 import { desiredGatewayState, type DesiredGatewayState } from '../domain/desired-state.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import type { LifecycleState, Subnet } from '../domain/tenancy.js';
+import type { PlannedRoute } from '../domain/vpc-route.js';
 import { allGatewayIds, gatewaysOfVpc, getGateway } from '../store/gateway-store.js';
 import { subnetsOfVpc } from '../store/network-store.js';
 import { getIkePolicies, getIpsecPolicies } from '../store/policy-store.js';
@@ -32,12 +33,14 @@ export interface GatewayPlan {
   readonly desired: DesiredGatewayState | null;
   /** Another gateway that stays shares the VPC, so the VPC's network stays when this one goes. */
   readonly vpcShared: boolean;
+  /** The VPC routes whose next hop is one of this gateway's connections (route mode); [] when none or gone. */
+  readonly vpcRoutes: readonly PlannedRoute[];
 }
 
 export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPlan> {
   const generation = await generationOf(tx);
   const gw = await getGateway(tx.ex, gatewayId);
-  if (!gw) return { gatewayId, generation, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false };
+  if (!gw) return { gatewayId, generation, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false, vpcRoutes: [] };
   const all = await tx.deps.connections.ofGateway(tx.ex, gw.id);
   const connections = all.map((c) => ({
     id: c.id,
@@ -48,7 +51,7 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
   }));
   if (gw.lifecycleState === 'deleting') {
     const others = (await gatewaysOfVpc(tx.ex, gw.vpcId)).filter((g) => g.id !== gw.id && g.lifecycleState !== 'deleting');
-    return { gatewayId, generation, gateway: gw, subnets: [], connections, desired: null, vpcShared: others.length > 0 };
+    return { gatewayId, generation, gateway: gw, subnets: [], connections, desired: null, vpcShared: others.length > 0, vpcRoutes: [] };
   }
   const live = all.filter((c) => c.lifecycleState !== 'deleting');
   const ike = new Map(
@@ -75,7 +78,7 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
       ...(c.ipsecPolicyId ? { ipsecPolicy: esp.get(c.ipsecPolicyId) } : {}),
     })),
   );
-  return { gatewayId, generation, gateway: gw, subnets: await subnetsOfVpc(tx.ex, gw.vpcId), connections, desired, vpcShared: true };
+  return { gatewayId, generation, gateway: gw, subnets: await subnetsOfVpc(tx.ex, gw.vpcId), connections, desired, vpcShared: true, vpcRoutes: [] };
 }
 
 /** Every gateway an agent serves, those being deleted included. */

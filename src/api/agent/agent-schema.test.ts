@@ -35,6 +35,17 @@ describe('agent plan schema', () => {
       generation: 42,
       gateway,
       vpcShared: true,
+      vpcRoutes: [
+        {
+          routingTableId: 'rt-1',
+          routeId: 'r-1',
+          destination: '192.168.9.0/24',
+          action: 'deliver' as const,
+          nextHopConnectionId: 'c-1',
+          priority: 2,
+          subnetCidrs: ['10.0.0.0/24'],
+        },
+      ],
       subnets: [
         {
           id: 'sn-1',
@@ -51,7 +62,7 @@ describe('agent plan schema', () => {
       connections: [{ id: 'c-1', adminStateUp: true, lifecycleState: 'pending' as const, localCidrs: ['10.0.0.0/24'], peerCidrs: ['192.168.1.0/24'] }],
       desired: desiredGatewayState(gateway, [{ connection }]),
     };
-    const gone = { gatewayId: 'x', generation: 1, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false };
+    const gone = { gatewayId: 'x', generation: 1, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false, vpcRoutes: [] };
     const app = Fastify();
     app.get('/plan', { schema: { response: { 200: PlanSchema } } }, async () => plan);
     app.get('/gone', { schema: { response: { 200: PlanSchema } } }, async () => gone);

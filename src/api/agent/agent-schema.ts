@@ -4,6 +4,7 @@ import { DH_GROUP_NUMBERS } from '../../domain/crypto-catalogue.js';
 import { GATEWAY_MODES } from '../../domain/gateway.js';
 import { AUTO_SETS } from '../../domain/proposals.js';
 import { HEALTH_STATES, LIFECYCLE_STATES } from '../../domain/tenancy.js';
+import { ROUTE_ACTIONS } from '../../domain/vpc-route.js';
 
 /**
  * The agent API's wire shapes. The plan is the control plane's GatewayPlan as JSON, field for field
@@ -115,6 +116,16 @@ const Desired = Type.Object({
   hash: Str,
 });
 
+const PlannedRoute = Type.Object({
+  routingTableId: Str,
+  routeId: Str,
+  destination: Str,
+  action: Enum(ROUTE_ACTIONS),
+  nextHopConnectionId: Str,
+  priority: Int,
+  subnetCidrs: Type.Array(Str),
+});
+
 export const PlanSchema = Type.Object(
   {
     gatewayId: Str,
@@ -124,6 +135,7 @@ export const PlanSchema = Type.Object(
     connections: Type.Array(PlanConnection),
     desired: Type.Union([Desired, Type.Null()]),
     vpcShared: Type.Boolean(),
+    vpcRoutes: Type.Array(PlannedRoute),
   },
   { description: 'Everything an agent needs to reconcile one gateway, read at `generation`. Holds pre-shared keys.' },
 );
