@@ -19,6 +19,8 @@ describe('classifyLogLine (fact sheet §6)', () => {
     ['giving up after 3 retransmits', 'peer_not_responding'],
     ['establishing IKE_SA failed, peer not responding', 'peer_not_responding'],
     ['unable to install IPsec policies (SPD) in kernel', 'internal_error'],
+    ['received DELETE for IKE_SA cw-peer-0123456789abcdef[4]', 'peer_closed_tunnel'],
+    ['received DELETE for ESP CHILD_SA with SPI c1f2a3b4', 'peer_closed_tunnel'],
   ])('%s → %s', (line, code) => expect(classifyLogLine(line)).toBe(code));
 
   it('ignores ordinary lines', () => {

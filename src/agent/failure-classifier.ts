@@ -18,6 +18,8 @@ const RULES: readonly [RegExp, StatusReasonCode][] = [
   [/INVALID_ID_INFORMATION|no matching CHILD_SA config found/, 'ike_v1_id_local_remote_cidr_mismatch'],
   [/peer not responding|giving up after \d+ retransmits/, 'peer_not_responding'],
   [/error installing route|unable to install IPsec policies/, 'internal_error'],
+  // The peer deleted an SA: its side was disabled or reset. A later attempt's failure replaces this reason.
+  [/^received DELETE for (?:IKE_SA|\S+ CHILD_SA)/, 'peer_closed_tunnel'],
 ];
 
 export function classifyLogLine(msg: string): StatusReasonCode | undefined {

@@ -9,6 +9,7 @@ export const STATUS_REASONS = {
   internal_error: 'An internal error occurred in the data plane.',
   ipsec_policy_mismatch: 'Failed to negotiate the IPsec (phase 2) proposal; check the IPsec policies on both sides.',
   peer_not_responding: 'The peer is not responding; check its address, its firewall (UDP 500/4500) and that it runs.',
+  peer_closed_tunnel: 'The peer deleted the tunnel (its security associations): it was disabled, reset or restarted on the peer.',
   data_plane_not_attached: 'No data plane is attached to this server (--dataplane none), so no tunnel can come up.',
   weak_algorithm_in_use: 'The connection uses weak algorithms.',
   bgp_not_running: 'The connection is BGP-routed, but no BGP speaker runs on Causeway gateways yet: its tunnels are configured and no routes are exchanged.',
