@@ -9,6 +9,7 @@ import { loginCommands } from './login-command.js';
 import { networkCommands } from './network-commands.js';
 import { peerConfigCommand } from './peer-config-command.js';
 import { policyCommands } from './policy-commands.js';
+import { routingTableCommands } from './routing-table-commands.js';
 
 /**
  * The resource CLI: `ibmcloud is` commands one for one, talking to a Causeway server over HTTP only
@@ -23,6 +24,7 @@ export function resourceCommands(program: Command): void {
   connectionCommands(program);
   cidrCommands(program);
   policyCommands(program);
+  routingTableCommands(program);
   peerConfigCommand(program);
   eventsCommand(program);
   completionCommand(program);
