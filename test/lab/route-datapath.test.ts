@@ -157,7 +157,6 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env['ROUTE_KEEP']) return; // debugging only: leaves the lab up
     for (const [k] of tunnels) {
       const [conn, m] = k.split('/');
       await removeTunnelNamespace(labRoot, MEMBER_NS[Number(m) as 1 | 2], conn!, Number(m) as 1 | 2).catch(() => undefined);
