@@ -209,6 +209,8 @@ describe('VPN gateway connections', () => {
     const ok = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, { body: bgp });
     expect(ok.statusCode).toBe(201);
     expect(ok.json().peer.asn).toBe(65010);
+    // stored, and says why no routes come of it
+    expect(ok.json().status_reasons.map((r: { code: string }) => r.code)).toContain('bgp_not_running');
     expect(ok.json().tunnels[0].neighbor_ip.address).toBe('169.254.0.1');
     const badPair = await t.call('POST', `/v1/vpn_gateways/${routeGw}/connections`, {
       body: {

@@ -10,6 +10,7 @@ import { recordedLabSettings } from '../dataplane/lab/lab-settings-record.js';
 import { servingPid } from '../dataplane/lab/lab-serving-record.js';
 import { labDown } from '../dataplane/lab/lab-teardown.js';
 import { peerSwanctlConfForAll } from '../dataplane/strongswan/peer-config.js';
+import { retransmitFor } from '../domain/desired-state.js';
 import { parseId } from '../domain/ids.js';
 import { storeOptions } from './account-command.js';
 import { withControl } from './control-open.js';
@@ -96,6 +97,7 @@ export function labCommands(program: Command): void {
           name,
           peerSwanctlConfForAll(desired),
           desired.map((d) => d.connectionId),
+          { ...(retransmitFor(desired) ? { retransmit: retransmitFor(desired)! } : {}) },
         );
         const others = desired.length - 1;
         process.stdout.write(

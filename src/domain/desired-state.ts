@@ -245,6 +245,12 @@ export function desiredConnection(
   return { ...content, revision: c.revision, hash: contentHash(content) };
 }
 
+/** The charon instance schedule for these connections (see DesiredGatewayState.retransmit); null = charon's default. */
+export function retransmitFor(connections: readonly DesiredConnection[]): RetransmitSchedule | null {
+  const timeouts = connections.filter((d) => d.ikeVersion === 2 && d.dpd.delaySeconds > 0).map((d) => Math.max(1, d.dpd.timeoutSeconds - d.dpd.delaySeconds));
+  return timeouts.length > 0 ? retransmitSchedule(Math.min(...timeouts)) : null;
+}
+
 /**
  * The desired state of one gateway's charon instance, from its connections and their policies.
  * Connections of other gateways and connections being deleted are left out (the agent unloads them).
@@ -255,8 +261,7 @@ export function desiredGatewayState(gateway: VpnGateway, items: readonly Connect
     .map((i) => desiredConnection(gateway, i.connection, i.ikePolicy, i.ipsecPolicy))
     .sort((a, b) => (a.connectionId < b.connectionId ? -1 : a.connectionId > b.connectionId ? 1 : 0));
   const up = connections.filter((d) => d.adminStateUp && d.tunnels.length > 0);
-  const timeouts = up.filter((d) => d.ikeVersion === 2 && d.dpd.delaySeconds > 0).map((d) => Math.max(1, d.dpd.timeoutSeconds - d.dpd.delaySeconds));
-  const retransmit = timeouts.length > 0 ? retransmitSchedule(Math.min(...timeouts)) : null;
+  const retransmit = retransmitFor(up);
   const aggressivePsk = up.some((d) => d.aggressive);
   return {
     gatewayId: gateway.id,

@@ -28,6 +28,11 @@ export function charonConf(o: CharonOptions): string {
     kernel-libipsec { load = yes }
     vici { socket = unix://${viciSocketPath(o.dir)} }
     stroke { load = no }
+    # charon's own packets (IKE, and libipsec's ESP-in-UDP) carry mark 0x42 and skip table 220:
+    # libipsec tracks routes by selectors only, so of two 0.0.0.0/0 CHILDs to two peers only the
+    # first gets its exclude route, and the second peer's IKE and ESP would go into ipsec0.
+    socket-default { fwmark = 0x42 }
+    kernel-netlink { fwmark = !0x42 }
   }
   filelog {
     main {

@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { CharonOptions } from './charon-process.js';
 import { CharonSupervisor } from './charon-supervisor.js';
+import { ViciClient } from '../vici/index.js';
 import { pickAddresses, POOL_RESERVED_LOW } from '../../domain/address-pool.js';
 import { type Cidr, formatAddress, parseCidr } from '../../domain/cidr.js';
 import { ensureNamespace, ip, ipIdempotent } from './ip-command.js';
@@ -37,12 +39,15 @@ export async function createSite(labRoot: string, name: string, lanText: string,
   state.noteInternet(pools.internetNs);
   await ensureInternet([pools.gateways, pools.sites], pools.internetNs);
   await ensureNamespace(ns);
-  await plugIntoInternet(ns, uplinkPeer(Buffer.from(name).toString('hex').padEnd(12, '0'), 9), 'wan0', [publicIp], pools.sites, pools.internetNs);
   // The LAN: a veth pair inside the site (this kernel has no dummy interfaces); lan0 holds the LAN's first host.
+  // It comes before the uplink: a route-based (0.0.0.0/0) tunnel's route has no source address (charon
+  // gives none for a selector holding 127.0.0.1), and Linux then picks the first interface's address,
+  // so what the site itself sends into the tunnel leaves from its LAN address, not its public one.
   await ipIdempotent(['link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'lan1'], ns);
   await ip(['link', 'set', 'lan1', 'up'], ns);
   await ip(['link', 'set', 'lan0', 'up'], ns);
   await ipIdempotent(['addr', 'add', `${formatAddress(lan.cidr.network + 1n, 4)}/${lan.cidr.prefix}`, 'dev', 'lan0'], ns);
+  await plugIntoInternet(ns, uplinkPeer(Buffer.from(name).toString('hex').padEnd(12, '0'), 9), 'wan0', [publicIp], pools.sites, pools.internetNs);
   const charon = new CharonSupervisor({ ns, dir });
   await charon.ensure();
   const done: LabRecord = { ...record, charonPid: charon.pid() };
@@ -57,14 +62,32 @@ export function siteRecord(labRoot: string, name: string): LabRecord {
   return site;
 }
 
+async function reloadSettings(socket: string): Promise<void> {
+  const vici = new ViciClient({ socketPath: socket });
+  try {
+    await vici.connect(5_000);
+    await vici.reloadSettings();
+  } finally {
+    vici.close();
+  }
+}
+
 /**
  * Loads the site's whole configuration (the peer side of every connection it answers) into its
  * charon and records which connections those are; conns no longer in it are unloaded.
  */
-export async function connectSite(labRoot: string, name: string, swanctlConf: string, connectionIds: readonly string[]): Promise<void> {
+export async function connectSite(
+  labRoot: string,
+  name: string,
+  swanctlConf: string,
+  connectionIds: readonly string[],
+  settings: Pick<CharonOptions, 'retransmit'> = {},
+): Promise<void> {
   const site = siteRecord(labRoot, name);
   const charon = new CharonSupervisor({ ns: site.ns, dir: site.dir });
-  await charon.ensure();
+  // The site's IKEv2 liveness follows its connections' DPD, as a gateway's does, so it leaves a dead tunnel as soon.
+  const changed = charon.configure(settings);
+  if (!(await charon.ensure()) && changed) await reloadSettings(charon.socket);
   const file = join(site.dir, 'swanctl.conf');
   writeFileSync(file, swanctlConf, { mode: 0o600 });
   await promisify(execFile)('swanctl', ['--load-all', '--noprompt', '--file', file, '--uri', `unix://${charon.socket}`], { timeout: 30_000 });

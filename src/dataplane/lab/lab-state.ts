@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * <data-dir>/lab so `causeway lab down` can remove exactly that and stop exactly those PIDs.
  */
 export interface LabRecord {
-  readonly kind: 'site' | 'gateway';
+  readonly kind: 'site' | 'gateway' | 'tunnel';
   readonly name: string;
   readonly ns: string;
   readonly dir: string;

@@ -1,0 +1,126 @@
+import { ip, ipBatch, LabCommandError } from './ip-command.js';
+import type { KernelRoute, KernelRule, MemberRoute, VpcRoutePlan } from './route-plan.js';
+import { VPC_TABLE_BASE, VPC_TABLE_SPAN } from './route-plan.js';
+import { linkIp, tunnelLink, tunnelSlots } from './tunnel-network.js';
+
+/**
+ * Route mode, applying route-plan.ts: level-based and idempotent. Each call reads what the
+ * namespace holds, diffs it against what is wanted and sends the difference in one `ip -batch`.
+ * Routes and rules this data plane makes carry protocol 77, so nothing else is ever touched.
+ */
+
+export const ROUTE_PROTO = 77;
+/** Member namespace: traffic from the VPC (`iif <private leg>`) looks the tunnels' destinations up here first. */
+export const MEMBER_VPC_TABLE = 200;
+export const MEMBER_VPC_RULE_PRIORITY = 50;
+/** VPC namespace: main without its default route first (the VPC's own subnets win), then the routing tables. */
+export const VPC_MAIN_RULE_PRIORITY = 900;
+export const VPC_TABLE_RULE_PRIORITY = 1000;
+
+interface JsonRoute {
+  dst: string;
+  gateway?: string;
+  table?: string;
+  metric?: number;
+  nexthops?: { gateway?: string }[];
+}
+interface JsonRule {
+  priority: number;
+  src?: string;
+  srclen?: number;
+  iif?: string;
+  table: string;
+  protocol?: string;
+  suppress_prefixlen?: number;
+}
+
+const norm = (dst: string): string => (dst === 'default' ? '0.0.0.0/0' : dst.includes('/') ? dst : `${dst}/32`);
+const viaOf = (r: JsonRoute): string[] => (r.nexthops ? r.nexthops.flatMap((n) => (n.gateway ? [n.gateway] : [])) : r.gateway ? [r.gateway] : []).sort();
+const routeKey = (table: number, destination: string, metric: number): string => `${table}|${destination}|${metric}`;
+
+function routeLine(r: KernelRoute): string {
+  const hops = r.via.length === 1 ? `via ${r.via[0]!}` : r.via.map((v) => `nexthop via ${v}`).join(' ');
+  return `route replace ${r.destination} table ${r.table} proto ${ROUTE_PROTO} metric ${r.metric} ${hops}`;
+}
+
+async function ourRoutes(ns: string, table: string): Promise<JsonRoute[]> {
+  try {
+    return JSON.parse(await ip(['-j', '-4', 'route', 'show', 'table', table, 'proto', String(ROUTE_PROTO)], ns)) as JsonRoute[];
+  } catch (e) {
+    if (e instanceof LabCommandError && /FIB table does not exist/.test(e.stderr)) return []; // a table is made by its first route
+    throw e;
+  }
+}
+
+const rules = async (ns: string): Promise<JsonRule[]> => JSON.parse(await ip(['-j', '-4', 'rule', 'show'], ns)) as JsonRule[];
+
+/**
+ * A member's routes toward its tunnel namespaces: table 200, used by traffic from the VPC
+ * (`iif privateDev`). Each connection's next hop is the tunnel side of its veth; a route whose
+ * connections have no tunnel namespace on this member is left out.
+ */
+export async function syncMemberRoutes(memberNs: string, routes: readonly MemberRoute[], privateDev = 'priv0'): Promise<void> {
+  const slots = await tunnelSlots(memberNs);
+  const hop = (id: string): string | undefined => {
+    const s = slots.get(tunnelLink(id));
+    return s === undefined ? undefined : linkIp(s, 2);
+  };
+  const wanted: KernelRoute[] = routes.flatMap((r) => {
+    const via = r.connectionIds.flatMap((id) => hop(id) ?? []).sort();
+    return via.length ? [{ table: MEMBER_VPC_TABLE, destination: r.destination, metric: r.metric, via }] : [];
+  });
+  const have = await ourRoutes(memberNs, String(MEMBER_VPC_TABLE));
+  const lines = diffRoutes(
+    have.map((r) => ({ table: MEMBER_VPC_TABLE, destination: norm(r.dst), metric: r.metric ?? 0, via: viaOf(r) })),
+    wanted,
+  );
+  const rule = (await rules(memberNs)).some((r) => r.priority === MEMBER_VPC_RULE_PRIORITY && r.iif === privateDev && r.table === String(MEMBER_VPC_TABLE));
+  if (!rule) lines.push(`rule add pref ${MEMBER_VPC_RULE_PRIORITY} iif ${privateDev} lookup ${MEMBER_VPC_TABLE} protocol ${ROUTE_PROTO}`);
+  await ipBatch(lines, memberNs);
+}
+
+/** `route replace` for new or changed routes, `route del` for those no longer wanted. */
+function diffRoutes(have: readonly KernelRoute[], want: readonly KernelRoute[]): string[] {
+  const h = new Map(have.map((r) => [routeKey(r.table, r.destination, r.metric), r]));
+  const w = new Map(want.map((r) => [routeKey(r.table, r.destination, r.metric), r]));
+  const lines: string[] = [];
+  for (const [k, r] of w) if (h.get(k)?.via.join(',') !== r.via.join(',')) lines.push(routeLine(r));
+  for (const [k, r] of h) if (!w.has(k)) lines.push(`route del ${r.destination} table ${r.table} proto ${ROUTE_PROTO} metric ${r.metric}`);
+  return lines;
+}
+
+const inVpcRange = (table: string): boolean => Number(table) >= VPC_TABLE_BASE && Number(table) < VPC_TABLE_BASE + VPC_TABLE_SPAN;
+
+/**
+ * The VPC namespace's routing-table routes that go via `ours` (this gateway's members' private
+ * IPs): made exactly `plan`. Routes via other gateways stay. A routing table's `from <subnet>` rules
+ * follow the plan while this gateway routes in it, and go when the table is left empty.
+ */
+export async function syncVpcRoutes(vpcNs: string, plan: VpcRoutePlan, ours: readonly string[]): Promise<void> {
+  const mine = new Set(ours);
+  const all = (await ourRoutes(vpcNs, 'all')).filter((r) => r.table !== undefined && inVpcRange(r.table));
+  const current = all.map((r) => ({ table: Number(r.table), destination: norm(r.dst), metric: r.metric ?? 0, via: viaOf(r) }));
+  const have = current.filter((r) => r.via.length > 0 && r.via.every((v) => mine.has(v)));
+  const others = current.filter((r) => !have.includes(r));
+  const lines = diffRoutes(have, plan.routes);
+
+  const used = new Set([...others, ...plan.routes].map((r) => r.table));
+  const planned = new Set(plan.routes.map((r) => r.table));
+  const wantedRules = new Map(plan.rules.filter((r) => planned.has(r.table)).map((r) => [`${r.table}|${r.from}`, r]));
+  const present = (await rules(vpcNs)).filter((r) => r.priority === VPC_TABLE_RULE_PRIORITY && inVpcRange(r.table));
+  const presentKeys = new Set(present.map((r) => `${r.table}|${r.src}/${r.srclen ?? 32}`));
+  for (const r of present) {
+    const from = `${r.src}/${r.srclen ?? 32}`;
+    const table = Number(r.table);
+    const stale = !used.has(table) || (planned.has(table) && !wantedRules.has(`${table}|${from}`));
+    if (stale) lines.push(`rule del pref ${VPC_TABLE_RULE_PRIORITY} from ${from} lookup ${table}`);
+  }
+  for (const [k, r] of wantedRules) if (!presentKeys.has(k)) lines.push(ruleLine(r));
+  const main = (await rules(vpcNs)).some((r) => r.priority === VPC_MAIN_RULE_PRIORITY && r.table === 'main' && r.suppress_prefixlen === 0);
+  if (!main && plan.routes.length > 0) lines.push(`rule add pref ${VPC_MAIN_RULE_PRIORITY} lookup main suppress_prefixlength 0 protocol ${ROUTE_PROTO}`);
+  await ipBatch(lines, vpcNs);
+}
+
+function ruleLine(r: KernelRule): string {
+  return `rule add pref ${VPC_TABLE_RULE_PRIORITY} from ${r.from} lookup ${r.table} protocol ${ROUTE_PROTO}`;
+}
