@@ -69,6 +69,8 @@ export type { RouterView, PortView, PlacementInput } from './router-queries.js';
 export type { RouterInput, RouterPatch, ExternalGatewayInput, InterfaceInfo } from './router-commands.js';
 export type { DeleteGatewayOptions } from './delete-gateway.js';
 export type { GatewayPlan, PlanConnection } from './gateway-plan.js';
+export type { RoutingTableView, RouteView } from './routing-table-queries.js';
+export type { RoutingTableInput, RouteInput, RoutePatch } from './routing-table-commands.js';
 export type { AgentReport, GatewayObservation } from './report-status.js';
 export type { ReleaseFilter, ReleaseScope } from './finalize-deletes.js';
 export type { ChangeBatch, ChangeEntry } from './change-feed.js';
