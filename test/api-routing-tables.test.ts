@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeGateway, policyConnection, startTestServer, type TestServer } from './harness.js';
+import { makeGateway, neutronCall, policyConnection, startTestServer, type TestServer } from './harness.js';
+import { neutronFixture } from './neutron-fixture.js';
 
 /** IBM's VPC routing tables API: tables, routes, the default table, subnet association, in-use refusals, gateway plans. */
 describe('IBM /v1/vpcs/{id}/routing_tables', () => {
@@ -252,5 +253,112 @@ describe('IBM /v1/vpcs/{id}/routing_tables', () => {
         .statusCode,
     ).toBe(201);
     expect((await t.call('DELETE', `/v1/vpcs/${v}`)).statusCode).toBe(204);
+  });
+});
+
+/** Neutron's router `routes` (extraroute, extraroute-atomic) are the default routing table's deliver routes. */
+describe('Neutron router routes on the routing tables', () => {
+  let t: TestServer;
+  let alice: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Neutron answers are loose JSON in tests
+  const n = (method: string, url: string, body?: unknown, token = alice): Promise<{ statusCode: number; json(): any; body: string }> =>
+    neutronCall(t, method, url, body, token);
+
+  beforeAll(async () => {
+    t = await startTestServer({ 'quota.gatewaysPerZone': '9' });
+    alice = await t.account('nalice');
+  });
+  afterAll(() => t.close());
+
+  it('maps nexthops onto connections or addresses, and back', async () => {
+    const fx = await neutronFixture((m, u, b) => n(m, u, b), '10.70.0.0/24', 'rt');
+    expect((await n('GET', '/extensions/extraroute')).statusCode).toBe(200);
+    expect((await n('GET', '/extensions/extraroute-atomic')).statusCode).toBe(200);
+    expect(fx.router.routes).toEqual([]);
+    // A route-mode IBM gateway in the router's VPC (the network), and a Neutron VPN service (policy mode) on the router.
+    const gw = await t.call('POST', '/v1/vpn_gateways', { token: alice, body: { subnet: { id: fx.sub.id }, mode: 'route' } });
+    expect(gw.statusCode).toBe(201);
+    const gwId = gw.json().id as string;
+    const conn = (
+      await t.call('POST', `/v1/vpn_gateways/${gwId}/connections`, { token: alice, body: { psk: 'abcdef123', peer: { address: '203.0.113.70' } } })
+    ).json();
+    const svc = (await n('POST', '/vpn/vpnservices', { vpnservice: { router_id: fx.router.id, subnet_id: fx.sub.id, name: 'svc-rt' } })).json().vpnservice;
+    const ike = (await n('POST', '/vpn/ikepolicies', { ikepolicy: { name: 'rt-ike' } })).json().ikepolicy;
+    const esp = (await n('POST', '/vpn/ipsecpolicies', { ipsecpolicy: { name: 'rt-esp' } })).json().ipsecpolicy;
+    const site = await n('POST', '/vpn/ipsec-site-connections', {
+      ipsec_site_connection: {
+        psk: 'secret',
+        ikepolicy_id: ike.id,
+        ipsecpolicy_id: esp.id,
+        vpnservice_id: svc.id,
+        peer_address: '203.0.113.71',
+        peer_id: '203.0.113.71',
+        peer_cidrs: ['192.168.71.0/24'],
+      },
+    });
+    expect(site.statusCode, site.body).toBe(201);
+
+    const routes = [
+      { destination: '192.168.70.0/24', nexthop: '203.0.113.70' },
+      { destination: '192.168.71.0/24', nexthop: '203.0.113.71' },
+      { destination: '192.168.72.0/24', nexthop: '10.70.0.5' },
+    ];
+    const put = await n('PUT', `/routers/${fx.router.id}`, { router: { routes } });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json().router.routes).toEqual(routes);
+    expect((await n('GET', `/routers/${fx.router.id}`)).json().router.routes).toEqual(routes);
+    expect((await n('GET', '/routers')).json().routers.find((r: { id: string }) => r.id === fx.router.id).routes).toEqual(routes);
+
+    // The same routes through IBM: one via the route-mode connection, the others kept as addresses.
+    const dflt = (await t.call('GET', `/v1/vpcs/${fx.net.id}/default_routing_table`, { token: alice })).json();
+    const ibm = (await t.call('GET', `/v1/vpcs/${fx.net.id}/routing_tables/${dflt.id}/routes`, { token: alice })).json().routes;
+    expect(ibm.map((r: { destination: string; next_hop: unknown }) => [r.destination, r.next_hop])).toEqual([
+      ['192.168.70.0/24', expect.objectContaining({ id: conn.id, resource_type: 'vpn_gateway_connection' })],
+      ['192.168.71.0/24', { address: '203.0.113.71' }],
+      ['192.168.72.0/24', { address: '10.70.0.5' }],
+    ]);
+    const plan = await t.server.control.agent.plan(gwId);
+    expect(plan.vpcRoutes.map((r) => [r.destination, r.nextHopConnectionId, r.subnetCidrs])).toEqual([['192.168.70.0/24', conn.id, ['10.70.0.0/24']]]);
+    const del = await t.call('DELETE', `/v1/vpn_gateways/${gwId}/connections/${conn.id}`, { token: alice });
+    expect(del.statusCode).toBe(409);
+
+    // extraroute-atomic: add (a present one stays once) and remove.
+    const added = await n('PUT', `/routers/${fx.router.id}/add_extraroutes`, {
+      router: { routes: [routes[0], { destination: '192.168.73.0/24', nexthop: '10.70.0.6' }] },
+    });
+    expect(added.statusCode, added.body).toBe(200);
+    expect(added.json().router.routes).toHaveLength(4);
+    const removed = await n('PUT', `/routers/${fx.router.id}/remove_extraroutes`, {
+      router: { routes: [routes[1], { destination: '10.9.0.0/16', nexthop: '10.70.0.9' }] },
+    });
+    expect(removed.json().router.routes.map((r: { destination: string }) => r.destination)).toEqual(['192.168.70.0/24', '192.168.72.0/24', '192.168.73.0/24']);
+    // The route via the connection was kept as it was, not made again.
+    expect((await t.call('GET', `/v1/vpcs/${fx.net.id}/routing_tables/${dflt.id}/routes/${ibm[0].id}`, { token: alice })).statusCode).toBe(200);
+
+    // Bad input: 400, nothing changes.
+    for (const bad of [
+      'x',
+      [{ destination: '10.0.0.1/8', nexthop: '10.70.0.5' }],
+      [{ destination: '10.0.0.0/8', nexthop: 'nope' }],
+      [{ destination: '10.0.0.0/8', nexthop: '10.70.0.5', extra: 1 }],
+      [
+        { destination: '10.0.0.0/8', nexthop: '10.70.0.5' },
+        { destination: '10.0.0.0/8', nexthop: '10.70.0.5' },
+      ],
+      [5],
+    ]) {
+      const r = await n('PUT', `/routers/${fx.router.id}`, { router: { routes: bad } });
+      expect(r.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(r.json().NeutronError.type).toBeTruthy();
+    }
+    expect((await n('GET', `/routers/${fx.router.id}`)).json().router.routes).toHaveLength(3);
+    // Another project: the router is not there.
+    const bob = await t.account('nbob');
+    expect((await n('PUT', `/routers/${fx.router.id}`, { router: { routes: [] } }, bob)).statusCode).toBe(404);
+
+    // `routes: null` clears them; the connection can go now.
+    expect((await n('PUT', `/routers/${fx.router.id}`, { router: { routes: null } })).json().router.routes).toEqual([]);
+    expect((await t.call('GET', `/v1/vpcs/${fx.net.id}/routing_tables/${dflt.id}/routes`, { token: alice })).json().routes).toEqual([]);
+    expect((await t.call('DELETE', `/v1/vpn_gateways/${gwId}/connections/${conn.id}`, { token: alice })).statusCode).toBe(202);
   });
 });

@@ -57,6 +57,7 @@ import {
 } from './routing-table-queries.js';
 import { addRouterInterface, createRouter, removeRouter, removeRouterInterface, updateRouter } from './router-commands.js';
 import { createGatewayOnRouter, getPortView, getRouterView, listPortViews, listRouterViews } from './router-queries.js';
+import { setRouterRoutes } from './router-routes.js';
 import type { TokenService } from './token-service.js';
 import { runTx, type Tx, type Work } from './tx.js';
 import {
@@ -249,6 +250,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       get: read(getRouterView),
       list: read(listRouterViews),
       addInterface: write(addRouterInterface),
+      /** Makes the router's extra routes exactly these (router-routes.ts). */
+      setRoutes: write(setRouterRoutes),
       removeInterface: write(removeRouterInterface),
     },
     ports: { get: read(getPortView), list: read(listPortViews) },

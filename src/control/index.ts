@@ -70,6 +70,7 @@ export type { RouterInput, RouterPatch, ExternalGatewayInput, InterfaceInfo } fr
 export type { DeleteGatewayOptions } from './delete-gateway.js';
 export type { GatewayPlan, PlanConnection } from './gateway-plan.js';
 export type { RoutingTableView, RouteView } from './routing-table-queries.js';
+export type { RouterRoute } from './router-routes.js';
 export type { RoutingTableInput, RouteInput, RoutePatch } from './routing-table-commands.js';
 export type { AgentReport, GatewayObservation } from './report-status.js';
 export type { ReleaseFilter, ReleaseScope } from './finalize-deletes.js';
