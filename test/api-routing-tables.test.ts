@@ -241,6 +241,26 @@ describe('IBM /v1/vpcs/{id}/routing_tables', () => {
     expect([r.statusCode, errCode(r)]).toEqual([404, 'vpn_gateway_connection_not_found']);
   });
 
+  it('VPCs and subnets name their routing tables; a subnet can be made in a table', async () => {
+    const dflt = (await t.call('GET', `/v1/vpcs/${vpc}/default_routing_table`)).json();
+    const ref = { href: dflt.href, id: dflt.id, name: dflt.name, resource_type: 'routing_table' };
+    expect((await t.call('GET', `/v1/vpcs/${vpc}`)).json().default_routing_table).toEqual(ref);
+    expect((await t.call('GET', `/v1/subnets/${subnet}`)).json().routing_table).toEqual(ref);
+    const rt = (await t.call('POST', `/v1/vpcs/${vpc}/routing_tables`, { body: { name: 'for-new-subnet' } })).json();
+    const s = await t.call('POST', '/v1/subnets', { body: { vpc: { id: vpc }, ipv4_cidr_block: '10.60.9.0/24', routing_table: { href: rt.href } } });
+    expect(s.statusCode, s.body).toBe(201);
+    expect(s.json().routing_table).toMatchObject({ id: rt.id, name: 'for-new-subnet' });
+    // A table of another VPC: refused, and no subnet is left behind.
+    const other = (await t.call('POST', '/v1/vpcs', { body: {} })).json().id;
+    const otherTable = (await t.call('GET', `/v1/vpcs/${other}/default_routing_table`)).json().id;
+    const refused = await t.call('POST', '/v1/subnets', { body: { vpc: { id: vpc }, ipv4_cidr_block: '10.60.10.0/24', routing_table: { id: otherTable } } });
+    expect(refused.statusCode).toBe(400);
+    const cidrs = (await t.call('GET', `/v1/subnets?vpc.id=${vpc}`)).json().subnets.map((x: { ipv4_cidr_block: string }) => x.ipv4_cidr_block);
+    expect(cidrs).not.toContain('10.60.10.0/24');
+    expect((await t.call('DELETE', `/v1/subnets/${s.json().id}`)).statusCode).toBe(204);
+    expect((await t.call('DELETE', `/v1/vpcs/${vpc}/routing_tables/${rt.id}`)).statusCode).toBe(204);
+  });
+
   it('a VPC goes with its default table; a custom table keeps it', async () => {
     const v = (await t.call('POST', '/v1/vpcs', { body: {} })).json().id;
     const rt = (await t.call('POST', `/v1/vpcs/${v}/routing_tables`, { body: {} })).json().id;

@@ -156,3 +156,42 @@ export async function setSubnetTable(ex: Executor, subnetId: string, tableId: st
 export async function deleteRoutingOfVpc(ex: Executor, vpcId: string): Promise<void> {
   for (const t of await routingTablesOfVpc(ex, vpcId)) await deleteRoutingTableRow(ex, t.id);
 }
+
+/** The default tables of several VPCs, by VPC id. */
+export async function defaultTablesOfVpcs(ex: Executor, vpcIds: readonly string[]): Promise<Map<string, RoutingTable>> {
+  if (vpcIds.length === 0) return new Map();
+  const rows = await ex
+    .selectFrom('routing_tables')
+    .selectAll()
+    .where('vpc_id', 'in', [...new Set(vpcIds)])
+    .where('is_default', '=', 1)
+    .execute();
+  return new Map(rows.map((r) => [r.vpc_id, toTable(r)]));
+}
+
+/** The table routing each of these subnets (`vpcOf` names a subnet's VPC): its associated one, else its VPC's default one. */
+export async function tablesOfSubnets(ex: Executor, subnets: readonly { id: string; vpcId: string }[]): Promise<Map<string, RoutingTable>> {
+  const out = new Map<string, RoutingTable>();
+  if (subnets.length === 0) return out;
+  const assoc = await ex
+    .selectFrom('subnet_routing_tables')
+    .innerJoin('routing_tables', 'routing_tables.id', 'subnet_routing_tables.routing_table_id')
+    .selectAll('routing_tables')
+    .select('subnet_routing_tables.subnet_id')
+    .where(
+      'subnet_routing_tables.subnet_id',
+      'in',
+      subnets.map((s) => s.id),
+    )
+    .execute();
+  const defaults = await defaultTablesOfVpcs(
+    ex,
+    subnets.map((s) => s.vpcId),
+  );
+  for (const s of subnets) {
+    const a = assoc.find((r) => r.subnet_id === s.id);
+    const t = a ? toTable(a) : defaults.get(s.vpcId);
+    if (t) out.set(s.id, t);
+  }
+  return out;
+}

@@ -3,6 +3,7 @@ import { parseId } from '../../domain/ids.js';
 import { NO_NEXT_HOP_ADDRESS, type RouteNextHop } from '../../domain/routing-table.js';
 import type { RouteAction } from '../../domain/vpc-route.js';
 import { ibmInvalid } from './ibm-errors.js';
+import { identityId, pathId } from './ibm-identity.js';
 import type { IbmRefs } from './ibm-refs.js';
 
 /** Wire ⇄ control for routing tables and routes (IBM's VPC routing tables API). */
@@ -120,4 +121,12 @@ export function routePatch(refs: IbmRefs, b: Omit<RouteWire, 'destination' | 'zo
     ...(b.next_hop !== undefined ? { nextHop: nextHopFromWire(refs, b.next_hop) } : {}),
     ...(b.priority !== undefined ? { priority: b.priority } : {}),
   };
+}
+
+/** A routing table identity: {id}, {crn}, or {href} (…/vpcs/{vpc}/routing_tables/{id}). */
+export function routingTableIdOf(refs: IbmRefs, b: { id?: string; crn?: string; href?: string }): string {
+  if (b.href === undefined || b.id !== undefined || b.crn !== undefined) return identityId(b, 'routing_table', 'routing_tables', 'routing_table', refs.base);
+  const m = /^(.*)\/vpcs\/[^/]+\/routing_tables\/([^/?#]+)\/?$/.exec(b.href);
+  if (!m || m[1] !== refs.base) throw ibmInvalid('routing_table.href', `'routing_table.href' must be the href of a routing table of this server.`);
+  return pathId(m[2]!, 'routing_table');
 }

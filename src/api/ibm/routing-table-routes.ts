@@ -5,9 +5,9 @@ import type { RoutingTableView } from '../../control/index.js';
 import { NoContent, VersionQuery } from './ibm-common-schema.js';
 import type { IbmDeps } from './ibm-deps.js';
 import { ERRORS } from './ibm-error-schema.js';
-import { identityId, pathId } from './ibm-identity.js';
+import { pathId } from './ibm-identity.js';
 import { collectionSchema, limitOf, PageQuery, pageEnvelope, pageRequest } from './ibm-pagination.js';
-import { onlyFalse, routeInput, routePatch, routeToWire, routingTableToWire } from './routing-table-mapper.js';
+import { onlyFalse, routeInput, routePatch, routeToWire, routingTableIdOf, routingTableToWire } from './routing-table-mapper.js';
 import {
   INGRESS_KEYS,
   RoutePatch,
@@ -230,19 +230,8 @@ export function routingTableRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     },
     async (req, reply) => {
       const subnet = pathId(req.params.id, 'subnet');
-      const b = req.body;
-      // A table's href is …/vpcs/{vpc}/routing_tables/{id}: its last segment is the id.
-      const tableId =
-        b.href !== undefined && b.id === undefined && b.crn === undefined
-          ? tableFromHref(refs.base, b.href)
-          : identityId(b, 'routing_table', 'routing_tables', 'routing_table', refs.base);
+      const tableId = routingTableIdOf(refs, req.body);
       return reply.code(201).send(tableWire(await control.routingTables.setForSubnet(req.actor, subnet, tableId)));
     },
   );
-}
-
-function tableFromHref(base: string, href: string): string {
-  const m = /^(.*)\/vpcs\/[^/]+\/routing_tables\/([^/?#]+)\/?$/.exec(href);
-  if (!m || m[1] !== base) return pathId('not-an-href', 'routing_table');
-  return pathId(m[2]!, 'routing_table');
 }
