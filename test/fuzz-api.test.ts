@@ -741,6 +741,12 @@ const SEEDS: Record<string, Record<string, unknown>[]> = {
     { [VARIANT]: 1, routing_protocol: 'bgp' },
     { [VARIANT]: 1, distribute_traffic: true },
   ],
+  'POST /v1/vpcs/{vpc}/routing_tables': [
+    {},
+    { name: 'fuzz-rt' },
+    { [VARIANT]: 1, routes: [{ zone: { name: 'lab-1' }, destination: '10.77.0.0/16', next_hop: { id: '@@connection@@' }, priority: 1 }] },
+    { routes: [{ zone: { name: 'lab-1' }, destination: '10.78.0.0/16', action: 'drop' }] },
+  ],
   'POST /v1/ike_policies': [
     { authentication_algorithm: 'sha256', dh_group: 14, encryption_algorithm: 'aes256', ike_version: 2 },
     { authentication_algorithms: ['sha256', 'sha384'], dh_groups: [14, 19], encryption_algorithms: ['aes128', 'aes256'], ike_version: 2, key_lifetime: 3600 },

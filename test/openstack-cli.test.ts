@@ -230,6 +230,58 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
     expect((await os(['vpn', 'ike', 'policy', 'delete', 'ike-c'])).code).toBe(0);
   }, 180_000);
 
+  it('router routes: set --route, add/remove route, unset --route, --no-route; the native API sees them in the default routing table', async () => {
+    const net = await json(['network', 'create', 'net-rt']);
+    await json(['subnet', 'create', 'sub-rt', '--network', 'net-rt', '--subnet-range', '10.74.0.0/24']);
+    await json(['router', 'create', 'router-rt']);
+    expect((await os(['router', 'add', 'subnet', 'router-rt', 'sub-rt'])).code).toBe(0);
+    // The client shows routes as {destination, gateway} or {destination, nexthop}, depending on the formatter.
+    const routesOf = async (): Promise<string[]> =>
+      ((await json(['router', 'show', 'router-rt'])).routes as { destination: string; nexthop?: string; gateway?: string }[])
+        .map((r) => `${r.destination} via ${r.nexthop ?? r.gateway}`)
+        .sort();
+    const native = async (): Promise<string[]> => {
+      const table = (await t.call('GET', `/v1/vpcs/${net.id}/default_routing_table`)).json() as { id: string };
+      const routes = (await t.call('GET', `/v1/vpcs/${net.id}/routing_tables/${table.id}/routes`)).json() as {
+        routes: { destination: string; action: string; next_hop: { address: string } }[];
+      };
+      return routes.routes.map((r) => `${r.destination} ${r.action} ${r.next_hop.address}`).sort();
+    };
+
+    const set = await os(['router', 'set', 'router-rt', '--route', 'destination=192.168.90.0/24,gateway=10.74.0.9']);
+    expect([set.code, set.err]).toEqual([0, '']);
+    expect((await os(['router', 'set', 'router-rt', '--route', 'destination=192.168.91.0/24,gateway=10.74.0.10'])).code).toBe(0);
+    expect(await routesOf()).toEqual(['192.168.90.0/24 via 10.74.0.9', '192.168.91.0/24 via 10.74.0.10']);
+    expect(await native()).toEqual(['192.168.90.0/24 deliver 10.74.0.9', '192.168.91.0/24 deliver 10.74.0.10']);
+
+    const add = await os(['router', 'add', 'route', 'router-rt', '--route', 'destination=192.168.92.0/24,gateway=10.74.0.11']);
+    expect([add.code, add.err]).toEqual([0, '']);
+    const rm = await os(['router', 'remove', 'route', 'router-rt', '--route', 'destination=192.168.90.0/24,gateway=10.74.0.9']);
+    expect([rm.code, rm.err]).toEqual([0, '']);
+    expect(await routesOf()).toEqual(['192.168.91.0/24 via 10.74.0.10', '192.168.92.0/24 via 10.74.0.11']);
+
+    const unset = await os(['router', 'unset', 'router-rt', '--route', 'destination=192.168.91.0/24,gateway=10.74.0.10']);
+    expect([unset.code, unset.err]).toEqual([0, '']);
+    expect(await native()).toEqual(['192.168.92.0/24 deliver 10.74.0.11']);
+
+    const bad = await os(['router', 'set', 'router-rt', '--route', 'destination=192.168.93.0/33,gateway=10.74.0.12']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/not a valid IPv4 CIDR/);
+
+    expect((await os(['router', 'set', 'router-rt', '--no-route'])).code).toBe(0);
+    expect(await routesOf()).toEqual([]);
+    expect(await native()).toEqual([]);
+    for (const args of [
+      ['router', 'remove', 'subnet', 'router-rt', 'sub-rt'],
+      ['router', 'delete', 'router-rt'],
+      ['subnet', 'delete', 'sub-rt'],
+      ['network', 'delete', 'net-rt'],
+    ]) {
+      const r = await os(args);
+      expect([args.join(' '), r.code, r.err]).toEqual([args.join(' '), 0, '']);
+    }
+  }, 120_000);
+
   it('sees connections made through the native API', async () => {
     const svc = (await json(['vpn', 'service', 'list'])).find((s: { Name: string }) => s.Name === 'vpn-a');
     const r = await t.call('POST', `/v1/vpn_gateways/${svc.ID}/connections`, {

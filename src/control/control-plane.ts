@@ -38,8 +38,26 @@ import { getSubnetView, getVpcView, listSubnetViews, listVpcViews, publicNetwork
 import { createIkePolicy, createIpsecPolicy, deletePolicyById, updateIkePolicy, updateIpsecPolicy } from './policy-commands.js';
 import { getIkePolicyView, getIpsecPolicyView, ikePolicyRecord, ipsecPolicyRecord, listIkePolicyViews, listIpsecPolicyViews } from './policy-queries.js';
 import { applyAgentReport } from './report-status.js';
+import {
+  createRoute,
+  createRoutingTable,
+  deleteRoute,
+  deleteRoutingTable,
+  replaceSubnetRoutingTable,
+  updateRoute,
+  updateRoutingTable,
+} from './routing-table-commands.js';
+import {
+  defaultRoutingTableView,
+  getRouteView,
+  getRoutingTableView,
+  listRouteViews,
+  listRoutingTableViews,
+  subnetRoutingTableView,
+} from './routing-table-queries.js';
 import { addRouterInterface, createRouter, removeRouter, removeRouterInterface, updateRouter } from './router-commands.js';
 import { createGatewayOnRouter, getPortView, getRouterView, listPortViews, listRouterViews } from './router-queries.js';
+import { setRouterRoutes } from './router-routes.js';
 import type { TokenService } from './token-service.js';
 import { runTx, type Tx, type Work } from './tx.js';
 import {
@@ -137,6 +155,26 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       list: read(listSubnetViews),
       byIds: read(subnetsByIds),
     },
+    /** VPC routing tables (IBM's model; Neutron's router routes are the default table's). */
+    routingTables: {
+      create: write(createRoutingTable),
+      update: write(updateRoutingTable),
+      remove: write(deleteRoutingTable),
+      get: read(getRoutingTableView),
+      list: read(listRoutingTableViews),
+      /** The VPC's default table (made with the VPC, never deleted on its own). */
+      default: read(defaultRoutingTableView),
+      /** The table that routes a subnet, and the command that associates it with another one. */
+      ofSubnet: read(subnetRoutingTableView),
+      setForSubnet: write(replaceSubnetRoutingTable),
+    },
+    routes: {
+      create: write(createRoute),
+      update: write(updateRoute),
+      remove: write(deleteRoute),
+      get: read(getRouteView),
+      list: read(listRouteViews),
+    },
     gateways: {
       create: write(createGateway),
       createOnRouter: write(createGatewayOnRouter),
@@ -212,6 +250,8 @@ function bindCore(deps: ControlDeps, tokens: TokenService, work?: Work) {
       get: read(getRouterView),
       list: read(listRouterViews),
       addInterface: write(addRouterInterface),
+      /** Makes the router's extra routes exactly these (router-routes.ts). */
+      setRoutes: write(setRouterRoutes),
       removeInterface: write(removeRouterInterface),
     },
     ports: { get: read(getPortView), list: read(listPortViews) },

@@ -1,6 +1,7 @@
 import { DomainError, inUse } from '../domain/errors.js';
 import { dropRefs } from '../store/extras-store.js';
 import { getGateway, saveGateway } from '../store/gateway-store.js';
+import { routesVia } from '../store/routing-table-store.js';
 import { visibleTo } from './access.js';
 import type { Tx } from './tx.js';
 
@@ -14,7 +15,7 @@ export interface DeleteGatewayOptions {
 /**
  * Starts an asynchronous delete: the gateway and all its connections go to `deleting`, and no longer
  * hold what their extras referred to; the data plane (or, with none attached, the finalizer) removes
- * them. Refused while pending (unless `evenIfPending`) or suspended.
+ * them. Refused while pending (unless `evenIfPending`), suspended, or a VPC route delivers to one of its connections.
  */
 export async function deleteGateway(tx: Tx, id: string, opts: DeleteGatewayOptions = {}): Promise<void> {
   const gw = visibleTo(tx.actor, await getGateway(tx.ex, id), 'vpn_gateway', id);
@@ -26,6 +27,17 @@ export async function deleteGateway(tx: Tx, id: string, opts: DeleteGatewayOptio
   if (gw.lifecycleState === 'pending' && !opts.evenIfPending)
     throw new DomainError('resource_not_ready', `VPN gateway '${id}' is still being provisioned; delete it once it is stable.`);
   if (gw.lifecycleState === 'suspended') throw new DomainError('resource_not_ready', `VPN gateway '${id}' is suspended and cannot be deleted.`);
+  const [route] = await routesVia(
+    tx.ex,
+    connections.map((c) => c.id),
+  );
+  if (route) {
+    throw inUse(
+      'vpn_gateway',
+      id,
+      `VPN gateway '${id}' has a connection that is the next hop of route '${route.name}' (${route.destination}); delete or change the route first.`,
+    );
+  }
   const now = tx.now();
   await saveGateway(
     tx.ex,

@@ -5,6 +5,7 @@ import type { PlannedRoute } from '../domain/vpc-route.js';
 import { allGatewayIds, gatewaysOfVpc, getGateway } from '../store/gateway-store.js';
 import { subnetsOfVpc } from '../store/network-store.js';
 import { getIkePolicies, getIpsecPolicies } from '../store/policy-store.js';
+import { plannedRoutes } from './routing-table-queries.js';
 import { generationOf, type Tx } from './tx.js';
 
 /** What the data plane needs to know of one connection besides its desired state. */
@@ -78,7 +79,12 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
       ...(c.ipsecPolicyId ? { ipsecPolicy: esp.get(c.ipsecPolicyId) } : {}),
     })),
   );
-  return { gatewayId, generation, gateway: gw, subnets: await subnetsOfVpc(tx.ex, gw.vpcId), connections, desired, vpcShared: true, vpcRoutes: [] };
+  const vpcRoutes = await plannedRoutes(
+    tx,
+    gw,
+    live.map((c) => c.id),
+  );
+  return { gatewayId, generation, gateway: gw, subnets: await subnetsOfVpc(tx.ex, gw.vpcId), connections, desired, vpcShared: true, vpcRoutes };
 }
 
 /** Every gateway an agent serves, those being deleted included. */

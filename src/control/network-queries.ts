@@ -2,6 +2,7 @@ import type { Subnet, Vpc } from '../domain/tenancy.js';
 import { getSubnet, getSubnets, getVpc, getVpcs, listSubnets, listVpcs, subnetIdsOfVpcs, subnetsOfVpc } from '../store/network-store.js';
 import type { Page, PageRequest } from '../store/page-query.js';
 import { adminAccount } from '../store/router-store.js';
+import { defaultTablesOfVpcs, tablesOfSubnets } from '../store/routing-table-store.js';
 import { listScope, mayAccess, visibleTo } from './access.js';
 import type { Tx } from './tx.js';
 import { byId, groupRefs, type Ref, refOf } from './view-refs.js';
@@ -11,11 +12,15 @@ export interface VpcView {
   readonly resourceGroup: Ref;
   /** Its subnets, oldest first (Neutron shows a network's subnets). */
   readonly subnetIds: readonly string[];
+  /** Its default routing table (absent only for a VPC being made or gone). */
+  readonly defaultRoutingTable?: Ref;
 }
 export interface SubnetView {
   readonly subnet: Subnet;
   readonly vpc: Ref;
   readonly resourceGroup: Ref;
+  /** The routing table that routes it. */
+  readonly routingTable?: Ref;
 }
 
 async function vpcViews(tx: Tx, list: readonly Vpc[]): Promise<VpcView[]> {
@@ -27,7 +32,19 @@ async function vpcViews(tx: Tx, list: readonly Vpc[]): Promise<VpcView[]> {
     tx.ex,
     list.map((v) => v.id),
   );
-  return list.map((vpc) => ({ vpc, resourceGroup: g(vpc.resourceGroupId), subnetIds: subnets.get(vpc.id) ?? [] }));
+  const tables = await defaultTablesOfVpcs(
+    tx.ex,
+    list.map((v) => v.id),
+  );
+  return list.map((vpc) => {
+    const t = tables.get(vpc.id);
+    return {
+      vpc,
+      resourceGroup: g(vpc.resourceGroupId),
+      subnetIds: subnets.get(vpc.id) ?? [],
+      ...(t ? { defaultRoutingTable: { id: t.id, name: t.name } } : {}),
+    };
+  });
 }
 
 async function subnetViews(tx: Tx, list: readonly Subnet[]): Promise<SubnetView[]> {
@@ -41,7 +58,16 @@ async function subnetViews(tx: Tx, list: readonly Subnet[]): Promise<SubnetView[
     tx,
     list.map((s) => s.resourceGroupId),
   );
-  return list.map((subnet) => ({ subnet, vpc: refOf(v.get(subnet.vpcId), subnet.vpcId), resourceGroup: g(subnet.resourceGroupId) }));
+  const tables = await tablesOfSubnets(tx.ex, list);
+  return list.map((subnet) => {
+    const t = tables.get(subnet.id);
+    return {
+      subnet,
+      vpc: refOf(v.get(subnet.vpcId), subnet.vpcId),
+      resourceGroup: g(subnet.resourceGroupId),
+      ...(t ? { routingTable: { id: t.id, name: t.name } } : {}),
+    };
+  });
 }
 
 export async function getVpcView(tx: Tx, id: string): Promise<VpcView> {

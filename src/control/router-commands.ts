@@ -117,7 +117,7 @@ export async function createRouter(tx: Tx, input: RouterInput): Promise<RouterVi
   const router = { ...base, ...(await applyGateway(tx, base, input.externalGateway)) };
   await insertRouter(tx.ex, router);
   tx.record({ resource: 'router', id: router.id, action: 'created', gatewayIds: [] });
-  return { router, subnetIds: [] };
+  return { router, subnetIds: [], routes: [] };
 }
 
 export async function updateRouter(tx: Tx, routerId: string, patch: RouterPatch): Promise<RouterView> {

@@ -6,12 +6,15 @@ import { listScope, visibleTo } from './access.js';
 import type { WriteOptions } from './extras.js';
 import { createGateway } from './gateway-commands.js';
 import type { GatewayView } from './gateway-queries.js';
+import { type RouterRoute, routerRoutes } from './router-routes.js';
 import type { Tx } from './tx.js';
 
 /** A router as the actor may see it: the record (gateway state included) and the subnets joined to it. */
 export interface RouterView {
   readonly router: Router;
   readonly subnetIds: readonly string[];
+  /** Neutron's extra routes: the deliver routes of its VPC's default routing table (router-routes.ts). */
+  readonly routes: readonly RouterRoute[];
 }
 
 /** A router interface seen as a port. */
@@ -27,7 +30,7 @@ export interface PortView {
 }
 
 export async function routerView(tx: Tx, router: Router): Promise<RouterView> {
-  return { router, subnetIds: await routerSubnetIds(tx.ex, router.id) };
+  return { router, subnetIds: await routerSubnetIds(tx.ex, router.id), routes: await routerRoutes(tx, router.id) };
 }
 
 export async function getRouterView(tx: Tx, routerId: string): Promise<RouterView> {
@@ -38,7 +41,11 @@ export async function getRouterView(tx: Tx, routerId: string): Promise<RouterVie
 export async function listRouterViews(tx: Tx): Promise<RouterView[]> {
   const scope = listScope(tx.actor);
   const ifaces = await listInterfaces(tx.ex, scope);
-  return (await listRouters(tx.ex, scope)).map((router) => ({ router, subnetIds: ifaces.filter((i) => i.routerId === router.id).map((i) => i.subnetId) }));
+  const out: RouterView[] = [];
+  for (const router of await listRouters(tx.ex, scope)) {
+    out.push({ router, subnetIds: ifaces.filter((i) => i.routerId === router.id).map((i) => i.subnetId), routes: await routerRoutes(tx, router.id) });
+  }
+  return out;
 }
 
 export async function listPortViews(tx: Tx): Promise<PortView[]> {

@@ -20,6 +20,8 @@ import { visibleTo } from './access.js';
 import { freeName } from './free-name.js';
 import { getSubnetView, getVpcView, type SubnetView, type VpcView } from './network-queries.js';
 import { resolveGroup } from './resolve-group.js';
+import { createDefaultRoutingTable, gatewaysRoutingTable } from './routing-table-commands.js';
+import { defaultRoutingTable, deleteRoutingOfVpc, routingTablesOfVpc, setSubnetTable, subnetTableId } from '../store/routing-table-store.js';
 import type { Tx } from './tx.js';
 import { subnetUse } from './subnet-use.js';
 
@@ -39,6 +41,7 @@ export async function createVpc(tx: Tx, input: VpcInput): Promise<VpcView> {
   const name = input.name || (await freeName(async (n) => (await findVpcByName(tx.ex, group.accountId, n)) !== undefined));
   const vpc: Vpc = { id: newId(), accountId: group.accountId, resourceGroupId: group.id, name, createdAt: tx.now() };
   await insertVpc(tx.ex, vpc);
+  await createDefaultRoutingTable(tx, vpc);
   tx.record({ resource: 'vpc', id: vpc.id, action: 'created', gatewayIds: [] });
   return getVpcView(tx, vpc.id);
 }
@@ -68,7 +71,14 @@ export async function removeVpc(tx: Tx, id: string, opts: { withSubnets?: boolea
   if ((!opts.withSubnets && subnets.length > 0) || (await gatewaysOfVpc(tx.ex, id)).length > 0) {
     throw inUse('vpc', id, `VPC '${id}' still has subnets or VPN gateways; delete them first.`);
   }
-  for (const s of subnets) await deleteSubnet(tx.ex, s.id);
+  const custom = (await routingTablesOfVpc(tx.ex, id)).find((t) => !t.isDefault);
+  if (custom) throw inUse('vpc', id, `VPC '${id}' still has routing table '${custom.name}'; delete it first.`);
+  for (const s of subnets) {
+    await setSubnetTable(tx.ex, s.id, null);
+    await deleteSubnet(tx.ex, s.id);
+  }
+  // The default table (and its routes) goes with the VPC.
+  await deleteRoutingOfVpc(tx.ex, id);
   await deleteVpc(tx.ex, id);
   tx.record({ resource: 'vpc', id, action: 'deleted', gatewayIds: [] });
 }
@@ -122,7 +132,9 @@ export async function createSubnet(tx: Tx, input: SubnetInput): Promise<SubnetVi
     createdAt: tx.now(),
   };
   await insertSubnet(tx.ex, subnet);
-  tx.record({ resource: 'subnet', id: subnet.id, action: 'created', gatewayIds: [] });
+  // The VPC's default table routes it: gateways with routes of that table re-plan.
+  const dflt = await defaultRoutingTable(tx.ex, vpc.id);
+  tx.record({ resource: 'subnet', id: subnet.id, action: 'created', gatewayIds: dflt ? await gatewaysRoutingTable(tx, dflt.id) : [] });
   return getSubnetView(tx, subnet.id);
 }
 
@@ -138,9 +150,12 @@ export async function renameSubnet(tx: Tx, id: string, name: string): Promise<Su
 
 /** Refused while a VPN gateway (even one still being torn down), a router interface, a dialect's reference or an endpoint group uses it. */
 export async function removeSubnet(tx: Tx, id: string): Promise<void> {
-  visibleTo(tx.actor, await getSubnet(tx.ex, id), 'subnet', id);
+  const s = visibleTo(tx.actor, await getSubnet(tx.ex, id), 'subnet', id);
   const why = await subnetUse(tx.ex, id);
   if (why) throw inUse('subnet', id, `${why.replace(/\.?$/, '.')} Delete what uses it first.`);
+  const table = (await subnetTableId(tx.ex, id)) ?? (await defaultRoutingTable(tx.ex, s.vpcId))?.id;
+  const gatewayIds = table ? await gatewaysRoutingTable(tx, table) : [];
+  await setSubnetTable(tx.ex, id, null);
   await deleteSubnet(tx.ex, id);
-  tx.record({ resource: 'subnet', id, action: 'deleted', gatewayIds: [] });
+  tx.record({ resource: 'subnet', id, action: 'deleted', gatewayIds });
 }

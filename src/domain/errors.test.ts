@@ -34,8 +34,10 @@ const IBM_NOT_FOUND: readonly ResourceType[] = [
   'ipsec_policy',
   'cidr',
   'account',
+  'routing_table',
+  'route',
 ];
-const IBM_IN_USE: readonly ResourceType[] = ['ike_policy', 'ipsec_policy', 'vpc', 'subnet'];
+const IBM_IN_USE: readonly ResourceType[] = ['ike_policy', 'ipsec_policy', 'vpc', 'subnet', 'vpn_gateway', 'connection', 'routing_table'];
 
 /** The IBM codes derived from domain errors about those resources, with the status the IBM dialect answers. */
 const IBM_DERIVED: ReadonlyMap<string, string> = new Map(

@@ -26,6 +26,8 @@ export const RESOURCE_TYPES = [
   'port',
   'network',
   'dialect_object',
+  'routing_table',
+  'route',
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
@@ -45,6 +47,7 @@ export const DOMAIN_ERRORS = {
   resource_not_ready: { kind: 'conflict', message: 'The resource is not in a state that allows this operation.' },
   resource_deleting: { kind: 'conflict', message: 'The resource is being deleted.' },
   concurrent_update: { kind: 'conflict', message: 'The resource was changed by another request at the same time; read it again and retry.' },
+  default_routing_table: { kind: 'conflict', message: 'The default routing table of a VPC cannot be deleted.' },
   in_use: { kind: 'in_use', message: 'The resource is still in use.' },
   not_found: { kind: 'not_found', message: 'The resource was not found.' },
   precondition_failed: { kind: 'precondition', message: 'The If-Match header does not match the current ETag.' },
@@ -111,6 +114,8 @@ export const RESOURCE_NOUNS: Readonly<Record<ResourceType, string>> = {
   port: 'Port',
   network: 'Network',
   dialect_object: 'Object',
+  routing_table: 'Routing table',
+  route: 'Route',
 };
 
 /** Ids are echoed only this long in messages: a client sending a megabyte gets a short answer. */

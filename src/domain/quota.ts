@@ -11,6 +11,9 @@ export interface Quotas {
   readonly advertisedCidrs: number;
   readonly vpcs: number;
   readonly subnetsPerVpc: number;
+  /** Routing tables of a VPC, its default table included. */
+  readonly routingTablesPerVpc: number;
+  readonly routesPerRoutingTable: number;
 }
 
 export const DEFAULT_QUOTAS: Quotas = {
@@ -25,4 +28,6 @@ export const DEFAULT_QUOTAS: Quotas = {
   advertisedCidrs: 10,
   vpcs: 10,
   subnetsPerVpc: 100,
+  routingTablesPerVpc: 15,
+  routesPerRoutingTable: 200,
 };

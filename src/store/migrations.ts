@@ -1,4 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from 'kysely';
+import { newId } from '../domain/ids.js';
+import { randomName } from '../domain/names.js';
 
 /** Migrations live in code, in order; never edit one that has shipped, add the next. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -523,6 +525,58 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('connection_events_page').on('connection_events').columns(['connection_id', 'id']).execute();
       await db.schema.createIndex('connection_events_age').on('connection_events').column('created_at').execute();
       await db.schema.alterTable('connections').addColumn('observed', 'text').execute();
+    },
+  },
+  '0015-routing-tables': {
+    // VPC routing tables and their routes (IBM's /vpcs/{id}/routing_tables; Neutron's router routes),
+    // and which subnets a table other than the default one routes. Every VPC has a default table: made
+    // here for the VPCs that exist, and with each new VPC by the control plane.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable('routing_tables')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('vpc_id', 'text', (c) => c.notNull().references('vpcs.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('is_default', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('routing_tables_name_unique').on('routing_tables').columns(['vpc_id', 'name']).unique().execute();
+      await db.schema.createIndex('routing_tables_page').on('routing_tables').columns(['vpc_id', 'created_at', 'id']).execute();
+      await db.schema
+        .createTable('routes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('vpc_id', 'text', (c) => c.notNull())
+        .addColumn('routing_table_id', 'text', (c) => c.notNull().references('routing_tables.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('zone', 'text', (c) => c.notNull())
+        .addColumn('destination', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('next_hop_connection_id', 'text')
+        .addColumn('next_hop_address', 'text')
+        .addColumn('priority', 'integer', (c) => c.notNull())
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('routes_name_unique').on('routes').columns(['routing_table_id', 'name']).unique().execute();
+      await db.schema.createIndex('routes_page').on('routes').columns(['routing_table_id', 'created_at', 'id']).execute();
+      await db.schema.createIndex('routes_next_hop').on('routes').column('next_hop_connection_id').execute();
+      await db.schema.createIndex('routes_vpc').on('routes').column('vpc_id').execute();
+      await db.schema
+        .createTable('subnet_routing_tables')
+        .addColumn('subnet_id', 'text', (c) => c.primaryKey())
+        .addColumn('routing_table_id', 'text', (c) => c.notNull().references('routing_tables.id'))
+        .execute();
+      await db.schema.createIndex('subnet_routing_tables_table').on('subnet_routing_tables').column('routing_table_id').execute();
+      const vpcs = await db.selectFrom('vpcs').select(['id', 'account_id', 'created_at']).execute();
+      for (const v of vpcs) {
+        await db
+          .insertInto('routing_tables')
+          .values({ id: newId(), account_id: v.account_id, vpc_id: v.id, name: randomName(), is_default: 1, created_at: Number(v.created_at) })
+          .execute();
+      }
     },
   },
 };

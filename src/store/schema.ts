@@ -140,6 +140,37 @@ export interface ConnectionRow {
   observed: Generated<string | null>;
 }
 
+/** A VPC routing table; each VPC has exactly one with is_default = 1. */
+export interface RoutingTableRow {
+  id: string;
+  account_id: string;
+  vpc_id: string;
+  name: string;
+  is_default: number;
+  created_at: number;
+}
+/** A route of a routing table; the next hop is a connection id, an address, or neither (not deliver). */
+export interface RouteRow {
+  id: string;
+  account_id: string;
+  vpc_id: string;
+  routing_table_id: string;
+  name: string;
+  zone: string;
+  destination: string;
+  action: string;
+  next_hop_connection_id: string | null;
+  next_hop_address: string | null;
+  priority: number;
+  origin: string;
+  created_at: number;
+}
+/** A subnet routed by a table other than its VPC's default one (no row: the default table). */
+export interface SubnetRoutingTableRow {
+  subnet_id: string;
+  routing_table_id: string;
+}
+
 export interface AgentKeyRow {
   id: string;
   name: string;
@@ -250,6 +281,9 @@ export interface Database {
   extras: ExtrasRow;
   extra_refs: ExtraRefRow;
   dialect_objects: DialectObjectRow;
+  routing_tables: RoutingTableRow;
+  routes: RouteRow;
+  subnet_routing_tables: SubnetRoutingTableRow;
 }
 
 /** An object only one dialect has (Huawei's customer gateway): tenancy and paging columns, the rest JSON. */

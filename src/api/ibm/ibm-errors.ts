@@ -60,6 +60,8 @@ const IBM_RESOURCE: Readonly<Record<ResourceType, string>> = {
   port: 'port',
   network: 'network',
   dialect_object: 'dialect_object',
+  routing_table: 'routing_table',
+  route: 'route',
 };
 
 /** The `<resource>_not_found` and `<resource>_in_use` codes the IBM API can answer (the objects it shows). */
@@ -72,10 +74,10 @@ const objectCode = (r: keyof typeof IBM_RESOURCE, kind: 'not_found' | 'in_use'):
   },
 ];
 export const IBM_OBJECT_CODES: Readonly<Record<string, CodeDoc>> = Object.fromEntries([
-  ...(['vpc', 'subnet', 'resource_group', 'vpn_gateway', 'connection', 'ike_policy', 'ipsec_policy', 'cidr', 'account'] as const).map((r) =>
-    objectCode(r, 'not_found'),
+  ...(['vpc', 'subnet', 'resource_group', 'vpn_gateway', 'connection', 'ike_policy', 'ipsec_policy', 'cidr', 'account', 'routing_table', 'route'] as const).map(
+    (r) => objectCode(r, 'not_found'),
   ),
-  ...(['ike_policy', 'ipsec_policy', 'vpc', 'subnet'] as const).map((r) => objectCode(r, 'in_use')),
+  ...(['ike_policy', 'ipsec_policy', 'vpc', 'subnet', 'vpn_gateway', 'connection', 'routing_table'] as const).map((r) => objectCode(r, 'in_use')),
 ]);
 
 /** The IBM code of a domain error: `<resource>_not_found` and `<resource>_in_use` name the object; others are the domain's own code. */

@@ -18,6 +18,9 @@ export class IbmRefs {
   connection = (gatewayId: string, id: string): string => `${this.base}/vpn_gateways/${gatewayId}/connections/${id}`;
   ikePolicy = (id: string): string => `${this.base}/ike_policies/${id}`;
   ipsecPolicy = (id: string): string => `${this.base}/ipsec_policies/${id}`;
+  routingTable = (vpcId: string, id: string): string => `${this.base}/vpcs/${vpcId}/routing_tables/${id}`;
+  route = (vpcId: string, tableId: string, id: string): string => `${this.base}/vpcs/${vpcId}/routing_tables/${tableId}/routes/${id}`;
+  zone = (name: string): string => `${this.base}/regions/${this.region}/zones/${name}`;
   resourceGroup = (id: string): string => `${this.publicUrl}/v2/resource_groups/${toHex32(id)}`;
 
   crn(accountId: string, type: 'vpn' | 'vpc' | 'subnet', id: string): string {

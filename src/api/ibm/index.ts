@@ -10,6 +10,7 @@ import { checkVersion } from './ibm-version.js';
 import { networkRoutes } from './network-routes.js';
 import { policyRoutes } from './policy-routes.js';
 import { regionRoutes } from './region-routes.js';
+import { routingTableRoutes } from './routing-table-routes.js';
 
 /**
  * The native dialect: IBM Cloud VPN for VPC, mounted at /v1. One encapsulated plugin: its own body
@@ -32,4 +33,5 @@ export async function ibmPlugin(app: FastifyInstance, d: IbmDeps): Promise<void>
   connectionRoutes(app, d);
   connectionEventRoutes(app, d);
   policyRoutes(app, d);
+  routingTableRoutes(app, d);
 }

@@ -10,10 +10,14 @@ import { ERRORS } from './ibm-error-schema.js';
 import { identityId, pathId } from './ibm-identity.js';
 import { collectionSchema, PageQuery, pageEnvelope, limitOf, pageRequest } from './ibm-pagination.js';
 import type { IbmRefs } from './ibm-refs.js';
+import { routingTableIdOf } from './routing-table-mapper.js';
+
+const TableRef = Type.Object({ href: Type.String(), id: Type.String(), name: Type.String(), resource_type: Type.Literal('routing_table') });
 
 const VpcSchema = Type.Object({
   created_at: Type.String(),
   crn: Type.String(),
+  default_routing_table: Type.Optional(TableRef),
   href: Type.String(),
   id: Type.String(),
   name: Type.String(),
@@ -31,16 +35,25 @@ const SubnetSchema = Type.Object({
   name: Type.String(),
   resource_group: ResourceGroupRef,
   resource_type: Type.Literal('subnet'),
+  routing_table: Type.Optional(TableRef),
   status: Type.String(),
   total_ipv4_address_count: Type.Integer(),
   vpc: Type.Object({ crn: Type.String(), href: Type.String(), id: Type.String(), name: Type.String(), resource_type: Type.Literal('vpc') }),
   zone: Type.Object({ href: Type.String(), name: Type.String() }),
 });
 
-function vpcToWire(refs: IbmRefs, v: { vpc: Vpc; resourceGroup: Ref }) {
+const tableRef = (refs: IbmRefs, vpcId: string, t: Ref) => ({
+  href: refs.routingTable(vpcId, t.id),
+  id: t.id,
+  name: t.name,
+  resource_type: 'routing_table' as const,
+});
+
+function vpcToWire(refs: IbmRefs, v: { vpc: Vpc; resourceGroup: Ref; defaultRoutingTable?: Ref }) {
   return {
     created_at: refs.time(v.vpc.createdAt),
     crn: refs.crn(v.vpc.accountId, 'vpc', v.vpc.id),
+    ...(v.defaultRoutingTable ? { default_routing_table: tableRef(refs, v.vpc.id, v.defaultRoutingTable) } : {}),
     href: refs.vpc(v.vpc.id),
     id: v.vpc.id,
     name: v.vpc.name,
@@ -50,7 +63,7 @@ function vpcToWire(refs: IbmRefs, v: { vpc: Vpc; resourceGroup: Ref }) {
   };
 }
 
-function subnetToWire(refs: IbmRefs, v: { subnet: Subnet; vpc: Ref; resourceGroup: Ref }) {
+function subnetToWire(refs: IbmRefs, v: { subnet: Subnet; vpc: Ref; resourceGroup: Ref; routingTable?: Ref }) {
   const s = v.subnet;
   const prefix = Number(s.cidr.split('/')[1]);
   return {
@@ -63,6 +76,7 @@ function subnetToWire(refs: IbmRefs, v: { subnet: Subnet; vpc: Ref; resourceGrou
     name: s.name,
     resource_group: refs.group(v.resourceGroup),
     resource_type: 'subnet' as const,
+    ...(v.routingTable ? { routing_table: tableRef(refs, s.vpcId, v.routingTable) } : {}),
     status: 'available',
     total_ipv4_address_count: 2 ** (32 - prefix),
     vpc: { crn: refs.crn(s.accountId, 'vpc', s.vpcId), href: refs.vpc(s.vpcId), id: s.vpcId, name: v.vpc.name, resource_type: 'vpc' as const },
@@ -181,6 +195,7 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
             zone: Type.Optional(Type.Object({ name: Type.String({ maxLength: 64 }) }, { additionalProperties: false })),
             ip_version: Type.Optional(Type.Literal('ipv4')),
             resource_group: Type.Optional(ResourceGroupIdentity),
+            routing_table: Type.Optional(ByIdCrnOrHref),
           },
           { additionalProperties: false },
         ),
@@ -189,12 +204,20 @@ export function networkRoutes(fastify: FastifyInstance, d: IbmDeps): void {
     },
     async (req, reply) => {
       const b = req.body;
-      const v = await control.subnets.create(req.actor, {
+      const input = {
         vpcId: identityId(b.vpc, 'vpc', 'vpcs', 'vpc', refs.base),
         cidr: b.ipv4_cidr_block,
         ...(b.name !== undefined ? { name: b.name } : {}),
         ...(b.zone ? { zone: b.zone.name } : {}),
         ...rg(b.resource_group),
+      };
+      const table = b.routing_table ? routingTableIdOf(refs, b.routing_table) : undefined;
+      // With a routing table, the subnet and its association are one change: both or neither.
+      const v = await control.atomically(async (cp) => {
+        const made = await cp.subnets.create(req.actor, input);
+        if (table === undefined) return made;
+        await cp.routingTables.setForSubnet(req.actor, made.subnet.id, table);
+        return cp.subnets.get(req.actor, made.subnet.id);
       });
       return reply.code(201).send(subnetToWire(refs, v));
     },

@@ -15,6 +15,8 @@ const EXTENSIONS = [
   ['vpnaas', 'VPN service', 'Extension for VPN service'],
   ['vpn-endpoint-groups', 'VPN Endpoint Groups', 'VPN endpoint groups support'],
   ['router', 'Neutron L3 Router', 'Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway.'],
+  ['extraroute', 'Neutron Extra Route', 'Extra routes configuration for L3 router'],
+  ['extraroute-atomic', 'Atomically add/remove extra routes', 'Edit extra routes of a router on server side by atomically adding/removing extra routes'],
   ['external-net', 'Neutron external network', 'Adds external network attribute to network resource.'],
   ['project-id', 'project_id field enabled', 'Extension that indicates that project_id field is enabled.'],
   ['pagination', 'Pagination support', 'Extension that indicates that pagination is enabled.'],

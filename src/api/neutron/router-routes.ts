@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { ControlPlane, ExternalGatewayInput, InterfaceInfo, RouterView } from '../../control/index.js';
+import type { ControlPlane, ExternalGatewayInput, InterfaceInfo, RouterRoute, RouterView } from '../../control/index.js';
 import type { Actor } from '../../domain/tenancy.js';
 import { actorOf, type NeutronDeps } from './neutron-deps.js';
 import { PUBLIC_NETWORK_ID, PUBLIC_SUBNET_ID } from './neutron-core-wire.js';
@@ -10,6 +10,7 @@ import { bool, checkKeys, ownerFields, ownerOf, str, uuid, unwrap, type Body } f
 import { asBool, asList, collectionUrl, coreTime, fixedAttr, pathIdOr404 } from './network-wire.js';
 import { ERRORS, IdParams, keysOf, LIST_DESCRIPTION, ListQuery, NETWORKING_TAGS, NoContent, ShowQuery } from './neutron-common-schema.js';
 import {
+  ExtraRoutesBody,
   InterfaceBody,
   InterfaceSchema,
   type InterfaceWire,
@@ -33,7 +34,6 @@ export function routerWire(v: RouterView): RouterWire {
           enable_snat: true,
           external_fixed_ips: r.externalIp === null ? [] : [{ subnet_id: PUBLIC_SUBNET_ID, ip_address: r.externalIp }],
         };
-  // No `routes` key: tempest's router cleanup then skips a PUT of routes (extra routes are not supported).
   return {
     id: r.id,
     name: r.name,
@@ -44,6 +44,7 @@ export function routerWire(v: RouterView): RouterWire {
     external_gateway_info: gw,
     availability_zone_hints: [],
     availability_zones: [],
+    routes: v.routes.map((x) => ({ destination: x.destination, nexthop: x.nexthop })),
     tags: [],
     created_at: coreTime(r.createdAt),
     updated_at: coreTime(r.updatedAt),
@@ -117,8 +118,38 @@ function checkFixed(b: Body): void {
   fixedAttr(b, 'ha', [false], asBool);
   fixedAttr(b, 'flavor_id', [null]);
   fixedAttr(b, 'availability_zone_hints', [[]], asList);
-  fixedAttr(b, 'routes', [[]], asList);
 }
+
+/**
+ * Neutron's `routes` (type:hostroutes): a list (null = none) of {destination, nexthop}, no duplicates.
+ * The CIDR and the address are the domain's to check (router-routes.ts in control).
+ */
+function routesOf(v: unknown): RouterRoute[] {
+  if (v === null) return [];
+  if (!Array.isArray(v)) throw invalidInput('routes', `'${echo(v)}' is not a list`);
+  const out: RouterRoute[] = [];
+  const seen = new Set<string>();
+  for (const e of v as unknown[]) {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw invalidInput('routes', `'${echo(e)}' is not a dictionary`);
+    const keys = Object.keys(e).sort();
+    if (keys.length !== 2 || keys[0] !== 'destination' || keys[1] !== 'nexthop') {
+      throw invalidInput(
+        'routes',
+        `Validation of dictionary's keys failed. Expected keys: {'destination', 'nexthop'} Provided keys: {${keys.map((k) => `'${echo(k)}'`).join(', ')}}`,
+      );
+    }
+    const r = e as Body;
+    if (typeof r['destination'] !== 'string' || typeof r['nexthop'] !== 'string') throw invalidInput('routes', `'${echo(e)}' is not a valid route`);
+    const route = { destination: r['destination'], nexthop: r['nexthop'] };
+    const key = `${route.destination}|${route.nexthop}`;
+    if (seen.has(key)) throw invalidInput('routes', `Duplicate hostroute '${echo(e)}'`);
+    seen.add(key);
+    out.push(route);
+  }
+  return out;
+}
+
+const routeKey = (r: RouterRoute): string => `${r.destination}|${r.nexthop}`;
 
 const interfaceWire = (i: InterfaceInfo): InterfaceWire => ({
   id: i.routerId,
@@ -193,7 +224,7 @@ export function routerRoutes(fastify: FastifyInstance, deps: NeutronDeps): void 
     {
       schema: {
         tags,
-        summary: 'Update a router: name, description, admin state, external gateway',
+        summary: 'Update a router: name, description, admin state, external gateway, extra routes',
         params: IdParams,
         body: RouterUpdate,
         response: { 200: RouterOne, ...ERRORS },
@@ -214,9 +245,11 @@ export function routerRoutes(fastify: FastifyInstance, deps: NeutronDeps): void 
         ...(description !== undefined ? { description } : {}),
         ...(adminStateUp !== undefined ? { adminStateUp } : {}),
       };
+      const routes = b['routes'] === undefined ? undefined : routesOf(b['routes']);
       const view = await control.atomically(async (cp) => {
         await cp.routers.get(actor, id);
         const externalGatewayInput = await externalGateway(cp, actor, ask);
+        if (routes !== undefined) await cp.routers.setRoutes(actor, id, routes);
         return cp.routers.update(actor, id, { ...patch, ...(externalGatewayInput !== undefined ? { externalGateway: externalGatewayInput } : {}) });
       });
       return { router: routerWire(view) };
@@ -231,6 +264,35 @@ export function routerRoutes(fastify: FastifyInstance, deps: NeutronDeps): void 
       return reply.code(204).send();
     },
   );
+
+  // extraroute-atomic: add or remove some routes, the others stay (`openstack router add/remove route`).
+  for (const [op, summary] of [
+    ['add_extraroutes', 'Add extra routes (already present ones are kept once)'],
+    ['remove_extraroutes', 'Remove extra routes (missing ones are ignored)'],
+  ] as const) {
+    app.put(
+      `/routers/:id/${op}`,
+      { schema: { tags, summary, params: IdParams, body: ExtraRoutesBody, response: { 200: RouterOne, ...ERRORS } } },
+      async (req) => {
+        const actor = actorOf(req);
+        const id = routerId(req.params.id);
+        const b = unwrap(req, 'router');
+        checkKeys(b, ['routes'], 'PUT');
+        const given = routesOf(b['routes'] ?? null);
+        const view = await control.atomically(async (cp) => {
+          const cur = (await cp.routers.get(actor, id)).routes;
+          const drop = new Set(given.map(routeKey));
+          const next =
+            op === 'add_extraroutes'
+              ? [...cur, ...given.filter((g) => !cur.some((c) => routeKey(c) === routeKey(g)))]
+              : cur.filter((c) => !drop.has(routeKey(c)));
+          await cp.routers.setRoutes(actor, id, next);
+          return cp.routers.get(actor, id);
+        });
+        return { router: routerWire(view) };
+      },
+    );
+  }
 
   app.put('/routers/:id/add_router_interface', { schema: interfaceSchema('Attach a subnet to a router (by subnet_id)') }, async (req) => {
     const id = routerId(req.params.id);

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { fixed, invalid, invalidInput, NBool, NEmptyList, NFixedBool, NNullOnly, NStr, NUuid, OWNER_ATTRS } from './neutron-attribute-schema.js';
+import { invalid, invalidInput, NBool, NEmptyList, NFixedBool, NNullOnly, NStr, NUuid, OWNER_ATTRS } from './neutron-attribute-schema.js';
 import { envelope, listOf, one } from './neutron-common-schema.js';
 
 const FixedIp = Type.Object({ subnet_id: Type.String(), ip_address: Type.String() });
@@ -11,7 +11,7 @@ export const GatewayInfoSchema = Type.Object({
   external_fixed_ips: Type.Array(FixedIp),
 });
 
-/** A router as Neutron shows it (no `routes`: extra routes are not supported). */
+/** A router as Neutron shows it; `routes` are the extra routes (the default routing table of its VPC). */
 export const RouterSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -23,6 +23,7 @@ export const RouterSchema = Type.Object({
   external_gateway_info: Type.Union([GatewayInfoSchema, Type.Null()], { description: 'null: no gateway.' }),
   availability_zone_hints: Type.Array(Type.String()),
   availability_zones: Type.Array(Type.String()),
+  routes: Type.Array(Route),
   tags: Type.Array(Type.String()),
   created_at: Type.String(),
   updated_at: Type.String(),
@@ -70,6 +71,15 @@ const GatewayAsk = Type.Union(
   invalidInput('external_gateway_info', "'{value}' is not a dictionary", 'The gateway on the external network; null or {} = none.'),
 );
 
+/** Extra routes as a request gives them (null = none); the handler checks each entry. */
+const RoutesAsk = Type.Union(
+  [Type.Array(Type.Unknown()), Type.Null()],
+  invalidInput('routes', "'{value}' is not a list", 'Extra routes, each {destination (IPv4 CIDR), nexthop (IPv4 address)}; null = none.'),
+);
+
+/** The body of add_extraroutes / remove_extraroutes: {"router": {"routes": [...]}}. */
+export const ExtraRoutesBody = envelope('router', { routes: RoutesAsk });
+
 /** In the order the handler checks them. */
 const common = {
   admin_state_up: Type.Optional(NBool('admin_state_up', 'Default true.')),
@@ -100,7 +110,7 @@ export const RouterUpdate = envelope(
   'router',
   {
     ...common,
-    routes: Type.Optional(Type.Union([Type.Array(Route), Type.Null()], fixed('routes', [[]], 'Extra routes are not supported.'))),
+    routes: Type.Optional(RoutesAsk),
     ...gatewayAndNames,
   },
   { readOnly: [...RO, 'tenant_id', 'project_id', 'flavor_id', 'availability_zone_hints'] },
