@@ -157,13 +157,24 @@ export async function ping(from: LabGateway, to: LabGateway, count = 3): Promise
   expect(out).toMatch(new RegExp(`${count} received`));
 }
 
-/** The gateway's own directory: charon.pid, charon.vici, charon.log. */
-export function gatewayDir(t: TestServer, gw: LabGateway): string {
-  return join(t.dataDir, 'lab', `gateway-${gw.id}`);
+/**
+ * A member's charon directory (charon.pid, charon.vici, charon.log): by default the active member's
+ * (the agent records which in the gateway's `active.json`; member 1 until a failover).
+ */
+export function gatewayDir(t: TestServer, gw: LabGateway, member?: 1 | 2): string {
+  const root = join(t.dataDir, 'lab', `gateway-${gw.id}`);
+  let active = member ?? 1;
+  if (member === undefined)
+    try {
+      active = (JSON.parse(readFileSync(join(root, 'active.json'), 'utf8')) as { active: 1 | 2 }).active;
+    } catch {
+      /* no failover yet */
+    }
+  return join(root, `member-${active}`);
 }
 
-export function charonPid(t: TestServer, gw: LabGateway): number {
-  return Number(readFileSync(join(gatewayDir(t, gw), 'charon.pid'), 'utf8').trim());
+export function charonPid(t: TestServer, gw: LabGateway, member?: 1 | 2): number {
+  return Number(readFileSync(join(gatewayDir(t, gw, member), 'charon.pid'), 'utf8').trim());
 }
 
 /** Runs `fn` with a VICI client of the gateway's charon (its own socket). */
