@@ -53,10 +53,12 @@ export async function stopLab(t: TestServer | undefined): Promise<void> {
   const debug = process.env['LAB_DEBUG'];
   if (debug && existsSync(join(t.dataDir, 'lab'))) {
     const root = join(t.dataDir, 'lab');
-    for (const d of readdirSync(root)) {
-      const f = join(root, d, 'charon.log');
-      if (existsSync(f)) appendFileSync(debug, `==== ${d}\n${readFileSync(f, 'utf8')}\n`);
-    }
+    // Sites keep their charon in their own directory, gateways one per member (member-1, member-2).
+    for (const d of readdirSync(root))
+      for (const sub of ['', 'member-1', 'member-2']) {
+        const f = join(root, d, sub, 'charon.log');
+        if (existsSync(f)) appendFileSync(debug, `==== ${join(d, sub)}\n${readFileSync(f, 'utf8')}\n`);
+      }
   }
   await labDown(join(t.dataDir, 'lab'));
   await t.close();

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Cidr } from '../../domain/cidr.js';
 import { deleteNamespace, ensureNamespace, ip, ipBatch, ipIdempotent, listNamespaces, sysctl } from './ip-command.js';
-import { plugIntoInternet } from './lab-internet.js';
+import { bypassIke, plugIntoInternet } from './lab-internet.js';
 import { gatewayNamespaces, memberNs, privatePeer, subnetBridge, uplinkPeer, vpcNs } from './lab-names.js';
 import type { GatewayLayout, MemberLayout } from './network-layout.js';
 
@@ -31,6 +31,7 @@ async function ensureMemberNetwork(l: GatewayLayout, m: MemberLayout, pool: Cidr
   const vns = vpcNs(l.vpcId);
   await ensureNamespace(ns);
   await plugIntoInternet(ns, uplinkPeer(l.gatewayId, m.index), 'pub0', [], pool, inet);
+  await bypassIke(ns);
   const peer = privatePeer(l.gatewayId, m.index);
   if (!(await ip(['-o', 'link', 'show'], ns)).includes(' priv0@')) {
     await ip(['link', 'add', 'priv0', 'type', 'veth', 'peer', 'name', peer, 'netns', vns], ns);

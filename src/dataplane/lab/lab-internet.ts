@@ -1,5 +1,5 @@
 import { type Cidr, formatAddress } from '../../domain/cidr.js';
-import { ensureNamespace, ip, ipIdempotent, sysctl } from './ip-command.js';
+import { ensureNamespace, ip, ipBatch, ipIdempotent, sysctl } from './ip-command.js';
 import { INTERNET_BRIDGE, INTERNET_NS } from './lab-names.js';
 
 /** The first host of a pool: the lab internet's own address in it (never handed out). */
@@ -44,4 +44,21 @@ export async function plugIntoInternet(
   for (const a of addresses) await ipIdempotent(['addr', 'add', `${a}/${pool.prefix}`, 'dev', inner], ns);
   // onlink: a leg that holds no address yet (a policy gateway's standby member) keeps its route too.
   await ipIdempotent(['route', 'replace', 'default', 'via', poolRouter(pool), 'dev', inner, 'onlink'], ns);
+}
+
+/** IKE and ESP-in-UDP (ports 500, 4500) always go by the main table, never by kernel-libipsec's table 220. */
+const IKE_RULES = ['dport 500', 'dport 4500', 'sport 500', 'sport 4500'];
+
+/**
+ * Keeps IKE out of the tunnels: a `0.0.0.0/0` CHILD_SA (route mode) makes kernel-libipsec route
+ * everything through ipsec0 except its own peer, so IKE to a second peer (a route gateway's other
+ * member, another site) would be swallowed by the first tunnel. Rules at priority 200 (before table
+ * 220) send UDP 500/4500 by the main table.
+ */
+export async function bypassIke(ns: string): Promise<void> {
+  const have = await ip(['rule', 'show', 'pref', '200'], ns);
+  await ipBatch(
+    IKE_RULES.filter((r) => !have.includes(`ipproto udp ${r} lookup main`)).map((r) => `rule add pref 200 ipproto udp ${r} lookup main`),
+    ns,
+  );
 }

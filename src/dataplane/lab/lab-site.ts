@@ -6,7 +6,7 @@ import { CharonSupervisor } from './charon-supervisor.js';
 import { pickAddresses, POOL_RESERVED_LOW } from '../../domain/address-pool.js';
 import { type Cidr, formatAddress, parseCidr } from '../../domain/cidr.js';
 import { ensureNamespace, ip, ipIdempotent } from './ip-command.js';
-import { ensureInternet, plugIntoInternet } from './lab-internet.js';
+import { bypassIke, ensureInternet, plugIntoInternet } from './lab-internet.js';
 import { SITE_NAME, siteNs, uplinkPeer } from './lab-names.js';
 import { LabState, type LabRecord } from './lab-state.js';
 
@@ -38,6 +38,7 @@ export async function createSite(labRoot: string, name: string, lanText: string,
   await ensureInternet([pools.gateways, pools.sites], pools.internetNs);
   await ensureNamespace(ns);
   await plugIntoInternet(ns, uplinkPeer(Buffer.from(name).toString('hex').padEnd(12, '0'), 9), 'wan0', [publicIp], pools.sites, pools.internetNs);
+  await bypassIke(ns);
   // The LAN: a veth pair inside the site (this kernel has no dummy interfaces); lan0 holds the LAN's first host.
   await ipIdempotent(['link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'lan1'], ns);
   await ip(['link', 'set', 'lan1', 'up'], ns);
