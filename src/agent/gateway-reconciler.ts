@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AgentReport, GatewayPlan } from '../control/index.js';
-import { ensureGatewayNetwork, movePeerRoutes, removeGatewayNetwork, syncGatewaySelectors, syncPublicAddresses } from '../dataplane/lab/gateway-network.js';
+import { removeGatewayNetwork } from '../dataplane/lab/gateway-network.js';
 import { deleteNamespace } from '../dataplane/lab/ip-command.js';
-import { ensureInternet } from '../dataplane/lab/lab-internet.js';
-import { gatewayNamespaces, memberNs, vpcNs } from '../dataplane/lab/lab-names.js';
+import { memberNs } from '../dataplane/lab/lab-names.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
-import { activeIndexOf, gatewayLayout, type GatewayLayout } from '../dataplane/lab/network-layout.js';
+import { activeIndexOf, gatewayLayout } from '../dataplane/lab/network-layout.js';
 import type { DesiredGatewayState } from '../domain/desired-state.js';
 import { reason } from '../domain/status-reasons.js';
 import type { VpnGateway } from '../domain/gateway.js';
@@ -17,6 +15,7 @@ import { connectionIdOf } from './failure-classifier.js';
 import { GatewayMembers } from './gateway-members.js';
 import { GatewayRuntime } from './gateway-runtime.js';
 import { memberGroups } from './member-groups.js';
+import { fullMemberNetwork, type NetworkDeps, syncMemberNetwork } from './member-network.js';
 import { saFactsOf } from './sa-facts-reader.js';
 import { applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
@@ -34,13 +33,8 @@ export interface ReconcilerDeps {
   readonly telemetry?: Telemetry;
 }
 
-/** The namespace pass is skipped while its input is unchanged, but re-verified this often (level-based). */
-const NETWORK_RECHECK_MS = 60_000;
-
 /** What a connection charon has no SA for reports: so a tunnel that went away is seen going down. */
 const NO_SAS = { ikeState: null, children: [] } as const;
-
-const hashOf = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 /** `standby`: a policy standby is to be brought in line (`syncStandby`) once nothing else waits. */
 export type ReconcileResult = { readonly requeueAfterMs?: number; readonly standby?: boolean };
@@ -62,8 +56,11 @@ export class GatewayReconciler {
 
   readonly #labState: LabState;
 
+  readonly #net: NetworkDeps;
+
   constructor(private readonly d: ReconcilerDeps) {
     this.#labState = new LabState(d.labRoot);
+    this.#net = { lab: d.lab, labState: this.#labState };
   }
 
   /** The gateways this agent has built something for (its lab records), whether the store still has them or not. */
@@ -119,14 +116,14 @@ export class GatewayReconciler {
       live.filter((c) => c.adminStateUp),
       { active: g.active, cut },
     );
-    const deferred = await this.#network(g, gw, layout, recovered);
+    const deferred = await syncMemberNetwork(this.#net, g, gw, layout, recovered);
 
     let retry = false;
     const members = gw.members.map((m) => m.index).filter((i) => !cut.has(i));
     for (const i of members.filter((x) => g.roleOf(x) === 'active')) retry = (await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active')) || retry;
     if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
     await this.#report(g, this.#observation(g));
-    if (deferred) await this.#fullNetwork(g, gw, layout);
+    if (deferred) await fullMemberNetwork(this.#net, g, gw, layout);
     return { requeueAfterMs: retry ? 3_000 : 15_000, ...(gw.mode === 'policy' ? { standby: true } : {}) };
   }
 
@@ -146,47 +143,6 @@ export class GatewayReconciler {
     g.setActive(other);
     this.d.logger?.info({ gateway: g.gatewayId, active: other }, 'gateway member failover');
     return true;
-  }
-
-  /**
-   * The namespaces. A full pass first when nothing is known (first reconcile, after an error, every
-   * minute); else the fast steps: the public address and the VPC's routes follow the active member
-   * (failover), the selectors follow the connections. A change of the gateway's own part that is not
-   * urgent (a member cut or back) is returned as deferred: a full pass after the active charon's work.
-   */
-  async #network(g: GatewayMembers, gw: VpnGateway, layout: GatewayLayout, recovered: boolean): Promise<boolean> {
-    const parts = partsOf(layout);
-    const stale = !g.network || Date.now() - g.network.at > NETWORK_RECHECK_MS;
-    if (stale) {
-      await this.#fullNetwork(g, gw, layout);
-      return false;
-    }
-    const net = g.network!;
-    if (net.placement !== parts.placement) {
-      await syncPublicAddresses(layout, this.d.lab.pools.gateways);
-      await movePeerRoutes(layout);
-    }
-    if (net.placement !== parts.placement || hashOf(net.selectors) !== hashOf(parts.selectors)) await syncGatewaySelectors(layout, net.selectors);
-    g.network = { ...net, selectors: parts.selectors, placement: parts.placement };
-    return recovered || net.base !== parts.base;
-  }
-
-  async #fullNetwork(g: GatewayMembers, gw: VpnGateway, layout: GatewayLayout): Promise<void> {
-    this.#labState.noteInternet(this.d.lab.internetNs);
-    await ensureInternet([this.d.lab.pools.gateways, this.d.lab.pools.sites], this.d.lab.internetNs);
-    this.#labState.put({
-      kind: 'gateway',
-      name: gw.id,
-      ns: memberNs(gw.id, 1),
-      namespaces: gatewayNamespaces(gw.id),
-      dir: g.dir,
-      charonDirs: [g.memberDir(1), g.memberDir(2)],
-      vpcNs: vpcNs(gw.vpcId),
-      internetNs: this.d.lab.internetNs,
-    });
-    await ensureGatewayNetwork(layout, this.d.lab.pools.gateways, this.d.lab.internetNs);
-    const parts = partsOf(layout);
-    g.network = { base: parts.base, selectors: parts.selectors, placement: parts.placement, at: Date.now() };
   }
 
   /** Brings one member's charon in line: started, its settings, its groups (a standby's without start actions). Returns whether an initiation is still owed. */
@@ -341,14 +297,4 @@ export class GatewayReconciler {
   close(): void {
     for (const g of this.#gateways.values()) g.close();
   }
-}
-
-/** A layout split by how it changes: the gateway's own part, where the active member sits, and what follows the connections. */
-function partsOf(l: GatewayLayout): { base: string; placement: string; selectors: Pick<GatewayLayout, 'extraLocalAddresses' | 'peerRoutes' | 'routeVia'> } {
-  const { extraLocalAddresses, peerRoutes, routeVia, members, ...rest } = l;
-  return {
-    base: hashOf({ ...rest, members: members.map((m) => ({ index: m.index, privateIp: m.privateIp, cut: m.cut })) }),
-    placement: hashOf({ routeVia, members: members.map((m) => ({ index: m.index, publicIps: m.cut ? [] : m.publicIps })) }),
-    selectors: { extraLocalAddresses, peerRoutes, routeVia },
-  };
 }

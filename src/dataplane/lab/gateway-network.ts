@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Cidr } from '../../domain/cidr.js';
 import { deleteNamespace, ensureNamespace, ip, ipBatch, ipIdempotent, listNamespaces, sysctl } from './ip-command.js';
 import { bypassIke, plugIntoInternet } from './lab-internet.js';
-import { gatewayNamespaces, memberNs, privatePeer, subnetBridge, uplinkPeer, vpcNs } from './lab-names.js';
+import { gatewayNamespaces, memberNs, privatePeer, singleGatewayNs, subnetBridge, uplinkPeer, vpcNs } from './lab-names.js';
+import { isCharonPid, pidAlive } from './lab-state.js';
 import type { GatewayLayout, MemberLayout } from './network-layout.js';
 
 /**
@@ -179,4 +182,22 @@ export async function removeGatewayNetwork(gatewayId: string, vpcId: string, pri
   } catch {
     /* the VPC namespace may already be gone */
   }
+}
+
+/**
+ * A lab built before each member had its own namespace: one charon in the gateway's directory and one
+ * namespace holding the public IP. Both go (charon by its recorded PID), so the address is free for
+ * the members and nothing is left behind.
+ */
+export async function retireSingleGateway(gatewayDir: string, gatewayId: string): Promise<void> {
+  const pidFile = join(gatewayDir, 'charon.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (pid > 0 && pidAlive(pid) && isCharonPid(pid)) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 60 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidFile, { force: true });
+  await deleteNamespace(singleGatewayNs(gatewayId));
 }

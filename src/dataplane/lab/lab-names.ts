@@ -10,6 +10,8 @@ const short = (id: string): string => id.replace(/-/g, '').slice(0, 12);
 
 /** A gateway member's namespace (each member its own, with its own charon): `cw-gw-<12 hex>-<index>`. */
 export const memberNs = (gatewayId: string, index: 1 | 2): string => `cw-gw-${short(gatewayId)}-${index}`;
+/** The one namespace a gateway had before each member got its own (`cw-gw-<12 hex>`): retired on sight. */
+export const singleGatewayNs = (gatewayId: string): string => `cw-gw-${short(gatewayId)}`;
 /** Both members' namespaces of a gateway. */
 export const gatewayNamespaces = (gatewayId: string): string[] => [memberNs(gatewayId, 1), memberNs(gatewayId, 2)];
 export const vpcNs = (vpcId: string): string => `cw-vpc-${short(vpcId)}`;
