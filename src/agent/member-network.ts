@@ -20,26 +20,26 @@ const NETWORK_RECHECK_MS = 60_000;
 const hashOf = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 /**
- * The namespaces. A full pass first when nothing is known (first reconcile, after an error, every
- * minute); else the fast steps: the public address and the VPC's routes follow the active member
- * (failover), the selectors follow the connections. A change of the gateway's own part that is not
- * urgent (a member cut or back) is returned as deferred: a full pass after the active charon's work.
+ * The namespaces. A full pass first when nothing is known (first reconcile, after an error); else the
+ * fast steps: the public address and the VPC's routes follow the active member (failover), the
+ * selectors follow the connections. What is not urgent (a member cut or back, the check every
+ * minute) is returned as deferred: a full pass after the active charon's work, so a failover never
+ * waits for one.
  */
 export async function syncMemberNetwork(d: NetworkDeps, g: GatewayMembers, gw: VpnGateway, layout: GatewayLayout, recovered: boolean): Promise<boolean> {
   const parts = partsOf(layout);
-  const stale = !g.network || Date.now() - g.network.at > NETWORK_RECHECK_MS;
-  if (stale) {
+  const net = g.network;
+  if (!net) {
     await fullMemberNetwork(d, g, gw, layout);
     return false;
   }
-  const net = g.network!;
   if (net.placement !== parts.placement) {
     await syncPublicAddresses(layout, d.lab.pools.gateways);
     await movePeerRoutes(layout);
   }
   if (net.placement !== parts.placement || hashOf(net.selectors) !== hashOf(parts.selectors)) await syncGatewaySelectors(layout, net.selectors);
   g.network = { ...net, selectors: parts.selectors, placement: parts.placement };
-  return recovered || net.base !== parts.base;
+  return recovered || net.base !== parts.base || Date.now() - net.at > NETWORK_RECHECK_MS;
 }
 
 /** The full, idempotent pass over every namespace of the gateway (and its lab record first, so `lab down` knows it). */

@@ -90,6 +90,7 @@ describe.runIf(labRuns)('lab: a gateway member fails', () => {
       // The ping: on until replies have come again for a while.
       await expect.poll(() => pinger.repliedSince(t0 + 200, 10), { timeout: 15_000, interval: 100 }).toBe(true);
       gaps.push(await pinger.stop());
+      if (process.env['HA_TRACE']) process.stdout.write(`failure ${n + 1} (member ${failed}) at ${new Date(t0).toISOString()}: gap ${gaps.at(-1)} ms\n`);
       await waitStatus(t, conn, 'up', 5_000);
       // Back as standby (no pre-emption), hot again before the next failure.
       await cli(['lab', 'member', 'recover', gw.id, '--member', String(failed)]);

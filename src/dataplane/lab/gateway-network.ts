@@ -92,7 +92,7 @@ export async function syncPublicAddresses(l: GatewayLayout, pool: Cidr): Promise
 
 /** Gratuitous ARP for `address` from the member's public leg (iputils-arping), in the background. */
 function announce(ns: string, address: string): void {
-  for (const delayMs of [0, 300, 1200]) {
+  for (const delayMs of [0, 300, 1200, 2500]) {
     const t = setTimeout(() => {
       const child = spawn('ip', ['netns', 'exec', ns, 'arping', '-q', '-U', '-c', '1', '-I', 'pub0', address], { stdio: 'ignore' });
       child.on('error', () => undefined);
