@@ -186,7 +186,7 @@ export class GatewayReconciler {
     if (!desired || g.mode !== 'policy' || this.#gateways.get(g.gatewayId) !== g) return;
     for (const [i, rt] of g.runtimes) {
       if (g.roleOf(i) !== 'standby' || g.cut.has(i)) continue;
-      const back = rt.supervisor.pid() === undefined;
+      const back = rt.supervisor.pid() === undefined; // started now: it shows available at once
       await this.#applyMember(g, rt, desired, 'standby');
       if (back) await this.#reportMembers(g); // a member that came back shows available again
     }
@@ -197,7 +197,8 @@ export class GatewayReconciler {
     const memberRoles = [...g.runtimes].map(([index, rt]) => ({
       index,
       role: g.roleOf(index),
-      failed: g.cut.has(index) || rt.supervisor.pid() === undefined,
+      // Held down, or its charon died (one not started yet, a new standby's, is not a failure).
+      failed: g.cut.has(index) || rt.supervisor.died(),
     }));
     return { lifecycleState: 'stable', healthState: memberRoles.some((m) => m.failed) ? 'degraded' : 'ok', reasons: [], memberRoles };
   }
