@@ -5,7 +5,7 @@
 # Recommends of charon, give ECP/Curve25519 DH groups 19-21/31 and AES-GCM). Never libreswan: it
 # conflicts with strongswan-charon.
 set -euo pipefail
-PACKAGES=(strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins iproute2 iputils-ping curl procps util-linux)
+PACKAGES=(strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins iproute2 iputils-ping iputils-arping curl procps util-linux)
 # --test: also what the tests drive Causeway with (the real OpenStack client: `openstack vpn …`; jq for
 # the README's Huawei block; the libraries and NSS tools of libreswan's pluto, which test/lab/libreswan-peer.ts
 # unpacks from Debian's package into .tmp/ without installing it; Debian's chromium and a font for the

@@ -163,6 +163,33 @@ describe('connection events (the timeline)', () => {
     );
   });
 
+  it("members[] follow the agent's report: role, public_ip and status move, while the revision and the change log stay", async () => {
+    const read = async () => {
+      const r = await t.call('GET', `/v1/vpn_gateways/${gw}`, { token });
+      const revision = (await t.server.control.gateways.get(SYSTEM_ACTOR, gw)).gateway.revision;
+      return { revision, members: r.json().members as { role: string; status: string; public_ip: { address: string } }[] };
+    };
+    const before = await read();
+    const address = before.members.find((m) => m.role === 'active')!.public_ip.address;
+    const standby = before.members.findIndex((m) => m.role === 'standby') + 1;
+    const generation = await t.server.control.changes.current();
+    await t.server.control.agent.report(gw, {
+      generation,
+      gateway: {
+        lifecycleState: 'stable',
+        healthState: 'degraded',
+        reasons: [],
+        memberRoles: [1, 2].map((i) => ({ index: i as 1 | 2, role: i === standby ? ('active' as const) : ('standby' as const), failed: i !== standby })),
+      },
+    });
+    const after = await read();
+    expect(after.members.map((m) => [m.role, m.status, m.public_ip.address])).toEqual(
+      [1, 2].map((i) => (i === standby ? ['active', 'available', address] : ['standby', 'failed', '0.0.0.0'])),
+    );
+    expect(after.revision).toBe(before.revision);
+    expect(await t.server.control.changes.current()).toBe(generation);
+  });
+
   it('shows no event past events.retentionDays, even before pruning has reached it', async () => {
     const c = await create('evt-quiet');
     await t.server.store.db

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNamespace, listNamespaces } from '../src/dataplane/lab/ip-command.js';
-import { gatewayNs, vpcNs } from '../src/dataplane/lab/lab-names.js';
+import { gatewayNamespaces, vpcNs } from '../src/dataplane/lab/lab-names.js';
 import { labDown } from '../src/dataplane/lab/lab-teardown.js';
 import { startTestServer, type TestServer } from './harness.js';
 
@@ -367,7 +367,7 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
         expect([args.join(' '), r.code, r.err]).toEqual([args.join(' '), 0, '']);
       }
       const idOf = (o: { id?: string; ID?: string }): string => (o.id ?? o.ID)!; // the client's JSON says `ID` for some resources
-      const gone = [gatewayNs(idOf(left.svc)), gatewayNs(idOf(right.svc)), vpcNs(idOf(left.net)), vpcNs(idOf(right.net))];
+      const gone = [...gatewayNamespaces(idOf(left.svc)), ...gatewayNamespaces(idOf(right.svc)), vpcNs(idOf(left.net)), vpcNs(idOf(right.net))];
       expect((await listNamespaces()).filter((ns) => gone.includes(ns))).toEqual([]);
     },
     240_000,

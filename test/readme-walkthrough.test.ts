@@ -106,6 +106,11 @@ describe.skipIf(!root && !process.env['CI'])('README causeway CLI walk-through',
     const events = stdout.slice(stdout.lastIndexOf('Time '));
     expect(events).toMatch(/^Time\s+Type\s+Message\s+Cause/);
     for (const type of ['created', 'applied', 'ike_sa_up', 'child_sa_up']) expect(events).toMatch(new RegExp(`\\s${type}\\s`));
+    // A member fails: the ping still passes (the second one), the standby holds the address, the member comes back.
+    expect(stdout).toMatch(/^Failed member 1 of gateway my-gateway: killed charon \d+, links down$/m);
+    expect(stdout.match(/3 packets transmitted, [1-3] received/g)).toHaveLength(2);
+    expect(stdout).toMatch(/^Public IPs\s+0\.0\.0\.0 \(standby, failed\), 198\.51\.100\.\d+ \(active, available\)$/m);
+    expect(stdout).toMatch(/^Recovered member 1 of gateway my-gateway: links up$/m);
   }, 180_000);
 });
 

@@ -12,7 +12,17 @@ import { watchPings } from './ping-watch.js';
 import { DPD, type TunnelSpec } from './tunnel-plan.js';
 import { textOf } from '../../src/domain/text.js';
 
-const gatewayDir = (server: LabServer, gatewayId: string): string => join(server.labRoot, `gateway-${gatewayId}`);
+/** The charon directory of a gateway's active member (the agent records which in `active.json`; member 1 until a failover). */
+const gatewayDir = (server: LabServer, gatewayId: string): string => {
+  const root = join(server.labRoot, `gateway-${gatewayId}`);
+  let active = 1;
+  try {
+    active = (JSON.parse(readFileSync(join(root, 'active.json'), 'utf8')) as { active: number }).active;
+  } catch {
+    /* no failover yet */
+  }
+  return join(root, `member-${active}`);
+};
 
 /** One IKE_SA as list-sas shows it: its unique id, and its CHILD_SAs (name → unique id) that are INSTALLED. */
 interface IkeSa {
@@ -75,7 +85,7 @@ export async function measureSaReplace(server: LabServer, api: IbmApi, side: Api
   }
 }
 
-/** Reads a gateway's charon PID from <data-dir>/lab/gateway-<id>/charon.pid; it must still be a charon. */
+/** Reads the charon PID of a gateway's active member (<data-dir>/lab/gateway-<id>/member-N/charon.pid); it must still be a charon. */
 export function charonPid(server: LabServer, gatewayId: string): number {
   const pid = Number(readFileSync(join(gatewayDir(server, gatewayId), 'charon.pid'), 'utf8').trim());
   if (!pidAlive(pid) || !isCharonPid(pid)) throw new Error(`gateway ${gatewayId}: charon.pid holds ${pid}, which is not a running charon`);

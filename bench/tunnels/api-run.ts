@@ -53,7 +53,7 @@ async function waitStable(api: IbmApi, gatewayId: string): Promise<string> {
 
 /** The agent's per-instance strongswan.conf values, so the floor's charons are configured alike. */
 function readRetransmit(labRoot: string, gatewayId: string): ApiRunResult['retransmit'] {
-  const f = join(labRoot, `gateway-${gatewayId}`, 'strongswan.conf');
+  const f = join(labRoot, `gateway-${gatewayId}`, 'member-1', 'strongswan.conf');
   if (!existsSync(f)) return undefined;
   const text = readFileSync(f, 'utf8');
   const num = (key: string): number => Number(new RegExp(`${key}\\s*=\\s*([0-9.]+)`).exec(text)?.[1]);

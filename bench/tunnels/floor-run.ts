@@ -8,7 +8,7 @@ import type { Cidr } from '../../src/domain/cidr.js';
 import { ensureGatewayNetwork } from '../../src/dataplane/lab/gateway-network.js';
 import { deleteNamespace } from '../../src/dataplane/lab/ip-command.js';
 import { ensureInternet } from '../../src/dataplane/lab/lab-internet.js';
-import { gatewayNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
+import { memberNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { GatewayLayout } from '../../src/dataplane/lab/network-layout.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
 import { watchPings } from './ping-watch.js';
@@ -53,10 +53,10 @@ export async function runFloor(
     const vpcId = `fb0${side + 1}${tag}00`;
     const gwDir = join(dir, `gateway-${side + 1}`);
     mkdirSync(gwDir, { recursive: true, mode: 0o700 });
-    const charon = new CharonSupervisor({ ns: gatewayNs(gatewayId), dir: gwDir, ...(o.retransmit ? { retransmit: o.retransmit } : {}) });
+    const charon = new CharonSupervisor({ ns: memberNs(gatewayId, 1), dir: gwDir, ...(o.retransmit ? { retransmit: o.retransmit } : {}) });
     return { side, gatewayId, vpcId, gwDir, charon, publicIp: `198.51.100.${10 + side}`, privateIp: `10.${side + 1}.0.4` };
   });
-  const namespaces = [...sides.flatMap((s) => [gatewayNs(s.gatewayId), vpcNs(s.vpcId)]), inet];
+  const namespaces = [...sides.flatMap((s) => [memberNs(s.gatewayId, 1), vpcNs(s.vpcId)]), inet];
   const pidOf = (gwDir: string): number | undefined => {
     try {
       return Number(readFileSync(join(gwDir, 'charon.pid'), 'utf8').trim()) || undefined;
@@ -85,8 +85,9 @@ export async function runFloor(
     return {
       gatewayId: s.gatewayId,
       vpcId: s.vpcId,
-      publicIps: [s.publicIp],
-      privateIp: s.privateIp,
+      // The floor: one hand-loaded charon per gateway, so one member.
+      members: [{ index: 1, privateIp: s.privateIp, publicIps: [s.publicIp], cut: false }],
+      routeVia: s.privateIp,
       privatePrefix: 24,
       subnetId: subnetId(0),
       vpcSubnets: plan.map((t) => ({ id: subnetId(t.index), cidr: t.cidr[s.side], router: t.host[s.side] })),
@@ -105,7 +106,7 @@ export async function runFloor(
     };
     await Promise.all([
       batch(
-        gatewayNs(s.gatewayId),
+        memberNs(s.gatewayId, 1),
         'addresses.batch',
         plan.slice(1).map((t) => `addr add ${t.cidr[s.side].replace(/0\/24$/, '254')}/32 dev lo`),
       ),

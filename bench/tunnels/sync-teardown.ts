@@ -39,13 +39,19 @@ export function labDownSync(labRoot: string): void {
   const state = new LabState(labRoot);
   const records = state.all();
   for (const r of records) {
-    let pid: number | undefined = r.charonPid;
-    try {
-      pid = Number(readFileSync(join(r.dir, 'charon.pid'), 'utf8').trim()) || r.charonPid;
-    } catch {
-      /* no pid file */
+    // A site's charon in its own directory; a gateway's one per member.
+    for (const dir of [r.dir, ...(r.charonDirs ?? [])]) {
+      let pid: number | undefined = dir === r.dir ? r.charonPid : undefined;
+      try {
+        pid = Number(readFileSync(join(dir, 'charon.pid'), 'utf8').trim()) || pid;
+      } catch {
+        /* no pid file */
+      }
+      killCharonSync(pid);
     }
-    killCharonSync(pid);
   }
-  deleteNamespacesSync([...records.flatMap((r) => [r.ns, r.vpcNs, r.internetNs].filter((x): x is string => !!x)), ...state.internets()]);
+  deleteNamespacesSync([
+    ...records.flatMap((r) => [r.ns, ...(r.namespaces ?? []), r.vpcNs, r.internetNs].filter((x): x is string => !!x)),
+    ...state.internets(),
+  ]);
 }

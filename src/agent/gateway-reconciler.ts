@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AgentReport, GatewayPlan } from '../control/index.js';
-import { ensureGatewayNetwork, removeGatewayNetwork, syncGatewaySelectors } from '../dataplane/lab/gateway-network.js';
+import { removeGatewayNetwork } from '../dataplane/lab/gateway-network.js';
 import { deleteNamespace } from '../dataplane/lab/ip-command.js';
-import { ensureInternet } from '../dataplane/lab/lab-internet.js';
-import { gatewayNs, vpcNs } from '../dataplane/lab/lab-names.js';
+import { memberNs } from '../dataplane/lab/lab-names.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
-import { gatewayLayout } from '../dataplane/lab/network-layout.js';
-import { translateGateway } from '../dataplane/strongswan/peer-group-translator.js';
+import { activeIndexOf, gatewayLayout } from '../dataplane/lab/network-layout.js';
 import type { DesiredGatewayState } from '../domain/desired-state.js';
 import { reason } from '../domain/status-reasons.js';
 import type { VpnGateway } from '../domain/gateway.js';
@@ -15,47 +12,55 @@ import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
 import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { connectionIdOf } from './failure-classifier.js';
+import { GatewayMembers } from './gateway-members.js';
 import { GatewayRuntime } from './gateway-runtime.js';
+import { memberGroups } from './member-groups.js';
+import { fullMemberNetwork, type NetworkDeps, syncMemberNetwork } from './member-network.js';
 import { saFactsOf } from './sa-facts-reader.js';
 import { applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
 export interface ReconcilerDeps {
   readonly backend: AgentBackend;
   readonly lab: LabSettings;
-  /** <data-dir>/lab: one directory per gateway (charon conf, socket, log, pid). */
+  /** <data-dir>/lab: one directory per gateway, one charon directory per member (conf, socket, log, pid). */
   readonly labRoot: string;
   readonly logger?: Logger;
   /** Called when charon reports something, so the loop refreshes that gateway's status soon. */
   readonly poke: (gatewayId: string) => void;
-  /** Called when the VICI connection to a gateway's charon drops, so the loop reconciles it now. */
+  /** Called when the VICI connection to a member's charon drops (or a fail marker comes or goes), so the loop reconciles it now. */
   readonly lost: (gatewayId: string) => void;
   /** Metrics: reconcile durations, queue depth, charon restarts (NO_TELEMETRY when absent). */
   readonly telemetry?: Telemetry;
 }
 
-/** The namespace pass is skipped while its input is unchanged, but re-verified this often (level-based). */
-const NETWORK_RECHECK_MS = 60_000;
-
 /** What a connection charon has no SA for reports: so a tunnel that went away is seen going down. */
 const NO_SAS = { ikeState: null, children: [] } as const;
 
-const hashOf = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+/** `standby`: a policy standby is to be brought in line (`syncStandby`) once nothing else waits. */
+export type ReconcileResult = { readonly requeueAfterMs?: number; readonly standby?: boolean };
 
-export type ReconcileResult = { readonly requeueAfterMs?: number };
+type Index = 1 | 2;
 
 /**
- * Level-based reconcile of one gateway: desired state from the store against what charon has.
- * Connections become peer groups (one IKE conn per peer identity, one CHILD set per connection; see
- * peer-group-translator.ts); only what changed is reloaded and only its SAs are replaced. Idempotent;
- * the key is only the gateway id.
+ * Level-based reconcile of one gateway: desired state from the store against what each member's
+ * charon has. Connections become peer groups (one IKE conn per peer identity, one CHILD set per
+ * connection; see peer-group-translator.ts); only what changed is reloaded and only its SAs are
+ * replaced. Each member runs in its own namespace with its own charon. Policy mode: the active member
+ * holds the public IP and the VPC's routes, the standby holds the same conns without start actions;
+ * when the active member's charon dies (or `lab member fail` cuts it) the standby takes the address
+ * and the routes and initiates at once. Route mode: both members active, each with its own tunnels.
+ * Idempotent; the key is only the gateway id.
  */
 export class GatewayReconciler {
-  readonly #runtimes = new Map<string, GatewayRuntime>();
+  readonly #gateways = new Map<string, GatewayMembers>();
 
   readonly #labState: LabState;
 
+  readonly #net: NetworkDeps;
+
   constructor(private readonly d: ReconcilerDeps) {
     this.#labState = new LabState(d.labRoot);
+    this.#net = { lab: d.lab, labState: this.#labState };
   }
 
   /** The gateways this agent has built something for (its lab records), whether the store still has them or not. */
@@ -66,56 +71,82 @@ export class GatewayReconciler {
       .map((r) => r.name);
   }
 
-  runtime(gatewayId: string): GatewayRuntime | undefined {
-    return this.#runtimes.get(gatewayId);
+  /** A member's runtime (tests, metrics). */
+  runtime(gatewayId: string, index: Index = 1): GatewayRuntime | undefined {
+    return this.#gateways.get(gatewayId)?.runtimes.get(index);
   }
 
   async reconcile(gatewayId: string): Promise<ReconcileResult> {
     const plan = await this.d.backend.plan(gatewayId);
     const gw = plan.gateway;
-    if (!gw || gw.lifecycleState === 'deleting' || !plan.desired) {
+    const desired = plan.desired;
+    if (!gw || gw.lifecycleState === 'deleting' || !desired) {
       await this.#teardown(gatewayId, plan);
       return {};
     }
-    const rt = this.#runtime(gw);
-    rt.plan = plan;
-    try {
-      return await this.#apply(rt, gw, plan, plan.desired);
-    } catch (err) {
-      rt.network = undefined; // whatever failed, the next attempt re-checks the namespaces too
-      throw err;
-    }
+    const g = this.#members(gw);
+    return g.locked(async () => {
+      g.plan = plan;
+      g.mode = gw.mode;
+      for (const rt of g.runtimes.values()) rt.plan = plan;
+      try {
+        return await this.#apply(g, gw, plan, desired);
+      } catch (err) {
+        g.network = undefined; // whatever failed, the next attempt re-checks the namespaces too
+        throw err;
+      }
+    });
   }
 
-  async #apply(rt: GatewayRuntime, gw: VpnGateway, plan: GatewayPlan, desired: DesiredGatewayState): Promise<ReconcileResult> {
+  async #apply(g: GatewayMembers, gw: VpnGateway, plan: GatewayPlan, desired: DesiredGatewayState): Promise<ReconcileResult> {
+    // Who runs: the members `lab member fail` holds down, charons that died, and (policy) the active one.
+    const cut = g.readCut();
+    const recovered = [...g.cut].some((i) => !cut.has(i));
+    const cutChanged = recovered || [...cut].some((i) => !g.cut.has(i));
+    g.cut = cut;
+    for (const rt of g.runtimes.values()) if (rt.vici && rt.supervisor.pid() === undefined) rt.close();
+    const failover = gw.mode === 'policy' && this.#promote(g, cut);
+    // The roles and failures show at once, before any namespace or charon work.
+    if (failover || cutChanged) await this.#reportMembers(g);
+
     const live = plan.connections.filter((c) => c.lifecycleState !== 'deleting');
     const layout = gatewayLayout(
       gw,
       plan.subnets,
       live.filter((c) => c.adminStateUp),
+      { active: g.active, cut },
     );
-    const { extraLocalAddresses, peerRoutes, ...base } = layout;
-    const baseHash = hashOf(base);
-    const selectors = { extraLocalAddresses, peerRoutes };
-    const stale = !rt.network || Date.now() - rt.network.at > NETWORK_RECHECK_MS;
-    if (stale || rt.network?.base !== baseHash) {
-      this.#labState.noteInternet(this.d.lab.internetNs);
-      await ensureInternet([this.d.lab.pools.gateways, this.d.lab.pools.sites], this.d.lab.internetNs);
-      this.#labState.put({
-        kind: 'gateway',
-        name: gw.id,
-        ns: gatewayNs(gw.id),
-        dir: this.#labState.dirFor('gateway', gw.id),
-        vpcNs: vpcNs(gw.vpcId),
-        internetNs: this.d.lab.internetNs,
-      });
-      await ensureGatewayNetwork(layout, this.d.lab.pools.gateways, this.d.lab.internetNs);
-      rt.network = { base: baseHash, selectors, at: Date.now() };
-    } else if (hashOf(rt.network.selectors) !== hashOf(selectors)) {
-      await syncGatewaySelectors(layout, rt.network.selectors);
-      rt.network = { ...rt.network, selectors };
-    }
+    const deferred = await syncMemberNetwork(this.#net, g, gw, layout, recovered);
 
+    let retry = false;
+    const members = gw.members.map((m) => m.index).filter((i) => !cut.has(i));
+    for (const i of members.filter((x) => g.roleOf(x) === 'active')) retry = (await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active')) || retry;
+    if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
+    await this.#report(g, this.#observation(g));
+    if (deferred) await fullMemberNetwork(this.#net, g, gw, layout);
+    return { requeueAfterMs: retry ? 3_000 : 15_000, ...(gw.mode === 'policy' ? { standby: true } : {}) };
+  }
+
+  /**
+   * Policy mode: the standby takes over when the active member is held down or its charon died, and
+   * the standby is not held down. No pre-emption: a member that comes back stays standby.
+   */
+  #promote(g: GatewayMembers, cut: ReadonlySet<Index>): boolean {
+    const cur = g.active;
+    const other: Index = cur === 1 ? 2 : 1;
+    const next = g.runtimes.get(other);
+    if (!next || cut.has(other)) return false;
+    const held = cut.has(cur);
+    if (!held && !g.runtimes.get(cur)!.supervisor.died()) return false;
+    // A crashed charon and a standby that is not running either: restart in place.
+    if (!held && next.supervisor.pid() === undefined) return false;
+    g.setActive(other);
+    this.d.logger?.info({ gateway: g.gatewayId, active: other }, 'gateway member failover');
+    return true;
+  }
+
+  /** Brings one member's charon in line: started, its settings, its groups (a standby's without start actions). Returns whether an initiation is still owed. */
+  async #applyMember(g: GatewayMembers, rt: GatewayRuntime, desired: DesiredGatewayState, role: 'active' | 'standby'): Promise<boolean> {
     const settingsChanged = rt.supervisor.configure({
       ...(desired.retransmit ? { retransmit: desired.retransmit } : {}),
       aggressivePsk: desired.aggressivePsk,
@@ -127,41 +158,82 @@ export class GatewayReconciler {
       await (await rt.connect()).reloadSettings();
     }
     const vici = await rt.connect();
-    const groups = translateGateway(desired.connections);
-    rt.members = new Map(groups.map((g) => [g.name, g.connectionIds]));
-    rt.overridden = new Map(groups.flatMap((g) => g.overridden.map((id) => [id, g.connectionIds[0]!] as const)));
+    const groups = memberGroups(desired.connections, g.mode, rt.memberIndex, role);
+    rt.members = new Map(groups.map((gr) => [gr.name, gr.connectionIds]));
+    rt.overridden = new Map(groups.flatMap((gr) => gr.overridden.map((id) => [id, gr.connectionIds[0]!] as const)));
     try {
       for (const id of await applyGroups(vici, groups, rt.applied)) rt.failures.delete(id);
       await unloadUnwanted(vici, groups, rt.applied);
     } finally {
       rt.saveApplied();
     }
-    if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
-    const retry = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }));
-    await this.#report(rt, { lifecycleState: 'stable', healthState: 'ok', reasons: [] });
-    return { requeueAfterMs: retry ? 3_000 : 15_000 };
+    if (role === 'standby') return false;
+    return initiateMissing(vici, groups, await vici.listSas({ noblock: true }));
   }
 
-  /** Status is the truth: a connection is up when one of its CHILD_SAs is installed. */
+  /**
+   * Brings a policy gateway's standby in line with the last reconcile's plan (started, the same conns
+   * without start actions). The agent runs it after the active member's work, once nothing else waits,
+   * coalesced: loading the standby never delays a tunnel's first `up`.
+   */
+  async syncStandby(gatewayId: string): Promise<void> {
+    const g = this.#gateways.get(gatewayId);
+    if (g) await g.locked(() => this.#syncStandby(g));
+  }
+
+  async #syncStandby(g: GatewayMembers): Promise<void> {
+    const desired = g.plan?.desired;
+    if (!desired || g.mode !== 'policy' || this.#gateways.get(g.gatewayId) !== g) return;
+    for (const [i, rt] of g.runtimes) {
+      if (g.roleOf(i) !== 'standby' || g.cut.has(i)) continue;
+      const back = rt.supervisor.pid() === undefined; // started now: it shows available at once
+      await this.#applyMember(g, rt, desired, 'standby');
+      if (back) await this.#reportMembers(g); // a member that came back shows available again
+    }
+  }
+
+  /** The gateway's observation with the members' roles and failures as this agent runs them. */
+  #observation(g: GatewayMembers): NonNullable<AgentReport['gateway']> {
+    const memberRoles = [...g.runtimes].map(([index, rt]) => ({
+      index,
+      role: g.roleOf(index),
+      // Held down, or its charon died (one not started yet, a new standby's, is not a failure).
+      failed: g.cut.has(index) || rt.supervisor.died(),
+    }));
+    return { lifecycleState: 'stable', healthState: memberRoles.some((m) => m.failed) ? 'degraded' : 'ok', reasons: [], memberRoles };
+  }
+
+  /** Reports the members alone (a failover, a member failed or back): the API follows within a second. */
+  async #reportMembers(g: GatewayMembers): Promise<void> {
+    if (!g.plan) return;
+    await this.d.backend.report(g.gatewayId, { generation: g.plan.generation, gateway: this.#observation(g) });
+  }
+
+  /** Status is the truth: a connection is up when one of its CHILD_SAs is installed (on any member). */
   async refreshStatus(gatewayId: string): Promise<void> {
-    const rt = this.#runtimes.get(gatewayId);
-    if (rt?.vici) await this.#report(rt);
+    const g = this.#gateways.get(gatewayId);
+    if (g) await this.#report(g);
   }
 
-  async #report(rt: GatewayRuntime, gateway?: AgentReport['gateway']): Promise<void> {
-    if (!rt.vici || !rt.plan) return;
+  async #report(g: GatewayMembers, gateway?: AgentReport['gateway']): Promise<void> {
+    // The active member first: its failure reasons win.
+    const live = [...g.runtimes.values()]
+      .filter((rt) => rt.vici && !g.cut.has(rt.memberIndex))
+      .sort((a, b) => Number(g.roleOf(b.memberIndex) === 'active') - Number(g.roleOf(a.memberIndex) === 'active'));
+    if (!g.plan || live.length === 0) return;
     // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
     // meanwhile (on a charon event) must not be overwritten by an older picture.
-    const sas = await rt.vici.listSas({ noblock: true });
+    const sas = (await Promise.all(live.map((rt) => rt.vici!.listSas({ noblock: true }).catch(() => [])))).flat();
     const up = connectionsUp(sas, connectionIdOf);
-    const facts = saFactsOf(sas, connectionIdOf, rt.members);
-    const connections = rt.plan.connections
+    const facts = saFactsOf(sas, connectionIdOf, new Map(live.flatMap((rt) => [...rt.members])));
+    const overridden = new Map(live.flatMap((rt) => [...rt.overridden]));
+    const connections = g.plan.connections
       .filter((c) => c.lifecycleState !== 'deleting')
       .map((c) => {
         const isUp = up.has(c.id);
-        if (isUp) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
-        const failure = rt.failures.get(c.id);
-        const leader = rt.overridden.get(c.id);
+        if (isUp) for (const rt of live) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
+        const failure = live.map((rt) => rt.failures.get(c.id)).find((f) => f !== undefined);
+        const leader = overridden.get(c.id);
         return {
           id: c.id,
           sa: facts.get(c.id) ?? NO_SAS,
@@ -172,38 +244,49 @@ export class GatewayReconciler {
           ],
         };
       });
-    await this.d.backend.report(rt.gatewayId, { generation: rt.plan.generation, ...(gateway ? { gateway } : {}), connections });
+    await this.d.backend.report(g.gatewayId, { generation: g.plan.generation, ...(gateway ? { gateway } : {}), connections });
   }
 
-  #runtime(gw: VpnGateway): GatewayRuntime {
-    let rt = this.#runtimes.get(gw.id);
-    if (!rt) {
-      const supervisor = new CharonSupervisor(
-        { ns: gatewayNs(gw.id), dir: this.#labState.dirFor('gateway', gw.id) },
-        { onRestart: () => (this.d.telemetry ?? NO_TELEMETRY).charonRestart(gw.id) },
-      );
-      rt = new GatewayRuntime(gw.id, supervisor, { onEvent: () => this.d.poke(gw.id), onLost: () => this.d.lost(gw.id) }, this.d.logger);
-      rt.adopt();
-      this.#runtimes.set(gw.id, rt);
+  #members(gw: VpnGateway): GatewayMembers {
+    let g = this.#gateways.get(gw.id);
+    if (!g) {
+      g = new GatewayMembers(gw.id, this.#labState.dirFor('gateway', gw.id), gw.mode, activeIndexOf(gw));
+      for (const m of gw.members) {
+        const supervisor = new CharonSupervisor(
+          { ns: memberNs(gw.id, m.index), dir: g.memberDir(m.index) },
+          { onRestart: () => (this.d.telemetry ?? NO_TELEMETRY).charonRestart(gw.id) },
+        );
+        const hooks = { onEvent: () => this.d.poke(gw.id), onLost: () => this.d.lost(gw.id) };
+        const rt = new GatewayRuntime(gw.id, supervisor, hooks, this.d.logger, m.index);
+        rt.adopt();
+        g.runtimes.set(m.index, rt);
+      }
+      g.watchMarkers(() => this.d.lost(gw.id));
+      this.#gateways.set(gw.id, g);
     }
-    return rt;
+    return g;
   }
 
   async #teardown(gatewayId: string, plan: GatewayPlan): Promise<void> {
     const gw = plan.gateway;
-    const rt = this.#runtimes.get(gatewayId) ?? (gw ? this.#runtime(gw) : undefined);
-    rt?.close();
-    await rt?.supervisor.stop();
-    this.#runtimes.delete(gatewayId);
+    const g = this.#gateways.get(gatewayId) ?? (gw ? this.#members(gw) : undefined);
+    g?.close();
+    for (const rt of g?.runtimes.values() ?? []) await rt.supervisor.stop();
+    this.#gateways.delete(gatewayId);
     if (gw) {
-      const active = gw.members.find((m) => m.role === 'active') ?? gw.members[0]!;
-      await removeGatewayNetwork(gw.id, gw.vpcId, active.privateIp.address, plan.vpcShared);
+      await removeGatewayNetwork(
+        gw.id,
+        gw.vpcId,
+        gw.members.map((m) => m.privateIp.address),
+        plan.vpcShared,
+      );
       await this.d.backend.released(gw.id, 'gateway', plan.generation);
     } else {
       // The gateway is gone from the store before its network was: what the lab record names still goes.
       const rec = this.#labState.get('gateway', gatewayId);
       if (rec) {
-        await deleteNamespace(rec.ns);
+        for (const dir of rec.charonDirs ?? []) await new CharonSupervisor({ ns: rec.ns, dir }).stop();
+        for (const ns of new Set([rec.ns, ...(rec.namespaces ?? [])])) await deleteNamespace(ns);
         const shared = this.#labState.all().some((r) => r.kind === 'gateway' && r.name !== gatewayId && r.vpcNs === rec.vpcNs);
         if (rec.vpcNs && !shared) await deleteNamespace(rec.vpcNs);
       }
@@ -211,8 +294,8 @@ export class GatewayReconciler {
     this.#labState.remove('gateway', gatewayId);
   }
 
-  /** Stops watching (charon keeps running, so a restarted agent adopts its tunnels). */
+  /** Stops watching (charons keep running, so a restarted agent adopts their tunnels). */
   close(): void {
-    for (const rt of this.#runtimes.values()) rt.close();
+    for (const g of this.#gateways.values()) g.close();
   }
 }

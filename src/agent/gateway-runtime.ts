@@ -2,7 +2,6 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { GatewayPlan } from '../control/index.js';
-import type { GatewayLayout } from '../dataplane/lab/network-layout.js';
 import { ViciClient } from '../dataplane/vici/index.js';
 import type { Reason } from '../domain/tenancy.js';
 import { reason } from '../domain/status-reasons.js';
@@ -20,7 +19,7 @@ export interface RuntimeHooks {
 }
 
 /**
- * What the agent holds for one gateway while it lives: charon's supervisor, a VICI client, what it
+ * What the agent holds for one gateway member while it lives: charon's supervisor, a VICI client, what it
  * applied to this charon (per peer group: phase-1 hash and CHILD hashes, kept on disk next to the
  * charon so a restarted agent knows what the charon it adopts already has), which connections each
  * group carries, and the latest failure reason charon logged for each connection.
@@ -35,8 +34,6 @@ export class GatewayRuntime {
   vici: ViciClient | undefined;
   /** The plan of the last reconcile (status reports cover its connections). */
   plan: GatewayPlan | undefined;
-  /** The last namespace pass: a hash of the gateway's own part, the selectors applied (the part that follows the connections), and when it last ran in full. */
-  network: { readonly base: string; readonly selectors: Pick<GatewayLayout, 'extraLocalAddresses' | 'peerRoutes'>; readonly at: number } | undefined;
   readonly #appliedFile: string;
   readonly #peers = new SaPeers();
 
@@ -45,6 +42,8 @@ export class GatewayRuntime {
     readonly supervisor: CharonSupervisor,
     private readonly hooks: RuntimeHooks,
     private readonly log?: Logger,
+    /** The gateway member whose charon this is. */
+    readonly memberIndex: 1 | 2 = 1,
   ) {
     this.#appliedFile = join(supervisor.dir, 'applied.json');
   }

@@ -10,6 +10,9 @@ import { GatewayReconciler, type ReconcilerDeps } from './gateway-reconciler.js'
  */
 const PARALLEL = 1;
 
+/** A policy standby is brought in line this long after a reconcile asked for it, and only when no reconcile waits. */
+const STANDBY_DELAY_MS = 300;
+
 /**
  * The reconcile loop: a queue of gateway ids (deduplicated), one reconcile per gateway at a time
  * (PARALLEL gateways at once), retries with backoff, timed resyncs, quick status refreshes when charon reports an event, and a reconcile
@@ -22,6 +25,9 @@ export class LabAgent {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #failures = new Map<string, number>();
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
+  /** Gateways whose policy standby is due a sync (coalesced; run when no reconcile is queued or running). */
+  readonly #standbys = new Set<string>();
+  readonly #standbyTimers = new Map<string, NodeJS.Timeout>();
   /** Gateways being reconciled now (each gateway one reconcile at a time; different gateways in parallel). */
   readonly #active = new Set<string>();
   #stopped = false;
@@ -32,7 +38,8 @@ export class LabAgent {
     private readonly deps: Omit<ReconcilerDeps, 'poke' | 'lost'>,
     private readonly log?: Logger,
   ) {
-    this.reconciler = new GatewayReconciler({ ...deps, poke: (id) => this.#pokeStatus(id), lost: (id) => this.#later(id, 200) });
+    // A charon gone (or a member failed or back): reconcile at once, a failover is waiting on it.
+    this.reconciler = new GatewayReconciler({ ...deps, poke: (id) => this.#pokeStatus(id), lost: (id) => this.#later(id, 20) });
   }
 
   /** Subscribes to changes; every gateway is reconciled at once and again whenever the feed may have missed something. */
@@ -75,7 +82,7 @@ export class LabAgent {
     return new Promise((ok) => this.#idle.push(ok));
   }
 
-  /** Starts queued gateways that are not already reconciling, up to PARALLEL at a time. */
+  /** Starts queued gateways that are not already reconciling, up to PARALLEL at a time; standby syncs when nothing else waits. */
   #drain(): void {
     for (const id of this.#queue) {
       if (this.#stopped || this.#active.size >= PARALLEL) break;
@@ -83,13 +90,38 @@ export class LabAgent {
       this.#queue.delete(id);
       this.#telemetry.queueDepth(this.#queue.size);
       clearTimeout(this.#timers.get(id));
-      this.#active.add(id);
-      void this.#reconcile(id).finally(() => {
-        this.#active.delete(id);
-        if (this.#active.size === 0 && this.#queue.size === 0) this.#settled();
-        else this.#drain();
-      });
+      this.#run(id, () => this.#reconcile(id));
     }
+    if (this.#stopped || this.#queue.size > 0 || this.#active.size > 0) return;
+    const [id] = this.#standbys;
+    if (id === undefined) return;
+    this.#standbys.delete(id);
+    this.#run(`standby:${id}`, () =>
+      this.reconciler.syncStandby(id).catch((err: unknown) => {
+        this.log?.warn({ err, gateway: id }, 'standby sync failed; retrying');
+        this.#later(id, 1_000);
+      }),
+    );
+  }
+
+  #run(key: string, job: () => Promise<void>): void {
+    this.#active.add(key);
+    void job().finally(() => {
+      this.#active.delete(key);
+      if (this.#active.size === 0 && this.#queue.size === 0) this.#settled();
+      this.#drain();
+    });
+  }
+
+  #standbyLater(id: string): void {
+    if (this.#standbyTimers.has(id) || this.#stopped) return;
+    const t = setTimeout(() => {
+      this.#standbyTimers.delete(id);
+      this.#standbys.add(id);
+      this.#drain();
+    }, STANDBY_DELAY_MS);
+    t.unref();
+    this.#standbyTimers.set(id, t);
   }
 
   async #reconcile(id: string): Promise<void> {
@@ -99,6 +131,7 @@ export class LabAgent {
       this.#telemetry.reconcileDuration((performance.now() - t0) / 1000, true);
       this.#failures.delete(id);
       if (r.requeueAfterMs) this.#later(id, r.requeueAfterMs);
+      if (r.standby) this.#standbyLater(id);
     } catch (err) {
       this.#telemetry.reconcileDuration((performance.now() - t0) / 1000, false);
       const n = (this.#failures.get(id) ?? 0) + 1;
@@ -143,8 +176,9 @@ export class LabAgent {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#queue.clear();
+    this.#standbys.clear();
     this.#unsubscribe?.();
-    for (const t of [...this.#timers.values(), ...this.#statusTimers.values()]) clearTimeout(t);
+    for (const t of [...this.#timers.values(), ...this.#statusTimers.values(), ...this.#standbyTimers.values()]) clearTimeout(t);
     this.reconciler.close();
     if (this.#active.size === 0) this.#settled();
   }

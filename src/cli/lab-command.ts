@@ -9,6 +9,7 @@ import { LabState } from '../dataplane/lab/lab-state.js';
 import { recordedLabSettings } from '../dataplane/lab/lab-settings-record.js';
 import { servingPid } from '../dataplane/lab/lab-serving-record.js';
 import { labDown } from '../dataplane/lab/lab-teardown.js';
+import { failMember, recoverMember } from '../dataplane/lab/member-fault.js';
 import { peerSwanctlConfForAll } from '../dataplane/strongswan/peer-config.js';
 import { retransmitFor } from '../domain/desired-state.js';
 import { parseId } from '../domain/ids.js';
@@ -58,6 +59,55 @@ async function connectionNamed(control: ControlPlane, name: string): Promise<str
   const named = page.items.filter((c) => c.connection.name === name);
   if (named.length === 1) return named[0]!.connection.id;
   throw new Error(named.length ? `${named.length} connections are named '${name}': give the id` : `no connection is named '${name}'`);
+}
+
+/** The one live gateway (of any account) with this id or name; the lab must have built it. */
+async function labGateway(s: Settings, ref: string): Promise<{ id: string; name: string; dir: string }> {
+  const gw = await withControl(s, async (control) => {
+    const all = (await control.gateways.list(SYSTEM_ACTOR, { live: true }, { limit: 1_000_000, sort: 'created_at', desc: false })).items.map((v) => v.gateway);
+    const id = parseId(ref);
+    const named = all.filter((g) => (id ? g.id === id : g.name === ref));
+    if (named.length === 1) return named[0]!;
+    throw new Error(named.length ? `${named.length} gateways are named '${ref}': give the id` : `no gateway is ${id ? 'numbered' : 'named'} '${ref}'`);
+  });
+  const state = new LabState(labRoot(s));
+  if (!state.get('gateway', gw.id))
+    throw new Error(`the lab has not built gateway ${gw.name} (${gw.id}) yet: is a causeway server or agent serving ${resolve(s.dataDir)}?`);
+  return { id: gw.id, name: gw.name, dir: state.dirFor('gateway', gw.id) };
+}
+
+function memberIndex(text: string): 1 | 2 {
+  if (text === '1' || text === '2') return Number(text) as 1 | 2;
+  throw new Error(`--member must be 1 or 2, not '${text}'`);
+}
+
+/** `causeway lab member fail|recover GW --member N`: a member failure for tests and demos (the serving agent reacts). */
+function memberCommands(lab: Command): void {
+  const member = lab.command('member').description("a gateway member's failure, for tests and demos");
+  labOptions(
+    member
+      .command('fail <gateway>')
+      .description("kill a member's charon and cut its links; the agent fails over (policy) and does not restart it until `recover`"),
+  )
+    .requiredOption('--member <n>', 'the member: 1 or 2')
+    .action(async (ref: string, o: LabOpts & { member: string }) => {
+      const s = settingsOf(o);
+      const index = memberIndex(o.member);
+      const gw = await labGateway(s, ref);
+      const pid = await failMember(gw.dir, gw.id, index);
+      process.stdout.write(`Failed member ${index} of gateway ${gw.name}: ${pid ? `killed charon ${pid}, ` : 'no charon ran, '}links down\n`);
+    });
+  labOptions(
+    member.command('recover <gateway>').description("bring a failed member's links up; the agent restarts its charon (a policy member comes back as standby)"),
+  )
+    .requiredOption('--member <n>', 'the member: 1 or 2')
+    .action(async (ref: string, o: LabOpts & { member: string }) => {
+      const s = settingsOf(o);
+      const index = memberIndex(o.member);
+      const gw = await labGateway(s, ref);
+      const was = await recoverMember(gw.dir, gw.id, index);
+      process.stdout.write(`Recovered member ${index} of gateway ${gw.name}${was ? '' : ' (it had not failed)'}: links up\n`);
+    });
 }
 
 /** `causeway lab …`: simulated sites, a shell into a VPC's or site's network, and tearing it all down. */
@@ -121,6 +171,8 @@ export function labCommands(program: Command): void {
       child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
     },
   );
+
+  memberCommands(lab);
 
   labOptions(lab.command('down').description('remove everything the lab made (namespaces, charons it started)')).action(async (o: LabOpts) => {
     const root = labRoot(settingsOf(o));

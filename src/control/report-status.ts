@@ -1,4 +1,4 @@
-import type { GatewayMember } from '../domain/gateway.js';
+import type { GatewayMember, GatewayMode } from '../domain/gateway.js';
 import type { HealthState, LifecycleState, Reason } from '../domain/tenancy.js';
 import { invalidField } from '../domain/errors.js';
 import { EVENT_CAUSES } from '../domain/connection-events.js';
@@ -28,23 +28,41 @@ export interface GatewayObservation {
   readonly lifecycleState: LifecycleState;
   readonly healthState: HealthState;
   readonly reasons: readonly Reason[];
-  /** The members' roles as the data plane runs them, when it says (a change is a failover). */
-  readonly memberRoles?: readonly { readonly index: 1 | 2; readonly role: GatewayMember['role'] }[];
+  /**
+   * The members' roles as the data plane runs them, when it says (a change is a failover), and whether
+   * a member has failed (its charon dead or its links cut): it shows `faulted`, status `failed`.
+   */
+  readonly memberRoles?: readonly { readonly index: 1 | 2; readonly role: GatewayMember['role']; readonly failed?: boolean }[];
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** The members with the observed health, and the roles the report gives; and which members changed role. */
-function observedMembers(members: readonly GatewayMember[], o: GatewayObservation): { members: GatewayMember[]; failovers: GatewayMember[] } {
-  const roles = new Map((o.memberRoles ?? []).map((m) => [m.index, m.role]));
-  const next = members.map((m) => ({
-    ...m,
-    role: roles.get(m.index) ?? m.role,
-    lifecycleState: o.lifecycleState,
-    healthState: o.healthState,
-    healthReasons: o.reasons,
-  }));
-  return { members: next, failovers: next.filter((m, i) => m.role !== members[i]!.role) };
+/**
+ * The members with the observed health, and the roles the report gives; and which members changed
+ * role. A policy gateway's one public IP goes with the active role (the standby shows none); a
+ * member the report says failed is `faulted` whatever the gateway's health.
+ */
+function observedMembers(
+  members: readonly GatewayMember[],
+  o: GatewayObservation,
+  mode: GatewayMode,
+): { members: GatewayMember[]; failovers: GatewayMember[]; changed: boolean } {
+  const said = new Map((o.memberRoles ?? []).map((m) => [m.index, m]));
+  const shared = members.find((m) => m.publicIp !== null)?.publicIp ?? null;
+  const next = members.map((m): GatewayMember => {
+    const r = said.get(m.index);
+    const role = r?.role ?? m.role;
+    const failed = r?.failed === true;
+    return {
+      ...m,
+      role,
+      publicIp: mode === 'policy' && r ? (role === 'active' ? shared : null) : m.publicIp,
+      lifecycleState: o.lifecycleState,
+      healthState: failed ? 'faulted' : o.healthState,
+      healthReasons: failed ? [] : o.reasons,
+    };
+  });
+  return { members: next, failovers: next.filter((m, i) => m.role !== members[i]!.role), changed: !same(next, members) };
 }
 
 /** The events one connection's report gives against what is stored: applied, reasons raised/cleared, SA transitions. */
@@ -94,12 +112,12 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
   const current = new Map((await tx.deps.connections.statusesOfGateway(tx.ex, gatewayId)).map((c) => [c.id, c]));
   if (o) {
     const g = await getGateway(tx.ex, gatewayId);
-    const next = g && observedMembers(g.members, o);
+    const next = g && observedMembers(g.members, o, g.mode);
     if (
       g &&
       next &&
       g.lifecycleState !== 'deleting' &&
-      !(g.lifecycleState === o.lifecycleState && g.healthState === o.healthState && same(g.healthReasons, o.reasons) && next.failovers.length === 0)
+      !(g.lifecycleState === o.lifecycleState && g.healthState === o.healthState && same(g.healthReasons, o.reasons) && !next.changed)
     ) {
       await setGatewayHealth(tx.ex, {
         id: g.id,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
-import { gatewayNs, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
+import { gatewayNamespaces, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { TestServer } from '../harness.js';
 import { labCli, labInternet, labRuns, saOf, startLab, stopLab, type LabGateway } from './lab-fixture.js';
 
@@ -96,7 +96,7 @@ describe.skipIf(!labRuns)('lab: a cloud.ca site-to-site VPN to a lab site', () =
     expect((await cca('DELETE', `/${id}`)).statusCode).toBe(200);
     expect((await cca('GET', `/${id}`)).statusCode).toBe(404);
     expect((await t.call('DELETE', `/v1/vpn_gateways/${gw.id}`)).statusCode).toBe(202);
-    const ours = [gatewayNs(gw.id), vpcNs(vpcId)];
+    const ours = [...gatewayNamespaces(gw.id), vpcNs(vpcId)];
     await expect.poll(async () => (await listNamespaces()).filter((ns) => ours.includes(ns)), { timeout: 20_000, interval: 200 }).toEqual([]);
     await expect.poll(async () => (await t.call('GET', '/v1/vpn_gateways')).json().vpn_gateways.length, { timeout: 20_000, interval: 200 }).toBe(0);
     expect((await t.call('GET', '/v1/ike_policies')).json().ike_policies).toHaveLength(0);

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Huawei answers are loose JSON in tests */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
-import { gatewayNs, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
+import { gatewayNamespaces, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { TestServer } from '../harness.js';
 import { huaweiAccount } from '../huawei-fixture.js';
 import { labCli, labInternet, labRuns, saOf, startLab, stopLab, type LabGateway } from './lab-fixture.js';
@@ -102,7 +102,9 @@ describe.skipIf(!labRuns)('lab: a Huawei POLICY connection to a lab site', () =>
     await poll(`/customer-gateways/${cgwId}`, (s) => s === 404);
     expect((await a.hw('DELETE', `/vpn-gateways/${gwId}`)).statusCode).toBe(204);
     await poll(`/vpn-gateways/${gwId}`, (s) => s === 404);
-    await expect.poll(async () => (await listNamespaces()).filter((ns) => ns === gatewayNs(gwId)), { timeout: 20_000, interval: 200 }).toEqual([]);
+    await expect
+      .poll(async () => (await listNamespaces()).filter((ns) => gatewayNamespaces(gwId).includes(ns)), { timeout: 20_000, interval: 200 })
+      .toEqual([]);
     expect((await t.call('GET', `/v1/ike_policies`, { token: a.ibm })).json().ike_policies).toEqual([]);
     expect((await t.call('GET', `/v1/ipsec_policies`, { token: a.ibm })).json().ipsec_policies).toEqual([]);
     t.server.agent?.stop(); // lab down refuses while the server's agent runs (or ends a reconcile)

@@ -53,10 +53,12 @@ export async function stopLab(t: TestServer | undefined): Promise<void> {
   const debug = process.env['LAB_DEBUG'];
   if (debug && existsSync(join(t.dataDir, 'lab'))) {
     const root = join(t.dataDir, 'lab');
-    for (const d of readdirSync(root)) {
-      const f = join(root, d, 'charon.log');
-      if (existsSync(f)) appendFileSync(debug, `==== ${d}\n${readFileSync(f, 'utf8')}\n`);
-    }
+    // Sites keep their charon in their own directory, gateways one per member (member-1, member-2).
+    for (const d of readdirSync(root))
+      for (const sub of ['', 'member-1', 'member-2']) {
+        const f = join(root, d, sub, 'charon.log');
+        if (existsSync(f)) appendFileSync(debug, `==== ${join(d, sub)}\n${readFileSync(f, 'utf8')}\n`);
+      }
   }
   await labDown(join(t.dataDir, 'lab'));
   await t.close();
@@ -157,13 +159,24 @@ export async function ping(from: LabGateway, to: LabGateway, count = 3): Promise
   expect(out).toMatch(new RegExp(`${count} received`));
 }
 
-/** The gateway's own directory: charon.pid, charon.vici, charon.log. */
-export function gatewayDir(t: TestServer, gw: LabGateway): string {
-  return join(t.dataDir, 'lab', `gateway-${gw.id}`);
+/**
+ * A member's charon directory (charon.pid, charon.vici, charon.log): by default the active member's
+ * (the agent records which in the gateway's `active.json`; member 1 until a failover).
+ */
+export function gatewayDir(t: TestServer, gw: LabGateway, member?: 1 | 2): string {
+  const root = join(t.dataDir, 'lab', `gateway-${gw.id}`);
+  let active = member ?? 1;
+  if (member === undefined)
+    try {
+      active = (JSON.parse(readFileSync(join(root, 'active.json'), 'utf8')) as { active: 1 | 2 }).active;
+    } catch {
+      /* no failover yet */
+    }
+  return join(root, `member-${active}`);
 }
 
-export function charonPid(t: TestServer, gw: LabGateway): number {
-  return Number(readFileSync(join(gatewayDir(t, gw), 'charon.pid'), 'utf8').trim());
+export function charonPid(t: TestServer, gw: LabGateway, member?: 1 | 2): number {
+  return Number(readFileSync(join(gatewayDir(t, gw, member), 'charon.pid'), 'utf8').trim());
 }
 
 /** Runs `fn` with a VICI client of the gateway's charon (its own socket). */

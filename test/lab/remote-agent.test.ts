@@ -89,7 +89,7 @@ describe.skipIf(!labRuns)('lab: standalone agent over the agent API', () => {
   }, 90_000);
 
   it('a restarted agent adopts the tunnels: the SA keeps its unique id', async () => {
-    const sock = join(agentDir(), 'lab', `gateway-${a.id}`, 'charon.vici');
+    const sock = join(agentDir(), 'lab', `gateway-${a.id}`, 'member-1', 'charon.vici'); // the active member's charon
     const ikeIds = async (): Promise<string[]> => {
       const v = new ViciClient({ socketPath: sock });
       try {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
-import { gatewayNs, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
+import { gatewayNamespaces, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { TestServer } from '../harness.js';
 import { labCli, labInternet, labRuns, startLab, stopLab, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
 
@@ -66,7 +66,7 @@ describe.skipIf(!labRuns)('lab: one site answering connections of two gateways',
   it('gateways deleted right after their connections take their namespaces along; lab down removes the rest, the lab internet too', async () => {
     for (const c of conns) expect((await t.call('DELETE', `/v1/vpn_gateways/${c.gw.id}/connections/${c.id}`)).statusCode).toBe(202);
     for (const g of [a, b]) expect((await t.call('DELETE', `/v1/vpn_gateways/${g.id}`)).statusCode).toBe(202);
-    const ours = [gatewayNs(a.id), gatewayNs(b.id), vpcNs(a.vpc), vpcNs(b.vpc)];
+    const ours = [...gatewayNamespaces(a.id), ...gatewayNamespaces(b.id), vpcNs(a.vpc), vpcNs(b.vpc)];
     await expect.poll(async () => (await listNamespaces()).filter((ns) => ours.includes(ns)), { timeout: 15_000, interval: 200 }).toEqual([]);
     t.server.agent?.stop(); // lab down refuses while the server's agent runs (or ends a reconcile)
     await t.server.agent?.idle();

@@ -180,10 +180,17 @@ export const ReportSchema = Type.Object(
           reasons: Type.Array(ReasonSchema, { maxItems: 20 }),
           member_roles: Type.Optional(
             Type.Array(
-              Type.Object({ index: Type.Union([Type.Literal(1), Type.Literal(2)]), role: Enum(['active', 'standby']) }, { additionalProperties: false }),
+              Type.Object(
+                {
+                  index: Type.Union([Type.Literal(1), Type.Literal(2)]),
+                  role: Enum(['active', 'standby']),
+                  failed: Type.Optional(Type.Boolean({ description: 'The member failed (its charon died or its links are cut).' })),
+                },
+                { additionalProperties: false },
+              ),
               {
                 maxItems: 2,
-                description: 'The roles the data plane runs the members in; a change is recorded as a member failover.',
+                description: 'The roles the data plane runs the members in (a change is recorded as a member failover), and which failed.',
               },
             ),
           ),

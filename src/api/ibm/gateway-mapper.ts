@@ -40,7 +40,8 @@ export function gatewayToWire(refs: IbmRefs, version: string, v: GatewayView) {
       },
       public_ip: { address: m.publicIp ?? '0.0.0.0' },
       role: m.role,
-      ...(old ? { status: legacyStatus(m.lifecycleState, m.healthState) } : {}),
+      // Every version: the member's status (available, deleting, failed, pending) follows a failover.
+      status: legacyStatus(m.lifecycleState, m.healthState),
     })),
     mode: g.mode,
     name: g.name,

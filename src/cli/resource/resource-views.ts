@@ -17,7 +17,7 @@ export function gatewayDetail(g: J): string {
     ['Lifecycle state', s(g['lifecycle_state'] ?? g['status'])],
     ['Health state', s(g['health_state'])],
     ['Health reasons', reasons(g['health_reasons'])],
-    ['Public IPs', joined(members.map((m) => `${s(o(m['public_ip'])['address'])} (${s(m['role'])})`))],
+    ['Public IPs', joined(members.map((m) => `${s(o(m['public_ip'])['address'])} (${s(m['role'])}${m['status'] ? `, ${s(m['status'])}` : ''})`))],
     ['Private IPs', joined(members.map((m) => s(o(m['private_ip'])['address'])))],
     ['Local ASN', s(g['local_asn'])],
     ['Advertised CIDRs', joined(a(g['advertised_cidrs']))],

@@ -65,6 +65,11 @@ export class CharonSupervisor {
     return pidAlive(pid) && isCharonPid(pid) ? pid : undefined;
   }
 
+  /** Whether a charon this supervisor started (or adopted) has died since (its pid file outlived it). */
+  died(): boolean {
+    return existsSync(this.#pidFile) && this.pid() === undefined;
+  }
+
   /** Starts charon unless one of ours is alive; returns whether a new one was started (a restart when one had been started before). */
   async ensure(): Promise<boolean> {
     if (this.pid() !== undefined) return false;

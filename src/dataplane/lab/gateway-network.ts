@@ -1,35 +1,46 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Cidr } from '../../domain/cidr.js';
-import { deleteNamespace, ensureNamespace, ip, ipBatch, ipIdempotent, sysctl } from './ip-command.js';
+import { deleteNamespace, ensureNamespace, ip, ipBatch, ipIdempotent, listNamespaces, sysctl } from './ip-command.js';
 import { plugIntoInternet } from './lab-internet.js';
-import { gatewayNs, privatePeer, subnetBridge, uplinkPeer, vpcNs } from './lab-names.js';
-import type { GatewayLayout } from './network-layout.js';
+import { gatewayNamespaces, memberNs, privatePeer, singleGatewayNs, subnetBridge, uplinkPeer, vpcNs } from './lab-names.js';
+import { isCharonPid, pidAlive } from './lab-state.js';
+import type { GatewayLayout, MemberLayout } from './network-layout.js';
 
 /**
- * Builds (idempotently) a gateway's namespaces: the gateway namespace with its public leg on the lab
- * internet and its private leg into the VPC namespace; the VPC namespace with a bridge and a router
- * address per subnet, and routes for the peer CIDRs via the gateway. Level-based: stale peer routes
- * via this gateway are removed.
+ * Builds (idempotently) a gateway's namespaces: one per member, each with its public leg on the lab
+ * internet and its private leg (its own private IP) into the VPC namespace; the VPC namespace with a
+ * bridge and a router address per subnet, and routes for the peer CIDRs via the active member.
+ * Members cut by `lab member fail` are left alone (their links stay down). Level-based: stale peer
+ * routes and public addresses a member no longer holds are removed.
  */
 export async function ensureGatewayNetwork(l: GatewayLayout, pool: Cidr, inet?: string): Promise<void> {
-  const ns = gatewayNs(l.gatewayId);
   const vns = vpcNs(l.vpcId);
-  await ensureNamespace(ns);
   await ensureNamespace(vns);
-  await plugIntoInternet(ns, uplinkPeer(l.gatewayId, 0), 'pub0', l.publicIps, pool, inet);
-
   for (const s of l.vpcSubnets) {
     const br = subnetBridge(s.id);
     await ipIdempotent(['link', 'add', br, 'type', 'bridge'], vns);
     await ip(['link', 'set', br, 'up'], vns);
     await ipIdempotent(['addr', 'add', `${s.router}/${s.cidr.split('/')[1]}`, 'dev', br], vns);
   }
-  const peer = privatePeer(l.gatewayId);
+  for (const m of l.members) if (!m.cut) await ensureMemberNetwork(l, m, pool, inet);
+  await syncPublicAddresses(l, pool);
+  await syncGatewaySelectors(l);
+}
+
+async function ensureMemberNetwork(l: GatewayLayout, m: MemberLayout, pool: Cidr, inet?: string): Promise<void> {
+  const ns = memberNs(l.gatewayId, m.index);
+  const vns = vpcNs(l.vpcId);
+  await ensureNamespace(ns);
+  await plugIntoInternet(ns, uplinkPeer(l.gatewayId, m.index), 'pub0', [], pool, inet);
+  const peer = privatePeer(l.gatewayId, m.index);
   if (!(await ip(['-o', 'link', 'show'], ns)).includes(' priv0@')) {
     await ip(['link', 'add', 'priv0', 'type', 'veth', 'peer', 'name', peer, 'netns', vns], ns);
   }
   await ip(['link', 'set', peer, 'master', subnetBridge(l.subnetId), 'up'], vns);
   await ip(['link', 'set', 'priv0', 'up'], ns);
-  await ipIdempotent(['addr', 'add', `${l.privateIp}/${l.privatePrefix}`, 'dev', 'priv0'], ns);
+  await ipIdempotent(['addr', 'add', `${m.privateIp}/${l.privatePrefix}`, 'dev', 'priv0'], ns);
   // Routes back into the VPC's other subnets go via the VPC's router on the gateway's subnet.
   const router = l.vpcSubnets.find((s) => s.id === l.subnetId)?.router;
   for (const s of l.vpcSubnets) {
@@ -38,29 +49,92 @@ export async function ensureGatewayNetwork(l: GatewayLayout, pool: Cidr, inet?: 
   await sysctl(ns, 'net.ipv4.ip_forward', '1');
   await sysctl(ns, 'net.ipv4.conf.all.rp_filter', '0');
   await sysctl(ns, 'net.ipv4.conf.default.rp_filter', '0');
-  await syncGatewaySelectors(l);
+}
+
+/**
+ * Makes each member's public leg hold exactly its public addresses (one `ip -batch` per member that
+ * differs). An address that arrives on a member is announced with gratuitous ARP, so the lab
+ * internet's neighbour cache follows it at once (a few, spaced past Linux's ARP locktime).
+ * Returns the members that took an address.
+ */
+export async function syncPublicAddresses(l: GatewayLayout, pool: Cidr): Promise<number[]> {
+  const present = new Set(await listNamespaces());
+  const took: number[] = [];
+  // Removals first: an address never sits on two members.
+  const plans = await Promise.all(
+    l.members.map(async (m) => {
+      const ns = memberNs(l.gatewayId, m.index);
+      if (!present.has(ns)) return { m, ns, add: [] as string[] };
+      const have = (await ip(['-o', '-4', 'addr', 'show', 'dev', 'pub0'], ns).catch(() => ''))
+        .split('\n')
+        .map((x) => /inet (\S+)\//.exec(x)?.[1])
+        .filter((x): x is string => !!x);
+      const want = m.cut ? [] : m.publicIps;
+      await ipBatch(
+        have.filter((a) => !want.includes(a)).map((a) => `addr del ${a}/${pool.prefix} dev pub0`),
+        ns,
+      );
+      return { m, ns, add: want.filter((a) => !have.includes(a)) };
+    }),
+  );
+  for (const p of plans) {
+    if (p.add.length === 0) continue;
+    await ipBatch(
+      p.add.map((a) => `addr add ${a}/${pool.prefix} dev pub0`),
+      p.ns,
+    );
+    for (const a of p.add) announce(p.ns, a);
+    took.push(p.m.index);
+  }
+  return took;
+}
+
+/** Gratuitous ARP for `address` from the member's public leg (iputils-arping), in the background. */
+function announce(ns: string, address: string): void {
+  for (const delayMs of [0, 300, 1200, 2500]) {
+    const t = setTimeout(() => {
+      const child = spawn('ip', ['netns', 'exec', ns, 'arping', '-q', '-U', '-c', '1', '-I', 'pub0', address], { stdio: 'ignore' });
+      child.on('error', () => undefined);
+    }, delayMs);
+    t.unref();
+  }
 }
 
 /**
  * The part of a gateway's network that follows its connections: an address inside every local
- * traffic selector (kernel-libipsec needs one) and the VPC's routes to the peer CIDRs. At most one
- * `ip -batch` per namespace, diffed against `applied` when the caller knows what it applied last
- * (else against what the kernel lists), so a new connection costs two processes, not one per CIDR.
+ * traffic selector (kernel-libipsec needs one) in every live member, and the VPC's routes to the peer
+ * CIDRs via the active member. At most one `ip -batch` per namespace, diffed against `applied` when
+ * the caller knows what it applied last (else against what the kernel lists), so a new connection
+ * costs a few processes, not one per CIDR.
  */
-export async function syncGatewaySelectors(l: GatewayLayout, applied?: Pick<GatewayLayout, 'extraLocalAddresses' | 'peerRoutes'>): Promise<void> {
-  const ns = gatewayNs(l.gatewayId);
+export async function syncGatewaySelectors(l: GatewayLayout, applied?: Pick<GatewayLayout, 'extraLocalAddresses' | 'peerRoutes' | 'routeVia'>): Promise<void> {
   const want = new Set(l.extraLocalAddresses.map((a) => `${a}/32`));
-  const have = applied
-    ? applied.extraLocalAddresses.map((a) => `${a}/32`)
-    : (await ip(['-o', '-4', 'addr', 'show', 'dev', 'lo'], ns))
-        .split('\n')
-        .map((x) => /inet (\S+)/.exec(x)?.[1])
-        .filter((x): x is string => !!x && x !== '127.0.0.1/8');
-  await ipBatch(
-    [...[...want].filter((a) => !have.includes(a)).map((a) => `addr add ${a} dev lo`), ...have.filter((a) => !want.has(a)).map((a) => `addr del ${a} dev lo`)],
-    ns,
+  await Promise.all(
+    l.members
+      .filter((m) => !m.cut)
+      .map(async (m) => {
+        const ns = memberNs(l.gatewayId, m.index);
+        const have = applied
+          ? applied.extraLocalAddresses.map((a) => `${a}/32`)
+          : (await ip(['-o', '-4', 'addr', 'show', 'dev', 'lo'], ns))
+              .split('\n')
+              .map((x) => /inet (\S+)/.exec(x)?.[1])
+              .filter((x): x is string => !!x && x !== '127.0.0.1/8');
+        await ipBatch(
+          [
+            ...[...want].filter((a) => !have.includes(a)).map((a) => `addr add ${a} dev lo`),
+            ...have.filter((a) => !want.has(a)).map((a) => `addr del ${a} dev lo`),
+          ],
+          ns,
+        );
+      }),
   );
-  await syncPeerRoutes(vpcNs(l.vpcId), l.privateIp, l.peerRoutes, applied?.peerRoutes);
+  const vns = vpcNs(l.vpcId);
+  const others = l.members.map((m) => m.privateIp).filter((a) => a !== l.routeVia);
+  const same = applied !== undefined && applied.routeVia === l.routeVia;
+  // `route replace` moves a route from another member first; then whatever is left via the others goes.
+  await syncPeerRoutes(vns, l.routeVia, l.peerRoutes, same ? applied.peerRoutes : undefined);
+  if (!same) for (const via of others) await syncPeerRoutes(vns, via, []);
 }
 
 /** Makes the VPC's routes via `via` exactly `cidrs` (against `applied` when known, else what the kernel lists). */
@@ -83,17 +157,46 @@ async function syncPeerRoutes(vns: string, via: string, cidrs: readonly string[]
   );
 }
 
-/** Removes a gateway's namespace (its legs go with it) and its routes in the VPC namespace. */
-export async function removeGatewayNetwork(gatewayId: string, vpcId: string, privateIp: string, vpcStillUsed: boolean): Promise<void> {
-  await deleteNamespace(gatewayNs(gatewayId));
+/**
+ * Moves the VPC's routes to the peer CIDRs onto `l.routeVia` in one `ip -batch` (`route replace`
+ * moves a route whatever its old next hop): the failover step, before any full pass.
+ */
+export async function movePeerRoutes(l: Pick<GatewayLayout, 'vpcId' | 'routeVia' | 'peerRoutes'>): Promise<void> {
+  await ipBatch(
+    l.peerRoutes.map((c) => `route replace ${c.includes('/') ? c : `${c}/32`} via ${l.routeVia}`),
+    vpcNs(l.vpcId),
+  );
+}
+
+/** Removes a gateway's member namespaces (their legs go with them) and its routes in the VPC namespace. */
+export async function removeGatewayNetwork(gatewayId: string, vpcId: string, privateIps: readonly string[], vpcStillUsed: boolean): Promise<void> {
+  for (const ns of gatewayNamespaces(gatewayId)) await deleteNamespace(ns);
   const vns = vpcNs(vpcId);
   if (!vpcStillUsed) {
     await deleteNamespace(vns);
     return;
   }
   try {
-    await syncPeerRoutes(vns, privateIp, []);
+    for (const via of privateIps) await syncPeerRoutes(vns, via, []);
   } catch {
     /* the VPC namespace may already be gone */
   }
+}
+
+/**
+ * A lab built before each member had its own namespace: one charon in the gateway's directory and one
+ * namespace holding the public IP. Both go (charon by its recorded PID), so the address is free for
+ * the members and nothing is left behind.
+ */
+export async function retireSingleGateway(gatewayDir: string, gatewayId: string): Promise<void> {
+  const pidFile = join(gatewayDir, 'charon.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (pid > 0 && pidAlive(pid) && isCharonPid(pid)) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 60 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidFile, { force: true });
+  await deleteNamespace(singleGatewayNs(gatewayId));
 }

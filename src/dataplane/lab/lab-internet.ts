@@ -25,7 +25,7 @@ export async function ensureInternet(pools: readonly Cidr[], inet = INTERNET_NS)
 
 /**
  * A veth from the internet bridge into `ns`, named `inner` there, holding `addresses` (with the
- * pool's prefix) and a default route via the pool's router.
+ * pool's prefix; added, never removed) and a default route via the pool's router.
  */
 export async function plugIntoInternet(
   ns: string,
@@ -42,5 +42,8 @@ export async function plugIntoInternet(
   await ip(['link', 'set', peerName, 'master', INTERNET_BRIDGE, 'up'], inet);
   await ip(['link', 'set', inner, 'up'], ns);
   for (const a of addresses) await ipIdempotent(['addr', 'add', `${a}/${pool.prefix}`, 'dev', inner], ns);
-  await ipIdempotent(['route', 'replace', 'default', 'via', poolRouter(pool)], ns);
+  // onlink: a leg that holds no address yet (a policy gateway's standby member) keeps its route too.
+  await ipIdempotent(['route', 'replace', 'default', 'via', poolRouter(pool), 'dev', inner, 'onlink'], ns);
 }
+
+/** IKE and ESP-in-UDP (ports 500, 4500) always go by the main table, never by kernel-libipsec's table 220. */

@@ -15,6 +15,10 @@ export interface LabRecord {
   readonly lan?: string;
   /** Gateways: the VPC namespace behind them. */
   readonly vpcNs?: string;
+  /** Gateways: every member's namespace (`ns` is the first's). */
+  readonly namespaces?: readonly string[];
+  /** Gateways: the directory of every member's charon (its pid file, socket, log). */
+  readonly charonDirs?: readonly string[];
   /** The lab internet this record is plugged into. */
   readonly internetNs?: string;
   /** Sites: the Causeway connections the site answers (`lab site connect`), in the order joined. */

@@ -20,20 +20,22 @@ export async function labDown(labRoot: string): Promise<{ namespaces: string[]; 
   const records = state.all();
   const charons: number[] = [];
   for (const r of records) {
-    let pid: number | undefined;
-    try {
-      pid = Number(readFileSync(join(r.dir, 'charon.pid'), 'utf8').trim()) || r.charonPid;
-    } catch {
-      pid = r.charonPid;
-    }
-    if (pid && pidAlive(pid) && isCharonPid(pid)) {
-      await stopPid(pid);
-      charons.push(pid);
+    for (const dir of [r.dir, ...(r.charonDirs ?? [])]) {
+      let pid: number | undefined;
+      try {
+        pid = Number(readFileSync(join(dir, 'charon.pid'), 'utf8').trim()) || (dir === r.dir ? r.charonPid : undefined);
+      } catch {
+        pid = dir === r.dir ? r.charonPid : undefined;
+      }
+      if (pid && pidAlive(pid) && isCharonPid(pid)) {
+        await stopPid(pid);
+        charons.push(pid);
+      }
     }
   }
   const present = new Set(await listNamespaces());
   const wanted = new Set<string>();
-  for (const r of records) for (const ns of [r.ns, r.vpcNs, r.internetNs]) if (ns?.startsWith('cw-')) wanted.add(ns);
+  for (const r of records) for (const ns of [r.ns, ...(r.namespaces ?? []), r.vpcNs, r.internetNs]) if (ns?.startsWith('cw-')) wanted.add(ns);
   for (const ns of state.internets()) if (ns.startsWith('cw-')) wanted.add(ns);
   const removed: string[] = [];
   for (const ns of wanted) {

@@ -2,14 +2,24 @@ import { parseCidr } from '../../domain/cidr.js';
 import type { VpnGateway } from '../../domain/gateway.js';
 import type { Subnet } from '../../domain/tenancy.js';
 
+/** One member of a gateway as the lab builds it: its own namespace, public leg and private leg. */
+export interface MemberLayout {
+  readonly index: 1 | 2;
+  /** The member's own address in the gateway's subnet (its private leg into the VPC namespace). */
+  readonly privateIp: string;
+  /** The public addresses its public leg holds now: a policy gateway's one address sits on the active member only. */
+  readonly publicIps: readonly string[];
+  /** Cut by `lab member fail`: its links stay down and nothing is built into it until it recovers. */
+  readonly cut: boolean;
+}
+
 /** What the lab builds for one gateway: derived from the stored gateway, its VPC's subnets and the connections' CIDRs. */
 export interface GatewayLayout {
   readonly gatewayId: string;
   readonly vpcId: string;
-  /** Public addresses of the members that hold one. */
-  readonly publicIps: readonly string[];
-  /** The active member's private address and the prefix of its subnet. */
-  readonly privateIp: string;
+  readonly members: readonly MemberLayout[];
+  /** The private address the VPC routes the peer CIDRs via (the active member's). */
+  readonly routeVia: string;
   readonly privatePrefix: number;
   readonly subnetId: string;
   /** Every subnet of the VPC: the VPC namespace holds the first host of each. */
@@ -44,24 +54,44 @@ function containsAny(cidr: string, addresses: readonly string[]): boolean {
   });
 }
 
+/**
+ * The layout of a gateway whose members run as the agent runs them: `active` holds a policy gateway's
+ * public address and takes the VPC's routes (route mode: each member keeps its own address; the routes
+ * go via the lowest live member); `cut` members are left as `lab member fail` left them.
+ */
 export function gatewayLayout(
   gw: VpnGateway,
   subnets: readonly Subnet[],
   conns: readonly { localCidrs: readonly string[]; peerCidrs: readonly string[] }[],
+  run: { readonly active: 1 | 2; readonly cut: ReadonlySet<number> } = { active: activeIndexOf(gw), cut: new Set() },
 ): GatewayLayout {
-  const active = gw.members.find((m) => m.role === 'active') ?? gw.members[0]!;
   const subnet = subnets.find((s) => s.id === gw.subnetId);
   const own = [...gw.members.map((m) => m.privateIp.address), ...gw.members.flatMap((m) => (m.publicIp ? [m.publicIp] : []))];
   const locals = [...new Set(conns.flatMap((c) => c.localCidrs))];
+  const shared = gw.members.flatMap((m) => (m.publicIp ? [m.publicIp] : []));
+  const members = [...gw.members]
+    .sort((a, b) => a.index - b.index)
+    .map((m) => ({
+      index: m.index,
+      privateIp: m.privateIp.address,
+      publicIps: gw.mode === 'policy' ? (m.index === run.active ? shared : []) : m.publicIp ? [m.publicIp] : [],
+      cut: run.cut.has(m.index),
+    }));
+  const via = gw.mode === 'policy' ? members.find((m) => m.index === run.active) : (members.find((m) => !m.cut) ?? members[0]);
   return {
     gatewayId: gw.id,
     vpcId: gw.vpcId,
-    publicIps: gw.members.flatMap((m) => (m.publicIp ? [m.publicIp] : [])),
-    privateIp: active.privateIp.address,
+    members,
+    routeVia: (via ?? members[0]!).privateIp,
     privatePrefix: subnet ? Number(subnet.cidr.split('/')[1]) : 24,
     subnetId: gw.subnetId,
     vpcSubnets: subnets.map((s) => ({ id: s.id, cidr: s.cidr, router: firstHost(s.cidr) })),
     extraLocalAddresses: locals.filter((c) => !containsAny(c, own)).map(lastHost),
     peerRoutes: [...new Set(conns.flatMap((c) => c.peerCidrs))],
   };
+}
+
+/** The member the store names active (the first when none is). */
+export function activeIndexOf(gw: Pick<VpnGateway, 'members'>): 1 | 2 {
+  return (gw.members.find((m) => m.role === 'active') ?? gw.members[0]!).index;
 }

@@ -1,0 +1,106 @@
+import { type FSWatcher, mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GatewayPlan } from '../control/index.js';
+import type { GatewayLayout } from '../dataplane/lab/network-layout.js';
+import { memberCut, memberDir } from '../dataplane/lab/member-fault.js';
+import type { GatewayMode } from '../domain/gateway.js';
+import type { GatewayRuntime } from './gateway-runtime.js';
+
+type Index = 1 | 2;
+
+/**
+ * What the agent holds for one gateway: a runtime (charon, VICI, what was applied) per member, which
+ * member is active (policy mode: the one holding the public IP; kept on disk so a restarted agent
+ * resumes the same way), which members `lab member fail` holds down, and the last network pass.
+ */
+export class GatewayMembers {
+  readonly runtimes = new Map<Index, GatewayRuntime>();
+  /** Policy mode: the member holding the address and the VPC's routes. */
+  active: Index;
+  /** Members held down (`lab member fail`) as of the last reconcile. */
+  cut = new Set<Index>();
+  mode: GatewayMode;
+  plan: GatewayPlan | undefined;
+  /** The last namespace pass: a hash of the gateway's own part, the part that follows the connections and the active member, and when it last ran in full. */
+  network:
+    | {
+        readonly base: string;
+        readonly selectors: Pick<GatewayLayout, 'extraLocalAddresses' | 'peerRoutes' | 'routeVia'>;
+        readonly placement: string;
+        readonly at: number;
+      }
+    | undefined;
+  #lock: Promise<unknown> = Promise.resolve();
+  readonly #watchers: FSWatcher[] = [];
+  readonly #activeFile: string;
+
+  constructor(
+    readonly gatewayId: string,
+    readonly dir: string,
+    mode: GatewayMode,
+    storedActive: Index,
+  ) {
+    this.mode = mode;
+    this.#activeFile = join(dir, 'active.json');
+    this.active = this.#readActive() ?? storedActive;
+  }
+
+  memberDir(index: Index): string {
+    return memberDir(this.dir, index);
+  }
+
+  /** Members `lab member fail` holds down now (its marker files). */
+  readCut(): Set<Index> {
+    return new Set(([1, 2] as const).filter((i) => memberCut(this.memberDir(i))));
+  }
+
+  #readActive(): Index | undefined {
+    try {
+      const a = (JSON.parse(readFileSync(this.#activeFile, 'utf8')) as { active?: unknown }).active;
+      return a === 1 || a === 2 ? a : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  setActive(index: Index): void {
+    this.active = index;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    writeFileSync(this.#activeFile, JSON.stringify({ active: index }), { mode: 0o600 });
+  }
+
+  /** The role each member runs in: policy one active and one standby, route both active. */
+  roleOf(index: Index): 'active' | 'standby' {
+    return this.mode === 'route' || index === this.active ? 'active' : 'standby';
+  }
+
+  /** Calls `onChange` when a member's fail marker comes or goes (`lab member recover` is another process). */
+  watchMarkers(onChange: () => void): void {
+    if (this.#watchers.length > 0) return;
+    for (const i of [1, 2] as const) {
+      const d = this.memberDir(i);
+      mkdirSync(d, { recursive: true, mode: 0o700 });
+      try {
+        const w = watch(d, (_e, file) => {
+          if (file === 'failed' || file === null) onChange();
+        });
+        w.on('error', () => undefined);
+        this.#watchers.push(w);
+      } catch {
+        /* no inotify: the periodic resync still notices */
+      }
+    }
+  }
+
+  /** Runs `fn` alone among this gateway's reconciles and standby syncs. */
+  locked<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(fn, fn);
+    this.#lock = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
+    for (const rt of this.runtimes.values()) rt.close();
+    for (const w of this.#watchers.splice(0)) w.close();
+  }
+}
