@@ -5,6 +5,7 @@ import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { type ConnectionView, IbmApi, listConnections } from './api-client.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
 import type { LabServer, ServerMemory } from './lab-server.js';
+import { dumpDir, dumpLab } from './failure-dump.js';
 import { watchPings } from './ping-watch.js';
 import { DPD, PSK, type TunnelSpec } from './tunnel-plan.js';
 
@@ -153,10 +154,14 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
   const createsMs = Date.now() - t0;
   const replies = await pings.replies.catch(async (e: unknown) => {
     aborted = true;
+    const dir = dumpDir();
+    if (dir) console.log(`  (charon logs and list-sas of the failed run: ${await dumpLab(server.labRoot, dir, `api-${Date.now()}`)})`);
     await statusUp.catch(() => undefined);
     throw e;
   });
   pingsDoneAt = Math.max(...replies);
+  const dir = dumpDir();
+  if (dir) console.log(`  (charon logs and list-sas of the run: ${await dumpLab(server.labRoot, dir, `api-ok-${Date.now()}`)})`);
   const upAt = await statusUp;
   await sleep(1000);
   const memoryAfter = await server.memory();

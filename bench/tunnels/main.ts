@@ -12,7 +12,10 @@
  *
  * Knobs: N as the first argument, or N / BENCH_TUNNELS_N in the environment (default 20, at most 250);
  * BENCH_TUNNELS_IDENTITIES=address (default: the API's default identities, one IKE_SA between the
- * gateways with N CHILD_SAs) or fqdn (an identity pair per tunnel: N IKE_SAs). Everything it makes
+ * gateways with N CHILD_SAs) or fqdn (an identity pair per tunnel: N IKE_SAs); BENCH_TUNNELS_ONLY=api
+ * (the API run alone: no extras, no floor); BENCH_TUNNELS_DUMP=<dir> (each gateway's charon log,
+ * list-sas, table 220 and addresses copied there once the API run's pings passed or timed out, for
+ * finding why a tunnel did not come up). Everything it makes
  * (cw- namespaces, charons by PID, temporary dirs) is removed at the end, on error and on Ctrl-C.
  * Exit code: 0 = ran (a missed target is reported, not failed), 1 = a tunnel or a measurement failed,
  * 130/143 = interrupted.
@@ -82,6 +85,10 @@ async function main(): Promise<number> {
     log(`  ${2 * n} connection creates (${CREATE_CONCURRENCY} in flight) took ${secs(api.createsMs)}`);
     log(`  first create -> every tunnel passed a ping: ${secs(api.tunnelsMs)} (per tunnel: ${spread(api.replies)})`);
     log(`  first create -> every connection status up (API, polled every 250 ms): ${api.statusUpMs === undefined ? 'NOT SEEN' : secs(api.statusUpMs)}`);
+    if (process.env['BENCH_TUNNELS_ONLY'] === 'api') {
+      await server.stop();
+      return 0;
+    }
 
     // 2. Extras on the API lab.
     log('\nAPI extras:');

@@ -1,6 +1,7 @@
 import type { Cidr } from '../../domain/cidr.js';
 import { deleteNamespace, ensureNamespace, ip, ipBatch, ipIdempotent, sysctl } from './ip-command.js';
 import { plugIntoInternet } from './lab-internet.js';
+import { routeEventDrops } from './netlink-drops.js';
 import { gatewayNs, privatePeer, subnetBridge, uplinkPeer, vpcNs } from './lab-names.js';
 import type { GatewayLayout } from './network-layout.js';
 
@@ -60,7 +61,38 @@ export async function syncGatewaySelectors(l: GatewayLayout, applied?: Pick<Gate
     [...[...want].filter((a) => !have.includes(a)).map((a) => `addr add ${a} dev lo`), ...have.filter((a) => !want.has(a)).map((a) => `addr del ${a} dev lo`)],
     ns,
   );
+  await announceUntilSeen(ns, [...want]);
   await syncPeerRoutes(vpcNs(l.vpcId), l.privateIp, l.peerRoutes, applied?.peerRoutes);
+}
+
+/** Per gateway namespace: the route-event drops already answered by announcing the addresses again. */
+const answeredDrops = new Map<string, number>();
+const ANNOUNCE_ATTEMPTS = 6;
+
+/**
+ * Makes sure charon has seen every address of `addresses`: when its event socket dropped events since
+ * the last check (netlink-drops.ts), every address is announced again with `ip addr replace`, which
+ * sends one RTM_NEWADDR and changes nothing (no route goes, no SA is touched), until nothing more is
+ * dropped. Events are delivered (or dropped) while `ip` runs, so reading the counter afterwards sees
+ * every loss of that batch. A new charon starts with fresh sockets and reads all addresses itself.
+ */
+async function announceUntilSeen(ns: string, addresses: readonly string[]): Promise<void> {
+  let answered = answeredDrops.get(ns) ?? 0;
+  for (let attempt = 0; ; attempt++) {
+    const drops = await routeEventDrops(ns);
+    if (drops <= answered) {
+      answeredDrops.set(ns, drops);
+      return;
+    }
+    if (attempt === ANNOUNCE_ATTEMPTS) throw new Error(`charon in ${ns} keeps losing address events (${drops} dropped); retrying later`);
+    // Give charon's event thread a moment to drain its socket before the next burst.
+    await new Promise((ok) => setTimeout(ok, 20 * 2 ** attempt));
+    await ipBatch(
+      addresses.map((a) => `addr replace ${a} dev lo`),
+      ns,
+    );
+    answered = drops;
+  }
 }
 
 /** Makes the VPC's routes via `via` exactly `cidrs` (against `applied` when known, else what the kernel lists). */
@@ -86,6 +118,7 @@ async function syncPeerRoutes(vns: string, via: string, cidrs: readonly string[]
 /** Removes a gateway's namespace (its legs go with it) and its routes in the VPC namespace. */
 export async function removeGatewayNetwork(gatewayId: string, vpcId: string, privateIp: string, vpcStillUsed: boolean): Promise<void> {
   await deleteNamespace(gatewayNs(gatewayId));
+  answeredDrops.delete(gatewayNs(gatewayId));
   const vns = vpcNs(vpcId);
   if (!vpcStillUsed) {
     await deleteNamespace(vns);

@@ -1,0 +1,29 @@
+import { inNamespace } from './ip-command.js';
+
+/**
+ * How many RTNETLINK events a namespace's event listeners (charon's kernel-netlink) have lost.
+ *
+ * charon learns the namespace's addresses only from RTM_NEWADDR events, and kernel-libipsec needs an
+ * address it knows inside every local_ts. Its event socket has the kernel's default receive buffer
+ * (charon 5.9.8 sizes only its request sockets with `receive_buffer_size`), room for about 250 events:
+ * a burst of address changes while charon's event thread cannot run (CPU starvation) overflows it,
+ * the kernel drops the events (ENOBUFS; charon logs `unable to receive from RT event socket`), charon
+ * never learns those addresses, and every CHILD_SA for them fails for good with `error installing
+ * route with policy … out`. The kernel counts each drop per socket (`Drops` of /proc/net/netlink).
+ */
+
+/** Sum of `Drops` over the NETLINK_ROUTE sockets (Eth 0) that listen to multicast groups, from /proc/net/netlink text. */
+export function routeEventDropsOf(procNetNetlink: string): number {
+  let drops = 0;
+  for (const line of procNetNetlink.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[1] !== '0' || /^0+$/.test(f[3] ?? '0')) continue;
+    drops += Number(f[8]) || 0;
+  }
+  return drops;
+}
+
+/** The RTNETLINK events dropped so far in namespace `ns` (0 when nothing listens). */
+export async function routeEventDrops(ns: string): Promise<number> {
+  return routeEventDropsOf(await inNamespace(ns, ['cat', '/proc/net/netlink']));
+}
