@@ -86,6 +86,9 @@ export class LabAgent {
       this.#active.add(id);
       void this.#reconcile(id).finally(() => {
         this.#active.delete(id);
+        // Changes that came meanwhile wait behind the gateways already waiting: a burst of changes on
+        // two peering gateways alternates between them instead of re-running one while its peer waits.
+        if (this.#queue.delete(id)) this.#queue.add(id);
         if (this.#active.size === 0 && this.#queue.size === 0) this.#settled();
         else this.#drain();
       });

@@ -1,4 +1,5 @@
 import { inNamespace } from './ip-command.js';
+import { procNetNetlink } from './ip-session.js';
 
 /**
  * How many RTNETLINK events a namespace's event listeners (charon's kernel-netlink) have lost.
@@ -25,5 +26,6 @@ export function routeEventDropsOf(procNetNetlink: string): number {
 
 /** The RTNETLINK events dropped so far in namespace `ns` (0 when nothing listens). */
 export async function routeEventDrops(ns: string): Promise<number> {
-  return routeEventDropsOf(await inNamespace(ns, ['cat', '/proc/net/netlink']));
+  // Read through the namespace's ip session (no process); a process of its own if that fails.
+  return routeEventDropsOf((await procNetNetlink(ns)) ?? (await inNamespace(ns, ['cat', '/proc/net/netlink'])));
 }
