@@ -74,6 +74,18 @@ async function watchStatusUp(api: IbmApi, sides: readonly ApiSide[], expected: n
   }
 }
 
+/** Creates side `me`'s connection of tunnel `t` toward side `peer`; its id. */
+export async function createTunnelConnection(api: IbmApi, sides: readonly ApiSide[], t: TunnelSpec, me: 0 | 1, peer: 0 | 1): Promise<string> {
+  const c = await api.call<{ id: string }>('POST', `/vpn_gateways/${sides[me]!.gatewayId}/connections`, {
+    name: `bench-t${t.index}`,
+    psk: PSK,
+    local: { cidrs: [t.cidr[me]], ...(t.fqdn ? { ike_identities: [{ type: 'fqdn', value: t.fqdn[me] }] } : {}) },
+    peer: { address: sides[peer]!.publicIp, cidrs: [t.cidr[peer]], ...(t.fqdn ? { ike_identity: { type: 'fqdn', value: t.fqdn[peer] } } : {}) },
+    dead_peer_detection: DPD,
+  });
+  return c.id;
+}
+
 /**
  * The API run: VPCs, subnets and gateways (until stable), then, timed, the N connection pairs, created
  * one after another as a client script would, until every tunnel's ping has passed.
@@ -133,14 +145,7 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
       while (next < jobs.length) {
         const { t, me, peer } = jobs[next++]!;
         cleanup.check();
-        const c = await api.call<{ id: string }>('POST', `/vpn_gateways/${sides[me]!.gatewayId}/connections`, {
-          name: `bench-t${t.index}`,
-          psk: PSK,
-          local: { cidrs: [t.cidr[me]], ...(t.fqdn ? { ike_identities: [{ type: 'fqdn', value: t.fqdn[me] }] } : {}) },
-          peer: { address: sides[peer]!.publicIp, cidrs: [t.cidr[peer]], ...(t.fqdn ? { ike_identity: { type: 'fqdn', value: t.fqdn[peer] } } : {}) },
-          dead_peer_detection: DPD,
-        });
-        ids.set(`${me}/${t.index}`, c.id);
+        ids.set(`${me}/${t.index}`, await createTunnelConnection(api, sides, t, me, peer));
       }
     };
     await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, worker));

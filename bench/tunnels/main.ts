@@ -6,7 +6,8 @@
  *    timed, N connection pairs with mirrored CIDRs until a ping through every tunnel has passed.
  * 2. Extras on that lab: an API change → the SA replaced; peer death → status down (the peer's charon
  *    frozen with SIGSTOP), and the peer's charon SIGKILLed → the tunnel back; the server's memory per
- *    100 connections (after a full GC, read through its inspector).
+ *    100 connections (after a full GC, read through its inspector); the scaling line: the time to add
+ *    the k-th tunnel (k = 1, 10, 100, 200, N) with k-1 up, until it carries a ping (scaling-run.ts).
  * 3. The floor: the same namespaces and the same kind of charons built by hand, the same tunnels from
  *    hand-written swanctl.conf, timed the same way. Prints both times and the ratio (target ≤ 1.2×).
  *
@@ -26,6 +27,7 @@ import { measurePeerFreeze, measurePeerKill, measureSaReplace } from './api-extr
 import { CREATE_CONCURRENCY, runApi } from './api-run.js';
 import { CleanupRegistry } from './cleanup-registry.js';
 import { runFloor } from './floor-run.js';
+import { measureScaling } from './scaling-run.js';
 import { settleKernel } from './kernel-settle.js';
 import { launchLabServer, type ServerMemory } from './lab-server.js';
 import { DPD, identityMode, secs, spread, tunnelPlan } from './tunnel-plan.js';
@@ -119,6 +121,12 @@ async function main(): Promise<number> {
       return `SIGKILL to pid ${k.peerPid} -> the agent restarted it after ${k.restartedMs === undefined ? '?' : secs(k.restartedMs)}, the tunnel carried a ping again after ${secs(k.pingAgainMs)}; our status showed down meanwhile: ${k.downSeen ? 'yes' : 'no'}`;
     });
     log(`  ${memoryLine(api.memoryBefore, api.memoryAfter, 2 * n)}`);
+    await attempt('scaling (the k-th tunnel: both its connections created with k-1 tunnels up, until it carries a ping)', async () => {
+      const points = await measureScaling(server, api.api, api.sides, plan, cleanup);
+      const first = points[0]!;
+      const last = points[points.length - 1]!;
+      return `${points.map((p) => `k=${p.k} ${secs(p.ms)}`).join(', ')}; k=${last.k} / k=${first.k}: ${(last.ms / first.ms).toFixed(2)}x`;
+    });
     await server.stop();
 
     // 3. The floor.
