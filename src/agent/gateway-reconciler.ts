@@ -130,14 +130,16 @@ export class GatewayReconciler {
     const groups = translateGateway(desired.connections);
     rt.members = new Map(groups.map((g) => [g.name, g.connectionIds]));
     rt.overridden = new Map(groups.flatMap((g) => g.overridden.map((id) => [id, g.connectionIds[0]!] as const)));
+    let loaded = new Set<string>();
     try {
-      for (const id of await applyGroups(vici, groups, rt.applied)) rt.failures.delete(id);
+      loaded = await applyGroups(vici, groups, rt.applied);
+      for (const id of loaded) rt.failures.delete(id);
       await unloadUnwanted(vici, groups, rt.applied);
     } finally {
       rt.saveApplied();
     }
     if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
-    const retry = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }));
+    const retry = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }), loaded);
     await this.#report(rt, { lifecycleState: 'stable', healthState: 'ok', reasons: [] });
     return { requeueAfterMs: retry ? 3_000 : 15_000 };
   }

@@ -148,6 +148,13 @@ describe('initiateMissing', () => {
     expect(calls).toEqual(['initiate {"child":"cw-c-1","ike":"cw-peer-1","timeoutMs":-1}']);
   });
 
+  it('leaves the CHILDs just loaded to charon (its start action), but says something is missing', async () => {
+    const { vici, calls } = recorder();
+    expect(await initiateMissing(vici, [g], [sa('cw-peer-1', 'ESTABLISHED', { 'cw-a-1': 'INSTALLED' })], new Set(['c']))).toBe(true);
+    expect(await initiateMissing(vici, [g], [], new Set(['a', 'c']))).toBe(true);
+    expect(calls).toEqual([]);
+  });
+
   it('leaves a group alone while its IKE_SA is negotiating, and does nothing when all are there', async () => {
     const { vici, calls } = recorder();
     expect(await initiateMissing(vici, [g], [sa('cw-peer-1', 'CONNECTING')])).toBe(false);

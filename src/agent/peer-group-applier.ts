@@ -95,10 +95,18 @@ const childSas = (sa: ViciNamedSection): ChildSa[] => Object.values((sa.value['c
 /**
  * Initiates the bidirectional CHILDs that charon does not have. A refused or unanswered attempt ends
  * with no SA at all (charon does not retry after NO_PROPOSAL_CHOSEN, a missing key, or a CHILD the
- * peer refused), so this is the retry. A group whose IKE_SA is still being negotiated is left alone.
- * Returns whether anything was initiated.
+ * peer refused), so this is the retry. A group whose IKE_SA is still being negotiated is left alone,
+ * and so are the connections `justLoaded` (what applyGroups returned in this pass): charon starts their
+ * CHILDs itself on `load-conn`, and initiating them too, before list-sas shows them, built a second
+ * CHILD_SA for each (both requests in flight at once). Returns whether anything is missing (initiated
+ * now, or left to charon's own start), so the caller looks again soon.
  */
-export async function initiateMissing(vici: GroupVici, groups: readonly PeerGroup[], sas: readonly ViciNamedSection[]): Promise<boolean> {
+export async function initiateMissing(
+  vici: GroupVici,
+  groups: readonly PeerGroup[],
+  sas: readonly ViciNamedSection[],
+  justLoaded: ReadonlySet<string> = new Set(),
+): Promise<boolean> {
   let any = false;
   for (const g of groups) {
     const mine = sas.filter((sa) => sa.name === g.name);
@@ -107,6 +115,7 @@ export async function initiateMissing(vici: GroupVici, groups: readonly PeerGrou
     for (const [child, c] of g.children) {
       if (!c.start || present.has(child)) continue;
       any = true;
+      if (justLoaded.has(c.connectionId)) continue;
       await vici.initiate({ child, ike: g.name, timeoutMs: -1 }).catch(ignore);
     }
   }
