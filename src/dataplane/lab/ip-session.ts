@@ -48,8 +48,7 @@ class IpSession {
   ) {
     // sh only to merge stderr into stdout in order; it execs ip at once (ns is an argument, never parsed by sh).
     this.#child = spawn('sh', ['-c', 'exec ip -n "$0" -force -batch - 2>&1', ns], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.#child.unref();
-    for (const s of [this.#child.stdin, this.#child.stdout, this.#child.stderr] as unknown as { unref?: () => void }[]) s.unref?.();
+    this.#hold(false);
     this.#child.stdout.setEncoding('utf8');
     this.#child.stdout.on('data', (d: string) => this.#onData(d));
     this.#child.stdin.on('error', () => undefined); // EPIPE after an exit: the exit handler reports it
@@ -82,14 +81,24 @@ class IpSession {
     this.#timer = setTimeout(() => this.#child.kill('SIGKILL'), 1000).unref();
   }
 
+  /** While a batch runs, the session keeps the process alive (a CLI awaiting it must not exit); idle, it does not. */
+  #hold(busy: boolean): void {
+    for (const h of [this.#child, this.#child.stdin, this.#child.stdout, this.#child.stderr] as unknown as { ref?: () => void; unref?: () => void }[]) {
+      if (busy) h.ref?.();
+      else h.unref?.();
+    }
+  }
+
   #next(): void {
     if (this.#current || this.#closed) return;
     const p = this.#queue.shift();
     clearTimeout(this.#timer);
     if (!p) {
+      this.#hold(false);
       this.#timer = setTimeout(() => this.#idle(), IDLE_MS).unref();
       return;
     }
+    this.#hold(true);
     this.#current = p;
     this.#out = '';
     this.#timer = setTimeout(() => {
@@ -127,6 +136,7 @@ class IpSession {
   #gone(e: Error): void {
     this.#closed = true;
     clearTimeout(this.#timer);
+    this.#hold(false);
     this.onGone(this);
     const all = [...(this.#current ? [this.#current] : []), ...this.#queue];
     this.#current = undefined;
