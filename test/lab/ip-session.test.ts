@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteNamespace, ensureNamespace, ip, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
 import { IpBatchError, closeIpSession, ipSessionBatch, procNetNetlink } from '../../src/dataplane/lab/ip-session.js';
@@ -43,6 +46,17 @@ describe.runIf(labRuns)('ip sessions', () => {
     await expect(ipSessionBatch(['addr add 10.77.0.9/33 dev lo'], ns)).rejects.toBeInstanceOf(IpBatchError);
     await ipSessionBatch(['addr add 10.77.0.5/32 dev lo'], ns);
     expect(await addresses()).toContain('10.77.0.5/32');
+  });
+
+  it('keeps a process whose only work is a batch alive until the batch is done, and then lets it exit', async () => {
+    // The built module (make test builds first), in a process of its own with nothing else to wait for.
+    const mod = resolve('dist/src/dataplane/lab/ip-session.js');
+    const script = `import { ipSessionBatch } from ${JSON.stringify(mod)};
+      await ipSessionBatch(['addr add 10.77.0.6/32 dev lo'], ${JSON.stringify(ns)});
+      console.log('batch done');`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 });
+    expect(stdout).toContain('batch done');
+    expect(await addresses()).toContain('10.77.0.6/32');
   });
 
   it('deleteNamespace ends the session first, so the namespace really goes', async () => {
