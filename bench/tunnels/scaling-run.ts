@@ -56,7 +56,7 @@ export async function measureScaling(
       await Promise.all(Array.from({ length: DELETE_CONCURRENCY }, worker));
       drop.forEach((i) => present.delete(i));
       await waitGone(api, sides, vicis, gone);
-      await sleep(500); // let the agent's reconciles of the deletes end before the clock starts
+      await sleep(2000); // let the reconciles and status refreshes the deletes set off end before the clock starts
 
       const t = plan[k - 1]!;
       const ping = watchPings([{ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] }], cleanup, WAIT_MS, 10);
