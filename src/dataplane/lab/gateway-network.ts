@@ -2,7 +2,7 @@ import type { Cidr } from '../../domain/cidr.js';
 import { deleteNamespace, ensureNamespace, ip, ipIdempotent, sysctl } from './ip-command.js';
 import { ipSessionBatch as ipBatch } from './ip-session.js';
 import { plugIntoInternet } from './lab-internet.js';
-import { routeEventDrops } from './netlink-drops.js';
+import { type RouteEventDrops, routeEventDrops } from './netlink-drops.js';
 import { gatewayNs, privatePeer, subnetBridge, uplinkPeer, vpcNs } from './lab-names.js';
 import type { GatewayLayout } from './network-layout.js';
 
@@ -76,8 +76,8 @@ export async function syncGatewaySelectors(l: GatewayLayout, applied?: Pick<Gate
   await syncPeerRoutes(vpcNs(l.vpcId), l.privateIp, l.peerRoutes, applied?.peerRoutes);
 }
 
-/** Per gateway namespace: the route-event drops already answered by announcing the addresses again. */
-const answeredDrops = new Map<string, number>();
+/** Per gateway namespace: the route-event drops already answered by announcing the addresses again, and whose they were. */
+const answeredDrops = new Map<string, RouteEventDrops>();
 const ANNOUNCE_ATTEMPTS = 6;
 
 /**
@@ -85,24 +85,25 @@ const ANNOUNCE_ATTEMPTS = 6;
  * the last check (netlink-drops.ts), every address is announced again with `ip addr replace`, which
  * sends one RTM_NEWADDR and changes nothing (no route goes, no SA is touched), until nothing more is
  * dropped. Events are delivered (or dropped) while `ip` runs, so reading the counter afterwards sees
- * every loss of that batch. A new charon starts with fresh sockets and reads all addresses itself.
+ * every loss of that batch. Counts of other sockets (a charon started since) compare as none answered.
  */
 async function announceUntilSeen(ns: string, addresses: readonly string[]): Promise<void> {
-  let answered = answeredDrops.get(ns) ?? 0;
   for (let attempt = 0; ; attempt++) {
-    const drops = await routeEventDrops(ns);
-    if (drops <= answered) {
-      answeredDrops.set(ns, drops);
+    const now = await routeEventDrops(ns);
+    const last = answeredDrops.get(ns);
+    const answered = last && last.sockets === now.sockets ? last.drops : 0;
+    if (now.drops <= answered) {
+      answeredDrops.set(ns, now);
       return;
     }
-    if (attempt === ANNOUNCE_ATTEMPTS) throw new Error(`charon in ${ns} keeps losing address events (${drops} dropped); retrying later`);
+    if (attempt === ANNOUNCE_ATTEMPTS) throw new Error(`charon in ${ns} keeps losing address events (${now.drops} dropped); retrying later`);
     // Give charon's event thread a moment to drain its socket before the next burst.
     await new Promise((ok) => setTimeout(ok, 20 * 2 ** attempt));
     await ipBatch(
       addresses.map((a) => `addr replace ${a} dev lo`),
       ns,
     );
-    answered = drops;
+    answeredDrops.set(ns, now); // answered up to here; what the re-announcement loses is checked next
   }
 }
 

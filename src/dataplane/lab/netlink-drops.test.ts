@@ -14,11 +14,11 @@ describe('routeEventDropsOf', () => {
       '000000007a1c0e13 0   -1234      00000111 0        0        0     2        6        2146602 ',
       '',
     ].join('\n');
-    expect(routeEventDropsOf(text)).toBe(1750);
+    expect(routeEventDropsOf(text)).toEqual({ drops: 1750, sockets: '2146600,2146602' });
   });
 
   it('is 0 without listeners', () => {
-    expect(routeEventDropsOf(`${HEAD}\n`)).toBe(0);
-    expect(routeEventDropsOf('')).toBe(0);
+    expect(routeEventDropsOf(`${HEAD}\n`)).toEqual({ drops: 0, sockets: '' });
+    expect(routeEventDropsOf('')).toEqual({ drops: 0, sockets: '' });
   });
 });

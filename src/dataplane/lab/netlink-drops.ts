@@ -13,19 +13,28 @@ import { procNetNetlink } from './ip-session.js';
  * route with policy … out`. The kernel counts each drop per socket (`Drops` of /proc/net/netlink).
  */
 
-/** Sum of `Drops` over the NETLINK_ROUTE sockets (Eth 0) that listen to multicast groups, from /proc/net/netlink text. */
-export function routeEventDropsOf(procNetNetlink: string): number {
+/** The route event listeners of a namespace: their drops summed, and which sockets they are (a restarted charon has new ones). */
+export interface RouteEventDrops {
+  readonly drops: number;
+  /** The listening sockets' inodes, sorted and joined. */
+  readonly sockets: string;
+}
+
+/** Sums `Drops` over the NETLINK_ROUTE sockets (Eth 0) that listen to multicast groups, from /proc/net/netlink text. */
+export function routeEventDropsOf(procNetNetlink: string): RouteEventDrops {
   let drops = 0;
+  const inodes: string[] = [];
   for (const line of procNetNetlink.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || f[1] !== '0' || /^0+$/.test(f[3] ?? '0')) continue;
     drops += Number(f[8]) || 0;
+    inodes.push(f[9]!);
   }
-  return drops;
+  return { drops, sockets: inodes.sort().join(',') };
 }
 
-/** The RTNETLINK events dropped so far in namespace `ns` (0 when nothing listens). */
-export async function routeEventDrops(ns: string): Promise<number> {
+/** The RTNETLINK events dropped so far in namespace `ns`, and by which listeners. */
+export async function routeEventDrops(ns: string): Promise<RouteEventDrops> {
   // Read through the namespace's ip session (no process); a process of its own if that fails.
   return routeEventDropsOf((await procNetNetlink(ns)) ?? (await inNamespace(ns, ['cat', '/proc/net/netlink'])));
 }
