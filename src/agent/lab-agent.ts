@@ -10,6 +10,11 @@ import { GatewayReconciler, type ReconcilerDeps } from './gateway-reconciler.js'
  */
 const PARALLEL = 1;
 
+/** The wait before a status refresh: 100 ms, or 3 times what the last refresh of that gateway took. */
+export function statusDelayMs(lastRefreshMs: number | undefined): number {
+  return Math.max(100, Math.round(3 * (lastRefreshMs ?? 0)));
+}
+
 /**
  * The reconcile loop: a queue of gateway ids (deduplicated), one reconcile per gateway at a time
  * (PARALLEL gateways at once), retries with backoff, timed resyncs, quick status refreshes when charon reports an event, and a reconcile
@@ -22,6 +27,10 @@ export class LabAgent {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #failures = new Map<string, number>();
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
+  /** How long each gateway's last status refresh took (ms); which are refreshing now, and which were poked meanwhile. */
+  readonly #refreshCost = new Map<string, number>();
+  readonly #refreshing = new Set<string>();
+  readonly #pokedWhileRefreshing = new Set<string>();
   /** Gateways being reconciled now (each gateway one reconcile at a time; different gateways in parallel). */
   readonly #active = new Set<string>();
   #stopped = false;
@@ -121,13 +130,34 @@ export class LabAgent {
     this.#timers.set(id, t);
   }
 
-  /** charon said something: refresh that gateway's status within a fraction of a second. */
+  /**
+   * charon said something: refresh that gateway's status within a fraction of a second. A refresh reads
+   * every SA and reports every connection, and during a bring-up charon says something all the time: the
+   * next one waits at least 3 times as long as the last one took, so refreshes of a gateway with
+   * hundreds of connections take at most a quarter of the time (the API and the reconciles share it).
+   */
   #pokeStatus(id: string): void {
-    if (this.#statusTimers.has(id) || this.#stopped) return;
-    const t = setTimeout(() => {
-      this.#statusTimers.delete(id);
-      this.reconciler.refreshStatus(id).catch((err: unknown) => this.log?.debug({ err, gateway: id }, 'status refresh failed'));
-    }, 100);
+    if (this.#stopped || this.#statusTimers.has(id)) return; // one is due: it will see this too
+    if (this.#refreshing.has(id)) {
+      this.#pokedWhileRefreshing.add(id); // its list-sas may have been read before this: another one after it
+      return;
+    }
+    const t = setTimeout(
+      () => {
+        this.#statusTimers.delete(id);
+        this.#refreshing.add(id);
+        const t0 = performance.now();
+        this.reconciler
+          .refreshStatus(id)
+          .catch((err: unknown) => this.log?.debug({ err, gateway: id }, 'status refresh failed'))
+          .finally(() => {
+            this.#refreshCost.set(id, performance.now() - t0);
+            this.#refreshing.delete(id);
+            if (this.#pokedWhileRefreshing.delete(id)) this.#pokeStatus(id);
+          });
+      },
+      statusDelayMs(this.#refreshCost.get(id)),
+    );
     t.unref();
     this.#statusTimers.set(id, t);
   }
