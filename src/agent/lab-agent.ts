@@ -24,7 +24,7 @@ export function statusDelayMs(lastRefreshMs: number | undefined): number {
 export class LabAgent {
   readonly reconciler: GatewayReconciler;
   readonly #queue = new Set<string>();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #timers = new Map<string, { readonly timer: NodeJS.Timeout; readonly at: number }>();
   readonly #failures = new Map<string, number>();
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
   /** How long each gateway's last status refresh took (ms); which are refreshing now, and which were poked meanwhile. */
@@ -91,7 +91,8 @@ export class LabAgent {
       if (this.#active.has(id)) continue;
       this.#queue.delete(id);
       this.#telemetry.queueDepth(this.#queue.size);
-      clearTimeout(this.#timers.get(id));
+      clearTimeout(this.#timers.get(id)?.timer); // this reconcile is the one it was due for
+      this.#timers.delete(id);
       this.#active.add(id);
       void this.#reconcile(id).finally(() => {
         this.#active.delete(id);
@@ -120,14 +121,21 @@ export class LabAgent {
     }
   }
 
+  /**
+   * Reconciles `id` in `ms`, unless one is already due sooner: a failed reconcile's backoff (up to 30 s)
+   * or a resync must not push back the reconcile a dead charon asked for (200 ms), which restarts it.
+   */
   #later(id: string, ms: number): void {
-    clearTimeout(this.#timers.get(id));
-    const t = setTimeout(() => {
+    const at = Date.now() + ms;
+    const due = this.#timers.get(id);
+    if (due && due.at <= at) return;
+    if (due) clearTimeout(due.timer);
+    const timer = setTimeout(() => {
       this.#timers.delete(id);
       this.enqueue(id);
     }, ms);
-    t.unref();
-    this.#timers.set(id, t);
+    timer.unref();
+    this.#timers.set(id, { timer, at });
   }
 
   /**
@@ -177,7 +185,7 @@ export class LabAgent {
     this.#stopped = true;
     this.#queue.clear();
     this.#unsubscribe?.();
-    for (const t of [...this.#timers.values(), ...this.#statusTimers.values()]) clearTimeout(t);
+    for (const t of [...[...this.#timers.values()].map((d) => d.timer), ...this.#statusTimers.values()]) clearTimeout(t);
     this.reconciler.close();
     if (this.#active.size === 0) this.#settled();
   }
