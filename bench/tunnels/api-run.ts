@@ -5,6 +5,7 @@ import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { type ConnectionView, IbmApi, listConnections } from './api-client.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
 import type { LabServer, ServerMemory } from './lab-server.js';
+import { dumpDir, dumpLab } from './failure-dump.js';
 import { watchPings } from './ping-watch.js';
 import { DPD, PSK, type TunnelSpec } from './tunnel-plan.js';
 
@@ -73,6 +74,18 @@ async function watchStatusUp(api: IbmApi, sides: readonly ApiSide[], expected: n
   }
 }
 
+/** Creates side `me`'s connection of tunnel `t` toward side `peer`; its id. */
+export async function createTunnelConnection(api: IbmApi, sides: readonly ApiSide[], t: TunnelSpec, me: 0 | 1, peer: 0 | 1): Promise<string> {
+  const c = await api.call<{ id: string }>('POST', `/vpn_gateways/${sides[me]!.gatewayId}/connections`, {
+    name: `bench-t${t.index}`,
+    psk: PSK,
+    local: { cidrs: [t.cidr[me]], ...(t.fqdn ? { ike_identities: [{ type: 'fqdn', value: t.fqdn[me] }] } : {}) },
+    peer: { address: sides[peer]!.publicIp, cidrs: [t.cidr[peer]], ...(t.fqdn ? { ike_identity: { type: 'fqdn', value: t.fqdn[peer] } } : {}) },
+    dead_peer_detection: DPD,
+  });
+  return c.id;
+}
+
 /**
  * The API run: VPCs, subnets and gateways (until stable), then, timed, the N connection pairs, created
  * one after another as a client script would, until every tunnel's ping has passed.
@@ -132,14 +145,7 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
       while (next < jobs.length) {
         const { t, me, peer } = jobs[next++]!;
         cleanup.check();
-        const c = await api.call<{ id: string }>('POST', `/vpn_gateways/${sides[me]!.gatewayId}/connections`, {
-          name: `bench-t${t.index}`,
-          psk: PSK,
-          local: { cidrs: [t.cidr[me]], ...(t.fqdn ? { ike_identities: [{ type: 'fqdn', value: t.fqdn[me] }] } : {}) },
-          peer: { address: sides[peer]!.publicIp, cidrs: [t.cidr[peer]], ...(t.fqdn ? { ike_identity: { type: 'fqdn', value: t.fqdn[peer] } } : {}) },
-          dead_peer_detection: DPD,
-        });
-        ids.set(`${me}/${t.index}`, c.id);
+        ids.set(`${me}/${t.index}`, await createTunnelConnection(api, sides, t, me, peer));
       }
     };
     await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, worker));
@@ -153,10 +159,14 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
   const createsMs = Date.now() - t0;
   const replies = await pings.replies.catch(async (e: unknown) => {
     aborted = true;
+    const dir = dumpDir();
+    if (dir) console.log(`  (charon logs and list-sas of the failed run: ${await dumpLab(server.labRoot, dir, `api-${Date.now()}`)})`);
     await statusUp.catch(() => undefined);
     throw e;
   });
   pingsDoneAt = Math.max(...replies);
+  const dir = dumpDir();
+  if (dir) console.log(`  (charon logs and list-sas of the run: ${await dumpLab(server.labRoot, dir, `api-ok-${Date.now()}`)})`);
   const upAt = await statusUp;
   await sleep(1000);
   const memoryAfter = await server.memory();

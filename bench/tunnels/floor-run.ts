@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CharonSupervisor } from '../../src/dataplane/lab/charon-supervisor.js';
 import type { Cidr } from '../../src/domain/cidr.js';
-import { ensureGatewayNetwork } from '../../src/dataplane/lab/gateway-network.js';
+import { ensureGatewayNetwork, syncGatewaySelectors } from '../../src/dataplane/lab/gateway-network.js';
 import { deleteNamespace } from '../../src/dataplane/lab/ip-command.js';
 import { ensureInternet } from '../../src/dataplane/lab/lab-internet.js';
 import { memberNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
@@ -36,7 +36,7 @@ const run = promisify(execFile);
  * lab's own building blocks (ensureInternet, ensureGatewayNetwork with a hand-made layout), the
  * charons from the agent's launch template (CharonSupervisor: private /run, own vici socket,
  * kernel-libipsec). Timed like the API run: set-up apart, then from the first tunnel step (per side,
- * in parallel: addresses and routes with `ip -batch`, a hand-written swanctl.conf loaded with
+ * in parallel: addresses and routes as the lab adds them, a hand-written swanctl.conf loaded with
  * `swanctl --load-all`) to the last ping reply.
  */
 export async function runFloor(
@@ -95,28 +95,12 @@ export async function runFloor(
       peerRoutes: withTunnels ? plan.map((t) => t.cidr[peer]) : [],
     };
   };
-  // What the tunnels add, by hand, one `ip -batch` per namespace: an address inside every local CIDR
-  // for kernel-libipsec (subnet 0 holds the gateway's own), and the VPC's routes to the peer CIDRs.
-  const plumb = async (s: (typeof sides)[number]): Promise<void> => {
-    const peer = s.side === 0 ? 1 : 0;
-    const batch = async (ns: string, name: string, lines: string[]): Promise<void> => {
-      const file = join(s.gwDir, name);
-      writeFileSync(file, `${lines.join('\n')}\n`);
-      await run('ip', ['-n', ns, '-batch', file], { timeout: 30_000 });
-    };
-    await Promise.all([
-      batch(
-        memberNs(s.gatewayId, 1),
-        'addresses.batch',
-        plan.slice(1).map((t) => `addr add ${t.cidr[s.side].replace(/0\/24$/, '254')}/32 dev lo`),
-      ),
-      batch(
-        vpcNs(s.vpcId),
-        'routes.batch',
-        plan.map((t) => `route replace ${t.cidr[peer]} via ${s.privateIp}`),
-      ),
-    ]);
-  };
+  // What the tunnels add: an address inside every local CIDR for kernel-libipsec (subnet 0 holds the
+  // gateway's own) and the VPC's routes to the peer CIDRs, with the lab's own step (one batch per
+  // namespace, and every address announced again should charon's event socket have dropped some: a
+  // batch of 199 addresses overflowed it here too, and the floor's tunnels then never came up).
+  const plumb = (s: (typeof sides)[number]): Promise<void> =>
+    syncGatewaySelectors(layout(s, true), { extraLocalAddresses: [], peerRoutes: [], routeVia: s.privateIp });
 
   try {
     const setup0 = Date.now();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,8 +84,11 @@ export async function launchLabServer(cleanup: CleanupRegistry, opts: { internet
   }
   const pid = child.pid;
   let tail = '';
+  // BENCH_TUNNELS_SERVER_LOG=<file>: the server's whole output there too (its warnings: failed reconciles).
+  const logFile = process.env['BENCH_TUNNELS_SERVER_LOG'];
   const keepTail = (chunk: Buffer): void => {
     tail = (tail + chunk.toString('utf8')).slice(-4000);
+    if (logFile) appendFileSync(logFile, chunk);
   };
   child.stdout.on('data', keepTail);
   child.stderr.on('data', keepTail);

@@ -6,13 +6,18 @@
  *    timed, N connection pairs with mirrored CIDRs until a ping through every tunnel has passed.
  * 2. Extras on that lab: an API change → the SA replaced; peer death → status down (the peer's charon
  *    frozen with SIGSTOP), and the peer's charon SIGKILLed → the tunnel back; the server's memory per
- *    100 connections (after a full GC, read through its inspector).
+ *    100 connections (after a full GC, read through its inspector); the scaling line: the time to add
+ *    the k-th tunnel (k = 1, 10, 100, 200, N) with k-1 up, until it carries a ping (scaling-run.ts).
  * 3. The floor: the same namespaces and the same kind of charons built by hand, the same tunnels from
  *    hand-written swanctl.conf, timed the same way. Prints both times and the ratio (target ≤ 1.2×).
  *
  * Knobs: N as the first argument, or N / BENCH_TUNNELS_N in the environment (default 20, at most 250);
  * BENCH_TUNNELS_IDENTITIES=address (default: the API's default identities, one IKE_SA between the
- * gateways with N CHILD_SAs) or fqdn (an identity pair per tunnel: N IKE_SAs). Everything it makes
+ * gateways with N CHILD_SAs) or fqdn (an identity pair per tunnel: N IKE_SAs); BENCH_TUNNELS_ONLY=api
+ * (the API run alone: no extras, no floor); BENCH_TUNNELS_DUMP=<dir> (each gateway's charon log,
+ * list-sas, table 220 and addresses copied there once the API run's pings passed or timed out, for
+ * finding why a tunnel did not come up); BENCH_TUNNELS_SERVER_LOG=<file> (the server's output appended
+ * there). Everything it makes
  * (cw- namespaces, charons by PID, temporary dirs) is removed at the end, on error and on Ctrl-C.
  * Exit code: 0 = ran (a missed target is reported, not failed), 1 = a tunnel or a measurement failed,
  * 130/143 = interrupted.
@@ -23,6 +28,7 @@ import { measurePeerFreeze, measurePeerKill, measureSaReplace } from './api-extr
 import { CREATE_CONCURRENCY, runApi } from './api-run.js';
 import { CleanupRegistry } from './cleanup-registry.js';
 import { runFloor } from './floor-run.js';
+import { measureScaling } from './scaling-run.js';
 import { settleKernel } from './kernel-settle.js';
 import { launchLabServer, type ServerMemory } from './lab-server.js';
 import { DPD, identityMode, secs, spread, tunnelPlan } from './tunnel-plan.js';
@@ -82,6 +88,10 @@ async function main(): Promise<number> {
     log(`  ${2 * n} connection creates (${CREATE_CONCURRENCY} in flight) took ${secs(api.createsMs)}`);
     log(`  first create -> every tunnel passed a ping: ${secs(api.tunnelsMs)} (per tunnel: ${spread(api.replies)})`);
     log(`  first create -> every connection status up (API, polled every 250 ms): ${api.statusUpMs === undefined ? 'NOT SEEN' : secs(api.statusUpMs)}`);
+    if (process.env['BENCH_TUNNELS_ONLY'] === 'api') {
+      await server.stop();
+      return 0;
+    }
 
     // 2. Extras on the API lab.
     log('\nAPI extras:');
@@ -112,6 +122,12 @@ async function main(): Promise<number> {
       return `SIGKILL to pid ${k.peerPid} -> the agent restarted it after ${k.restartedMs === undefined ? '?' : secs(k.restartedMs)}, the tunnel carried a ping again after ${secs(k.pingAgainMs)}; our status showed down meanwhile: ${k.downSeen ? 'yes' : 'no'}`;
     });
     log(`  ${memoryLine(api.memoryBefore, api.memoryAfter, 2 * n)}`);
+    await attempt('scaling (the k-th tunnel: both its connections created with k-1 tunnels up, until it carries a ping)', async () => {
+      const points = await measureScaling(server, api.api, api.sides, plan, cleanup);
+      const first = points[0]!;
+      const last = points[points.length - 1]!;
+      return `${points.map((p) => `k=${p.k} ${secs(p.ms)}`).join(', ')}; k=${last.k} / k=${first.k}: ${(last.ms / first.ms).toFixed(2)}x`;
+    });
     await server.stop();
 
     // 3. The floor.

@@ -38,7 +38,7 @@ function comm(pid: number): string {
  * keeps the probe's own cost and its timing error small; both runs of the benchmark use it alike.
  * A pinger that exits early (e.g. "network unreachable" before a route exists) is started again.
  */
-export function watchPings(targets: readonly PingTarget[], cleanup: CleanupRegistry, timeoutMs: number): PingWatch {
+export function watchPings(targets: readonly PingTarget[], cleanup: CleanupRegistry, timeoutMs: number, respawnMs = RESPAWN_MS): PingWatch {
   const live = new Set<ChildProcess>();
   const at: (number | undefined)[] = targets.map(() => undefined);
   let stopped = false;
@@ -78,7 +78,7 @@ export function watchPings(targets: readonly PingTarget[], cleanup: CleanupRegis
     });
     child.once('exit', () => {
       live.delete(child);
-      if (!stopped && at[i] === undefined) setTimeout(() => start(i), RESPAWN_MS).unref();
+      if (!stopped && at[i] === undefined) setTimeout(() => start(i), respawnMs).unref();
     });
   };
 

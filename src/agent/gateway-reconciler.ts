@@ -161,14 +161,16 @@ export class GatewayReconciler {
     const groups = memberGroups(desired.connections, g.mode, rt.memberIndex, role);
     rt.members = new Map(groups.map((gr) => [gr.name, gr.connectionIds]));
     rt.overridden = new Map(groups.flatMap((gr) => gr.overridden.map((id) => [id, gr.connectionIds[0]!] as const)));
+    let loaded = new Set<string>();
     try {
-      for (const id of await applyGroups(vici, groups, rt.applied)) rt.failures.delete(id);
+      loaded = await applyGroups(vici, groups, rt.applied);
+      for (const id of loaded) rt.failures.delete(id);
       await unloadUnwanted(vici, groups, rt.applied);
     } finally {
       rt.saveApplied();
     }
     if (role === 'standby') return false;
-    return initiateMissing(vici, groups, await vici.listSas({ noblock: true }));
+    return initiateMissing(vici, groups, await vici.listSas({ noblock: true }), loaded);
   }
 
   /**

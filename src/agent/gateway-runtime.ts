@@ -74,7 +74,8 @@ export class GatewayRuntime {
   /** Connects (or reconnects) the VICI client and its event subscription. */
   async connect(): Promise<ViciClient> {
     if (this.vici) return this.vici;
-    const vici = new ViciClient({ socketPath: this.supervisor.socket, requestTimeoutMs: 60_000 });
+    // A request waiting for a charon that went away fails in 2 s: the reconcile that restarts it must not wait 60.
+    const vici = new ViciClient({ socketPath: this.supervisor.socket, requestTimeoutMs: 60_000, closedTimeoutMs: 2_000 });
     await vici.connect(10_000);
     this.vici = vici;
     const events = vici.subscribe(['ike-updown', 'child-updown', 'ike-rekey', 'child-rekey', 'log']);

@@ -13,6 +13,11 @@ const PARALLEL = 1;
 /** A policy standby is brought in line this long after a reconcile asked for it, and only when no reconcile waits. */
 const STANDBY_DELAY_MS = 300;
 
+/** The wait before a status refresh: 100 ms, or 3 times what the last refresh of that gateway took. */
+export function statusDelayMs(lastRefreshMs: number | undefined): number {
+  return Math.max(100, Math.round(3 * (lastRefreshMs ?? 0)));
+}
+
 /**
  * The reconcile loop: a queue of gateway ids (deduplicated), one reconcile per gateway at a time
  * (PARALLEL gateways at once), retries with backoff, timed resyncs, quick status refreshes when charon reports an event, and a reconcile
@@ -22,12 +27,16 @@ const STANDBY_DELAY_MS = 300;
 export class LabAgent {
   readonly reconciler: GatewayReconciler;
   readonly #queue = new Set<string>();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #timers = new Map<string, { readonly timer: NodeJS.Timeout; readonly at: number }>();
   readonly #failures = new Map<string, number>();
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
   /** Gateways whose policy standby is due a sync (coalesced; run when no reconcile is queued or running). */
   readonly #standbys = new Set<string>();
   readonly #standbyTimers = new Map<string, NodeJS.Timeout>();
+  /** How long each gateway's last status refresh took (ms); which are refreshing now, and which were poked meanwhile. */
+  readonly #refreshCost = new Map<string, number>();
+  readonly #refreshing = new Set<string>();
+  readonly #pokedWhileRefreshing = new Set<string>();
   /** Gateways being reconciled now (each gateway one reconcile at a time; different gateways in parallel). */
   readonly #active = new Set<string>();
   #stopped = false;
@@ -89,8 +98,17 @@ export class LabAgent {
       if (this.#active.has(id)) continue;
       this.#queue.delete(id);
       this.#telemetry.queueDepth(this.#queue.size);
-      clearTimeout(this.#timers.get(id));
-      this.#run(id, () => this.#reconcile(id));
+      clearTimeout(this.#timers.get(id)?.timer); // this reconcile is the one it was due for
+      this.#timers.delete(id);
+      // Changes that came meanwhile wait behind the gateways already waiting: a burst of changes on two
+      // peering gateways alternates between them instead of re-running one while its peer waits.
+      this.#run(
+        id,
+        () => this.#reconcile(id),
+        () => {
+          if (this.#queue.delete(id)) this.#queue.add(id);
+        },
+      );
     }
     if (this.#stopped || this.#queue.size > 0 || this.#active.size > 0) return;
     const [id] = this.#standbys;
@@ -104,10 +122,11 @@ export class LabAgent {
     );
   }
 
-  #run(key: string, job: () => Promise<void>): void {
+  #run(key: string, job: () => Promise<void>, after?: () => void): void {
     this.#active.add(key);
     void job().finally(() => {
       this.#active.delete(key);
+      after?.();
       if (this.#active.size === 0 && this.#queue.size === 0) this.#settled();
       this.#drain();
     });
@@ -141,23 +160,51 @@ export class LabAgent {
     }
   }
 
+  /**
+   * Reconciles `id` in `ms`, unless one is already due sooner: a failed reconcile's backoff (up to 30 s)
+   * or a resync must not push back the reconcile a dead charon asked for (200 ms), which restarts it.
+   */
   #later(id: string, ms: number): void {
-    clearTimeout(this.#timers.get(id));
-    const t = setTimeout(() => {
+    const at = Date.now() + ms;
+    const due = this.#timers.get(id);
+    if (due && due.at <= at) return;
+    if (due) clearTimeout(due.timer);
+    const timer = setTimeout(() => {
       this.#timers.delete(id);
       this.enqueue(id);
     }, ms);
-    t.unref();
-    this.#timers.set(id, t);
+    timer.unref();
+    this.#timers.set(id, { timer, at });
   }
 
-  /** charon said something: refresh that gateway's status within a fraction of a second. */
+  /**
+   * charon said something: refresh that gateway's status within a fraction of a second. A refresh reads
+   * every SA and reports every connection, and during a bring-up charon says something all the time: the
+   * next one waits at least 3 times as long as the last one took, so refreshes of a gateway with
+   * hundreds of connections take at most a quarter of the time (the API and the reconciles share it).
+   */
   #pokeStatus(id: string): void {
-    if (this.#statusTimers.has(id) || this.#stopped) return;
-    const t = setTimeout(() => {
-      this.#statusTimers.delete(id);
-      this.reconciler.refreshStatus(id).catch((err: unknown) => this.log?.debug({ err, gateway: id }, 'status refresh failed'));
-    }, 100);
+    if (this.#stopped || this.#statusTimers.has(id)) return; // one is due: it will see this too
+    if (this.#refreshing.has(id)) {
+      this.#pokedWhileRefreshing.add(id); // its list-sas may have been read before this: another one after it
+      return;
+    }
+    const t = setTimeout(
+      () => {
+        this.#statusTimers.delete(id);
+        this.#refreshing.add(id);
+        const t0 = performance.now();
+        this.reconciler
+          .refreshStatus(id)
+          .catch((err: unknown) => this.log?.debug({ err, gateway: id }, 'status refresh failed'))
+          .finally(() => {
+            this.#refreshCost.set(id, performance.now() - t0);
+            this.#refreshing.delete(id);
+            if (this.#pokedWhileRefreshing.delete(id)) this.#pokeStatus(id);
+          });
+      },
+      statusDelayMs(this.#refreshCost.get(id)),
+    );
     t.unref();
     this.#statusTimers.set(id, t);
   }
@@ -178,7 +225,7 @@ export class LabAgent {
     this.#queue.clear();
     this.#standbys.clear();
     this.#unsubscribe?.();
-    for (const t of [...this.#timers.values(), ...this.#statusTimers.values(), ...this.#standbyTimers.values()]) clearTimeout(t);
+    for (const t of [...[...this.#timers.values()].map((d) => d.timer), ...this.#statusTimers.values(), ...this.#standbyTimers.values()]) clearTimeout(t);
     this.reconciler.close();
     if (this.#active.size === 0) this.#settled();
   }

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { PeerGroup } from '../dataplane/strongswan/peer-group-translator.js';
-import type { ViciNamedSection } from '../dataplane/vici/index.js';
-import { type AppliedGroup, type GroupVici, applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
+import type { Connection } from '../domain/connection.js';
+import { type DesiredConnection, desiredConnection } from '../domain/desired-state.js';
+import { connection, gateway } from '../../test/domain-fixtures.js';
+import { type PeerGroup, translateGateway } from '../dataplane/strongswan/peer-group-translator.js';
+import { encodeMessage, type ViciNamedSection, type ViciSectionInput } from '../dataplane/vici/index.js';
+import {
+  type AppliedGroup,
+  type GroupVici,
+  applyGroups,
+  connWithEncodedChildren,
+  connectionsUp,
+  encodedChildCount,
+  initiateMissing,
+  unloadUnwanted,
+} from './peer-group-applier.js';
 
 /** Records the commands; `conns` is what get-conns answers. */
 function recorder(conns: string[] = []): { vici: GroupVici; calls: string[] } {
@@ -70,6 +82,47 @@ describe('applyGroups', () => {
   });
 });
 
+describe('the CHILD encoding cache', () => {
+  const gw = gateway();
+  const conn = (n: number, o: Partial<Connection> = {}): DesiredConnection =>
+    desiredConnection(
+      gw,
+      connection({ id: `c1000000-0000-4000-8000-${String(n).padStart(12, '0')}`, name: `e${n}`, peerCidrs: [`10.9.${n}.0/24`], ...o }),
+      undefined,
+      undefined,
+    );
+
+  it('sends exactly the bytes of the plain conn body', () => {
+    const [g] = translateGateway([conn(1), conn(2), conn(3, { peerCidrs: ['10.9.3.0/24', '10.9.33.0/24'] })]);
+    const body = (c: ViciSectionInput): Buffer => encodeMessage({ [g!.name]: c });
+    expect(body(connWithEncodedChildren(g!))).toEqual(body(g!.conn));
+    expect(body(connWithEncodedChildren(g!))).toEqual(body(g!.conn)); // from the cache this time
+  });
+
+  it('adding the k-th connection encodes one CHILD, not the group', () => {
+    const all = Array.from({ length: 40 }, (_, i) => conn(100 + i));
+    connWithEncodedChildren(translateGateway(all.slice(0, 39))[0]!);
+    const before = encodedChildCount();
+    const [g] = translateGateway(all);
+    const loaded = connWithEncodedChildren(g!) as { children: Record<string, unknown> };
+    expect(Object.keys(loaded.children)).toHaveLength(40);
+    expect(encodedChildCount() - before).toBe(1);
+    // A changed CHILD is encoded anew; the others still come from the cache.
+    const [changed] = translateGateway([...all.slice(0, 39), conn(139, { peerCidrs: ['10.9.239.0/24'] })]);
+    connWithEncodedChildren(changed!);
+    expect(encodedChildCount() - before).toBe(2);
+  });
+
+  it('applyGroups loads the cached encoding', async () => {
+    const loads: ViciSectionInput[] = [];
+    const { vici } = recorder();
+    (vici as { loadConn: (name: string, c: ViciSectionInput) => Promise<void> }).loadConn = async (_n, c) => void loads.push(c);
+    const [g] = translateGateway([conn(7)]);
+    await applyGroups(vici, [g!], new Map());
+    expect(encodeMessage(loads[0]!)).toEqual(encodeMessage(g!.conn));
+  });
+});
+
 describe('unloadUnwanted', () => {
   it("unloads our conns no group wants (and their keys and SAs), never anyone else's", async () => {
     const { vici, calls } = recorder(['cw-peer-1', 'cw-0b7d1c2e-1111-4222-8333-444455556666', 'theirs']);
@@ -93,6 +146,13 @@ describe('initiateMissing', () => {
     const { vici, calls } = recorder();
     expect(await initiateMissing(vici, [g], [sa('cw-peer-1', 'ESTABLISHED', { 'cw-a-1': 'INSTALLED' })])).toBe(true);
     expect(calls).toEqual(['initiate {"child":"cw-c-1","ike":"cw-peer-1","timeoutMs":-1}']);
+  });
+
+  it('leaves the CHILDs just loaded to charon (its start action), but says something is missing', async () => {
+    const { vici, calls } = recorder();
+    expect(await initiateMissing(vici, [g], [sa('cw-peer-1', 'ESTABLISHED', { 'cw-a-1': 'INSTALLED' })], new Set(['c']))).toBe(true);
+    expect(await initiateMissing(vici, [g], [], new Set(['a', 'c']))).toBe(true);
+    expect(calls).toEqual([]);
   });
 
   it('leaves a group alone while its IKE_SA is negotiating, and does nothing when all are there', async () => {

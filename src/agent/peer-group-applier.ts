@@ -1,5 +1,6 @@
 import type { PeerGroup } from '../dataplane/strongswan/peer-group-translator.js';
-import type { ViciClient, ViciNamedSection } from '../dataplane/vici/index.js';
+import type { ViciSection } from '../dataplane/strongswan/conn-translator.js';
+import { encodeSection, type ViciClient, type ViciEncodedSection, type ViciNamedSection, type ViciSectionInput } from '../dataplane/vici/index.js';
 
 /** What was loaded for one peer group: its phase-1 hash and each CHILD's hash. */
 export interface AppliedGroup {
@@ -11,6 +12,36 @@ export interface AppliedGroup {
 export type GroupVici = Pick<ViciClient, 'loadShared' | 'loadConn' | 'terminate' | 'getConns' | 'unloadConn' | 'unloadShared' | 'initiate'>;
 
 const ignore = (): undefined => undefined;
+
+/**
+ * Each CHILD's VICI encoding, by content hash (equal content, equal bytes, whichever group or charon
+ * loads it): charon 5.9.8's `load-conn` takes the whole peer config, so adding the k-th connection
+ * re-sends every CHILD of its group, but only the new or changed one is encoded.
+ */
+const encodedChildren = new Map<string, ViciEncodedSection>();
+/** Past this many entries the cache starts over (entries of deleted or changed CHILDs are never looked up again). */
+const ENCODED_LIMIT = 20_000;
+
+/** The group's `load-conn` body with its CHILDs taken from (or added to) the encoding cache. */
+export function connWithEncodedChildren(g: PeerGroup): ViciSectionInput {
+  if (encodedChildren.size > ENCODED_LIMIT) encodedChildren.clear();
+  const children: Record<string, ViciEncodedSection> = {};
+  for (const [name, section] of Object.entries((g.conn['children'] ?? {}) as Record<string, ViciSection>)) {
+    const hash = g.children.get(name)?.hash;
+    let enc = hash === undefined ? undefined : encodedChildren.get(hash);
+    if (!enc) {
+      enc = encodeSection(section);
+      if (hash !== undefined) encodedChildren.set(hash, enc);
+    }
+    children[name] = enc;
+  }
+  return { ...g.conn, children };
+}
+
+/** How many CHILD encodings are cached (tests). */
+export function encodedChildCount(): number {
+  return encodedChildren.size;
+}
 
 /**
  * Loads the groups whose content changed, and only those, touching as little as charon allows
@@ -33,7 +64,7 @@ export async function applyGroups(vici: GroupVici, groups: readonly PeerGroup[],
     const ikeChanged = before !== undefined && before.ikeHash !== g.ikeHash;
     if (ikeChanged) await vici.terminate({ ike: g.name }, { force: true, timeoutMs: 0 }).catch(ignore);
     await vici.loadShared({ id: g.shared.id, type: g.shared.type, data: g.shared.data, owners: g.shared.owners });
-    await vici.loadConn(g.name, g.conn);
+    await vici.loadConn(g.name, connWithEncodedChildren(g));
     if (before && !ikeChanged) {
       for (const child of changedChildren) {
         if (g.children.get(child)?.start) continue; // charon restarted it
@@ -64,10 +95,18 @@ const childSas = (sa: ViciNamedSection): ChildSa[] => Object.values((sa.value['c
 /**
  * Initiates the bidirectional CHILDs that charon does not have. A refused or unanswered attempt ends
  * with no SA at all (charon does not retry after NO_PROPOSAL_CHOSEN, a missing key, or a CHILD the
- * peer refused), so this is the retry. A group whose IKE_SA is still being negotiated is left alone.
- * Returns whether anything was initiated.
+ * peer refused), so this is the retry. A group whose IKE_SA is still being negotiated is left alone,
+ * and so are the connections `justLoaded` (what applyGroups returned in this pass): charon starts their
+ * CHILDs itself on `load-conn`, and initiating them too, before list-sas shows them, built a second
+ * CHILD_SA for each (both requests in flight at once). Returns whether anything is missing (initiated
+ * now, or left to charon's own start), so the caller looks again soon.
  */
-export async function initiateMissing(vici: GroupVici, groups: readonly PeerGroup[], sas: readonly ViciNamedSection[]): Promise<boolean> {
+export async function initiateMissing(
+  vici: GroupVici,
+  groups: readonly PeerGroup[],
+  sas: readonly ViciNamedSection[],
+  justLoaded: ReadonlySet<string> = new Set(),
+): Promise<boolean> {
   let any = false;
   for (const g of groups) {
     const mine = sas.filter((sa) => sa.name === g.name);
@@ -76,6 +115,7 @@ export async function initiateMissing(vici: GroupVici, groups: readonly PeerGrou
     for (const [child, c] of g.children) {
       if (!c.start || present.has(child)) continue;
       any = true;
+      if (justLoaded.has(c.connectionId)) continue;
       await vici.initiate({ child, ike: g.name, timeoutMs: -1 }).catch(ignore);
     }
   }

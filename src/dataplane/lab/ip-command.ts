@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { closeIpSession } from './ip-session.js';
 
 const run = promisify(execFile);
 
@@ -81,5 +82,6 @@ export async function ensureNamespace(ns: string): Promise<void> {
 }
 
 export async function deleteNamespace(ns: string): Promise<void> {
+  await closeIpSession(ns); // its process would keep the namespace (and its links) alive
   await ipIdempotent(['netns', 'del', ns], undefined, /No such file|Invalid netns|not found/i);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ElementType as E, VICI_MAX_NAME_BYTES, VICI_MAX_VALUE_BYTES, decodeMessage, encodeMessage, type ViciMessage } from './vici-codec.js';
+import { ElementType as E, VICI_MAX_NAME_BYTES, VICI_MAX_VALUE_BYTES, decodeMessage, encodeMessage, encodeSection, type ViciMessage } from './vici-codec.js';
 import { ViciDecodeError, ViciEncodeError } from './vici-errors.js';
 import { VICI_MAX_PAYLOAD } from './vici-packet.js';
 
@@ -260,5 +260,22 @@ describe('codec properties', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('pre-encoded sections', () => {
+  it('encode to the same bytes as the section they were made from, wherever they are placed', () => {
+    const child = { local_ts: ['10.1.0.0/24'], start_action: 'start', inner: { a: 'b' } };
+    const enc = encodeSection(child);
+    expect(encodeMessage({ conn: { version: '2', children: { c1: enc, c2: enc } } })).toEqual(
+      encodeMessage({ conn: { version: '2', children: { c1: child, c2: child } } }),
+    );
+    expect(decodeMessage(encodeMessage({ c: enc }))).toEqual({ c: { local_ts: ['10.1.0.0/24'], start_action: 'start', inner: { a: 'b' } } });
+  });
+
+  it('still count toward the segment limit', () => {
+    const big = encodeSection({ v: 'x'.repeat(60_000) });
+    const many = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`c${i}`, big]));
+    expect(() => encodeMessage(many)).toThrow(ViciEncodeError);
   });
 });

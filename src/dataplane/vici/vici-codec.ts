@@ -27,7 +27,21 @@ export type ViciScalarInput = string | number | boolean | Uint8Array;
 export type ViciSectionInput = { readonly [key: string]: ViciInputElement } | ReadonlyMap<string, ViciInputElement>;
 
 /** What a key of an outbound message may hold. */
-export type ViciInputElement = ViciScalarInput | readonly ViciScalarInput[] | ViciSectionInput | undefined;
+export type ViciInputElement = ViciScalarInput | readonly ViciScalarInput[] | ViciSectionInput | ViciEncodedSection | undefined;
+
+/**
+ * A section's content encoded once ({@link encodeSection}) and copied into every message that holds it:
+ * a peer group's `load-conn` re-sends every CHILD, but encodes only the CHILDs that changed.
+ */
+export class ViciEncodedSection {
+  /** @internal Use {@link encodeSection}. */
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** Encodes a section's content (what goes between its SECTION_START and SECTION_END), for reuse. */
+export function encodeSection(section: ViciSectionInput): ViciEncodedSection {
+  return new ViciEncodedSection(encodeMessage(section));
+}
 
 /** Element type codes of the message layer. */
 export const ElementType = {
@@ -76,6 +90,10 @@ class Writer {
     this.#push(Buffer.of(b));
   }
 
+  raw(bytes: Buffer): void {
+    this.#push(bytes);
+  }
+
   name(name: string, path: string): void {
     const bytes = Buffer.from(name, 'utf8');
     if (bytes.length > VICI_MAX_NAME_BYTES) throw new ViciEncodeError(`name of ${bytes.length} bytes exceeds ${VICI_MAX_NAME_BYTES}`, path);
@@ -121,7 +139,12 @@ function writeSection(out: Writer, section: ViciSectionInput, path: string, dept
     if (typeof key !== 'string') throw new ViciEncodeError('a section key must be a string', path);
     if (value === undefined) continue;
     const at = path === '' ? key : `${path}.${key}`;
-    if (Array.isArray(value)) {
+    if (value instanceof ViciEncodedSection) {
+      out.byte(E.SECTION_START);
+      out.name(key, at);
+      out.raw(value.bytes);
+      out.byte(E.SECTION_END);
+    } else if (Array.isArray(value)) {
       out.byte(E.LIST_START);
       out.name(key, at);
       (value as readonly unknown[]).forEach((item, i) => {

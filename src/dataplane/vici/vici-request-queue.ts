@@ -2,7 +2,7 @@
  * The FIFO behind a {@link ViciSession}: jobs run one at a time, only while the connection is open, each
  * with an optional deadline counted from submission. Knows nothing of packets. @internal
  */
-import { ViciError, ViciTimeoutError } from './vici-errors.js';
+import { ViciConnectionError, ViciError, ViciTimeoutError } from './vici-errors.js';
 
 /** A unit of work that owns the connection while it runs; `epoch` identifies the connection it started on. */
 export type QueuedRun<T> = (epoch: number) => Promise<T>;
@@ -17,6 +17,11 @@ interface Job {
 export interface RequestQueueHooks {
   /** Fail a job not settled this many ms after submission (0: never). */
   readonly timeoutMs: number;
+  /**
+   * Fail a job still waiting for a connection this many ms after submission (0 or absent: wait for the
+   * reconnect, up to `timeoutMs`): charon is away, and whoever asked may be the one to start it again.
+   */
+  readonly closedTimeoutMs?: number;
   /** True while jobs may run. */
   isOpen(): boolean;
   /** The current connection's epoch. */
@@ -82,26 +87,40 @@ export class RequestQueue {
 
   #job(label: string, run: QueuedRun<unknown>, resolve: (v: unknown) => void, reject: (e: Error) => void): Job {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    const timers: NodeJS.Timeout[] = [];
     const job: Job = {
       label,
       run,
       settle: (error, value) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timers.forEach(clearTimeout);
         if (error) reject(error);
         else resolve(value);
       },
     };
-    if (this.#hooks.timeoutMs > 0) {
-      timer = setTimeout(() => {
-        const at = this.#jobs.indexOf(job);
-        if (at >= 0) this.#jobs.splice(at, 1);
-        const error = new ViciTimeoutError(`vici ${label} not answered within ${this.#hooks.timeoutMs} ms`);
-        job.settle(error);
-        if (this.#running === job) this.#hooks.onRunningTimeout(error);
-      }, this.#hooks.timeoutMs);
+    const { timeoutMs } = this.#hooks;
+    const closedMs = this.#hooks.closedTimeoutMs ?? 0;
+    if (closedMs > 0 && (timeoutMs <= 0 || closedMs < timeoutMs)) {
+      timers.push(
+        setTimeout(() => {
+          const at = this.#jobs.indexOf(job);
+          if (at < 0 || this.#hooks.isOpen()) return; // running, done, or about to run
+          this.#jobs.splice(at, 1);
+          job.settle(new ViciConnectionError(`vici ${label}: no connection to charon within ${closedMs} ms`));
+        }, closedMs),
+      );
+    }
+    if (timeoutMs > 0) {
+      timers.push(
+        setTimeout(() => {
+          const at = this.#jobs.indexOf(job);
+          if (at >= 0) this.#jobs.splice(at, 1);
+          const error = new ViciTimeoutError(`vici ${label} not answered within ${timeoutMs} ms`);
+          job.settle(error);
+          if (this.#running === job) this.#hooks.onRunningTimeout(error);
+        }, timeoutMs),
+      );
     }
     return job;
   }

@@ -412,6 +412,29 @@ describe('ViciSession and connection loss', () => {
     expect(session.state).toBe('closed');
   });
 
+  it('with closedTimeoutMs, a request waiting for a charon that went away fails soon; one sent in time is untouched', async () => {
+    const { session, peer, control } = harness({ closedTimeoutMs: 30, requestTimeoutMs: 10_000 });
+    session.start();
+    const p = await peer(0);
+    const answered = session.request('version');
+    await p.expect(PacketType.CMD_REQUEST, 'version');
+    await tick(50); // in flight longer than closedTimeoutMs: only requestTimeoutMs applies to it
+    p.respond({ daemon: 'charon' });
+    expect(await answered).toEqual({ daemon: 'charon' });
+    control.refuse = true;
+    p.socket.destroy();
+    await tick(20);
+    const t0 = Date.now();
+    await expect(session.request('version')).rejects.toThrow(/no connection to charon within 30 ms/);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    control.refuse = false; // back: the next request goes through
+    const later = session.request('version');
+    const p2 = await peer(1);
+    await p2.expect(PacketType.CMD_REQUEST, 'version');
+    p2.respond({ daemon: 'charon' });
+    expect(await later).toEqual({ daemon: 'charon' });
+  });
+
   it('whenOpen gives up with the last connection error', async () => {
     const { session, control } = harness();
     control.refuse = true;

@@ -23,6 +23,11 @@ export interface ViciSessionOptions {
    * apart from the next one.
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Fails a request still waiting for the connection (charon away, reconnecting) this many ms after it
+   * was submitted (0 or absent: it waits for the reconnect, up to `requestTimeoutMs`).
+   */
+  readonly closedTimeoutMs?: number;
   /** Per event stream, how many undelivered events to keep before dropping the oldest. */
   readonly eventHighWaterMark?: number;
 }
@@ -56,6 +61,7 @@ export class ViciSession extends EventEmitter<ViciSessionEvents> {
     this.#transport = transport;
     this.#queue = new RequestQueue({
       timeoutMs: options.requestTimeoutMs ?? 0,
+      ...(options.closedTimeoutMs ? { closedTimeoutMs: options.closedTimeoutMs } : {}),
       isOpen: () => this.state === 'open',
       epoch: () => this.#epoch,
       onRunningTimeout: (e) => transport.reset(e),
