@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import { recordLabSettings } from '../dataplane/lab/lab-settings-record.js';
 import { claimServing, releaseServing } from '../dataplane/lab/lab-serving-record.js';
+import { haTrace } from './failover-trace.js';
 import { GatewayReconciler, type ReconcilerDeps } from './gateway-reconciler.js';
 
 /**
@@ -22,6 +23,8 @@ const STANDBY_DELAY_MS = 300;
 export class LabAgent {
   readonly reconciler: GatewayReconciler;
   readonly #queue = new Set<string>();
+  /** Gateways a failover may be waiting on (a charon gone, a fail marker): they go before the queue and past PARALLEL. */
+  readonly #urgent = new Set<string>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #failures = new Map<string, number>();
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
@@ -39,7 +42,7 @@ export class LabAgent {
     private readonly log?: Logger,
   ) {
     // A charon gone (or a member failed or back): reconcile at once, a failover is waiting on it.
-    this.reconciler = new GatewayReconciler({ ...deps, poke: (id) => this.#pokeStatus(id), lost: (id) => this.#later(id, 20) });
+    this.reconciler = new GatewayReconciler({ ...deps, poke: (id) => this.#pokeStatus(id), lost: (id) => this.#urgentLater(id) });
   }
 
   /** Subscribes to changes; every gateway is reconciled at once and again whenever the feed may have missed something. */
@@ -67,6 +70,7 @@ export class LabAgent {
 
   enqueue(gatewayId: string): void {
     if (this.#stopped) return;
+    haTrace(gatewayId, `enqueued (running: ${[...this.#active].join(',') || 'nothing'})`);
     this.#queue.add(gatewayId);
     this.#drain();
     this.#telemetry.queueDepth(this.#queue.size);
@@ -84,6 +88,14 @@ export class LabAgent {
 
   /** Starts queued gateways that are not already reconciling, up to PARALLEL at a time; standby syncs when nothing else waits. */
   #drain(): void {
+    // A failover never waits behind another gateway's reconcile or a standby sync (only behind this gateway's own reconcile).
+    for (const id of this.#urgent) {
+      if (this.#stopped || this.#active.has(id) || !this.#queue.has(id)) continue;
+      this.#urgent.delete(id);
+      this.#queue.delete(id);
+      clearTimeout(this.#timers.get(id));
+      this.#run(id, () => this.#reconcile(id));
+    }
     for (const id of this.#queue) {
       if (this.#stopped || this.#active.size >= PARALLEL) break;
       if (this.#active.has(id)) continue;
@@ -141,7 +153,16 @@ export class LabAgent {
     }
   }
 
+  /** A charon gone or a member failed or back: reconcile within 20 ms, ahead of everything else. */
+  #urgentLater(id: string): void {
+    if (this.#stopped) return;
+    this.#urgent.add(id);
+    this.#later(id, 20);
+  }
+
   #later(id: string, ms: number): void {
+    // A retry or resync never pushes back a failover that is waiting.
+    if (this.#urgent.has(id)) ms = Math.min(ms, 20);
     clearTimeout(this.#timers.get(id));
     const t = setTimeout(() => {
       this.#timers.delete(id);
@@ -176,6 +197,7 @@ export class LabAgent {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#queue.clear();
+    this.#urgent.clear();
     this.#standbys.clear();
     this.#unsubscribe?.();
     for (const t of [...this.#timers.values(), ...this.#statusTimers.values(), ...this.#standbyTimers.values()]) clearTimeout(t);
