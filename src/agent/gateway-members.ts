@@ -21,6 +21,10 @@ export class GatewayMembers {
   cut = new Set<Index>();
   mode: GatewayMode;
   plan: GatewayPlan | undefined;
+  /** When this agent last failed the gateway over (0: never): a failed first attempt is retried sooner for a while. */
+  failoverAt = 0;
+  /** A member's charon went away or a fail marker changed since the last reconcile began: a failover may be waiting. */
+  urgent = false;
   /** The last namespace pass: a hash of the gateway's own part, the part that follows the connections and the active member, and when it last ran in full. */
   network:
     | {

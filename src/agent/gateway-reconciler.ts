@@ -12,10 +12,11 @@ import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
 import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { connectionIdOf } from './failure-classifier.js';
+import { haTrace } from './failover-trace.js';
 import { GatewayMembers } from './gateway-members.js';
 import { GatewayRuntime } from './gateway-runtime.js';
 import { memberGroups } from './member-groups.js';
-import { fullMemberNetwork, type NetworkDeps, syncMemberNetwork } from './member-network.js';
+import { claimActivePlacement, fullMemberNetwork, type NetworkDeps, syncMemberNetwork } from './member-network.js';
 import { saFactsOf } from './sa-facts-reader.js';
 import { applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
@@ -32,6 +33,9 @@ export interface ReconcilerDeps {
   /** Metrics: reconcile durations, queue depth, charon restarts (NO_TELEMETRY when absent). */
   readonly telemetry?: Telemetry;
 }
+
+/** After a failover, a gateway whose tunnels are not all up yet is reconciled every second for this long. */
+const FAILOVER_HURRY_MS = 30_000;
 
 /** What a connection charon has no SA for reports: so a tunnel that went away is seen going down. */
 const NO_SAS = { ikeState: null, children: [] } as const;
@@ -77,6 +81,7 @@ export class GatewayReconciler {
   }
 
   async reconcile(gatewayId: string): Promise<ReconcileResult> {
+    haTrace(gatewayId, 'reconcile start');
     const plan = await this.d.backend.plan(gatewayId);
     const gw = plan.gateway;
     const desired = plan.desired;
@@ -86,6 +91,8 @@ export class GatewayReconciler {
     }
     const g = this.#members(gw);
     return g.locked(async () => {
+      haTrace(gatewayId, 'reconcile locked');
+      g.urgent = false; // this reconcile reads the markers and the charons afresh
       g.plan = plan;
       g.mode = gw.mode;
       for (const rt of g.runtimes.values()) rt.plan = plan;
@@ -106,8 +113,9 @@ export class GatewayReconciler {
     g.cut = cut;
     for (const rt of g.runtimes.values()) if (rt.vici && rt.supervisor.pid() === undefined) rt.close();
     const failover = gw.mode === 'policy' && this.#promote(g, cut);
-    // The roles and failures show at once, before any namespace or charon work.
-    if (failover || cutChanged) await this.#reportMembers(g);
+    if (failover) g.failoverAt = Date.now();
+    // The roles and failures show at once, before any namespace or charon work (a failover's beside it).
+    const shown = failover || cutChanged ? this.#reportMembers(g) : Promise.resolve();
 
     const live = plan.connections.filter((c) => c.lifecycleState !== 'deleting');
     const layout = gatewayLayout(
@@ -116,15 +124,37 @@ export class GatewayReconciler {
       live.filter((c) => c.adminStateUp),
       { active: g.active, cut },
     );
-    const deferred = await syncMemberNetwork(this.#net, g, gw, layout, recovered);
-
     let retry = false;
     const members = gw.members.map((m) => m.index).filter((i) => !cut.has(i));
-    for (const i of members.filter((x) => g.roleOf(x) === 'active')) retry = (await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active')) || retry;
+    const actives = members.filter((x) => g.roleOf(x) === 'active');
+    if (failover && g.network) {
+      // The failover path, shortest first: the address onto the new active member (one `ip` process,
+      // announced), then its conns with start actions (charon initiates at once) while the VPC's routes
+      // move; the rest of the network pass after. No initiateMissing now: charon's start action is
+      // initiating, a second initiate would race it. The retry comes with the requeue a second later.
+      await claimActivePlacement(
+        this.#net,
+        layout,
+        (step) => haTrace(gw.id, step),
+        async () => {
+          for (const i of actives) await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active', false);
+        },
+      );
+      haTrace(gw.id, 'new active loaded, routes moved');
+    }
+    await shown;
+    const deferred = await syncMemberNetwork(this.#net, g, gw, layout, recovered);
+    if (!failover || !g.network) for (const i of actives) retry = (await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active')) || retry;
     if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
-    await this.#report(g, this.#observation(g));
-    if (deferred) await fullMemberNetwork(this.#net, g, gw, layout);
-    return { requeueAfterMs: retry ? 3_000 : 15_000, ...(gw.mode === 'policy' ? { standby: true } : {}) };
+    const settled = await this.#report(g, this.#observation(g));
+    // The full pass is not urgent: it gives way to a failover that is already waiting (the next reconcile runs it).
+    if (deferred && g.urgent) g.network = g.network && { ...g.network, at: 0 };
+    else if (deferred) await fullMemberNetwork(this.#net, g, gw, layout);
+    haTrace(gw.id, `reconcile end${deferred ? ' (full network pass)' : ''}`);
+    // For a while after a failover, every second until the tunnels are up: a lost first attempt is
+    // retried (initiateMissing) without waiting for the usual 3 s or 15 s.
+    const hurry = !settled && Date.now() - g.failoverAt < FAILOVER_HURRY_MS;
+    return { requeueAfterMs: hurry ? 1_000 : retry ? 3_000 : 15_000, ...(gw.mode === 'policy' ? { standby: true } : {}) };
   }
 
   /**
@@ -141,12 +171,13 @@ export class GatewayReconciler {
     // A crashed charon and a standby that is not running either: restart in place.
     if (!held && next.supervisor.pid() === undefined) return false;
     g.setActive(other);
+    haTrace(g.gatewayId, `failover to member ${other}`);
     this.d.logger?.info({ gateway: g.gatewayId, active: other }, 'gateway member failover');
     return true;
   }
 
   /** Brings one member's charon in line: started, its settings, its groups (a standby's without start actions). Returns whether an initiation is still owed. */
-  async #applyMember(g: GatewayMembers, rt: GatewayRuntime, desired: DesiredGatewayState, role: 'active' | 'standby'): Promise<boolean> {
+  async #applyMember(g: GatewayMembers, rt: GatewayRuntime, desired: DesiredGatewayState, role: 'active' | 'standby', initiate = true): Promise<boolean> {
     const settingsChanged = rt.supervisor.configure({
       ...(desired.retransmit ? { retransmit: desired.retransmit } : {}),
       aggressivePsk: desired.aggressivePsk,
@@ -165,12 +196,15 @@ export class GatewayReconciler {
     try {
       loaded = await applyGroups(vici, groups, rt.applied);
       for (const id of loaded) rt.failures.delete(id);
+      haTrace(g.gatewayId, `member ${rt.memberIndex} ${role}: conns loaded`);
       await unloadUnwanted(vici, groups, rt.applied);
     } finally {
       rt.saveApplied();
     }
-    if (role === 'standby') return false;
-    return initiateMissing(vici, groups, await vici.listSas({ noblock: true }), loaded);
+    if (role === 'standby' || !initiate) return false;
+    const initiated = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }), loaded);
+    haTrace(g.gatewayId, `member ${rt.memberIndex}: initiateMissing ${initiated}`);
+    return initiated;
   }
 
   /**
@@ -184,8 +218,10 @@ export class GatewayReconciler {
   }
 
   async #syncStandby(g: GatewayMembers): Promise<void> {
+    haTrace(g.gatewayId, 'standby sync');
     const desired = g.plan?.desired;
-    if (!desired || g.mode !== 'policy' || this.#gateways.get(g.gatewayId) !== g) return;
+    // A failover waiting goes first; its reconcile asks for the standby again.
+    if (!desired || g.mode !== 'policy' || g.urgent || this.#gateways.get(g.gatewayId) !== g) return;
     for (const [i, rt] of g.runtimes) {
       if (g.roleOf(i) !== 'standby' || g.cut.has(i)) continue;
       const back = rt.supervisor.pid() === undefined; // started now: it shows available at once
@@ -217,12 +253,13 @@ export class GatewayReconciler {
     if (g) await this.#report(g);
   }
 
-  async #report(g: GatewayMembers, gateway?: AgentReport['gateway']): Promise<void> {
+  /** Reports the connections' status (and `gateway`); returns whether every admin-up connection is up. */
+  async #report(g: GatewayMembers, gateway?: AgentReport['gateway']): Promise<boolean> {
     // The active member first: its failure reasons win.
     const live = [...g.runtimes.values()]
       .filter((rt) => rt.vici && !g.cut.has(rt.memberIndex))
       .sort((a, b) => Number(g.roleOf(b.memberIndex) === 'active') - Number(g.roleOf(a.memberIndex) === 'active'));
-    if (!g.plan || live.length === 0) return;
+    if (!g.plan || live.length === 0) return false;
     // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
     // meanwhile (on a charon event) must not be overwritten by an older picture.
     const sas = (await Promise.all(live.map((rt) => rt.vici!.listSas({ noblock: true }).catch(() => [])))).flat();
@@ -247,25 +284,36 @@ export class GatewayReconciler {
         };
       });
     await this.d.backend.report(g.gatewayId, { generation: g.plan.generation, ...(gateway ? { gateway } : {}), connections });
+    return g.plan.connections.every((c) => c.lifecycleState === 'deleting' || !c.adminStateUp || up.has(c.id));
   }
 
   #members(gw: VpnGateway): GatewayMembers {
-    let g = this.#gateways.get(gw.id);
-    if (!g) {
-      g = new GatewayMembers(gw.id, this.#labState.dirFor('gateway', gw.id), gw.mode, activeIndexOf(gw));
-      for (const m of gw.members) {
-        const supervisor = new CharonSupervisor(
-          { ns: memberNs(gw.id, m.index), dir: g.memberDir(m.index) },
-          { onRestart: () => (this.d.telemetry ?? NO_TELEMETRY).charonRestart(gw.id) },
-        );
-        const hooks = { onEvent: () => this.d.poke(gw.id), onLost: () => this.d.lost(gw.id) };
-        const rt = new GatewayRuntime(gw.id, supervisor, hooks, this.d.logger, m.index);
-        rt.adopt();
-        g.runtimes.set(m.index, rt);
-      }
-      g.watchMarkers(() => this.d.lost(gw.id));
-      this.#gateways.set(gw.id, g);
+    const known = this.#gateways.get(gw.id);
+    if (known) return known;
+    const g = new GatewayMembers(gw.id, this.#labState.dirFor('gateway', gw.id), gw.mode, activeIndexOf(gw));
+    for (const m of gw.members) {
+      const supervisor = new CharonSupervisor(
+        { ns: memberNs(gw.id, m.index), dir: g.memberDir(m.index) },
+        { onRestart: () => (this.d.telemetry ?? NO_TELEMETRY).charonRestart(gw.id) },
+      );
+      const hooks = {
+        onEvent: () => this.d.poke(gw.id),
+        onLost: () => {
+          haTrace(gw.id, `member ${m.index}: vici lost`);
+          g.urgent = true;
+          this.d.lost(gw.id);
+        },
+      };
+      const rt = new GatewayRuntime(gw.id, supervisor, hooks, this.d.logger, m.index);
+      rt.adopt();
+      g.runtimes.set(m.index, rt);
     }
+    g.watchMarkers(() => {
+      haTrace(gw.id, 'fail marker changed');
+      g.urgent = true;
+      this.d.lost(gw.id);
+    });
+    this.#gateways.set(gw.id, g);
     return g;
   }
 

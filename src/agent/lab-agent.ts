@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import { recordLabSettings } from '../dataplane/lab/lab-settings-record.js';
 import { claimServing, releaseServing } from '../dataplane/lab/lab-serving-record.js';
+import { haTrace } from './failover-trace.js';
 import { GatewayReconciler, type ReconcilerDeps } from './gateway-reconciler.js';
 
 /**
@@ -27,6 +28,8 @@ export function statusDelayMs(lastRefreshMs: number | undefined): number {
 export class LabAgent {
   readonly reconciler: GatewayReconciler;
   readonly #queue = new Set<string>();
+  /** Gateways a failover may be waiting on (a charon gone, a fail marker): they go before the queue and past PARALLEL. */
+  readonly #urgent = new Set<string>();
   readonly #timers = new Map<string, { readonly timer: NodeJS.Timeout; readonly at: number }>();
   readonly #failures = new Map<string, number>();
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
@@ -48,7 +51,7 @@ export class LabAgent {
     private readonly log?: Logger,
   ) {
     // A charon gone (or a member failed or back): reconcile at once, a failover is waiting on it.
-    this.reconciler = new GatewayReconciler({ ...deps, poke: (id) => this.#pokeStatus(id), lost: (id) => this.#later(id, 20) });
+    this.reconciler = new GatewayReconciler({ ...deps, poke: (id) => this.#pokeStatus(id), lost: (id) => this.#urgentLater(id) });
   }
 
   /** Subscribes to changes; every gateway is reconciled at once and again whenever the feed may have missed something. */
@@ -76,6 +79,7 @@ export class LabAgent {
 
   enqueue(gatewayId: string): void {
     if (this.#stopped) return;
+    haTrace(gatewayId, `enqueued (running: ${[...this.#active].join(',') || 'nothing'})`);
     this.#queue.add(gatewayId);
     this.#drain();
     this.#telemetry.queueDepth(this.#queue.size);
@@ -93,6 +97,15 @@ export class LabAgent {
 
   /** Starts queued gateways that are not already reconciling, up to PARALLEL at a time; standby syncs when nothing else waits. */
   #drain(): void {
+    // A failover never waits behind another gateway's reconcile or a standby sync (only behind this gateway's own reconcile).
+    for (const id of this.#urgent) {
+      if (this.#stopped || this.#active.has(id) || !this.#queue.has(id)) continue;
+      this.#urgent.delete(id);
+      this.#queue.delete(id);
+      clearTimeout(this.#timers.get(id)?.timer);
+      this.#timers.delete(id);
+      this.#run(id, () => this.#reconcile(id));
+    }
     for (const id of this.#queue) {
       if (this.#stopped || this.#active.size >= PARALLEL) break;
       if (this.#active.has(id)) continue;
@@ -160,6 +173,13 @@ export class LabAgent {
     }
   }
 
+  /** A charon gone or a member failed or back: reconcile within 20 ms, ahead of everything else. */
+  #urgentLater(id: string): void {
+    if (this.#stopped) return;
+    this.#urgent.add(id);
+    this.#later(id, 20);
+  }
+
   /**
    * Reconciles `id` in `ms`, unless one is already due sooner: a failed reconcile's backoff (up to 30 s)
    * or a resync must not push back the reconcile a dead charon asked for (200 ms), which restarts it.
@@ -223,6 +243,7 @@ export class LabAgent {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#queue.clear();
+    this.#urgent.clear();
     this.#standbys.clear();
     this.#unsubscribe?.();
     for (const t of [...[...this.#timers.values()].map((d) => d.timer), ...this.#statusTimers.values(), ...this.#standbyTimers.values()]) clearTimeout(t);

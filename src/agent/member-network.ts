@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
-import { ensureGatewayNetwork, movePeerRoutes, retireSingleGateway, syncGatewaySelectors, syncPublicAddresses } from '../dataplane/lab/gateway-network.js';
+import {
+  claimPublicAddresses,
+  ensureGatewayNetwork,
+  movePeerRoutes,
+  retireSingleGateway,
+  syncGatewaySelectors,
+  syncPublicAddresses,
+} from '../dataplane/lab/gateway-network.js';
 import { ensureInternet } from '../dataplane/lab/lab-internet.js';
 import { gatewayNamespaces, memberNs, vpcNs } from '../dataplane/lab/lab-names.js';
 import type { LabState } from '../dataplane/lab/lab-state.js';
 import type { GatewayLayout } from '../dataplane/lab/network-layout.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import type { LabSettings } from './agent-backend.js';
+import { haTrace } from './failover-trace.js';
 import type { GatewayMembers } from './gateway-members.js';
 
 /** What the network passes need of the reconciler. */
@@ -35,11 +43,25 @@ export async function syncMemberNetwork(d: NetworkDeps, g: GatewayMembers, gw: V
   }
   if (net.placement !== parts.placement) {
     await syncPublicAddresses(layout, d.lab.pools.gateways);
+    haTrace(gw.id, 'public address moved');
     await movePeerRoutes(layout);
+    haTrace(gw.id, 'routes moved');
   }
   if (net.placement !== parts.placement || hashOf(net.selectors) !== hashOf(parts.selectors)) await syncGatewaySelectors(layout, net.selectors);
   g.network = { ...net, selectors: parts.selectors, placement: parts.placement };
   return recovered || net.base !== parts.base || Date.now() - net.at > NETWORK_RECHECK_MS;
+}
+
+/**
+ * A policy failover's network steps, before the rest of the pass: the public address onto the new
+ * active member (announced), then `load` (its conns with start actions) beside the VPC's routes moving.
+ * `syncMemberNetwork` afterwards finds the placement changed and finishes (the old copy of the address,
+ * the selectors); moving the routes again there is a no-op.
+ */
+export async function claimActivePlacement(d: NetworkDeps, layout: GatewayLayout, trace: (step: string) => void, load: () => Promise<void>): Promise<void> {
+  await claimPublicAddresses(layout, d.lab.pools.gateways);
+  trace('public address claimed');
+  await Promise.all([movePeerRoutes(layout).then(() => trace('routes moved')), load().then(() => trace('new active conns loaded'))]);
 }
 
 /** The full, idempotent pass over every namespace of the gateway (and its lab record first, so `lab down` knows it). */

@@ -38,6 +38,7 @@ export function charonConf(o: CharonOptions): string {
     main {
       path = ${join(o.dir, 'charon.log')}
       time_format = %F %T
+      time_add_ms = yes
       default = 1
       ike = 1
       cfg = 1

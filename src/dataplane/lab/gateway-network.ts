@@ -101,6 +101,27 @@ export async function syncPublicAddresses(l: GatewayLayout, pool: Cidr): Promise
   return took;
 }
 
+/**
+ * The failover step: each live member that is to hold public addresses gets them in one `ip -batch`
+ * of `addr replace` (idempotent, no listing first), announced with gratuitous ARP. What another member
+ * still holds is left to `syncPublicAddresses` after the new active member has initiated: a member
+ * that failed has its links down, so its copy answers nothing meanwhile.
+ */
+export async function claimPublicAddresses(l: Pick<GatewayLayout, 'gatewayId' | 'members'>, pool: Cidr): Promise<void> {
+  await Promise.all(
+    l.members
+      .filter((m) => !m.cut && m.publicIps.length > 0)
+      .map(async (m) => {
+        const ns = memberNs(l.gatewayId, m.index);
+        await ipBatch(
+          m.publicIps.map((a) => `addr replace ${a}/${pool.prefix} dev pub0`),
+          ns,
+        );
+        for (const a of m.publicIps) announce(ns, a);
+      }),
+  );
+}
+
 /** Gratuitous ARP for `address` from the member's public leg (iputils-arping), in the background. */
 function announce(ns: string, address: string): void {
   for (const delayMs of [0, 300, 1200, 2500]) {
