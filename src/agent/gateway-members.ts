@@ -5,6 +5,7 @@ import type { GatewayLayout } from '../dataplane/lab/network-layout.js';
 import { memberCut, memberDir } from '../dataplane/lab/member-fault.js';
 import type { GatewayMode } from '../domain/gateway.js';
 import type { GatewayRuntime } from './gateway-runtime.js';
+import type { RouteTunnels } from './route-tunnels.js';
 
 type Index = 1 | 2;
 
@@ -21,6 +22,8 @@ export class GatewayMembers {
   cut = new Set<Index>();
   mode: GatewayMode;
   plan: GatewayPlan | undefined;
+  /** Route mode: the tunnel namespaces' charons (route-tunnels.ts). */
+  routeTunnels: RouteTunnels | undefined;
   /** The last namespace pass: a hash of the gateway's own part, the part that follows the connections and the active member, and when it last ran in full. */
   network:
     | {
@@ -101,6 +104,7 @@ export class GatewayMembers {
 
   close(): void {
     for (const rt of this.runtimes.values()) rt.close();
+    this.routeTunnels?.close();
     for (const w of this.#watchers.splice(0)) w.close();
   }
 }

@@ -17,6 +17,8 @@ import { GatewayRuntime } from './gateway-runtime.js';
 import { memberGroups } from './member-groups.js';
 import { fullMemberNetwork, type NetworkDeps, syncMemberNetwork } from './member-network.js';
 import { saFactsOf } from './sa-facts-reader.js';
+import { removeRouteTunnels, RouteTunnels } from './route-tunnels.js';
+import type { ViciNamedSection } from '../dataplane/vici/index.js';
 import { applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
 export interface ReconcilerDeps {
@@ -121,8 +123,9 @@ export class GatewayReconciler {
     let retry = false;
     const members = gw.members.map((m) => m.index).filter((i) => !cut.has(i));
     for (const i of members.filter((x) => g.roleOf(x) === 'active')) retry = (await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active')) || retry;
+    if (gw.mode === 'route') retry = (await this.#tunnels(g).apply(gw, plan, desired, cut)) || retry;
     if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
-    await this.#report(g, this.#observation(g));
+    await this.#syncRoutes(g, await this.#report(g, this.#observation(g)));
     if (deferred) await fullMemberNetwork(this.#net, g, gw, layout);
     return { requeueAfterMs: retry ? 3_000 : 15_000, ...(gw.mode === 'policy' ? { standby: true } : {}) };
   }
@@ -209,21 +212,41 @@ export class GatewayReconciler {
     await this.d.backend.report(g.gatewayId, { generation: g.plan.generation, gateway: this.#observation(g) });
   }
 
-  /** Status is the truth: a connection is up when one of its CHILD_SAs is installed (on any member). */
+  /** Status is the truth: a connection is up when one of its CHILD_SAs is installed (on any member or tunnel). */
   async refreshStatus(gatewayId: string): Promise<void> {
     const g = this.#gateways.get(gatewayId);
-    if (g) await this.#report(g);
+    if (g) await this.#syncRoutes(g, await this.#report(g));
   }
 
-  async #report(g: GatewayMembers, gateway?: AgentReport['gateway']): Promise<void> {
-    // The active member first: its failure reasons win.
-    const live = [...g.runtimes.values()]
+  /** A route gateway's tunnel charons (made on first use). */
+  #tunnels(g: GatewayMembers): RouteTunnels {
+    g.routeTunnels ??= new RouteTunnels(
+      g.gatewayId,
+      this.d.labRoot,
+      { onEvent: () => this.d.poke(g.gatewayId), onLost: () => this.d.lost(g.gatewayId) },
+      this.d.logger,
+    );
+    return g.routeTunnels;
+  }
+
+  /** Route mode: the member and VPC routes follow the tunnels' state as `seen` by the last report. */
+  async #syncRoutes(g: GatewayMembers, seen: ReadonlyMap<GatewayRuntime, readonly ViciNamedSection[]> | undefined): Promise<void> {
+    const gw = g.plan?.gateway;
+    if (!seen || !gw || gw.mode !== 'route' || !g.routeTunnels || !g.network) return;
+    await g.routeTunnels.syncRoutes(gw, g.plan!, g.cut, g.routeTunnels.states(seen));
+  }
+
+  /** Reports the connections' status; returns each live charon's SAs as read for it (undefined when nothing was reported). */
+  async #report(g: GatewayMembers, gateway?: AgentReport['gateway']): Promise<Map<GatewayRuntime, ViciNamedSection[]> | undefined> {
+    // The active member first: its failure reasons win. Route mode: the tunnel charons too.
+    const live = [...g.runtimes.values(), ...(g.routeTunnels?.live(g.cut) ?? [])]
       .filter((rt) => rt.vici && !g.cut.has(rt.memberIndex))
       .sort((a, b) => Number(g.roleOf(b.memberIndex) === 'active') - Number(g.roleOf(a.memberIndex) === 'active'));
-    if (!g.plan || live.length === 0) return;
+    if (!g.plan || live.length === 0) return undefined;
     // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
     // meanwhile (on a charon event) must not be overwritten by an older picture.
-    const sas = (await Promise.all(live.map((rt) => rt.vici!.listSas({ noblock: true }).catch(() => [])))).flat();
+    const seen = new Map(await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas({ noblock: true }).catch(() => [])] as const)));
+    const sas = [...seen.values()].flat();
     const up = connectionsUp(sas, connectionIdOf);
     const facts = saFactsOf(sas, connectionIdOf, new Map(live.flatMap((rt) => [...rt.members])));
     const overridden = new Map(live.flatMap((rt) => [...rt.overridden]));
@@ -234,17 +257,20 @@ export class GatewayReconciler {
         if (isUp) for (const rt of live) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
         const failure = live.map((rt) => rt.failures.get(c.id)).find((f) => f !== undefined);
         const leader = overridden.get(c.id);
+        const blocked = g.routeTunnels?.blocked.get(c.id);
         return {
           id: c.id,
           sa: facts.get(c.id) ?? NO_SAS,
           status: isUp ? ('up' as const) : ('down' as const),
           reasons: [
             ...(isUp || !c.adminStateUp || !failure ? [] : [failure]),
+            ...(blocked && c.adminStateUp ? [blocked] : []),
             ...(leader ? [reason('peer_settings_shared', `the leading connection is ${leader}`)] : []),
           ],
         };
       });
     await this.d.backend.report(g.gatewayId, { generation: g.plan.generation, ...(gateway ? { gateway } : {}), connections });
+    return seen;
   }
 
   #members(gw: VpnGateway): GatewayMembers {
@@ -273,6 +299,8 @@ export class GatewayReconciler {
     g?.close();
     for (const rt of g?.runtimes.values() ?? []) await rt.supervisor.stop();
     this.#gateways.delete(gatewayId);
+    const privateIps = gw?.members.map((m) => m.privateIp.address) ?? [];
+    await removeRouteTunnels(this.d.labRoot, gatewayId, gw && plan.vpcShared ? gw.vpcId : undefined, privateIps);
     if (gw) {
       await removeGatewayNetwork(
         gw.id,
