@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipBatch, inNamespace, ip } from '../../src/dataplane/lab/ip-command.js';
@@ -200,6 +201,27 @@ describe.runIf(labRuns)('lab: route mode routes by the VPC routing tables', () =
     await expect.poll(async () => (await ip(['netns', 'list'])).includes(`cw-tn-${short}-`), { timeout: 15_000, interval: 200 }).toBe(false);
     await expect.poll(kernelRoutes, { timeout: 10_000, interval: 100 }).toBe('');
   }, 30_000);
+
+  it('deleting the gateway leaves no tunnel or member namespace and no tunnel charon', async () => {
+    expect((await t.call('DELETE', `/v1/vpn_gateways/${gwId}/connections/${conns[1]}`)).statusCode).toBe(202);
+    await expect.poll(async () => (await t.call('DELETE', `/v1/vpn_gateways/${gwId}`)).statusCode, { timeout: 15_000, interval: 200 }).toBe(202);
+    const short = gwId.replace(/-/g, '').slice(0, 12);
+    await expect
+      .poll(
+        async () =>
+          (await ip(['netns', 'list']))
+            .split('\n')
+            .filter(
+              (l) => l.includes(`cw-gw-${short}-`) || (/^cw-tn-/.test(l) && conns.some((c) => l.startsWith(`cw-tn-${c.replace(/-/g, '').slice(0, 12)}`))),
+            ),
+        {
+          timeout: 15_000,
+          interval: 200,
+        },
+      )
+      .toEqual([]);
+    for (const c of conns) for (const m of [1, 2] as const) expect(existsSync(tunnelDir(t, c, m))).toBe(false);
+  }, 40_000);
 });
 
 /** `ping -i 0.1` in the background; the gap is the longest run of sequence numbers without a reply, in 100 ms steps. */
