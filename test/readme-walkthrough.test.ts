@@ -115,6 +115,30 @@ describe.skipIf(!root && !process.env['CI'])('README causeway CLI walk-through',
 });
 
 /**
+ * The README's route-mode block, pasted into bash as written (only the server URL pointed at the test
+ * server): a route gateway, a site, a route in the default routing table with the connection as next
+ * hop, a ping through it, and again with member 1 failed (once the site's DPD lets go of the dead tunnel).
+ */
+describe.skipIf(!root && !process.env['CI'])('README route mode with a routing table', () => {
+  const inet = `cw-inet-rr${process.pid}`;
+  const lab = labServer(inet);
+  const home = mkdtempSync(join(tmpdir(), 'cw-cli-home-'));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('runs as pasted: the route is in the table, the ping goes through, also with member 1 failed', async () => {
+    const stdout = await pasteInLab(lab.t, '### Route mode with a routing table (causeway CLI)', inet, { CAUSEWAY_HOME: home });
+    expect(stdout).toMatch(/^Site route-site now answers connection /m);
+    expect(stdout).toMatch(/^Status\s+up$/m);
+    expect(stdout).toMatch(/to-route-site-lan\s+192\.168\.2\.0\/24\s+deliver\s+to-route-site \(/);
+    expect(stdout).toMatch(/3 packets transmitted, 3 received/);
+    expect(stdout).toMatch(/^Failed member 1 of gateway route-gateway: killed charon \d+, links down$/m);
+    // Member 1 failed: three replies within the ping's 30 s (the site's DPD bounds the gap at ~12 s).
+    expect(stdout.match(/\d+ packets transmitted, 3 received/g)).toHaveLength(2);
+    expect(stdout).toMatch(/^Recovered member 1 of gateway route-gateway: links up$/m);
+  }, 180_000);
+});
+
+/**
  * The README's cloud.ca walk-through, pasted into bash as written (only the server URL pointed at the
  * test server), with the lab data plane: Pending, then Connected, a ping through, reset, list, delete.
  */

@@ -5,6 +5,7 @@ import type { GatewayLayout } from '../dataplane/lab/network-layout.js';
 import { memberCut, memberDir } from '../dataplane/lab/member-fault.js';
 import type { GatewayMode } from '../domain/gateway.js';
 import type { GatewayRuntime } from './gateway-runtime.js';
+import type { RouteTunnels } from './route-tunnels.js';
 
 type Index = 1 | 2;
 
@@ -25,6 +26,8 @@ export class GatewayMembers {
   failoverAt = 0;
   /** A member's charon went away or a fail marker changed since the last reconcile began: a failover may be waiting. */
   urgent = false;
+  /** Route mode: the tunnel namespaces' charons (route-tunnels.ts). */
+  routeTunnels: RouteTunnels | undefined;
   /** The last namespace pass: a hash of the gateway's own part, the part that follows the connections and the active member, and when it last ran in full. */
   network:
     | {
@@ -105,6 +108,7 @@ export class GatewayMembers {
 
   close(): void {
     for (const rt of this.runtimes.values()) rt.close();
+    this.routeTunnels?.close();
     for (const w of this.#watchers.splice(0)) w.close();
   }
 }

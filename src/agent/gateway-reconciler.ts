@@ -18,6 +18,8 @@ import { GatewayRuntime } from './gateway-runtime.js';
 import { memberGroups } from './member-groups.js';
 import { claimActivePlacement, fullMemberNetwork, type NetworkDeps, syncMemberNetwork } from './member-network.js';
 import { saFactsOf } from './sa-facts-reader.js';
+import { removeRouteTunnels, RouteTunnels } from './route-tunnels.js';
+import type { ViciNamedSection } from '../dataplane/vici/index.js';
 import { applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
 export interface ReconcilerDeps {
@@ -145,15 +147,17 @@ export class GatewayReconciler {
     await shown;
     const deferred = await syncMemberNetwork(this.#net, g, gw, layout, recovered);
     if (!failover || !g.network) for (const i of actives) retry = (await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active')) || retry;
+    if (gw.mode === 'route') retry = (await this.#tunnels(g).apply(gw, plan, desired, cut)) || retry;
     if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
-    const settled = await this.#report(g, this.#observation(g));
+    const report = await this.#report(g, this.#observation(g));
+    await this.#syncRoutes(g, report?.seen);
     // The full pass is not urgent: it gives way to a failover that is already waiting (the next reconcile runs it).
     if (deferred && g.urgent) g.network = g.network && { ...g.network, at: 0 };
     else if (deferred) await fullMemberNetwork(this.#net, g, gw, layout);
     haTrace(gw.id, `reconcile end${deferred ? ' (full network pass)' : ''}`);
     // For a while after a failover, every second until the tunnels are up: a lost first attempt is
     // retried (initiateMissing) without waiting for the usual 3 s or 15 s.
-    const hurry = !settled && Date.now() - g.failoverAt < FAILOVER_HURRY_MS;
+    const hurry = !report?.settled && Date.now() - g.failoverAt < FAILOVER_HURRY_MS;
     return { requeueAfterMs: hurry ? 1_000 : retry ? 3_000 : 15_000, ...(gw.mode === 'policy' ? { standby: true } : {}) };
   }
 
@@ -247,22 +251,47 @@ export class GatewayReconciler {
     await this.d.backend.report(g.gatewayId, { generation: g.plan.generation, gateway: this.#observation(g) });
   }
 
-  /** Status is the truth: a connection is up when one of its CHILD_SAs is installed (on any member). */
+  /** Status is the truth: a connection is up when one of its CHILD_SAs is installed (on any member or tunnel). */
   async refreshStatus(gatewayId: string): Promise<void> {
     const g = this.#gateways.get(gatewayId);
-    if (g) await this.#report(g);
+    if (g) await this.#syncRoutes(g, (await this.#report(g))?.seen);
   }
 
-  /** Reports the connections' status (and `gateway`); returns whether every admin-up connection is up. */
-  async #report(g: GatewayMembers, gateway?: AgentReport['gateway']): Promise<boolean> {
-    // The active member first: its failure reasons win.
-    const live = [...g.runtimes.values()]
+  /** A route gateway's tunnel charons (made on first use). */
+  #tunnels(g: GatewayMembers): RouteTunnels {
+    g.routeTunnels ??= new RouteTunnels(
+      g.gatewayId,
+      this.d.labRoot,
+      { onEvent: () => this.d.poke(g.gatewayId), onLost: () => this.d.lost(g.gatewayId) },
+      this.d.logger,
+    );
+    return g.routeTunnels;
+  }
+
+  /** Route mode: the member and VPC routes follow the tunnels' state as `seen` by the last report. */
+  async #syncRoutes(g: GatewayMembers, seen: ReadonlyMap<GatewayRuntime, readonly ViciNamedSection[]> | undefined): Promise<void> {
+    const gw = g.plan?.gateway;
+    if (!seen || !gw || gw.mode !== 'route' || !g.routeTunnels || !g.network) return;
+    await g.routeTunnels.syncRoutes(gw, g.plan!, g.cut, g.routeTunnels.states(seen));
+  }
+
+  /**
+   * Reports the connections' status (and `gateway`); returns each live charon's SAs as read for it and
+   * whether every admin-up connection is up (undefined when nothing was reported).
+   */
+  async #report(
+    g: GatewayMembers,
+    gateway?: AgentReport['gateway'],
+  ): Promise<{ readonly seen: Map<GatewayRuntime, ViciNamedSection[]>; readonly settled: boolean } | undefined> {
+    // The active member first: its failure reasons win. Route mode: the tunnel charons too.
+    const live = [...g.runtimes.values(), ...(g.routeTunnels?.live(g.cut) ?? [])]
       .filter((rt) => rt.vici && !g.cut.has(rt.memberIndex))
       .sort((a, b) => Number(g.roleOf(b.memberIndex) === 'active') - Number(g.roleOf(a.memberIndex) === 'active'));
-    if (!g.plan || live.length === 0) return false;
+    if (!g.plan || live.length === 0) return undefined;
     // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
     // meanwhile (on a charon event) must not be overwritten by an older picture.
-    const sas = (await Promise.all(live.map((rt) => rt.vici!.listSas({ noblock: true }).catch(() => [])))).flat();
+    const seen = new Map(await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas({ noblock: true }).catch(() => [])] as const)));
+    const sas = [...seen.values()].flat();
     const up = connectionsUp(sas, connectionIdOf);
     const facts = saFactsOf(sas, connectionIdOf, new Map(live.flatMap((rt) => [...rt.members])));
     const overridden = new Map(live.flatMap((rt) => [...rt.overridden]));
@@ -273,18 +302,20 @@ export class GatewayReconciler {
         if (isUp) for (const rt of live) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
         const failure = live.map((rt) => rt.failures.get(c.id)).find((f) => f !== undefined);
         const leader = overridden.get(c.id);
+        const blocked = g.routeTunnels?.blocked.get(c.id);
         return {
           id: c.id,
           sa: facts.get(c.id) ?? NO_SAS,
           status: isUp ? ('up' as const) : ('down' as const),
           reasons: [
             ...(isUp || !c.adminStateUp || !failure ? [] : [failure]),
+            ...(blocked && c.adminStateUp ? [blocked] : []),
             ...(leader ? [reason('peer_settings_shared', `the leading connection is ${leader}`)] : []),
           ],
         };
       });
     await this.d.backend.report(g.gatewayId, { generation: g.plan.generation, ...(gateway ? { gateway } : {}), connections });
-    return g.plan.connections.every((c) => c.lifecycleState === 'deleting' || !c.adminStateUp || up.has(c.id));
+    return { seen, settled: g.plan.connections.every((c) => c.lifecycleState === 'deleting' || !c.adminStateUp || up.has(c.id)) };
   }
 
   #members(gw: VpnGateway): GatewayMembers {
@@ -323,6 +354,8 @@ export class GatewayReconciler {
     g?.close();
     for (const rt of g?.runtimes.values() ?? []) await rt.supervisor.stop();
     this.#gateways.delete(gatewayId);
+    const privateIps = gw?.members.map((m) => m.privateIp.address) ?? [];
+    await removeRouteTunnels(this.d.labRoot, gatewayId, gw && plan.vpcShared ? gw.vpcId : undefined, privateIps);
     if (gw) {
       await removeGatewayNetwork(
         gw.id,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connection, gateway, member, routeGateway } from '../../test/domain-fixtures.js';
 import { desiredConnection } from '../domain/desired-state.js';
-import { memberGroups, standbyGroups } from './member-groups.js';
+import { memberGroups, standbyGroups, tunnelGroups } from './member-groups.js';
 
 const policy = desiredConnection(gateway(), connection(), undefined, undefined);
 const route = desiredConnection(routeGateway(), connection({ kind: 'route_static', localCidrs: [], peerCidrs: [] }), undefined, undefined);
@@ -21,9 +21,10 @@ describe('memberGroups', () => {
     expect(standby!.children.get(child)!.hash).not.toBe(active!.children.get(child)!.hash);
   });
 
-  it('route mode: each member loads its own tunnel only', () => {
-    const one = memberGroups([route], 'route', 1, 'active');
-    const two = memberGroups([route], 'route', 2, 'active');
+  it('route mode: a member charon loads no route tunnel; each tunnel charon its own one', () => {
+    expect(memberGroups([route], 'route', 1, 'active')).toEqual([]);
+    const one = tunnelGroups(route, 1);
+    const two = tunnelGroups(route, 2);
     expect([...one[0]!.children.keys()]).toEqual([`cw-${route.connectionId}-t1-1`]);
     expect([...two[0]!.children.keys()]).toEqual([`cw-${route.connectionId}-t2-1`]);
     expect(one[0]!.conn['local_addrs']).toEqual(['198.51.100.11']);

@@ -4,13 +4,13 @@ import { contentHash, type DesiredConnection } from '../domain/desired-state.js'
 import type { GatewayMode } from '../domain/gateway.js';
 
 /**
- * What one member's charon loads. Route mode: the tunnels of that member (each member its own public
- * IP, its own tunnel per connection). Policy mode: every connection on both members (the public IP
+ * What one member's charon loads. Route mode: no route-based connection (each of its tunnels runs in
+ * its own tunnel namespace, see `tunnelGroups` and route-tunnels.ts). Policy mode: every connection on both members (the public IP
  * moves with the active role, so the bodies are the same on both), the standby's CHILDs without a
  * start action (hot, but never initiating without the address; see `standbyGroups`).
  */
 export function memberGroups(connections: readonly DesiredConnection[], mode: GatewayMode, index: 1 | 2, role: 'active' | 'standby'): PeerGroup[] {
-  const mine = mode === 'policy' ? connections : connections.map((d) => ({ ...d, tunnels: d.tunnels.filter((t) => t.memberIndex === index) }));
+  const mine = mode === 'policy' ? connections : connections.filter((d) => d.kind === 'policy').map((d) => tunnelOf(d, index));
   const groups = translateGateway(mine);
   return role === 'standby' ? standbyGroups(groups) : groups;
 }
@@ -28,4 +28,11 @@ export function standbyGroups(groups: readonly PeerGroup[]): PeerGroup[] {
     const meta = new Map([...g.children].map(([name, c]) => [name, { ...c, hash: contentHash(children[name]), start: false }]));
     return { ...g, conn: { ...g.conn, children }, children: meta };
   });
+}
+
+const tunnelOf = (d: DesiredConnection, index: 1 | 2): DesiredConnection => ({ ...d, tunnels: d.tunnels.filter((t) => t.memberIndex === index) });
+
+/** What a route tunnel's own charon loads: its connection's conn for that one member. */
+export function tunnelGroups(d: DesiredConnection, index: 1 | 2): PeerGroup[] {
+  return translateGateway([tunnelOf(d, index)]);
 }

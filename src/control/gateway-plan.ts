@@ -15,6 +15,8 @@ export interface PlanConnection {
   readonly lifecycleState: LifecycleState;
   readonly localCidrs: readonly string[];
   readonly peerCidrs: readonly string[];
+  /** Route mode: spread a VPC route's traffic over both members' up tunnels (ECMP). */
+  readonly distributeTraffic: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
     lifecycleState: c.lifecycleState,
     localCidrs: c.localCidrs,
     peerCidrs: c.peerCidrs,
+    distributeTraffic: c.distributeTraffic,
   }));
   if (gw.lifecycleState === 'deleting') {
     const others = (await gatewaysOfVpc(tx.ex, gw.vpcId)).filter((g) => g.id !== gw.id && g.lifecycleState !== 'deleting');

@@ -7,6 +7,7 @@ import { LocalBackend } from '../../src/agent/local-backend.js';
 import { LabAgent } from '../../src/agent/lab-agent.js';
 import { inNamespace } from '../../src/dataplane/lab/ip-command.js';
 import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
+import { tunnelRecordName } from '../../src/dataplane/lab/tunnel-network.js';
 import { labDown } from '../../src/dataplane/lab/lab-teardown.js';
 import { ViciClient, type ViciNamedSection } from '../../src/dataplane/vici/index.js';
 import { parseCidr } from '../../src/domain/cidr.js';
@@ -173,6 +174,11 @@ export function gatewayDir(t: TestServer, gw: LabGateway, member?: 1 | 2): strin
       /* no failover yet */
     }
   return join(root, `member-${active}`);
+}
+
+/** The charon directory of a route connection's tunnel namespace on member `m` (route mode). */
+export function tunnelDir(t: TestServer, connectionId: string, m: 1 | 2): string {
+  return join(t.dataDir, 'lab', `tunnel-${tunnelRecordName(connectionId, m)}`);
 }
 
 export function charonPid(t: TestServer, gw: LabGateway, member?: 1 | 2): number {

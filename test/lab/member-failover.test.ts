@@ -5,7 +5,19 @@ import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { isCharonPid } from '../../src/dataplane/lab/lab-state.js';
 import { ViciClient } from '../../src/dataplane/vici/index.js';
 import type { TestServer } from '../harness.js';
-import { charonPid, gatewayDir, labCli, labRuns, startLab, stopLab, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
+import {
+  charonPid,
+  gatewayDir,
+  labCli,
+  labRuns,
+  startLab,
+  stopLab,
+  tunnelDir,
+  vpcGateway,
+  waitStatus,
+  type Connection,
+  type LabGateway,
+} from './lab-fixture.js';
 
 const LAN = '192.168.71.0/24';
 const SITE_HOST = '192.168.71.1';
@@ -118,7 +130,8 @@ describe.runIf(labRuns)('lab: a gateway member fails', () => {
     await cli(['lab', 'site', 'connect', 'mfsite', '--connection', rc.id]);
     await waitStatus(t, rc, 'up', 30_000);
     const installed = async (m: 1 | 2): Promise<boolean> => {
-      const vici = new ViciClient({ socketPath: join(gatewayDir(t, rg, m), 'charon.vici') });
+      // Route mode: each member's tunnel runs in its own tunnel namespace with its own charon.
+      const vici = new ViciClient({ socketPath: join(tunnelDir(t, rc.id, m), 'charon.vici') });
       try {
         await vici.connect(2_000);
         return JSON.stringify(await vici.listSas({ noblock: true })).includes('"INSTALLED"');

@@ -59,7 +59,16 @@ describe('agent plan schema', () => {
           createdAt: 1,
         },
       ],
-      connections: [{ id: 'c-1', adminStateUp: true, lifecycleState: 'pending' as const, localCidrs: ['10.0.0.0/24'], peerCidrs: ['192.168.1.0/24'] }],
+      connections: [
+        {
+          id: 'c-1',
+          adminStateUp: true,
+          lifecycleState: 'pending' as const,
+          localCidrs: ['10.0.0.0/24'],
+          peerCidrs: ['192.168.1.0/24'],
+          distributeTraffic: true,
+        },
+      ],
       desired: desiredGatewayState(gateway, [{ connection }]),
     };
     const gone = { gatewayId: 'x', generation: 1, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false, vpcRoutes: [] };

@@ -64,6 +64,7 @@ const PlanConnection = Type.Object({
   lifecycleState: Lifecycle,
   localCidrs: Type.Array(Str),
   peerCidrs: Type.Array(Str),
+  distributeTraffic: Type.Boolean(),
 });
 const DesiredTunnel = Type.Object({
   memberIndex: Type.Union([Type.Literal(1), Type.Literal(2)]),

@@ -21,6 +21,10 @@ export interface LabRecord {
   readonly charonDirs?: readonly string[];
   /** The lab internet this record is plugged into. */
   readonly internetNs?: string;
+  /** Tunnels: the gateway, member and connection a tunnel namespace serves (route mode). */
+  readonly gateway?: string;
+  readonly memberIndex?: 1 | 2;
+  readonly connectionId?: string;
   /** Sites: the Causeway connections the site answers (`lab site connect`), in the order joined. */
   readonly connections?: readonly string[];
 }

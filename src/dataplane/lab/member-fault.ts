@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ip } from './ip-command.js';
 import { memberNs } from './lab-names.js';
-import { isCharonPid, pidAlive } from './lab-state.js';
+import { isCharonPid, LabState, pidAlive } from './lab-state.js';
 
 /**
  * A gateway member's failure, made on purpose (`causeway lab member fail`, for tests and demos): its
- * charon is killed by the PID its supervisor recorded, its links go down, and a marker in its charon
+ * charon (and, route mode, its tunnel namespaces' charons) is killed by the PID its supervisor recorded, its links go down, and a marker in its charon
  * directory tells the agent (a separate process) not to start it again until `recover` removes it.
  */
 
@@ -29,18 +29,27 @@ export async function failMember(gatewayDir: string, gatewayId: string, index: 1
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // The marker first: the agent sees the charon die and must find it held down, not restart it.
   writeFileSync(markerOf(dir), `${new Date().toISOString()}\n`, { mode: 0o600 });
-  let killed: number | undefined;
+  const killed = killCharon(dir);
+  // Route mode: the member's tunnel namespaces (one charon each) fail with it.
+  for (const r of new LabState(dirname(gatewayDir)).all()) {
+    if (r.kind === 'tunnel' && r.gateway === gatewayId && r.memberIndex === index) killCharon(r.dir);
+  }
+  for (const leg of LEGS) await ip(['link', 'set', leg, 'down'], memberNs(gatewayId, index)).catch(() => undefined);
+  return killed;
+}
+
+/** SIGKILLs the charon recorded in `dir` (a crash, not a shutdown: no DELETE reaches the peer); returns its PID. */
+function killCharon(dir: string): number | undefined {
   try {
     const pid = Number(readFileSync(join(dir, 'charon.pid'), 'utf8').trim());
     if (pid > 0 && pidAlive(pid) && isCharonPid(pid)) {
-      process.kill(pid, 'SIGKILL'); // a crash, not a shutdown: no DELETE reaches the peer
-      killed = pid;
+      process.kill(pid, 'SIGKILL');
+      return pid;
     }
   } catch {
     /* no charon recorded */
   }
-  for (const leg of LEGS) await ip(['link', 'set', leg, 'down'], memberNs(gatewayId, index)).catch(() => undefined);
-  return killed;
+  return undefined;
 }
 
 /** Brings a failed member's links up and lifts the marker: the agent restarts its charon. */

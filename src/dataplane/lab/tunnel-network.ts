@@ -49,6 +49,8 @@ export interface TunnelNetworkSpec {
   readonly peerIp: string;
   /** The member's public leg (default `pub0`). */
   readonly publicDev?: string;
+  /** The gateway the member belongs to (recorded, so `lab member fail` finds the member's tunnels). */
+  readonly gatewayId?: string;
   /** The tunnel charon's instance settings (DPD as retransmit schedule, aggressive PSK). */
   readonly charon?: Pick<CharonOptions, 'retransmit' | 'aggressivePsk'>;
 }
@@ -150,7 +152,8 @@ export async function ensureTunnelNamespace(spec: TunnelNetworkSpec): Promise<Tu
       `addr replace ${tunnelSideIp}/30 dev up0`,
       'link set up0 up',
       `route replace default via ${memberSideIp} dev up0 src ${spec.publicIp}`,
-      ...(tunnelRules.includes('iif ipsec0 lookup main') ? [] : [`rule add pref ${MEMBER_LOCAL_RULE_PRIORITY} iif ipsec0 lookup main`]),
+      // `iif ipsec0 [detached] lookup main` while no charon holds the TUN device (one died): present all the same.
+      ...(/iif ipsec0 (\[detached\] )?lookup main/.test(tunnelRules) ? [] : [`rule add pref ${MEMBER_LOCAL_RULE_PRIORITY} iif ipsec0 lookup main`]),
     ],
     ns,
   );
@@ -159,9 +162,19 @@ export async function ensureTunnelNamespace(spec: TunnelNetworkSpec): Promise<Tu
   const name = tunnelRecordName(spec.connectionId, spec.memberIndex);
   const dir = state.dirFor('tunnel', name);
   const charon = new CharonSupervisor({ ns, dir, ...(spec.charon ?? {}) });
-  state.put({ kind: 'tunnel', name, ns, dir, publicIp: spec.publicIp });
+  const rec = {
+    kind: 'tunnel' as const,
+    name,
+    ns,
+    dir,
+    publicIp: spec.publicIp,
+    memberIndex: spec.memberIndex,
+    connectionId: spec.connectionId,
+    ...(spec.gatewayId ? { gateway: spec.gatewayId } : {}),
+  };
+  state.put(rec);
   await charon.ensure();
-  state.put({ kind: 'tunnel', name, ns, dir, publicIp: spec.publicIp, ...(charon.pid() ? { charonPid: charon.pid()! } : {}) });
+  state.put({ ...rec, ...(charon.pid() ? { charonPid: charon.pid()! } : {}) });
   return { ns, slot, tunnelSideIp, memberSideIp, charon };
 }
 

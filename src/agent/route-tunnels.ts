@@ -1,0 +1,173 @@
+import type { Logger } from 'pino';
+import type { GatewayPlan } from '../control/index.js';
+import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
+import { memberNs, vpcNs } from '../dataplane/lab/lab-names.js';
+import { LabState } from '../dataplane/lab/lab-state.js';
+import { memberRoutePlan, routeTunnels, type TunnelState, vpcRoutePlan } from '../dataplane/lab/route-plan.js';
+import { syncMemberRoutes, syncVpcRoutes } from '../dataplane/lab/route-table-sync.js';
+import { ensureTunnelNamespace, removeTunnelNamespace, tunnelRecordName, tunnelNs } from '../dataplane/lab/tunnel-network.js';
+import type { ViciNamedSection } from '../dataplane/vici/index.js';
+import type { DesiredGatewayState } from '../domain/desired-state.js';
+import type { VpnGateway } from '../domain/gateway.js';
+import type { Reason } from '../domain/tenancy.js';
+import { GatewayRuntime, type RuntimeHooks } from './gateway-runtime.js';
+import { tunnelGroups } from './member-groups.js';
+import { connectionsUp, applyGroups, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
+import { connectionIdOf } from './failure-classifier.js';
+
+type Index = 1 | 2;
+
+const keyOf = (connectionId: string, memberIndex: Index): string => `${connectionId}/${memberIndex}`;
+
+/**
+ * A route gateway's tunnels as the agent runs them: one tunnel namespace per (route connection,
+ * member), each with its own charon (tunnel-network.ts) and a GatewayRuntime for it (status, SA facts
+ * and failure reasons read as from a member's charon). The member and VPC routes follow the plan's
+ * VPC routes and which tunnels are up (route-plan.ts, route-table-sync.ts), re-synced on every
+ * reconcile and every charon event. A tunnel's charon that dies is restarted by the next reconcile
+ * (its VICI connection dropping triggers one) unless `lab member fail` holds its member down.
+ */
+export class RouteTunnels {
+  readonly runtimes = new Map<string, GatewayRuntime>();
+  /** Connections that get no tunnels, and why (route-plan.ts `routeTunnels`). */
+  blocked = new Map<string, Reason>();
+  /** Tunnel namespaces built by this agent process (others are checked once with ensureTunnelNamespace). */
+  readonly #built = new Set<string>();
+  #routeChain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly gatewayId: string,
+    private readonly labRoot: string,
+    private readonly hooks: RuntimeHooks,
+    private readonly log?: Logger,
+  ) {
+    // A restarted agent adopts the tunnels its lab records name.
+    for (const r of new LabState(labRoot).all()) {
+      if (r.kind === 'tunnel' && r.gateway === gatewayId && r.connectionId && r.memberIndex) this.#runtime(r.connectionId, r.memberIndex);
+    }
+  }
+
+  #runtime(connectionId: string, memberIndex: Index): GatewayRuntime {
+    const key = keyOf(connectionId, memberIndex);
+    let rt = this.runtimes.get(key);
+    if (!rt) {
+      const dir = new LabState(this.labRoot).dirFor('tunnel', tunnelRecordName(connectionId, memberIndex));
+      rt = new GatewayRuntime(this.gatewayId, new CharonSupervisor({ ns: tunnelNs(connectionId, memberIndex), dir }), this.hooks, this.log, memberIndex);
+      rt.adopt();
+      this.runtimes.set(key, rt);
+    }
+    return rt;
+  }
+
+  /**
+   * Builds the tunnels `desired` asks for on the members not held down, loads each tunnel charon with
+   * its connection's conn for that member, and removes the tunnels no longer wanted. Returns whether
+   * an initiation is still owed. Runs under the gateway's lock (one call per member at a time).
+   */
+  async apply(gw: VpnGateway, plan: GatewayPlan, desired: DesiredGatewayState, cut: ReadonlySet<Index>): Promise<boolean> {
+    const { tunnels, blocked } = routeTunnels(desired.connections);
+    this.blocked = blocked;
+    const wanted = new Set(tunnels.map((t) => keyOf(t.connectionId, t.memberIndex)));
+    for (const [key, rt] of [...this.runtimes]) {
+      if (wanted.has(key)) continue;
+      rt.close();
+      const [connectionId, m] = key.split('/') as [string, string];
+      await removeTunnelNamespace(this.labRoot, memberNs(gw.id, Number(m) as Index), connectionId, Number(m) as Index);
+      this.runtimes.delete(key);
+      this.#built.delete(key);
+    }
+    const settings = { ...(desired.retransmit ? { retransmit: desired.retransmit } : {}), aggressivePsk: desired.aggressivePsk };
+    let retry = false;
+    for (const t of tunnels) {
+      const key = keyOf(t.connectionId, t.memberIndex);
+      const rt = this.#runtime(t.connectionId, t.memberIndex);
+      rt.plan = plan;
+      if (cut.has(t.memberIndex)) {
+        rt.close(); // `lab member fail` killed its charon; `recover` brings it back here
+        continue;
+      }
+      const changed = rt.supervisor.configure(settings);
+      const pid = rt.supervisor.pid();
+      if (pid === undefined || !this.#built.has(key)) {
+        await ensureTunnelNamespace({
+          labRoot: this.labRoot,
+          memberNs: memberNs(gw.id, t.memberIndex),
+          memberIndex: t.memberIndex,
+          connectionId: t.connectionId,
+          publicIp: t.publicIp,
+          peerIp: t.peerIp,
+          gatewayId: gw.id,
+          charon: settings,
+        });
+        this.#built.add(key);
+      }
+      if (rt.supervisor.pid() !== pid) {
+        rt.applied.clear(); // a new charon has nothing loaded
+        rt.close();
+      } else if (changed) {
+        await (await rt.connect()).reloadSettings();
+      }
+      const vici = await rt.connect();
+      const d = desired.connections.find((c) => c.connectionId === t.connectionId)!;
+      const groups = tunnelGroups(d, t.memberIndex);
+      rt.members = new Map(groups.map((g) => [g.name, g.connectionIds]));
+      try {
+        for (const id of await applyGroups(vici, groups, rt.applied)) rt.failures.delete(id);
+        await unloadUnwanted(vici, groups, rt.applied);
+      } finally {
+        rt.saveApplied();
+      }
+      retry = (await initiateMissing(vici, groups, await vici.listSas({ noblock: true }))) || retry;
+    }
+    return retry;
+  }
+
+  /** The tunnel runtimes whose charon runs (members held down excluded). */
+  live(cut: ReadonlySet<Index>): GatewayRuntime[] {
+    return [...this.runtimes.values()].filter((rt) => rt.vici && !cut.has(rt.memberIndex));
+  }
+
+  /** One state per tunnel: up while its charon has an INSTALLED CHILD_SA (a dead or unread charon is down). */
+  states(seen: ReadonlyMap<GatewayRuntime, readonly ViciNamedSection[]>): TunnelState[] {
+    return [...this.runtimes].map(([key, rt]) => {
+      const connectionId = key.split('/')[0]!;
+      return { connectionId, memberIndex: rt.memberIndex, up: connectionsUp(seen.get(rt) ?? [], connectionIdOf).has(connectionId) };
+    });
+  }
+
+  /**
+   * Makes each live member's routes toward its tunnel namespaces, and the VPC's routing-table routes
+   * via the members, follow `plan.vpcRoutes` and `states`. Serialized: charon events and reconciles
+   * both call it; each run reads the kernel afresh.
+   */
+  syncRoutes(gw: VpnGateway, plan: GatewayPlan, cut: ReadonlySet<Index>, states: readonly TunnelState[]): Promise<void> {
+    const run = this.#routeChain.then(async () => {
+      for (const m of gw.members) if (!cut.has(m.index)) await syncMemberRoutes(memberNs(gw.id, m.index), memberRoutePlan(m.index, plan.vpcRoutes, states));
+      const members = gw.members.map((m) => ({ index: m.index, publicIp: cut.has(m.index) ? null : m.publicIp, privateIp: m.privateIp.address }));
+      const distribute = new Set(plan.connections.filter((c) => c.distributeTraffic).map((c) => c.id));
+      await syncVpcRoutes(
+        vpcNs(gw.vpcId),
+        vpcRoutePlan(plan.vpcRoutes, states, members, (id) => distribute.has(id)),
+        members.map((m) => m.privateIp),
+      );
+    });
+    this.#routeChain = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
+    for (const rt of this.runtimes.values()) rt.close();
+  }
+}
+
+/**
+ * Removes every tunnel namespace of a gateway (its charons by PID) and, when the VPC namespace stays,
+ * the gateway's routing-table routes in it.
+ */
+export async function removeRouteTunnels(labRoot: string, gatewayId: string, vpcId: string | undefined, privateIps: readonly string[]): Promise<void> {
+  for (const r of new LabState(labRoot).all()) {
+    if (r.kind !== 'tunnel' || r.gateway !== gatewayId || !r.connectionId || !r.memberIndex) continue;
+    await removeTunnelNamespace(labRoot, memberNs(gatewayId, r.memberIndex), r.connectionId, r.memberIndex).catch(() => undefined);
+  }
+  if (vpcId && privateIps.length > 0) await syncVpcRoutes(vpcNs(vpcId), { routes: [], rules: [] }, privateIps).catch(() => undefined);
+}
