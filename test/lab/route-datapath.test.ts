@@ -262,7 +262,15 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
     );
     const before = await packetsOut();
     for (const s of SITES) for (const src of sources) expect(await ping(src, s.host, 2)).toMatch(/2 received/);
-    const after = await packetsOut();
+    // charon's counters follow the packets a moment later: wait until every echo request is counted.
+    const counted = (m: Map<string, number>): number =>
+      SITES.reduce((n, s) => n + m.get(key(s.conn, 1))! + m.get(key(s.conn, 2))!, 0) -
+      SITES.reduce((n, s) => n + before.get(key(s.conn, 1))! + before.get(key(s.conn, 2))!, 0);
+    let after = await packetsOut();
+    for (let i = 0; i < 30 && counted(after) < SITES.length * sources.length * 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await packetsOut();
+    }
     const split = SITES.map((s) => {
       const m1 = after.get(key(s.conn, 1))! - before.get(key(s.conn, 1))!;
       const m2 = after.get(key(s.conn, 2))! - before.get(key(s.conn, 2))!;
