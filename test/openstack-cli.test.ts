@@ -84,6 +84,7 @@ describe.skipIf(!haveClient && !process.env['CI'])('the real OpenStack CLI again
   afterAll(async () => {
     if (!t) return;
     t.server.agent?.stop();
+    await t.server.agent?.idle();
     if (root) await labDown(join(t.dataDir, 'lab'));
     await t.close();
   }, 60_000);

@@ -30,6 +30,7 @@ function labServer(inet: string): { readonly t: TestServer } {
     const t = box.t;
     if (!t) return;
     t.server.agent?.stop();
+    await t.server.agent?.idle();
     await labDown(join(t.dataDir, 'lab'));
     await t.close();
   }, 60_000);

@@ -67,6 +67,7 @@ describe.skipIf(!labRuns)('lab: the web console in a real browser', () => {
     await browser?.close();
     if (!t) return;
     t.server.agent?.stop();
+    await t.server.agent?.idle();
     await labDown(join(t.dataDir, 'lab'));
     await t.close();
   }, 60_000);

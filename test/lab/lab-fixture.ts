@@ -49,8 +49,11 @@ export function startLab(tag: string, flags: Record<string, string> = {}): Promi
 /** Stops the agent, removes the lab, closes the server (in that order). Safe on a half-started lab. LAB_DEBUG=<file> keeps the charon logs. */
 export async function stopLab(t: TestServer | undefined): Promise<void> {
   if (!t) return;
-  t.server.agent?.stop();
-  for (const agent of extraAgents.get(t) ?? []) agent.stop();
+  // Stopped, and done with the reconcile in flight: one still running (a standby sync, a charon restart)
+  // would start a charon after `labDown` and outlive the test.
+  const agents = [...(t.server.agent ? [t.server.agent] : []), ...(extraAgents.get(t) ?? [])];
+  for (const agent of agents) agent.stop();
+  await Promise.race([Promise.all(agents.map((a) => a.idle())), new Promise((r) => setTimeout(r, 60_000))]);
   const debug = process.env['LAB_DEBUG'];
   if (debug && existsSync(join(t.dataDir, 'lab'))) {
     const root = join(t.dataDir, 'lab');

@@ -25,6 +25,7 @@ describe.skipIf(!root && !process.env['CI'])('lab: two VPCs joined by a tunnel',
   afterAll(async () => {
     if (!t) return;
     t.server.agent?.stop();
+    await t.server.agent?.idle();
     if (process.env['LAB_DEBUG']) {
       const { readdirSync, readFileSync, existsSync } = await import('node:fs');
       for (const d of readdirSync(join(t.dataDir, 'lab'))) {
