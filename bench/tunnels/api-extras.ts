@@ -13,7 +13,7 @@ import { DPD, type TunnelSpec } from './tunnel-plan.js';
 import { textOf } from '../../src/domain/text.js';
 
 /** The charon directory of a gateway's active member (the agent records which in `active.json`; member 1 until a failover). */
-const gatewayDir = (server: LabServer, gatewayId: string): string => {
+export const gatewayDir = (server: LabServer, gatewayId: string): string => {
   const root = join(server.labRoot, `gateway-${gatewayId}`);
   let active = 1;
   try {

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { ViciClient } from '../../src/dataplane/vici/index.js';
 import { type IbmApi, listConnections } from './api-client.js';
+import { gatewayDir } from './api-extras.js';
 import { type ApiSide, createTunnelConnection } from './api-run.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
 import type { LabServer } from './lab-server.js';
@@ -36,7 +37,7 @@ export async function measureScaling(
   plan: readonly TunnelSpec[],
   cleanup: CleanupRegistry,
 ): Promise<ScalingPoint[]> {
-  const vicis = sides.map((s) => new ViciClient({ socketPath: join(server.labRoot, `gateway-${s.gatewayId}`, 'charon.vici') }));
+  const vicis = sides.map((s) => new ViciClient({ socketPath: join(gatewayDir(server, s.gatewayId), 'charon.vici') }));
   const present = new Set(plan.map((t) => t.index));
   const points: ScalingPoint[] = [];
   try {
