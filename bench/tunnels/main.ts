@@ -9,7 +9,7 @@
  *    100 connections (after a full GC, read through its inspector); the scaling line: the time to add
  *    the k-th tunnel (k = 1, 10, 100, 200, N) with k-1 up, until it carries a ping (scaling-run.ts).
  * 3. The floor: the same namespaces and the same kind of charons built by hand, the same tunnels from
- *    hand-written swanctl.conf, timed the same way. Prints both times and the ratio (target ≤ 1.2×).
+ *    hand-written swanctl.conf, timed the same way. Prints both times and the ratio (targets: ≤ 1.2× up to N=20, ≤ 1.5× at N=200).
  *
  * Knobs: N as the first argument, or N / BENCH_TUNNELS_N in the environment (default 20, at most 250);
  * BENCH_TUNNELS_IDENTITIES=address (default: the API's default identities, one IKE_SA between the
@@ -33,7 +33,8 @@ import { settleKernel } from './kernel-settle.js';
 import { launchLabServer, type ServerMemory } from './lab-server.js';
 import { DPD, identityMode, secs, spread, tunnelPlan } from './tunnel-plan.js';
 
-const TARGET_RATIO = 1.2;
+/** Issue 12's targets: within 1.2x of the floor up to 20 tunnels, within 1.5x at 200. */
+const targetRatio = (n: number): number => (n > 20 ? 1.5 : 1.2);
 const PING_TIMEOUT_MS = 180_000;
 
 function tunnelCount(): number {
@@ -146,7 +147,7 @@ async function main(): Promise<number> {
     const ratio = api.tunnelsMs / floor.tunnelsMs;
     log(`\nresult (N=${n}):`);
     log(
-      `  tunnels up and pinging: API ${secs(api.tunnelsMs)}, floor ${secs(floor.tunnelsMs)}, ratio ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x): ${ratio <= TARGET_RATIO ? 'PASS' : 'MISS'}`,
+      `  tunnels up and pinging: API ${secs(api.tunnelsMs)}, floor ${secs(floor.tunnelsMs)}, ratio ${ratio.toFixed(2)}x (target <= ${targetRatio(n)}x): ${ratio <= targetRatio(n) ? 'PASS' : 'MISS'}`,
     );
     log(
       `  including set-up: API ${secs(api.setupMs + api.tunnelsMs)}, floor ${secs(floor.setupMs + floor.tunnelsMs)}, ratio ${((api.setupMs + api.tunnelsMs) / (floor.setupMs + floor.tunnelsMs)).toFixed(2)}x`,
