@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
@@ -18,6 +17,7 @@ import {
   type Connection,
   type LabGateway,
 } from './lab-fixture.js';
+import { startPing } from './ping-gap.js';
 
 const LAN = '192.168.71.0/24';
 const SITE_HOST = '192.168.71.1';
@@ -159,34 +159,3 @@ describe.runIf(labRuns)('lab: a gateway member fails', () => {
     await expect.poll(async () => (await members(rg.id)).map((m) => m.status), { timeout: 5_000, interval: 100 }).toEqual(['available', 'available']);
   }, 120_000);
 });
-
-/**
- * `ping -i 0.1` from `ns` (from `src`) to `dst`, in the background. The gap is the longest run of
- * sequence numbers without a reply, in 100 ms steps.
- */
-function startPing(ns: string, src: string, dst: string): { repliedSince: (at: number, n: number) => boolean; stop: () => Promise<number> } {
-  const child = spawn('ip', ['netns', 'exec', ns, 'ping', '-n', '-i', '0.1', '-W', '1', '-I', src, dst], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const replies: { seq: number; at: number }[] = [];
-  let buf = '';
-  child.stdout.on('data', (d: Buffer) => {
-    buf += d.toString();
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const l of lines) {
-      const m = /icmp_seq=(\d+)/.exec(l);
-      if (m) replies.push({ seq: Number(m[1]), at: Date.now() });
-    }
-  });
-  return {
-    repliedSince: (at, n) => replies.filter((r) => r.at >= at).length >= n,
-    stop: async () => {
-      const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-      child.kill('SIGINT');
-      await exited;
-      const seqs = [...new Set(replies.map((r) => r.seq))].sort((a, b) => a - b);
-      let longest = 0;
-      for (let i = 1; i < seqs.length; i++) longest = Math.max(longest, seqs[i]! - seqs[i - 1]! - 1);
-      return longest * 100;
-    },
-  };
-}

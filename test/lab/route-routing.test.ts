@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { subnetBridge, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { ViciClient } from '../../src/dataplane/vici/index.js';
 import type { TestServer } from '../harness.js';
 import { labCli, labRuns, startLab, stopLab, tunnelDir } from './lab-fixture.js';
+import { startPing } from './ping-gap.js';
 
 type Member = { index?: number; role: string; status: string; public_ip: { address: string }; private_ip: { address: string } };
 
@@ -223,31 +223,3 @@ describe.runIf(labRuns)('lab: route mode routes by the VPC routing tables', () =
     for (const c of conns) for (const m of [1, 2] as const) expect(existsSync(tunnelDir(t, c, m))).toBe(false);
   }, 40_000);
 });
-
-/** `ping -i 0.1` in the background; the gap is the longest run of sequence numbers without a reply, in 100 ms steps. */
-function startPing(ns: string, src: string, dst: string): { replies: () => number; stop: () => Promise<number> } {
-  const child = spawn('ip', ['netns', 'exec', ns, 'ping', '-n', '-i', '0.1', '-W', '1', '-I', src, dst], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const seqs: number[] = [];
-  let buf = '';
-  child.stdout.on('data', (d: Buffer) => {
-    buf += d.toString();
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const l of lines) {
-      const m = /icmp_seq=(\d+)/.exec(l);
-      if (m) seqs.push(Number(m[1]));
-    }
-  });
-  return {
-    replies: () => seqs.length,
-    stop: async () => {
-      const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-      child.kill('SIGINT');
-      await exited;
-      const s = [...new Set(seqs)].sort((a, b) => a - b);
-      let longest = 0;
-      for (let i = 1; i < s.length; i++) longest = Math.max(longest, s[i]! - s[i - 1]! - 1);
-      return longest * 100;
-    },
-  };
-}
