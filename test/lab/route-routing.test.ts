@@ -175,7 +175,12 @@ describe.runIf(labRuns)('lab: route mode routes by the VPC routing tables', () =
     const c = conns[0]!;
     const before = [await packetsOut(c, 1), await packetsOut(c, 2)];
     for (const src of sources) expect(await ping(site.host, src, 2)).toMatch(/2 received/);
-    const after = [await packetsOut(c, 1), await packetsOut(c, 2)];
+    // charon's counters follow the packets a moment later: wait until every echo request is counted.
+    let after = [await packetsOut(c, 1), await packetsOut(c, 2)];
+    for (let i = 0; i < 30 && after[0]! + after[1]! - before[0]! - before[1]! < sources.length * 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = [await packetsOut(c, 1), await packetsOut(c, 2)];
+    }
     const [m1, m2] = [after[0]! - before[0]!, after[1]! - before[1]!];
     console.log(`ECMP split: member 1 ${m1} packets, member 2 ${m2} (${sources.length} flows x 2 pings to ${site.lan})`);
     expect(m1 + m2).toBe(sources.length * 2);
