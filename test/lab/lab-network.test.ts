@@ -1,15 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCidr, type Cidr } from '../../src/domain/cidr.js';
-import { deleteNamespace, inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
+import { deleteNamespace, ensureNamespace, inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.js';
 import { ensureGatewayNetwork, movePeerRoutes, removeGatewayNetwork, syncPublicAddresses } from '../../src/dataplane/lab/gateway-network.js';
-import { ensureInternet } from '../../src/dataplane/lab/lab-internet.js';
+import { ensureInternet, plugIntoInternet } from '../../src/dataplane/lab/lab-internet.js';
 
 const INET = `cw-inet-n${process.pid}`;
+const SITE = `cw-site-n${process.pid}`;
 import { gatewayNamespaces, memberNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { GatewayLayout } from '../../src/dataplane/lab/network-layout.js';
 
 const root = process.getuid?.() === 0;
 const pool = (parseCidr('198.51.100.0/24') as { cidr: Cidr }).cidr;
+const sitePool = (parseCidr('203.0.113.0/24') as { cidr: Cidr }).cidr;
 
 function layout(n: number): GatewayLayout {
   const id = `0000000${n}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`;
@@ -40,6 +42,7 @@ describe.skipIf(!root && !process.env['CI'])('lab network plumbing (namespaces, 
         l.members.map((m) => m.privateIp),
         false,
       ).catch(() => undefined);
+    await deleteNamespace(SITE);
     await deleteNamespace(INET);
   });
 
@@ -81,6 +84,25 @@ describe.skipIf(!root && !process.env['CI'])('lab network plumbing (namespaces, 
     await inNamespace(memberNs(a.gatewayId, 1), ['ping', '-c', '1', '-W', '2', '198.51.100.202']);
     // nothing reaches the host: the lab internet has no link to the root namespace
     expect(await inNamespace(INET, ['ip', '-o', 'link', 'show'])).not.toMatch(/eth0|ens|enp/);
+  });
+
+  it('routes between its pools without ICMP redirects (a site never sends to a gateway over the bridge directly)', async () => {
+    // A redirect would send the site's packets for a gateway straight over the bridge; a route
+    // gateway's member does not answer that ARP, so the site lost its gateways once the entry went stale.
+    await ensureInternet([pool, sitePool], INET);
+    await ensureNamespace(SITE);
+    await plugIntoInternet(SITE, `s${process.pid % 1_000_000}`, 'wan0', ['203.0.113.250'], sitePool, INET);
+    const redirects = async (): Promise<number> => {
+      const [names, values] = (await inNamespace(INET, ['cat', '/proc/net/snmp']))
+        .split('\n')
+        .filter((l) => l.startsWith('Icmp:'))
+        .map((l) => l.split(' '));
+      return Number(values![names!.indexOf('OutRedirects')]);
+    };
+    const before = await redirects();
+    await inNamespace(SITE, ['ping', '-c', '3', '-i', '0.2', '-W', '2', '198.51.100.202']);
+    expect(await redirects()).toBe(before);
+    expect(await inNamespace(SITE, ['ip', 'route', 'get', '198.51.100.202'])).not.toContain('redirected');
   });
 
   it('tears a gateway down completely', async () => {

@@ -58,9 +58,7 @@ async function ensureMemberNetwork(l: GatewayLayout, m: MemberLayout, pool: Cidr
       l.vpcSubnets.filter((s) => s.id !== l.subnetId).map((s) => `route replace ${s.cidr} via ${router}`),
       ns,
     );
-  await sysctl(ns, 'net.ipv4.ip_forward', '1');
-  await sysctl(ns, 'net.ipv4.conf.all.rp_filter', '0');
-  await sysctl(ns, 'net.ipv4.conf.default.rp_filter', '0');
+  await sysctl(ns, { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.default.rp_filter': '0' });
 }
 
 /**

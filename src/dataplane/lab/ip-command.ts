@@ -64,8 +64,9 @@ export function inNamespace(ns: string, argv: readonly string[], timeoutMs?: num
 }
 
 /** Sets a sysctl inside a namespace (forwarding, rp_filter). */
-export async function sysctl(ns: string, key: string, value: string): Promise<void> {
-  await inNamespace(ns, ['sysctl', '-q', '-w', `${key}=${value}`]);
+/** Sets kernel settings in `ns`, all in one `sysctl` process. */
+export async function sysctl(ns: string, settings: Readonly<Record<string, string>>): Promise<void> {
+  await inNamespace(ns, ['sysctl', '-q', '-w', ...Object.entries(settings).map(([key, value]) => `${key}=${value}`)]);
 }
 
 export async function listNamespaces(): Promise<string[]> {

@@ -20,7 +20,16 @@ export async function ensureInternet(pools: readonly Cidr[], inet = INTERNET_NS)
   for (const pool of pools) {
     await ipIdempotent(['addr', 'add', `${poolRouter(pool)}/${pool.prefix}`, 'dev', INTERNET_BRIDGE], inet);
   }
-  await sysctl(inet, 'net.ipv4.ip_forward', '1');
+  // A router between networks, never a redirector: a host that heeds an ICMP redirect sends to the
+  // other network's address straight over the bridge, where no one answers its ARP (a route gateway
+  // member steers a site's packets to a tunnel namespace by their source address, ARP included), and
+  // the site loses its gateways whenever that neighbour entry goes stale.
+  await sysctl(inet, {
+    'net.ipv4.ip_forward': '1',
+    'net.ipv4.conf.all.send_redirects': '0',
+    'net.ipv4.conf.default.send_redirects': '0',
+    [`net.ipv4.conf.${INTERNET_BRIDGE}.send_redirects`]: '0',
+  });
 }
 
 /**
