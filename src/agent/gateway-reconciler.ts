@@ -82,13 +82,21 @@ export class GatewayReconciler {
     return this.#gateways.get(gatewayId)?.runtimes.get(index);
   }
 
+  /** Whether a lost member of this gateway means a failover (policy mode): then it goes ahead of all other work. */
+  failsOver(gatewayId: string): boolean {
+    return this.#gateways.get(gatewayId)?.mode === 'policy';
+  }
+
   async reconcile(gatewayId: string): Promise<ReconcileResult> {
     haTrace(gatewayId, 'reconcile start');
     const plan = await this.d.backend.plan(gatewayId);
     const gw = plan.gateway;
     const desired = plan.desired;
     if (!gw || gw.lifecycleState === 'deleting' || !desired) {
-      await this.#teardown(gatewayId, plan);
+      // Under the gateway's lock: a standby sync or an apply still running must not start a charon
+      // while the teardown stops them.
+      const g = this.#gateways.get(gatewayId);
+      await (g ? g.locked(() => this.#teardown(gatewayId, plan)) : this.#teardown(gatewayId, plan));
       return {};
     }
     const g = this.#members(gw);
@@ -270,6 +278,7 @@ export class GatewayReconciler {
 
   /** Route mode: the member and VPC routes follow the tunnels' state as `seen` by the last report. */
   async #syncRoutes(g: GatewayMembers, seen: ReadonlyMap<GatewayRuntime, readonly ViciNamedSection[]> | undefined): Promise<void> {
+    if (this.#gateways.get(g.gatewayId) !== g) return; // torn down meanwhile: its routes are gone for good
     const gw = g.plan?.gateway;
     if (!seen || !gw || gw.mode !== 'route' || !g.routeTunnels || !g.network) return;
     await g.routeTunnels.syncRoutes(gw, g.plan!, g.cut, g.routeTunnels.states(seen));

@@ -176,6 +176,12 @@ export class LabAgent {
   /** A charon gone or a member failed or back: reconcile within 20 ms, ahead of everything else. */
   #urgentLater(id: string): void {
     if (this.#stopped) return;
+    // Only a policy gateway fails over; a route gateway's lost charon waits its turn like any change
+    // (one gateway at a time, so two peering gateways never initiate at the same instant).
+    if (!this.reconciler.failsOver(id)) {
+      this.#later(id, 200);
+      return;
+    }
     this.#urgent.add(id);
     this.#later(id, 20);
   }

@@ -3,12 +3,13 @@ import type { GatewayPlan } from '../control/index.js';
 import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { memberNs, vpcNs } from '../dataplane/lab/lab-names.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
-import { memberRoutePlan, routeTunnels, type TunnelState, vpcRoutePlan } from '../dataplane/lab/route-plan.js';
+import { memberRoutePlan, type RouteTunnelSpec, routeTunnels, type TunnelState, vpcRoutePlan } from '../dataplane/lab/route-plan.js';
 import { syncMemberRoutes, syncVpcRoutes } from '../dataplane/lab/route-table-sync.js';
 import { ensureTunnelNamespace, removeTunnelNamespace, tunnelRecordName, tunnelNs } from '../dataplane/lab/tunnel-network.js';
 import type { ViciNamedSection } from '../dataplane/vici/index.js';
 import type { DesiredGatewayState } from '../domain/desired-state.js';
 import type { VpnGateway } from '../domain/gateway.js';
+import { reason } from '../domain/status-reasons.js';
 import type { Reason } from '../domain/tenancy.js';
 import { GatewayRuntime, type RuntimeHooks } from './gateway-runtime.js';
 import { tunnelGroups } from './member-groups.js';
@@ -31,8 +32,8 @@ export class RouteTunnels {
   readonly runtimes = new Map<string, GatewayRuntime>();
   /** Connections that get no tunnels, and why (route-plan.ts `routeTunnels`). */
   blocked = new Map<string, Reason>();
-  /** Tunnel namespaces built by this agent process (others are checked once with ensureTunnelNamespace). */
-  readonly #built = new Set<string>();
+  /** Tunnel namespaces built by this agent process, and for which public IP and peer (others are checked once with ensureTunnelNamespace). */
+  readonly #built = new Map<string, string>();
   #routeChain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -79,47 +80,78 @@ export class RouteTunnels {
     const settings = { ...(desired.retransmit ? { retransmit: desired.retransmit } : {}), aggressivePsk: desired.aggressivePsk };
     let retry = false;
     for (const t of tunnels) {
-      const key = keyOf(t.connectionId, t.memberIndex);
       const rt = this.#runtime(t.connectionId, t.memberIndex);
       rt.plan = plan;
       if (cut.has(t.memberIndex)) {
         rt.close(); // `lab member fail` killed its charon; `recover` brings it back here
         continue;
       }
-      const changed = rt.supervisor.configure(settings);
-      const pid = rt.supervisor.pid();
-      if (pid === undefined || !this.#built.has(key)) {
-        await ensureTunnelNamespace({
-          labRoot: this.labRoot,
-          memberNs: memberNs(gw.id, t.memberIndex),
-          memberIndex: t.memberIndex,
-          connectionId: t.connectionId,
-          publicIp: t.publicIp,
-          peerIp: t.peerIp,
-          gatewayId: gw.id,
-          charon: settings,
-        });
-        this.#built.add(key);
-      }
-      if (rt.supervisor.pid() !== pid) {
-        rt.applied.clear(); // a new charon has nothing loaded
-        rt.close();
-      } else if (changed) {
-        await (await rt.connect()).reloadSettings();
-      }
-      const vici = await rt.connect();
-      const d = desired.connections.find((c) => c.connectionId === t.connectionId)!;
-      const groups = tunnelGroups(d, t.memberIndex);
-      rt.members = new Map(groups.map((g) => [g.name, g.connectionIds]));
+      // One tunnel that cannot be built (a rule left by another, a failed command) fails alone: the
+      // others, the report and the routes still run; its connection shows why, and it is retried.
       try {
-        for (const id of await applyGroups(vici, groups, rt.applied)) rt.failures.delete(id);
-        await unloadUnwanted(vici, groups, rt.applied);
-      } finally {
-        rt.saveApplied();
+        retry = (await this.#applyTunnel(gw, t, rt, desired, settings)) || retry;
+      } catch (err) {
+        this.log?.warn({ err, gateway: gw.id, connection: t.connectionId, member: t.memberIndex }, 'route tunnel not applied; retrying');
+        rt.failures.set(t.connectionId, reason('internal_error', err instanceof Error ? err.message : String(err)));
+        retry = true;
       }
-      retry = (await initiateMissing(vici, groups, await vici.listSas({ noblock: true }))) || retry;
     }
     return retry;
+  }
+
+  async #applyTunnel(
+    gw: VpnGateway,
+    t: RouteTunnelSpec,
+    rt: GatewayRuntime,
+    desired: DesiredGatewayState,
+    settings: Parameters<CharonSupervisor['configure']>[0],
+  ): Promise<boolean> {
+    const key = keyOf(t.connectionId, t.memberIndex);
+    const spec = `${t.publicIp}>${t.peerIp}`;
+    const before = this.#built.get(key);
+    if (before !== undefined && before !== spec) {
+      // The peer's address (or the member's) changed: the member's rule steers the old peer to this
+      // namespace, so the tunnel is built again from nothing.
+      rt.close();
+      await removeTunnelNamespace(this.labRoot, memberNs(gw.id, t.memberIndex), t.connectionId, t.memberIndex);
+      rt.applied.clear();
+      this.#built.delete(key);
+    }
+    const changed = rt.supervisor.configure(settings);
+    const pid = rt.supervisor.pid();
+    if (pid === undefined || this.#built.get(key) !== spec) {
+      await ensureTunnelNamespace({
+        labRoot: this.labRoot,
+        memberNs: memberNs(gw.id, t.memberIndex),
+        memberIndex: t.memberIndex,
+        connectionId: t.connectionId,
+        publicIp: t.publicIp,
+        peerIp: t.peerIp,
+        gatewayId: gw.id,
+        charon: settings,
+      });
+      this.#built.set(key, spec);
+    }
+    if (rt.supervisor.pid() !== pid) {
+      rt.applied.clear(); // a new charon has nothing loaded
+      rt.close();
+    } else if (changed) {
+      await (await rt.connect()).reloadSettings();
+    }
+    const vici = await rt.connect();
+    const d = desired.connections.find((c) => c.connectionId === t.connectionId)!;
+    const groups = tunnelGroups(d, t.memberIndex);
+    rt.members = new Map(groups.map((g) => [g.name, g.connectionIds]));
+    let loaded = new Set<string>();
+    try {
+      loaded = await applyGroups(vici, groups, rt.applied);
+      for (const id of loaded) rt.failures.delete(id);
+      await unloadUnwanted(vici, groups, rt.applied);
+    } finally {
+      rt.saveApplied();
+    }
+    // The CHILDs just loaded are charon's to start (its start action): initiating them too would race it.
+    return initiateMissing(vici, groups, await vici.listSas({ noblock: true }), loaded);
   }
 
   /** The tunnel runtimes whose charon runs (members held down excluded). */

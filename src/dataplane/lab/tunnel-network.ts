@@ -114,6 +114,22 @@ export async function ensureTunnelNamespace(spec: TunnelNetworkSpec): Promise<Tu
   const taken = rules.find((r) => r.priority === TUNNEL_PEER_RULE_PRIORITY && r.src === spec.peerIp && r.table !== String(table));
   if (taken) throw new Error(`member namespace ${spec.memberNs} already sends ${spec.peerIp}'s packets to table ${taken.table}`);
 
+  // Recorded before anything is made, so `lab down` and the teardown find whatever a failure leaves.
+  const state = new LabState(spec.labRoot);
+  const name = tunnelRecordName(spec.connectionId, spec.memberIndex);
+  const dir = state.dirFor('tunnel', name);
+  const charon = new CharonSupervisor({ ns, dir, ...(spec.charon ?? {}) });
+  const rec = {
+    kind: 'tunnel' as const,
+    name,
+    ns,
+    dir,
+    publicIp: spec.publicIp,
+    memberIndex: spec.memberIndex,
+    connectionId: spec.connectionId,
+    ...(spec.gatewayId ? { gateway: spec.gatewayId } : {}),
+  };
+  state.put({ ...state.get('tunnel', name), ...rec });
   await ensureNamespace(ns);
   const present = (await ip(['-o', 'link', 'show'], spec.memberNs)).includes(` ${link}@`);
   if (!present) {
@@ -136,6 +152,10 @@ export async function ensureTunnelNamespace(spec: TunnelNetworkSpec): Promise<Tu
       `addr replace ${memberSideIp}/30 dev ${link}`,
       `link set ${link} up`,
       `route replace default via ${tunnelSideIp} dev ${link} table ${table}`,
+      // A rule for another peer into this table (the connection's peer address changed) goes.
+      ...rules
+        .filter((r) => r.priority === TUNNEL_PEER_RULE_PRIORITY && r.table === String(table) && r.src !== undefined && r.src !== spec.peerIp)
+        .map((r) => `rule del pref ${TUNNEL_PEER_RULE_PRIORITY} from ${r.src} lookup ${table}`),
       ...(rules.some((r) => r.priority === TUNNEL_PEER_RULE_PRIORITY && r.src === spec.peerIp)
         ? []
         : [`rule add pref ${TUNNEL_PEER_RULE_PRIORITY} from ${spec.peerIp} iif ${pub} lookup ${table}`]),
@@ -158,21 +178,6 @@ export async function ensureTunnelNamespace(spec: TunnelNetworkSpec): Promise<Tu
     ns,
   );
 
-  const state = new LabState(spec.labRoot);
-  const name = tunnelRecordName(spec.connectionId, spec.memberIndex);
-  const dir = state.dirFor('tunnel', name);
-  const charon = new CharonSupervisor({ ns, dir, ...(spec.charon ?? {}) });
-  const rec = {
-    kind: 'tunnel' as const,
-    name,
-    ns,
-    dir,
-    publicIp: spec.publicIp,
-    memberIndex: spec.memberIndex,
-    connectionId: spec.connectionId,
-    ...(spec.gatewayId ? { gateway: spec.gatewayId } : {}),
-  };
-  state.put(rec);
   await charon.ensure();
   state.put({ ...rec, ...(charon.pid() ? { charonPid: charon.pid()! } : {}) });
   return { ns, slot, tunnelSideIp, memberSideIp, charon };
