@@ -281,6 +281,7 @@ export class GatewayReconciler {
     if (this.#gateways.get(g.gatewayId) !== g) return; // torn down meanwhile: its routes are gone for good
     const gw = g.plan?.gateway;
     if (!seen || !gw || gw.mode !== 'route' || !g.routeTunnels || !g.network) return;
+    g.routeTunnels.closeDuplicates(seen);
     await g.routeTunnels.syncRoutes(gw, g.plan!, g.cut, g.routeTunnels.states(seen));
   }
 

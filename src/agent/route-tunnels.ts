@@ -12,6 +12,7 @@ import type { VpnGateway } from '../domain/gateway.js';
 import { reason } from '../domain/status-reasons.js';
 import type { Reason } from '../domain/tenancy.js';
 import { GatewayRuntime, type RuntimeHooks } from './gateway-runtime.js';
+import { duplicateIkeSas } from './duplicate-sas.js';
 import { tunnelGroups } from './member-groups.js';
 import { connectionsUp, applyGroups, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 import { connectionIdOf } from './failure-classifier.js';
@@ -35,6 +36,8 @@ export class RouteTunnels {
   /** Tunnel namespaces built by this agent process, and for which public IP and peer (others are checked once with ensureTunnelNamespace). */
   readonly #built = new Map<string, string>();
   #routeChain: Promise<unknown> = Promise.resolve();
+  /** Tunnel charons with a duplicate IKE_SA check pending. */
+  readonly #duplicateChecks = new Set<GatewayRuntime>();
 
   constructor(
     readonly gatewayId: string,
@@ -154,6 +157,34 @@ export class RouteTunnels {
     return initiateMissing(vici, groups, await vici.listSas({ noblock: true }), loaded);
   }
 
+  /**
+   * Closes one of two IKE_SAs both ends initiated (duplicate-sas.ts), once the pair has outlived
+   * INITIAL_CONTACT: a DELETE for one of them may still be on its way from the peer.
+   */
+  closeDuplicates(seen: ReadonlyMap<GatewayRuntime, readonly ViciNamedSection[]>): void {
+    for (const rt of this.runtimes.values()) {
+      const sas = seen.get(rt);
+      if (!sas || this.#duplicateChecks.has(rt) || duplicateIkeSas(sas).length === 0) continue;
+      this.#duplicateChecks.add(rt);
+      setTimeout(() => void this.#closeDuplicatesOf(rt), DUPLICATE_GRACE_MS).unref();
+    }
+  }
+
+  async #closeDuplicatesOf(rt: GatewayRuntime): Promise<void> {
+    try {
+      const vici = rt.vici;
+      if (!vici) return;
+      for (const ikeId of duplicateIkeSas(await vici.listSas({ noblock: true }))) {
+        this.log?.info({ gateway: this.gatewayId, member: rt.memberIndex, ikeId }, 'closing a duplicate IKE_SA (both ends initiated)');
+        await vici.terminate({ ikeId }, { timeoutMs: -1 });
+      }
+    } catch {
+      // charon gone or restarting: its next life starts without duplicates
+    } finally {
+      this.#duplicateChecks.delete(rt);
+    }
+  }
+
   /** The tunnel runtimes whose charon runs (members held down excluded). */
   live(cut: ReadonlySet<Index>): GatewayRuntime[] {
     return [...this.runtimes.values()].filter((rt) => rt.vici && !cut.has(rt.memberIndex));
@@ -191,6 +222,9 @@ export class RouteTunnels {
     for (const rt of this.runtimes.values()) rt.close();
   }
 }
+
+/** How long a pair of IKE_SAs of one tunnel stays before one is closed (INITIAL_CONTACT settles it within an exchange). */
+const DUPLICATE_GRACE_MS = 2_000;
 
 /**
  * Removes every tunnel namespace of a gateway (its charons by PID) and, when the VPC namespace stays,
