@@ -32,6 +32,7 @@ export interface LabServer {
 }
 
 const SERVER_BIN = fileURLToPath(new URL('../../../bin/causeway', import.meta.url));
+const SERVER_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 10_000;
 
@@ -59,9 +60,12 @@ export async function launchLabServer(cleanup: CleanupRegistry, opts: { internet
   // The inspector (loopback, a port of its own) lets the benchmark force a GC before reading memory.
   const inspectPort = await freePort();
   const nodeOptions = `${process.env['NODE_OPTIONS'] ?? ''} --inspect=127.0.0.1:${inspectPort}`.trim();
+  // BENCH_TUNNELS_CPU_PROF=<dir>: the server runs under node --cpu-prof, its profile written there when it stops.
+  const profDir = process.env['BENCH_TUNNELS_CPU_PROF'];
   const child = spawn(
-    SERVER_BIN,
+    profDir ? process.execPath : SERVER_BIN,
     [
+      ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, SERVER_MAIN] : []),
       'serve',
       '--data-dir',
       dataDir,

@@ -17,7 +17,7 @@
  * (the API run alone: no extras, no floor); BENCH_TUNNELS_DUMP=<dir> (each gateway's charon log,
  * list-sas, table 220 and addresses copied there once the API run's pings passed or timed out, for
  * finding why a tunnel did not come up); BENCH_TUNNELS_SERVER_LOG=<file> (the server's output appended
- * there). Everything it makes
+ * there); BENCH_TUNNELS_CPU_PROF=<dir> (the server under node --cpu-prof, its profile written there). Everything it makes
  * (cw- namespaces, charons by PID, temporary dirs) is removed at the end, on error and on Ctrl-C.
  * Exit code: 0 = ran (a missed target is reported, not failed), 1 = a tunnel or a measurement failed,
  * 130/143 = interrupted.

@@ -154,6 +154,7 @@ export class GatewayReconciler {
     }
     await shown;
     const deferred = await syncMemberNetwork(this.#net, g, gw, layout, recovered);
+    haTrace(gw.id, 'member network synced');
     if (!failover || !g.network) for (const i of actives) retry = (await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active')) || retry;
     if (gw.mode === 'route') retry = (await this.#tunnels(g).apply(gw, plan, desired, cut)) || retry;
     if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);

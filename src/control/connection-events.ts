@@ -63,7 +63,9 @@ export async function recordEvents(tx: Tx, inputs: readonly EventInput[]): Promi
   await insertEvents(tx.ex, events);
   for (const e of events) tx.deps.telemetry.connectionEvent(e.type);
   const days = tx.settings.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS;
-  await pruneEvents(tx.ex, now - days * DAY_MS, [...new Set(events.map((e) => e.connectionId))], EVENTS_PER_CONNECTION);
+  // A connection's first event (its creation) cannot put it over the cap: no per-connection prune for it.
+  const capped = new Set(events.filter((e) => e.type !== 'created').map((e) => e.connectionId));
+  await pruneEvents(tx.ex, now - days * DAY_MS, [...capped], EVENTS_PER_CONNECTION);
 }
 
 function startOf(start: string | undefined): number | undefined {

@@ -63,7 +63,6 @@ export function inNamespace(ns: string, argv: readonly string[], timeoutMs?: num
   return sh(['ip', 'netns', 'exec', ns, ...argv], timeoutMs === undefined ? {} : { timeoutMs });
 }
 
-/** Sets a sysctl inside a namespace (forwarding, rp_filter). */
 /** Sets kernel settings in `ns`, all in one `sysctl` process. */
 export async function sysctl(ns: string, settings: Readonly<Record<string, string>>): Promise<void> {
   await inNamespace(ns, ['sysctl', '-q', '-w', ...Object.entries(settings).map(([key, value]) => `${key}=${value}`)]);

@@ -16,8 +16,13 @@ export class IpBatchError extends Error {
 const SENTINEL = 'link show dev lo';
 const SENTINEL_END = /^\s+link\/loopback /m;
 const TIMEOUT_MS = 15_000;
-/** An idle session goes: its process holds the namespace open (a deleted namespace lives on while it runs). */
-const IDLE_MS = 2_000;
+/**
+ * An idle session goes after this: its process holds the namespace open (a deleted namespace lives on
+ * while it runs; deleteNamespace closes it first). Long enough that the first change after a quiet
+ * spell finds it running: a new process blocks the agent's thread 20–40 ms per namespace (fork of a
+ * large process), and a gateway's first connection touches three namespaces.
+ */
+const IDLE_MS = 60_000;
 
 interface Pending {
   readonly lines: readonly string[];
@@ -30,7 +35,7 @@ interface Pending {
  * pipe instead of a process (30–50 ms each on a loaded machine). Batches run one after another; each
  * ends with a sentinel command whose output marks it done, and any other output (stderr is merged in
  * order) is that batch's errors. The process lives inside the namespace, so its /proc entry shows the
- * namespace's netlink sockets without another process. It exits after 2 s idle, on {@link closeIpSession}
+ * namespace's netlink sockets without another process. It exits after 60 s idle, on {@link closeIpSession}
  * (which deleteNamespace calls first), and with the agent.
  */
 class IpSession {
