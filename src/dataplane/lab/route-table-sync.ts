@@ -91,20 +91,49 @@ function diffRoutes(have: readonly KernelRoute[], want: readonly KernelRoute[]):
 
 const inVpcRange = (table: string): boolean => Number(table) >= VPC_TABLE_BASE && Number(table) < VPC_TABLE_BASE + VPC_TABLE_SPAN;
 
+/** syncVpcRoutes calls per VPC namespace, one after another: each reads the routes, merges and writes them. */
+const vpcChains = new Map<string, Promise<unknown>>();
+
 /**
- * The VPC namespace's routing-table routes that go via `ours` (this gateway's members' private
- * IPs): made exactly `plan`. Routes via other gateways stay. A routing table's `from <subnet>` rules
- * follow the plan while this gateway routes in it, and go when the table is left empty.
+ * The VPC namespace's routing-table routes: this gateway's next hops (`ours`, its members' private
+ * IPs) made exactly `plan`, beside other gateways' next hops. Routes of one table, destination and
+ * priority are one kernel route, so two gateways' routes to one destination at one priority are one
+ * ECMP route over both (IBM spreads equal-priority routes alike), each gateway adding and removing
+ * only its own hops. A routing table's `from <subnet>` rules follow the plan while this gateway
+ * routes in it, and go when the table is left empty. Serialized per namespace within this process.
  */
-export async function syncVpcRoutes(vpcNs: string, plan: VpcRoutePlan, ours: readonly string[]): Promise<void> {
+export function syncVpcRoutes(vpcNs: string, plan: VpcRoutePlan, ours: readonly string[]): Promise<void> {
+  const run = (vpcChains.get(vpcNs) ?? Promise.resolve()).then(() => syncVpcRoutesNow(vpcNs, plan, ours));
+  const tail = run.catch(() => undefined);
+  vpcChains.set(vpcNs, tail);
+  void tail.then(() => {
+    if (vpcChains.get(vpcNs) === tail) vpcChains.delete(vpcNs);
+  });
+  return run;
+}
+
+async function syncVpcRoutesNow(vpcNs: string, plan: VpcRoutePlan, ours: readonly string[]): Promise<void> {
   const mine = new Set(ours);
   const all = (await ourRoutes(vpcNs, 'all')).filter((r) => r.table !== undefined && inVpcRange(r.table));
   const current = all.map((r) => ({ table: Number(r.table), destination: norm(r.dst), metric: r.metric ?? 0, via: viaOf(r) }));
-  const have = current.filter((r) => r.via.length > 0 && r.via.every((v) => mine.has(v)));
-  const others = current.filter((r) => !have.includes(r));
-  const lines = diffRoutes(have, plan.routes);
+  const key = (r: KernelRoute): string => routeKey(r.table, r.destination, r.metric);
+  const have = new Map(current.map((r) => [key(r), r]));
+  const want = new Map(plan.routes.map((r) => [key(r), r]));
+  const lines: string[] = [];
+  const kept: KernelRoute[] = [];
+  for (const k of new Set([...have.keys(), ...want.keys()])) {
+    const cur = have.get(k);
+    const base = (cur ?? want.get(k))!;
+    const via = [...new Set([...(cur?.via.filter((v) => !mine.has(v)) ?? []), ...(want.get(k)?.via ?? [])])].sort();
+    if (via.length === 0) {
+      if (cur) lines.push(`route del ${cur.destination} table ${cur.table} proto ${ROUTE_PROTO} metric ${cur.metric}`);
+      continue;
+    }
+    kept.push({ ...base, via });
+    if (cur?.via.join(',') !== via.join(',')) lines.push(routeLine({ ...base, via }));
+  }
 
-  const used = new Set([...others, ...plan.routes].map((r) => r.table));
+  const used = new Set(kept.map((r) => r.table));
   const planned = new Set(plan.routes.map((r) => r.table));
   const wantedRules = new Map(plan.rules.filter((r) => planned.has(r.table)).map((r) => [`${r.table}|${r.from}`, r]));
   const present = (await rules(vpcNs)).filter((r) => r.priority === VPC_TABLE_RULE_PRIORITY && inVpcRange(r.table));
