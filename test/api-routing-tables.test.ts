@@ -78,7 +78,16 @@ describe('IBM /v1/vpcs/{id}/routing_tables', () => {
     // The table routes no subnet yet: the plan has the route with no subnet CIDRs; associate the subnet, it has them.
     let plan = await t.server.control.agent.plan(gw);
     expect(plan.vpcRoutes).toEqual([
-      { routingTableId: rt.id, routeId: route.id, destination: '192.168.50.0/24', action: 'deliver', nextHopConnectionId: conn, priority: 2, subnetCidrs: [] },
+      {
+        routingTableId: rt.id,
+        routeId: route.id,
+        destination: '192.168.50.0/24',
+        action: 'deliver',
+        nextHopConnectionId: conn,
+        priority: 2,
+        zone,
+        subnetCidrs: [],
+      },
     ]);
     const before = await t.server.control.changes.current();
     const put = await t.call('PUT', `/v1/subnets/${subnet}/routing_table`, { body: { id: rt.id } });

@@ -146,6 +146,7 @@ export async function plannedRoutes(tx: Tx, gw: VpnGateway, connectionIds: reado
     action: r.action,
     nextHopConnectionId: nextHopConnection(r)!,
     priority: r.priority,
+    zone: r.zone,
     subnetCidrs: (byTable.get(r.routingTableId) ?? []).filter((s) => s.zone === r.zone && parseCidr(s.cidr).ok).map((s) => s.cidr),
   }));
 }

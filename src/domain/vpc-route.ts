@@ -21,6 +21,8 @@ export interface PlannedRoute {
   /** The VPN connection the route delivers to (always one of the planned gateway's connections). */
   readonly nextHopConnectionId: string;
   readonly priority: number;
+  /** The route's zone: it routes the traffic of the table's subnets in that zone only. */
+  readonly zone: string;
   /** The CIDRs of the subnets whose traffic the table routes (the default table: every subnet without another table). */
   readonly subnetCidrs: readonly string[];
 }

@@ -48,6 +48,7 @@ const ROUTES: PlannedRoute[] = SITES.map((s, i) => ({
   action: 'deliver',
   nextHopConnectionId: s.conn,
   priority: 2,
+  zone: 'us-south-1',
   subnetCidrs: ['10.1.0.0/24'],
 }));
 const gw = routeGateway({

@@ -53,4 +53,20 @@ describe.runIf(labRuns)('lab: two gateways share a routing table in the VPC name
     expect(await routes()).toBe('');
     expect(await tableRules()).toBe('');
   });
+
+  it("two zones' gateways, one kernel table each: neither removes the other's table rules", async () => {
+    const T2 = TABLE + 1;
+    const zonePlan = (table: number, from: string, via: string): VpcRoutePlan => ({
+      routes: [{ table, destination: '10.30.0.0/24', metric: 2, via: [via] }],
+      rules: [{ table, from }],
+    });
+    await syncVpcRoutes(NS, zonePlan(TABLE, '10.9.0.0/25', '10.9.0.4'), GW_A);
+    await syncVpcRoutes(NS, zonePlan(T2, '10.9.0.128/25', '10.9.0.6'), GW_B);
+    await syncVpcRoutes(NS, zonePlan(TABLE, '10.9.0.0/25', '10.9.0.4'), GW_A);
+    const all = (await ip(['-4', 'rule', 'show'], NS)).split('\n');
+    expect(all.filter((l) => l.includes(`from 10.9.0.0/25 lookup ${TABLE}`))).toHaveLength(1);
+    expect(all.filter((l) => l.includes(`from 10.9.0.128/25 lookup ${T2}`))).toHaveLength(1);
+    await syncVpcRoutes(NS, plan([]), GW_A);
+    await syncVpcRoutes(NS, plan([]), GW_B);
+  });
 });

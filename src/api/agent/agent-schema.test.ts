@@ -43,6 +43,7 @@ describe('agent plan schema', () => {
           action: 'deliver' as const,
           nextHopConnectionId: 'c-1',
           priority: 2,
+          zone: 'us-south-1',
           subnetCidrs: ['10.0.0.0/24'],
         },
       ],

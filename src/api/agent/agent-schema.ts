@@ -124,6 +124,7 @@ const PlannedRoute = Type.Object({
   action: Enum(ROUTE_ACTIONS),
   nextHopConnectionId: Str,
   priority: Int,
+  zone: Str,
   subnetCidrs: Type.Array(Str),
 });
 

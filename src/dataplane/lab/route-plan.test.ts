@@ -15,6 +15,7 @@ const route = (o: Partial<PlannedRoute> = {}): PlannedRoute => ({
   action: 'deliver',
   nextHopConnectionId: A,
   priority: 2,
+  zone: 'us-south-1',
   subnetCidrs: ['10.1.0.0/24'],
   ...o,
 });
@@ -28,7 +29,7 @@ const tunnels = (a1: boolean, a2: boolean, id = A): TunnelState[] => [
   { connectionId: id, memberIndex: 1, up: a1 },
   { connectionId: id, memberIndex: 2, up: a2 },
 ];
-const T = vpcTableNumber(RT);
+const T = vpcTableNumber(RT, 'us-south-1');
 
 describe('vpcRoutePlan', () => {
   it('without distribute_traffic: the up tunnel on the smaller public IP is primary', () => {
@@ -77,12 +78,31 @@ describe('vpcRoutePlan', () => {
       members,
       () => false,
     );
-    expect(new Set(p.routes.map((r) => r.table))).toEqual(new Set([T, vpcTableNumber(other)]));
+    expect(new Set(p.routes.map((r) => r.table))).toEqual(new Set([T, vpcTableNumber(other, 'us-south-1')]));
     expect(p.routes.some((r) => r.destination === '10.9.0.0/16')).toBe(false);
     expect(p.rules).toHaveLength(3);
-    expect(vpcTableNumber(other)).not.toBe(T);
+    expect(vpcTableNumber(other, 'us-south-1')).not.toBe(T);
     expect(T).toBeGreaterThanOrEqual(0x1000000);
     expect(T).toBeLessThan(0x2000000);
+  });
+
+  it("a table per zone of a routing table: each zone's routes route only that zone's subnets", () => {
+    const p = vpcRoutePlan(
+      [route(), route({ routeId: 'z2', zone: 'us-south-2', nextHopConnectionId: A, subnetCidrs: ['10.1.8.0/24'] })],
+      tunnels(true, true),
+      members,
+      () => false,
+    );
+    const T2 = vpcTableNumber(RT, 'us-south-2');
+    expect(T2).not.toBe(T);
+    expect(p.routes.map((r) => r.table).sort()).toEqual([T, T2].sort());
+    expect(p.rules).toEqual(
+      expect.arrayContaining([
+        { table: T, from: '10.1.0.0/24' },
+        { table: T2, from: '10.1.8.0/24' },
+      ]),
+    );
+    expect(p.rules).toHaveLength(2);
   });
 });
 

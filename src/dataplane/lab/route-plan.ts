@@ -54,12 +54,16 @@ export interface MemberRoute {
   readonly connectionIds: readonly string[];
 }
 
-/** Kernel tables the VPC routing tables use in a VPC namespace: 0x1000000 + 24 bits of the table id's SHA-256. */
+/**
+ * Kernel tables the VPC routing tables use in a VPC namespace: one per (routing table, zone), since a
+ * route routes only its zone's subnets; 0x1000000 + 24 bits of the SHA-256 of `<table id>|<zone>`.
+ * Two route gateways of one VPC in two zones so never share a kernel table or its rules.
+ */
 export const VPC_TABLE_BASE = 0x1000000;
 export const VPC_TABLE_SPAN = 0x1000000;
 
-export function vpcTableNumber(routingTableId: string): number {
-  return VPC_TABLE_BASE + (createHash('sha256').update(routingTableId).digest().readUInt32BE(0) % VPC_TABLE_SPAN);
+export function vpcTableNumber(routingTableId: string, zone: string): number {
+  return VPC_TABLE_BASE + (createHash('sha256').update(`${routingTableId}|${zone}`).digest().readUInt32BE(0) % VPC_TABLE_SPAN);
 }
 
 const ipValue = (ip: string): bigint => parseAddress(ip)?.value ?? 0n;
@@ -89,7 +93,7 @@ export function vpcRoutePlan(
       .sort((a, b) => byIp(a.publicIp!, b.publicIp!));
     if (ready.length === 0) continue;
     const via = distribute(r.nextHopConnectionId) ? ready.map((m) => m.privateIp) : [ready[0]!.privateIp];
-    const table = vpcTableNumber(r.routingTableId);
+    const table = vpcTableNumber(r.routingTableId, r.zone);
     const key = `${table}|${r.destination}|${r.priority}`;
     const entry = merged.get(key) ?? { table, destination: r.destination, metric: r.priority, via: new Set<string>() };
     for (const v of via) entry.via.add(v);
