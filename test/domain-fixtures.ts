@@ -69,6 +69,7 @@ export const connection = (o: Partial<Connection> = {}): Connection => ({
   tunnels: [],
   status: 'down',
   statusReasons: [],
+  tunnelsUp: null,
   lifecycleState: 'stable',
   firstUpAt: null,
   pinnedMember: null,

@@ -20,7 +20,7 @@ import { claimActivePlacement, fullMemberNetwork, type NetworkDeps, syncMemberNe
 import { saFactsOf } from './sa-facts-reader.js';
 import { removeRouteTunnels, RouteTunnels } from './route-tunnels.js';
 import type { ViciNamedSection } from '../dataplane/vici/index.js';
-import { applyGroups, connectionsUp, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
+import { applyGroups, initiateMissing, membersUp, unloadUnwanted } from './peer-group-applier.js';
 
 export interface ReconcilerDeps {
   readonly backend: AgentBackend;
@@ -303,7 +303,8 @@ export class GatewayReconciler {
     // meanwhile (on a charon event) must not be overwritten by an older picture.
     const seen = new Map(await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas({ noblock: true }).catch(() => [])] as const)));
     const sas = [...seen.values()].flat();
-    const up = connectionsUp(sas, connectionIdOf);
+    // Each tunnel's own state (route mode: one charon per member and connection); a connection is up while any is.
+    const up = membersUp(seen, connectionIdOf);
     const facts = saFactsOf(sas, connectionIdOf, new Map(live.flatMap((rt) => [...rt.members])));
     const overridden = new Map(live.flatMap((rt) => [...rt.overridden]));
     const connections = g.plan.connections
@@ -318,6 +319,7 @@ export class GatewayReconciler {
           id: c.id,
           sa: facts.get(c.id) ?? NO_SAS,
           status: isUp ? ('up' as const) : ('down' as const),
+          tunnelsUp: up.get(c.id) ?? [],
           reasons: [
             ...(isUp || !c.adminStateUp || !failure ? [] : [failure]),
             ...(blocked && c.adminStateUp ? [blocked] : []),

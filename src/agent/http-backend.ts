@@ -102,7 +102,15 @@ export class HttpBackend implements AgentBackend {
           }
         : {}),
       ...(r.connections
-        ? { connections: r.connections.map((c) => ({ id: c.id, status: c.status, reasons: c.reasons, ...(c.sa ? { sa: saToWire(c.sa) } : {}) })) }
+        ? {
+            connections: r.connections.map((c) => ({
+              id: c.id,
+              status: c.status,
+              reasons: c.reasons,
+              ...(c.sa ? { sa: saToWire(c.sa) } : {}),
+              ...(c.tunnelsUp ? { tunnels_up: c.tunnelsUp } : {}),
+            })),
+          }
         : {}),
     });
   }

@@ -12,6 +12,7 @@ import {
   connectionsUp,
   encodedChildCount,
   initiateMissing,
+  membersUp,
   unloadUnwanted,
 } from './peer-group-applier.js';
 
@@ -169,5 +170,23 @@ describe('connectionsUp', () => {
     expect([
       ...connectionsUp([sa('cw-peer-1', 'ESTABLISHED', { 'cw-a-1': 'INSTALLED', 'cw-b-1': 'CREATED' }), sa('x', 'ESTABLISHED', { 'cw-c-1': 'INSTALLED' })], id),
     ]).toEqual(['a', 'c']);
+  });
+});
+
+describe('membersUp', () => {
+  it('per connection, the members whose charons hold an installed CHILD_SA of it, in order, once each', () => {
+    const id = (n: string): string | undefined => /^cw-(\w)-/.exec(n)?.[1];
+    const seen = new Map([
+      [{ memberIndex: 2 as const }, [sa('cw-b-2', 'ESTABLISHED', { 'cw-b-2': 'INSTALLED' }), sa('cw-a-2', 'ESTABLISHED', { 'cw-a-2': 'INSTALLED' })]],
+      [{ memberIndex: 1 as const }, [sa('cw-a-1', 'ESTABLISHED', { 'cw-a-1': 'INSTALLED', 'cw-c-1': 'REKEYING' })]],
+      [{ memberIndex: 1 as const }, [sa('cw-b-1', 'ESTABLISHED', { 'cw-b-1': 'CREATED' })]],
+      [{ memberIndex: 2 as const }, [sa('cw-a-2', 'ESTABLISHED', { 'cw-a-2': 'INSTALLED' })]],
+    ]);
+    expect(membersUp(seen, id)).toEqual(
+      new Map([
+        ['b', [2]],
+        ['a', [1, 2]],
+      ]),
+    );
   });
 });

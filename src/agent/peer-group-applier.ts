@@ -133,3 +133,16 @@ export function connectionsUp(sas: readonly ViciNamedSection[], idOf: (name: str
   }
   return up;
 }
+
+/**
+ * Per connection with an installed CHILD_SA, the gateway members whose charons hold one: its tunnels
+ * that are up (ascending). `seen` is each charon's list-sas, keyed by a runtime that knows its member.
+ */
+export function membersUp(
+  seen: ReadonlyMap<{ readonly memberIndex: 1 | 2 }, readonly ViciNamedSection[]>,
+  idOf: (name: string) => string | undefined,
+): Map<string, (1 | 2)[]> {
+  const out = new Map<string, Set<1 | 2>>();
+  for (const [rt, sas] of seen) for (const id of connectionsUp(sas, idOf)) out.set(id, (out.get(id) ?? new Set()).add(rt.memberIndex));
+  return new Map([...out].map(([id, members]) => [id, [...members].sort((a, b) => a - b)]));
+}

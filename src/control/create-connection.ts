@@ -124,6 +124,7 @@ export async function createConnection(tx: Tx, gatewayId: string, input: Connect
     pinnedMember: pinnedOf(gw, input.pinnedMember),
     status: 'down',
     statusReasons: [],
+    tunnelsUp: null,
     firstUpAt: null,
     resets: 0,
     lifecycleState: tx.settings.dataplane === 'none' ? 'stable' : 'pending',

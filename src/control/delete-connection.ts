@@ -19,7 +19,11 @@ export async function deleteConnection(tx: Tx, gatewayId: string, id: string, op
       id,
       `VPN gateway connection '${id}' is the next hop of route '${route.name}' (${route.destination}); delete or change the route first.`,
     );
-  await tx.deps.connections.save(tx.ex, { ...c, lifecycleState: 'deleting', status: 'down', updatedAt: tx.now() }, c.revision);
+  await tx.deps.connections.save(
+    tx.ex,
+    { ...c, lifecycleState: 'deleting', status: 'down', tunnelsUp: c.tunnelsUp === null ? null : [], updatedAt: tx.now() },
+    c.revision,
+  );
   await dropRefs(tx.ex, 'connection', id);
   tx.record({ resource: 'connection', id, action: 'deleting', gatewayIds: [gatewayId] });
 }

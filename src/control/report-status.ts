@@ -22,6 +22,8 @@ export interface ReportedConnection {
   readonly reasons: readonly Reason[];
   /** What charon's list-sas showed of the connection's SAs (agents before the event timeline send none). */
   readonly sa?: SaFacts;
+  /** The gateway members with an installed CHILD_SA of the connection (agents before per-tunnel status send none). */
+  readonly tunnelsUp?: readonly (1 | 2)[];
 }
 
 export interface GatewayObservation {
@@ -148,8 +150,11 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
       events.push(...diff.events);
       if (!same(prev, diff.observed)) await setObserved(tx.ex, r.id, diff.observed);
       const lifecycleState: LifecycleState = report.generation >= c.generation ? 'stable' : c.lifecycleState;
-      if (c.status === r.status && c.lifecycleState === lifecycleState && same(c.statusReasons, r.reasons)) continue;
-      await tx.deps.connections.setStatus(tx.ex, r.id, r.status, r.reasons, lifecycleState, tx.now());
+      // An agent that does not say which tunnels are up leaves them unknown (null), never a stale list.
+      const tunnelsUp = r.tunnelsUp === undefined ? null : [...new Set(r.tunnelsUp)].sort((a, b) => a - b);
+      const unchanged = c.status === r.status && c.lifecycleState === lifecycleState && same(c.statusReasons, r.reasons) && same(c.tunnelsUp, tunnelsUp);
+      if (unchanged) continue;
+      await tx.deps.connections.setStatus(tx.ex, r.id, { status: r.status, statusReasons: r.reasons, tunnelsUp, lifecycleState }, tx.now());
     }
   }
   await recordEvents(tx, events);

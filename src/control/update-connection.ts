@@ -66,7 +66,17 @@ export function lifecycleAfterWrite(tx: Tx, cur: Connection, next: Connection): 
 }
 
 /** What a configuration write does not count as a changed field: bookkeeping and observed state. */
-const NOT_CONFIGURATION = new Set<string>(['revision', 'updatedAt', 'lifecycleState', 'status', 'statusReasons', 'firstUpAt', 'resets', 'createdAt']);
+const NOT_CONFIGURATION = new Set<string>([
+  'revision',
+  'updatedAt',
+  'lifecycleState',
+  'status',
+  'statusReasons',
+  'tunnelsUp',
+  'firstUpAt',
+  'resets',
+  'createdAt',
+]);
 
 /** The configuration fields (domain names) that differ between two versions of a connection. */
 export function changedFields(cur: Connection, next: Connection): string[] {

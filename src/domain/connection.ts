@@ -72,6 +72,11 @@ export interface Connection {
   /** Only the data plane sets these. */
   readonly status: 'up' | 'down';
   readonly statusReasons: readonly Reason[];
+  /**
+   * The gateway members whose tunnel had an installed CHILD_SA in the data plane's last report
+   * (ascending); null = not reported (no data plane, or an agent that does not say). Only the data plane sets it.
+   */
+  readonly tunnelsUp: readonly (1 | 2)[] | null;
   readonly lifecycleState: LifecycleState;
   /** When the data plane first saw it up (ms); null until then. Only the data plane sets it. */
   readonly firstUpAt: number | null;

@@ -15,6 +15,7 @@ export const STATUS_REASONS = {
   bgp_not_running: 'The connection is BGP-routed, but no BGP speaker runs on Causeway gateways yet: its tunnels are configured and no routes are exchanged.',
   route_tunnel_unavailable:
     'This route-based connection has no tunnel: a gateway member runs one route-based tunnel per peer address, and this one cannot have it.',
+  tunnel_down: 'This tunnel has no IPsec SA installed on its gateway member; the connection is up through its other tunnel.',
   peer_settings_shared:
     'Another connection to the same peer leads the IKE SA they share, so this connection uses its IKE (phase 1) settings and pre-shared key instead of its own.',
 } as const;

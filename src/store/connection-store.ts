@@ -27,6 +27,11 @@ export type ConnectionStatusRow = Pick<
   'id' | 'gatewayId' | 'kind' | 'adminStateUp' | 'autoSet' | 'ikePolicyId' | 'ipsecPolicyId' | 'status' | 'statusReasons' | 'lifecycleState'
 >;
 
+/** What a data plane report writes of a connection: its observed status, never its configuration. */
+export type ObservedStatus = Pick<Connection, 'status' | 'statusReasons' | 'tunnelsUp' | 'lifecycleState'>;
+
+const tunnelsUpOf = (text: string | null): (1 | 2)[] | null => (text === null ? null : (JSON.parse(text) as (1 | 2)[]));
+
 const nameTaken = (c: Connection): DomainError =>
   new DomainError('name_not_unique', `The VPN gateway already has a connection named '${c.name}'.`, { type: 'field', name: 'name', value: c.name });
 
@@ -60,6 +65,7 @@ export class ConnectionStore {
     tunnels: JSON.parse(r.tunnels) as Tunnel[],
     status: r.status === 'up' ? 'up' : 'down',
     statusReasons: JSON.parse(r.status_reasons) as Reason[],
+    tunnelsUp: tunnelsUpOf(r.tunnels_up),
     lifecycleState: r.lifecycle_state as LifecycleState,
     firstUpAt: r.first_up_at === null ? null : Number(r.first_up_at),
     resets: r.resets,
@@ -92,6 +98,7 @@ export class ConnectionStore {
       tunnels: JSON.stringify(c.tunnels),
       status: c.status,
       status_reasons: JSON.stringify(c.statusReasons),
+      tunnels_up: c.tunnelsUp === null ? null : JSON.stringify(c.tunnelsUp),
       lifecycle_state: c.lifecycleState,
       first_up_at: c.firstUpAt,
       resets: c.resets,
@@ -120,8 +127,8 @@ export class ConnectionStore {
    * it read, except a delete's, which takes the connection down.
    */
   async save(ex: Executor, c: Connection, readRevision: number): Promise<void> {
-    const { id, status, status_reasons, first_up_at, ...config } = this.#toRow(c);
-    const rest = c.lifecycleState === 'deleting' ? { ...config, status, status_reasons } : config;
+    const { id, status, status_reasons, tunnels_up, first_up_at, ...config } = this.#toRow(c);
+    const rest = c.lifecycleState === 'deleting' ? { ...config, status, status_reasons, tunnels_up } : config;
     await ex
       .updateTable('vpn_gateways')
       .set((eb) => ({
@@ -153,31 +160,30 @@ export class ConnectionStore {
   }
 
   /** The observed status of every connection of a gateway, read without opening secrets, with each one's generation. */
-  async statusesOfGateway(
-    ex: Executor,
-    gatewayId: string,
-  ): Promise<{ id: string; status: 'up' | 'down'; statusReasons: Reason[]; lifecycleState: LifecycleState; generation: number }[]> {
+  async statusesOfGateway(ex: Executor, gatewayId: string): Promise<(ObservedStatus & { id: string; generation: number })[]> {
     const rows = await ex
       .selectFrom('connections')
-      .select(['id', 'status', 'status_reasons', 'lifecycle_state', 'generation'])
+      .select(['id', 'status', 'status_reasons', 'tunnels_up', 'lifecycle_state', 'generation'])
       .where('gateway_id', '=', gatewayId)
       .execute();
     return rows.map((r) => ({
       id: r.id,
       status: r.status === 'up' ? 'up' : 'down',
       statusReasons: JSON.parse(r.status_reasons) as Reason[],
+      tunnelsUp: tunnelsUpOf(r.tunnels_up),
       lifecycleState: r.lifecycle_state as LifecycleState,
       generation: Number(r.generation),
     }));
   }
 
   /** Writes an observed status: no revision bump, never on a connection being deleted. */
-  async setStatus(ex: Executor, id: string, status: 'up' | 'down', reasons: readonly Reason[], lifecycleState: LifecycleState, now: number): Promise<void> {
+  async setStatus(ex: Executor, id: string, { status, statusReasons, tunnelsUp, lifecycleState }: ObservedStatus, now: number): Promise<void> {
     await ex
       .updateTable('connections')
       .set((eb) => ({
         status,
-        status_reasons: JSON.stringify(reasons),
+        status_reasons: JSON.stringify(statusReasons),
+        tunnels_up: tunnelsUp === null ? null : JSON.stringify(tunnelsUp),
         lifecycle_state: lifecycleState,
         ...(status === 'up' ? { first_up_at: eb.fn.coalesce('first_up_at', eb.val(now)) } : {}),
       }))

@@ -579,6 +579,14 @@ const MIGRATIONS: Record<string, Migration> = {
       }
     },
   },
+  '0016-connection-tunnels-up': {
+    // Which gateway members' tunnels of a connection are up, as the data plane last reported (a JSON
+    // array of member indexes; null until a report says): status, never configuration.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema.alterTable('connections').addColumn('tunnels_up', 'text').execute();
+    },
+  },
 };
 
 export const codeMigrations: MigrationProvider = {

@@ -124,6 +124,8 @@ export interface ConnectionRow {
   tunnels: string;
   status: string;
   status_reasons: string;
+  /** The members whose tunnel was up in the last report (JSON array); null = not reported. Status: written by setStatus. */
+  tunnels_up: string | null;
   lifecycle_state: string;
   first_up_at: number | null;
   resets: number;

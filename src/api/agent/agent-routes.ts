@@ -135,7 +135,15 @@ export async function agentPlugin(fastify: FastifyInstance, opts: AgentApiOption
             }
           : {}),
         ...(req.body.connections
-          ? { connections: req.body.connections.map((c) => ({ id: c.id, status: c.status, reasons: c.reasons, ...(c.sa ? { sa: saFromWire(c.sa) } : {}) })) }
+          ? {
+              connections: req.body.connections.map((c) => ({
+                id: c.id,
+                status: c.status,
+                reasons: c.reasons,
+                ...(c.sa ? { sa: saFromWire(c.sa) } : {}),
+                ...(c.tunnels_up ? { tunnelsUp: c.tunnels_up } : {}),
+              })),
+            }
           : {}),
       });
       return { applied };

@@ -208,6 +208,14 @@ export const ReportSchema = Type.Object(
             status: Enum(['up', 'down']),
             reasons: Type.Array(ReasonSchema, { maxItems: 20 }),
             sa: Type.Optional(SaFactsSchema),
+            tunnels_up: Type.Optional(
+              Type.Array(Type.Union([Type.Literal(1), Type.Literal(2)]), {
+                maxItems: 2,
+                uniqueItems: true,
+                description:
+                  'The gateway members (1, 2) with an installed CHILD_SA of the connection: its tunnels that are up. Absent (agents before per-tunnel status): not known.',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),

@@ -15,6 +15,7 @@ import { pageEnvelope } from './ibm-pagination.js';
 import type { IbmRefs } from './ibm-refs.js';
 import { checkIbmDpd, checkIbmPsk, DPD_DEFAULT_ACTION, DPD_INTERVAL, DPD_TIMEOUT } from './ibm-rules.js';
 import { VERSION_LOCAL_PEER } from './ibm-version.js';
+import { tunnelStatus } from './tunnel-mapper.js';
 
 type Proto = Static<typeof ConnectionPrototype>;
 type Patch = Static<typeof ConnectionPatch>;
@@ -243,10 +244,11 @@ export function connectionToWire(refs: IbmRefs, version: string, v: ConnectionVi
         routing_protocol: c.kind === 'route_bgp' ? 'bgp' : 'none',
         tunnels: gw.members.map((m) => {
           const t = c.tunnels.find((x) => x.memberIndex === m.index);
+          const own = tunnelStatus(c, m.index, v.statusReasons); // each member's tunnel shows its own state
           return {
             public_ip: { address: m.publicIp ?? '0.0.0.0' },
-            status: c.status,
-            status_reasons: statusReasons,
+            status: own.status,
+            status_reasons: reasonsToWire(refs, own.reasons),
             ...(c.kind === 'route_bgp'
               ? {
                   neighbor_ip: { address: t?.neighborIp ?? '0.0.0.0' },
