@@ -147,6 +147,10 @@ describe.runIf(labRuns)('lab: route mode routes by the VPC routing tables', () =
     expect(gap).toBeLessThanOrEqual(SITE_DPD_MS + 1_000);
     expect((await getMembers()).map((m) => m.status)).toEqual([1, 2].map((i) => (i === primary ? 'failed' : 'available')));
     for (const c of conns) expect(await status(c)).toBe('up');
+    // Each tunnel shows its own member's state: the failed member's down, the other's up.
+    const tunnels = async (): Promise<string[]> =>
+      ((await t.call('GET', `/v1/vpn_gateways/${gwId}/connections/${conns[0]}`)).json().tunnels as { status: string }[]).map((x) => x.status);
+    await expect.poll(tunnels, { timeout: 5_000, interval: 100 }).toEqual([1, 2].map((i) => (i === primary ? 'down' : 'up')));
     // The other site, too (its replies as well may wait for its DPD).
     await expect.poll(() => ping(SITES[1]!.host, ROUTER, 1), { timeout: SITE_DPD_MS + 5_000, interval: 0 }).toMatch(/1 received/);
 
@@ -155,6 +159,7 @@ describe.runIf(labRuns)('lab: route mode routes by the VPC routing tables', () =
     for (const s of SITES)
       await expect.poll(kernelRoutes, { timeout: 10_000, interval: 100 }).toMatch(new RegExp(`${re(s.lan)} via ${re(privateOf(primary))}`));
     await expect.poll(async () => (await getMembers()).map((m) => m.status), { timeout: 5_000 }).toEqual(['available', 'available']);
+    await expect.poll(tunnels, { timeout: 5_000, interval: 100 }).toEqual(['up', 'up']);
   }, 120_000);
 
   it('spreads flows over both members with distribute_traffic (ECMP), counted per tunnel', async () => {
