@@ -1,26 +1,23 @@
 import type { Logger } from 'pino';
-import type { AgentReport, GatewayPlan } from '../control/index.js';
-import { removeGatewayNetwork } from '../dataplane/lab/gateway-network.js';
-import { deleteNamespace } from '../dataplane/lab/ip-command.js';
+import type { GatewayPlan } from '../control/index.js';
 import { memberNs } from '../dataplane/lab/lab-names.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
 import { activeIndexOf, gatewayLayout } from '../dataplane/lab/network-layout.js';
 import type { DesiredGatewayState } from '../domain/desired-state.js';
-import { reason } from '../domain/status-reasons.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
 import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
-import { connectionIdOf } from './failure-classifier.js';
 import { haTrace } from './failover-trace.js';
 import { GatewayMembers } from './gateway-members.js';
 import { GatewayRuntime } from './gateway-runtime.js';
 import { memberGroups } from './member-groups.js';
 import { claimActivePlacement, fullMemberNetwork, type NetworkDeps, syncMemberNetwork } from './member-network.js';
-import { saFactsOf } from './sa-facts-reader.js';
-import { removeRouteTunnels, RouteTunnels } from './route-tunnels.js';
+import { RouteTunnels } from './route-tunnels.js';
+import { removeGatewayLab } from './gateway-teardown.js';
 import type { ViciNamedSection } from '../dataplane/vici/index.js';
-import { applyGroups, initiateMissing, membersUp, unloadUnwanted } from './peer-group-applier.js';
+import { applyGroups, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
+import { observationOf, reportGateway, reportMembers } from './gateway-report.js';
 
 export interface ReconcilerDeps {
   readonly backend: AgentBackend;
@@ -38,9 +35,6 @@ export interface ReconcilerDeps {
 
 /** After a failover, a gateway whose tunnels are not all up yet is reconciled every second for this long. */
 const FAILOVER_HURRY_MS = 30_000;
-
-/** What a connection charon has no SA for reports: so a tunnel that went away is seen going down. */
-const NO_SAS = { ikeState: null, children: [] } as const;
 
 /** `standby`: a policy standby is to be brought in line (`syncStandby`) once nothing else waits. */
 export type ReconcileResult = { readonly requeueAfterMs?: number; readonly standby?: boolean };
@@ -125,7 +119,7 @@ export class GatewayReconciler {
     const failover = gw.mode === 'policy' && this.#promote(g, cut);
     if (failover) g.failoverAt = Date.now();
     // The roles and failures show at once, before any namespace or charon work (a failover's beside it).
-    const shown = failover || cutChanged ? this.#reportMembers(g) : Promise.resolve();
+    const shown = failover || cutChanged ? reportMembers(this.d.backend, g) : Promise.resolve();
 
     const live = plan.connections.filter((c) => c.lifecycleState !== 'deleting');
     const layout = gatewayLayout(
@@ -158,7 +152,7 @@ export class GatewayReconciler {
     if (!failover || !g.network) for (const i of actives) retry = (await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active')) || retry;
     if (gw.mode === 'route') retry = (await this.#tunnels(g).apply(gw, plan, desired, cut)) || retry;
     if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
-    const report = await this.#report(g, this.#observation(g));
+    const report = await reportGateway(this.d.backend, g, observationOf(g));
     await this.#syncRoutes(g, report?.seen);
     // The full pass is not urgent: it gives way to a failover that is already waiting (the next reconcile runs it).
     if (deferred && g.urgent) g.network = g.network && { ...g.network, at: 0 };
@@ -239,31 +233,14 @@ export class GatewayReconciler {
       if (g.roleOf(i) !== 'standby' || g.cut.has(i)) continue;
       const back = rt.supervisor.pid() === undefined; // started now: it shows available at once
       await this.#applyMember(g, rt, desired, 'standby');
-      if (back) await this.#reportMembers(g); // a member that came back shows available again
+      if (back) await reportMembers(this.d.backend, g); // a member that came back shows available again
     }
   }
 
-  /** The gateway's observation with the members' roles and failures as this agent runs them. */
-  #observation(g: GatewayMembers): NonNullable<AgentReport['gateway']> {
-    const memberRoles = [...g.runtimes].map(([index, rt]) => ({
-      index,
-      role: g.roleOf(index),
-      // Held down, or its charon died (one not started yet, a new standby's, is not a failure).
-      failed: g.cut.has(index) || rt.supervisor.died(),
-    }));
-    return { lifecycleState: 'stable', healthState: memberRoles.some((m) => m.failed) ? 'degraded' : 'ok', reasons: [], memberRoles };
-  }
-
-  /** Reports the members alone (a failover, a member failed or back): the API follows within a second. */
-  async #reportMembers(g: GatewayMembers): Promise<void> {
-    if (!g.plan) return;
-    await this.d.backend.report(g.gatewayId, { generation: g.plan.generation, gateway: this.#observation(g) });
-  }
-
-  /** Status is the truth: a connection is up when one of its CHILD_SAs is installed (on any member or tunnel). */
+  /** Reads every live charon and reports the status (gateway-report.ts); route mode: the routes follow. */
   async refreshStatus(gatewayId: string): Promise<void> {
     const g = this.#gateways.get(gatewayId);
-    if (g) await this.#syncRoutes(g, (await this.#report(g))?.seen);
+    if (g) await this.#syncRoutes(g, (await reportGateway(this.d.backend, g))?.seen);
   }
 
   /** A route gateway's tunnel charons (made on first use). */
@@ -284,51 +261,6 @@ export class GatewayReconciler {
     if (!seen || !gw || gw.mode !== 'route' || !g.routeTunnels || !g.network) return;
     g.routeTunnels.closeDuplicates(seen);
     await g.routeTunnels.syncRoutes(gw, g.plan!, g.cut, g.routeTunnels.states(seen));
-  }
-
-  /**
-   * Reports the connections' status (and `gateway`); returns each live charon's SAs as read for it and
-   * whether every admin-up connection is up (undefined when nothing was reported).
-   */
-  async #report(
-    g: GatewayMembers,
-    gateway?: AgentReport['gateway'],
-  ): Promise<{ readonly seen: Map<GatewayRuntime, ViciNamedSection[]>; readonly settled: boolean } | undefined> {
-    // The active member first: its failure reasons win. Route mode: the tunnel charons too.
-    const live = [...g.runtimes.values(), ...(g.routeTunnels?.live(g.cut) ?? [])]
-      .filter((rt) => rt.vici && !g.cut.has(rt.memberIndex))
-      .sort((a, b) => Number(g.roleOf(b.memberIndex) === 'active') - Number(g.roleOf(a.memberIndex) === 'active'));
-    if (!g.plan || live.length === 0) return undefined;
-    // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
-    // meanwhile (on a charon event) must not be overwritten by an older picture.
-    const seen = new Map(await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas({ noblock: true }).catch(() => [])] as const)));
-    const sas = [...seen.values()].flat();
-    // Each tunnel's own state (route mode: one charon per member and connection); a connection is up while any is.
-    const up = membersUp(seen, connectionIdOf);
-    const facts = saFactsOf(sas, connectionIdOf, new Map(live.flatMap((rt) => [...rt.members])));
-    const overridden = new Map(live.flatMap((rt) => [...rt.overridden]));
-    const connections = g.plan.connections
-      .filter((c) => c.lifecycleState !== 'deleting')
-      .map((c) => {
-        const isUp = up.has(c.id);
-        if (isUp) for (const rt of live) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
-        const failure = live.map((rt) => rt.failures.get(c.id)).find((f) => f !== undefined);
-        const leader = overridden.get(c.id);
-        const blocked = g.routeTunnels?.blocked.get(c.id);
-        return {
-          id: c.id,
-          sa: facts.get(c.id) ?? NO_SAS,
-          status: isUp ? ('up' as const) : ('down' as const),
-          tunnelsUp: up.get(c.id) ?? [],
-          reasons: [
-            ...(isUp || !c.adminStateUp || !failure ? [] : [failure]),
-            ...(blocked && c.adminStateUp ? [blocked] : []),
-            ...(leader ? [reason('peer_settings_shared', `the leading connection is ${leader}`)] : []),
-          ],
-        };
-      });
-    await this.d.backend.report(g.gatewayId, { generation: g.plan.generation, ...(gateway ? { gateway } : {}), connections });
-    return { seen, settled: g.plan.connections.every((c) => c.lifecycleState === 'deleting' || !c.adminStateUp || up.has(c.id)) };
   }
 
   #members(gw: VpnGateway): GatewayMembers {
@@ -367,27 +299,7 @@ export class GatewayReconciler {
     g?.close();
     for (const rt of g?.runtimes.values() ?? []) await rt.supervisor.stop();
     this.#gateways.delete(gatewayId);
-    const privateIps = gw?.members.map((m) => m.privateIp.address) ?? [];
-    await removeRouteTunnels(this.d.labRoot, gatewayId, gw && plan.vpcShared ? gw.vpcId : undefined, privateIps);
-    if (gw) {
-      await removeGatewayNetwork(
-        gw.id,
-        gw.vpcId,
-        gw.members.map((m) => m.privateIp.address),
-        plan.vpcShared,
-      );
-      await this.d.backend.released(gw.id, 'gateway', plan.generation);
-    } else {
-      // The gateway is gone from the store before its network was: what the lab record names still goes.
-      const rec = this.#labState.get('gateway', gatewayId);
-      if (rec) {
-        for (const dir of rec.charonDirs ?? []) await new CharonSupervisor({ ns: rec.ns, dir }).stop();
-        for (const ns of new Set([rec.ns, ...(rec.namespaces ?? [])])) await deleteNamespace(ns);
-        const shared = this.#labState.all().some((r) => r.kind === 'gateway' && r.name !== gatewayId && r.vpcNs === rec.vpcNs);
-        if (rec.vpcNs && !shared) await deleteNamespace(rec.vpcNs);
-      }
-    }
-    this.#labState.remove('gateway', gatewayId);
+    await removeGatewayLab({ labRoot: this.d.labRoot, labState: this.#labState, backend: this.d.backend }, gatewayId, plan);
   }
 
   /** Stops watching (charons keep running, so a restarted agent adopts their tunnels). */

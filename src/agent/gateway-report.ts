@@ -1,0 +1,76 @@
+import type { AgentReport } from '../control/index.js';
+import type { ViciNamedSection } from '../dataplane/vici/index.js';
+import { reason } from '../domain/status-reasons.js';
+import type { AgentBackend } from './agent-backend.js';
+import { connectionIdOf } from './failure-classifier.js';
+import type { GatewayMembers } from './gateway-members.js';
+import type { GatewayRuntime } from './gateway-runtime.js';
+import { membersUp } from './peer-group-applier.js';
+import { saFactsOf } from './sa-facts-reader.js';
+
+/** What a connection charon has no SA for reports: so a tunnel that went away is seen going down. */
+const NO_SAS = { ikeState: null, children: [] } as const;
+
+/** The gateway's observation with the members' roles and failures as this agent runs them. */
+export function observationOf(g: GatewayMembers): NonNullable<AgentReport['gateway']> {
+  const memberRoles = [...g.runtimes].map(([index, rt]) => ({
+    index,
+    role: g.roleOf(index),
+    // Held down, or its charon died (one not started yet, a new standby's, is not a failure).
+    failed: g.cut.has(index) || rt.supervisor.died(),
+  }));
+  return { lifecycleState: 'stable', healthState: memberRoles.some((m) => m.failed) ? 'degraded' : 'ok', reasons: [], memberRoles };
+}
+
+/** Reports the members alone (a failover, a member failed or back): the API follows within a second. */
+export async function reportMembers(backend: AgentBackend, g: GatewayMembers): Promise<void> {
+  if (!g.plan) return;
+  await backend.report(g.gatewayId, { generation: g.plan.generation, gateway: observationOf(g) });
+}
+
+/**
+ * Reports the connections' status (and `gateway`); returns each live charon's SAs as read for it and
+ * whether every admin-up connection is up (undefined when nothing was reported). Status is the truth:
+ * a connection is up when one of its CHILD_SAs is installed (on any member or tunnel).
+ */
+export async function reportGateway(
+  backend: AgentBackend,
+  g: GatewayMembers,
+  gateway?: AgentReport['gateway'],
+): Promise<{ readonly seen: Map<GatewayRuntime, ViciNamedSection[]>; readonly settled: boolean } | undefined> {
+  // The active member first: its failure reasons win. Route mode: the tunnel charons too.
+  const live = [...g.runtimes.values(), ...(g.routeTunnels?.live(g.cut) ?? [])]
+    .filter((rt) => rt.vici && !g.cut.has(rt.memberIndex))
+    .sort((a, b) => Number(g.roleOf(b.memberIndex) === 'active') - Number(g.roleOf(a.memberIndex) === 'active'));
+  if (!g.plan || live.length === 0) return undefined;
+  // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
+  // meanwhile (on a charon event) must not be overwritten by an older picture.
+  const seen = new Map(await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas({ noblock: true }).catch(() => [])] as const)));
+  const sas = [...seen.values()].flat();
+  // Each tunnel's own state (route mode: one charon per member and connection); a connection is up while any is.
+  const up = membersUp(seen, connectionIdOf);
+  const facts = saFactsOf(sas, connectionIdOf, new Map(live.flatMap((rt) => [...rt.members])));
+  const overridden = new Map(live.flatMap((rt) => [...rt.overridden]));
+  const connections = g.plan.connections
+    .filter((c) => c.lifecycleState !== 'deleting')
+    .map((c) => {
+      const isUp = up.has(c.id);
+      if (isUp) for (const rt of live) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
+      const failure = live.map((rt) => rt.failures.get(c.id)).find((f) => f !== undefined);
+      const leader = overridden.get(c.id);
+      const blocked = g.routeTunnels?.blocked.get(c.id);
+      return {
+        id: c.id,
+        sa: facts.get(c.id) ?? NO_SAS,
+        status: isUp ? ('up' as const) : ('down' as const),
+        tunnelsUp: up.get(c.id) ?? [],
+        reasons: [
+          ...(isUp || !c.adminStateUp || !failure ? [] : [failure]),
+          ...(blocked && c.adminStateUp ? [blocked] : []),
+          ...(leader ? [reason('peer_settings_shared', `the leading connection is ${leader}`)] : []),
+        ],
+      };
+    });
+  await backend.report(g.gatewayId, { generation: g.plan.generation, ...(gateway ? { gateway } : {}), connections });
+  return { seen, settled: g.plan.connections.every((c) => c.lifecycleState === 'deleting' || !c.adminStateUp || up.has(c.id)) };
+}
