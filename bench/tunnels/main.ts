@@ -8,7 +8,7 @@
  *    frozen with SIGSTOP), and the peer's charon SIGKILLed → the tunnel back; the server's memory per
  *    100 connections (after a full GC, read through its inspector); the scaling line: the time to add
  *    the k-th tunnel (k = 1, 10, 100, 200, N) with k-1 up, until it carries a ping (scaling-run.ts).
- * 3. The floor: the same namespaces and the same kind of charons built by hand, the same tunnels from
+ * 3. The floor (twice; the faster run counts): the same namespaces and the same kind of charons built by hand, the same tunnels from
  *    hand-written swanctl.conf, timed the same way. Prints both times and the ratio (targets: ≤ 1.2× up to N=20, ≤ 1.5× at N=200).
  *
  * Knobs: N as the first argument, or N / BENCH_TUNNELS_N in the environment (default 20, at most 250);
@@ -27,7 +27,7 @@ import { parseCidr, type Cidr } from '../../src/domain/cidr.js';
 import { measurePeerFreeze, measurePeerKill, measureSaReplace } from './api-extras.js';
 import { CREATE_CONCURRENCY, runApi } from './api-run.js';
 import { CleanupRegistry } from './cleanup-registry.js';
-import { runFloor } from './floor-run.js';
+import { type FloorRunResult, runFloor } from './floor-run.js';
 import { measureScaling } from './scaling-run.js';
 import { settleKernel } from './kernel-settle.js';
 import { launchLabServer, type ServerMemory } from './lab-server.js';
@@ -36,6 +36,8 @@ import { DPD, identityMode, secs, spread, tunnelPlan } from './tunnel-plan.js';
 /** Issue 12's targets: within 1.2x of the floor up to 20 tunnels, within 1.5x at 200. */
 const targetRatio = (n: number): number => (n > 20 ? 1.5 : 1.2);
 const PING_TIMEOUT_MS = 180_000;
+/** Floor runs; the fastest is the floor. */
+const FLOOR_RUNS = 2;
 
 function tunnelCount(): number {
   const raw = process.argv[2] ?? process.env['BENCH_TUNNELS_N'] ?? process.env['N'] ?? '20';
@@ -131,21 +133,28 @@ async function main(): Promise<number> {
     });
     await server.stop();
 
-    // 3. The floor.
-    const settled1 = await settleKernel(cleanup);
-    log(
-      `\nfloor run: hand-built namespaces, the same charons, hand-written swanctl.conf (kernel settled after ${secs(settled1)}, once the API lab was removed)`,
-    );
-    const floor = await runFloor(plan, cleanup, { pool, retransmit: api.retransmit, pingTimeoutMs: PING_TIMEOUT_MS });
-    log(`  set-up (namespaces with ${2 * n} subnets, 2 charons): ${secs(floor.setupMs)}`);
-    log(`  both swanctl --load-all done after ${secs(floor.loadMs)}`);
-    log(`  first step -> every tunnel passed a ping: ${secs(floor.tunnelsMs)} (per tunnel: ${spread(floor.replies)})`);
-    log(
-      `  diagnostic: the lab's idempotent network pass (ensureInternet + ensureGatewayNetwork) on one built gateway with ${n} subnets, nothing to change: ${secs(floor.networkPassMs)}; the agent runs it only when a gateway's layout changes (and re-checks it every 60 s)`,
-    );
+    // 3. The floor, twice: one slow floor run (a kernel still busy with the API lab's teardown, a
+    // charon slow to parse its file) would flatter the API run; the faster one counts.
+    const floors: FloorRunResult[] = [];
+    for (let i = 1; i <= FLOOR_RUNS; i++) {
+      const settled = await settleKernel(cleanup);
+      log(
+        `\nfloor run ${i} of ${FLOOR_RUNS}: hand-built namespaces, the same charons, hand-written swanctl.conf (kernel settled after ${secs(settled)}, once the previous lab was removed)`,
+      );
+      const f = await runFloor(plan, cleanup, { pool, retransmit: api.retransmit, pingTimeoutMs: PING_TIMEOUT_MS });
+      log(`  set-up (namespaces with ${2 * n} subnets, 2 charons): ${secs(f.setupMs)}`);
+      log(`  both swanctl --load-all done after ${secs(f.loadMs)}`);
+      log(`  first step -> every tunnel passed a ping: ${secs(f.tunnelsMs)} (per tunnel: ${spread(f.replies)})`);
+      if (i === 1)
+        log(
+          `  diagnostic: the lab's idempotent network pass (ensureInternet + ensureGatewayNetwork) on one built gateway with ${n} subnets, nothing to change: ${secs(f.networkPassMs)}; the agent runs it only when a gateway's layout changes (and re-checks it every 60 s)`,
+        );
+      floors.push(f);
+    }
+    const floor = floors.reduce((a, b) => (b.tunnelsMs < a.tunnelsMs ? b : a));
 
     const ratio = api.tunnelsMs / floor.tunnelsMs;
-    log(`\nresult (N=${n}):`);
+    log(`\nresult (N=${n}; the floor is the faster of ${FLOOR_RUNS} runs: ${floors.map((f) => secs(f.tunnelsMs)).join(', ')}):`);
     log(
       `  tunnels up and pinging: API ${secs(api.tunnelsMs)}, floor ${secs(floor.tunnelsMs)}, ratio ${ratio.toFixed(2)}x (target <= ${targetRatio(n)}x): ${ratio <= targetRatio(n) ? 'PASS' : 'MISS'}`,
     );
