@@ -9,6 +9,7 @@ import { labDown } from '../../src/dataplane/lab/lab-teardown.js';
 import { memberRoutePlan, type MemberAddresses, type TunnelState, vpcRoutePlan } from '../../src/dataplane/lab/route-plan.js';
 import { syncMemberRoutes, syncVpcRoutes } from '../../src/dataplane/lab/route-table-sync.js';
 import { ensureTunnelNamespace, removeTunnelNamespace, type TunnelNetwork } from '../../src/dataplane/lab/tunnel-network.js';
+import { duplicateIkeSas } from '../../src/agent/duplicate-sas.js';
 import { translate } from '../../src/dataplane/strongswan/conn-translator.js';
 import { peerSwanctlConfForAll } from '../../src/dataplane/strongswan/peer-config.js';
 import { ViciClient, type ViciSectionInput } from '../../src/dataplane/vici/index.js';
@@ -100,8 +101,28 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
     );
     return st;
   };
+  /** Every installed CHILD_SA of a tunnel's charon: after a charon came back, both ends may have initiated (two IKE_SAs). */
+  const children = async (t: TunnelNetwork): Promise<Record<string, string>[]> => {
+    if (t.charon.pid() === undefined) return [];
+    const sas = await vici(t, (v) => v.listSas({ noblock: true })).catch(() => []);
+    return sas
+      .flatMap((sa) => Object.values((sa.value['child-sas'] ?? {}) as Record<string, Record<string, string>>))
+      .filter((c) => c['state'] === 'INSTALLED');
+  };
+  /** As the agent does (route-tunnels.ts): one IKE_SA of a pair both ends initiated is closed. Returns how many were. */
+  const closeDuplicates = async (): Promise<number> => {
+    let closed = 0;
+    for (const t of tunnels.values())
+      await vici(t, async (v) => {
+        for (const ikeId of duplicateIkeSas(await v.listSas({ noblock: true }))) {
+          await v.terminate({ ikeId }, { timeoutMs: 5_000 }).catch(() => undefined);
+          closed++;
+        }
+      }).catch(() => undefined);
+    return closed;
+  };
   const packetsOut = async (): Promise<Map<string, number>> =>
-    new Map(await Promise.all([...tunnels].map(async ([k, t]) => [k, Number((await child(t))?.['packets-out'] ?? 0)] as const)));
+    new Map(await Promise.all([...tunnels].map(async ([k, t]) => [k, (await children(t)).reduce((n, c) => n + Number(c['packets-out'] ?? 0), 0)] as const)));
   const ping = (from: string, to: string, count = 3): Promise<string> =>
     inNamespace(VPC, ['ping', '-n', '-c', String(count), '-i', '0.2', '-W', '2', '-I', from, to], 30_000);
   const loadTunnel = async (d: DesiredConnection, m: 1 | 2): Promise<void> => {
@@ -261,6 +282,14 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
       sources.map((s) => `addr add ${s}/24 dev bsub`),
       VPC,
     );
+    // Settled first: one CHILD_SA per tunnel (the charon killed above came back while its site retried).
+    console.log(`ECMP: ${await closeDuplicates()} duplicate IKE_SA(s) closed before counting`);
+    await expect
+      .poll(async () => (await Promise.all([...tunnels.values()].map(async (t) => (await children(t)).length))).every((n) => n === 1), {
+        timeout: 15_000,
+        interval: 250,
+      })
+      .toBe(true);
     const before = await packetsOut();
     for (const s of SITES) for (const src of sources) expect(await ping(src, s.host, 2)).toMatch(/2 received/);
     // charon's counters follow the packets a moment later: wait until every echo request is counted.
