@@ -79,13 +79,15 @@ export async function syncMemberRoutes(memberNs: string, routes: readonly Member
   await ipBatch(lines, memberNs);
 }
 
+const routeDelLine = (r: KernelRoute): string => `route del ${r.destination} table ${r.table} proto ${ROUTE_PROTO} metric ${r.metric}`;
+
 /** `route replace` for new or changed routes, `route del` for those no longer wanted. */
 function diffRoutes(have: readonly KernelRoute[], want: readonly KernelRoute[]): string[] {
   const h = new Map(have.map((r) => [routeKey(r.table, r.destination, r.metric), r]));
   const w = new Map(want.map((r) => [routeKey(r.table, r.destination, r.metric), r]));
   const lines: string[] = [];
   for (const [k, r] of w) if (h.get(k)?.via.join(',') !== r.via.join(',')) lines.push(routeLine(r));
-  for (const [k, r] of h) if (!w.has(k)) lines.push(`route del ${r.destination} table ${r.table} proto ${ROUTE_PROTO} metric ${r.metric}`);
+  for (const [k, r] of h) if (!w.has(k)) lines.push(routeDelLine(r));
   return lines;
 }
 
@@ -126,7 +128,7 @@ async function syncVpcRoutesNow(vpcNs: string, plan: VpcRoutePlan, ours: readonl
     const base = (cur ?? want.get(k))!;
     const via = [...new Set([...(cur?.via.filter((v) => !mine.has(v)) ?? []), ...(want.get(k)?.via ?? [])])].sort();
     if (via.length === 0) {
-      if (cur) lines.push(`route del ${cur.destination} table ${cur.table} proto ${ROUTE_PROTO} metric ${cur.metric}`);
+      if (cur) lines.push(routeDelLine(cur));
       continue;
     }
     kept.push({ ...base, via });

@@ -1,6 +1,6 @@
 import type { CharonOptions } from './charon-process.js';
 import { CharonSupervisor } from './charon-supervisor.js';
-import { deleteNamespace, ensureNamespace, inNamespace, ip, ipBatch, LabCommandError } from './ip-command.js';
+import { deleteNamespace, ensureNamespace, ip, ipBatch, LabCommandError, sysctl } from './ip-command.js';
 import { LabState } from './lab-state.js';
 
 /**
@@ -138,15 +138,12 @@ export async function ensureTunnelNamespace(spec: TunnelNetworkSpec): Promise<Tu
   }
   const memberSideIp = linkIp(slot, 1);
   const tunnelSideIp = linkIp(slot, 2);
-  await inNamespace(spec.memberNs, [
-    'sysctl',
-    '-q',
-    '-w',
-    'net.ipv4.ip_forward=1',
-    'net.ipv4.conf.all.rp_filter=0',
-    `net.ipv4.conf.${link}.rp_filter=0`,
-    `net.ipv4.conf.${link}.accept_local=1`,
-  ]);
+  await sysctl(spec.memberNs, {
+    'net.ipv4.ip_forward': '1',
+    'net.ipv4.conf.all.rp_filter': '0',
+    [`net.ipv4.conf.${link}.rp_filter`]: '0',
+    [`net.ipv4.conf.${link}.accept_local`]: '1',
+  });
   await ipBatch(
     [
       `addr replace ${memberSideIp}/30 dev ${link}`,
@@ -164,7 +161,7 @@ export async function ensureTunnelNamespace(spec: TunnelNetworkSpec): Promise<Tu
   );
   await ensureLocalRuleMoved(spec.memberNs);
 
-  await inNamespace(ns, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
+  await sysctl(ns, { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.default.rp_filter': '0' });
   const tunnelRules = await ip(['rule', 'show'], ns);
   await ipBatch(
     [
