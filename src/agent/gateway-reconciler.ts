@@ -204,7 +204,8 @@ export class GatewayReconciler {
       loaded = await applyGroups(vici, groups, rt.applied);
       for (const id of loaded) rt.failures.delete(id);
       haTrace(g.gatewayId, `member ${rt.memberIndex} ${role}: conns loaded`);
-      await unloadUnwanted(vici, groups, rt.applied);
+      await unloadUnwanted(vici, groups, rt.applied, rt.swept);
+      rt.swept = true;
     } finally {
       rt.saveApplied();
     }

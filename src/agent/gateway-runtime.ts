@@ -26,6 +26,8 @@ export interface RuntimeHooks {
  */
 export class GatewayRuntime {
   readonly applied = new Map<string, AppliedGroup>();
+  /** Charon's conns were listed and the unwanted ones unloaded since this VICI connection opened (unloadUnwanted). */
+  swept = false;
   readonly failures = new Map<string, Reason>();
   /** Peer group (IKE conn) name → the connections with a CHILD in it, from the last reconcile. */
   members = new Map<string, readonly string[]>();
@@ -74,6 +76,7 @@ export class GatewayRuntime {
   /** Connects (or reconnects) the VICI client and its event subscription. */
   async connect(): Promise<ViciClient> {
     if (this.vici) return this.vici;
+    this.swept = false;
     // A request waiting for a charon that went away fails in 2 s: the reconcile that restarts it must not wait 60.
     const vici = new ViciClient({ socketPath: this.supervisor.socket, requestTimeoutMs: 60_000, closedTimeoutMs: 2_000 });
     await vici.connect(10_000);

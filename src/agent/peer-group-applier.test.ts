@@ -66,12 +66,8 @@ describe('applyGroups', () => {
     ]);
     const g = group('h1', { 'cw-a-1': ['a', true], 'cw-b-1': ['b', false], 'cw-c-1': ['c', true] });
     expect([...(await applyGroups(vici, [g], applied))].sort()).toEqual(['a', 'b']);
-    expect(calls).toEqual([
-      'load-shared psk-cw-peer-1',
-      'load-conn cw-peer-1',
-      'terminate {"child":"cw-b-1"} {"timeoutMs":-1}',
-      'terminate {"child":"cw-d-1"} {"timeoutMs":-1}',
-    ]);
+    // The phase 1 (and with it the key) is unchanged: no load-shared.
+    expect(calls).toEqual(['load-conn cw-peer-1', 'terminate {"child":"cw-b-1"} {"timeoutMs":-1}', 'terminate {"child":"cw-d-1"} {"timeoutMs":-1}']);
     expect(applied.get('cw-peer-1')!.children).toEqual({ 'cw-a-1': 'cw-a-1@h1', 'cw-b-1': 'cw-b-1@h1', 'cw-c-1': 'cw-c-1@h1' });
   });
 
@@ -132,6 +128,25 @@ describe('unloadUnwanted', () => {
     const old = 'cw-0b7d1c2e-1111-4222-8333-444455556666';
     expect(calls).toEqual([`unload-conn ${old}`, `terminate {"ike":"${old}"} {"force":true,"timeoutMs":-1}`, `unload-shared psk-${old}`]);
     expect([...applied.keys()]).toEqual([]);
+  });
+
+  it('once swept on this connection, asks charon again only when a loaded group is no longer wanted', async () => {
+    const { vici, calls } = recorder(['cw-peer-1', 'cw-peer-2']);
+    let listed = 0;
+    const getConns = vici.getConns.bind(vici);
+    (vici as { getConns: () => Promise<string[]> }).getConns = () => {
+      listed++;
+      return getConns();
+    };
+    const g1 = { ...group('h', {}), name: 'cw-peer-1' };
+    const applied = new Map<string, AppliedGroup>([['cw-peer-1', { ikeHash: 'h', children: {} }]]);
+    await unloadUnwanted(vici, [g1], applied, true);
+    expect([listed, calls]).toEqual([0, []]);
+    applied.set('cw-peer-2', { ikeHash: 'h', children: {} });
+    await unloadUnwanted(vici, [g1], applied, true);
+    expect(listed).toBe(1);
+    expect(calls).toContain('unload-conn cw-peer-2');
+    expect([...applied.keys()]).toEqual(['cw-peer-1']);
   });
 });
 

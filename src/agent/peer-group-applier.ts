@@ -52,6 +52,7 @@ export function encodedChildCount(): number {
  *   with start_action=start; changed or removed CHILDs without a start action (peer_only) keep their
  *   old SA, so those are closed (the peer builds them again).
  * - new group: loaded (keys first: a conn with start_action=start initiates the moment it is loaded).
+ * The pre-shared key is loaded with a new group or a changed phase 1 (the key is part of its hash).
  * Returns the connections whose CHILDs were (re)loaded.
  */
 export async function applyGroups(vici: GroupVici, groups: readonly PeerGroup[], applied: Map<string, AppliedGroup>): Promise<Set<string>> {
@@ -63,7 +64,8 @@ export async function applyGroups(vici: GroupVici, groups: readonly PeerGroup[],
     if (before && before.ikeHash === g.ikeHash && changedChildren.length === 0) continue;
     const ikeChanged = before !== undefined && before.ikeHash !== g.ikeHash;
     if (ikeChanged) await vici.terminate({ ike: g.name }, { force: true, timeoutMs: 0 }).catch(ignore);
-    await vici.loadShared({ id: g.shared.id, type: g.shared.type, data: g.shared.data, owners: g.shared.owners });
+    // The key is part of the phase-1 hash: a CHILD-only change finds charon holding it already.
+    if (!before || ikeChanged) await vici.loadShared({ id: g.shared.id, type: g.shared.type, data: g.shared.data, owners: g.shared.owners });
     await vici.loadConn(g.name, connWithEncodedChildren(g));
     if (before && !ikeChanged) {
       for (const child of changedChildren) {
@@ -77,9 +79,15 @@ export async function applyGroups(vici: GroupVici, groups: readonly PeerGroup[],
   return touched;
 }
 
-/** Unloads every `cw-` conn charon has that no group wants (deleted, admin down, from an earlier life). */
-export async function unloadUnwanted(vici: GroupVici, groups: readonly PeerGroup[], applied: Map<string, AppliedGroup>): Promise<void> {
+/**
+ * Unloads every `cw-` conn charon has that no group wants (deleted, admin down, from an earlier life).
+ * `swept`: this was done since the VICI connection opened, so only a group that is loaded and no longer
+ * wanted can be left: without one, no `get-conns` round trip.
+ */
+export async function unloadUnwanted(vici: GroupVici, groups: readonly PeerGroup[], applied: Map<string, AppliedGroup>, swept = false): Promise<void> {
   const wanted = new Set(groups.map((g) => g.name));
+  // Charon was swept since this agent connected, and every group loaded since is still wanted: nothing to ask it.
+  if (swept && [...applied.keys()].every((name) => wanted.has(name))) return;
   for (const name of await vici.getConns()) {
     if (!name.startsWith('cw-') || wanted.has(name)) continue;
     await vici.unloadConn(name).catch(ignore);

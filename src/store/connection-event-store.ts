@@ -31,7 +31,16 @@ export async function insertEvents(ex: Executor, events: readonly NewConnectionE
 export async function pruneEvents(ex: Executor, before: number, connectionIds: readonly string[], cap: number): Promise<void> {
   const old = ex.selectFrom('connection_events').select('id').where('created_at', '<', before).orderBy('created_at').limit(PRUNE_BATCH);
   await ex.deleteFrom('connection_events').where('id', 'in', old).execute();
-  for (const id of connectionIds) {
+  if (connectionIds.length === 0) return;
+  // One query finds the connections over the cap (a status report names hundreds, and almost none are).
+  const over = await ex
+    .selectFrom('connection_events')
+    .select('connection_id')
+    .where('connection_id', 'in', connectionIds)
+    .groupBy('connection_id')
+    .having((eb) => eb.fn.countAll(), '>', cap)
+    .execute();
+  for (const { connection_id: id } of over) {
     const edge = await ex
       .selectFrom('connection_events')
       .select('id')

@@ -95,6 +95,8 @@ describe('decodeMessage', () => {
     ['an unknown element type 7 (VICI_END is internal)', bytes(7), /unknown element type 7/],
     ['an unknown element type 200', bytes(200), /unknown element type 200/],
     ['a NUL in a name (names are C strings in charon)', bytes(E.KEY_VALUE, 3, 'a\0b', u16(0)), /NUL/],
+    ['a NUL after a non-ASCII byte in a name', Buffer.concat([bytes(E.KEY_VALUE, 4), Buffer.from([0xc3, 0xa9, 0, 0x62]), u16(0)]), /NUL/],
+    ['a NUL in a long name', Buffer.concat([bytes(E.KEY_VALUE, 60), Buffer.from(`${'n'.repeat(59)}\0`, 'latin1'), u16(0)]), /NUL/],
     ['a truncated name length', bytes(E.KEY_VALUE), /truncated name/],
     ['a truncated name', bytes(E.KEY_VALUE, 5, 'ab'), /truncated name/],
     ['a truncated value length', bytes(E.KEY_VALUE, 1, 'a', 0), /truncated value length/],

@@ -165,6 +165,28 @@ function writeSection(out: Writer, section: ViciSectionInput, path: string, dept
   }
 }
 
+/** Up to this many bytes, an all-ASCII string is built in JS: cheaper than a Buffer decode for VICI's short names and values. */
+const SHORT_TEXT = 48;
+
+/**
+ * The UTF-8 text of bytes[start, end); with `noNul`, undefined when it holds a NUL byte. Short ASCII
+ * text (most of what charon sends: keys, states, numbers, addresses) skips the Buffer decoder.
+ */
+function textAt(bytes: Buffer, start: number, end: number, noNul: boolean): string | undefined {
+  if (end - start <= SHORT_TEXT) {
+    let text = '';
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      if (b === 0 && noNul) return undefined;
+      if (b >= 0x80) return noNul && bytes.subarray(i, end).includes(0) ? undefined : bytes.toString('utf8', start, end);
+      text += String.fromCharCode(b);
+    }
+    return text;
+  }
+  if (noNul && bytes.subarray(start, end).includes(0)) return undefined;
+  return bytes.toString('utf8', start, end);
+}
+
 /**
  * Decodes a message, strictly: balanced sections, lists holding only items, unique keys, nothing
  * truncated, no unknown element types, at most {@link VICI_MAX_PAYLOAD} bytes. (charon itself accepted
@@ -180,23 +202,25 @@ export function decodeMessage(bytes: Buffer): ViciMessage {
   const readName = (): string => {
     const len = bytes[pos];
     if (len === undefined || pos + 1 + len > bytes.length) throw new ViciDecodeError('truncated name', pos);
-    if (bytes.subarray(pos + 1, pos + 1 + len).includes(0)) throw new ViciDecodeError('name contains a NUL byte', pos);
-    const name = bytes.toString('utf8', pos + 1, pos + 1 + len);
+    const name = textAt(bytes, pos + 1, pos + 1 + len, true);
+    if (name === undefined) throw new ViciDecodeError('name contains a NUL byte', pos);
     pos += 1 + len;
     return name;
   };
   const readValue = (): string => {
     if (pos + 2 > bytes.length) throw new ViciDecodeError('truncated value length', pos);
-    const len = bytes.readUInt16BE(pos);
+    const len = (bytes[pos]! << 8) | bytes[pos + 1]!;
     if (pos + 2 + len > bytes.length) throw new ViciDecodeError('truncated value', pos);
-    const value = bytes.toString('utf8', pos + 2, pos + 2 + len);
+    const value = textAt(bytes, pos + 2, pos + 2 + len, false)!;
     pos += 2 + len;
     return value;
   };
   const put = (key: string, value: ViciElement, at: number): void => {
     const section = stack[stack.length - 1]!;
     if (Object.hasOwn(section, key)) throw new ViciDecodeError(`duplicate key '${key}'`, at);
-    Object.defineProperty(section, key, { value, enumerable: true, writable: true, configurable: true });
+    // A plain assignment, except for the one key that would set the prototype instead.
+    if (key === '__proto__') Object.defineProperty(section, key, { value, enumerable: true, writable: true, configurable: true });
+    else section[key] = value;
   };
 
   while (pos < bytes.length) {
