@@ -36,6 +36,14 @@ export interface ReconcilerDeps {
 /** After a failover, a gateway whose tunnels are not all up yet is reconciled every second for this long. */
 const FAILOVER_HURRY_MS = 30_000;
 
+/**
+ * A CHILD loaded less than this long ago is left to charon's own start action (initiateMissing): at
+ * 200 connections on one IKE_SA charon needs about a second to build them all, one after another,
+ * and re-initiating the queued ones cost a round trip each while the peer gateway's reconcile waited.
+ * One that failed meanwhile is retried by the next reconcile (3 s later at most).
+ */
+const CHARON_START_GRACE_MS = 2_000;
+
 /** `standby`: a policy standby is to be brought in line (`syncStandby`) once nothing else waits. */
 export type ReconcileResult = { readonly requeueAfterMs?: number; readonly standby?: boolean };
 
@@ -209,8 +217,10 @@ export class GatewayReconciler {
     } finally {
       rt.saveApplied();
     }
+    // Right after a failover a lost first attempt is retried every second (FAILOVER_HURRY_MS): no grace then.
+    const recent = rt.loadedRecently(loaded, Date.now() - g.failoverAt < FAILOVER_HURRY_MS ? 0 : CHARON_START_GRACE_MS);
     if (role === 'standby' || !initiate) return false;
-    const initiated = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }), loaded);
+    const initiated = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }), recent);
     haTrace(g.gatewayId, `member ${rt.memberIndex}: initiateMissing ${initiated}`);
     return initiated;
   }

@@ -28,6 +28,8 @@ export class GatewayRuntime {
   readonly applied = new Map<string, AppliedGroup>();
   /** Charon's conns were listed and the unwanted ones unloaded since this VICI connection opened (unloadUnwanted). */
   swept = false;
+  /** When each connection's CHILDs were last (re)loaded into this charon (ms), for CHARON_START_GRACE_MS. */
+  readonly #loadedAt = new Map<string, number>();
   readonly failures = new Map<string, Reason>();
   /** Peer group (IKE conn) name → the connections with a CHILD in it, from the last reconcile. */
   members = new Map<string, readonly string[]>();
@@ -61,6 +63,21 @@ export class GatewayRuntime {
     } catch {
       /* unreadable: start from nothing, load-conn is idempotent */
     }
+  }
+
+  /**
+   * Notes the connections loaded now; returns them and those loaded within `graceMs`: charon's own start action
+   * may still be working on them (it builds one CHILD_SA of an IKE_SA at a time, so a burst of loads
+   * queues for a while), and initiating them again only adds round trips and exchanges.
+   */
+  loadedRecently(loaded: Iterable<string>, graceMs: number, now = Date.now()): Set<string> {
+    const recent = new Set<string>(loaded);
+    for (const id of recent) this.#loadedAt.set(id, now);
+    for (const [id, at] of this.#loadedAt) {
+      if (now - at < graceMs) recent.add(id);
+      else if (!recent.has(id)) this.#loadedAt.delete(id);
+    }
+    return recent;
   }
 
   /** Records what is applied to the charon running now. */
