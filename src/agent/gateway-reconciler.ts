@@ -15,7 +15,7 @@ import { memberGroups } from './member-groups.js';
 import { claimActivePlacement, fullMemberNetwork, type NetworkDeps, syncMemberNetwork } from './member-network.js';
 import { RouteTunnels } from './route-tunnels.js';
 import { removeGatewayLab } from './gateway-teardown.js';
-import type { ViciNamedSection } from '../dataplane/vici/index.js';
+import { ViciConnectionError, type ViciNamedSection } from '../dataplane/vici/index.js';
 import { applyGroups, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 import { observationOf, reportGateway, reportMembers } from './gateway-report.js';
 
@@ -111,7 +111,9 @@ export class GatewayReconciler {
       try {
         return await this.#apply(g, gw, plan, desired);
       } catch (err) {
-        g.network = undefined; // whatever failed, the next attempt re-checks the namespaces too
+        // Whatever failed, the next attempt re-checks the namespaces too; except a charon that went
+        // away, which says nothing about them: its failover keeps the short path.
+        if (!(err instanceof ViciConnectionError)) g.network = undefined;
         throw err;
       }
     });

@@ -3,7 +3,7 @@ import type { Connection } from '../domain/connection.js';
 import { type DesiredConnection, desiredConnection } from '../domain/desired-state.js';
 import { connection, gateway } from '../../test/domain-fixtures.js';
 import { type PeerGroup, translateGateway } from '../dataplane/strongswan/peer-group-translator.js';
-import { encodeMessage, type ViciNamedSection, type ViciSectionInput } from '../dataplane/vici/index.js';
+import { ViciCommandError, ViciConnectionError, encodeMessage, type ViciNamedSection, type ViciSectionInput } from '../dataplane/vici/index.js';
 import {
   type AppliedGroup,
   type GroupVici,
@@ -169,6 +169,19 @@ describe('initiateMissing', () => {
     expect(await initiateMissing(vici, [g], [sa('cw-peer-1', 'ESTABLISHED', { 'cw-a-1': 'INSTALLED' })], new Set(['c']))).toBe(true);
     expect(await initiateMissing(vici, [g], [], new Set(['a', 'c']))).toBe(true);
     expect(calls).toEqual([]);
+  });
+
+  it('stops at the first initiate that finds charon gone (the failover waits for this pass), and ignores a refusal', async () => {
+    const { vici, calls } = recorder();
+    let n = 0;
+    (vici as unknown as { initiate: (x: { child: string }) => Promise<never> }).initiate = async (x) => {
+      calls.push(`initiate ${x.child}`);
+      if (++n === 1) throw new ViciCommandError('initiate', 'CHILD_SA already up', {});
+      throw new ViciConnectionError('connection to charon lost while waiting for initiate');
+    };
+    const three = group('h', { 'cw-a-1': ['a', true], 'cw-c-1': ['c', true], 'cw-d-1': ['d', true] });
+    await expect(initiateMissing(vici, [three], [sa('cw-peer-1', 'ESTABLISHED')])).rejects.toBeInstanceOf(ViciConnectionError);
+    expect(calls).toEqual(['initiate cw-a-1', 'initiate cw-c-1']);
   });
 
   it('leaves a group alone while its IKE_SA is negotiating, and does nothing when all are there', async () => {

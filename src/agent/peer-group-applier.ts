@@ -1,6 +1,13 @@
 import type { PeerGroup } from '../dataplane/strongswan/peer-group-translator.js';
 import type { ViciSection } from '../dataplane/strongswan/conn-translator.js';
-import { encodeSection, type ViciClient, type ViciEncodedSection, type ViciNamedSection, type ViciSectionInput } from '../dataplane/vici/index.js';
+import {
+  encodeSection,
+  type ViciClient,
+  ViciConnectionError,
+  type ViciEncodedSection,
+  type ViciNamedSection,
+  type ViciSectionInput,
+} from '../dataplane/vici/index.js';
 
 /** What was loaded for one peer group: its phase-1 hash and each CHILD's hash. */
 export interface AppliedGroup {
@@ -11,7 +18,15 @@ export interface AppliedGroup {
 /** The VICI commands the applier uses (a ViciClient; a recorder in unit tests). */
 export type GroupVici = Pick<ViciClient, 'loadShared' | 'loadConn' | 'terminate' | 'getConns' | 'unloadConn' | 'unloadShared' | 'initiate'>;
 
-const ignore = (): undefined => undefined;
+/**
+ * A refused command is expected (nothing to close, a CHILD already up or refused by the peer) and is
+ * ignored. A lost charon is not: it ends the pass at once, so the gateway's lock goes to the reconcile
+ * (a failover) waiting for it, instead of one more command per CHILD waiting out a closed connection.
+ */
+const ignore = (e: unknown): undefined => {
+  if (e instanceof ViciConnectionError) throw e;
+  return undefined;
+};
 
 /**
  * Each CHILD's VICI encoding, by content hash (equal content, equal bytes, whichever group or charon
