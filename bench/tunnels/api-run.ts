@@ -87,6 +87,32 @@ export async function createTunnelConnection(api: IbmApi, sides: readonly ApiSid
 }
 
 /**
+ * The 2N creates, CREATE_CONCURRENCY in flight, as a provisioning tool would send them (the floor loads
+ * its whole configuration in one go); each side keeps tunnel order. Connection ids by `side/tunnel`.
+ */
+export async function createAll(api: IbmApi, sides: readonly ApiSide[], plan: readonly TunnelSpec[], cleanup: CleanupRegistry): Promise<Map<string, string>> {
+  const jobs = plan.flatMap((t) =>
+    (
+      [
+        [0, 1],
+        [1, 0],
+      ] as const
+    ).map(([me, peer]) => ({ t, me, peer })),
+  );
+  const ids = new Map<string, string>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const { t, me, peer } = jobs[next++]!;
+      cleanup.check();
+      ids.set(`${me}/${t.index}`, await createTunnelConnection(api, sides, t, me, peer));
+    }
+  };
+  await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, worker));
+  return ids;
+}
+
+/**
  * The API run: VPCs, subnets and gateways (until stable), then, timed, the N connection pairs, created
  * one after another as a client script would, until every tunnel's ping has passed.
  */
@@ -129,26 +155,7 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
     return watchStatusUp(api, sides, 2 * plan.length, () => (aborted ? 0 : pingsDoneAt === undefined ? undefined : pingsDoneAt + 30_000));
   })();
   try {
-    // The 2N creates go out CREATE_CONCURRENCY at a time, as a provisioning tool would send them
-    // (the floor loads its whole configuration in one go); each side keeps tunnel order.
-    const jobs = plan.flatMap((t) =>
-      (
-        [
-          [0, 1],
-          [1, 0],
-        ] as const
-      ).map(([me, peer]) => ({ t, me, peer })),
-    );
-    const ids = new Map<string, string>();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < jobs.length) {
-        const { t, me, peer } = jobs[next++]!;
-        cleanup.check();
-        ids.set(`${me}/${t.index}`, await createTunnelConnection(api, sides, t, me, peer));
-      }
-    };
-    await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, worker));
+    const ids = await createAll(api, sides, plan, cleanup);
     for (const t of plan) for (const me of [0, 1] as const) sides[me]!.connections.push(ids.get(`${me}/${t.index}`)!);
   } catch (e) {
     aborted = true;

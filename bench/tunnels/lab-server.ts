@@ -52,7 +52,11 @@ export interface ServerMemory {
   readonly rssKiB: number;
 }
 
-export async function launchLabServer(cleanup: CleanupRegistry, opts: { internetNs: string; env: Record<string, string> }): Promise<LabServer> {
+export async function launchLabServer(
+  cleanup: CleanupRegistry,
+  /** `dataplane: 'none'`: the same server with no data plane (no agent, no namespaces): the API's own cost. */
+  opts: { internetNs: string; env: Record<string, string>; dataplane?: 'lab' | 'none' },
+): Promise<LabServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'causeway-bench-tunnels-'));
   const labRoot = join(dataDir, 'lab');
   const port = await freePort();
@@ -76,7 +80,7 @@ export async function launchLabServer(cleanup: CleanupRegistry, opts: { internet
       '--log-level',
       'warn',
       '--dataplane',
-      'lab',
+      opts.dataplane ?? 'lab',
       '--lab-internet',
       opts.internetNs,
     ],

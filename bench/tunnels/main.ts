@@ -10,6 +10,8 @@
  *    the k-th tunnel (k = 1, 10, 100, 200, N) with k-1 up, until it carries a ping (scaling-run.ts).
  * 3. The floor (twice; the faster run counts): the same namespaces and the same kind of charons built by hand, the same tunnels from
  *    hand-written swanctl.conf, timed the same way. Prints both times and the ratio (targets: ≤ 1.2× up to N=20, ≤ 1.5× at N=200).
+ * 4. The creates alone: the same 2N creates on the same server with no data plane (creates-only-run.ts),
+ *    printed against the floor: what the API's request path alone costs before any agent work.
  *
  * Knobs: N as the first argument, or N / BENCH_TUNNELS_N in the environment (default 20, at most 250);
  * BENCH_TUNNELS_IDENTITIES=address (default: the API's default identities, one IKE_SA between the
@@ -29,6 +31,7 @@ import { CREATE_CONCURRENCY, runApi } from './api-run.js';
 import { CleanupRegistry } from './cleanup-registry.js';
 import { type FloorRunResult, runFloor } from './floor-run.js';
 import { measureScaling } from './scaling-run.js';
+import { measureCreatesAlone } from './creates-only-run.js';
 import { settleKernel } from './kernel-settle.js';
 import { launchLabServer, type ServerMemory } from './lab-server.js';
 import { DPD, identityMode, secs, spread, tunnelPlan } from './tunnel-plan.js';
@@ -76,14 +79,12 @@ async function main(): Promise<number> {
   try {
     // 1. Through the API. Both runs start on a settled kernel (see kernel-settle.ts).
     const settled0 = await settleKernel(cleanup);
-    const server = await launchLabServer(cleanup, {
-      internetNs: `cw-inet-b${(process.pid % 0xffffff).toString(16)}`,
-      env: {
-        CAUSEWAY_QUOTA_CONNECTIONS_PER_GATEWAY: String(n + 10),
-        CAUSEWAY_QUOTA_CIDRS_PER_GATEWAY: String(4 * n + 50),
-        CAUSEWAY_QUOTA_SUBNETS_PER_VPC: String(n + 10),
-      },
-    });
+    const quotas = {
+      CAUSEWAY_QUOTA_CONNECTIONS_PER_GATEWAY: String(n + 10),
+      CAUSEWAY_QUOTA_CIDRS_PER_GATEWAY: String(4 * n + 50),
+      CAUSEWAY_QUOTA_SUBNETS_PER_VPC: String(n + 10),
+    };
+    const server = await launchLabServer(cleanup, { internetNs: `cw-inet-b${(process.pid % 0xffffff).toString(16)}`, env: quotas });
     log(`\nAPI run: server pid ${server.pid}, data dir ${server.dataDir}, lab internet ${server.internetNs} (kernel settled after ${secs(settled0)})`);
     const api = await runApi(server, plan, cleanup, PING_TIMEOUT_MS);
     const [s1, s2] = api.sides;
@@ -152,12 +153,22 @@ async function main(): Promise<number> {
       floors.push(f);
     }
     const floor = floors.reduce((a, b) => (b.tunnelsMs < a.tunnelsMs ? b : a));
+    // 4. The API's own share: the same creates on the same server with no data plane.
+    let createsAlone: number | undefined;
+    await attempt(`the ${2 * n} creates alone (the same server with no data plane: no agent, no charon)`, async () => {
+      createsAlone = await measureCreatesAlone(plan, cleanup, quotas);
+      return `${secs(createsAlone)}, against ${secs(api.createsMs)} in the API run`;
+    });
 
     const ratio = api.tunnelsMs / floor.tunnelsMs;
     log(`\nresult (N=${n}; the floor is the faster of ${FLOOR_RUNS} runs: ${floors.map((f) => secs(f.tunnelsMs)).join(', ')}):`);
     log(
       `  tunnels up and pinging: API ${secs(api.tunnelsMs)}, floor ${secs(floor.tunnelsMs)}, ratio ${ratio.toFixed(2)}x (target <= ${targetRatio(n)}x): ${ratio <= targetRatio(n) ? 'PASS' : 'MISS'}`,
     );
+    if (createsAlone !== undefined)
+      log(
+        `  the creates alone take ${secs(createsAlone)} = ${(createsAlone / floor.tunnelsMs).toFixed(2)}x the floor: the API run cannot end before its creates do, so on this machine its ratio stays above ${(createsAlone / floor.tunnelsMs).toFixed(2)}x whatever the agent costs`,
+      );
     log(
       `  including set-up: API ${secs(api.setupMs + api.tunnelsMs)}, floor ${secs(floor.setupMs + floor.tunnelsMs)}, ratio ${((api.setupMs + api.tunnelsMs) / (floor.setupMs + floor.tunnelsMs)).toFixed(2)}x`,
     );
