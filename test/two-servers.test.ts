@@ -149,5 +149,14 @@ describe('two API servers on one database', () => {
     const current = await a.server.control.changes.current();
     expect(await a.server.control.changes.read(current + 10)).toMatchObject({ resync: true, generation: current });
     expect(await a.server.control.changes.read(current)).toEqual({ generation: current, resync: false, entries: [] });
+    // A reader behind what the log still holds (pruned past it) resyncs; one right at the edge reads on.
+    await a.server.store.write((ex) =>
+      ex
+        .deleteFrom('changes')
+        .where('generation', '<=', from + 1)
+        .execute(),
+    );
+    expect(await a.server.control.changes.read(from)).toEqual({ generation: current, resync: true, entries: [] });
+    expect(await a.server.control.changes.read(from + 1)).toMatchObject({ resync: false, entries: [{ generation: from + 2 }] });
   });
 });

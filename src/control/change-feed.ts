@@ -1,4 +1,4 @@
-import { type ChangeEntry, changesSince, currentGeneration, oldestGeneration } from '../store/change-store.js';
+import { type ChangeEntry, changesSince, currentGeneration } from '../store/change-store.js';
 import type { Tx } from './tx.js';
 
 export type { ChangeEntry };
@@ -20,13 +20,15 @@ export const BATCH_GENERATIONS = 500;
  * store) means resync; so does one ahead of the store (the store was replaced).
  */
 export async function readChanges(tx: Tx, generation: number): Promise<ChangeBatch> {
-  const current = await currentGeneration(tx.ex);
-  if (generation === current) return { generation, resync: false, entries: [] };
-  const oldest = await oldestGeneration(tx.ex);
-  if (generation > current || (oldest > 0 && generation < oldest - 1)) return { generation: current, resync: true, entries: [] };
+  // The common case in one query: the log goes on right after `generation` (generations are contiguous).
   const entries = await changesSince(tx.ex, generation, BATCH_GENERATIONS);
-  const last = entries[entries.length - 1];
-  return { generation: last ? last.generation : current, resync: false, entries };
+  const first = entries[0];
+  if (first && first.generation === generation + 1) return { generation: entries[entries.length - 1]!.generation, resync: false, entries };
+  const current = await currentGeneration(tx.ex);
+  if (!first && generation === current) return { generation, resync: false, entries: [] };
+  // The log does not go on from `generation`: it is ahead of the store (the store was replaced), or the
+  // generations after it were pruned.
+  return { generation: current, resync: true, entries: [] };
 }
 
 export function currentGenerationOf(tx: Tx): Promise<number> {

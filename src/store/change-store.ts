@@ -24,15 +24,6 @@ export async function currentGeneration(ex: Executor): Promise<number> {
   return Number(r?.g ?? 0);
 }
 
-/** The oldest generation the log still holds (0 when it is empty). */
-export async function oldestGeneration(ex: Executor): Promise<number> {
-  const r = await ex
-    .selectFrom('changes')
-    .select((eb) => eb.fn.min<number>('generation').as('g'))
-    .executeTakeFirst();
-  return Number(r?.g ?? 0);
-}
-
 /**
  * Changes after `generation`, oldest first; at most `limit` generations. Generations are contiguous:
  * one is taken only by a transaction that also writes its row.

@@ -4,6 +4,8 @@ import type { Executor } from './schema.js';
 
 /** How many rows one prune removes at most: pruning rides along with inserts and stays bounded. */
 const PRUNE_BATCH = 200;
+/** Connections checked against the per-connection cap in one query. */
+const CAP_CHECK_IDS = 50;
 
 export async function insertEvents(ex: Executor, events: readonly NewConnectionEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -31,16 +33,22 @@ export async function insertEvents(ex: Executor, events: readonly NewConnectionE
 export async function pruneEvents(ex: Executor, before: number, connectionIds: readonly string[], cap: number): Promise<void> {
   const old = ex.selectFrom('connection_events').select('id').where('created_at', '<', before).orderBy('created_at').limit(PRUNE_BATCH);
   await ex.deleteFrom('connection_events').where('id', 'in', old).execute();
-  if (connectionIds.length === 0) return;
-  // One query finds the connections over the cap (a status report names hundreds, and almost none are).
-  const over = await ex
-    .selectFrom('connection_events')
-    .select('connection_id')
-    .where('connection_id', 'in', connectionIds)
-    .groupBy('connection_id')
-    .having((eb) => eb.fn.countAll(), '>', cap)
-    .execute();
-  for (const { connection_id: id } of over) {
+  // One query per CAP_CHECK_IDS connections finds those over the cap (a status report names hundreds,
+  // and almost none are). Every chunk has the same length (the last one repeats an id): one statement.
+  const over: string[] = [];
+  for (let i = 0; i < connectionIds.length; i += CAP_CHECK_IDS) {
+    const chunk = connectionIds.slice(i, i + CAP_CHECK_IDS);
+    while (chunk.length < CAP_CHECK_IDS) chunk.push(chunk[0]!);
+    const rows = await ex
+      .selectFrom('connection_events')
+      .select('connection_id')
+      .where('connection_id', 'in', chunk)
+      .groupBy('connection_id')
+      .having((eb) => eb.fn.countAll(), '>', cap)
+      .execute();
+    over.push(...rows.map((r) => r.connection_id));
+  }
+  for (const id of over) {
     const edge = await ex
       .selectFrom('connection_events')
       .select('id')

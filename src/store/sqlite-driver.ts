@@ -35,13 +35,16 @@ class CachedSqliteConnection implements DatabaseConnection {
     private readonly max = 512,
   ) {}
 
+  /** Least recently used first out: queries with IN lists of every length must not flush the hot statements. */
   #prepare(text: string): SqliteDatabase.Statement {
     let stmt = this.#cache.get(text);
-    if (!stmt) {
-      if (this.#cache.size >= this.max) this.#cache.clear();
+    if (stmt) {
+      this.#cache.delete(text);
+    } else {
+      if (this.#cache.size >= this.max) this.#cache.delete(this.#cache.keys().next().value!);
       stmt = this.sqlite.prepare(text);
-      this.#cache.set(text, stmt);
     }
+    this.#cache.set(text, stmt);
     return stmt;
   }
 
