@@ -210,11 +210,14 @@ export class GatewayReconciler {
     rt.members = new Map(groups.map((gr) => [gr.name, gr.connectionIds]));
     rt.overridden = new Map(groups.flatMap((gr) => gr.overridden.map((id) => [id, gr.connectionIds[0]!] as const)));
     let loaded = new Set<string>();
+    // A pass that fails half way may have loaded a group it did not record: the next one sweeps again.
+    const swept = rt.swept;
+    rt.swept = false;
     try {
       loaded = await applyGroups(vici, groups, rt.applied);
       for (const id of loaded) rt.failures.delete(id);
       haTrace(g.gatewayId, `member ${rt.memberIndex} ${role}: conns loaded`);
-      await unloadUnwanted(vici, groups, rt.applied, rt.swept);
+      await unloadUnwanted(vici, groups, rt.applied, swept);
       rt.swept = true;
     } finally {
       rt.saveApplied();

@@ -61,7 +61,9 @@ export async function syncMemberNetwork(d: NetworkDeps, g: GatewayMembers, gw: V
 export async function claimActivePlacement(d: NetworkDeps, layout: GatewayLayout, trace: (step: string) => void, load: () => Promise<void>): Promise<void> {
   await claimPublicAddresses(layout, d.lab.pools.gateways);
   trace('public address claimed');
-  await Promise.all([movePeerRoutes(layout).then(() => trace('routes moved')), load().then(() => trace('new active conns loaded'))]);
+  // Both settle before this returns (and the gateway's lock goes): a failed load must not leave the routes moving under the next pass.
+  const steps = await Promise.allSettled([movePeerRoutes(layout).then(() => trace('routes moved')), load().then(() => trace('new active conns loaded'))]);
+  for (const s of steps) if (s.status === 'rejected') throw s.reason;
 }
 
 /** The full, idempotent pass over every namespace of the gateway (and its lab record first, so `lab down` knows it). */

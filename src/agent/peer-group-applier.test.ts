@@ -130,6 +130,14 @@ describe('unloadUnwanted', () => {
     expect([...applied.keys()]).toEqual([]);
   });
 
+  it('forgets an unwanted group before unloading it: a charon lost half way leaves no record of it as loaded', async () => {
+    const { vici } = recorder(['cw-peer-2']);
+    (vici as unknown as { unloadConn: () => Promise<void> }).unloadConn = () => Promise.reject(new ViciConnectionError('connection to charon lost'));
+    const applied = new Map<string, AppliedGroup>([['cw-peer-2', { ikeHash: 'h', children: {} }]]);
+    await expect(unloadUnwanted(vici, [{ ...group('h', {}), name: 'cw-peer-1' }], applied)).rejects.toBeInstanceOf(ViciConnectionError);
+    expect([...applied.keys()]).toEqual([]);
+  });
+
   it('once swept on this connection, asks charon again only when a loaded group is no longer wanted', async () => {
     const { vici, calls } = recorder(['cw-peer-1', 'cw-peer-2']);
     let listed = 0;

@@ -105,6 +105,8 @@ export async function unloadUnwanted(vici: GroupVici, groups: readonly PeerGroup
   if (swept && [...applied.keys()].every((name) => wanted.has(name))) return;
   for (const name of await vici.getConns()) {
     if (!name.startsWith('cw-') || wanted.has(name)) continue;
+    // Forgotten first: a pass cut short below must not leave it recorded as loaded (with its key).
+    applied.delete(name);
     await vici.unloadConn(name).catch(ignore);
     await vici.terminate({ ike: name }, { force: true, timeoutMs: -1 }).catch(ignore);
     await vici.unloadShared(`psk-${name}`).catch(ignore);
@@ -119,7 +121,8 @@ const childSas = (sa: ViciNamedSection): ChildSa[] => Object.values((sa.value['c
  * Initiates the bidirectional CHILDs that charon does not have. A refused or unanswered attempt ends
  * with no SA at all (charon does not retry after NO_PROPOSAL_CHOSEN, a missing key, or a CHILD the
  * peer refused), so this is the retry. A group whose IKE_SA is still being negotiated is left alone,
- * and so are the connections `justLoaded` (what applyGroups returned in this pass): charon starts their
+ * and so are the connections `justLoaded` (what applyGroups returned in this pass, and those loaded
+ * within the agent's grace, GatewayRuntime.loadedRecently): charon starts their
  * CHILDs itself on `load-conn`, and initiating them too, before list-sas shows them, built a second
  * CHILD_SA for each (both requests in flight at once). Returns whether anything is missing (initiated
  * now, or left to charon's own start), so the caller looks again soon.

@@ -6,7 +6,7 @@ import { LabState } from '../dataplane/lab/lab-state.js';
 import { memberRoutePlan, type RouteTunnelSpec, routeTunnels, type TunnelState, vpcRoutePlan } from '../dataplane/lab/route-plan.js';
 import { syncMemberRoutes, syncVpcRoutes } from '../dataplane/lab/route-table-sync.js';
 import { ensureTunnelNamespace, removeTunnelNamespace, tunnelRecordName, tunnelNs } from '../dataplane/lab/tunnel-network.js';
-import type { ViciNamedSection } from '../dataplane/vici/index.js';
+import { ViciConnectionError, type ViciNamedSection } from '../dataplane/vici/index.js';
 import type { DesiredGatewayState } from '../domain/desired-state.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import { reason } from '../domain/status-reasons.js';
@@ -95,7 +95,8 @@ export class RouteTunnels {
         retry = (await this.#applyTunnel(gw, t, rt, desired, settings)) || retry;
       } catch (err) {
         this.log?.warn({ err, gateway: gw.id, connection: t.connectionId, member: t.memberIndex }, 'route tunnel not applied; retrying');
-        rt.failures.set(t.connectionId, reason('internal_error', err instanceof Error ? err.message : String(err)));
+        // A charon that went away is restarted by the next pass: not a failure to show on the connection.
+        if (!(err instanceof ViciConnectionError)) rt.failures.set(t.connectionId, reason('internal_error', err instanceof Error ? err.message : String(err)));
         retry = true;
       }
     }

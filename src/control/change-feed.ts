@@ -26,6 +26,12 @@ export async function readChanges(tx: Tx, generation: number): Promise<ChangeBat
   if (first && first.generation === generation + 1) return { generation: entries[entries.length - 1]!.generation, resync: false, entries };
   const current = await currentGeneration(tx.ex);
   if (!first && generation === current) return { generation, resync: false, entries: [] };
+  if (!first && generation < current) {
+    // A commit landed between the two queries (each reads the latest commit): read again. Generations
+    // commit in order, so what `current` counted is visible now, unless it was pruned.
+    const again = await changesSince(tx.ex, generation, BATCH_GENERATIONS);
+    if (again[0]?.generation === generation + 1) return { generation: again[again.length - 1]!.generation, resync: false, entries: again };
+  }
   // The log does not go on from `generation`: it is ahead of the store (the store was replaced), or the
   // generations after it were pruned.
   return { generation: current, resync: true, entries: [] };
