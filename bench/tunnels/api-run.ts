@@ -86,6 +86,23 @@ export async function createTunnelConnection(api: IbmApi, sides: readonly ApiSid
   return c.id;
 }
 
+/** Both sides' VPC, a subnet per tunnel and a policy gateway (public IP unknown until the gateway is stable). */
+export async function createSides(api: IbmApi, plan: readonly TunnelSpec[]): Promise<ApiSide[]> {
+  const sides: ApiSide[] = [];
+  for (const side of [0, 1] as const) {
+    const vpc = await api.call<{ id: string }>('POST', '/vpcs', { name: `bench-vpc-${side + 1}` });
+    const subnets: string[] = [];
+    for (const t of plan)
+      subnets.push(
+        (await api.call<{ id: string }>('POST', '/subnets', { vpc: { id: vpc.id }, name: `bench-sn-${side + 1}-${t.index}`, ipv4_cidr_block: t.cidr[side] }))
+          .id,
+      );
+    const gw = await api.call<{ id: string }>('POST', '/vpn_gateways', { subnet: { id: subnets[0] }, mode: 'policy', name: `bench-gw-${side + 1}` });
+    sides.push({ vpcId: vpc.id, gatewayId: gw.id, publicIp: '', connections: [] });
+  }
+  return sides;
+}
+
 /**
  * The 2N creates, CREATE_CONCURRENCY in flight, as a provisioning tool would send them (the floor loads
  * its whole configuration in one go); each side keeps tunnel order. Connection ids by `side/tunnel`.
@@ -119,18 +136,7 @@ export async function createAll(api: IbmApi, sides: readonly ApiSide[], plan: re
 export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cleanup: CleanupRegistry, pingTimeoutMs: number): Promise<ApiRunResult> {
   const api = await IbmApi.login(server.origin, server.adminApiKey);
   const setup0 = Date.now();
-  const sides: ApiSide[] = [];
-  for (const side of [0, 1] as const) {
-    const vpc = await api.call<{ id: string }>('POST', '/vpcs', { name: `bench-vpc-${side + 1}` });
-    const subnets: string[] = [];
-    for (const t of plan)
-      subnets.push(
-        (await api.call<{ id: string }>('POST', '/subnets', { vpc: { id: vpc.id }, name: `bench-sn-${side + 1}-${t.index}`, ipv4_cidr_block: t.cidr[side] }))
-          .id,
-      );
-    const gw = await api.call<{ id: string }>('POST', '/vpn_gateways', { subnet: { id: subnets[0] }, mode: 'policy', name: `bench-gw-${side + 1}` });
-    sides.push({ vpcId: vpc.id, gatewayId: gw.id, publicIp: '', connections: [] });
-  }
+  const sides = await createSides(api, plan);
   for (const s of sides) (s as { publicIp: string }).publicIp = await waitStable(api, s.gatewayId);
   const setupMs = Date.now() - setup0;
   await sleep(1000); // let the first reconciles settle before the memory baseline
