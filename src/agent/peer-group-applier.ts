@@ -117,6 +117,11 @@ export async function unloadUnwanted(vici: GroupVici, groups: readonly PeerGroup
 type ChildSa = { name?: string; state?: string };
 const childSas = (sa: ViciNamedSection): ChildSa[] => Object.values((sa.value['child-sas'] ?? {}) as Record<string, ChildSa>);
 
+/** Every installed CHILD_SA in a `list-sas` answer, with all its fields (name, counters, SPIs). */
+export function installedChildSas(sas: readonly ViciNamedSection[]): Record<string, string>[] {
+  return sas.flatMap((sa) => childSas(sa) as Record<string, string>[]).filter((c) => c['state'] === 'INSTALLED');
+}
+
 /**
  * Initiates the bidirectional CHILDs that charon does not have. A refused or unanswered attempt ends
  * with no SA at all (charon does not retry after NO_PROPOSAL_CHOSEN, a missing key, or a CHILD the
@@ -151,11 +156,9 @@ export async function initiateMissing(
 /** The connections with an installed CHILD_SA (CHILD names carry the connection id). */
 export function connectionsUp(sas: readonly ViciNamedSection[], idOf: (name: string) => string | undefined): Set<string> {
   const up = new Set<string>();
-  for (const sa of sas) {
-    for (const c of childSas(sa)) {
-      const id = c.state === 'INSTALLED' && c.name ? idOf(c.name) : undefined;
-      if (id) up.add(id);
-    }
+  for (const c of installedChildSas(sas)) {
+    const id = c['name'] ? idOf(c['name']) : undefined;
+    if (id) up.add(id);
   }
   return up;
 }

@@ -10,6 +10,7 @@ import { memberRoutePlan, type MemberAddresses, type TunnelState, vpcRoutePlan }
 import { syncMemberRoutes, syncVpcRoutes } from '../../src/dataplane/lab/route-table-sync.js';
 import { ensureTunnelNamespace, removeTunnelNamespace, type TunnelNetwork } from '../../src/dataplane/lab/tunnel-network.js';
 import { duplicateIkeSas } from '../../src/agent/duplicate-sas.js';
+import { installedChildSas } from '../../src/agent/peer-group-applier.js';
 import { translate } from '../../src/dataplane/strongswan/conn-translator.js';
 import { peerSwanctlConfForAll } from '../../src/dataplane/strongswan/peer-config.js';
 import { ViciClient, type ViciSectionInput } from '../../src/dataplane/vici/index.js';
@@ -72,17 +73,7 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
     }
   };
   /** The installed CHILD_SA of a tunnel's charon (its counters), or undefined when none (or no charon). */
-  const child = async (t: TunnelNetwork): Promise<Record<string, string> | undefined> => {
-    if (t.charon.pid() === undefined) return undefined;
-    try {
-      const sas = await vici(t, (v) => v.listSas({ noblock: true }));
-      return sas
-        .flatMap((sa) => Object.values((sa.value['child-sas'] ?? {}) as Record<string, Record<string, string>>))
-        .find((c) => c['state'] === 'INSTALLED');
-    } catch {
-      return undefined;
-    }
-  };
+  const child = async (t: TunnelNetwork): Promise<Record<string, string> | undefined> => (await children(t))[0];
   const states = async (): Promise<TunnelState[]> =>
     Promise.all(
       [...tunnels].map(async ([k, t]) => {
@@ -104,10 +95,7 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
   /** Every installed CHILD_SA of a tunnel's charon: after a charon came back, both ends may have initiated (two IKE_SAs). */
   const children = async (t: TunnelNetwork): Promise<Record<string, string>[]> => {
     if (t.charon.pid() === undefined) return [];
-    const sas = await vici(t, (v) => v.listSas({ noblock: true })).catch(() => []);
-    return sas
-      .flatMap((sa) => Object.values((sa.value['child-sas'] ?? {}) as Record<string, Record<string, string>>))
-      .filter((c) => c['state'] === 'INSTALLED');
+    return installedChildSas(await vici(t, (v) => v.listSas({ noblock: true })).catch(() => []));
   };
   /** As the agent does (route-tunnels.ts): one IKE_SA of a pair both ends initiated is closed. Returns how many were. */
   const closeDuplicates = async (): Promise<number> => {

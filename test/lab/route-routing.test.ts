@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipBatch, inNamespace, ip } from '../../src/dataplane/lab/ip-command.js';
 import { subnetBridge, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { ViciClient } from '../../src/dataplane/vici/index.js';
+import { installedChildSas } from '../../src/agent/peer-group-applier.js';
 import type { TestServer } from '../harness.js';
 import { labCli, labRuns, startLab, stopLab, tunnelDir } from './lab-fixture.js';
 import { startPing } from './ping-gap.js';
@@ -60,10 +61,7 @@ describe.runIf(labRuns)('lab: route mode routes by the VPC routing tables', () =
     const vici = new ViciClient({ socketPath: join(tunnelDir(t, conn, m), 'charon.vici') });
     try {
       await vici.connect(1_000);
-      const sas = await vici.listSas({ noblock: true });
-      return sas
-        .flatMap((sa) => Object.values((sa.value['child-sas'] ?? {}) as Record<string, Record<string, string>>))
-        .filter((c) => c['state'] === 'INSTALLED');
+      return installedChildSas(await vici.listSas({ noblock: true }));
     } catch {
       return [];
     } finally {
