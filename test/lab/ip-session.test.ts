@@ -59,6 +59,21 @@ describe.runIf(labRuns)('ip sessions', () => {
     expect(await addresses()).toContain('10.77.0.6/32');
   });
 
+  it('a session that ran many batches holds no queued listeners (no MaxListenersExceededWarning)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => {
+      if (w.name === 'MaxListenersExceededWarning') warnings.push(w);
+    };
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 30; i++) await ipSessionBatch(['link show dev lo'], ns);
+      await new Promise((ok) => setImmediate(ok)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => w.message)).toEqual([]);
+  });
+
   it('deleteNamespace ends the session first, so the namespace really goes', async () => {
     const other = `cw-ipsess2-${process.pid}`;
     await ensureNamespace(other);

@@ -1,4 +1,5 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 
 /** Raised when lines of a batch failed (the others ran: the session runs with -force). */
@@ -39,7 +40,7 @@ interface Pending {
  * (which deleteNamespace calls first), and with the agent.
  */
 class IpSession {
-  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #child: ChildProcessByStdio<Writable, Readable, null>;
   #queue: Pending[] = [];
   #current: Pending | undefined;
   #out = '';
@@ -52,7 +53,9 @@ class IpSession {
     private readonly onGone: (s: IpSession) => void,
   ) {
     // sh only to merge stderr into stdout in order; it execs ip at once (ns is an argument, never parsed by sh).
-    this.#child = spawn('sh', ['-c', 'exec ip -n "$0" -force -batch - 2>&1', ns], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // No stderr pipe: ip's stderr is its stdout, and a pipe it closed at once would collect a 'connect'
+    // listener on every ref()/unref() below (Node defers those on a socket without a handle).
+    this.#child = spawn('sh', ['-c', 'exec ip -n "$0" -force -batch - 2>&1', ns], { stdio: ['pipe', 'pipe', 'ignore'] });
     this.#hold(false);
     this.#child.stdout.setEncoding('utf8');
     this.#child.stdout.on('data', (d: string) => this.#onData(d));
@@ -86,9 +89,13 @@ class IpSession {
     this.#timer = setTimeout(() => this.#child.kill('SIGKILL'), 1000).unref();
   }
 
-  /** While a batch runs, the session keeps the process alive (a CLI awaiting it must not exit); idle, it does not. */
+  /**
+   * While a batch runs, the session keeps the process alive (a CLI awaiting it must not exit); idle, it
+   * does not. A closed pipe is skipped: Node would queue the call on it until a 'connect' that never comes.
+   */
   #hold(busy: boolean): void {
-    for (const h of [this.#child, this.#child.stdin, this.#child.stdout, this.#child.stderr] as unknown as { ref?: () => void; unref?: () => void }[]) {
+    const pipes = [this.#child.stdin, this.#child.stdout].filter((p) => !p.destroyed) as unknown as { ref?: () => void; unref?: () => void }[];
+    for (const h of [this.#child as unknown as { ref?: () => void; unref?: () => void }, ...pipes]) {
       if (busy) h.ref?.();
       else h.unref?.();
     }
