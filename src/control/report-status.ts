@@ -1,6 +1,7 @@
 import type { GatewayMember, GatewayMode } from '../domain/gateway.js';
 import type { HealthState, LifecycleState, Reason } from '../domain/tenancy.js';
 import { invalidField } from '../domain/errors.js';
+import { reason } from '../domain/status-reasons.js';
 import { EVENT_CAUSES } from '../domain/connection-events.js';
 import { NOTHING_OBSERVED, observedOf, type SaFacts, type SaTransition, saTransitions } from '../domain/sa-facts.js';
 import { currentGeneration } from '../store/change-store.js';
@@ -55,13 +56,16 @@ function observedMembers(
     const r = said.get(m.index);
     const role = r?.role ?? m.role;
     const failed = r?.failed === true;
+    // The gateway's member_failed reasons are about the failed members: a member that is fine is ok (unless the gateway has other reasons).
+    const own = o.reasons.filter((x) => x.code !== 'member_failed');
+    const onlyOthersFailed = o.healthState === 'degraded' && own.length === 0 && o.reasons.length > 0;
     return {
       ...m,
       role,
       publicIp: mode === 'policy' && r ? (role === 'active' ? shared : null) : m.publicIp,
       lifecycleState: o.lifecycleState,
-      healthState: failed ? 'faulted' : o.healthState,
-      healthReasons: failed ? [] : o.reasons,
+      healthState: failed ? 'faulted' : onlyOthersFailed ? 'ok' : o.healthState,
+      healthReasons: failed ? [reason('member_failed')] : own,
     };
   });
   return { members: next, failovers: next.filter((m, i) => m.role !== members[i]!.role), changed: !same(next, members) };

@@ -16,6 +16,7 @@ export const STATUS_REASONS = {
   route_tunnel_unavailable:
     'This route-based connection has no tunnel: a gateway member runs one route-based tunnel per peer address, and this one cannot have it.',
   tunnel_down: 'This tunnel has no IPsec SA installed on its gateway member; the connection is up through its other tunnel.',
+  member_failed: 'A gateway member failed: its strongSwan is gone or its links are down.',
   peer_settings_shared:
     'Another connection to the same peer leads the IKE SA they share, so this connection uses its IKE (phase 1) settings and pre-shared key instead of its own.',
 } as const;

@@ -148,6 +148,24 @@ describe.runIf(labRuns)('lab: a gateway member fails', () => {
     await expect
       .poll(async () => (await members(rg.id)).map((m) => `${m.role}/${m.status}`), { timeout: 2_000, interval: 50 })
       .toEqual(['active/available', 'active/failed']);
+    // A degraded gateway and a faulted member say why.
+    const health = async (): Promise<unknown> => {
+      const g2 = (await t.call('GET', `/v1/vpn_gateways/${rg.id}`)).json();
+      return {
+        gateway: [g2.health_state, g2.health_reasons.map((x: { code: string; message: string }) => `${x.code}: ${x.message}`)],
+        members: g2.members.map((m: { health_state: string; health_reasons: { code: string }[] }) => [m.health_state, m.health_reasons.map((x) => x.code)]),
+      };
+    };
+    await expect.poll(health, { timeout: 2_000, interval: 50 }).toEqual({
+      gateway: [
+        'degraded',
+        ["member_failed: A gateway member failed: its strongSwan is gone or its links are down (member 2; member 1 carries the gateway's connections)."],
+      ],
+      members: [
+        ['ok', []],
+        ['faulted', ['member_failed']],
+      ],
+    });
     // The other member's tunnel stays: installed throughout, the connection up.
     for (let i = 0; i < 10; i++) {
       expect(await installed(1)).toBe(true);
@@ -157,5 +175,12 @@ describe.runIf(labRuns)('lab: a gateway member fails', () => {
     await cli(['lab', 'member', 'recover', rg.id, '--member', '2']);
     await expect.poll(() => installed(2), { timeout: 30_000, interval: 200 }).toBe(true);
     await expect.poll(async () => (await members(rg.id)).map((m) => m.status), { timeout: 5_000, interval: 100 }).toEqual(['available', 'available']);
+    await expect.poll(health, { timeout: 2_000, interval: 50 }).toEqual({
+      gateway: ['ok', []],
+      members: [
+        ['ok', []],
+        ['ok', []],
+      ],
+    });
   }, 120_000);
 });
