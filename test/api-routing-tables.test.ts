@@ -139,16 +139,23 @@ describe('IBM /v1/vpcs/{id}/routing_tables', () => {
         body: { zone: { href: `${base}/v1/regions/us-south/zones/us-south-2` }, destination: '172.21.0.0/16', next_hop: { id: conn } },
       })
     ).json();
+    const before = await t.server.control.changes.current();
     const drop = await mk({ destination: '172.22.0.0/16', action: 'drop' });
     expect(drop.statusCode).toBe(201);
     expect(drop.json().next_hop).toEqual({ address: '0.0.0.0' });
+    // A drop route is every route gateway's of the VPC, whatever its next hops: this one re-plans.
+    expect((await t.server.control.changes.read(before)).entries.flatMap((e) => e.gatewayIds)).toContain(gw);
     const byIp = await mk({ destination: '172.23.0.0/16', next_hop: { address: '10.60.0.9' } });
     expect(byIp.json().next_hop).toEqual({ address: '10.60.0.9' });
     const plan = await t.server.control.agent.plan(gw);
     const planned = new Map(plan.vpcRoutes.map((r) => [r.routeId, r]));
-    expect(planned.size).toBe(2);
+    // The deliver routes through its connections and the drop route; never the one to an address.
+    expect(planned.size).toBe(3);
     expect([...planned.get(a.id)!.subnetCidrs].sort()).toEqual(['10.60.0.0/24', '10.60.1.0/24']);
     expect(planned.get(other.id)!.subnetCidrs).toEqual([]);
+    const dropped = planned.get(drop.json().id)!;
+    expect(dropped).toMatchObject({ action: 'drop', destination: '172.22.0.0/16' });
+    expect(dropped).not.toHaveProperty('nextHopConnectionId');
     for (const id of [a.id, other.id, drop.json().id, byIp.json().id]) {
       expect((await t.call('DELETE', `/v1/vpcs/${vpc}/routing_tables/${dflt.id}/routes/${id}`)).statusCode).toBe(204);
     }

@@ -236,5 +236,5 @@ export async function removeRouteTunnels(labRoot: string, gatewayId: string, vpc
     if (r.kind !== 'tunnel' || r.gateway !== gatewayId || !r.connectionId || !r.memberIndex) continue;
     await removeTunnelNamespace(labRoot, memberNs(gatewayId, r.memberIndex), r.connectionId, r.memberIndex).catch(() => undefined);
   }
-  if (vpcId && privateIps.length > 0) await syncVpcRoutes(vpcNs(vpcId), { routes: [], rules: [] }, privateIps).catch(() => undefined);
+  if (vpcId && privateIps.length > 0) await syncVpcRoutes(vpcNs(vpcId), { routes: [], rules: [], leaveTyped: true }, privateIps).catch(() => undefined);
 }

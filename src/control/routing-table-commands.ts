@@ -11,7 +11,7 @@ import {
 } from '../domain/routing-table.js';
 import type { Vpc } from '../domain/tenancy.js';
 import type { RouteAction } from '../domain/vpc-route.js';
-import { getGateway } from '../store/gateway-store.js';
+import { gatewaysOfVpc, getGateway } from '../store/gateway-store.js';
 import { getSubnet } from '../store/network-store.js';
 import {
   countRoutes,
@@ -63,12 +63,15 @@ export interface RoutePatch {
   readonly nextHop?: RouteNextHop;
 }
 
-/** The gateways whose plans these routes are in: those of their next hop connections. */
-export async function gatewaysOfRoutes(tx: Tx, routes: readonly Pick<Route, 'nextHop'>[]): Promise<string[]> {
+/** The gateways whose plans these routes are in: those of their next hop connections, and every route gateway of the VPC of a drop or delegate route. */
+export async function gatewaysOfRoutes(tx: Tx, routes: readonly Pick<Route, 'nextHop' | 'action' | 'vpcId'>[]): Promise<string[]> {
   const out = new Set<string>();
   for (const id of new Set(routes.flatMap((r) => nextHopConnection(r) ?? []))) {
     const c = await tx.deps.connections.get(tx.ex, id);
     if (c) out.add(c.gatewayId);
+  }
+  for (const vpcId of new Set(routes.filter((r) => r.action !== 'deliver').map((r) => r.vpcId))) {
+    for (const gw of await gatewaysOfVpc(tx.ex, vpcId)) if (gw.mode === 'route') out.add(gw.id);
   }
   return [...out];
 }

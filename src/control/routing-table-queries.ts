@@ -133,10 +133,13 @@ export async function listRouteViews(tx: Tx, vpcId: string, tableId: string, req
 
 /**
  * The routes a gateway's data plane applies: those of its VPC whose next hop is one of `connectionIds`
- * (the gateway's live connections), each with the CIDRs of the subnets its table routes in its zone.
+ * (the gateway's live connections) and, for a route-mode gateway, every drop and delegate route of its
+ * VPC (each route gateway holds them all); each with the CIDRs of the subnets its table routes in its zone.
  */
 export async function plannedRoutes(tx: Tx, gw: VpnGateway, connectionIds: readonly string[]): Promise<PlannedRoute[]> {
-  const routes = (await routesVia(tx.ex, connectionIds)).filter((r) => r.vpcId === gw.vpcId && r.action === 'deliver');
+  const delivered = (await routesVia(tx.ex, connectionIds)).filter((r) => r.vpcId === gw.vpcId && r.action === 'deliver');
+  const typed = gw.mode === 'route' ? (await routesOfVpc(tx.ex, gw.vpcId)).filter((r) => r.action !== 'deliver') : [];
+  const routes = [...delivered, ...typed];
   if (routes.length === 0) return [];
   const byTable = await subnetsByTable(tx, gw.vpcId);
   return routes.map((r) => ({
@@ -144,7 +147,7 @@ export async function plannedRoutes(tx: Tx, gw: VpnGateway, connectionIds: reado
     routeId: r.id,
     destination: r.destination,
     action: r.action,
-    nextHopConnectionId: nextHopConnection(r)!,
+    ...(r.action === 'deliver' ? { nextHopConnectionId: nextHopConnection(r)! } : {}),
     priority: r.priority,
     zone: r.zone,
     subnetCidrs: (byTable.get(r.routingTableId) ?? []).filter((s) => s.zone === r.zone && parseCidr(s.cidr).ok).map((s) => s.cidr),

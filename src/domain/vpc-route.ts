@@ -11,15 +11,18 @@ export type RouteAction = (typeof ROUTE_ACTIONS)[number];
 /** IBM's route priority: 0 (highest) to 4; 2 when not given. */
 export const ROUTE_PRIORITY = { min: 0, max: 4, default: 2 } as const;
 
-/** One route of a VPC routing table, delivered through a VPN connection of the planned gateway. */
+/** One route of a VPC routing table: delivered through a VPN connection of the planned gateway, or dropped or delegated. */
 export interface PlannedRoute {
   readonly routingTableId: string;
   readonly routeId: string;
   /** An IPv4 CIDR. */
   readonly destination: string;
   readonly action: RouteAction;
-  /** The VPN connection the route delivers to (always one of the planned gateway's connections). */
-  readonly nextHopConnectionId: string;
+  /**
+   * A `deliver` route's VPN connection (one of the planned gateway's connections). A drop or delegate
+   * route has none: every route gateway of the VPC plans those, whatever their next hops.
+   */
+  readonly nextHopConnectionId?: string;
   readonly priority: number;
   /** The route's zone: it routes the traffic of the table's subnets in that zone only. */
   readonly zone: string;

@@ -196,6 +196,21 @@ describe.runIf(labRuns)('lab: route mode routes by the VPC routing tables', () =
     expect(m2).toBeGreaterThan(0);
   }, 90_000);
 
+  it('a drop route blackholes its destination inside a delivered LAN; deleted, the traffic flows again', async () => {
+    const site = SITES[0]!;
+    const r = await t.call('POST', `/v1/vpcs/${vpcId}/routing_tables/${table}/routes`, {
+      body: { name: 'drop-site-host', zone: { name: zone }, destination: `${site.host}/32`, action: 'drop' },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    await expect.poll(kernelRoutes, { timeout: 10_000, interval: 100 }).toMatch(new RegExp(`^blackhole ${re(site.host)} table \\d+`, 'm'));
+    expect(await ping(site.host, ROUTER, 1)).not.toMatch(/1 received/);
+    // The LAN's own route stays: the drop covers only its /32.
+    expect(await kernelRoutes()).toMatch(new RegExp(re(site.lan)));
+    expect((await t.call('DELETE', `/v1/vpcs/${vpcId}/routing_tables/${table}/routes/${r.json().id}`)).statusCode).toBe(204);
+    await expect.poll(kernelRoutes, { timeout: 10_000, interval: 100 }).not.toMatch(/blackhole/);
+    expect(await ping(site.host, ROUTER, 1)).toMatch(/1 received/);
+  }, 60_000);
+
   it('deleting a route removes its kernel routes; the other route stays', async () => {
     const r = await t.call('DELETE', `/v1/vpcs/${vpcId}/routing_tables/${table}/routes/${routes[1]}`);
     expect(r.statusCode).toBe(204);

@@ -69,4 +69,34 @@ describe.runIf(labRuns)('lab: two gateways share a routing table in the VPC name
     await syncVpcRoutes(NS, plan([]), GW_A);
     await syncVpcRoutes(NS, plan([]), GW_B);
   });
+
+  it('drop and delegate routes: blackhole and throw from every plan, kept by a teardown, gone when no plan has them', async () => {
+    const drop = { table: TABLE, destination: '10.20.0.128/25', metric: 2, via: [], type: 'blackhole' } as const;
+    const delegate = { table: TABLE, destination: '10.40.0.0/24', metric: 1, via: [], type: 'throw' } as const;
+    const withTyped = (via: string[], ...typed: (typeof drop | typeof delegate)[]): VpcRoutePlan => ({
+      routes: [...plan(via).routes, ...typed],
+      rules: [{ table: TABLE, from: SUBNET }],
+    });
+    await syncVpcRoutes(NS, withTyped(['10.9.0.4'], drop, delegate), GW_A);
+    await syncVpcRoutes(NS, withTyped(['10.9.0.6'], drop, delegate), GW_B);
+    const shown = await routes();
+    expect(shown).toMatch(/^blackhole 10\.20\.0\.128\/25 proto 77 metric 2/m);
+    expect(shown).toMatch(/^throw 10\.40\.0\.0\/24 proto 77 metric 1/m);
+    expect(await hops()).toEqual(['10.9.0.4', '10.9.0.6']);
+    // From the table's subnet, the kernel drops what the blackhole covers; the rest still routes.
+    const get = async (dst: string): Promise<string> => ip(['-4', 'route', 'get', dst, 'from', '10.9.0.1'], NS).catch((e: Error) => e.message);
+    expect(await get('10.20.0.200')).toMatch(/RTNETLINK answers: Invalid argument/); // a blackhole, sending locally
+
+    expect(await get('10.20.0.20')).toMatch(/via 10\.9\.0\.[46]/);
+    // A gateway torn down leaves them to the other; its plan without them removes them.
+    await syncVpcRoutes(NS, { routes: [], rules: [], leaveTyped: true }, GW_A);
+    expect(await routes()).toMatch(/^blackhole 10\.20\.0\.128\/25/m);
+    expect(await hops()).toEqual(['10.9.0.6']);
+    await syncVpcRoutes(NS, withTyped(['10.9.0.6'], delegate), GW_B);
+    expect(await routes()).not.toContain('blackhole');
+    expect(await routes()).toMatch(/^throw 10\.40\.0\.0\/24/m);
+    await syncVpcRoutes(NS, plan([]), GW_B);
+    expect(await routes()).toBe('');
+    expect(await tableRules()).toBe('');
+  });
 });

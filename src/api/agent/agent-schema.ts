@@ -122,7 +122,7 @@ const PlannedRoute = Type.Object({
   routeId: Str,
   destination: Str,
   action: Enum(ROUTE_ACTIONS),
-  nextHopConnectionId: Str,
+  nextHopConnectionId: Type.Optional(Str),
   priority: Int,
   zone: Str,
   subnetCidrs: Type.Array(Str),

@@ -66,24 +66,42 @@ describe('vpcRoutePlan', () => {
     ]);
   });
 
-  it('a table per routing table, with a rule per subnet; non-deliver actions route nothing', () => {
+  it('a table per routing table, with a rule per subnet', () => {
     const other = 'r0000000-0000-4000-8000-000000000002';
-    const p = vpcRoutePlan(
-      [
-        route(),
-        route({ routingTableId: other, subnetCidrs: ['10.1.1.0/24', '10.1.2.0/24'] }),
-        route({ routeId: 'x', action: 'drop', destination: '10.9.0.0/16' }),
-      ],
-      tunnels(true, true),
-      members,
-      () => false,
-    );
+    const p = vpcRoutePlan([route(), route({ routingTableId: other, subnetCidrs: ['10.1.1.0/24', '10.1.2.0/24'] })], tunnels(true, true), members, () => false);
     expect(new Set(p.routes.map((r) => r.table))).toEqual(new Set([T, vpcTableNumber(other, 'us-south-1')]));
-    expect(p.routes.some((r) => r.destination === '10.9.0.0/16')).toBe(false);
     expect(p.rules).toHaveLength(3);
     expect(vpcTableNumber(other, 'us-south-1')).not.toBe(T);
     expect(T).toBeGreaterThanOrEqual(0x1000000);
     expect(T).toBeLessThan(0x2000000);
+  });
+
+  it('drop is a blackhole and delegate a throw, with their rules, whatever the tunnels; they win over a deliver route of their key', () => {
+    const { nextHopConnectionId: _, ...bare } = route();
+    const typed = (o: Partial<PlannedRoute>): PlannedRoute => ({ ...bare, ...o });
+    const routes = [
+      route(),
+      typed({ routeId: 'd1', action: 'drop', destination: '10.2.0.128/25' }),
+      typed({ routeId: 'd2', action: 'delegate', destination: '10.3.0.0/24', subnetCidrs: ['10.1.5.0/24'] }),
+      typed({ routeId: 'd3', action: 'delegate_vpc', destination: '10.4.0.0/24', priority: 1 }),
+      // Same table, destination and priority as the deliver route: the drop wins; and over a delegate of its key too.
+      typed({ routeId: 'd4', action: 'delegate', destination: '10.5.0.0/24' }),
+      typed({ routeId: 'd5', action: 'drop', destination: '10.5.0.0/24' }),
+      typed({ routeId: 'd6', action: 'drop', destination: '10.2.0.0/24' }),
+    ];
+    const down = vpcRoutePlan(routes, tunnels(false, false), members, () => false);
+    expect(down.routes).toEqual([
+      { table: T, destination: '10.2.0.0/24', metric: 2, via: [], type: 'blackhole' },
+      { table: T, destination: '10.2.0.128/25', metric: 2, via: [], type: 'blackhole' },
+      { table: T, destination: '10.3.0.0/24', metric: 2, via: [], type: 'throw' },
+      { table: T, destination: '10.4.0.0/24', metric: 1, via: [], type: 'throw' },
+      { table: T, destination: '10.5.0.0/24', metric: 2, via: [], type: 'blackhole' },
+    ]);
+    expect(down.rules).toEqual([
+      { table: T, from: '10.1.0.0/24' },
+      { table: T, from: '10.1.5.0/24' },
+    ]);
+    expect(vpcRoutePlan(routes, tunnels(true, true), members, () => false).routes).toEqual(down.routes);
   });
 
   it("a table per zone of a routing table: each zone's routes route only that zone's subnets", () => {

@@ -32,8 +32,10 @@ export interface KernelRoute {
   readonly destination: string;
   /** IBM's route priority as the route metric: the lower wins. */
   readonly metric: number;
-  /** Next hops, sorted; two or more make an ECMP route. */
+  /** Next hops, sorted; two or more make an ECMP route. None for a typed route. */
   readonly via: readonly string[];
+  /** A route with no next hop: `blackhole` (IBM's drop) or `throw` (delegate: the lookup goes on to the VPC's own routes). */
+  readonly type?: 'blackhole' | 'throw';
 }
 
 /** `from <subnet> lookup <table>`: the subnets whose traffic a routing table routes. */
@@ -45,7 +47,15 @@ export interface KernelRule {
 export interface VpcRoutePlan {
   readonly routes: readonly KernelRoute[];
   readonly rules: readonly KernelRule[];
+  /**
+   * The typed routes in the namespace are left as they are, neither added nor removed: a gateway's
+   * teardown (the VPC's other route gateways hold the same ones). Otherwise the plan has them all.
+   */
+  readonly leaveTyped?: boolean;
 }
+
+/** The kernel route type of IBM's actions without a next hop. */
+const TYPE_OF = { drop: 'blackhole', delegate: 'throw', delegate_vpc: 'throw' } as const;
 
 /** A route of a member namespace: `destination` to the tunnel namespaces of these connections (ECMP when several). */
 export interface MemberRoute {
@@ -75,7 +85,9 @@ const tunnelKey = (connectionId: string, memberIndex: number): string => `${conn
  * connection is up count, ordered by public IP: with `distribute(connection)` and two or more, ECMP
  * over their private IPs; otherwise the one on the smallest public IP (primary; the other is the
  * fallback, used once the primary's tunnel is down). No up tunnel: no route. Routes with the same
- * table, destination and priority merge into one ECMP route. Other actions route nothing here.
+ * table, destination and priority merge into one ECMP route. A `drop` route is a blackhole and a
+ * `delegate` or `delegate_vpc` route a throw (to the VPC's own routes), whatever the tunnels; either
+ * wins over deliver routes of the same destination and priority, and a drop over a delegate.
  */
 export function vpcRoutePlan(
   routes: readonly PlannedRoute[],
@@ -86,22 +98,29 @@ export function vpcRoutePlan(
   const up = new Set(tunnels.filter((t) => t.up).map((t) => tunnelKey(t.connectionId, t.memberIndex)));
   const merged = new Map<string, { table: number; destination: string; metric: number; via: Set<string> }>();
   const rules = new Map<string, KernelRule>();
+  const typed = new Map<string, KernelRoute>();
   for (const r of routes) {
-    if (r.action !== 'deliver') continue;
-    const ready = members
-      .filter((m) => m.publicIp !== null && up.has(tunnelKey(r.nextHopConnectionId, m.index)))
-      .sort((a, b) => byIp(a.publicIp!, b.publicIp!));
-    if (ready.length === 0) continue;
-    const via = distribute(r.nextHopConnectionId) ? ready.map((m) => m.privateIp) : [ready[0]!.privateIp];
     const table = vpcTableNumber(r.routingTableId, r.zone);
     const key = `${table}|${r.destination}|${r.priority}`;
+    if (r.action !== 'deliver') {
+      const type = TYPE_OF[r.action];
+      if (typed.get(key)?.type !== 'blackhole') typed.set(key, { table, destination: r.destination, metric: r.priority, via: [], type });
+      for (const from of r.subnetCidrs) rules.set(`${table}|${from}`, { table, from });
+      continue;
+    }
+    const hop = r.nextHopConnectionId;
+    if (hop === undefined) continue;
+    const ready = members.filter((m) => m.publicIp !== null && up.has(tunnelKey(hop, m.index))).sort((a, b) => byIp(a.publicIp!, b.publicIp!));
+    if (ready.length === 0) continue;
+    const via = distribute(hop) ? ready.map((m) => m.privateIp) : [ready[0]!.privateIp];
     const entry = merged.get(key) ?? { table, destination: r.destination, metric: r.priority, via: new Set<string>() };
     for (const v of via) entry.via.add(v);
     merged.set(key, entry);
     for (const from of r.subnetCidrs) rules.set(`${table}|${from}`, { table, from });
   }
+  for (const key of typed.keys()) merged.delete(key);
   return {
-    routes: [...merged.values()].map((e) => ({ ...e, via: [...e.via].sort(byIp) })).sort(routeOrder),
+    routes: [...[...merged.values()].map((e) => ({ ...e, via: [...e.via].sort(byIp) })), ...typed.values()].sort(routeOrder),
     rules: [...rules.values()].sort((a, b) => a.table - b.table || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)),
   };
 }
@@ -119,10 +138,11 @@ export function memberRoutePlan(memberIndex: 1 | 2, routes: readonly PlannedRout
   const mine = new Map(tunnels.filter((t) => t.memberIndex === memberIndex).map((t) => [t.connectionId, t.up]));
   const groups = new Map<string, { destination: string; metric: number; ids: Set<string> }>();
   for (const r of routes) {
-    if (r.action !== 'deliver' || !mine.has(r.nextHopConnectionId)) continue;
+    const hop = r.nextHopConnectionId;
+    if (r.action !== 'deliver' || hop === undefined || !mine.has(hop)) continue;
     const key = `${r.destination}|${r.priority}`;
     const g = groups.get(key) ?? { destination: r.destination, metric: r.priority, ids: new Set<string>() };
-    g.ids.add(r.nextHopConnectionId);
+    g.ids.add(hop);
     groups.set(key, g);
   }
   return [...groups.values()]

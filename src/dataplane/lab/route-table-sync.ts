@@ -18,6 +18,8 @@ export const VPC_MAIN_RULE_PRIORITY = 900;
 export const VPC_TABLE_RULE_PRIORITY = 1000;
 
 interface JsonRoute {
+  /** Absent for unicast. */
+  type?: string;
   dst: string;
   gateway?: string;
   table?: string;
@@ -39,9 +41,13 @@ const viaOf = (r: JsonRoute): string[] => (r.nexthops ? r.nexthops.flatMap((n) =
 const routeKey = (table: number, destination: string, metric: number): string => `${table}|${destination}|${metric}`;
 
 function routeLine(r: KernelRoute): string {
+  if (r.type) return `route replace ${r.type} ${r.destination} table ${r.table} proto ${ROUTE_PROTO} metric ${r.metric}`;
   const hops = r.via.length === 1 ? `via ${r.via[0]!}` : r.via.map((v) => `nexthop via ${v}`).join(' ');
   return `route replace ${r.destination} table ${r.table} proto ${ROUTE_PROTO} metric ${r.metric} ${hops}`;
 }
+
+/** A typed route as the kernel shows it (`blackhole`, `throw`), or undefined for unicast (and types this data plane never makes). */
+const typeOf = (r: JsonRoute): KernelRoute['type'] => (r.type === 'blackhole' || r.type === 'throw' ? r.type : undefined);
 
 async function ourRoutes(ns: string, table: string): Promise<JsonRoute[]> {
   try {
@@ -117,7 +123,10 @@ export function syncVpcRoutes(vpcNs: string, plan: VpcRoutePlan, ours: readonly 
 async function syncVpcRoutesNow(vpcNs: string, plan: VpcRoutePlan, ours: readonly string[]): Promise<void> {
   const mine = new Set(ours);
   const all = (await ourRoutes(vpcNs, 'all')).filter((r) => r.table !== undefined && inVpcRange(r.table));
-  const current = all.map((r) => ({ table: Number(r.table), destination: norm(r.dst), metric: r.metric ?? 0, via: viaOf(r) }));
+  const current = all.map((r): KernelRoute => {
+    const type = typeOf(r);
+    return { table: Number(r.table), destination: norm(r.dst), metric: r.metric ?? 0, via: type ? [] : viaOf(r), ...(type ? { type } : {}) };
+  });
   const key = (r: KernelRoute): string => routeKey(r.table, r.destination, r.metric);
   const have = new Map(current.map((r) => [key(r), r]));
   const want = new Map(plan.routes.map((r) => [key(r), r]));
@@ -125,14 +134,29 @@ async function syncVpcRoutesNow(vpcNs: string, plan: VpcRoutePlan, ours: readonl
   const kept: KernelRoute[] = [];
   for (const k of new Set([...have.keys(), ...want.keys()])) {
     const cur = have.get(k);
-    const base = (cur ?? want.get(k))!;
-    const via = [...new Set([...(cur?.via.filter((v) => !mine.has(v)) ?? []), ...(want.get(k)?.via ?? [])])].sort();
+    const wanted = want.get(k);
+    // Drop and delegate routes: every route gateway's plan has them all, so a plan that speaks for them
+    // is the whole truth (a teardown's does not: the others still hold them).
+    if (wanted?.type && !plan.leaveTyped) {
+      kept.push(wanted);
+      if (cur?.type !== wanted.type) lines.push(routeLine(wanted));
+      continue;
+    }
+    if (cur?.type && (plan.leaveTyped || !wanted)) {
+      if (plan.leaveTyped) kept.push(cur);
+      else lines.push(routeDelLine(cur));
+      continue;
+    }
+    // Unicast: this gateway's hops made the plan's, beside the others' (a typed route gives way to it).
+    const base = (wanted ?? cur)!;
+    const via = [...new Set([...(cur?.via.filter((v) => !mine.has(v)) ?? []), ...(wanted?.via ?? [])])].sort();
     if (via.length === 0) {
       if (cur) lines.push(routeDelLine(cur));
       continue;
     }
     kept.push({ ...base, via });
-    if (cur?.via.join(',') !== via.join(',')) lines.push(routeLine({ ...base, via }));
+    if (cur?.type || cur?.via.join(',') !== via.join(','))
+      lines.push(routeLine({ table: base.table, destination: base.destination, metric: base.metric, via }));
   }
 
   const used = new Set(kept.map((r) => r.table));
