@@ -7,7 +7,7 @@ import { CharonSupervisor } from './charon-supervisor.js';
 import { ViciClient } from '../vici/index.js';
 import { pickAddresses, POOL_RESERVED_LOW } from '../../domain/address-pool.js';
 import { type Cidr, formatAddress, parseCidr } from '../../domain/cidr.js';
-import { ensureNamespace, ip, ipIdempotent } from './ip-command.js';
+import { ensureNamespace, ip, ipIdempotent, listNamespaces } from './ip-command.js';
 import { ensureInternet, plugIntoInternet } from './lab-internet.js';
 import { SITE_NAME, siteNs, uplinkPeer } from './lab-names.js';
 import { LabState, type LabRecord } from './lab-state.js';
@@ -33,6 +33,12 @@ export async function createSite(labRoot: string, name: string, lanText: string,
   const [publicIp] = pickAddresses(pools.sites, used, 1, POOL_RESERVED_LOW);
   if (!publicIp) throw new Error(`the site pool ${pools.sites.text} is exhausted`);
   const ns = siteNs(name);
+  // Site namespaces are named by the site alone: one of that name that this lab has no record of is
+  // another lab's (another data directory on this machine), and building into it would break that site.
+  if ((await listNamespaces()).includes(ns))
+    throw new Error(
+      `site '${name}': namespace ${ns} already exists on this machine, made by another lab (another data directory); pick another name, or run 'causeway lab down' for that lab (or 'ip netns del ${ns}' if no lab has it)`,
+    );
   const dir = state.dirFor('site', name);
   const record: LabRecord = { kind: 'site', name, ns, dir, publicIp, lan: lan.cidr.text, internetNs: pools.internetNs };
   state.put(record);
