@@ -190,6 +190,60 @@ describe('connection events (the timeline)', () => {
     expect(await t.server.control.changes.current()).toBe(generation);
   });
 
+  it('a failed member makes the gateway degraded and itself faulted, each with the reason member_failed; both failed: faulted', async () => {
+    const health = async () => {
+      const g = (await t.call('GET', `/v1/vpn_gateways/${gw}`, { token })).json();
+      const reasons = (r: { code: string; message: string }[]) => r.map((x) => `${x.code}: ${x.message}`);
+      return [
+        g.health_state,
+        reasons(g.health_reasons),
+        g.members.map((m: { health_state: string; health_reasons: never[] }) => [m.health_state, reasons(m.health_reasons)]),
+      ];
+    };
+    const report = async (failed: (1 | 2)[]) =>
+      t.server.control.agent.report(gw, {
+        generation: await t.server.control.changes.current(),
+        gateway: {
+          lifecycleState: 'stable',
+          healthState: 'ok',
+          reasons: [],
+          memberRoles: [1, 2].map((i) => ({
+            index: i as 1 | 2,
+            role: i === 1 ? ('active' as const) : ('standby' as const),
+            failed: failed.includes(i as 1 | 2),
+          })),
+        },
+      });
+    const why = 'member_failed: A gateway member failed: its strongSwan is gone or its links are down';
+    await report([2]);
+    expect(await health()).toEqual([
+      'degraded',
+      [`${why} (member 2; member 1 carries the gateway's connections).`],
+      [
+        ['ok', []],
+        ['faulted', [`${why}.`]],
+      ],
+    ]);
+    await report([1, 2]);
+    expect(await health()).toEqual([
+      'faulted',
+      [`${why} (member 1).`, `${why} (member 2).`],
+      [
+        ['faulted', [`${why}.`]],
+        ['faulted', [`${why}.`]],
+      ],
+    ]);
+    await report([]);
+    expect(await health()).toEqual([
+      'ok',
+      [],
+      [
+        ['ok', []],
+        ['ok', []],
+      ],
+    ]);
+  });
+
   it('shows no event past events.retentionDays, even before pruning has reached it', async () => {
     const c = await create('evt-quiet');
     await t.server.store.db

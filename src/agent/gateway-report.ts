@@ -19,11 +19,8 @@ export function observationOf(g: GatewayMembers): NonNullable<AgentReport['gatew
     // Held down, or its charon died (one not started yet, a new standby's, is not a failure).
     failed: g.cut.has(index) || rt.supervisor.died(),
   }));
-  // A degraded gateway says why: which member failed (the member itself shows `faulted` with the same reason).
-  const alive = memberRoles.filter((m) => !m.failed).map((m) => m.index);
-  const carrier = alive.length > 0 ? `; member ${alive.join(' and ')} carries the gateway's connections` : '';
-  const reasons = memberRoles.filter((m) => m.failed).map((m) => reason('member_failed', `member ${m.index}${carrier}`));
-  return { lifecycleState: 'stable', healthState: reasons.length > 0 ? 'degraded' : 'ok', reasons, memberRoles };
+  // Which members failed is all it says: the control plane makes that the gateway's and the members' health (report-status.ts).
+  return { lifecycleState: 'stable', healthState: 'ok', reasons: [], memberRoles };
 }
 
 /** Reports the members alone (a failover, a member failed or back): the API follows within a second. */

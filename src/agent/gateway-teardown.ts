@@ -18,7 +18,7 @@ export async function removeGatewayLab(
 ): Promise<void> {
   const gw = plan.gateway;
   const privateIps = gw?.members.map((m) => m.privateIp.address) ?? [];
-  await removeRouteTunnels(d.labRoot, gatewayId, gw && plan.vpcShared ? gw.vpcId : undefined, privateIps);
+  await removeRouteTunnels(d.labRoot, gatewayId, gw && plan.vpcShared ? gw.vpcId : undefined, privateIps, plan.vpcRoutesShared);
   if (gw) {
     await removeGatewayNetwork(gw.id, gw.vpcId, privateIps, plan.vpcShared);
     await d.backend.released(gw.id, 'gateway', plan.generation);

@@ -1,7 +1,7 @@
 import { desiredGatewayState, type DesiredGatewayState } from '../domain/desired-state.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import type { LifecycleState, Subnet } from '../domain/tenancy.js';
-import type { PlannedRoute } from '../domain/vpc-route.js';
+import { holdsTypedRoutes, type PlannedRoute } from '../domain/vpc-route.js';
 import { allGatewayIds, gatewaysOfVpc, getGateway } from '../store/gateway-store.js';
 import { subnetsOfVpc } from '../store/network-store.js';
 import { getIkePolicies, getIpsecPolicies } from '../store/policy-store.js';
@@ -36,14 +36,20 @@ export interface GatewayPlan {
   readonly desired: DesiredGatewayState | null;
   /** Another gateway that stays shares the VPC, so the VPC's network stays when this one goes. */
   readonly vpcShared: boolean;
-  /** The VPC routes whose next hop is one of this gateway's connections (route mode); [] when none or gone. */
+  /**
+   * Read for a gateway being deleted: another gateway that stays holds the VPC's drop and delegate
+   * routes (`holdsTypedRoutes`), so this one's teardown leaves them; otherwise they go with it.
+   */
+  readonly vpcRoutesShared: boolean;
+  /** Route mode: the VPC routes whose next hop is one of this gateway's connections, and the VPC's drop and delegate routes; [] when none or gone. */
   readonly vpcRoutes: readonly PlannedRoute[];
 }
 
 export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPlan> {
   const generation = await generationOf(tx);
   const gw = await getGateway(tx.ex, gatewayId);
-  if (!gw) return { gatewayId, generation, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false, vpcRoutes: [] };
+  if (!gw)
+    return { gatewayId, generation, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false, vpcRoutesShared: false, vpcRoutes: [] };
   const all = await tx.deps.connections.ofGateway(tx.ex, gw.id);
   const connections = all.map((c) => ({
     id: c.id,
@@ -55,7 +61,8 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
   }));
   if (gw.lifecycleState === 'deleting') {
     const others = (await gatewaysOfVpc(tx.ex, gw.vpcId)).filter((g) => g.id !== gw.id && g.lifecycleState !== 'deleting');
-    return { gatewayId, generation, gateway: gw, subnets: [], connections, desired: null, vpcShared: others.length > 0, vpcRoutes: [] };
+    const vpcRoutesShared = others.some(holdsTypedRoutes);
+    return { gatewayId, generation, gateway: gw, subnets: [], connections, desired: null, vpcShared: others.length > 0, vpcRoutesShared, vpcRoutes: [] };
   }
   const live = all.filter((c) => c.lifecycleState !== 'deleting');
   const ike = new Map(
@@ -87,7 +94,17 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
     gw,
     live.map((c) => c.id),
   );
-  return { gatewayId, generation, gateway: gw, subnets: await subnetsOfVpc(tx.ex, gw.vpcId), connections, desired, vpcShared: true, vpcRoutes };
+  return {
+    gatewayId,
+    generation,
+    gateway: gw,
+    subnets: await subnetsOfVpc(tx.ex, gw.vpcId),
+    connections,
+    desired,
+    vpcShared: true,
+    vpcRoutesShared: true,
+    vpcRoutes,
+  };
 }
 
 /** Every gateway an agent serves, those being deleted included. */

@@ -33,7 +33,8 @@ export interface GatewayObservation {
   readonly reasons: readonly Reason[];
   /**
    * The members' roles as the data plane runs them, when it says (a change is a failover), and whether
-   * a member has failed (its charon dead or its links cut): it shows `faulted`, status `failed`.
+   * a member has failed (its charon dead or its links cut): it shows `faulted`, status `failed`, and
+   * the gateway `degraded` (`faulted` when both have), each with the reason `member_failed`.
    */
   readonly memberRoles?: readonly { readonly index: 1 | 2; readonly role: GatewayMember['role']; readonly failed?: boolean }[];
 }
@@ -41,9 +42,26 @@ export interface GatewayObservation {
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * The gateway's health with its members' failures in it: a `member_failed` reason per failed member
+ * (naming the member that carries the connections), `degraded` while one is left and `faulted` when
+ * none is. The agent reports only which members failed; this is where that becomes health.
+ */
+function gatewayHealth(o: GatewayObservation): { healthState: HealthState; reasons: Reason[] } {
+  const roles = o.memberRoles ?? [];
+  const failed = roles.filter((m) => m.failed === true).map((m) => m.index);
+  if (failed.length === 0) return { healthState: o.healthState, reasons: [...o.reasons] };
+  const alive = roles.filter((m) => m.failed !== true).map((m) => m.index);
+  const carrier = alive.length > 0 ? `; member ${alive.join(' and ')} carries the gateway's connections` : '';
+  return {
+    healthState: alive.length === 0 ? 'faulted' : o.healthState === 'faulted' ? 'faulted' : 'degraded',
+    reasons: [...o.reasons, ...failed.map((i) => reason('member_failed', `member ${i}${carrier}`))],
+  };
+}
+
+/**
  * The members with the observed health, and the roles the report gives; and which members changed
  * role. A policy gateway's one public IP goes with the active role (the standby shows none); a
- * member the report says failed is `faulted` whatever the gateway's health.
+ * member the report says failed is `faulted` with the reason `member_failed`, whatever the gateway's health.
  */
 function observedMembers(
   members: readonly GatewayMember[],
@@ -56,16 +74,13 @@ function observedMembers(
     const r = said.get(m.index);
     const role = r?.role ?? m.role;
     const failed = r?.failed === true;
-    // The gateway's member_failed reasons are about the failed members: a member that is fine is ok (unless the gateway has other reasons).
-    const own = o.reasons.filter((x) => x.code !== 'member_failed');
-    const onlyOthersFailed = o.healthState === 'degraded' && own.length === 0 && o.reasons.length > 0;
     return {
       ...m,
       role,
       publicIp: mode === 'policy' && r ? (role === 'active' ? shared : null) : m.publicIp,
       lifecycleState: o.lifecycleState,
-      healthState: failed ? 'faulted' : onlyOthersFailed ? 'ok' : o.healthState,
-      healthReasons: failed ? [reason('member_failed')] : own,
+      healthState: failed ? 'faulted' : o.healthState,
+      healthReasons: failed ? [reason('member_failed')] : o.reasons,
     };
   });
   return { members: next, failovers: next.filter((m, i) => m.role !== members[i]!.role), changed: !same(next, members) };
@@ -119,17 +134,18 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
   if (o) {
     const g = await getGateway(tx.ex, gatewayId);
     const next = g && observedMembers(g.members, o, g.mode);
+    const health = gatewayHealth(o);
     if (
       g &&
       next &&
       g.lifecycleState !== 'deleting' &&
-      !(g.lifecycleState === o.lifecycleState && g.healthState === o.healthState && same(g.healthReasons, o.reasons) && !next.changed)
+      !(g.lifecycleState === o.lifecycleState && g.healthState === health.healthState && same(g.healthReasons, health.reasons) && !next.changed)
     ) {
       await setGatewayHealth(tx.ex, {
         id: g.id,
         lifecycleState: o.lifecycleState,
-        healthState: o.healthState,
-        healthReasons: o.reasons,
+        healthState: health.healthState,
+        healthReasons: health.reasons,
         members: next.members,
       });
       for (const m of next.failovers)

@@ -10,7 +10,7 @@ import {
   type RoutingTable,
 } from '../domain/routing-table.js';
 import type { Vpc } from '../domain/tenancy.js';
-import type { RouteAction } from '../domain/vpc-route.js';
+import { holdsTypedRoutes, type RouteAction } from '../domain/vpc-route.js';
 import { gatewaysOfVpc, getGateway } from '../store/gateway-store.js';
 import { getSubnet } from '../store/network-store.js';
 import {
@@ -63,7 +63,7 @@ export interface RoutePatch {
   readonly nextHop?: RouteNextHop;
 }
 
-/** The gateways whose plans these routes are in: those of their next hop connections, and every route gateway of the VPC of a drop or delegate route. */
+/** The gateways whose plans these routes are in: those of their next hop connections, and those that hold the drop and delegate routes of their VPC. */
 export async function gatewaysOfRoutes(tx: Tx, routes: readonly Pick<Route, 'nextHop' | 'action' | 'vpcId'>[]): Promise<string[]> {
   const out = new Set<string>();
   for (const id of new Set(routes.flatMap((r) => nextHopConnection(r) ?? []))) {
@@ -71,7 +71,7 @@ export async function gatewaysOfRoutes(tx: Tx, routes: readonly Pick<Route, 'nex
     if (c) out.add(c.gatewayId);
   }
   for (const vpcId of new Set(routes.filter((r) => r.action !== 'deliver').map((r) => r.vpcId))) {
-    for (const gw of await gatewaysOfVpc(tx.ex, vpcId)) if (gw.mode === 'route') out.add(gw.id);
+    for (const gw of await gatewaysOfVpc(tx.ex, vpcId)) if (holdsTypedRoutes(gw)) out.add(gw.id);
   }
   return [...out];
 }

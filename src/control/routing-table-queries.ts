@@ -3,7 +3,7 @@ import { notFound } from '../domain/errors.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import { nextHopConnection, type Route, type RoutingTable } from '../domain/routing-table.js';
 import type { Subnet, Vpc } from '../domain/tenancy.js';
-import type { PlannedRoute } from '../domain/vpc-route.js';
+import { holdsTypedRoutes, type PlannedRoute } from '../domain/vpc-route.js';
 import { getSubnet, getVpc, subnetsOfVpc } from '../store/network-store.js';
 import type { Page, PageRequest } from '../store/page-query.js';
 import {
@@ -133,12 +133,12 @@ export async function listRouteViews(tx: Tx, vpcId: string, tableId: string, req
 
 /**
  * The routes a gateway's data plane applies: those of its VPC whose next hop is one of `connectionIds`
- * (the gateway's live connections) and, for a route-mode gateway, every drop and delegate route of its
- * VPC (each route gateway holds them all); each with the CIDRs of the subnets its table routes in its zone.
+ * (the gateway's live connections) and the VPC's drop and delegate routes when it holds them
+ * (`holdsTypedRoutes`); each with the CIDRs of the subnets its table routes in its zone.
  */
 export async function plannedRoutes(tx: Tx, gw: VpnGateway, connectionIds: readonly string[]): Promise<PlannedRoute[]> {
   const delivered = (await routesVia(tx.ex, connectionIds)).filter((r) => r.vpcId === gw.vpcId && r.action === 'deliver');
-  const typed = gw.mode === 'route' ? (await routesOfVpc(tx.ex, gw.vpcId)).filter((r) => r.action !== 'deliver') : [];
+  const typed = holdsTypedRoutes(gw) ? (await routesOfVpc(tx.ex, gw.vpcId)).filter((r) => r.action !== 'deliver') : [];
   const routes = [...delivered, ...typed];
   if (routes.length === 0) return [];
   const byTable = await subnetsByTable(tx, gw.vpcId);

@@ -8,6 +8,14 @@
 export const ROUTE_ACTIONS = ['deliver', 'delegate', 'delegate_vpc', 'drop'] as const;
 export type RouteAction = (typeof ROUTE_ACTIONS)[number];
 
+/**
+ * Whether a gateway holds its VPC's drop and delegate routes: those have no next hop to pick a gateway
+ * by, so every route-mode gateway of the VPC plans them all (a policy gateway routes nothing by tables).
+ */
+export function holdsTypedRoutes(gw: { readonly mode: 'policy' | 'route' }): boolean {
+  return gw.mode === 'route';
+}
+
 /** IBM's route priority: 0 (highest) to 4; 2 when not given. */
 export const ROUTE_PRIORITY = { min: 0, max: 4, default: 2 } as const;
 

@@ -35,6 +35,7 @@ describe('agent plan schema', () => {
       generation: 42,
       gateway,
       vpcShared: true,
+      vpcRoutesShared: false,
       vpcRoutes: [
         {
           routingTableId: 'rt-1',
@@ -42,6 +43,16 @@ describe('agent plan schema', () => {
           destination: '192.168.9.0/24',
           action: 'deliver' as const,
           nextHopConnectionId: 'c-1',
+          priority: 2,
+          zone: 'us-south-1',
+          subnetCidrs: ['10.0.0.0/24'],
+        },
+        // A drop route has no next hop: none is made up on the way.
+        {
+          routingTableId: 'rt-1',
+          routeId: 'r-2',
+          destination: '192.168.9.128/25',
+          action: 'drop' as const,
           priority: 2,
           zone: 'us-south-1',
           subnetCidrs: ['10.0.0.0/24'],
@@ -72,7 +83,17 @@ describe('agent plan schema', () => {
       ],
       desired: desiredGatewayState(gateway, [{ connection }]),
     };
-    const gone = { gatewayId: 'x', generation: 1, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false, vpcRoutes: [] };
+    const gone = {
+      gatewayId: 'x',
+      generation: 1,
+      gateway: null,
+      subnets: [],
+      connections: [],
+      desired: null,
+      vpcShared: false,
+      vpcRoutesShared: false,
+      vpcRoutes: [],
+    };
     const app = Fastify();
     app.get('/plan', { schema: { response: { 200: PlanSchema } } }, async () => plan);
     app.get('/gone', { schema: { response: { 200: PlanSchema } } }, async () => gone);

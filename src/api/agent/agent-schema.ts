@@ -137,6 +137,7 @@ export const PlanSchema = Type.Object(
     connections: Type.Array(PlanConnection),
     desired: Type.Union([Desired, Type.Null()]),
     vpcShared: Type.Boolean(),
+    vpcRoutesShared: Type.Boolean(),
     vpcRoutes: Type.Array(PlannedRoute),
   },
   { description: 'Everything an agent needs to reconcile one gateway, read at `generation`. Holds pre-shared keys.' },

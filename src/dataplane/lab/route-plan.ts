@@ -99,23 +99,27 @@ export function vpcRoutePlan(
   const merged = new Map<string, { table: number; destination: string; metric: number; via: Set<string> }>();
   const rules = new Map<string, KernelRule>();
   const typed = new Map<string, KernelRoute>();
+  /** A deliver route's next hops: the members with an up tunnel of its connection, ordered by public IP. */
+  const deliverVia = (hop: string | undefined): string[] => {
+    const ready = members
+      .filter((m) => m.publicIp !== null && hop !== undefined && up.has(tunnelKey(hop, m.index)))
+      .sort((a, b) => byIp(a.publicIp!, b.publicIp!));
+    if (ready.length === 0) return [];
+    return distribute(hop!) ? ready.map((m) => m.privateIp) : [ready[0]!.privateIp];
+  };
   for (const r of routes) {
     const table = vpcTableNumber(r.routingTableId, r.zone);
     const key = `${table}|${r.destination}|${r.priority}`;
     if (r.action !== 'deliver') {
       const type = TYPE_OF[r.action];
       if (typed.get(key)?.type !== 'blackhole') typed.set(key, { table, destination: r.destination, metric: r.priority, via: [], type });
-      for (const from of r.subnetCidrs) rules.set(`${table}|${from}`, { table, from });
-      continue;
+    } else {
+      const via = deliverVia(r.nextHopConnectionId);
+      if (via.length === 0) continue; // no up tunnel: no route, and no rule for it
+      const entry = merged.get(key) ?? { table, destination: r.destination, metric: r.priority, via: new Set<string>() };
+      for (const v of via) entry.via.add(v);
+      merged.set(key, entry);
     }
-    const hop = r.nextHopConnectionId;
-    if (hop === undefined) continue;
-    const ready = members.filter((m) => m.publicIp !== null && up.has(tunnelKey(hop, m.index))).sort((a, b) => byIp(a.publicIp!, b.publicIp!));
-    if (ready.length === 0) continue;
-    const via = distribute(hop) ? ready.map((m) => m.privateIp) : [ready[0]!.privateIp];
-    const entry = merged.get(key) ?? { table, destination: r.destination, metric: r.priority, via: new Set<string>() };
-    for (const v of via) entry.via.add(v);
-    merged.set(key, entry);
     for (const from of r.subnetCidrs) rules.set(`${table}|${from}`, { table, from });
   }
   for (const key of typed.keys()) merged.delete(key);

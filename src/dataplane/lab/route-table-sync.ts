@@ -154,9 +154,9 @@ async function syncVpcRoutesNow(vpcNs: string, plan: VpcRoutePlan, ours: readonl
       if (cur) lines.push(routeDelLine(cur));
       continue;
     }
+    // `base` is unicast here (every typed case went above); a typed route of its key is replaced.
     kept.push({ ...base, via });
-    if (cur?.type || cur?.via.join(',') !== via.join(','))
-      lines.push(routeLine({ table: base.table, destination: base.destination, metric: base.metric, via }));
+    if (cur?.type || cur?.via.join(',') !== via.join(',')) lines.push(routeLine({ ...base, via }));
   }
 
   const used = new Set(kept.map((r) => r.table));
