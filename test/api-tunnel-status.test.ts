@@ -57,6 +57,33 @@ describe('route-mode tunnel status', () => {
     expect((await t.server.control.connections.get(SYSTEM_ACTOR, gw, id)).connection.tunnelsUp).toBeNull();
   });
 
+  it("each tunnel's ups and downs are events on the connection's timeline, with its member's public IP", async () => {
+    const id = await create('ts-events', '203.0.113.72');
+    const generation = await t.server.control.changes.current();
+    const report = (tunnelsUp?: (1 | 2)[]) =>
+      t.server.control.agent.report(gw, {
+        generation,
+        connections: [{ id, status: tunnelsUp?.length ? 'up' : 'down', reasons: [], ...(tunnelsUp ? { tunnelsUp } : {}) }],
+      });
+    const tunnelEvents = async () =>
+      ((await t.call('GET', `/v1/vpn_gateways/${gw}/connections/${id}/events`)).json().events as { type: string; message: string }[])
+        .filter((e) => e.type.startsWith('tunnel_'))
+        .map((e) => e.message)
+        .reverse();
+    await report([]); // known: none up (no event: nothing was up)
+    await report([1, 2]);
+    await report([2]); // member 1's tunnel goes down
+    await report(); // an agent that does not say: unknown, no event
+    await report([1]); // from unknown: no event either
+    await report([1, 2]);
+    expect(await tunnelEvents()).toEqual([
+      `The tunnel on gateway member 1 (${members[0]}) came up: it carries traffic.`,
+      `The tunnel on gateway member 2 (${members[1]}) came up: it carries traffic.`,
+      `The tunnel on gateway member 1 (${members[0]}) went down.`,
+      `The tunnel on gateway member 2 (${members[1]}) came up: it carries traffic.`,
+    ]);
+  });
+
   it("IBM view: one tunnel up and one down, each showing its member's status; the ETag stays", async () => {
     const id = await create('ts-ibm', '203.0.113.71');
     // Never reported: every tunnel shows the connection's status, as before per-tunnel status.

@@ -14,7 +14,7 @@ import type { Reason } from '../domain/tenancy.js';
 import { GatewayRuntime, type RuntimeHooks } from './gateway-runtime.js';
 import { duplicateIkeSas } from './duplicate-sas.js';
 import { tunnelGroups } from './member-groups.js';
-import { connectionsUp, applyGroups, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
+import { applyGroups, initiateMissing, membersUp, unloadUnwanted } from './peer-group-applier.js';
 import { connectionIdOf } from './failure-classifier.js';
 
 type Index = 1 | 2;
@@ -193,9 +193,10 @@ export class RouteTunnels {
 
   /** One state per tunnel: up while its charon has an INSTALLED CHILD_SA (a dead or unread charon is down). */
   states(seen: ReadonlyMap<GatewayRuntime, readonly ViciNamedSection[]>): TunnelState[] {
+    const up = membersUp(new Map([...this.runtimes.values()].map((rt) => [rt, seen.get(rt) ?? []])), connectionIdOf);
     return [...this.runtimes].map(([key, rt]) => {
       const connectionId = key.split('/')[0]!;
-      return { connectionId, memberIndex: rt.memberIndex, up: connectionsUp(seen.get(rt) ?? [], connectionIdOf).has(connectionId) };
+      return { connectionId, memberIndex: rt.memberIndex, up: up.get(connectionId)?.includes(rt.memberIndex) ?? false };
     });
   }
 

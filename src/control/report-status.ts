@@ -86,6 +86,27 @@ function observedMembers(
   return { members: next, failovers: next.filter((m, i) => m.role !== members[i]!.role), changed: !same(next, members) };
 }
 
+/**
+ * A route connection's tunnels (one per member) that came up or went down against what is stored,
+ * each with its member's public IP; none while either side is unknown (an agent that does not say).
+ */
+function tunnelEvents(
+  connection: EventInput['connection'],
+  before: readonly (1 | 2)[] | null,
+  after: readonly (1 | 2)[] | null,
+  addresses: ReadonlyMap<1 | 2, string | null>,
+): EventInput[] {
+  if (before === null || after === null) return [];
+  const event = (member: 1 | 2, type: 'tunnel_up' | 'tunnel_down'): EventInput => {
+    const address = addresses.get(member);
+    return { connection, type, cause: EVENT_CAUSES.agent, details: { member, ...(address ? { address } : {}) } };
+  };
+  return [
+    ...before.filter((m) => !after.includes(m)).map((m) => event(m, 'tunnel_down')),
+    ...after.filter((m) => !before.includes(m)).map((m) => event(m, 'tunnel_up')),
+  ];
+}
+
 /** The events one connection's report gives against what is stored: applied, reasons raised/cleared, SA transitions. */
 function connectionEvents(
   c: { id: string; accountId: string; gatewayId: string; generation: number; statusReasons: readonly Reason[] },
@@ -161,7 +182,10 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
   }
   if (report.connections?.length) {
     const observed = await observedOfGateway(tx.ex, gatewayId);
-    const accountId = (await getGateway(tx.ex, gatewayId))?.accountId ?? '';
+    const gw = await getGateway(tx.ex, gatewayId);
+    const accountId = gw?.accountId ?? '';
+    // Route mode: each member runs its own tunnel of every connection, so each tunnel's ups and downs are events.
+    const addresses = gw?.mode === 'route' ? new Map(gw.members.map((m) => [m.index, m.publicIp])) : undefined;
     for (const r of report.connections) {
       const c = current.get(r.id);
       if (!c || c.lifecycleState === 'deleting') continue;
@@ -172,6 +196,7 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
       const lifecycleState: LifecycleState = report.generation >= c.generation ? 'stable' : c.lifecycleState;
       // An agent that does not say which tunnels are up leaves them unknown (null), never a stale list.
       const tunnelsUp = r.tunnelsUp === undefined ? null : [...new Set(r.tunnelsUp)].sort((a, b) => a - b);
+      if (addresses) events.push(...tunnelEvents({ id: c.id, accountId, gatewayId }, c.tunnelsUp, tunnelsUp, addresses));
       const unchanged = c.status === r.status && c.lifecycleState === lifecycleState && same(c.statusReasons, r.reasons) && same(c.tunnelsUp, tunnelsUp);
       if (unchanged) continue;
       await tx.deps.connections.setStatus(tx.ex, r.id, { status: r.status, statusReasons: r.reasons, tunnelsUp, lifecycleState }, tx.now());

@@ -18,6 +18,8 @@ export const CONNECTION_EVENT_TYPES = [
   'configuration_changed',
   'reset',
   'member_failover',
+  'tunnel_up',
+  'tunnel_down',
 ] as const;
 export type ConnectionEventType = (typeof CONNECTION_EVENT_TYPES)[number];
 
@@ -35,6 +37,8 @@ const MESSAGES: Record<ConnectionEventType, (d: Record<string, unknown>) => stri
   configuration_changed: (d) => `The configuration changed: ${Array.isArray(d['fields']) ? d['fields'].join(', ') : 'unknown fields'}.`,
   reset: () => 'A reset was requested: the tunnel is re-initiated with new SAs.',
   member_failover: (d) => `Gateway member ${textOf(d['member'])} became ${textOf(d['role'])}.`,
+  tunnel_up: (d) => `The tunnel on gateway member ${textOf(d['member'])}${d['address'] ? ` (${textOf(d['address'])})` : ''} came up: it carries traffic.`,
+  tunnel_down: (d) => `The tunnel on gateway member ${textOf(d['member'])}${d['address'] ? ` (${textOf(d['address'])})` : ''} went down.`,
 };
 
 export function eventMessage(type: ConnectionEventType, details: Record<string, unknown> = {}): string {

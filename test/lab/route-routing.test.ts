@@ -75,6 +75,7 @@ describe.runIf(labRuns)('lab: route mode routes by the VPC routing tables', () =
   // Summed: for a moment after a member comes back, both ends may have initiated, and either SA may carry the flow.
   const packetsOut = async (conn: string, m: 1 | 2): Promise<number> => (await children(conn, m)).reduce((sum, c) => sum + Number(c['packets-out'] ?? 0), 0);
   const privateOf = (m: 1 | 2): string => members[m - 1]!.private_ip.address;
+  const publicOf = (m: 1 | 2): string => members[m - 1]!.public_ip.address;
   const re = (s: string): string => s.replace(/\./g, '\\.');
 
   beforeAll(async () => {
@@ -149,6 +150,12 @@ describe.runIf(labRuns)('lab: route mode routes by the VPC routing tables', () =
     const tunnels = async (): Promise<string[]> =>
       ((await t.call('GET', `/v1/vpn_gateways/${gwId}/connections/${conns[0]}`)).json().tunnels as { status: string }[]).map((x) => x.status);
     await expect.poll(tunnels, { timeout: 5_000, interval: 100 }).toEqual([1, 2].map((i) => (i === primary ? 'down' : 'up')));
+    // And the timeline says which tunnel went.
+    const tunnelEvents = async (): Promise<string[]> =>
+      ((await t.call('GET', `/v1/vpn_gateways/${gwId}/connections/${conns[0]}/events`)).json().events as { type: string; message: string }[])
+        .filter((e) => e.type.startsWith('tunnel_'))
+        .map((e) => e.message);
+    expect((await tunnelEvents())[0]).toBe(`The tunnel on gateway member ${primary} (${publicOf(primary)}) went down.`);
     // The other site, too (its replies as well may wait for its DPD).
     await expect.poll(() => ping(SITES[1]!.host, ROUTER, 1), { timeout: SITE_DPD_MS + 5_000, interval: 0 }).toMatch(/1 received/);
 
@@ -158,6 +165,9 @@ describe.runIf(labRuns)('lab: route mode routes by the VPC routing tables', () =
       await expect.poll(kernelRoutes, { timeout: 10_000, interval: 100 }).toMatch(new RegExp(`${re(s.lan)} via ${re(privateOf(primary))}`));
     await expect.poll(async () => (await getMembers()).map((m) => m.status), { timeout: 5_000 }).toEqual(['available', 'available']);
     await expect.poll(tunnels, { timeout: 5_000, interval: 100 }).toEqual(['up', 'up']);
+    await expect
+      .poll(async () => (await tunnelEvents())[0], { timeout: 5_000, interval: 100 })
+      .toBe(`The tunnel on gateway member ${primary} (${publicOf(primary)}) came up: it carries traffic.`);
   }, 120_000);
 
   it('spreads flows over both members with distribute_traffic (ECMP), counted per tunnel', async () => {
