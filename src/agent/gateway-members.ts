@@ -4,6 +4,7 @@ import type { GatewayPlan } from '../control/index.js';
 import type { GatewayLayout } from '../dataplane/lab/network-layout.js';
 import { memberCut, memberDir } from '../dataplane/lab/member-fault.js';
 import type { GatewayMode } from '../domain/gateway.js';
+import { haTrace } from './failover-trace.js';
 import type { GatewayRuntime } from './gateway-runtime.js';
 import type { RouteTunnels } from './route-tunnels.js';
 
@@ -74,6 +75,25 @@ export class GatewayMembers {
     this.active = index;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     writeFileSync(this.#activeFile, JSON.stringify({ active: index }), { mode: 0o600 });
+  }
+
+  /**
+   * Policy mode: the standby takes over when the active member is held down or its charon died, and
+   * the standby is not held down. No pre-emption: a member that comes back stays standby. Returns
+   * whether it took over.
+   */
+  promote(cut: ReadonlySet<Index>): boolean {
+    const cur = this.active;
+    const other: Index = cur === 1 ? 2 : 1;
+    const next = this.runtimes.get(other);
+    if (!next || cut.has(other)) return false;
+    const held = cut.has(cur);
+    if (!held && !this.runtimes.get(cur)!.supervisor.died()) return false;
+    // A crashed charon and a standby that is not running either: restart in place.
+    if (!held && next.supervisor.pid() === undefined) return false;
+    this.setActive(other);
+    haTrace(this.gatewayId, `failover to member ${other}`);
+    return true;
   }
 
   /** The role each member runs in: policy one active and one standby, route both active. */

@@ -11,12 +11,11 @@ import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { haTrace } from './failover-trace.js';
 import { GatewayMembers } from './gateway-members.js';
 import { GatewayRuntime } from './gateway-runtime.js';
-import { memberGroups } from './member-groups.js';
 import { claimActivePlacement, fullMemberNetwork, type NetworkDeps, syncMemberNetwork } from './member-network.js';
 import { RouteTunnels } from './route-tunnels.js';
 import { removeGatewayLab } from './gateway-teardown.js';
 import { ViciConnectionError, type ViciNamedSection } from '../dataplane/vici/index.js';
-import { applyGroups, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
+import { applyMember, FAILOVER_HURRY_MS } from './member-apply.js';
 import { observationOf, reportGateway, reportMembers } from './gateway-report.js';
 
 export interface ReconcilerDeps {
@@ -32,17 +31,6 @@ export interface ReconcilerDeps {
   /** Metrics: reconcile durations, queue depth, charon restarts (NO_TELEMETRY when absent). */
   readonly telemetry?: Telemetry;
 }
-
-/** After a failover, a gateway whose tunnels are not all up yet is reconciled every second for this long. */
-const FAILOVER_HURRY_MS = 30_000;
-
-/**
- * A CHILD loaded less than this long ago is left to charon's own start action (initiateMissing): at
- * 200 connections on one IKE_SA charon needs about a second to build them all, one after another,
- * and re-initiating the queued ones cost a round trip each while the peer gateway's reconcile waited.
- * One that failed meanwhile is retried by the next reconcile (3 s later at most).
- */
-const CHARON_START_GRACE_MS = 2_000;
 
 /** `standby`: a policy standby is to be brought in line (`syncStandby`) once nothing else waits. */
 export type ReconcileResult = { readonly requeueAfterMs?: number; readonly standby?: boolean };
@@ -126,8 +114,11 @@ export class GatewayReconciler {
     const cutChanged = recovered || [...cut].some((i) => !g.cut.has(i));
     g.cut = cut;
     for (const rt of g.runtimes.values()) if (rt.vici && rt.supervisor.pid() === undefined) rt.close();
-    const failover = gw.mode === 'policy' && this.#promote(g, cut);
-    if (failover) g.failoverAt = Date.now();
+    const failover = gw.mode === 'policy' && g.promote(cut);
+    if (failover) {
+      g.failoverAt = Date.now();
+      this.d.logger?.info({ gateway: g.gatewayId, active: g.active }, 'gateway member failover');
+    }
     // The roles and failures show at once, before any namespace or charon work (a failover's beside it).
     const shown = failover || cutChanged ? reportMembers(this.d.backend, g) : Promise.resolve();
 
@@ -151,7 +142,7 @@ export class GatewayReconciler {
         layout,
         (step) => haTrace(gw.id, step),
         async () => {
-          for (const i of actives) await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active', false);
+          for (const i of actives) await applyMember(g, g.runtimes.get(i)!, desired, 'active', false);
         },
       );
       haTrace(gw.id, 'new active loaded, routes moved');
@@ -159,7 +150,7 @@ export class GatewayReconciler {
     await shown;
     const deferred = await syncMemberNetwork(this.#net, g, gw, layout, recovered);
     haTrace(gw.id, 'member network synced');
-    if (!failover || !g.network) for (const i of actives) retry = (await this.#applyMember(g, g.runtimes.get(i)!, desired, 'active')) || retry;
+    if (!failover || !g.network) for (const i of actives) retry = (await applyMember(g, g.runtimes.get(i)!, desired, 'active')) || retry;
     if (gw.mode === 'route') retry = (await this.#tunnels(g).apply(gw, plan, desired, cut)) || retry;
     if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
     const report = await reportGateway(this.d.backend, g, observationOf(g));
@@ -172,62 +163,6 @@ export class GatewayReconciler {
     // retried (initiateMissing) without waiting for the usual 3 s or 15 s.
     const hurry = !report?.settled && Date.now() - g.failoverAt < FAILOVER_HURRY_MS;
     return { requeueAfterMs: hurry ? 1_000 : retry ? 3_000 : 15_000, ...(gw.mode === 'policy' ? { standby: true } : {}) };
-  }
-
-  /**
-   * Policy mode: the standby takes over when the active member is held down or its charon died, and
-   * the standby is not held down. No pre-emption: a member that comes back stays standby.
-   */
-  #promote(g: GatewayMembers, cut: ReadonlySet<Index>): boolean {
-    const cur = g.active;
-    const other: Index = cur === 1 ? 2 : 1;
-    const next = g.runtimes.get(other);
-    if (!next || cut.has(other)) return false;
-    const held = cut.has(cur);
-    if (!held && !g.runtimes.get(cur)!.supervisor.died()) return false;
-    // A crashed charon and a standby that is not running either: restart in place.
-    if (!held && next.supervisor.pid() === undefined) return false;
-    g.setActive(other);
-    haTrace(g.gatewayId, `failover to member ${other}`);
-    this.d.logger?.info({ gateway: g.gatewayId, active: other }, 'gateway member failover');
-    return true;
-  }
-
-  /** Brings one member's charon in line: started, its settings, its groups (a standby's without start actions). Returns whether an initiation is still owed. */
-  async #applyMember(g: GatewayMembers, rt: GatewayRuntime, desired: DesiredGatewayState, role: 'active' | 'standby', initiate = true): Promise<boolean> {
-    const settingsChanged = rt.supervisor.configure({
-      ...(desired.retransmit ? { retransmit: desired.retransmit } : {}),
-      aggressivePsk: desired.aggressivePsk,
-    });
-    if (await rt.supervisor.ensure()) {
-      rt.applied.clear(); // a new charon has nothing loaded
-      rt.close();
-    } else if (settingsChanged) {
-      await (await rt.connect()).reloadSettings();
-    }
-    const vici = await rt.connect();
-    const groups = memberGroups(desired.connections, g.mode, rt.memberIndex, role);
-    rt.members = new Map(groups.map((gr) => [gr.name, gr.connectionIds]));
-    rt.overridden = new Map(groups.flatMap((gr) => gr.overridden.map((id) => [id, gr.connectionIds[0]!] as const)));
-    let loaded = new Set<string>();
-    // A pass that fails half way may have loaded a group it did not record: the next one sweeps again.
-    const swept = rt.swept;
-    rt.swept = false;
-    try {
-      loaded = await applyGroups(vici, groups, rt.applied);
-      for (const id of loaded) rt.failures.delete(id);
-      haTrace(g.gatewayId, `member ${rt.memberIndex} ${role}: conns loaded`);
-      await unloadUnwanted(vici, groups, rt.applied, swept);
-      rt.swept = true;
-    } finally {
-      rt.saveApplied();
-    }
-    // Right after a failover a lost first attempt is retried every second (FAILOVER_HURRY_MS): no grace then.
-    const recent = rt.loadedRecently(loaded, Date.now() - g.failoverAt < FAILOVER_HURRY_MS ? 0 : CHARON_START_GRACE_MS);
-    if (role === 'standby' || !initiate) return false;
-    const initiated = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }), recent);
-    haTrace(g.gatewayId, `member ${rt.memberIndex}: initiateMissing ${initiated}`);
-    return initiated;
   }
 
   /**
@@ -248,7 +183,7 @@ export class GatewayReconciler {
     for (const [i, rt] of g.runtimes) {
       if (g.roleOf(i) !== 'standby' || g.cut.has(i)) continue;
       const back = rt.supervisor.pid() === undefined; // started now: it shows available at once
-      await this.#applyMember(g, rt, desired, 'standby');
+      await applyMember(g, rt, desired, 'standby');
       if (back) await reportMembers(this.d.backend, g); // a member that came back shows available again
     }
   }

@@ -1,0 +1,62 @@
+// One member's charon brought in line with the desired state: the part of a reconcile that talks to
+// that charon (gateway-reconciler.ts decides which members run, in which role, and calls it per member).
+import type { DesiredGatewayState } from '../domain/desired-state.js';
+import { haTrace } from './failover-trace.js';
+import type { GatewayMembers } from './gateway-members.js';
+import type { GatewayRuntime } from './gateway-runtime.js';
+import { memberGroups } from './member-groups.js';
+import { applyGroups, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
+
+/** After a failover, a gateway whose tunnels are not all up yet is reconciled every second for this long. */
+export const FAILOVER_HURRY_MS = 30_000;
+
+/**
+ * A CHILD loaded less than this long ago is left to charon's own start action (initiateMissing): at
+ * 200 connections on one IKE_SA charon needs about a second to build them all, one after another,
+ * and re-initiating the queued ones cost a round trip each while the peer gateway's reconcile waited.
+ * One that failed meanwhile is retried by the next reconcile (3 s later at most).
+ */
+const CHARON_START_GRACE_MS = 2_000;
+
+/** Brings one member's charon in line: started, its settings, its groups (a standby's without start actions). Returns whether an initiation is still owed. */
+export async function applyMember(
+  g: GatewayMembers,
+  rt: GatewayRuntime,
+  desired: DesiredGatewayState,
+  role: 'active' | 'standby',
+  initiate = true,
+): Promise<boolean> {
+  const settingsChanged = rt.supervisor.configure({
+    ...(desired.retransmit ? { retransmit: desired.retransmit } : {}),
+    aggressivePsk: desired.aggressivePsk,
+  });
+  if (await rt.supervisor.ensure()) {
+    rt.applied.clear(); // a new charon has nothing loaded
+    rt.close();
+  } else if (settingsChanged) {
+    await (await rt.connect()).reloadSettings();
+  }
+  const vici = await rt.connect();
+  const groups = memberGroups(desired.connections, g.mode, rt.memberIndex, role);
+  rt.members = new Map(groups.map((gr) => [gr.name, gr.connectionIds]));
+  rt.overridden = new Map(groups.flatMap((gr) => gr.overridden.map((id) => [id, gr.connectionIds[0]!] as const)));
+  let loaded = new Set<string>();
+  // A pass that fails half way may have loaded a group it did not record: the next one sweeps again.
+  const swept = rt.swept;
+  rt.swept = false;
+  try {
+    loaded = await applyGroups(vici, groups, rt.applied);
+    for (const id of loaded) rt.failures.delete(id);
+    haTrace(g.gatewayId, `member ${rt.memberIndex} ${role}: conns loaded`);
+    await unloadUnwanted(vici, groups, rt.applied, swept);
+    rt.swept = true;
+  } finally {
+    rt.saveApplied();
+  }
+  // Right after a failover a lost first attempt is retried every second (FAILOVER_HURRY_MS): no grace then.
+  const recent = rt.loadedRecently(loaded, Date.now() - g.failoverAt < FAILOVER_HURRY_MS ? 0 : CHARON_START_GRACE_MS);
+  if (role === 'standby' || !initiate) return false;
+  const initiated = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }), recent);
+  haTrace(g.gatewayId, `member ${rt.memberIndex}: initiateMissing ${initiated}`);
+  return initiated;
+}
