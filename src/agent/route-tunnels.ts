@@ -231,18 +231,19 @@ const DUPLICATE_GRACE_MS = 2_000;
 /**
  * Removes every tunnel namespace of a gateway (its charons by PID) and, when the VPC namespace stays,
  * the gateway's routing-table routes in it: its hops, and the VPC's drop and delegate routes unless
- * another gateway that stays holds them (`typedShared`).
+ * another gateway that stays holds them (the plan's `vpcRoutesShared`).
  */
 export async function removeRouteTunnels(
   labRoot: string,
   gatewayId: string,
   vpcId: string | undefined,
   privateIps: readonly string[],
-  typedShared: boolean,
+  vpcRoutesShared: boolean,
 ): Promise<void> {
   for (const r of new LabState(labRoot).all()) {
     if (r.kind !== 'tunnel' || r.gateway !== gatewayId || !r.connectionId || !r.memberIndex) continue;
     await removeTunnelNamespace(labRoot, memberNs(gatewayId, r.memberIndex), r.connectionId, r.memberIndex).catch(() => undefined);
   }
-  if (vpcId && privateIps.length > 0) await syncVpcRoutes(vpcNs(vpcId), { routes: [], rules: [], leaveTyped: typedShared }, privateIps).catch(() => undefined);
+  if (vpcId && privateIps.length > 0)
+    await syncVpcRoutes(vpcNs(vpcId), { routes: [], rules: [], leaveTyped: vpcRoutesShared }, privateIps).catch(() => undefined);
 }

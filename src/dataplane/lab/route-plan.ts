@@ -101,11 +101,10 @@ export function vpcRoutePlan(
   const typed = new Map<string, KernelRoute>();
   /** A deliver route's next hops: the members with an up tunnel of its connection, ordered by public IP. */
   const deliverVia = (hop: string | undefined): string[] => {
-    const ready = members
-      .filter((m) => m.publicIp !== null && hop !== undefined && up.has(tunnelKey(hop, m.index)))
-      .sort((a, b) => byIp(a.publicIp!, b.publicIp!));
+    if (hop === undefined) return [];
+    const ready = members.filter((m) => m.publicIp !== null && up.has(tunnelKey(hop, m.index))).sort((a, b) => byIp(a.publicIp!, b.publicIp!));
     if (ready.length === 0) return [];
-    return distribute(hop!) ? ready.map((m) => m.privateIp) : [ready[0]!.privateIp];
+    return distribute(hop) ? ready.map((m) => m.privateIp) : [ready[0]!.privateIp];
   };
   for (const r of routes) {
     const table = vpcTableNumber(r.routingTableId, r.zone);
