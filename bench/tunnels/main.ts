@@ -91,7 +91,9 @@ async function main(): Promise<number> {
     log(`  set-up (2 VPCs, ${2 * n} subnets, 2 gateways until stable): ${secs(api.setupMs)}`);
     log(`  ${2 * n} connection creates (${CREATE_CONCURRENCY} in flight) took ${secs(api.createsMs)}`);
     log(`  first create -> every tunnel passed a ping: ${secs(api.tunnelsMs)} (per tunnel: ${spread(api.replies)})`);
-    log(`  first create -> every connection status up (API, polled every 250 ms): ${api.statusUpMs === undefined ? 'NOT SEEN' : secs(api.statusUpMs)}`);
+    log(
+      `  first create -> every connection status up (API, polled every 250 ms once the pings passed): ${api.statusUpMs === undefined ? 'NOT SEEN' : secs(api.statusUpMs)}`,
+    );
     if (process.env['BENCH_TUNNELS_ONLY'] === 'api') {
       await server.stop();
       return 0;
