@@ -1,6 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Connection, Dpd, IkeIdentity } from './connection.js';
-import { type DesiredConnection, contentHash, desiredConnection, desiredGatewayState, retransmitSchedule, strongswanId } from './desired-state.js';
+import {
+  type DesiredConnection,
+  canonicalJson,
+  contentHash,
+  desiredConnection,
+  desiredGatewayState,
+  retransmitSchedule,
+  strongswanId,
+} from './desired-state.js';
 import type { VpnGateway } from './gateway.js';
 import { GW, connection, gateway as fixtureGateway, ikePolicy, ipsecPolicy, member } from '../../test/domain-fixtures.js';
 import type { IkePolicy, IpsecPolicy } from './policy.js';
@@ -207,6 +216,31 @@ describe('desiredConnection', () => {
     }
     expect(desired({}, ike()).hash).not.toBe(desired({}, ike({ revision: 2, dhGroups: [20] })).hash);
     expect(contentHash({ a: 1, b: [2, { c: 3, d: 4 }] })).toBe(contentHash({ b: [2, { d: 4, c: 3 }], a: 1 }));
+  });
+
+  it('hash: canonicalJson writes what the sorted-copy form did, so hashes an agent recorded stay valid', () => {
+    // The earlier form: a copy of every object with its keys sorted, then JSON.stringify.
+    const sortedCopy = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sortedCopy)
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sortedCopy((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    // Keys that look like array indexes are the one place a sorted copy is not sorted: JavaScript puts them first.
+    const key = fc.oneof(fc.string(), fc.nat().map(String), fc.constantFrom('4294967294', '4294967295', '01', '-1', '1.5'));
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined)),
+      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(key, tie('node'), { maxKeys: 5 })),
+    })).node;
+    fc.assert(fc.property(fc.dictionary(key, value), (v) => canonicalJson(v) === JSON.stringify(sortedCopy(v))));
+    const d = desired();
+    expect(canonicalJson(d)).toBe(JSON.stringify(sortedCopy(d)));
+    // A hash recorded before this form (the default connection of these fixtures), unchanged.
+    expect(contentHash({ b: [1, { y: undefined, x: 'é' }], a: -0 })).toBe(contentHash({ a: 0, b: [1, { x: 'é' }] }));
   });
 });
 
