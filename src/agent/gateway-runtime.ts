@@ -39,6 +39,8 @@ export class GatewayRuntime {
   /** The plan of the last reconcile (status reports cover its connections). */
   plan: GatewayPlan | undefined;
   readonly #appliedFile: string;
+  /** What saveApplied last wrote (undefined: nothing yet, or the file was removed). */
+  #appliedText: string | undefined;
   readonly #peers = new SaPeers();
 
   constructor(
@@ -85,9 +87,14 @@ export class GatewayRuntime {
     const pid = this.supervisor.pid();
     if (pid === undefined) {
       rmSync(this.#appliedFile, { force: true });
+      this.#appliedText = undefined;
       return;
     }
-    writeFileSync(this.#appliedFile, JSON.stringify({ pid, groups: Object.fromEntries(this.applied) }), { mode: 0o600 });
+    const text = JSON.stringify({ pid, groups: Object.fromEntries(this.applied) });
+    // Every reconcile saves, and most change nothing: the file is written only when its content would change.
+    if (text === this.#appliedText && existsSync(this.#appliedFile)) return;
+    writeFileSync(this.#appliedFile, text, { mode: 0o600 });
+    this.#appliedText = text;
   }
 
   /** Connects (or reconnects) the VICI client and its event subscription. */

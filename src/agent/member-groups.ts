@@ -25,9 +25,22 @@ export function standbyGroups(groups: readonly PeerGroup[]): PeerGroup[] {
   return groups.map((g) => {
     const sections = (g.conn['children'] ?? {}) as Record<string, ViciSection>;
     const children = Object.fromEntries(Object.entries(sections).map(([name, c]) => [name, { ...c, start_action: 'none' }]));
-    const meta = new Map([...g.children].map(([name, c]) => [name, { ...c, hash: contentHash(children[name]), start: false }]));
+    const meta = new Map([...g.children].map(([name, c]) => [name, { ...c, hash: standbyHash(c.hash, children[name]), start: false }]));
     return { ...g, conn: { ...g.conn, children }, children: meta };
   });
+}
+
+/** A standby CHILD's hash by its active form's hash (its section is that one with no start action): hashed once. */
+const standbyHashes = new Map<string, string>();
+
+function standbyHash(activeHash: string, section: unknown): string {
+  let h = standbyHashes.get(activeHash);
+  if (h === undefined) {
+    if (standbyHashes.size >= 20_000) standbyHashes.clear();
+    h = contentHash(section);
+    standbyHashes.set(activeHash, h);
+  }
+  return h;
 }
 
 const tunnelOf = (d: DesiredConnection, index: 1 | 2): DesiredConnection => ({ ...d, tunnels: d.tunnels.filter((t) => t.memberIndex === index) });

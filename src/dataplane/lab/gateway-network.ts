@@ -140,7 +140,17 @@ function announce(ns: string, address: string): void {
  */
 export async function syncGatewaySelectors(l: GatewayLayout, applied?: Pick<GatewayLayout, 'extraLocalAddresses' | 'peerRoutes' | 'routeVia'>): Promise<void> {
   const want = new Set(l.extraLocalAddresses.map((a) => `${a}/32`));
-  await Promise.all(
+  const vns = vpcNs(l.vpcId);
+  const others = l.members.map((m) => m.privateIp).filter((a) => a !== l.routeVia);
+  const same = applied !== undefined && applied.routeVia === l.routeVia;
+  // The members' addresses and the VPC's routes are in different namespaces and do not wait for each
+  // other: each `ip` round trip waits behind whatever else the event loop has (a burst of API requests).
+  const routes = (async () => {
+    // `route replace` moves a route from another member first; then whatever is left via the others goes.
+    await syncPeerRoutes(vns, l.routeVia, l.peerRoutes, same ? applied.peerRoutes : undefined);
+    if (!same) for (const via of others) await syncPeerRoutes(vns, via, []);
+  })();
+  const addresses = Promise.all(
     l.members
       .filter((m) => !m.cut)
       .map(async (m) => {
@@ -161,12 +171,9 @@ export async function syncGatewaySelectors(l: GatewayLayout, applied?: Pick<Gate
         await announceUntilSeen(ns, [...want]);
       }),
   );
-  const vns = vpcNs(l.vpcId);
-  const others = l.members.map((m) => m.privateIp).filter((a) => a !== l.routeVia);
-  const same = applied !== undefined && applied.routeVia === l.routeVia;
-  // `route replace` moves a route from another member first; then whatever is left via the others goes.
-  await syncPeerRoutes(vns, l.routeVia, l.peerRoutes, same ? applied.peerRoutes : undefined);
-  if (!same) for (const via of others) await syncPeerRoutes(vns, via, []);
+  // Both settle before this returns: a failed half must not leave the other running under the next pass.
+  const steps = await Promise.allSettled([addresses, routes]);
+  for (const step of steps) if (step.status === 'rejected') throw step.reason;
 }
 
 /** Per member namespace: the route-event drops already answered by announcing the addresses again, and whose they were. */

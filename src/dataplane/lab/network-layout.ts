@@ -30,28 +30,37 @@ export interface GatewayLayout {
   readonly peerRoutes: readonly string[];
 }
 
-const firstHost = (cidr: string): string => {
+/** One address of a CIDR, picked from its network and size, as text. */
+const hostOf = (cidr: string, pick: (network: bigint, size: bigint) => bigint): string => {
   const p = parseCidr(cidr);
   if (!p.ok) throw new Error(`bad CIDR ${cidr}`);
-  const v = p.cidr.network + 1n;
+  const v = pick(p.cidr.network, 1n << BigInt(32 - p.cidr.prefix));
   return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
 };
 
-const lastHost = (cidr: string): string => {
-  const p = parseCidr(cidr);
-  if (!p.ok) throw new Error(`bad CIDR ${cidr}`);
-  const size = 1n << BigInt(32 - p.cidr.prefix);
-  const v = p.cidr.network + (size > 2n ? size - 2n : 0n);
-  return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
-};
+/** Hosts by CIDR text: the same VPC's subnets and connections' CIDRs come back on every reconcile. */
+const hosts = new Map<string, string>();
 
-function containsAny(cidr: string, addresses: readonly string[]): boolean {
+function memoHost(kind: 'first' | 'last', cidr: string): string {
+  const key = `${kind} ${cidr}`;
+  let h = hosts.get(key);
+  if (h === undefined) {
+    h = hostOf(cidr, kind === 'first' ? (network) => network + 1n : (network, size) => network + (size > 2n ? size - 2n : 0n));
+    if (hosts.size >= 20_000) hosts.clear();
+    hosts.set(key, h);
+  }
+  return h;
+}
+
+const firstHost = (cidr: string): string => memoHost('first', cidr);
+const lastHost = (cidr: string): string => memoHost('last', cidr);
+
+/** Whether the CIDR holds one of the addresses (already parsed). */
+function containsAny(cidr: string, addresses: readonly bigint[]): boolean {
   const c = parseCidr(cidr);
   if (!c.ok) return false;
-  return addresses.some((a) => {
-    const p = parseCidr(`${a}/32`);
-    return p.ok && (p.cidr.network >> BigInt(32 - c.cidr.prefix)) << BigInt(32 - c.cidr.prefix) === c.cidr.network;
-  });
+  const shift = BigInt(32 - c.cidr.prefix);
+  return addresses.some((a) => (a >> shift) << shift === c.cidr.network);
 }
 
 /**
@@ -66,7 +75,10 @@ export function gatewayLayout(
   run: { readonly active: 1 | 2; readonly cut: ReadonlySet<number> } = { active: activeIndexOf(gw), cut: new Set() },
 ): GatewayLayout {
   const subnet = subnets.find((s) => s.id === gw.subnetId);
-  const own = [...gw.members.map((m) => m.privateIp.address), ...gw.members.flatMap((m) => (m.publicIp ? [m.publicIp] : []))];
+  const own = [...gw.members.map((m) => m.privateIp.address), ...gw.members.flatMap((m) => (m.publicIp ? [m.publicIp] : []))].flatMap((a) => {
+    const p = parseCidr(`${a}/32`);
+    return p.ok ? [p.cidr.network] : [];
+  });
   const locals = [...new Set(conns.flatMap((c) => c.localCidrs))];
   const shared = gw.members.flatMap((m) => (m.publicIp ? [m.publicIp] : []));
   const members = [...gw.members]

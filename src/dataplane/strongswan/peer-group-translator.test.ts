@@ -93,4 +93,21 @@ describe('translateGateway: one IKE conn per peer identity', () => {
     expect(groups.map((g) => Object.keys(childrenOf(g.conn)))).toEqual([[`cw-${id(1)}-t1-1`], [`cw-${id(1)}-t2-1`]]);
     expect(groups.map((g) => g.conn['local_addrs'])).toEqual([['198.51.100.11'], ['198.51.100.12']]);
   });
+
+  it('translations are remembered by content: the same answer again, another for a member copy or a changed connection', () => {
+    const d = conn(1, { kind: 'route_static' });
+    const once = translateGateway([d]);
+    expect(translateGateway([{ ...d }])).toEqual(once);
+    // One member's copy (route-tunnels.ts) keeps the connection's hash and drops the other tunnel.
+    const member2 = translateGateway([{ ...d, tunnels: d.tunnels.filter((t) => t.memberIndex === 2) }]);
+    expect(member2.map((g) => Object.keys(childrenOf(g.conn)))).toEqual([[`cw-${id(1)}-t2-1`]]);
+    expect(member2[0]).toEqual(once[1]);
+    const [policy] = translateGateway([conn(1)]);
+    const [changed] = translateGateway([conn(1, { peerCidrs: ['10.9.0.0/24'] })]);
+    expect(childrenOf(changed!.conn)[`cw-${id(1)}-1`]!['remote_ts']).toEqual(['10.9.0.0/24']);
+    expect(changed!.children.get(`cw-${id(1)}-1`)!.hash).not.toBe(policy!.children.get(`cw-${id(1)}-1`)!.hash);
+    // The remembered parts are shared: grouping must not change them for the next caller.
+    translateGateway([conn(2, { kind: 'route_static' }), d]);
+    expect(translateGateway([d])).toEqual(once);
+  });
 });

@@ -69,6 +69,49 @@ interface Draft {
   resets: number;
 }
 
+/** One IKE conn of one connection's translation, with what grouping needs of it, hashes included. */
+interface ConnPart {
+  readonly name: string;
+  readonly ike: ViciSection;
+  readonly key: LoadSharedBody;
+  /** Hash of this connection's own phase 1 and key. */
+  readonly mine: string;
+  readonly children: readonly (readonly [string, ViciSection, GroupChild])[];
+}
+
+/**
+ * Each connection's parts by its content hash and tunnels (the hash covers every field `translate`
+ * reads; a route member's copy differs only in its tunnels): an agent translates every connection of
+ * a gateway on each reconcile, and hashing the sections was most of that. Shared, so never mutated.
+ */
+const parts = new Map<string, readonly ConnPart[]>();
+/** Past this many entries the memo starts over (entries of changed or deleted connections are never looked up again). */
+const PARTS_LIMIT = 20_000;
+
+function partsOf(d: DesiredConnection): readonly ConnPart[] {
+  const memoKey = `${d.hash}|${JSON.stringify(d.tunnels)}`;
+  const known = parts.get(memoKey);
+  if (known) return known;
+  const t = translate(d);
+  const made = Object.entries(t.conns).map(([ikeName, body]): ConnPart => {
+    const { children, ...ike } = body;
+    const key = t.shared.find((s) => s.id === sharedKeyId(ikeName))!;
+    return {
+      name: peerGroupName(body),
+      ike,
+      key,
+      mine: contentHash({ ike, psk: key.data }),
+      children: Object.entries(children as Record<string, ViciSection>).map(
+        ([child, section]) =>
+          [child, section, { connectionId: d.connectionId, hash: contentHash(section), start: section['start_action'] === 'start' }] as const,
+      ),
+    };
+  });
+  if (parts.size >= PARTS_LIMIT) parts.clear();
+  parts.set(memoKey, made);
+  return made;
+}
+
 /**
  * Groups the admin-up connections of one gateway by peer identity. Pure and deterministic: the same
  * connections give the same groups, names, bodies and hashes, whatever their order.
@@ -78,12 +121,7 @@ export function translateGateway(connections: readonly DesiredConnection[]): Pee
   const sorted = [...connections].sort((a, b) => (a.connectionId < b.connectionId ? -1 : a.connectionId > b.connectionId ? 1 : 0));
   for (const d of sorted) {
     if (!d.adminStateUp) continue;
-    const t = translate(d);
-    for (const [ikeName, body] of Object.entries(t.conns)) {
-      const name = peerGroupName(body);
-      const { children, ...ike } = body;
-      const key = t.shared.find((s) => s.id === sharedKeyId(ikeName))!;
-      const mine = contentHash({ ike, psk: key.data });
+    for (const { name, ike, key, mine, children } of partsOf(d)) {
       let g = drafts.get(name);
       if (!g) {
         g = { name, ike, shared: { ...key, id: sharedKeyId(name) }, children: {}, meta: new Map(), ids: [], leaderHash: mine, overridden: [], resets: 0 };
@@ -91,9 +129,9 @@ export function translateGateway(connections: readonly DesiredConnection[]): Pee
       } else if (mine !== g.leaderHash && !g.overridden.includes(d.connectionId)) {
         g.overridden.push(d.connectionId);
       }
-      for (const [child, section] of Object.entries(children as Record<string, ViciSection>)) {
+      for (const [child, section, meta] of children) {
         g.children[child] = section;
-        g.meta.set(child, { connectionId: d.connectionId, hash: contentHash(section), start: section['start_action'] === 'start' });
+        g.meta.set(child, meta);
       }
       if (!g.ids.includes(d.connectionId)) {
         g.ids.push(d.connectionId);
