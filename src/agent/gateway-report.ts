@@ -46,7 +46,10 @@ export async function reportGateway(
   if (!g.plan || live.length === 0) return undefined;
   // A fresh list-sas, never one read before this reconcile's initiations: a status refresh that ran
   // meanwhile (on a charon event) must not be overwritten by an older picture.
-  const seen = new Map(await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas({ noblock: true }).catch(() => [])] as const)));
+  // A charon that could not be read counts as holding nothing here, but is left out of `seen`: what the
+  // caller initiates from `seen` must come from a real read.
+  const read = await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas({ noblock: true }).catch(() => undefined)] as const));
+  const seen = new Map(read.flatMap(([rt, sas]) => (sas ? [[rt, sas] as const] : [])));
   const sas = [...seen.values()].flat();
   // Each tunnel's own state (route mode: one charon per member and connection); a connection is up while any is.
   const up = membersUp(seen, connectionIdOf);

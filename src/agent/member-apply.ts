@@ -1,5 +1,6 @@
 // One member's charon brought in line with the desired state: the part of a reconcile that talks to
 // that charon (gateway-reconciler.ts decides which members run, in which role, and calls it per member).
+import type { ViciNamedSection } from '../dataplane/vici/index.js';
 import type { DesiredGatewayState } from '../domain/desired-state.js';
 import { haTrace } from './failover-trace.js';
 import type { GatewayMembers } from './gateway-members.js';
@@ -18,14 +19,25 @@ export const FAILOVER_HURRY_MS = 30_000;
  */
 const CHARON_START_GRACE_MS = 2_000;
 
-/** Brings one member's charon in line: started, its settings, its groups (a standby's without start actions). Returns whether an initiation is still owed. */
+/**
+ * What is left of an active member's pass once its conns are loaded: initiating the CHILDs charon does
+ * not have, against a `list-sas` read after the load (the status report's, so one read serves both;
+ * undefined: it reads its own). Resolves to whether an initiation is still owed.
+ */
+export type InitiateMissing = (sas: readonly ViciNamedSection[] | undefined) => Promise<boolean>;
+
+/**
+ * Brings one member's charon in line: started, its settings, its groups (a standby's without start
+ * actions). An active member's returns its InitiateMissing step, for the caller to run after the
+ * report's read; a standby's, or one told not to initiate, returns undefined.
+ */
 export async function applyMember(
   g: GatewayMembers,
   rt: GatewayRuntime,
   desired: DesiredGatewayState,
   role: 'active' | 'standby',
   initiate = true,
-): Promise<boolean> {
+): Promise<InitiateMissing | undefined> {
   const settingsChanged = rt.supervisor.configure({
     ...(desired.retransmit ? { retransmit: desired.retransmit } : {}),
     aggressivePsk: desired.aggressivePsk,
@@ -55,8 +67,10 @@ export async function applyMember(
   }
   // Right after a failover a lost first attempt is retried every second (FAILOVER_HURRY_MS): no grace then.
   const recent = rt.loadedRecently(loaded, Date.now() - g.failoverAt < FAILOVER_HURRY_MS ? 0 : CHARON_START_GRACE_MS);
-  if (role === 'standby' || !initiate) return false;
-  const initiated = await initiateMissing(vici, groups, await vici.listSas({ noblock: true }), recent);
-  haTrace(g.gatewayId, `member ${rt.memberIndex}: initiateMissing ${initiated}`);
-  return initiated;
+  if (role === 'standby' || !initiate) return undefined;
+  return async (sas) => {
+    const initiated = await initiateMissing(vici, groups, sas ?? (await vici.listSas({ noblock: true })), recent);
+    haTrace(g.gatewayId, `member ${rt.memberIndex}: initiateMissing ${initiated}`);
+    return initiated;
+  };
 }
