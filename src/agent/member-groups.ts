@@ -1,5 +1,6 @@
 import { translateGateway, type PeerGroup } from '../dataplane/strongswan/peer-group-translator.js';
 import type { ViciSection } from '../dataplane/strongswan/conn-translator.js';
+import { BoundedMemo } from '../domain/bounded-memo.js';
 import { contentHash, type DesiredConnection } from '../domain/desired-state.js';
 import type { GatewayMode } from '../domain/gateway.js';
 
@@ -31,17 +32,9 @@ export function standbyGroups(groups: readonly PeerGroup[]): PeerGroup[] {
 }
 
 /** A standby CHILD's hash by its active form's hash (its section is that one with no start action): hashed once. */
-const standbyHashes = new Map<string, string>();
+const standbyHashes = new BoundedMemo<string, string>(20_000);
 
-function standbyHash(activeHash: string, section: unknown): string {
-  let h = standbyHashes.get(activeHash);
-  if (h === undefined) {
-    if (standbyHashes.size >= 20_000) standbyHashes.clear();
-    h = contentHash(section);
-    standbyHashes.set(activeHash, h);
-  }
-  return h;
-}
+const standbyHash = (activeHash: string, section: unknown): string => standbyHashes.get(activeHash, () => contentHash(section));
 
 const tunnelOf = (d: DesiredConnection, index: 1 | 2): DesiredConnection => ({ ...d, tunnels: d.tunnels.filter((t) => t.memberIndex === index) });
 

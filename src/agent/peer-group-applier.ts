@@ -1,4 +1,5 @@
 import type { PeerGroup } from '../dataplane/strongswan/peer-group-translator.js';
+import { BoundedMemo } from '../domain/bounded-memo.js';
 import type { ViciSection } from '../dataplane/strongswan/conn-translator.js';
 import {
   encodeSection,
@@ -33,22 +34,14 @@ const ignore = (e: unknown): undefined => {
  * loads it): charon 5.9.8's `load-conn` takes the whole peer config, so adding the k-th connection
  * re-sends every CHILD of its group, but only the new or changed one is encoded.
  */
-const encodedChildren = new Map<string, ViciEncodedSection>();
-/** Past this many entries the cache starts over (entries of deleted or changed CHILDs are never looked up again). */
-const ENCODED_LIMIT = 20_000;
+const encodedChildren = new BoundedMemo<string, ViciEncodedSection>(20_000);
 
 /** The group's `load-conn` body with its CHILDs taken from (or added to) the encoding cache. */
 export function connWithEncodedChildren(g: PeerGroup): ViciSectionInput {
-  if (encodedChildren.size > ENCODED_LIMIT) encodedChildren.clear();
   const children: Record<string, ViciEncodedSection> = {};
   for (const [name, section] of Object.entries((g.conn['children'] ?? {}) as Record<string, ViciSection>)) {
     const hash = g.children.get(name)?.hash;
-    let enc = hash === undefined ? undefined : encodedChildren.get(hash);
-    if (!enc) {
-      enc = encodeSection(section);
-      if (hash !== undefined) encodedChildren.set(hash, enc);
-    }
-    children[name] = enc;
+    children[name] = hash === undefined ? encodeSection(section) : encodedChildren.get(hash, () => encodeSection(section));
   }
   return { ...g.conn, children };
 }

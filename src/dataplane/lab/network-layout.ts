@@ -1,3 +1,4 @@
+import { BoundedMemo } from '../../domain/bounded-memo.js';
 import { parseCidr } from '../../domain/cidr.js';
 import type { VpnGateway } from '../../domain/gateway.js';
 import type { Subnet } from '../../domain/tenancy.js';
@@ -39,17 +40,12 @@ const hostOf = (cidr: string, pick: (network: bigint, size: bigint) => bigint): 
 };
 
 /** Hosts by CIDR text: the same VPC's subnets and connections' CIDRs come back on every reconcile. */
-const hosts = new Map<string, string>();
+const hosts = new BoundedMemo<string, string>(20_000);
 
 function memoHost(kind: 'first' | 'last', cidr: string): string {
-  const key = `${kind} ${cidr}`;
-  let h = hosts.get(key);
-  if (h === undefined) {
-    h = hostOf(cidr, kind === 'first' ? (network) => network + 1n : (network, size) => network + (size > 2n ? size - 2n : 0n));
-    if (hosts.size >= 20_000) hosts.clear();
-    hosts.set(key, h);
-  }
-  return h;
+  return hosts.get(`${kind} ${cidr}`, () =>
+    hostOf(cidr, kind === 'first' ? (network) => network + 1n : (network, size) => network + (size > 2n ? size - 2n : 0n)),
+  );
 }
 
 const firstHost = (cidr: string): string => memoHost('first', cidr);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BoundedMemo } from '../../domain/bounded-memo.js';
 import { contentHash, type DesiredConnection } from '../../domain/desired-state.js';
 import { type LoadSharedBody, type ViciSection, sharedKeyId, translate } from './conn-translator.js';
 import { textOf } from '../../domain/text.js';
@@ -84,32 +85,26 @@ interface ConnPart {
  * reads; a route member's copy differs only in its tunnels): an agent translates every connection of
  * a gateway on each reconcile, and hashing the sections was most of that. Shared, so never mutated.
  */
-const parts = new Map<string, readonly ConnPart[]>();
-/** Past this many entries the memo starts over (entries of changed or deleted connections are never looked up again). */
-const PARTS_LIMIT = 20_000;
+const parts = new BoundedMemo<string, readonly ConnPart[]>(20_000);
 
 function partsOf(d: DesiredConnection): readonly ConnPart[] {
-  const memoKey = `${d.hash}|${JSON.stringify(d.tunnels)}`;
-  const known = parts.get(memoKey);
-  if (known) return known;
-  const t = translate(d);
-  const made = Object.entries(t.conns).map(([ikeName, body]): ConnPart => {
-    const { children, ...ike } = body;
-    const key = t.shared.find((s) => s.id === sharedKeyId(ikeName))!;
-    return {
-      name: peerGroupName(body),
-      ike,
-      key,
-      mine: contentHash({ ike, psk: key.data }),
-      children: Object.entries(children as Record<string, ViciSection>).map(
-        ([child, section]) =>
-          [child, section, { connectionId: d.connectionId, hash: contentHash(section), start: section['start_action'] === 'start' }] as const,
-      ),
-    };
+  return parts.get(`${d.hash}|${JSON.stringify(d.tunnels)}`, () => {
+    const t = translate(d);
+    return Object.entries(t.conns).map(([ikeName, body]): ConnPart => {
+      const { children, ...ike } = body;
+      const key = t.shared.find((s) => s.id === sharedKeyId(ikeName))!;
+      return {
+        name: peerGroupName(body),
+        ike,
+        key,
+        mine: contentHash({ ike, psk: key.data }),
+        children: Object.entries(children as Record<string, ViciSection>).map(
+          ([child, section]) =>
+            [child, section, { connectionId: d.connectionId, hash: contentHash(section), start: section['start_action'] === 'start' }] as const,
+        ),
+      };
+    });
   });
-  if (parts.size >= PARTS_LIMIT) parts.clear();
-  parts.set(memoKey, made);
-  return made;
 }
 
 /**
