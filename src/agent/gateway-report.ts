@@ -44,11 +44,10 @@ export async function reportGateway(
     .filter((rt) => rt.vici && !g.cut.has(rt.memberIndex))
     .sort((a, b) => Number(g.roleOf(b.memberIndex) === 'active') - Number(g.roleOf(a.memberIndex) === 'active'));
   if (!g.plan || live.length === 0) return undefined;
-  // A fresh list-sas, reported as soon as it is read (a reconcile reads it after its loads and runs its
-  // initiations from it afterwards): a status refresh that ran meanwhile (on a charon event) must not
-  // be overwritten by an older picture.
-  // A charon that could not be read counts as holding nothing here, but is left out of `seen`: what the
-  // caller initiates from `seen` must come from a real read.
+  // A fresh list-sas, reported as soon as it is read, so a status refresh that ran meanwhile (on a
+  // charon event) is never overwritten by an older picture; a reconcile reads it after its loads and
+  // initiates from it afterwards. A charon that could not be read holds nothing for the status, but is
+  // left out of `seen`: an initiation must come from a real read.
   const read = await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas({ noblock: true }).catch(() => undefined)] as const));
   const seen = new Map(read.flatMap(([rt, sas]) => (sas ? [[rt, sas] as const] : [])));
   const sas = [...seen.values()].flat();

@@ -152,8 +152,9 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
   const events: EventInput[] = [];
   const o = report.gateway;
   const current = new Map((await tx.deps.connections.statusesOfGateway(tx.ex, gatewayId)).map((c) => [c.id, c]));
+  // Read once: the health update below changes no field the connection part reads (account, mode, a route member's address).
+  const g = await getGateway(tx.ex, gatewayId);
   if (o) {
-    const g = await getGateway(tx.ex, gatewayId);
     const next = g && observedMembers(g.members, o, g.mode);
     const health = gatewayHealth(o);
     if (
@@ -182,10 +183,9 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
   }
   if (report.connections?.length) {
     const observed = await observedOfGateway(tx.ex, gatewayId);
-    const gw = await getGateway(tx.ex, gatewayId);
-    const accountId = gw?.accountId ?? '';
+    const accountId = g?.accountId ?? '';
     // Route mode: each member runs its own tunnel of every connection, so each tunnel's ups and downs are events.
-    const addresses = gw?.mode === 'route' ? new Map(gw.members.map((m) => [m.index, m.publicIp])) : undefined;
+    const addresses = g?.mode === 'route' ? new Map(g.members.map((m) => [m.index, m.publicIp])) : undefined;
     for (const r of report.connections) {
       const c = current.get(r.id);
       if (!c || c.lifecycleState === 'deleting') continue;

@@ -42,14 +42,8 @@ const hostOf = (cidr: string, pick: (network: bigint, size: bigint) => bigint): 
 /** Hosts by CIDR text: the same VPC's subnets and connections' CIDRs come back on every reconcile. */
 const hosts = new BoundedMemo<string, string>(20_000);
 
-function memoHost(kind: 'first' | 'last', cidr: string): string {
-  return hosts.get(`${kind} ${cidr}`, () =>
-    hostOf(cidr, kind === 'first' ? (network) => network + 1n : (network, size) => network + (size > 2n ? size - 2n : 0n)),
-  );
-}
-
-const firstHost = (cidr: string): string => memoHost('first', cidr);
-const lastHost = (cidr: string): string => memoHost('last', cidr);
+const firstHost = (cidr: string): string => hosts.get(`first ${cidr}`, () => hostOf(cidr, (network) => network + 1n));
+const lastHost = (cidr: string): string => hosts.get(`last ${cidr}`, () => hostOf(cidr, (network, size) => network + (size > 2n ? size - 2n : 0n)));
 
 /** Whether the CIDR holds one of the addresses (already parsed). */
 function containsAny(cidr: string, addresses: readonly bigint[]): boolean {
