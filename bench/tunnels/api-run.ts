@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { type ConnectionView, IbmApi, listConnections } from './api-client.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
 import type { LabServer, ServerMemory } from './lab-server.js';
+import { charonPids, type CpuUse, cpuBetween, sampleCpu } from './cpu-meter.js';
 import { dumpDir, dumpLab } from './failure-dump.js';
 import { watchPings } from './ping-watch.js';
 import { DPD, PSK, type TunnelSpec } from './tunnel-plan.js';
@@ -28,6 +29,8 @@ export interface ApiRunResult {
   readonly replies: readonly number[];
   /** How long the 2N creates themselves took. */
   readonly createsMs: number;
+  /** CPU time from the first create to the last first-reply: the machine's, the server's, its charons'. */
+  readonly cpu: CpuUse;
   /** First create → every connection's API status `up`, polled from when the pings passed (undefined if not seen within 30 s of that). */
   readonly statusUpMs: number | undefined;
   /** The server's memory with both gateways stable and no connection, and with every tunnel up. */
@@ -148,6 +151,11 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
     pingTimeoutMs,
   );
   await pings.ready;
+  // Member 1 is each gateway's active member here (nothing fails during the run); member 2 its standby.
+  const charons = charonPids(server.labRoot);
+  const member = (m: string): number[] => charons.filter((c) => basename(c.dir) === m).map((c) => c.pid);
+  const processes = { server: [server.pid], 'active charons': member('member-1'), 'standby charons': member('member-2'), 'this benchmark': [process.pid] };
+  const cpu0 = sampleCpu(processes);
   const t0 = Date.now();
   try {
     const ids = await createAll(api, sides, plan, cleanup);
@@ -162,6 +170,7 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
     if (dir) console.log(`  (charon logs and list-sas of the failed run: ${await dumpLab(server.labRoot, dir, `api-${Date.now()}`)})`);
     throw e;
   });
+  const cpu = cpuBetween(cpu0, sampleCpu(processes));
   const pingsDoneAt = Math.max(...replies);
   const dir = dumpDir();
   if (dir) console.log(`  (charon logs and list-sas of the run: ${await dumpLab(server.labRoot, dir, `api-ok-${Date.now()}`)})`);
@@ -176,6 +185,7 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
     sides: [sides[0]!, sides[1]!],
     setupMs,
     createsMs,
+    cpu,
     tunnelsMs: pingsDoneAt - t0,
     replies: replies.map((at) => at - t0),
     statusUpMs: upAt === undefined ? undefined : upAt - t0,

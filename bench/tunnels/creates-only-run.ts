@@ -1,6 +1,7 @@
 import { createAll, createSides } from './api-run.js';
 import { IbmApi } from './api-client.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
+import { type CpuUse, cpuBetween, sampleCpu } from './cpu-meter.js';
 import { launchLabServer } from './lab-server.js';
 import type { TunnelSpec } from './tunnel-plan.js';
 
@@ -11,15 +12,21 @@ import type { TunnelSpec } from './tunnel-plan.js';
  * on this machine, whatever the agent costs. Peer addresses are documentation addresses: nothing is
  * built, nothing is sent.
  */
-export async function measureCreatesAlone(plan: readonly TunnelSpec[], cleanup: CleanupRegistry, env: Record<string, string>): Promise<number> {
+export async function measureCreatesAlone(
+  plan: readonly TunnelSpec[],
+  cleanup: CleanupRegistry,
+  env: Record<string, string>,
+): Promise<{ ms: number; cpu: CpuUse }> {
   const server = await launchLabServer(cleanup, { internetNs: `cw-inet-c${(process.pid % 0xffffff).toString(16)}`, env, dataplane: 'none' });
   try {
     const api = await IbmApi.login(server.origin, server.adminApiKey);
     // Nothing is built, so no public IP comes: the peers are documentation addresses.
     const sides = (await createSides(api, plan)).map((side, i) => ({ ...side, publicIp: `192.0.2.${i + 1}` }));
-    const t0 = Date.now();
+    const processes = { server: [server.pid] };
+    const cpu0 = sampleCpu(processes);
     await createAll(api, sides, plan, cleanup);
-    return Date.now() - t0;
+    const cpu = cpuBetween(cpu0, sampleCpu(processes));
+    return { ms: cpu.wallMs, cpu };
   } finally {
     await server.stop();
   }

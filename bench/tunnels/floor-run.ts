@@ -11,6 +11,7 @@ import { ensureInternet } from '../../src/dataplane/lab/lab-internet.js';
 import { memberNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { GatewayLayout } from '../../src/dataplane/lab/network-layout.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
+import { type CpuUse, cpuBetween, sampleCpu } from './cpu-meter.js';
 import { watchPings } from './ping-watch.js';
 import { swanctlConf } from './swanctl-config.js';
 import { deleteNamespacesSync, killCharonSync } from './sync-teardown.js';
@@ -25,6 +26,8 @@ export interface FloorRunResult {
   readonly replies: readonly number[];
   /** Until both `swanctl --load-all` had returned. */
   readonly loadMs: number;
+  /** CPU time from the first step to the last first-reply: the machine's and its charons'. */
+  readonly cpu: CpuUse;
   /** ensureInternet + ensureGatewayNetwork again on one built gateway (nothing to change): what each agent reconcile runs first. */
   readonly networkPassMs: number;
 }
@@ -121,6 +124,8 @@ export async function runFloor(
       o.pingTimeoutMs,
     );
     await pings.ready;
+    const processes = { charons: sides.flatMap((s) => pidOf(s.gwDir) ?? []), 'this benchmark': [process.pid] };
+    const cpu0 = sampleCpu(processes);
     const t0 = Date.now();
     let loadedAt = 0;
     try {
@@ -139,12 +144,13 @@ export async function runFloor(
       throw e;
     }
     const replies = (await pings.replies).map((at) => at - t0);
+    const cpu = cpuBetween(cpu0, sampleCpu(processes));
     // Diagnostic: the lab's whole idempotent network pass for one built gateway, changing nothing.
     cleanup.check();
     const pass0 = Date.now();
     await ensureInternet([o.pool], inet);
     await ensureGatewayNetwork(layout(sides[0]!, true), o.pool, inet);
-    return { setupMs, tunnelsMs: Math.max(...replies), replies, loadMs: loadedAt - t0, networkPassMs: Date.now() - pass0 };
+    return { setupMs, tunnelsMs: Math.max(...replies), replies, cpu, loadMs: loadedAt - t0, networkPassMs: Date.now() - pass0 };
   } finally {
     await teardown();
   }

@@ -12,6 +12,9 @@
  *    hand-written swanctl.conf, timed the same way. Prints both times and the ratio (targets: ≤ 1.2× up to N=20, ≤ 1.5× at N=200).
  * 4. The creates alone: the same 2N creates on the same server with no data plane (creates-only-run.ts),
  *    printed against the floor: what the API's request path alone costs before any agent work.
+ * 5. The CPU each timed window used (cpu-meter.ts: the machine's busy time, and the server's, the
+ *    charons' and this process's): the API run cannot be shorter than its CPU time spread over every
+ *    core, so the result says how far below the ratio that bound lies, and how much CPU it would take off.
  *
  * Knobs: N as the first argument, or N / BENCH_TUNNELS_N in the environment (default 20, at most 250);
  * BENCH_TUNNELS_IDENTITIES=address (default: the API's default identities, one IKE_SA between the
@@ -29,6 +32,7 @@ import { parseCidr, type Cidr } from '../../src/domain/cidr.js';
 import { measurePeerFreeze, measurePeerKill, measureSaReplace } from './api-extras.js';
 import { CREATE_CONCURRENCY, runApi } from './api-run.js';
 import { CleanupRegistry } from './cleanup-registry.js';
+import { cpuLine } from './cpu-meter.js';
 import { type FloorRunResult, runFloor } from './floor-run.js';
 import { measureScaling } from './scaling-run.js';
 import { measureCreatesAlone } from './creates-only-run.js';
@@ -49,6 +53,7 @@ function tunnelCount(): number {
   return n;
 }
 
+const coreSecs = (ms: number): string => `${(ms / 1000).toFixed(2)} core-s`;
 const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
 
 /** Server memory (the agent runs inside it) before and after the connections, and the growth per 100 connections. */
@@ -75,7 +80,8 @@ async function main(): Promise<number> {
   log(
     `causeway tunnel benchmark: N=${n} tunnels between two lab gateways (10.1.i.0/24 <-> 10.2.i.0/24, one ping per tunnel), IKEv2 auto-negotiation, DPD ${DPD.interval}s/${DPD.timeout}s, IKE identities: ${ids === 'fqdn' ? 'an FQDN pair per tunnel' : "the gateways' addresses"}`,
   );
-  log(`${cpus().length} CPUs, node ${process.version}; all traffic inside cw- namespaces`);
+  const cores = cpus().length;
+  log(`${cores} CPUs, node ${process.version}; all traffic inside cw- namespaces`);
   try {
     // 1. Through the API. Both runs start on a settled kernel (see kernel-settle.ts).
     const settled0 = await settleKernel(cleanup);
@@ -91,6 +97,7 @@ async function main(): Promise<number> {
     log(`  set-up (2 VPCs, ${2 * n} subnets, 2 gateways until stable): ${secs(api.setupMs)}`);
     log(`  ${2 * n} connection creates (${CREATE_CONCURRENCY} in flight) took ${secs(api.createsMs)}`);
     log(`  first create -> every tunnel passed a ping: ${secs(api.tunnelsMs)} (per tunnel: ${spread(api.replies)})`);
+    log(`  CPU over that time (/proc): ${cpuLine(api.cpu, cores)}`);
     log(
       `  first create -> every connection status up (API, polled every 250 ms once the pings passed): ${api.statusUpMs === undefined ? 'NOT SEEN' : secs(api.statusUpMs)}`,
     );
@@ -148,6 +155,7 @@ async function main(): Promise<number> {
       log(`  set-up (namespaces with ${2 * n} subnets, 2 charons): ${secs(f.setupMs)}`);
       log(`  both swanctl --load-all done after ${secs(f.loadMs)}`);
       log(`  first step -> every tunnel passed a ping: ${secs(f.tunnelsMs)} (per tunnel: ${spread(f.replies)})`);
+      log(`  CPU over that time (/proc): ${cpuLine(f.cpu, cores)}`);
       if (i === 1)
         log(
           `  diagnostic: the lab's idempotent network pass (ensureInternet + ensureGatewayNetwork) on one built gateway with ${n} subnets, nothing to change: ${secs(f.networkPassMs)}; the agent runs it only when a gateway's layout changes (and re-checks it every 60 s)`,
@@ -158,8 +166,10 @@ async function main(): Promise<number> {
     // 4. The API's own share: the same creates on the same server with no data plane.
     let createsAlone: number | undefined;
     await attempt(`the ${2 * n} creates alone (the same server with no data plane: no agent, no charon)`, async () => {
-      createsAlone = await measureCreatesAlone(plan, cleanup, quotas);
-      return `${secs(createsAlone)}, against ${secs(api.createsMs)} in the API run`;
+      const alone = await measureCreatesAlone(plan, cleanup, quotas);
+      createsAlone = alone.ms;
+      const server = alone.cpu.groups['server'] ?? 0;
+      return `${secs(alone.ms)}, against ${secs(api.createsMs)} in the API run; the server's CPU ${coreSecs(server)} (${(server / (2 * n)).toFixed(2)} ms per create), against ${coreSecs(api.cpu.groups['server'] ?? 0)} in the API run with its agent`;
     });
 
     const ratio = api.tunnelsMs / floor.tunnelsMs;
@@ -171,6 +181,12 @@ async function main(): Promise<number> {
       log(
         `  the creates alone take ${secs(createsAlone)} = ${(createsAlone / floor.tunnelsMs).toFixed(2)}x the floor: the API run cannot end before its creates do, so on this machine its ratio stays above ${(createsAlone / floor.tunnelsMs).toFixed(2)}x whatever the agent costs`,
       );
+    // The API run cannot be shorter than its own CPU time spread over every core.
+    const cpuFloorMs = api.cpu.busyMs / cores;
+    const budgetMs = targetRatio(n) * floor.tunnelsMs * cores;
+    log(
+      `  CPU: the API run used ${coreSecs(api.cpu.busyMs)}, the floor ${coreSecs(floor.cpu.busyMs)} (${(api.cpu.busyMs / floor.cpu.busyMs).toFixed(2)}x); on ${cores} cores that much work takes at least ${secs(cpuFloorMs)} = ${(cpuFloorMs / floor.tunnelsMs).toFixed(2)}x the floor, however it is ordered. The target (${targetRatio(n)}x) leaves the whole run ${coreSecs(budgetMs)}${api.cpu.busyMs > budgetMs ? `: ${coreSecs(api.cpu.busyMs - budgetMs)} less than this run used` : ''}`,
+    );
     log(
       `  including set-up: API ${secs(api.setupMs + api.tunnelsMs)}, floor ${secs(floor.setupMs + floor.tunnelsMs)}, ratio ${((api.setupMs + api.tunnelsMs) / (floor.setupMs + floor.tunnelsMs)).toFixed(2)}x`,
     );
