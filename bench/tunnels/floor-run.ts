@@ -56,7 +56,12 @@ export async function runFloor(
     const vpcId = `fb0${side + 1}${tag}00`;
     const gwDir = join(dir, `gateway-${side + 1}`);
     mkdirSync(gwDir, { recursive: true, mode: 0o700 });
-    const charon = new CharonSupervisor({ ns: memberNs(gatewayId, 1), dir: gwDir, ...(o.retransmit ? { retransmit: o.retransmit } : {}) });
+    const charon = new CharonSupervisor({
+      ns: memberNs(gatewayId, 1),
+      dir: gwDir,
+      ignoreLoopback: true,
+      ...(o.retransmit ? { retransmit: o.retransmit } : {}),
+    });
     return { side, gatewayId, vpcId, gwDir, charon, publicIp: `198.51.100.${10 + side}`, privateIp: `10.${side + 1}.0.4` };
   });
   const namespaces = [...sides.flatMap((s) => [memberNs(s.gatewayId, 1), vpcNs(s.vpcId)]), inet];

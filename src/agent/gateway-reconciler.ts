@@ -229,7 +229,7 @@ export class GatewayReconciler {
     const g = new GatewayMembers(gw.id, this.#labState.dirFor('gateway', gw.id), gw.mode, activeIndexOf(gw));
     for (const m of gw.members) {
       const supervisor = new CharonSupervisor(
-        { ns: memberNs(gw.id, m.index), dir: g.memberDir(m.index) },
+        { ns: memberNs(gw.id, m.index), dir: g.memberDir(m.index), ignoreLoopback: true },
         { onRestart: () => (this.d.telemetry ?? NO_TELEMETRY).charonRestart(gw.id) },
       );
       const hooks = {

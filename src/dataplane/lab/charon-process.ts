@@ -12,6 +12,14 @@ export interface CharonOptions {
   /** IKEv2 liveness (DPD timeout) is charon's retransmission schedule (fact sheet §5.5). */
   readonly retransmit?: { timeout: number; base: number; tries: number };
   readonly aggressivePsk?: boolean;
+  /**
+   * A gateway member's charon: its namespace's `lo` holds only the addresses kernel-libipsec needs
+   * inside each local_ts (SW §0.2), one per connection. charon still finds them for its routes, but
+   * with `lo` ignored an address added there is no network change to it: otherwise each one makes it
+   * reinstall every route of its TUN device, one netlink request per tunnel (O(connections) per new
+   * connection). Not for a namespace whose IKE address is on `lo` (a route tunnel's).
+   */
+  readonly ignoreLoopback?: boolean;
 }
 
 export function viciSocketPath(dir: string): string {
@@ -47,6 +55,7 @@ export function charonConf(o: CharonOptions): string {
       ike_name = yes
     }
   }
+  ${o.ignoreLoopback ? 'interfaces_ignore = lo' : ''}
   retransmit_timeout = ${r.timeout}
   retransmit_base = ${r.base}
   retransmit_tries = ${r.tries}

@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { charonConf } from './charon-process.js';
+
+describe('charonConf', () => {
+  it("ignores lo only for a member's charon, whose lo holds just the local_ts addresses", () => {
+    expect(charonConf({ ns: 'cw-gw-x-1', dir: '/tmp/x', ignoreLoopback: true })).toMatch(/^\s*interfaces_ignore = lo$/m);
+    // A route tunnel's charon has its IKE address on lo: it must keep seeing it.
+    expect(charonConf({ ns: 'cw-tun-x', dir: '/tmp/x' })).not.toMatch(/interfaces_ignore/);
+  });
+});
