@@ -139,7 +139,8 @@ async function main(): Promise<number> {
       const points = await measureScaling(server, api.api, api.sides, plan, cleanup);
       const first = points[0]!;
       const last = points[points.length - 1]!;
-      return `${points.map((p) => `k=${p.k} ${secs(p.ms)}`).join(', ')}; k=${last.k} / k=${first.k}: ${(last.ms / first.ms).toFixed(2)}x`;
+      const cpu = (p: (typeof points)[number], group: string): string => ((p.cpu.groups[group] ?? 0) / 1000).toFixed(2);
+      return `${points.map((p) => `k=${p.k} ${secs(p.ms)} (CPU: server ${cpu(p, 'server')}, active charons ${cpu(p, 'charons')} core-s)`).join(', ')}; k=${last.k} / k=${first.k}: ${(last.ms / first.ms).toFixed(2)}x`;
     });
     await server.stop();
 

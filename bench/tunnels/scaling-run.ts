@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { ViciClient } from '../../src/dataplane/vici/index.js';
@@ -6,6 +6,7 @@ import { type IbmApi, listConnections } from './api-client.js';
 import { gatewayDir } from './api-extras.js';
 import { type ApiSide, createTunnelConnection } from './api-run.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
+import { charonPids, type CpuUse, cpuBetween, sampleCpu } from './cpu-meter.js';
 import type { LabServer } from './lab-server.js';
 import { watchPings } from './ping-watch.js';
 import type { TunnelSpec } from './tunnel-plan.js';
@@ -19,6 +20,8 @@ export interface ScalingPoint {
   readonly k: number;
   /** Both connections of the k-th tunnel created (at once) → its first ping reply. */
   readonly ms: number;
+  /** The CPU of that time: the server's (API and agent) and the active charons'. */
+  readonly cpu: CpuUse;
 }
 
 const WAIT_MS = 120_000;
@@ -62,13 +65,20 @@ export async function measureScaling(
       const t = plan[k - 1]!;
       const ping = watchPings([{ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] }], cleanup, WAIT_MS, 10);
       await ping.ready;
+      const processes = {
+        server: [server.pid],
+        charons: charonPids(server.labRoot)
+          .filter((c) => basename(c.dir) === 'member-1')
+          .map((c) => c.pid),
+      };
+      const cpu0 = sampleCpu(processes);
       const t0 = Date.now();
       const [a, b] = await Promise.all([createTunnelConnection(api, sides, t, 0, 1), createTunnelConnection(api, sides, t, 1, 0)]);
       sides[0]!.connections[t.index] = a;
       sides[1]!.connections[t.index] = b;
       present.add(t.index);
       const [at] = await ping.replies;
-      points.push({ k, ms: at! - t0 });
+      points.push({ k, ms: at! - t0, cpu: cpuBetween(cpu0, sampleCpu(processes)) });
     }
     return points.sort((x, y) => x.k - y.k);
   } finally {
