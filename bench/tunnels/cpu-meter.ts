@@ -87,6 +87,8 @@ export function cpuBetween(a: CpuSample, b: CpuSample): CpuUse {
   };
 }
 
+export const coreSecs = (ms: number): string => `${(ms / 1000).toFixed(2)} core-s`;
+
 /** `4.71 core-s in 3.29 s (72 % of 2 cores): server 2.66, charons 1.50, the rest 0.55` */
 export function cpuLine(u: CpuUse, cores: number): string {
   const s = (ms: number): string => (ms / 1000).toFixed(2);
@@ -94,4 +96,15 @@ export function cpuLine(u: CpuUse, cores: number): string {
   const rest = u.busyMs - named.reduce((n, [, ms]) => n + ms, 0);
   const share = Math.round((100 * u.busyMs) / (u.wallMs * cores));
   return `${s(u.busyMs)} core-s in ${s(u.wallMs)} s (${share} % of ${cores} cores): ${[...named.map(([k, ms]) => `${k} ${s(ms)}`), `everything else ${s(Math.max(0, rest))}`].join(', ')}`;
+}
+
+/**
+ * The bound a run's CPU sets: it cannot be shorter than its busy time spread over every core, and the
+ * target ratio allows it at most `target` × the floor's time × the cores of busy time.
+ */
+export function cpuBoundLine(api: CpuUse, floor: CpuUse, floorMs: number, cores: number, target: number): string {
+  const leastMs = api.busyMs / cores;
+  const budgetMs = target * floorMs * cores;
+  const over = api.busyMs > budgetMs ? `, ${coreSecs(api.busyMs - budgetMs)} less than this run used` : '';
+  return `CPU: the API run used ${coreSecs(api.busyMs)}, the floor ${coreSecs(floor.busyMs)} (${(api.busyMs / floor.busyMs).toFixed(2)}x); on ${cores} cores that much work takes at least ${(leastMs / 1000).toFixed(2)} s = ${(leastMs / floorMs).toFixed(2)}x the floor, however it is ordered. The target (${target}x) allows the whole run at most ${coreSecs(budgetMs)}${over}`;
 }

@@ -168,3 +168,14 @@ export async function launchLabServer(
   };
   return { origin, pid, dataDir, labRoot, internetNs: opts.internetNs, adminApiKey, memory, stop };
 }
+
+const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
+
+/** Server memory (the agent runs inside it) before and after the connections, and the growth per 100 connections. */
+export function memoryLine(before: ServerMemory | undefined, after: ServerMemory | undefined, connections: number): string {
+  if (!before || !after) return 'agent memory: could not be read';
+  const per100 = (a: number, b: number): string => `${(((b - a) * 100) / connections / 1024).toFixed(2)} MiB per 100 connections`;
+  const rss = `VmRSS ${mib(before.rssKiB)} -> ${mib(after.rssKiB)} (${per100(before.rssKiB, after.rssKiB)})`;
+  if (before.heapUsedKiB === undefined || after.heapUsedKiB === undefined) return `agent memory (server process, no forced GC): ${rss}`;
+  return `agent memory (server process after a full GC; 2 gateways and no connection -> ${connections} connections up): JS heap ${mib(before.heapUsedKiB)} -> ${mib(after.heapUsedKiB)} (${per100(before.heapUsedKiB, after.heapUsedKiB)}); ${rss}`;
+}

@@ -32,12 +32,12 @@ import { parseCidr, type Cidr } from '../../src/domain/cidr.js';
 import { measurePeerFreeze, measurePeerKill, measureSaReplace } from './api-extras.js';
 import { CREATE_CONCURRENCY, runApi } from './api-run.js';
 import { CleanupRegistry } from './cleanup-registry.js';
-import { cpuLine } from './cpu-meter.js';
+import { coreSecs, cpuBoundLine, cpuLine } from './cpu-meter.js';
 import { type FloorRunResult, runFloor } from './floor-run.js';
 import { measureScaling } from './scaling-run.js';
 import { measureCreatesAlone } from './creates-only-run.js';
 import { settleKernel } from './kernel-settle.js';
-import { launchLabServer, type ServerMemory } from './lab-server.js';
+import { launchLabServer, memoryLine } from './lab-server.js';
 import { DPD, identityMode, secs, spread, tunnelPlan } from './tunnel-plan.js';
 
 /** Issue 12's targets: within 1.2x of the floor up to 20 tunnels, within 1.5x at 200. */
@@ -51,18 +51,6 @@ function tunnelCount(): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isInteger(n)) throw new Error(`N must be a whole number; got '${raw}'`);
   return n;
-}
-
-const coreSecs = (ms: number): string => `${(ms / 1000).toFixed(2)} core-s`;
-const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
-
-/** Server memory (the agent runs inside it) before and after the connections, and the growth per 100 connections. */
-function memoryLine(before: ServerMemory | undefined, after: ServerMemory | undefined, connections: number): string {
-  if (!before || !after) return 'agent memory: could not be read';
-  const per100 = (a: number, b: number): string => `${(((b - a) * 100) / connections / 1024).toFixed(2)} MiB per 100 connections`;
-  const rss = `VmRSS ${mib(before.rssKiB)} -> ${mib(after.rssKiB)} (${per100(before.rssKiB, after.rssKiB)})`;
-  if (before.heapUsedKiB === undefined || after.heapUsedKiB === undefined) return `agent memory (server process, no forced GC): ${rss}`;
-  return `agent memory (server process after a full GC; 2 gateways and no connection -> ${connections} connections up): JS heap ${mib(before.heapUsedKiB)} -> ${mib(after.heapUsedKiB)} (${per100(before.heapUsedKiB, after.heapUsedKiB)}); ${rss}`;
 }
 
 async function main(): Promise<number> {
@@ -182,12 +170,7 @@ async function main(): Promise<number> {
       log(
         `  the creates alone take ${secs(createsAlone)} = ${(createsAlone / floor.tunnelsMs).toFixed(2)}x the floor: the API run cannot end before its creates do, so on this machine its ratio stays above ${(createsAlone / floor.tunnelsMs).toFixed(2)}x whatever the agent costs`,
       );
-    // The API run cannot be shorter than its own CPU time spread over every core.
-    const cpuFloorMs = api.cpu.busyMs / cores;
-    const budgetMs = targetRatio(n) * floor.tunnelsMs * cores;
-    log(
-      `  CPU: the API run used ${coreSecs(api.cpu.busyMs)}, the floor ${coreSecs(floor.cpu.busyMs)} (${(api.cpu.busyMs / floor.cpu.busyMs).toFixed(2)}x); on ${cores} cores that much work takes at least ${secs(cpuFloorMs)} = ${(cpuFloorMs / floor.tunnelsMs).toFixed(2)}x the floor, however it is ordered. The target (${targetRatio(n)}x) leaves the whole run ${coreSecs(budgetMs)}${api.cpu.busyMs > budgetMs ? `: ${coreSecs(api.cpu.busyMs - budgetMs)} less than this run used` : ''}`,
-    );
+    log(`  ${cpuBoundLine(api.cpu, floor.cpu, floor.tunnelsMs, cores, targetRatio(n))}`);
     log(
       `  including set-up: API ${secs(api.setupMs + api.tunnelsMs)}, floor ${secs(floor.setupMs + floor.tunnelsMs)}, ratio ${((api.setupMs + api.tunnelsMs) / (floor.setupMs + floor.tunnelsMs)).toFixed(2)}x`,
     );
