@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LabState } from '../../src/dataplane/lab/lab-state.js';
 
 /**
  * Where a run's CPU time went, from /proc: the whole machine (every process and the kernel's own
@@ -48,26 +49,18 @@ function ticksOf(pid: number): number {
   }
 }
 
-/** Every `charon.pid` under `dir` (a lab root), any depth: the PID and the directory holding it (`…/member-2`). */
-export function charonPids(dir: string): { pid: number; dir: string }[] {
-  const out: { pid: number; dir: string }[] = [];
-  const walk = (d: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name === 'charon.pid') {
-        const pid = Number(readFileSync(join(d, e.name), 'utf8').trim());
-        if (Number.isInteger(pid) && pid > 0) out.push({ pid, dir: d });
+/** The charons a lab recorded (its gateways' members, sites, route tunnels): each PID and the directory holding its `charon.pid` (`…/member-2`). */
+export function charonPids(labRoot: string): { pid: number; dir: string }[] {
+  return new LabState(labRoot).all().flatMap((r) =>
+    [r.dir, ...(r.charonDirs ?? [])].flatMap((dir) => {
+      try {
+        const pid = Number(readFileSync(join(dir, 'charon.pid'), 'utf8').trim());
+        return Number.isInteger(pid) && pid > 0 ? [{ pid, dir }] : [];
+      } catch {
+        return [];
       }
-    }
-  };
-  walk(dir);
-  return out;
+    }),
+  );
 }
 
 export function sampleCpu(groups: Readonly<Record<string, readonly number[]>>): CpuSample {
