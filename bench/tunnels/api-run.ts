@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { type ConnectionView, IbmApi, listConnections } from './api-client.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
 import type { LabServer, ServerMemory } from './lab-server.js';
-import { charonPids, type CpuUse, cpuBetween, sampleCpu } from './cpu-meter.js';
+import { memberCharonPids, type CpuUse, cpuBetween, sampleCpu } from './cpu-meter.js';
 import { dumpDir, dumpLab } from './failure-dump.js';
 import { watchPings } from './ping-watch.js';
 import { DPD, PSK, type TunnelSpec } from './tunnel-plan.js';
@@ -151,10 +151,13 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
     pingTimeoutMs,
   );
   await pings.ready;
-  // Member 1 is each gateway's active member here (nothing fails during the run); member 2 its standby.
-  const charons = charonPids(server.labRoot);
-  const member = (m: string): number[] => charons.filter((c) => basename(c.dir) === m).map((c) => c.pid);
-  const processes = { server: [server.pid], 'active charons': member('member-1'), 'standby charons': member('member-2'), 'this benchmark': [process.pid] };
+  // Nothing fails during the run: member 1 stays each gateway's active member, member 2 its standby.
+  const processes = {
+    server: [server.pid],
+    'active charons': memberCharonPids(server.labRoot, 1),
+    'standby charons': memberCharonPids(server.labRoot, 2),
+    'this benchmark': [process.pid],
+  };
   const cpu0 = sampleCpu(processes);
   const t0 = Date.now();
   try {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabState } from '../../src/dataplane/lab/lab-state.js';
+import { memberDir } from '../../src/dataplane/lab/member-fault.js';
 
 /**
  * Where a run's CPU time went, from /proc: the whole machine (every process and the kernel's own
@@ -49,18 +50,19 @@ function ticksOf(pid: number): number {
   }
 }
 
-/** The charons a lab recorded (its gateways' members, sites, route tunnels): each PID and the directory holding its `charon.pid` (`…/member-2`). */
-export function charonPids(labRoot: string): { pid: number; dir: string }[] {
-  return new LabState(labRoot).all().flatMap((r) =>
-    [r.dir, ...(r.charonDirs ?? [])].flatMap((dir) => {
-      try {
-        const pid = Number(readFileSync(join(dir, 'charon.pid'), 'utf8').trim());
-        return Number.isInteger(pid) && pid > 0 ? [{ pid, dir }] : [];
-      } catch {
-        return [];
-      }
-    }),
-  );
+/**
+ * The PIDs of member `index`'s charon of every gateway a lab recorded, found where the agent keeps
+ * them (`memberDir`). In the benchmark's policy gateways member 1 is the active one, member 2 the standby.
+ */
+export function memberCharonPids(labRoot: string, index: 1 | 2): number[] {
+  return new LabState(labRoot).all().flatMap((r) => {
+    try {
+      const pid = Number(readFileSync(join(memberDir(r.dir, index), 'charon.pid'), 'utf8').trim());
+      return Number.isInteger(pid) && pid > 0 ? [pid] : [];
+    } catch {
+      return []; // not a gateway, or no charon yet
+    }
+  });
 }
 
 export function sampleCpu(groups: Readonly<Record<string, readonly number[]>>): CpuSample {
@@ -82,7 +84,7 @@ export function cpuBetween(a: CpuSample, b: CpuSample): CpuUse {
 
 export const coreSecs = (ms: number): string => `${(ms / 1000).toFixed(2)} core-s`;
 
-/** `4.71 core-s in 3.29 s (72 % of 2 cores): server 2.66, charons 1.50, the rest 0.55` */
+/** `5.27 core-s in 3.25 s (81 % of 2 cores): server 2.55, active charons 1.33, …, everything else 0.86` */
 export function cpuLine(u: CpuUse, cores: number): string {
   const s = (ms: number): string => (ms / 1000).toFixed(2);
   const named = Object.entries(u.groups);

@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { ViciClient } from '../../src/dataplane/vici/index.js';
@@ -6,7 +6,7 @@ import { type IbmApi, listConnections } from './api-client.js';
 import { gatewayDir } from './api-extras.js';
 import { type ApiSide, createTunnelConnection } from './api-run.js';
 import type { CleanupRegistry } from './cleanup-registry.js';
-import { charonPids, type CpuUse, cpuBetween, sampleCpu } from './cpu-meter.js';
+import { memberCharonPids, type CpuUse, cpuBetween, sampleCpu } from './cpu-meter.js';
 import type { LabServer } from './lab-server.js';
 import { watchPings } from './ping-watch.js';
 import type { TunnelSpec } from './tunnel-plan.js';
@@ -67,9 +67,7 @@ export async function measureScaling(
       await ping.ready;
       const processes = {
         server: [server.pid],
-        charons: charonPids(server.labRoot)
-          .filter((c) => basename(c.dir) === 'member-1')
-          .map((c) => c.pid),
+        charons: memberCharonPids(server.labRoot, 1),
       };
       const cpu0 = sampleCpu(processes);
       const t0 = Date.now();
