@@ -16,7 +16,8 @@ export interface AgentBackend {
   /** Every gateway the agent serves, those being deleted included. */
   gatewayIds(): Promise<string[]>;
   plan(gatewayId: string): Promise<GatewayPlan>;
-  report(gatewayId: string, report: AgentReport): Promise<void>;
+  /** Resolves to whether the control plane applied it (it ignores one computed against an older plan than one it applied). */
+  report(gatewayId: string, report: AgentReport): Promise<boolean>;
   /**
    * The data plane let go of what was being deleted on this gateway in the plan of `generation`: its
    * deleted connections only, or (once its namespaces are gone) the whole gateway. The server may then

@@ -6,6 +6,7 @@ import { memberCut, memberDir } from '../dataplane/lab/member-fault.js';
 import type { GatewayMode } from '../domain/gateway.js';
 import { haTrace } from './failover-trace.js';
 import type { GatewayRuntime } from './gateway-runtime.js';
+import { ReportMemo } from './report-memo.js';
 import type { RouteTunnels } from './route-tunnels.js';
 
 type Index = 1 | 2;
@@ -27,6 +28,8 @@ export class GatewayMembers {
   failoverAt = 0;
   /** A member's charon went away or a fail marker changed since the last reconcile began: a failover may be waiting. */
   urgent = false;
+  /** What the control plane holds of each connection as this agent last reported it. */
+  readonly reported = new ReportMemo();
   /** Route mode: the tunnel namespaces' charons (route-tunnels.ts). */
   routeTunnels: RouteTunnels | undefined;
   /** The last namespace pass: a hash of the gateway's own part, the part that follows the connections and the active member, and when it last ran in full. */

@@ -75,6 +75,18 @@ export async function reportGateway(
         ],
       };
     });
-  await backend.report(g.gatewayId, { generation: g.plan.generation, ...(gateway ? { gateway } : {}), connections });
+  // Only what the control plane does not hold yet (report-memo.ts); nothing at all when that is nothing.
+  const now = Date.now();
+  const generation = g.plan.generation;
+  const { send, full } = g.reported.pick(connections, g.plan.connections, now);
+  if (gateway || send.length > 0) {
+    let applied = false;
+    try {
+      applied = await backend.report(g.gatewayId, { generation, ...(gateway ? { gateway } : {}), connections: send });
+    } finally {
+      if (applied) g.reported.applied(send, generation, full, now);
+      else g.reported.forget();
+    }
+  }
   return { seen, settled: g.plan.connections.every((c) => c.lifecycleState === 'deleting' || !c.adminStateUp || up.has(c.id)) };
 }

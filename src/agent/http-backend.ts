@@ -88,8 +88,8 @@ export class HttpBackend implements AgentBackend {
     return this.#call<GatewayPlan>('GET', `/gateways/${encodeURIComponent(gatewayId)}/plan`);
   }
 
-  async report(gatewayId: string, r: AgentReport): Promise<void> {
-    await this.#call('POST', `/gateways/${encodeURIComponent(gatewayId)}/report`, {
+  async report(gatewayId: string, r: AgentReport): Promise<boolean> {
+    const answer = await this.#call<{ applied?: boolean } | undefined>('POST', `/gateways/${encodeURIComponent(gatewayId)}/report`, {
       generation: r.generation,
       ...(r.gateway
         ? {
@@ -113,6 +113,7 @@ export class HttpBackend implements AgentBackend {
           }
         : {}),
     });
+    return answer?.applied === true;
   }
 
   async released(gatewayId: string, scope: ReleaseScope, generation: number): Promise<void> {

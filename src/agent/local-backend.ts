@@ -17,8 +17,8 @@ export class LocalBackend implements AgentBackend {
     return this.control.agent.plan(gatewayId);
   }
 
-  async report(gatewayId: string, report: AgentReport): Promise<void> {
-    await this.control.agent.report(gatewayId, report);
+  report(gatewayId: string, report: AgentReport): Promise<boolean> {
+    return this.control.agent.report(gatewayId, report);
   }
 
   async released(gatewayId: string, scope: ReleaseScope, generation: number): Promise<void> {

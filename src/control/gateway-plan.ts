@@ -17,6 +17,11 @@ export interface PlanConnection {
   readonly peerCidrs: readonly string[];
   /** Route mode: spread a VPC route's traffic over both members' up tunnels (ECMP). */
   readonly distributeTraffic: boolean;
+  /**
+   * The change-log generation of the connection's last change: a report computed against a plan at
+   * or past it makes the connection `stable`. Absent from servers before reports named only what changed.
+   */
+  readonly generation?: number;
 }
 
 /**
@@ -51,6 +56,7 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
   if (!gw)
     return { gatewayId, generation, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false, vpcRoutesShared: false, vpcRoutes: [] };
   const all = await tx.deps.connections.ofGateway(tx.ex, gw.id);
+  const changedAt = await tx.deps.connections.generationsOfGateway(tx.ex, gw.id);
   const connections = all.map((c) => ({
     id: c.id,
     adminStateUp: c.adminStateUp,
@@ -58,6 +64,7 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
     localCidrs: c.localCidrs,
     peerCidrs: c.peerCidrs,
     distributeTraffic: c.distributeTraffic,
+    generation: changedAt.get(c.id) ?? generation,
   }));
   if (gw.lifecycleState === 'deleting') {
     const others = (await gatewaysOfVpc(tx.ex, gw.vpcId)).filter((g) => g.id !== gw.id && g.lifecycleState !== 'deleting');

@@ -72,7 +72,7 @@ export type { GatewayPlan, PlanConnection } from './gateway-plan.js';
 export type { RoutingTableView, RouteView } from './routing-table-queries.js';
 export type { RouterRoute } from './router-routes.js';
 export type { RoutingTableInput, RouteInput, RoutePatch } from './routing-table-commands.js';
-export type { AgentReport, GatewayObservation } from './report-status.js';
+export type { AgentReport, GatewayObservation, ReportedConnection } from './report-status.js';
 export type { ReleaseFilter, ReleaseScope } from './finalize-deletes.js';
 export type { ChangeBatch, ChangeEntry } from './change-feed.js';
 export type { AgentKeyInfo } from './agent-keys.js';

@@ -151,7 +151,9 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
   if (!(await setReportGeneration(tx.ex, gatewayId, report.generation))) return false;
   const events: EventInput[] = [];
   const o = report.gateway;
-  const current = new Map((await tx.deps.connections.statusesOfGateway(tx.ex, gatewayId)).map((c) => [c.id, c]));
+  // Only the connections the report names are read (an agent's refresh names those that changed).
+  const named = (report.connections ?? []).map((c) => c.id);
+  const current = new Map((await tx.deps.connections.statusesOfGateway(tx.ex, gatewayId, named)).map((c) => [c.id, c]));
   // Read once: the health update below changes no field the connection part reads (account, mode, a route member's address).
   const g = await getGateway(tx.ex, gatewayId);
   if (o) {
@@ -170,8 +172,10 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
         healthReasons: health.reasons,
         members: next.members,
       });
+      // A failover is on every connection's timeline, named in the report or not.
+      const all = next.failovers.length > 0 ? await tx.deps.connections.statusesOfGateway(tx.ex, gatewayId) : [];
       for (const m of next.failovers)
-        for (const c of current.values())
+        for (const c of all)
           if (c.lifecycleState !== 'deleting')
             events.push({
               connection: { id: c.id, accountId: g.accountId, gatewayId },
@@ -182,7 +186,7 @@ export async function applyAgentReport(tx: Tx, gatewayId: string, report: AgentR
     }
   }
   if (report.connections?.length) {
-    const observed = await observedOfGateway(tx.ex, gatewayId);
+    const observed = await observedOfGateway(tx.ex, gatewayId, named);
     const accountId = g?.accountId ?? '';
     // Route mode: each member runs its own tunnel of every connection, so each tunnel's ups and downs are events.
     const addresses = g?.mode === 'route' ? new Map(g.members.map((m) => [m.index, m.publicIp])) : undefined;

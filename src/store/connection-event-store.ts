@@ -101,9 +101,12 @@ export async function deleteEventsOf(ex: Executor, connectionId: string): Promis
   await ex.deleteFrom('connection_events').where('connection_id', '=', connectionId).execute();
 }
 
-/** What was last observed of a gateway's connections' SAs (connections never reported on are absent). */
-export async function observedOfGateway(ex: Executor, gatewayId: string): Promise<Map<string, ObservedSas>> {
-  const rows = await ex.selectFrom('connections').select(['id', 'observed']).where('gateway_id', '=', gatewayId).where('observed', 'is not', null).execute();
+/** What was last observed of a gateway's connections' SAs, or of those of `ids` only (connections never reported on are absent). */
+export async function observedOfGateway(ex: Executor, gatewayId: string, ids?: readonly string[]): Promise<Map<string, ObservedSas>> {
+  if (ids?.length === 0) return new Map();
+  let q = ex.selectFrom('connections').select(['id', 'observed']).where('gateway_id', '=', gatewayId).where('observed', 'is not', null);
+  if (ids) q = q.where('id', 'in', [...ids]);
+  const rows = await q.execute();
   return new Map(rows.map((r) => [r.id, JSON.parse(r.observed!) as ObservedSas]));
 }
 

@@ -159,13 +159,18 @@ export class ConnectionStore {
       .execute();
   }
 
-  /** The observed status of every connection of a gateway, read without opening secrets, with each one's generation. */
-  async statusesOfGateway(ex: Executor, gatewayId: string): Promise<(ObservedStatus & { id: string; generation: number })[]> {
-    const rows = await ex
+  /**
+   * The observed status of every connection of a gateway (or of those of `ids` only), read without
+   * opening secrets, with each one's generation.
+   */
+  async statusesOfGateway(ex: Executor, gatewayId: string, ids?: readonly string[]): Promise<(ObservedStatus & { id: string; generation: number })[]> {
+    if (ids?.length === 0) return [];
+    let q = ex
       .selectFrom('connections')
       .select(['id', 'status', 'status_reasons', 'tunnels_up', 'lifecycle_state', 'generation'])
-      .where('gateway_id', '=', gatewayId)
-      .execute();
+      .where('gateway_id', '=', gatewayId);
+    if (ids) q = q.where('id', 'in', [...ids]);
+    const rows = await q.execute();
     return rows.map((r) => ({
       id: r.id,
       status: r.status === 'up' ? 'up' : 'down',
@@ -174,6 +179,12 @@ export class ConnectionStore {
       lifecycleState: r.lifecycle_state as LifecycleState,
       generation: Number(r.generation),
     }));
+  }
+
+  /** Each connection's change-log generation (its last change), by id. */
+  async generationsOfGateway(ex: Executor, gatewayId: string): Promise<Map<string, number>> {
+    const rows = await ex.selectFrom('connections').select(['id', 'generation']).where('gateway_id', '=', gatewayId).execute();
+    return new Map(rows.map((r) => [r.id, Number(r.generation)]));
   }
 
   /** Writes an observed status: no revision bump, never on a connection being deleted. */

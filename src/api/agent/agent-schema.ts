@@ -65,6 +65,7 @@ const PlanConnection = Type.Object({
   localCidrs: Type.Array(Str),
   peerCidrs: Type.Array(Str),
   distributeTraffic: Type.Boolean(),
+  generation: Type.Optional(Int),
 });
 const DesiredTunnel = Type.Object({
   memberIndex: Type.Union([Type.Literal(1), Type.Literal(2)]),
