@@ -1,7 +1,8 @@
 import { translateGateway, type PeerGroup } from '../dataplane/strongswan/peer-group-translator.js';
 import type { ViciSection } from '../dataplane/strongswan/conn-translator.js';
 import { BoundedMemo } from '../domain/bounded-memo.js';
-import { contentHash, type DesiredConnection } from '../domain/desired-state.js';
+import { contentHash } from '../domain/content-hash.js';
+import type { DesiredConnection } from '../domain/desired-state.js';
 import type { GatewayMode } from '../domain/gateway.js';
 
 /**

@@ -1,4 +1,4 @@
-import { contentHash } from '../domain/desired-state.js';
+import { contentHash } from '../domain/content-hash.js';
 import { DomainError } from '../domain/errors.js';
 import type { IkePolicy, IpsecPolicy } from '../domain/policy.js';
 import { getIkePolicy, getIpsecPolicy, ikePolicyNamed, ipsecPolicyNamed, type PolicyTable } from '../store/policy-store.js';

@@ -2,15 +2,8 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Connection, Dpd, IkeIdentity } from './connection.js';
-import {
-  type DesiredConnection,
-  canonicalJson,
-  contentHash,
-  desiredConnection,
-  desiredGatewayState,
-  retransmitSchedule,
-  strongswanId,
-} from './desired-state.js';
+import { canonicalJson, contentHash } from './content-hash.js';
+import { type DesiredConnection, desiredConnection, desiredGatewayState, retransmitSchedule, strongswanId } from './desired-state.js';
 import type { VpnGateway } from './gateway.js';
 import { GW, connection, gateway as fixtureGateway, ikePolicy, ipsecPolicy, member } from '../../test/domain-fixtures.js';
 import type { IkePolicy, IpsecPolicy } from './policy.js';

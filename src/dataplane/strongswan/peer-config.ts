@@ -1,5 +1,6 @@
 import { parseAddress } from '../../domain/cidr.js';
-import { type DesiredConnection, type DesiredTunnel, contentHash } from '../../domain/desired-state.js';
+import { contentHash } from '../../domain/content-hash.js';
+import type { DesiredConnection, DesiredTunnel } from '../../domain/desired-state.js';
 import { type LoadSharedBody, type ViciSection, translate } from './conn-translator.js';
 import { translateGateway } from './peer-group-translator.js';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BoundedMemo } from '../../domain/bounded-memo.js';
-import { contentHash, type DesiredConnection } from '../../domain/desired-state.js';
+import { contentHash } from '../../domain/content-hash.js';
+import type { DesiredConnection } from '../../domain/desired-state.js';
 import { type LoadSharedBody, type ViciSection, sharedKeyId, translate } from './conn-translator.js';
 import { textOf } from '../../domain/text.js';
 
