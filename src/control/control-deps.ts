@@ -9,6 +9,7 @@ import type { ConnectionStore } from '../store/connection-store.js';
 import type { Store } from '../store/store-open.js';
 import type { ChangeBus } from './change-bus.js';
 import type { Clock } from './clock.js';
+import type { DesiredMemo } from './desired-memo.js';
 
 /** The settings the control plane reads. */
 export interface ControlSettings {
@@ -34,4 +35,6 @@ export interface ControlDeps {
   readonly bus: ChangeBus;
   /** Metrics (SA transitions); NO_TELEMETRY when the caller has none. */
   readonly telemetry: Telemetry;
+  /** The connections' desired state as plans last built it (desired-memo.ts). */
+  readonly desired: DesiredMemo;
 }

@@ -1,4 +1,4 @@
-import { desiredGatewayState, type DesiredGatewayState } from '../domain/desired-state.js';
+import type { DesiredGatewayState } from '../domain/desired-state.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import type { LifecycleState, Subnet } from '../domain/tenancy.js';
 import { holdsTypedRoutes, type PlannedRoute } from '../domain/vpc-route.js';
@@ -88,7 +88,7 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
       )
     ).map((p) => [p.id, p]),
   );
-  const desired = desiredGatewayState(
+  const desired = tx.deps.desired.gatewayState(
     gw,
     live.map((c) => ({
       connection: c,

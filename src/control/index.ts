@@ -13,6 +13,7 @@ import { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store-open.js';
 import { ChangeBus } from './change-bus.js';
 import { Clock } from './clock.js';
+import { DesiredMemo } from './desired-memo.js';
 import type { ControlSettings } from './control-deps.js';
 import { bindControlPlane, type ControlPlane, tokenLookups } from './control-plane.js';
 import { TokenService } from './token-service.js';
@@ -38,6 +39,7 @@ export function createControlPlane(o: ControlPlaneOptions): ControlPlane {
     settings: o.settings,
     clock: new Clock(),
     bus: new ChangeBus(),
+    desired: new DesiredMemo(),
     telemetry: o.telemetry ?? NO_TELEMETRY,
   };
   return bindControlPlane(deps, new TokenService(tokenLookups(deps), o.tokenKey));

@@ -228,26 +228,6 @@ export function desiredConnection(
   return { ...content, revision: c.revision, hash: contentHash(content) };
 }
 
-/**
- * Each connection's desired state as last built, by connection id, with the inputs it was built from:
- * a plan builds every connection of its gateway, and building and hashing them was two thirds of a
- * plan at 200 connections (one reconcile each). The inputs' whole JSON is the key, so anything in
- * them that changed (a status included) builds it afresh: desiredConnection is a function of them.
- * One entry per connection; all forgotten past REMEMBERED_LIMIT (deleted connections' entries).
- */
-const remembered = new Map<string, { readonly inputs: string; readonly desired: DesiredConnection }>();
-const REMEMBERED_LIMIT = 20_000;
-
-function rememberedDesired(gateway: VpnGateway, gatewayJson: string, i: ConnectionWithPolicies): DesiredConnection {
-  const inputs = `${gatewayJson}|${JSON.stringify(i.connection)}|${JSON.stringify(i.ikePolicy ?? null)}|${JSON.stringify(i.ipsecPolicy ?? null)}`;
-  const known = remembered.get(i.connection.id);
-  if (known?.inputs === inputs) return known.desired;
-  const desired = desiredConnection(gateway, i.connection, i.ikePolicy, i.ipsecPolicy);
-  if (remembered.size >= REMEMBERED_LIMIT) remembered.clear();
-  remembered.set(i.connection.id, { inputs, desired });
-  return desired;
-}
-
 /** The charon instance schedule for these connections (see DesiredGatewayState.retransmit); null = charon's default. */
 export function retransmitFor(connections: readonly DesiredConnection[]): RetransmitSchedule | null {
   const timeouts = connections.filter((d) => d.ikeVersion === 2 && d.dpd.delaySeconds > 0).map((d) => Math.max(1, d.dpd.timeoutSeconds - d.dpd.delaySeconds));
@@ -258,11 +238,15 @@ export function retransmitFor(connections: readonly DesiredConnection[]): Retran
  * The desired state of one gateway's charon instance, from its connections and their policies.
  * Connections of other gateways and connections being deleted are left out (the agent unloads them).
  */
-export function desiredGatewayState(gateway: VpnGateway, items: readonly ConnectionWithPolicies[]): DesiredGatewayState {
-  const gatewayJson = JSON.stringify(gateway);
+export function desiredGatewayState(
+  gateway: VpnGateway,
+  items: readonly ConnectionWithPolicies[],
+  /** Builds one connection's (desiredConnection; control/desired-memo.ts reuses what it built before). */
+  build: (gateway: VpnGateway, item: ConnectionWithPolicies) => DesiredConnection = (g, i) => desiredConnection(g, i.connection, i.ikePolicy, i.ipsecPolicy),
+): DesiredGatewayState {
   const connections = items
     .filter((i) => i.connection.gatewayId === gateway.id && i.connection.lifecycleState !== 'deleting' && gateway.lifecycleState !== 'deleting')
-    .map((i) => rememberedDesired(gateway, gatewayJson, i))
+    .map((i) => build(gateway, i))
     .sort((a, b) => (a.connectionId < b.connectionId ? -1 : a.connectionId > b.connectionId ? 1 : 0));
   const up = connections.filter((d) => d.adminStateUp && d.tunnels.length > 0);
   const retransmit = retransmitFor(up);
