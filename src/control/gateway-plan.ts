@@ -56,7 +56,7 @@ export async function gatewayPlan(tx: Tx, gatewayId: string): Promise<GatewayPla
   if (!gw)
     return { gatewayId, generation, gateway: null, subnets: [], connections: [], desired: null, vpcShared: false, vpcRoutesShared: false, vpcRoutes: [] };
   const all = await tx.deps.connections.ofGateway(tx.ex, gw.id);
-  const changedAt = await tx.deps.connections.generationsOfGateway(tx.ex, gw.id);
+  const changedAt = new Map((await tx.deps.connections.statusesOfGateway(tx.ex, gw.id)).map((s) => [s.id, s.generation]));
   const connections = all.map((c) => ({
     id: c.id,
     adminStateUp: c.adminStateUp,

@@ -241,7 +241,7 @@ export function retransmitFor(connections: readonly DesiredConnection[]): Retran
 export function desiredGatewayState(
   gateway: VpnGateway,
   items: readonly ConnectionWithPolicies[],
-  /** Builds one connection's (desiredConnection; control/desired-memo.ts reuses what it built before). */
+  /** Builds one connection's desired state: desiredConnection, or control/desired-memo.ts's, which reuses what it built before. */
   build: (gateway: VpnGateway, item: ConnectionWithPolicies) => DesiredConnection = (g, i) => desiredConnection(g, i.connection, i.ikePolicy, i.ipsecPolicy),
 ): DesiredGatewayState {
   const connections = items

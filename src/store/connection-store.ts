@@ -181,12 +181,6 @@ export class ConnectionStore {
     }));
   }
 
-  /** Each connection's change-log generation (its last change), by id. */
-  async generationsOfGateway(ex: Executor, gatewayId: string): Promise<Map<string, number>> {
-    const rows = await ex.selectFrom('connections').select(['id', 'generation']).where('gateway_id', '=', gatewayId).execute();
-    return new Map(rows.map((r) => [r.id, Number(r.generation)]));
-  }
-
   /** Writes an observed status: no revision bump, never on a connection being deleted. */
   async setStatus(ex: Executor, id: string, { status, statusReasons, tunnelsUp, lifecycleState }: ObservedStatus, now: number): Promise<void> {
     await ex
