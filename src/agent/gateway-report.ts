@@ -48,7 +48,7 @@ export async function reportGateway(
   // charon event) is never overwritten by an older picture; a reconcile reads it after its loads and
   // initiates from it afterwards. A charon that could not be read holds nothing for the status, but is
   // left out of `seen`: an initiation must come from a real read.
-  const read = await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas({ noblock: true }).catch(() => undefined)] as const));
+  const read = await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas().catch(() => undefined)] as const));
   const seen = new Map(read.flatMap(([rt, sas]) => (sas ? [[rt, sas] as const] : [])));
   const sas = [...seen.values()].flat();
   // Each tunnel's own state (route mode: one charon per member and connection); a connection is up while any is.

@@ -69,7 +69,7 @@ export async function applyMember(
   const recent = rt.loadedRecently(loaded, Date.now() - g.failoverAt < FAILOVER_HURRY_MS ? 0 : CHARON_START_GRACE_MS);
   if (role === 'standby' || !initiate) return undefined;
   return async (sas) => {
-    const initiated = await initiateMissing(vici, groups, sas ?? (await vici.listSas({ noblock: true })), recent);
+    const initiated = await initiateMissing(vici, groups, sas ?? (await vici.listSas()), recent);
     haTrace(g.gatewayId, `member ${rt.memberIndex}: initiateMissing ${initiated}`);
     return initiated;
   };

@@ -155,7 +155,7 @@ export class RouteTunnels {
       rt.saveApplied();
     }
     // The CHILDs just loaded are charon's to start (its start action): initiating them too would race it.
-    return initiateMissing(vici, groups, await vici.listSas({ noblock: true }), loaded);
+    return initiateMissing(vici, groups, await vici.listSas(), loaded);
   }
 
   /**
@@ -175,7 +175,7 @@ export class RouteTunnels {
     try {
       const vici = rt.vici;
       if (!vici) return;
-      for (const ikeId of duplicateIkeSas(await vici.listSas({ noblock: true }))) {
+      for (const ikeId of duplicateIkeSas(await vici.listSas())) {
         this.log?.info({ gateway: this.gatewayId, member: rt.memberIndex, ikeId }, 'closing a duplicate IKE_SA (both ends initiated)');
         await vici.terminate({ ikeId }, { timeoutMs: -1 });
       }
