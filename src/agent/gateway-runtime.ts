@@ -6,8 +6,8 @@ import { ViciClient } from '../dataplane/vici/index.js';
 import type { Reason } from '../domain/tenancy.js';
 import { reason } from '../domain/status-reasons.js';
 import type { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
-import { classifyLogLine, connectionIdOf } from './failure-classifier.js';
-import { SaPeers } from './sa-peers.js';
+import { connectionIdOf } from './failure-classifier.js';
+import { FailureAttribution } from './failure-attribution.js';
 import type { AppliedGroup } from './peer-group-applier.js';
 import { textOf } from '../domain/text.js';
 
@@ -41,7 +41,11 @@ export class GatewayRuntime {
   readonly #appliedFile: string;
   /** What saveApplied last wrote (undefined: nothing yet, or the file was removed). */
   #appliedText: string | undefined;
-  readonly #peers = new SaPeers();
+  /** Which connections each failure charon logs belongs to. */
+  readonly #attribution = new FailureAttribution({
+    named: (ikeName) => this.#connectionsOf(ikeName),
+    connections: () => this.plan?.desired?.connections ?? [],
+  });
 
   constructor(
     readonly gatewayId: string,
@@ -119,14 +123,9 @@ export class GatewayRuntime {
       for await (const e of events) {
         if (e.name === 'log') {
           const msg = textOf(e.message['msg'] ?? '');
-          const sa = textOf(e.message['ikesa-uniqueid'] ?? '');
-          this.#peers.note(sa, msg);
-          const code = classifyLogLine(msg);
-          if (!code) continue;
-          const named = this.#connectionsOf(textOf(e.message['ikesa-name'] ?? ''));
-          // An IKE_SA the peer started fails before it has a name (no proposal, no config): by its peer's address.
-          const ids = named.length > 0 ? named : this.#connectionsTo(this.#peers.of(sa));
-          for (const id of ids) this.failures.set(id, reason(code, msg));
+          const hit = this.#attribution.read({ msg, ikeName: textOf(e.message['ikesa-name'] ?? ''), uniqueId: textOf(e.message['ikesa-uniqueid'] ?? '') });
+          if (!hit) continue;
+          for (const id of hit.ids) this.failures.set(id, reason(hit.code, msg));
         }
         this.hooks.onEvent();
       }
@@ -139,12 +138,6 @@ export class GatewayRuntime {
   #connectionsOf(ikeName: string): readonly string[] {
     const id = connectionIdOf(ikeName);
     return id ? [id] : (this.members.get(ikeName) ?? []);
-  }
-
-  /** The connections of this gateway whose peer is `address` (from the last reconcile's plan). */
-  #connectionsTo(address: string | undefined): readonly string[] {
-    if (!address) return [];
-    return (this.plan?.desired?.connections ?? []).filter((c) => c.remoteAddress === address).map((c) => c.connectionId);
   }
 
   close(): void {
