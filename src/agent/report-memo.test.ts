@@ -39,6 +39,20 @@ describe('ReportMemo', () => {
     expect(ids(memo.pick(all.slice(0, 2), [{ id: 'a' }, { id: 'b', generation: 6 }], 100).send)).toEqual(['a']);
   });
 
+  it('does not name a connection whose traffic counters alone changed; the full report carries them', () => {
+    const sa = (bytes: number, spi = 'c1'): ReportedConnection['sa'] => ({
+      ikeState: 'ESTABLISHED',
+      children: [{ uniqueId: '1', state: 'INSTALLED', spiIn: spi, bytesIn: bytes, bytesOut: bytes, packetsIn: bytes, packetsOut: bytes }],
+    });
+    const withSa = (bytes: number, spi?: string): ReportedConnection => ({ ...entry('a'), sa: sa(bytes, spi) });
+    const memo = new ReportMemo();
+    memo.applied([withSa(0)], 7, true, 0);
+    expect(memo.pick([withSa(840)], plan.slice(0, 1), 100).send).toEqual([]);
+    // A new SA (a rekey) is a change: sent, counters and all.
+    expect(memo.pick([withSa(840, 'c2')], plan.slice(0, 1), 100).send).toEqual([withSa(840, 'c2')]);
+    expect(memo.pick([withSa(900)], plan.slice(0, 1), FULL_REPORT_MS)).toEqual({ send: [withSa(900)], full: true });
+  });
+
   it(`names everything again ${FULL_REPORT_MS / 1000} s after the last full report, and after a report that failed or was refused`, () => {
     const memo = new ReportMemo();
     memo.applied(all, 7, true, 0);
