@@ -71,7 +71,7 @@ describe.skipIf(!labRuns)('lab: connection events record a tunnel coming up, res
       expect(r.statusCode).toBe(200);
       return r.body;
     };
-    // Counters travel with status reports (every reconcile, 15 s apart at most, and every charon event).
+    // Counters travel with full status reports (every resync reconcile, 15 s apart at most) and with any status change.
     await expect
       .poll(async () => series(await scrape(), `causeway_connection_bytes{connection="${ours.id}",gateway="${a.id}",direction="in"}`) ?? 0, {
         timeout: 25_000,
