@@ -61,10 +61,10 @@ export interface LogLine {
  * IKE_SA carries every member's CHILDs, and a CHILD's failure (no common ESP proposal, traffic
  * selectors refused) is narrowed to the connection it concerns: by the selectors the line names, or,
  * for the peer's answer to a request of this side, by the CHILD this side was establishing on that
- * IKE_SA (charon has one request in flight per IKE_SA). Before, every member got the reason: during a bring-up each refused CHILD of the
- * other side's start action showed on all the group's connections still down, and every report
- * named them all again. An IKE_SA the peer started fails before it has a name (no proposal, no
- * config): by its peer's address.
+ * IKE_SA (charon has one request in flight per IKE_SA). Before, every member got the reason: during
+ * a bring-up each refused CHILD of the other side's start action showed on all the group's
+ * connections still down, and every report named them all again. An IKE_SA the peer started fails
+ * before it has a name (no proposal, no config): by its peer's address.
  */
 export class FailureAttribution {
   readonly #peers = new SaPeers();

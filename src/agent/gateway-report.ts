@@ -47,7 +47,9 @@ export async function reportGateway(
   // A fresh list-sas, reported as soon as it is read, so a status refresh that ran meanwhile (on a
   // charon event) is never overwritten by an older picture; a reconcile reads it after its loads and
   // initiates from it afterwards. A charon that could not be read holds nothing for the status, but is
-  // left out of `seen`: an initiation must come from a real read.
+  // left out of `seen`: an initiation must come from a real read. A blocking read: `noblock` skips an
+  // IKE_SA a charon thread holds, and a peer group's connections all ride one IKE_SA, so during a
+  // bring-up they all showed down now and then, each time with down events on their timelines.
   const read = await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas().catch(() => undefined)] as const));
   const seen = new Map(read.flatMap(([rt, sas]) => (sas ? [[rt, sas] as const] : [])));
   const sas = [...seen.values()].flat();
