@@ -1,19 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../harness.js';
-import { charonPid, connect, labRuns, ping, startLab, stopLab, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
+import {
+  charonPid,
+  connect,
+  labRuns,
+  ping,
+  startLab,
+  stopLab,
+  timeline,
+  vpcGateway,
+  waitStatus,
+  type Connection,
+  type ConnectionEvent,
+  type LabGateway,
+} from './lab-fixture.js';
 
 const DPD = { action: 'restart', interval: 2, timeout: 6 } as const;
 
-type Ev = { id: string; created_at: string; type: string; message: string; cause?: string; details?: Record<string, unknown> };
-
-/** The connection's events, oldest first (the API pages newest first). */
-async function timeline(t: TestServer, c: Connection): Promise<Ev[]> {
-  const r = await t.call('GET', `/v1/vpn_gateways/${c.gw.id}/connections/${c.id}/events?limit=100`);
-  expect(r.statusCode, r.body).toBe(200);
-  return (r.json() as { events: Ev[] }).events.reverse();
-}
-
-const types = (evs: readonly Ev[]): string[] => evs.map((e) => e.type);
+const types = (evs: readonly ConnectionEvent[]): string[] => evs.map((e) => e.type);
 
 /** Whether `want` occurs in `seq` in this order (other events may come between). */
 const inOrder = (seq: readonly string[], want: readonly string[]): boolean => {

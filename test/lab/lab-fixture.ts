@@ -202,6 +202,16 @@ async function withVici<T>(t: TestServer, gw: LabGateway, fn: (vici: ViciClient)
 /** What the gateway's charon lists (`list-sas`). */
 export const listSas = (t: TestServer, gw: LabGateway): Promise<ViciNamedSection[]> => withVici(t, gw, (v) => v.listSas({ noblock: true }));
 
+/** One event of a connection's timeline, as the API shows it. */
+export type ConnectionEvent = { id: string; created_at: string; type: string; message: string; cause?: string; details?: Record<string, unknown> };
+
+/** The connection's events (its last 100), oldest first (the API pages newest first). */
+export async function timeline(t: TestServer, c: Connection): Promise<ConnectionEvent[]> {
+  const r = await t.call('GET', `/v1/vpn_gateways/${c.gw.id}/connections/${c.id}/events?limit=100`);
+  if (r.statusCode !== 200) throw new Error(`events of ${c.id}: ${r.statusCode} ${r.body}`);
+  return (r.json() as { events: ConnectionEvent[] }).events.reverse();
+}
+
 /** The conns the gateway's charon has loaded (`list-conns`). */
 export const listConns = (t: TestServer, gw: LabGateway): Promise<ViciNamedSection[]> => withVici(t, gw, (v) => v.listConns());
 

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../harness.js';
-import { connect, getConnection, labRuns, ping, startLab, stopLab, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
+import { connect, getConnection, labRuns, ping, startLab, stopLab, timeline, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
 
 const N = 7;
-
-type Ev = { type: string; message: string };
-
-async function events(t: TestServer, c: Connection): Promise<Ev[]> {
-  const r = await t.call('GET', `/v1/vpn_gateways/${c.gw.id}/connections/${c.id}/events?limit=100`);
-  expect(r.statusCode, r.body).toBe(200);
-  return (r.json() as { events: Ev[] }).events;
-}
 
 const codes = async (t: TestServer, c: Connection): Promise<string[]> => (await getConnection(t, c)).status_reasons.map((r) => r.code);
 
@@ -57,7 +49,7 @@ describe.skipIf(!labRuns)('lab: status and reasons per connection in a peer grou
     for (const c of [...onA, ...onB]) await waitStatus(t, c, 'up', 30_000);
     await ping(a, b);
     for (const [k, c] of [...onA.entries(), ...onB.entries()]) {
-      const evs = await events(t, c);
+      const evs = await timeline(t, c);
       expect(
         evs.filter((e) => e.type === 'ike_sa_down' || e.type === 'child_sa_down').map((e) => e.message),
         `connection ${k}`,
