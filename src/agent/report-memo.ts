@@ -20,11 +20,11 @@ function keyOf(e: ReportedConnection): string {
  * the control plane applied it, so a report names only what changed: a status refresh of a gateway
  * with 200 connections, on every charon event, sent all 200 and the server compared all 200.
  *
- * A connection is named again when its entry differs from the one applied (traffic counters aside), when it changed in the
- * store since (its generation is past the plan the entry was applied with: the report that carries
- * the change makes it `stable`), when the plan does not say its generation (an older server), and in
- * every report once FULL_REPORT_MS has passed since the last full one. A report that failed or was
- * not applied forgets everything: the next one is full.
+ * A connection is named again when its entry differs from the one applied (traffic counters aside),
+ * when it changed in the store since (its generation is past the plan the entry was applied with: the
+ * report that carries the change makes it `stable`), when the plan does not say its generation (an
+ * older server), and in every report once FULL_REPORT_MS has passed since the last full one. A report
+ * that failed or was not applied forgets everything: the next one is full.
  */
 export class ReportMemo {
   readonly #applied = new Map<string, { readonly entry: string; readonly generation: number }>();
