@@ -50,6 +50,7 @@ export async function reportGateway(
   // left out of `seen`: an initiation must come from a real read. A blocking read: `noblock` skips an
   // IKE_SA a charon thread holds, and a peer group's connections all ride one IKE_SA, so during a
   // bring-up they all showed down now and then, each time with down events on their timelines.
+  const readAt = Date.now();
   const read = await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas().catch(() => undefined)] as const));
   const seen = new Map(read.flatMap(([rt, sas]) => (sas ? [[rt, sas] as const] : [])));
   const sas = [...seen.values()].flat();
@@ -61,7 +62,9 @@ export async function reportGateway(
     .filter((c) => c.lifecycleState !== 'deleting')
     .map((c) => {
       const isUp = up.has(c.id);
-      if (isUp) for (const rt of live) rt.failures.delete(c.id); // a reason explains a failure after the last time it was up
+      // A reason explains a failure after the last time it was up; one charon logged while this read
+      // was under way (the peer's DELETE right after charon listed the SA) is newer than that `up`.
+      if (isUp) for (const rt of live) if ((rt.failedAt.get(c.id) ?? 0) < readAt) rt.failures.delete(c.id);
       const failure = live.map((rt) => rt.failures.get(c.id)).find((f) => f !== undefined);
       const leader = overridden.get(c.id);
       const blocked = g.routeTunnels?.blocked.get(c.id);

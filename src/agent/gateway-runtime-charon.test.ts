@@ -30,7 +30,7 @@ describe.skipIf(skip !== undefined)(`GatewayRuntime with a real charon ${skip ??
     expect(await vici.listSas()).toEqual([]);
     await charon.stopCharon('SIGKILL');
     await expect.poll(() => lost, { timeout: 5_000, interval: 20 }).toBe(1);
-    expect(rt.vici).toBeUndefined();
+    await expect.poll(() => rt.vici, { timeout: 2_000, interval: 10 }).toBeUndefined();
     const t0 = Date.now();
     await expect(vici.listSas()).rejects.toThrow(/closed/);
     expect(Date.now() - t0).toBeLessThan(500);

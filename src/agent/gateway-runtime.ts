@@ -31,6 +31,8 @@ export class GatewayRuntime {
   /** When each connection's CHILDs were last (re)loaded into this charon (ms), for CHARON_START_GRACE_MS. */
   readonly #loadedAt = new Map<string, number>();
   readonly failures = new Map<string, Reason>();
+  /** When charon logged each of those failures (ms): a status read taken before it cannot explain it away. */
+  readonly failedAt = new Map<string, number>();
   /** Peer group (IKE conn) name → the connections with a CHILD in it, from the last reconcile. */
   members = new Map<string, readonly string[]>();
   /** Connections whose phase 1 the group's leader overrides → that leader's id (from the last reconcile). */
@@ -116,11 +118,18 @@ export class GatewayRuntime {
       // Gone for good (its process is dead): every later request fails at once instead of waiting
       // 2 s for a charon that will not come back. A reconcile of this gateway that was running holds
       // its lock, and the failover waits behind it: at 200 tunnels that wait was seen at 2 and 4 s.
-      if (this.supervisor.pid() === undefined) this.close();
+      this.#letGoIfDead(vici, 50);
       this.hooks.onLost();
     });
     void this.#pump(events);
     return vici;
+  }
+
+  /** Closes `vici` once charon's process is gone: it outlives its sockets by a moment, so this checks every 10 ms, `tries` times. */
+  #letGoIfDead(vici: ViciClient, tries: number): void {
+    if (this.vici !== vici) return;
+    if (this.supervisor.pid() === undefined) this.close();
+    else if (tries > 0) setTimeout(() => this.#letGoIfDead(vici, tries - 1), 10).unref();
   }
 
   async #pump(events: AsyncIterable<{ name: string; message: Record<string, unknown> }>): Promise<void> {
@@ -130,7 +139,10 @@ export class GatewayRuntime {
           const msg = textOf(e.message['msg'] ?? '');
           const hit = this.#attribution.read({ msg, ikeName: textOf(e.message['ikesa-name'] ?? ''), uniqueId: textOf(e.message['ikesa-uniqueid'] ?? '') });
           if (!hit) continue;
-          for (const id of hit.ids) this.failures.set(id, reason(hit.code, msg));
+          for (const id of hit.ids) {
+            this.failures.set(id, reason(hit.code, msg));
+            this.failedAt.set(id, Date.now());
+          }
         }
         this.hooks.onEvent();
       }
