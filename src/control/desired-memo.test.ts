@@ -4,7 +4,7 @@ import { type DesiredConnection, desiredConnection } from '../domain/desired-sta
 import type { VpnGateway } from '../domain/gateway.js';
 import type { IkePolicy, IpsecPolicy } from '../domain/policy.js';
 import { connection, gateway, ikePolicy, ipsecPolicy, member } from '../../test/domain-fixtures.js';
-import { DesiredMemo } from './desired-memo.js';
+import { connectionInputs, DesiredMemo, gatewayInputs } from './desired-memo.js';
 
 describe('DesiredMemo', () => {
   it('remembers each connection as built, and builds it afresh when anything it is built from changed', () => {
@@ -32,5 +32,71 @@ describe('DesiredMemo', () => {
     }
     // Another control plane's memo builds its own.
     expect(new DesiredMemo().gatewayState(g, [{ connection: c, ikePolicy: i, ipsecPolicy: e }]).connections[0]).not.toBe(first);
+  });
+
+  it('keeps a build when only what the agent reports changed (status, reasons, lifecycle, health)', () => {
+    const memo = new DesiredMemo();
+    const c = connection();
+    const g = gateway();
+    const first = memo.gatewayState(g, [{ connection: c }]).connections[0]!;
+    const reported: Connection = {
+      ...c,
+      status: 'up',
+      statusReasons: [{ code: 'ike_sa_down', message: 'x' }] as unknown as Connection['statusReasons'],
+      tunnelsUp: [1],
+      firstUpAt: 5,
+      lifecycleState: 'stable',
+      updatedAt: c.updatedAt + 1,
+    };
+    const gwReported: VpnGateway = {
+      ...g,
+      healthState: 'degraded',
+      lifecycleState: 'updating',
+      updatedAt: g.updatedAt + 1,
+      members: g.members.map((m) => ({ ...m, healthState: 'degraded', lifecycleState: 'updating' })),
+    };
+    expect(memo.gatewayState(gwReported, [{ connection: reported }]).connections[0]).toBe(first);
+  });
+
+  it('leaves out of its key only fields desiredConnection does not read', () => {
+    // The guard for the key: should desiredConnection come to read one of these, this fails, and the
+    // field goes into connectionInputs or gatewayInputs.
+    const c = connection();
+    const g = gateway();
+    const base = desiredConnection(g, c, undefined, undefined);
+    const otherConnection: Connection = {
+      ...c,
+      status: c.status === 'up' ? 'down' : 'up',
+      statusReasons: [{ code: 'x', message: 'y' }] as unknown as Connection['statusReasons'],
+      tunnelsUp: [1, 2],
+      firstUpAt: 42,
+      lifecycleState: 'failed',
+      updatedAt: c.updatedAt + 1000,
+    };
+    expect(connectionInputs(otherConnection)).toBe(connectionInputs(c));
+    expect(desiredConnection(g, otherConnection, undefined, undefined)).toEqual(base);
+    const otherGateway: VpnGateway = {
+      ...g,
+      accountId: 'another',
+      resourceGroupId: 'another',
+      name: 'another',
+      vpcId: 'another',
+      subnetId: 'another',
+      zone: 'another',
+      advertisedCidrs: ['10.250.0.0/16'],
+      localAsn: 65099,
+      lifecycleState: 'failed',
+      healthState: 'faulted',
+      healthReasons: [{ code: 'x', message: 'y' }] as unknown as VpnGateway['healthReasons'],
+      revision: g.revision + 1,
+      createdAt: 1,
+      updatedAt: 2,
+      members: g.members.map((m) => ({ ...m, lifecycleState: 'failed', healthState: 'faulted', healthReasons: [] })),
+    };
+    expect(gatewayInputs(otherGateway)).toBe(gatewayInputs(g));
+    expect(desiredConnection(otherGateway, c, undefined, undefined)).toEqual(base);
+    // What it does read is in the key.
+    expect(connectionInputs({ ...c, psk: 'another' })).not.toBe(connectionInputs(c));
+    expect(gatewayInputs({ ...g, members: g.members.map((m) => ({ ...m, publicIp: '203.0.113.99' })) })).not.toBe(gatewayInputs(g));
   });
 });
