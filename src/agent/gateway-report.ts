@@ -64,8 +64,8 @@ export async function reportGateway(
       const isUp = up.has(c.id);
       // A reason explains a failure after the last time it was up; one charon logged while this read
       // was under way (the peer's DELETE right after charon listed the SA) is newer than that `up`.
-      if (isUp) for (const rt of live) if ((rt.failedAt.get(c.id) ?? 0) < readAt) rt.failures.delete(c.id);
-      const failure = live.map((rt) => rt.failures.get(c.id)).find((f) => f !== undefined);
+      if (isUp) for (const rt of live) if ((rt.failures.get(c.id)?.at ?? readAt) < readAt) rt.failures.delete(c.id);
+      const failure = live.map((rt) => rt.failures.get(c.id)?.reason).find((f) => f !== undefined);
       const leader = overridden.get(c.id);
       const blocked = g.routeTunnels?.blocked.get(c.id);
       return {

@@ -30,9 +30,11 @@ export class GatewayRuntime {
   swept = false;
   /** When each connection's CHILDs were last (re)loaded into this charon (ms), for CHARON_START_GRACE_MS. */
   readonly #loadedAt = new Map<string, number>();
-  readonly failures = new Map<string, Reason>();
-  /** When charon logged each of those failures (ms): a status read taken before it cannot explain it away. */
-  readonly failedAt = new Map<string, number>();
+  /**
+   * The latest failure charon logged (or a command met) for each connection, and when (ms): a status
+   * read taken before that time cannot explain it away (gateway-report.ts).
+   */
+  readonly failures = new Map<string, { readonly reason: Reason; readonly at: number }>();
   /** Peer group (IKE conn) name → the connections with a CHILD in it, from the last reconcile. */
   members = new Map<string, readonly string[]>();
   /** Connections whose phase 1 the group's leader overrides → that leader's id (from the last reconcile). */
@@ -139,10 +141,8 @@ export class GatewayRuntime {
           const msg = textOf(e.message['msg'] ?? '');
           const hit = this.#attribution.read({ msg, ikeName: textOf(e.message['ikesa-name'] ?? ''), uniqueId: textOf(e.message['ikesa-uniqueid'] ?? '') });
           if (!hit) continue;
-          for (const id of hit.ids) {
-            this.failures.set(id, reason(hit.code, msg));
-            this.failedAt.set(id, Date.now());
-          }
+          const failure = { reason: reason(hit.code, msg), at: Date.now() };
+          for (const id of hit.ids) this.failures.set(id, failure);
         }
         this.hooks.onEvent();
       }

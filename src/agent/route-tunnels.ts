@@ -96,7 +96,8 @@ export class RouteTunnels {
       } catch (err) {
         this.log?.warn({ err, gateway: gw.id, connection: t.connectionId, member: t.memberIndex }, 'route tunnel not applied; retrying');
         // A charon that went away is restarted by the next pass: not a failure to show on the connection.
-        if (!(err instanceof ViciConnectionError)) rt.failures.set(t.connectionId, reason('internal_error', err instanceof Error ? err.message : String(err)));
+        if (!(err instanceof ViciConnectionError))
+          rt.failures.set(t.connectionId, { reason: reason('internal_error', err instanceof Error ? err.message : String(err)), at: Date.now() });
         retry = true;
       }
     }
