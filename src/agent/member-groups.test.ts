@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connection, gateway, member, routeGateway } from '../../test/domain-fixtures.js';
-import { desiredConnection } from '../domain/desired-state.js';
+import { desiredConnection } from '../domain/desired-connection.js';
 import { memberGroups, standbyGroups, tunnelGroups } from './member-groups.js';
 
 const policy = desiredConnection(gateway(), connection(), undefined, undefined);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../domain/connection.js';
-import { type DesiredConnection, desiredConnection } from '../domain/desired-state.js';
+import { type DesiredConnection } from '../domain/desired-state.js';
+import { desiredConnection } from '../domain/desired-connection.js';
 import { connection, gateway } from '../../test/domain-fixtures.js';
 import { type PeerGroup, translateGateway } from '../dataplane/strongswan/peer-group-translator.js';
 import { ViciCommandError, ViciConnectionError, encodeMessage, type ViciNamedSection, type ViciSectionInput } from '../dataplane/vici/index.js';

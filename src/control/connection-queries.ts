@@ -1,5 +1,6 @@
 import type { Connection } from '../domain/connection.js';
-import { desiredConnection, type DesiredConnection } from '../domain/desired-state.js';
+import { type DesiredConnection } from '../domain/desired-state.js';
+import { desiredConnection } from '../domain/desired-connection.js';
 import { connectionWeakAlgorithms } from '../domain/effective-crypto.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import type { IkePolicy, IpsecPolicy } from '../domain/policy.js';

@@ -1,10 +1,5 @@
-import {
-  type ConnectionWithPolicies,
-  type DesiredConnection,
-  type DesiredGatewayState,
-  desiredConnection,
-  desiredGatewayState,
-} from '../domain/desired-state.js';
+import { type ConnectionWithPolicies, type DesiredConnection, type DesiredGatewayState, desiredGatewayState } from '../domain/desired-state.js';
+import { desiredConnection } from '../domain/desired-connection.js';
 import type { Connection } from '../domain/connection.js';
 import type { VpnGateway } from '../domain/gateway.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredConnection } from '../../domain/desired-state.js';
+import { desiredConnection } from '../../domain/desired-connection.js';
 import type { PlannedRoute } from '../../domain/vpc-route.js';
 import { connection, routeGateway } from '../../../test/domain-fixtures.js';
 import { type MemberAddresses, type TunnelState, memberRoutePlan, routeTunnels, vpcRoutePlan, vpcTableNumber } from './route-plan.js';

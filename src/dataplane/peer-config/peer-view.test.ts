@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connection, gateway, ikePolicy } from '../../../test/domain-fixtures.js';
-import { desiredConnection } from '../../domain/desired-state.js';
+import { desiredConnection } from '../../domain/desired-connection.js';
 import { ipv4Mask, parseIdentity, parseProposal, peerView, singleSuites } from './peer-view.js';
 
 describe('the peer view', () => {
