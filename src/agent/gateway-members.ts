@@ -1,11 +1,16 @@
 import { type FSWatcher, mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import type { GatewayPlan } from '../control/index.js';
 import type { GatewayLayout } from '../dataplane/lab/network-layout.js';
 import { memberCut, memberDir } from '../dataplane/lab/member-fault.js';
-import type { GatewayMode } from '../domain/gateway.js';
+import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
+import { memberNs } from '../dataplane/lab/lab-names.js';
+import { activeIndexOf } from '../dataplane/lab/network-layout.js';
+import type { GatewayMode, VpnGateway } from '../domain/gateway.js';
+import type { Telemetry } from '../domain/telemetry.js';
 import { haTrace } from './failover-trace.js';
-import type { GatewayRuntime } from './gateway-runtime.js';
+import { GatewayRuntime } from './gateway-runtime.js';
 import { ReportMemo } from './report-memo.js';
 import type { RouteTunnels } from './route-tunnels.js';
 
@@ -134,4 +139,44 @@ export class GatewayMembers {
     this.routeTunnels?.close();
     for (const w of this.#watchers.splice(0)) w.close();
   }
+}
+
+/** What a gateway's members call back: charon said something (poke), a charon or a fail marker went or came (lost). */
+export interface MemberHooks {
+  readonly poke: () => void;
+  readonly lost: () => void;
+  readonly telemetry: Telemetry;
+  readonly logger?: Logger;
+}
+
+/**
+ * A gateway's members as this agent takes them on: a supervisor and a runtime per member (adopting a
+ * charon already running), and the fail markers watched. A lost charon or a changed marker marks the
+ * gateway urgent: a failover may be waiting.
+ */
+export function openGatewayMembers(gw: VpnGateway, dir: string, hooks: MemberHooks): GatewayMembers {
+  const g = new GatewayMembers(gw.id, dir, gw.mode, activeIndexOf(gw));
+  for (const m of gw.members) {
+    const supervisor = new CharonSupervisor(
+      { ns: memberNs(gw.id, m.index), dir: g.memberDir(m.index), ignoreLoopback: true },
+      { onRestart: () => hooks.telemetry.charonRestart(gw.id) },
+    );
+    const events = {
+      onEvent: hooks.poke,
+      onLost: () => {
+        haTrace(gw.id, `member ${m.index}: vici lost`);
+        g.urgent = true;
+        hooks.lost();
+      },
+    };
+    const rt = new GatewayRuntime(gw.id, supervisor, events, hooks.logger, m.index);
+    rt.adopt();
+    g.runtimes.set(m.index, rt);
+  }
+  g.watchMarkers(() => {
+    haTrace(gw.id, 'fail marker changed');
+    g.urgent = true;
+    hooks.lost();
+  });
+  return g;
 }

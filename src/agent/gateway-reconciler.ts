@@ -1,21 +1,19 @@
 import type { Logger } from 'pino';
 import type { GatewayPlan } from '../control/index.js';
-import { memberNs } from '../dataplane/lab/lab-names.js';
 import { LabState } from '../dataplane/lab/lab-state.js';
-import { activeIndexOf, gatewayLayout } from '../dataplane/lab/network-layout.js';
+import { gatewayLayout } from '../dataplane/lab/network-layout.js';
 import type { DesiredGatewayState } from '../domain/desired-state.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import type { AgentBackend, LabSettings } from './agent-backend.js';
-import { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { haTrace } from './failover-trace.js';
-import { GatewayMembers } from './gateway-members.js';
-import { GatewayRuntime } from './gateway-runtime.js';
+import { type GatewayMembers, openGatewayMembers } from './gateway-members.js';
+import type { GatewayRuntime } from './gateway-runtime.js';
 import { claimActivePlacement, fullMemberNetwork, type NetworkDeps, syncMemberNetwork } from './member-network.js';
 import { RouteTunnels } from './route-tunnels.js';
 import { removeGatewayLab } from './gateway-teardown.js';
 import { ViciConnectionError, type ViciNamedSection } from '../dataplane/vici/index.js';
-import { applyMember, FAILOVER_HURRY_MS, type InitiateMissing } from './member-apply.js';
+import { applyMember, FAILOVER_HURRY_MS, type InitiateMissing, syncStandbys } from './member-apply.js';
 import { observationOf, reportGateway, reportMembers } from './gateway-report.js';
 
 export interface ReconcilerDeps {
@@ -181,20 +179,10 @@ export class GatewayReconciler {
    */
   async syncStandby(gatewayId: string): Promise<void> {
     const g = this.#gateways.get(gatewayId);
-    if (g) await g.locked(() => this.#syncStandby(g));
-  }
-
-  async #syncStandby(g: GatewayMembers): Promise<void> {
-    haTrace(g.gatewayId, 'standby sync');
-    const desired = g.plan?.desired;
-    // A failover waiting goes first; its reconcile asks for the standby again.
-    if (!desired || g.mode !== 'policy' || g.urgent || this.#gateways.get(g.gatewayId) !== g) return;
-    for (const [i, rt] of g.runtimes) {
-      if (g.roleOf(i) !== 'standby' || g.cut.has(i)) continue;
-      const back = rt.supervisor.pid() === undefined; // started now: it shows available at once
-      await applyMember(g, rt, desired, 'standby');
-      if (back) await reportMembers(this.d.backend, g); // a member that came back shows available again
-    }
+    if (g)
+      await g.locked(async () => {
+        if (this.#gateways.get(gatewayId) === g) await syncStandbys(g, this.d.backend); // not if torn down meanwhile
+      });
   }
 
   /** Reads every live charon and reports the status (gateway-report.ts); route mode: the routes follow. */
@@ -226,28 +214,11 @@ export class GatewayReconciler {
   #members(gw: VpnGateway): GatewayMembers {
     const known = this.#gateways.get(gw.id);
     if (known) return known;
-    const g = new GatewayMembers(gw.id, this.#labState.dirFor('gateway', gw.id), gw.mode, activeIndexOf(gw));
-    for (const m of gw.members) {
-      const supervisor = new CharonSupervisor(
-        { ns: memberNs(gw.id, m.index), dir: g.memberDir(m.index), ignoreLoopback: true },
-        { onRestart: () => (this.d.telemetry ?? NO_TELEMETRY).charonRestart(gw.id) },
-      );
-      const hooks = {
-        onEvent: () => this.d.poke(gw.id),
-        onLost: () => {
-          haTrace(gw.id, `member ${m.index}: vici lost`);
-          g.urgent = true;
-          this.d.lost(gw.id);
-        },
-      };
-      const rt = new GatewayRuntime(gw.id, supervisor, hooks, this.d.logger, m.index);
-      rt.adopt();
-      g.runtimes.set(m.index, rt);
-    }
-    g.watchMarkers(() => {
-      haTrace(gw.id, 'fail marker changed');
-      g.urgent = true;
-      this.d.lost(gw.id);
+    const g = openGatewayMembers(gw, this.#labState.dirFor('gateway', gw.id), {
+      poke: () => this.d.poke(gw.id),
+      lost: () => this.d.lost(gw.id),
+      telemetry: this.d.telemetry ?? NO_TELEMETRY,
+      ...(this.d.logger ? { logger: this.d.logger } : {}),
     });
     this.#gateways.set(gw.id, g);
     return g;

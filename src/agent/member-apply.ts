@@ -2,7 +2,9 @@
 // that charon (gateway-reconciler.ts decides which members run, in which role, and calls it per member).
 import type { ViciNamedSection } from '../dataplane/vici/index.js';
 import type { DesiredGatewayState } from '../domain/desired-state.js';
+import type { AgentBackend } from './agent-backend.js';
 import { haTrace } from './failover-trace.js';
+import { reportMembers } from './gateway-report.js';
 import type { GatewayMembers } from './gateway-members.js';
 import type { GatewayRuntime } from './gateway-runtime.js';
 import { memberGroups } from './member-groups.js';
@@ -73,4 +75,20 @@ export async function applyMember(
     haTrace(g.gatewayId, `member ${rt.memberIndex}: initiateMissing ${initiated}`);
     return initiated;
   };
+}
+
+/**
+ * Brings a policy gateway's standby members in line with the last reconcile's plan: started, the same
+ * conns without start actions. A failover waiting goes first (its reconcile asks for the standby again).
+ */
+export async function syncStandbys(g: GatewayMembers, backend: AgentBackend): Promise<void> {
+  haTrace(g.gatewayId, 'standby sync');
+  const desired = g.plan?.desired;
+  if (!desired || g.mode !== 'policy' || g.urgent) return;
+  for (const [i, rt] of g.runtimes) {
+    if (g.roleOf(i) !== 'standby' || g.cut.has(i)) continue;
+    const back = rt.supervisor.pid() === undefined; // started now: it shows available at once
+    await applyMember(g, rt, desired, 'standby');
+    if (back) await reportMembers(backend, g); // a member that came back shows available again
+  }
 }
