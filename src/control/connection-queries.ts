@@ -1,5 +1,5 @@
 import type { Connection } from '../domain/connection.js';
-import { type DesiredConnection } from '../domain/desired-state.js';
+import type { DesiredConnection } from '../domain/desired-state.js';
 import { desiredConnection } from '../domain/desired-connection.js';
 import { connectionWeakAlgorithms } from '../domain/effective-crypto.js';
 import type { VpnGateway } from '../domain/gateway.js';

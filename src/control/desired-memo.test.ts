@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../domain/connection.js';
-import { type DesiredConnection } from '../domain/desired-state.js';
+import type { DesiredConnection } from '../domain/desired-state.js';
 import { desiredConnection } from '../domain/desired-connection.js';
 import type { VpnGateway } from '../domain/gateway.js';
 import type { IkePolicy, IpsecPolicy } from '../domain/policy.js';

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { connection, gateway, ikePolicy, ipsecPolicy, routeGateway } from '../../../test/domain-fixtures.js';
-import { type DesiredConnection } from '../../domain/desired-state.js';
+import type { DesiredConnection } from '../../domain/desired-state.js';
 import { desiredConnection } from '../../domain/desired-connection.js';
 import { DomainError } from '../../domain/errors.js';
 import { PEER_CONFIG_FORMATS, type PeerConfigFormat } from '../../domain/peer-config-formats.js';

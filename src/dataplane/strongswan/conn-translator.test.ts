@@ -11,7 +11,7 @@ import {
   type PfsGroup,
   isAead,
 } from '../../domain/crypto-catalogue.js';
-import { type DesiredConnection } from '../../domain/desired-state.js';
+import type { DesiredConnection } from '../../domain/desired-state.js';
 import { desiredConnection } from '../../domain/desired-connection.js';
 import type { IkePolicy, IpsecPolicy } from '../../domain/policy.js';
 import { CID, connection as conn, gateway, ikePolicy as ike, ipsecPolicy as ipsec, member, routeGateway } from '../../../test/domain-fixtures.js';
