@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Connection } from '../domain/connection.js';
 import type { DesiredConnection } from '../domain/desired-state.js';
 import { desiredConnection } from '../domain/desired-connection.js';
-import type { VpnGateway } from '../domain/gateway.js';
+import type { GatewayMember, VpnGateway } from '../domain/gateway.js';
 import type { IkePolicy, IpsecPolicy } from '../domain/policy.js';
 import { connection, gateway, ikePolicy, ipsecPolicy, member } from '../../test/domain-fixtures.js';
 import { connectionInputs, DesiredMemo, gatewayInputs } from './desired-memo.js';
@@ -76,14 +76,16 @@ describe('DesiredMemo', () => {
     };
     expect(connectionInputs(otherConnection)).toBe(connectionInputs(c));
     expect(desiredConnection(g, otherConnection, undefined, undefined)).toEqual(base);
-    const otherGateway: VpnGateway = {
-      ...g,
+    // gatewayInputs is a list of what is read, so every other field is given here: a field added to
+    // VpnGateway or GatewayMember does not compile until this test gives it another value too.
+    const elseOfGateway: Omit<VpnGateway, 'id' | 'members'> = {
       accountId: 'another',
       resourceGroupId: 'another',
       name: 'another',
       vpcId: 'another',
       subnetId: 'another',
       zone: 'another',
+      mode: g.mode === 'policy' ? 'route' : 'policy',
       advertisedCidrs: ['10.250.0.0/16'],
       localAsn: 65099,
       lifecycleState: 'failed',
@@ -92,8 +94,14 @@ describe('DesiredMemo', () => {
       revision: g.revision + 1,
       createdAt: 1,
       updatedAt: 2,
-      members: g.members.map((m) => ({ ...m, lifecycleState: 'failed', healthState: 'faulted', healthReasons: [] })),
     };
+    const elseOfMember: Omit<GatewayMember, 'index' | 'role' | 'publicIp'> = {
+      privateIp: { id: 'another', address: '10.250.0.9' },
+      lifecycleState: 'failed',
+      healthState: 'faulted',
+      healthReasons: [{ code: 'x', message: 'y' }] as unknown as GatewayMember['healthReasons'],
+    };
+    const otherGateway: VpnGateway = { ...g, ...elseOfGateway, members: g.members.map((m) => ({ ...m, ...elseOfMember })) };
     expect(gatewayInputs(otherGateway)).toBe(gatewayInputs(g));
     expect(desiredConnection(otherGateway, c, undefined, undefined)).toEqual(base);
     // What it does read is in the key.
