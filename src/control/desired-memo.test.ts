@@ -43,7 +43,7 @@ describe('DesiredMemo', () => {
     const reported: Connection = {
       ...c,
       status: 'up',
-      statusReasons: [{ code: 'ike_sa_down', message: 'x' }] as unknown as Connection['statusReasons'],
+      statusReasons: [{ code: 'ike_sa_down', message: 'x' }],
       tunnelsUp: [1],
       firstUpAt: 5,
       lifecycleState: 'stable',
@@ -68,7 +68,7 @@ describe('DesiredMemo', () => {
     const otherConnection: Connection = {
       ...c,
       status: c.status === 'up' ? 'down' : 'up',
-      statusReasons: [{ code: 'x', message: 'y' }] as unknown as Connection['statusReasons'],
+      statusReasons: [{ code: 'x', message: 'y' }],
       tunnelsUp: [1, 2],
       firstUpAt: 42,
       lifecycleState: 'failed',
@@ -90,7 +90,7 @@ describe('DesiredMemo', () => {
       localAsn: 65099,
       lifecycleState: 'failed',
       healthState: 'faulted',
-      healthReasons: [{ code: 'x', message: 'y' }] as unknown as VpnGateway['healthReasons'],
+      healthReasons: [{ code: 'x', message: 'y' }],
       revision: g.revision + 1,
       createdAt: 1,
       updatedAt: 2,
@@ -99,7 +99,7 @@ describe('DesiredMemo', () => {
       privateIp: { id: 'another', address: '10.250.0.9' },
       lifecycleState: 'failed',
       healthState: 'faulted',
-      healthReasons: [{ code: 'x', message: 'y' }] as unknown as GatewayMember['healthReasons'],
+      healthReasons: [{ code: 'x', message: 'y' }],
     };
     const otherGateway: VpnGateway = { ...g, ...elseOfGateway, members: g.members.map((m) => ({ ...m, ...elseOfMember })) };
     expect(gatewayInputs(otherGateway)).toBe(gatewayInputs(g));
