@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { NO_TELEMETRY, type Telemetry } from '../domain/telemetry.js';
 import { recordLabSettings } from '../dataplane/lab/lab-settings-record.js';
 import { claimServing, releaseServing } from '../dataplane/lab/lab-serving-record.js';
+import { BurstCoalescer } from './burst-coalescer.js';
 import { haTrace } from './failover-trace.js';
 import { GatewayReconciler, type ReconcilerDeps } from './gateway-reconciler.js';
 
@@ -42,6 +43,8 @@ export class LabAgent {
   readonly #pokedWhileRefreshing = new Set<string>();
   /** Gateways being reconciled now (each gateway one reconcile at a time; different gateways in parallel). */
   readonly #active = new Set<string>();
+  /** Changes from the feed, a burst of them on one gateway coalesced into one reconcile (burst-coalescer.ts). */
+  readonly #bursts = new BurstCoalescer((id) => this.enqueue(id));
   #stopped = false;
   #idle: (() => void)[] = [];
   #unsubscribe: (() => void) | undefined;
@@ -64,7 +67,7 @@ export class LabAgent {
     let first: Promise<void> | undefined;
     this.#unsubscribe = this.deps.backend.watch((ids) => {
       if (ids !== 'all') {
-        ids.forEach((id) => this.enqueue(id));
+        ids.forEach((id) => this.#bursts.change(id));
         return;
       }
       // Also what was built for gateways the store no longer has (their teardown was cut short).
@@ -89,9 +92,9 @@ export class LabAgent {
     return this.deps.telemetry ?? NO_TELEMETRY;
   }
 
-  /** Resolves when the queue is empty and nothing runs (tests, CLI). */
+  /** Resolves when the queue is empty, nothing runs and no change is held (tests, CLI). */
   idle(): Promise<void> {
-    if (this.#active.size === 0 && this.#queue.size === 0) return Promise.resolve();
+    if (this.#active.size === 0 && this.#queue.size === 0 && !this.#bursts.holding()) return Promise.resolve();
     return new Promise((ok) => this.#idle.push(ok));
   }
 
@@ -140,7 +143,7 @@ export class LabAgent {
     void job().finally(() => {
       this.#active.delete(key);
       after?.();
-      if (this.#active.size === 0 && this.#queue.size === 0) this.#settled();
+      if (this.#active.size === 0 && this.#queue.size === 0 && !this.#bursts.holding()) this.#settled();
       this.#drain();
     });
   }
@@ -252,6 +255,7 @@ export class LabAgent {
     this.#urgent.clear();
     this.#standbys.clear();
     this.#unsubscribe?.();
+    this.#bursts.clear();
     for (const t of [...[...this.#timers.values()].map((d) => d.timer), ...this.#statusTimers.values(), ...this.#standbyTimers.values()]) clearTimeout(t);
     this.reconciler.close();
     if (this.#active.size === 0) this.#settled();
