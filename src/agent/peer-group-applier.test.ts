@@ -72,6 +72,14 @@ describe('applyGroups', () => {
     expect(applied.get('cw-peer-1')!.children).toEqual({ 'cw-a-1': 'cw-a-1@h1', 'cw-b-1': 'cw-b-1@h1', 'cw-c-1': 'cw-c-1@h1' });
   });
 
+  it('closes nothing for a CHILD new to the group, with or without a start action (a standby adding its connections)', async () => {
+    const { vici, calls } = recorder();
+    const applied = new Map<string, AppliedGroup>([['cw-peer-1', { ikeHash: 'h1', children: { 'cw-a-1': 'cw-a-1@h1' } }]]);
+    const g = group('h1', { 'cw-a-1': ['a', false], 'cw-b-1': ['b', false], 'cw-c-1': ['c', true] });
+    expect([...(await applyGroups(vici, [g], applied))].sort()).toEqual(['b', 'c']);
+    expect(calls).toEqual(['load-conn cw-peer-1']);
+  });
+
   it("a phase-1 change closes the group's IKE_SAs before loading it", async () => {
     const { vici, calls } = recorder();
     const applied = new Map<string, AppliedGroup>([['cw-peer-1', { ikeHash: 'h1', children: { 'cw-a-1': 'cw-a-1@h2' } }]]);

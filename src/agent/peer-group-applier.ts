@@ -57,8 +57,8 @@ export function encodedChildCount(): number {
  * - phase 1 changed (proposals, DPD, lifetimes, key): the group's IKE_SAs are closed first, then the
  *   conn is loaded; charon starts the bidirectional CHILDs again.
  * - only some CHILDs changed: `load-conn` updates the conn and charon restarts just the changed CHILDs
- *   with start_action=start; changed or removed CHILDs without a start action (peer_only) keep their
- *   old SA, so those are closed (the peer builds them again).
+ *   with start_action=start; changed or removed CHILDs without a start action (peer_only, a policy
+ *   standby's) keep their old SA, so those are closed (the peer builds them again); a new one has none.
  * - new group: loaded (keys first: a conn with start_action=start initiates the moment it is loaded).
  * The pre-shared key is loaded with a new group or a changed phase 1 (the key is part of its hash).
  * Returns the connections whose CHILDs were (re)loaded.
@@ -78,6 +78,9 @@ export async function applyGroups(vici: GroupVici, groups: readonly PeerGroup[],
     if (before && !ikeChanged) {
       for (const child of changedChildren) {
         if (g.children.get(child)?.start) continue; // charon restarted it
+        // A CHILD new to the group has no SA to close: a policy standby's whole bring-up (its CHILDs carry
+        // no start action) sent one terminate (and its control-log round trips) per new connection.
+        if (before.children[child] === undefined) continue;
         await vici.terminate({ child }, { timeoutMs: -1 }).catch(ignore);
       }
     }
