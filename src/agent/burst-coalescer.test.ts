@@ -69,6 +69,19 @@ describe('BurstCoalescer', () => {
     expect(fired.map(([k]) => k)).toEqual(['a', 'b', 'a']);
   });
 
+  it('forgets quiet keys once it tracks many, and still holds a busy one', () => {
+    for (let i = 0; i < 300; i++) c.change(`gw-${i}`);
+    expect(fired).toHaveLength(300);
+    vi.advanceTimersByTime(50);
+    c.change('gw-1');
+    c.change('gw-1'); // within 50 ms of the one before: held, the 299 quiet keys swept meanwhile
+    expect(fired).toHaveLength(301);
+    expect(c.tracked()).toBe(1);
+    expect(c.holding()).toBe(true);
+    vi.advanceTimersByTime(50);
+    expect(fired).toHaveLength(302);
+  });
+
   it('drops what it holds on clear', () => {
     c.change('a');
     c.change('a');

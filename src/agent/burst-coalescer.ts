@@ -2,6 +2,9 @@
 export const BURST_QUIET_MS = 50;
 export const BURST_CAP_MS = 2_000;
 
+/** The last change times kept before the quiet ones are swept. */
+const SWEEP_AT = 256;
+
 interface Held {
   readonly since: number;
   timer: NodeJS.Timeout;
@@ -31,6 +34,7 @@ export class BurstCoalescer {
   change(key: string): void {
     const now = this.now();
     const last = this.#last.get(key);
+    if (this.#last.size >= SWEEP_AT) this.#sweep(now);
     this.#last.set(key, now);
     const held = this.#held.get(key);
     if (!held && (last === undefined || now - last >= this.quietMs)) {
@@ -49,11 +53,21 @@ export class BurstCoalescer {
     return this.#held.size > 0;
   }
 
+  /** How many keys' last change times are kept (tests). */
+  tracked(): number {
+    return this.#last.size;
+  }
+
   /** Drops every held change without firing (the agent stops). */
   clear(): void {
     for (const h of this.#held.values()) clearTimeout(h.timer);
     this.#held.clear();
     this.#last.clear();
+  }
+
+  /** Forgets the keys quiet for `quietMs` and not held: they fire at once anyway (deleted gateways' ids go too). */
+  #sweep(now: number): void {
+    for (const [key, at] of this.#last) if (now - at >= this.quietMs && !this.#held.has(key)) this.#last.delete(key);
   }
 
   #release(key: string): void {
