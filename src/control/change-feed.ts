@@ -57,9 +57,9 @@ export interface FollowOptions {
   /** Longest wait between reads when nothing wakes the follower (another server's commits). Default 1 s. */
   readonly pollMs?: number;
   /**
-   * After a wake, wait this long before reading, so a burst of commits costs one read. Default 0: an
-   * agent applies a change at once (delaying it makes two gateways that peer with each other start
-   * together more often, and both initiate); followers that only tidy up (the finalizer) batch.
+   * After a wake, wait this long before reading, so a burst of commits costs one read. Default 0: the
+   * agent reads at once and coalesces per gateway itself (src/agent/burst-coalescer.ts), so a lone
+   * change is applied without any wait; followers that only tidy up (the finalizer) batch here.
    */
   readonly coalesceMs?: number;
   readonly onError?: (e: unknown) => void;
