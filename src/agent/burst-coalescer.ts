@@ -7,7 +7,7 @@ const SWEEP_AT = 256;
 
 interface Held {
   readonly since: number;
-  timer: NodeJS.Timeout;
+  readonly timer: NodeJS.Timeout;
 }
 
 /**
