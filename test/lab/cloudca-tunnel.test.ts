@@ -5,6 +5,7 @@ import { inNamespace, listNamespaces } from '../../src/dataplane/lab/ip-command.
 import { gatewayNamespaces, siteNs, vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import type { TestServer } from '../harness.js';
 import { labCli, labInternet, labRuns, saOf, startLab, stopLab, type LabGateway } from './lab-fixture.js';
+import { answeredPing, expectAnswered } from './ping-echoes.js';
 
 const TAG = 'cca';
 const LAN = '192.168.77.0/24';
@@ -75,8 +76,8 @@ describe.skipIf(!labRuns)('lab: a cloud.ca site-to-site VPN to a lab site', () =
     expect(await cli(['lab', 'site', 'connect', SITE, '--connection', id])).toMatch(/now answers connection/);
     await expect.poll(state, { timeout: 40_000, interval: 100 }).toBe('Connected');
     console.log(`cloud.ca site-to-site VPN: Connected ${Date.now() - t0} ms after create`);
-    const out = await inNamespace(vpcNs(vpcId), ['ping', '-c', '3', '-i', '0.2', '-W', '2', '192.168.77.1'], 20_000);
-    expect(out).toMatch(/3 received/);
+    const out = await inNamespace(vpcNs(vpcId), ['ping', ...answeredPing(3), '192.168.77.1'], 20_000);
+    expectAnswered(out, 3);
   }, 120_000);
 
   it('?operation=reset comes back on a new IKE_SA, Connected again, and pings through', async () => {
@@ -88,8 +89,8 @@ describe.skipIf(!labRuns)('lab: a cloud.ca site-to-site VPN to a lab site', () =
       .poll(async () => (await saOf(t, { id, gw }))?.ike['uniqueid'], { timeout: 30_000, interval: 200 })
       .not.toMatch(new RegExp(`^(${String(before!.ike['uniqueid'])})?$`));
     await expect.poll(state, { timeout: 30_000, interval: 100 }).toBe('Connected');
-    const out = await inNamespace(vpcNs(vpcId), ['ping', '-c', '3', '-i', '0.2', '-W', '2', '192.168.77.1'], 20_000);
-    expect(out).toMatch(/3 received/);
+    const out = await inNamespace(vpcNs(vpcId), ['ping', ...answeredPing(3), '192.168.77.1'], 20_000);
+    expectAnswered(out, 3);
   }, 90_000);
 
   it('delete, then the kept VPC gateway through /v1: nothing of it is left; lab down removes the site', async () => {

@@ -12,6 +12,7 @@ import { labDown } from '../../src/dataplane/lab/lab-teardown.js';
 import { ViciClient, type ViciNamedSection } from '../../src/dataplane/vici/index.js';
 import { parseCidr } from '../../src/domain/cidr.js';
 import { startTestServer, type TestServer } from '../harness.js';
+import { answeredPing, expectAnswered } from './ping-echoes.js';
 
 /**
  * Shared pieces of the lab end-to-end tests (real charon in namespaces). Same pattern as
@@ -159,8 +160,8 @@ export async function waitReason(t: TestServer, c: Connection, code: string, tim
 
 /** A ping from `from`'s VPC to the router address of `to`'s VPC: `count` replies expected. */
 export async function ping(from: LabGateway, to: LabGateway, count = 3): Promise<void> {
-  const out = await inNamespace(vpcNs(from.vpc), ['ping', '-c', String(count), '-i', '0.2', '-W', '2', to.router], 20_000);
-  expect(out).toMatch(new RegExp(`${count} received`));
+  const out = await inNamespace(vpcNs(from.vpc), ['ping', ...answeredPing(count), to.router], 20_000);
+  expectAnswered(out, count);
 }
 
 /**
