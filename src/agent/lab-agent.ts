@@ -34,7 +34,7 @@ export class LabAgent {
   readonly #timers = new Map<string, { readonly timer: NodeJS.Timeout; readonly at: number }>();
   readonly #failures = new Map<string, number>();
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
-  /** Gateways whose policy standby is due a sync (coalesced; run when no reconcile is queued or running). */
+  /** Gateways whose policy standby is due a sync (coalesced; run when no reconcile is queued, held or running). */
   readonly #standbys = new Set<string>();
   readonly #standbyTimers = new Map<string, NodeJS.Timeout>();
   /** How long each gateway's last status refresh took (ms); which are refreshing now, and which were poked meanwhile. */
@@ -126,7 +126,8 @@ export class LabAgent {
         },
       );
     }
-    if (this.#stopped || this.#queue.size > 0 || this.#active.size > 0) return;
+    // A held burst is a reconcile that waits too: a standby load between its halves competes with it.
+    if (this.#stopped || this.#queue.size > 0 || this.#active.size > 0 || this.#bursts.holding()) return;
     const [id] = this.#standbys;
     if (id === undefined) return;
     this.#standbys.delete(id);
