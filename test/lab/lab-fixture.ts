@@ -5,14 +5,13 @@ import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { LocalBackend } from '../../src/agent/local-backend.js';
 import { LabAgent } from '../../src/agent/lab-agent.js';
-import { inNamespace } from '../../src/dataplane/lab/ip-command.js';
 import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { tunnelRecordName } from '../../src/dataplane/lab/tunnel-network.js';
 import { labDown } from '../../src/dataplane/lab/lab-teardown.js';
 import { ViciClient, type ViciNamedSection } from '../../src/dataplane/vici/index.js';
 import { parseCidr } from '../../src/domain/cidr.js';
 import { startTestServer, type TestServer } from '../harness.js';
-import { answeredPing, expectAnswered } from './ping-echoes.js';
+import { pingAnswered } from './ping-echoes.js';
 
 /**
  * Shared pieces of the lab end-to-end tests (real charon in namespaces). Same pattern as
@@ -160,8 +159,7 @@ export async function waitReason(t: TestServer, c: Connection, code: string, tim
 
 /** A ping from `from`'s VPC to the router address of `to`'s VPC: `count` replies expected. */
 export async function ping(from: LabGateway, to: LabGateway, count = 3): Promise<void> {
-  const out = await inNamespace(vpcNs(from.vpc), ['ping', ...answeredPing(count), to.router], 20_000);
-  expectAnswered(out, count);
+  await pingAnswered(vpcNs(from.vpc), to.router, { count });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { inNamespace } from '../../src/dataplane/lab/ip-command.js';
 
 /**
  * ping's arguments for `count` echo requests 0.2 s apart that a tunnel must all answer.
@@ -21,4 +22,12 @@ export function echoes(out: string): { sent: number; received: number } {
 /** Asserts that ping's output shows at least `count` replies (the output is the failure message). */
 export function expectAnswered(out: string, count: number): void {
   expect(echoes(out).received, out).toBeGreaterThanOrEqual(count);
+}
+
+/** Pings `target` from namespace `ns` (from address `source`, if given) and asserts that `count` replies came; ping's output. */
+export async function pingAnswered(ns: string, target: string, opts: { count?: number; source?: string } = {}): Promise<string> {
+  const count = opts.count ?? 3;
+  const out = await inNamespace(ns, ['ping', ...answeredPing(count), ...(opts.source ? ['-I', opts.source] : []), target], 30_000);
+  expectAnswered(out, count);
+  return out;
 }

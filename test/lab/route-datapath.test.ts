@@ -20,7 +20,7 @@ import { desiredConnection } from '../../src/domain/desired-connection.js';
 import type { PlannedRoute } from '../../src/domain/vpc-route.js';
 import { connection, member, routeGateway } from '../domain-fixtures.js';
 import { labInternet, labRuns } from './lab-fixture.js';
-import { answeredPing, echoes, expectAnswered } from './ping-echoes.js';
+import { answeredPing, echoes, pingAnswered } from './ping-echoes.js';
 
 /**
  * Route-based tunnels that route, built from the lab primitives: two member namespaces with their own
@@ -139,7 +139,6 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
   };
   const packetsOut = async (): Promise<Map<string, number>> =>
     new Map(await Promise.all([...tunnels].map(async ([k, t]) => [k, (await children(t)).reduce((n, c) => n + Number(c['packets-out'] ?? 0), 0)] as const)));
-  const ping = (from: string, to: string, count = 3): Promise<string> => inNamespace(VPC, ['ping', ...answeredPing(count), '-I', from, to], 30_000);
   const loadTunnel = async (d: DesiredConnection, m: 1 | 2): Promise<void> => {
     const tr = translate({ ...d, tunnels: d.tunnels.filter((t) => t.memberIndex === m) });
     await vici(tunnels.get(key(d.connectionId, m))!, async (v) => {
@@ -239,7 +238,7 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
     await waitAllUp();
     const vpcRoutes = await syncUntil(false, /10\.2\.0\.0\/24 via 10\.1\.0\.5 .*\n10\.3\.0\.0\/24 via 10\.1\.0\.5 /);
     const before = await packetsOut();
-    for (const s of SITES) expectAnswered(await ping('10.1.0.1', s.host), 3);
+    for (const s of SITES) await pingAnswered(VPC, s.host, { source: '10.1.0.1' });
     const after = await packetsOut();
     for (const s of SITES) {
       expect(after.get(key(s.conn, 2))! - before.get(key(s.conn, 2))!).toBeGreaterThanOrEqual(3);
@@ -264,7 +263,7 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
     // of its two 0.0.0.0/0 CHILDs); once its DPD (2 s / 10 s) drops the dead one, over member 1's.
     let replied = 0;
     while (Date.now() - t0 < 40_000) {
-      const out = await ping('10.1.0.1', SITES[0]!.host, 1).catch(() => '');
+      const out = await inNamespace(VPC, ['ping', ...answeredPing(1), '-I', '10.1.0.1', SITES[0]!.host], 30_000).catch(() => '');
       if (/1 received/.test(out)) {
         replied = Date.now() - t0;
         break;
@@ -272,7 +271,7 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
     }
     console.log(`failover: VPC route switched ${switched} ms after the kill; first reply through member 1 after ${replied} ms`);
     expect(replied).toBeGreaterThan(0);
-    expectAnswered(await ping('10.1.0.1', SITES[1]!.host), 3);
+    await pingAnswered(VPC, SITES[1]!.host, { source: '10.1.0.1' });
 
     // The tunnel comes back (its charon restarted and reloaded): member 2 is primary again.
     await primary.charon.ensure();
@@ -307,8 +306,7 @@ describe.runIf(labRuns)('lab: route-based tunnels route through a tunnel namespa
     const sent = new Map<string, number>();
     for (const s of SITES)
       for (const src of sources) {
-        const out = await ping(src, s.host, 2);
-        expectAnswered(out, 2);
+        const out = await pingAnswered(VPC, s.host, { count: 2, source: src });
         sent.set(s.conn, (sent.get(s.conn) ?? 0) + echoes(out).sent);
       }
     const sentAll = [...sent.values()].reduce((a, b) => a + b, 0);
