@@ -8,7 +8,7 @@
  *    frozen with SIGSTOP), and the peer's charon SIGKILLed → the tunnel back; the server's memory per
  *    100 connections (after a full GC, read through its inspector); the scaling line: the time to add
  *    the k-th tunnel (k = 1, 10, 100, 200, N) with k-1 up, until it carries a ping (scaling-run.ts).
- * 3. The floor (twice; the faster run counts): the same namespaces and the same kind of charons built by hand, the same tunnels from
+ * 3. The floor (twice; the faster run counts; a run that fails is reported and replaced, once): the same namespaces and the same kind of charons built by hand, the same tunnels from
  *    hand-written swanctl.conf, timed the same way. Prints both times and the ratio (targets: ≤ 1.2× up to N=20, ≤ 1.5× at N=200).
  * 4. The creates alone: the same 2N creates on the same server with no data plane (creates-only-run.ts),
  *    printed against the floor: what the API's request path alone costs before any agent work.
@@ -43,8 +43,11 @@ import { DPD, identityMode, secs, spread, tunnelPlan } from './tunnel-plan.js';
 /** Issue 12's targets: within 1.2x of the floor up to 20 tunnels, within 1.5x at 200. */
 const targetRatio = (n: number): number => (n > 20 ? 1.5 : 1.2);
 const PING_TIMEOUT_MS = 180_000;
-/** Floor runs; the fastest is the floor. */
+/** Floor runs; the fastest is the floor. A failed one is reported and another run takes its place, at most FLOOR_SPARE_RUNS times. */
 const FLOOR_RUNS = 2;
+const FLOOR_SPARE_RUNS = 1;
+/** The floor brings every tunnel up in about a second: one that has not in 30 s failed. */
+const FLOOR_PING_TIMEOUT_MS = 30_000;
 
 function tunnelCount(): number {
   const raw = process.argv[2] ?? process.env['BENCH_TUNNELS_N'] ?? process.env['N'] ?? '20';
@@ -138,22 +141,31 @@ async function main(): Promise<number> {
     // 3. The floor, twice: one slow floor run (a kernel still busy with the API lab's teardown, a
     // charon slow to parse its file) would flatter the API run; the faster one counts.
     const floors: FloorRunResult[] = [];
-    for (let i = 1; i <= FLOOR_RUNS; i++) {
+    for (let i = 1; floors.length < FLOOR_RUNS && i <= FLOOR_RUNS + FLOOR_SPARE_RUNS; i++) {
       const settled = await settleKernel(cleanup);
       log(
-        `\nfloor run ${i} of ${FLOOR_RUNS}: hand-built namespaces, the same charons, hand-written swanctl.conf (kernel settled after ${secs(settled)}, once the previous lab was removed)`,
+        `\nfloor run ${i}: hand-built namespaces, the same charons, hand-written swanctl.conf (kernel settled after ${secs(settled)}, once the previous lab was removed)`,
       );
-      const f = await runFloor(plan, cleanup, { pool, retransmit: api.retransmit, pingTimeoutMs: PING_TIMEOUT_MS });
+      let f: FloorRunResult;
+      try {
+        f = await runFloor(plan, cleanup, { pool, retransmit: api.retransmit, pingTimeoutMs: FLOOR_PING_TIMEOUT_MS });
+      } catch (e) {
+        if (cleanup.interrupted) throw e;
+        // charon alone, both sides starting every CHILD at once, sometimes leaves tunnels down for good.
+        log(`  FAILED, not counted: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
       log(`  set-up (namespaces with ${2 * n} subnets, 2 charons): ${secs(f.setupMs)}`);
       log(`  both swanctl --load-all done after ${secs(f.loadMs)}`);
       log(`  first step -> every tunnel passed a ping: ${secs(f.tunnelsMs)} (per tunnel: ${spread(f.replies)})`);
       log(`  CPU over that time (/proc): ${cpuLine(f.cpu, cores)}`);
-      if (i === 1)
+      if (floors.length === 0)
         log(
           `  diagnostic: the lab's idempotent network pass (ensureInternet + ensureGatewayNetwork) on one built gateway with ${n} subnets, nothing to change: ${secs(f.networkPassMs)}; the agent runs it only when a gateway's layout changes (and re-checks it every 60 s)`,
         );
       floors.push(f);
     }
+    if (floors.length === 0) throw new Error(`every floor run failed (${FLOOR_RUNS + FLOOR_SPARE_RUNS}): no ratio`);
     const floor = floors.reduce((a, b) => (b.tunnelsMs < a.tunnelsMs ? b : a));
     // 4. The API's own share: the same creates on the same server with no data plane.
     let createsAlone: number | undefined;
@@ -165,7 +177,7 @@ async function main(): Promise<number> {
     });
 
     const ratio = api.tunnelsMs / floor.tunnelsMs;
-    log(`\nresult (N=${n}; the floor is the faster of ${FLOOR_RUNS} runs: ${floors.map((f) => secs(f.tunnelsMs)).join(', ')}):`);
+    log(`\nresult (N=${n}; the floor is the fastest of ${floors.length} run(s): ${floors.map((f) => secs(f.tunnelsMs)).join(', ')}):`);
     log(
       `  tunnels up and pinging: API ${secs(api.tunnelsMs)}, floor ${secs(floor.tunnelsMs)}, ratio ${ratio.toFixed(2)}x (target <= ${targetRatio(n)}x): ${ratio <= targetRatio(n) ? 'PASS' : 'MISS'}`,
     );
