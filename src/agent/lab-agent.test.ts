@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Cidr, parseCidr } from '../domain/cidr.js';
+import { parseStrictCidr } from '../domain/cidr.js';
 import type { AgentBackend } from './agent-backend.js';
 import { LabAgent, statusDelayMs } from './lab-agent.js';
 
@@ -34,11 +34,10 @@ describe('LabAgent loop: a held burst', () => {
         return () => undefined;
       },
     } as unknown as AgentBackend;
-    const cidr = (t: string): Cidr => (parseCidr(t) as { cidr: Cidr }).cidr;
     const agent = new LabAgent({
       backend,
       labRoot,
-      lab: { pools: { gateways: cidr('192.0.2.0/24'), sites: cidr('203.0.113.0/24') }, internetNs: 'cw-inet-loop' },
+      lab: { pools: { gateways: parseStrictCidr('192.0.2.0/24')!, sites: parseStrictCidr('203.0.113.0/24')! }, internetNs: 'cw-inet-loop' },
     });
     const done: string[] = [];
     agent.reconciler.reconcile = (id: string) => {
