@@ -22,3 +22,18 @@ describe('GatewayRuntime.loadedRecently', () => {
     expect([...rt.loadedRecently([], 2_000, 10_600)]).toEqual(['b']);
   });
 });
+
+describe('GatewayRuntime.newlyLoaded', () => {
+  it('holds a new connection for the start grace after its first load, and forgets it after', () => {
+    const rt = runtime();
+    rt.noteFirstLoads(['a'], 10_000);
+    expect(rt.newlyLoaded('a', 10_000)).toBe(true);
+    expect(rt.newlyLoaded('a', 11_999)).toBe(true);
+    expect(rt.newlyLoaded('a', 12_000)).toBe(false);
+    expect(rt.newlyLoaded('b', 10_000)).toBe(false);
+    // Noting more loads drops those past the grace.
+    rt.noteFirstLoads(['b'], 12_500);
+    expect(rt.newlyLoaded('a', 10_500)).toBe(false);
+    expect(rt.newlyLoaded('b', 12_600)).toBe(true);
+  });
+});

@@ -11,6 +11,14 @@ import { FailureAttribution } from './failure-attribution.js';
 import type { AppliedGroup } from './peer-group-applier.js';
 import { textOf } from '../domain/text.js';
 
+/**
+ * A CHILD loaded less than this long ago is left to charon's own start action (initiateMissing): at
+ * 200 connections on one IKE_SA charon needs about a second to build them all, one after another,
+ * and re-initiating the queued ones cost a round trip each while the peer gateway's reconcile waited.
+ * One that failed meanwhile is retried by the next reconcile (3 s later at most).
+ */
+export const CHARON_START_GRACE_MS = 2_000;
+
 export interface RuntimeHooks {
   /** charon reported something worth a status refresh. */
   readonly onEvent: () => void;
@@ -30,6 +38,8 @@ export class GatewayRuntime {
   swept = false;
   /** When each connection's CHILDs were last (re)loaded into this charon (ms), for CHARON_START_GRACE_MS. */
   readonly #loadedAt = new Map<string, number>();
+  /** When each new connection's CHILDs were first loaded into this charon (ms), for CHARON_START_GRACE_MS (`newlyLoaded`). */
+  readonly #firstLoadedAt = new Map<string, number>();
   /**
    * The latest failure charon logged (or a command met) for each connection, and when (ms): a status
    * read taken before that time cannot explain it away (gateway-report.ts).
@@ -88,6 +98,22 @@ export class GatewayRuntime {
       else if (!recent.has(id)) this.#loadedAt.delete(id);
     }
     return recent;
+  }
+
+  /** Notes the connections whose CHILDs were loaded into this charon for the first time now (new connections). */
+  noteFirstLoads(ids: Iterable<string>, now = Date.now()): void {
+    for (const [id, at] of this.#firstLoadedAt) if (now - at >= CHARON_START_GRACE_MS) this.#firstLoadedAt.delete(id);
+    for (const id of ids) this.#firstLoadedAt.set(id, now);
+  }
+
+  /**
+   * Whether the connection is new to this charon: its CHILDs were first loaded less than
+   * CHARON_START_GRACE_MS ago. Until then the peer refusing its selectors most likely means the peer has
+   * not loaded its side yet (gateway-report.ts holds that reason back).
+   */
+  newlyLoaded(id: string, now = Date.now()): boolean {
+    const at = this.#firstLoadedAt.get(id);
+    return at !== undefined && now - at < CHARON_START_GRACE_MS;
   }
 
   /** Records what is applied to the charon running now. */

@@ -6,20 +6,12 @@ import type { AgentBackend } from './agent-backend.js';
 import { haTrace } from './failover-trace.js';
 import { reportMembers } from './gateway-report.js';
 import type { GatewayMembers } from './gateway-members.js';
-import type { GatewayRuntime } from './gateway-runtime.js';
+import { CHARON_START_GRACE_MS, type GatewayRuntime } from './gateway-runtime.js';
 import { memberGroups } from './member-groups.js';
 import { applyGroups, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
 /** After a failover, a gateway whose tunnels are not all up yet is reconciled every second for this long. */
 export const FAILOVER_HURRY_MS = 30_000;
-
-/**
- * A CHILD loaded less than this long ago is left to charon's own start action (initiateMissing): at
- * 200 connections on one IKE_SA charon needs about a second to build them all, one after another,
- * and re-initiating the queued ones cost a round trip each while the peer gateway's reconcile waited.
- * One that failed meanwhile is retried by the next reconcile (3 s later at most).
- */
-const CHARON_START_GRACE_MS = 2_000;
 
 /**
  * What is left of an active member's pass once its conns are loaded: initiating the CHILDs charon does
@@ -52,6 +44,7 @@ export async function applyMember(
   }
   const vici = await rt.connect();
   const groups = memberGroups(desired.connections, g.mode, rt.memberIndex, role);
+  const known = new Set([...rt.members.values()].flat());
   rt.members = new Map(groups.map((gr) => [gr.name, gr.connectionIds]));
   rt.overridden = new Map(groups.flatMap((gr) => gr.overridden.map((id) => [id, gr.connectionIds[0]!] as const)));
   let loaded = new Set<string>();
@@ -60,6 +53,7 @@ export async function applyMember(
   rt.swept = false;
   try {
     loaded = await applyGroups(vici, groups, rt.applied);
+    rt.noteFirstLoads([...loaded].filter((id) => !known.has(id)));
     for (const id of loaded) rt.failures.delete(id);
     haTrace(g.gatewayId, `member ${rt.memberIndex} ${role}: conns loaded`);
     await unloadUnwanted(vici, groups, rt.applied, swept);

@@ -12,8 +12,8 @@ const codes = async (t: TestServer, c: Connection): Promise<string[]> => (await 
  * - A burst of creates on both sides, as a provisioning script sends them: while charon works on the
  *   shared IKE_SA, a status read must still see its CHILD_SAs (a non-blocking list-sas skipped a busy
  *   IKE_SA, and every connection on it showed down for a moment, with down events on its timeline).
- *   Both sides start every CHILD, so some are refused until the other side has loaded theirs: that
- *   reason belongs to the refused connection only.
+ *   Both sides start every CHILD, so some are refused until the other side has loaded theirs: no
+ *   reason shows for that (a CIDR mismatch did, for a second or two, on their timelines too).
  * - Two connections of one group broken in different ways keep their own reasons: before, each
  *   failure charon logged for the shared IKE_SA went to every member that was down.
  */
@@ -54,8 +54,12 @@ describe.skipIf(!labRuns)('lab: status and reasons per connection in a peer grou
         evs.filter((e) => e.type === 'ike_sa_down' || e.type === 'child_sa_down').map((e) => e.message),
         `connection ${k}`,
       ).toEqual([]);
-      for (const e of evs.filter((x) => x.type === 'status_reason_raised' && x.message.includes(' === ')))
-        expect(e.message, `connection ${k}`).toContain(`10.2.${k}.0/24`);
+      // The side that loads a CHILD first is refused until the other has loaded it: that is no CIDR
+      // mismatch, and within charon's start grace it is not shown (gateway-report.ts).
+      expect(
+        evs.filter((e) => e.type === 'status_reason_raised').map((e) => e.message),
+        `connection ${k}`,
+      ).toEqual([]);
     }
   }, 60_000);
 
