@@ -9,12 +9,18 @@ import { membersUp } from './peer-group-applier.js';
 import { saFactsOf } from './sa-facts-reader.js';
 
 /**
- * The peer refusing this side's traffic selectors: also what a new connection meets while the peer has
- * not loaded its side yet. In a bring-up of two gateways both sides start every CHILD, and whichever
- * loads first is refused (179 of 200 connections on one side); each showed a CIDR mismatch for a
- * second or two, on its timeline too, until the peer's own start brought it up.
+ * The failures a new connection meets while the peer has not loaded its side yet: its traffic selectors
+ * refused (TS_UNACCEPTABLE, and IKEv1's INVALID_ID_INFORMATION) when the peer holds other connections,
+ * NO_PROPOSAL_CHOSEN when it holds none ("no IKE config found"). In a bring-up of two gateways both
+ * sides start every CHILD, and whichever loads first is refused (179 of 200 connections on one side);
+ * each showed a CIDR mismatch for a second or two, on its timeline too, until the peer's own start
+ * brought it up. A policy mismatch has the same look when the peer has no connection at all yet.
  */
-const SELECTOR_REFUSALS: ReadonlySet<string> = new Set(['ike_v2_local_remote_cidr_mismatch', 'ike_v1_id_local_remote_cidr_mismatch']);
+const REFUSALS_OF_AN_UNREADY_PEER: ReadonlySet<string> = new Set([
+  'ike_v2_local_remote_cidr_mismatch',
+  'ike_v1_id_local_remote_cidr_mismatch',
+  'ike_policy_mismatch',
+]);
 
 /** What a connection charon has no SA for reports: so a tunnel that went away is seen going down. */
 const NO_SAS = { ikeState: null, children: [] } as const;
@@ -73,12 +79,12 @@ export async function reportGateway(
       // A reason explains a failure after the last time it was up; one charon logged while this read
       // was under way (the peer's DELETE right after charon listed the SA) is newer than that `up`.
       if (isUp) for (const rt of live) if ((rt.failures.get(c.id)?.at ?? readAt) < readAt) rt.failures.delete(c.id);
-      // A new connection's refused selectors wait out charon's start grace: by then the peer has had its
-      // chance to load and start it, and if not, the reconcile after the grace retries it and shows this.
+      // A new connection's refusals wait out charon's start grace: by then the peer has had its chance
+      // to load and start it; if it has not, the reason shows on the refresh after the grace.
       const failure = live
         .map((rt) => {
           const f = rt.failures.get(c.id)?.reason;
-          return f && SELECTOR_REFUSALS.has(f.code) && rt.newlyLoaded(c.id, readAt) ? undefined : f;
+          return f && REFUSALS_OF_AN_UNREADY_PEER.has(f.code) && rt.holdRefusal(c.id, readAt) ? undefined : f;
         })
         .find((f) => f !== undefined);
       const leader = overridden.get(c.id);

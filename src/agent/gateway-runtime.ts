@@ -38,8 +38,11 @@ export class GatewayRuntime {
   swept = false;
   /** When each connection's CHILDs were last (re)loaded into this charon (ms), for CHARON_START_GRACE_MS. */
   readonly #loadedAt = new Map<string, number>();
-  /** When each new connection's CHILDs were first loaded into this charon (ms), for CHARON_START_GRACE_MS (`newlyLoaded`). */
+  /** When each new connection's CHILDs were first loaded into this charon (ms), for CHARON_START_GRACE_MS (`holdRefusal`). */
   readonly #firstLoadedAt = new Map<string, number>();
+  /** The status refresh due when the earliest refusal held back (holdRefusal) comes out of the grace. */
+  #recheck: NodeJS.Timeout | undefined;
+  #recheckAt = 0;
   /**
    * The latest failure charon logged (or a command met) for each connection, and when (ms): a status
    * read taken before that time cannot explain it away (gateway-report.ts).
@@ -100,20 +103,43 @@ export class GatewayRuntime {
     return recent;
   }
 
-  /** Notes the connections whose CHILDs were loaded into this charon for the first time now (new connections). */
-  noteFirstLoads(ids: Iterable<string>, now = Date.now()): void {
+  /** Sets the groups of this pass (`members`); returns the connections the last pass had, for noteFirstLoads. */
+  regroup(members: Map<string, readonly string[]>): Set<string> {
+    const before = new Set([...this.members.values()].flat());
+    this.members = members;
+    return before;
+  }
+
+  /** Notes the connections `loaded` now that were not among `known` (regroup's): new to this charon. */
+  noteFirstLoads(loaded: Iterable<string>, known: ReadonlySet<string>, now = Date.now()): void {
     for (const [id, at] of this.#firstLoadedAt) if (now - at >= CHARON_START_GRACE_MS) this.#firstLoadedAt.delete(id);
-    for (const id of ids) this.#firstLoadedAt.set(id, now);
+    for (const id of loaded) if (!known.has(id)) this.#firstLoadedAt.set(id, now);
   }
 
   /**
-   * Whether the connection is new to this charon: its CHILDs were first loaded less than
-   * CHARON_START_GRACE_MS ago. Until then the peer refusing its selectors most likely means the peer has
-   * not loaded its side yet (gateway-report.ts holds that reason back).
+   * Whether to hold back the peer's refusal of this connection (its selectors, or any IKE proposal):
+   * the connection is new to this charon (its CHILDs first loaded less than CHARON_START_GRACE_MS ago),
+   * and the peer most likely has not loaded its side yet (gateway-report.ts). When it holds, a status
+   * refresh follows once the grace is over, so a real mismatch shows then even when charon has nothing
+   * more to say.
    */
-  newlyLoaded(id: string, now = Date.now()): boolean {
+  holdRefusal(id: string, now = Date.now()): boolean {
     const at = this.#firstLoadedAt.get(id);
-    return at !== undefined && now - at < CHARON_START_GRACE_MS;
+    if (at === undefined || now - at >= CHARON_START_GRACE_MS) return false;
+    // One timer, for the earliest end of a grace held: its refresh holds the later ones again, and sets the next.
+    const due = at + CHARON_START_GRACE_MS;
+    if (this.#recheck === undefined || due < this.#recheckAt) {
+      clearTimeout(this.#recheck);
+      this.#recheckAt = due;
+      this.#recheck = setTimeout(
+        () => {
+          this.#recheck = undefined;
+          this.hooks.onEvent();
+        },
+        Math.max(0, due - Date.now()) + 10,
+      ).unref();
+    }
+    return true;
   }
 
   /** Records what is applied to the charon running now. */

@@ -44,8 +44,7 @@ export async function applyMember(
   }
   const vici = await rt.connect();
   const groups = memberGroups(desired.connections, g.mode, rt.memberIndex, role);
-  const known = new Set([...rt.members.values()].flat());
-  rt.members = new Map(groups.map((gr) => [gr.name, gr.connectionIds]));
+  const known = rt.regroup(new Map(groups.map((gr) => [gr.name, gr.connectionIds])));
   rt.overridden = new Map(groups.flatMap((gr) => gr.overridden.map((id) => [id, gr.connectionIds[0]!] as const)));
   let loaded = new Set<string>();
   // A pass that fails half way may have loaded a group it did not record: the next one sweeps again.
@@ -53,7 +52,7 @@ export async function applyMember(
   rt.swept = false;
   try {
     loaded = await applyGroups(vici, groups, rt.applied);
-    rt.noteFirstLoads([...loaded].filter((id) => !known.has(id)));
+    rt.noteFirstLoads(loaded, known);
     for (const id of loaded) rt.failures.delete(id);
     haTrace(g.gatewayId, `member ${rt.memberIndex} ${role}: conns loaded`);
     await unloadUnwanted(vici, groups, rt.applied, swept);

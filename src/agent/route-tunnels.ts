@@ -146,10 +146,11 @@ export class RouteTunnels {
     const vici = await rt.connect();
     const d = desired.connections.find((c) => c.connectionId === t.connectionId)!;
     const groups = tunnelGroups(d, t.memberIndex);
-    rt.members = new Map(groups.map((g) => [g.name, g.connectionIds]));
+    const known = rt.regroup(new Map(groups.map((g) => [g.name, g.connectionIds])));
     let loaded = new Set<string>();
     try {
       loaded = await applyGroups(vici, groups, rt.applied);
+      rt.noteFirstLoads(loaded, known);
       for (const id of loaded) rt.failures.delete(id);
       await unloadUnwanted(vici, groups, rt.applied);
     } finally {

@@ -54,13 +54,27 @@ describe.skipIf(!labRuns)('lab: status and reasons per connection in a peer grou
         evs.filter((e) => e.type === 'ike_sa_down' || e.type === 'child_sa_down').map((e) => e.message),
         `connection ${k}`,
       ).toEqual([]);
-      // The side that loads a CHILD first is refused until the other has loaded it: that is no CIDR
-      // mismatch, and within charon's start grace it is not shown (gateway-report.ts).
+      // The side that loads a CHILD first is refused until the other has loaded it (TS_UNACCEPTABLE, or
+      // NO_PROPOSAL_CHOSEN while the other holds no connection yet): that is no mismatch, and within
+      // charon's start grace it is not shown (gateway-report.ts).
       expect(
         evs.filter((e) => e.type === 'status_reason_raised').map((e) => e.message),
         `connection ${k}`,
       ).toEqual([]);
     }
+  }, 60_000);
+
+  it('a connection made before the peer gateway has any shows no reason when the peer follows', async () => {
+    const c = await vpcGateway(t, '10.3.0.0/24', 'c');
+    const d = await vpcGateway(t, '10.4.0.0/24', 'd');
+    for (const gw of [c, d])
+      await expect.poll(async () => (await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).json().lifecycle_state, { timeout: 30_000 }).toBe('stable');
+    const first = await connect(t, c, d);
+    // c's charon starts it at once, and d's, with no connection at all, answers NO_PROPOSAL_CHOSEN.
+    await new Promise((r) => setTimeout(r, 700));
+    const second = await connect(t, d, c);
+    for (const x of [first, second]) await waitStatus(t, x, 'up', 30_000);
+    for (const x of [first, second]) expect((await timeline(t, x)).filter((e) => e.type === 'status_reason_raised').map((e) => e.message)).toEqual([]);
   }, 60_000);
 
   it('two broken connections of the group keep their own reasons', async () => {
