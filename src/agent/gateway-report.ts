@@ -84,7 +84,7 @@ export async function reportGateway(
       const failure = live
         .map((rt) => {
           const f = rt.failures.get(c.id)?.reason;
-          return f && REFUSALS_OF_AN_UNREADY_PEER.has(f.code) && rt.holdRefusal(c.id, readAt) ? undefined : f;
+          return f && REFUSALS_OF_AN_UNREADY_PEER.has(f.code) && rt.firstLoads.hold(c.id, readAt) ? undefined : f;
         })
         .find((f) => f !== undefined);
       const leader = overridden.get(c.id);

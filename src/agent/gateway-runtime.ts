@@ -8,16 +8,9 @@ import { reason } from '../domain/status-reasons.js';
 import type { CharonSupervisor } from '../dataplane/lab/charon-supervisor.js';
 import { connectionIdOf } from './failure-classifier.js';
 import { FailureAttribution } from './failure-attribution.js';
+import { FirstLoads } from './first-loads.js';
 import type { AppliedGroup } from './peer-group-applier.js';
 import { textOf } from '../domain/text.js';
-
-/**
- * A CHILD loaded less than this long ago is left to charon's own start action (initiateMissing): at
- * 200 connections on one IKE_SA charon needs about a second to build them all, one after another,
- * and re-initiating the queued ones cost a round trip each while the peer gateway's reconcile waited.
- * One that failed meanwhile is retried by the next reconcile (3 s later at most).
- */
-export const CHARON_START_GRACE_MS = 2_000;
 
 export interface RuntimeHooks {
   /** charon reported something worth a status refresh. */
@@ -38,11 +31,8 @@ export class GatewayRuntime {
   swept = false;
   /** When each connection's CHILDs were last (re)loaded into this charon (ms), for CHARON_START_GRACE_MS. */
   readonly #loadedAt = new Map<string, number>();
-  /** When each new connection's CHILDs were first loaded into this charon (ms), for CHARON_START_GRACE_MS (`holdRefusal`). */
-  readonly #firstLoadedAt = new Map<string, number>();
-  /** The status refresh due when the earliest refusal held back (holdRefusal) comes out of the grace. */
-  #recheck: NodeJS.Timeout | undefined;
-  #recheckAt = 0;
+  /** The connections new to this charon, whose refusals the status holds back for a while (gateway-report.ts). */
+  readonly firstLoads = new FirstLoads(() => this.hooks.onEvent());
   /**
    * The latest failure charon logged (or a command met) for each connection, and when (ms): a status
    * read taken before that time cannot explain it away (gateway-report.ts).
@@ -103,43 +93,11 @@ export class GatewayRuntime {
     return recent;
   }
 
-  /** Sets the groups of this pass (`members`); returns the connections the last pass had, for noteFirstLoads. */
+  /** Sets the groups of this pass (`members`); returns the connections the last pass had (for `firstLoads.note`). */
   regroup(members: Map<string, readonly string[]>): Set<string> {
     const before = new Set([...this.members.values()].flat());
     this.members = members;
     return before;
-  }
-
-  /** Notes the connections `loaded` now that were not among `known` (regroup's): new to this charon. */
-  noteFirstLoads(loaded: Iterable<string>, known: ReadonlySet<string>, now = Date.now()): void {
-    for (const [id, at] of this.#firstLoadedAt) if (now - at >= CHARON_START_GRACE_MS) this.#firstLoadedAt.delete(id);
-    for (const id of loaded) if (!known.has(id)) this.#firstLoadedAt.set(id, now);
-  }
-
-  /**
-   * Whether to hold back the peer's refusal of this connection (its selectors, or any IKE proposal):
-   * the connection is new to this charon (its CHILDs first loaded less than CHARON_START_GRACE_MS ago),
-   * and the peer most likely has not loaded its side yet (gateway-report.ts). When it holds, a status
-   * refresh follows once the grace is over, so a real mismatch shows then even when charon has nothing
-   * more to say.
-   */
-  holdRefusal(id: string, now = Date.now()): boolean {
-    const at = this.#firstLoadedAt.get(id);
-    if (at === undefined || now - at >= CHARON_START_GRACE_MS) return false;
-    // One timer, for the earliest end of a grace held: its refresh holds the later ones again, and sets the next.
-    const due = at + CHARON_START_GRACE_MS;
-    if (this.#recheck === undefined || due < this.#recheckAt) {
-      clearTimeout(this.#recheck);
-      this.#recheckAt = due;
-      this.#recheck = setTimeout(
-        () => {
-          this.#recheck = undefined;
-          this.hooks.onEvent();
-        },
-        Math.max(0, due - Date.now()) + 10,
-      ).unref();
-    }
-    return true;
   }
 
   /** Records what is applied to the charon running now. */

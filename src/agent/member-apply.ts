@@ -6,7 +6,8 @@ import type { AgentBackend } from './agent-backend.js';
 import { haTrace } from './failover-trace.js';
 import { reportMembers } from './gateway-report.js';
 import type { GatewayMembers } from './gateway-members.js';
-import { CHARON_START_GRACE_MS, type GatewayRuntime } from './gateway-runtime.js';
+import { CHARON_START_GRACE_MS } from './first-loads.js';
+import type { GatewayRuntime } from './gateway-runtime.js';
 import { memberGroups } from './member-groups.js';
 import { applyGroups, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
@@ -52,7 +53,7 @@ export async function applyMember(
   rt.swept = false;
   try {
     loaded = await applyGroups(vici, groups, rt.applied);
-    rt.noteFirstLoads(loaded, known);
+    rt.firstLoads.note(loaded, known);
     for (const id of loaded) rt.failures.delete(id);
     haTrace(g.gatewayId, `member ${rt.memberIndex} ${role}: conns loaded`);
     await unloadUnwanted(vici, groups, rt.applied, swept);

@@ -150,7 +150,7 @@ export class RouteTunnels {
     let loaded = new Set<string>();
     try {
       loaded = await applyGroups(vici, groups, rt.applied);
-      rt.noteFirstLoads(loaded, known);
+      rt.firstLoads.note(loaded, known);
       for (const id of loaded) rt.failures.delete(id);
       await unloadUnwanted(vici, groups, rt.applied);
     } finally {

@@ -14,6 +14,8 @@ const codes = async (t: TestServer, c: Connection): Promise<string[]> => (await 
  *   IKE_SA, and every connection on it showed down for a moment, with down events on its timeline).
  *   Both sides start every CHILD, so some are refused until the other side has loaded theirs: no
  *   reason shows for that (a CIDR mismatch did, for a second or two, on their timelines too).
+ * - A connection made before its peer gateway holds any is refused with NO_PROPOSAL_CHOSEN until the
+ *   peer's comes: no policy mismatch shows for that either.
  * - Two connections of one group broken in different ways keep their own reasons: before, each
  *   failure charon logged for the shared IKE_SA went to every member that was down.
  */
