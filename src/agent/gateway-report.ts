@@ -1,6 +1,6 @@
 import type { AgentReport } from '../control/index.js';
 import type { ViciNamedSection } from '../dataplane/vici/index.js';
-import { reason } from '../domain/status-reasons.js';
+import { reason, type StatusReasonCode } from '../domain/status-reasons.js';
 import type { AgentBackend } from './agent-backend.js';
 import { connectionIdOf } from './failure-classifier.js';
 import type { GatewayMembers } from './gateway-members.js';
@@ -16,7 +16,7 @@ import { saFactsOf } from './sa-facts-reader.js';
  * each showed a CIDR mismatch for a second or two, on its timeline too, until the peer's own start
  * brought it up. A policy mismatch has the same look when the peer has no connection at all yet.
  */
-const REFUSALS_OF_AN_UNREADY_PEER: ReadonlySet<string> = new Set([
+const REFUSALS_OF_AN_UNREADY_PEER: ReadonlySet<string> = new Set<StatusReasonCode>([
   'ike_v2_local_remote_cidr_mismatch',
   'ike_v1_id_local_remote_cidr_mismatch',
   'ike_policy_mismatch',

@@ -34,7 +34,7 @@ describe.skipIf(!labRuns)('lab: status and reasons per connection in a peer grou
 
   afterAll(() => stopLab(t), 60_000);
 
-  it(`${N} connection pairs created at once come up without a down on any timeline`, async () => {
+  it(`${N} connection pairs created at once come up without a down or a reason on any timeline`, async () => {
     const made = await Promise.all(
       Array.from({ length: N }, async (_, k) => {
         const peerCidr = `10.2.${k}.0/24`;
