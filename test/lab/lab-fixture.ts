@@ -106,6 +106,11 @@ export async function vpcGateway(t: TestServer, cidr: string, name: string): Pro
   return { id: g.id, vpc: vpc.id, ip: g.members[0].public_ip.address, cidr, router: cidr.replace(/0\/\d+$/, '1') };
 }
 
+/** Polls until the gateway is `stable`: the agent has built its namespaces and charons. */
+export async function waitGatewayStable(t: TestServer, gw: { readonly id: string }, timeout = 30_000): Promise<void> {
+  await expect.poll(async () => (await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).json().lifecycle_state, { timeout, interval: 250 }).toBe('stable');
+}
+
 export interface Connection {
   readonly id: string;
   readonly gw: LabGateway;

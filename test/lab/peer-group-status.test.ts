@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../harness.js';
-import { connect, getConnection, labRuns, ping, startLab, stopLab, timeline, vpcGateway, waitStatus, type Connection, type LabGateway } from './lab-fixture.js';
+import {
+  connect,
+  getConnection,
+  labRuns,
+  ping,
+  startLab,
+  stopLab,
+  timeline,
+  vpcGateway,
+  waitGatewayStable,
+  waitStatus,
+  type Connection,
+  type LabGateway,
+} from './lab-fixture.js';
 
 const N = 7;
 
@@ -69,8 +82,7 @@ describe.skipIf(!labRuns)('lab: status and reasons per connection in a peer grou
   it('a connection made before the peer gateway has any shows no reason when the peer follows', async () => {
     const c = await vpcGateway(t, '10.3.0.0/24', 'c');
     const d = await vpcGateway(t, '10.4.0.0/24', 'd');
-    for (const gw of [c, d])
-      await expect.poll(async () => (await t.call('GET', `/v1/vpn_gateways/${gw.id}`)).json().lifecycle_state, { timeout: 30_000 }).toBe('stable');
+    for (const gw of [c, d]) await waitGatewayStable(t, gw);
     const first = await connect(t, c, d);
     // c's charon starts it at once, and d's, with no connection at all, answers NO_PROPOSAL_CHOSEN.
     await new Promise((r) => setTimeout(r, 700));

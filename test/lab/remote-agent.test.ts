@@ -6,7 +6,7 @@ import { SYSTEM_ACTOR } from '../../src/control/index.js';
 import { labDown } from '../../src/dataplane/lab/lab-teardown.js';
 import { ViciClient } from '../../src/dataplane/vici/index.js';
 import { startTestServer, type TestServer } from '../harness.js';
-import { connectPair, labInternet, labRuns, ping, vpcGateway, waitStatus, type LabGateway } from './lab-fixture.js';
+import { connectPair, labInternet, labRuns, ping, vpcGateway, waitGatewayStable, waitStatus, type LabGateway } from './lab-fixture.js';
 
 const BIN = resolve('bin/causeway');
 
@@ -71,11 +71,7 @@ describe.skipIf(!labRuns)('lab: standalone agent over the agent API', () => {
   });
 
   it('builds the gateways, brings a tunnel up and reports it; a ping passes', async () => {
-    for (const g of [a, b]) {
-      await expect
-        .poll(async () => (await t.call('GET', `/v1/vpn_gateways/${g.id}`)).json().lifecycle_state, { timeout: 30_000, interval: 250 })
-        .toBe('stable');
-    }
+    for (const g of [a, b]) await waitGatewayStable(t, g);
     const [c1, c2] = await connectPair(t, a, b);
     await waitStatus(t, c1, 'up', 30_000);
     await waitStatus(t, c2, 'up', 30_000);

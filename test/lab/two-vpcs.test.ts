@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vpcNs } from '../../src/dataplane/lab/lab-names.js';
 import { labDown } from '../../src/dataplane/lab/lab-teardown.js';
 import { startTestServer, type TestServer } from '../harness.js';
+import { waitGatewayStable } from './lab-fixture.js';
 import { pingAnswered } from './ping-echoes.js';
 
 const root = process.getuid?.() === 0;
@@ -38,11 +39,7 @@ describe.skipIf(!root && !process.env['CI'])('lab: two VPCs joined by a tunnel',
   }, 60_000);
 
   it('gateways become stable once the agent has built them', async () => {
-    for (const g of gw) {
-      await expect
-        .poll(async () => (await t.call('GET', `/v1/vpn_gateways/${g.id}`)).json().lifecycle_state, { timeout: 30_000, interval: 250 })
-        .toBe('stable');
-    }
+    for (const g of gw) await waitGatewayStable(t, g);
   }, 60_000);
 
   it('brings the tunnel up and passes a ping from VPC 1 to VPC 2', async () => {
