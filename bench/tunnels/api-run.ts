@@ -27,6 +27,8 @@ export interface ApiRunResult {
   readonly tunnelsMs: number;
   /** Each tunnel's first ping reply, ms after the first create. */
   readonly replies: readonly number[];
+  /** Echo requests the probe sent meanwhile (ping-watch.ts), if read. */
+  readonly probeEchoes: number | undefined;
   /** How long the 2N creates themselves took. */
   readonly createsMs: number;
   /** CPU time from the first create to the last first-reply: the machine's, the server's, its charons'. */
@@ -109,23 +111,32 @@ export async function createSides(api: IbmApi, plan: readonly TunnelSpec[]): Pro
 /**
  * The 2N creates, CREATE_CONCURRENCY in flight, as a provisioning tool would send them (the floor loads
  * its whole configuration in one go); each side keeps tunnel order. Connection ids by `side/tunnel`.
+ * `made(k)`: both connections of `plan[k]` exist.
  */
-export async function createAll(api: IbmApi, sides: readonly ApiSide[], plan: readonly TunnelSpec[], cleanup: CleanupRegistry): Promise<Map<string, string>> {
-  const jobs = plan.flatMap((t) =>
+export async function createAll(
+  api: IbmApi,
+  sides: readonly ApiSide[],
+  plan: readonly TunnelSpec[],
+  cleanup: CleanupRegistry,
+  made: (k: number) => void = () => undefined,
+): Promise<Map<string, string>> {
+  const jobs = plan.flatMap((t, k) =>
     (
       [
         [0, 1],
         [1, 0],
       ] as const
-    ).map(([me, peer]) => ({ t, me, peer })),
+    ).map(([me, peer]) => ({ t, k, me, peer })),
   );
   const ids = new Map<string, string>();
+  const halves = plan.map(() => 0);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
-      const { t, me, peer } = jobs[next++]!;
+      const { t, k, me, peer } = jobs[next++]!;
       cleanup.check();
       ids.set(`${me}/${t.index}`, await createTunnelConnection(api, sides, t, me, peer));
+      if (++halves[k]! === 2) made(k);
     }
   };
   await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, worker));
@@ -149,6 +160,7 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
     plan.map((t) => ({ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] })),
     cleanup,
     pingTimeoutMs,
+    { held: true },
   );
   await pings.ready;
   // Nothing fails during the run: member 1 stays each gateway's active member, member 2 its standby.
@@ -161,7 +173,8 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
   const cpu0 = sampleCpu(processes);
   const t0 = Date.now();
   try {
-    const ids = await createAll(api, sides, plan, cleanup);
+    // A tunnel is probed from the moment both its connections exist (the floor's, from the load on).
+    const ids = await createAll(api, sides, plan, cleanup, (k) => pings.release(k));
     for (const t of plan) for (const me of [0, 1] as const) sides[me]!.connections.push(ids.get(`${me}/${t.index}`)!);
   } catch (e) {
     pings.stop();
@@ -191,6 +204,7 @@ export async function runApi(server: LabServer, plan: readonly TunnelSpec[], cle
     cpu,
     tunnelsMs: pingsDoneAt - t0,
     replies: replies.map((at) => at - t0),
+    probeEchoes: pings.echoRequests(),
     statusUpMs: upAt === undefined ? undefined : upAt - t0,
     memoryBefore,
     memoryAfter,

@@ -24,6 +24,8 @@ export interface FloorRunResult {
   readonly tunnelsMs: number;
   /** Each tunnel's first ping reply, ms after the first step. */
   readonly replies: readonly number[];
+  /** Echo requests the probe sent meanwhile (ping-watch.ts), if read. */
+  readonly probeEchoes: number | undefined;
   /** Until both `swanctl --load-all` had returned. */
   readonly loadMs: number;
   /** CPU time from the first step to the last first-reply: the machine's and its charons'. */
@@ -129,6 +131,7 @@ export async function runFloor(
       plan.map((t) => ({ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] })),
       cleanup,
       o.pingTimeoutMs,
+      { held: true },
     );
     await pings.ready;
     const processes = { charons: sides.flatMap((s) => pidOf(s.gwDir) ?? []), 'this benchmark': [process.pid] };
@@ -146,6 +149,8 @@ export async function runFloor(
           loadedAt = Math.max(loadedAt, Date.now());
         }),
       );
+      // As in the API run, a tunnel is probed once both its sides' configuration exists: here, all at once.
+      plan.forEach((_, k) => pings.release(k));
     } catch (e) {
       pings.stop();
       throw e;
@@ -157,7 +162,15 @@ export async function runFloor(
     const pass0 = Date.now();
     await ensureInternet([o.pool], inet);
     await ensureGatewayNetwork(layout(sides[0]!, true), o.pool, inet);
-    return { setupMs, tunnelsMs: Math.max(...replies), replies, cpu, loadMs: loadedAt - t0, networkPassMs: Date.now() - pass0 };
+    return {
+      setupMs,
+      tunnelsMs: Math.max(...replies),
+      replies,
+      probeEchoes: pings.echoRequests(),
+      cpu,
+      loadMs: loadedAt - t0,
+      networkPassMs: Date.now() - pass0,
+    };
   } finally {
     await teardown();
   }

@@ -38,7 +38,7 @@ import { measureScaling } from './scaling-run.js';
 import { measureCreatesAlone } from './creates-only-run.js';
 import { settleKernel } from './kernel-settle.js';
 import { launchLabServer, memoryLine } from './lab-server.js';
-import { DPD, identityMode, secs, spread, tunnelPlan } from './tunnel-plan.js';
+import { DPD, identityMode, probeLine, secs, spread, tunnelPlan } from './tunnel-plan.js';
 
 /** Issue 12's targets: within 1.2x of the floor up to 20 tunnels, within 1.5x at 200. */
 const targetRatio = (n: number): number => (n > 20 ? 1.5 : 1.2);
@@ -87,7 +87,7 @@ async function main(): Promise<number> {
     const [s1, s2] = api.sides;
     log(`  set-up (2 VPCs, ${2 * n} subnets, 2 gateways until stable): ${secs(api.setupMs)}`);
     log(`  ${2 * n} connection creates (${CREATE_CONCURRENCY} in flight) took ${secs(api.createsMs)}`);
-    log(`  first create -> every tunnel passed a ping: ${secs(api.tunnelsMs)} (per tunnel: ${spread(api.replies)})`);
+    log(`  first create -> every tunnel passed a ping: ${secs(api.tunnelsMs)} (per tunnel: ${spread(api.replies)}; ${probeLine(api.probeEchoes)})`);
     log(`  CPU over that time (/proc): ${cpuLine(api.cpu, cores)}`);
     log(
       `  first create -> every connection status up (API, polled every 250 ms once the pings passed): ${api.statusUpMs === undefined ? 'NOT SEEN' : secs(api.statusUpMs)}`,
@@ -157,7 +157,7 @@ async function main(): Promise<number> {
       }
       log(`  set-up (namespaces with ${2 * n} subnets, 2 charons): ${secs(f.setupMs)}`);
       log(`  both swanctl --load-all done after ${secs(f.loadMs)}`);
-      log(`  first step -> every tunnel passed a ping: ${secs(f.tunnelsMs)} (per tunnel: ${spread(f.replies)})`);
+      log(`  first step -> every tunnel passed a ping: ${secs(f.tunnelsMs)} (per tunnel: ${spread(f.replies)}; ${probeLine(f.probeEchoes)})`);
       log(`  CPU over that time (/proc): ${cpuLine(f.cpu, cores)}`);
       if (floors.length === 0)
         log(

@@ -77,7 +77,7 @@ export async function measureScaling(
         await drop(k - 1);
         await quiet(server.pid);
         const t = plan[k - 1]!;
-        const ping = watchPings([{ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] }], cleanup, WAIT_MS, 10);
+        const ping = watchPings([{ ns: vpcNs(sides[0]!.vpcId), src: t.host[0], dst: t.host[1] }], cleanup, WAIT_MS, { respawnMs: 10 });
         await ping.ready;
         const processes = {
           server: [server.pid],

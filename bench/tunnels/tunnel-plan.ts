@@ -53,3 +53,8 @@ export function spread(ms: readonly number[]): string {
   const sorted = [...ms].sort((a, b) => a - b);
   return `first ${secs(sorted[0] ?? NaN)}, median ${secs(sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN)}, last ${secs(sorted[sorted.length - 1] ?? NaN)}`;
 }
+
+/** `the probe sent 41230 echo requests`: its size, which its CPU cost follows (ping-watch.ts). */
+export function probeLine(echoes: number | undefined): string {
+  return echoes === undefined ? 'the echo requests of the probe not read' : `the probe sent ${echoes} echo requests`;
+}
