@@ -7,4 +7,11 @@ describe('charonConf', () => {
     // A route tunnel's charon has its IKE address on lo: it must keep seeing it.
     expect(charonConf({ ns: 'cw-tun-x', dir: '/tmp/x' })).not.toMatch(/interfaces_ignore/);
   });
+
+  it('does not listen to route events: an address burst must fit its event socket (strongSwan 5.9.8 spins once it overflows)', () => {
+    for (const conf of [charonConf({ ns: 'cw-gw-x-1', dir: '/tmp/x', ignoreLoopback: true }), charonConf({ ns: 'cw-tun-x', dir: '/tmp/x' })]) {
+      // charon's own section, not a plugin's: `charon.process_route` decides whether it joins the route groups.
+      expect(conf).toMatch(/^charon \{[\s\S]*^ {2}process_route = no$/m);
+    }
+  });
 });

@@ -55,6 +55,12 @@ export function charonConf(o: CharonOptions): string {
       ike_name = yes
     }
   }
+  # charon learns addresses from netlink events, and one event socket hears addresses and routes. A
+  # burst of address changes (an address per connection, 200 at once) overflowed its receive buffer
+  # (ENOBUFS: "unable to receive from RT event socket"), and 5.9.8's event thread then spun at 100 %
+  # CPU for about a second. Every address on lo also brings a route event; charon never needs them
+  # here (the agent owns every route outside charon's own table 220): half the events per burst.
+  process_route = no
   ${o.ignoreLoopback ? 'interfaces_ignore = lo' : ''}
   retransmit_timeout = ${r.timeout}
   retransmit_base = ${r.base}
