@@ -35,6 +35,8 @@ export class GatewayMembers {
   urgent = false;
   /** What the control plane holds of each connection as this agent last reported it. */
   readonly reported = new ReportMemo();
+  /** The gateway observation (observationOf) the last reconcile reported: a pass that would send another one reports at once. */
+  observed: string | undefined;
   /** Route mode: the tunnel namespaces' charons (route-tunnels.ts). */
   routeTunnels: RouteTunnels | undefined;
   /** The last namespace pass: a hash of the gateway's own part, the part that follows the connections and the active member, and when it last ran in full. */

@@ -14,7 +14,8 @@ import { RouteTunnels } from './route-tunnels.js';
 import { removeGatewayLab } from './gateway-teardown.js';
 import { ViciConnectionError, type ViciNamedSection } from '../dataplane/vici/index.js';
 import { applyMember, FAILOVER_HURRY_MS, type InitiateMissing, syncStandbys } from './member-apply.js';
-import { observationOf, reportGateway, reportMembers } from './gateway-report.js';
+import { reportGateway, reportMembers } from './gateway-report.js';
+import { endActivePass } from './pass-report.js';
 
 export interface ReconcilerDeps {
   readonly backend: AgentBackend;
@@ -157,15 +158,13 @@ export class GatewayReconciler {
       }
     if (gw.mode === 'route') retry = (await this.#tunnels(g).apply(gw, plan, desired, cut)) || retry;
     if (plan.connections.some((c) => c.lifecycleState === 'deleting')) await this.d.backend.released(gw.id, 'connections', plan.generation);
-    const report = await reportGateway(this.d.backend, g, observationOf(g));
-    // The report's read, taken after the load, also tells which CHILDs to initiate: one list-sas of a
-    // charon with hundreds of SAs less per reconcile, and one wait less behind a burst of API requests.
-    for (const [rt, initiate] of initiations) retry = (await initiate(report?.seen.get(rt))) || retry;
+    const { report, owed, readLater } = await endActivePass(this.d.backend, g, initiations, { failover, cutChanged, poke: () => this.d.poke(gw.id) });
+    retry = owed || retry;
     await this.#syncRoutes(g, report?.seen);
     // The full pass is not urgent: it gives way to a failover that is already waiting (the next reconcile runs it).
     if (deferred && g.urgent) g.network = g.network && { ...g.network, at: 0 };
     else if (deferred) await fullMemberNetwork(this.#net, g, gw, layout);
-    haTrace(gw.id, `reconcile end${deferred ? ' (full network pass)' : ''}`);
+    haTrace(gw.id, `reconcile end${deferred ? ' (full network pass)' : ''}${readLater ? ' (status read left to a refresh)' : ''}`);
     // For a while after a failover, every second until the tunnels are up: a lost first attempt is
     // retried (initiateMissing) without waiting for the usual 3 s or 15 s.
     const hurry = !report?.settled && Date.now() - g.failoverAt < FAILOVER_HURRY_MS;

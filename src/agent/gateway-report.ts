@@ -5,7 +5,7 @@ import type { AgentBackend } from './agent-backend.js';
 import { connectionIdOf } from './failure-classifier.js';
 import type { GatewayMembers } from './gateway-members.js';
 import type { GatewayRuntime } from './gateway-runtime.js';
-import { membersUp } from './peer-group-applier.js';
+import { connectionsUp, membersUp } from './peer-group-applier.js';
 import { saFactsOf } from './sa-facts-reader.js';
 
 /**
@@ -67,6 +67,7 @@ export async function reportGateway(
   const readAt = Date.now();
   const read = await Promise.all(live.map(async (rt) => [rt, await rt.vici!.listSas().catch(() => undefined)] as const));
   const seen = new Map(read.flatMap(([rt, sas]) => (sas ? [[rt, sas] as const] : [])));
+  for (const [rt, sas] of seen) rt.lastUp = connectionsUp(sas, connectionIdOf);
   const sas = [...seen.values()].flat();
   // Each tunnel's own state (route mode: one charon per member and connection); a connection is up while any is.
   const up = membersUp(seen, connectionIdOf);

@@ -42,6 +42,8 @@ export class GatewayRuntime {
   members = new Map<string, readonly string[]>();
   /** Connections whose phase 1 the group's leader overrides → that leader's id (from the last reconcile). */
   overridden = new Map<string, string>();
+  /** The connections with an installed CHILD_SA at this charon's last status read (undefined: not read yet). */
+  lastUp: ReadonlySet<string> | undefined;
   vici: ViciClient | undefined;
   /** The plan of the last reconcile (status reports cover its connections). */
   plan: GatewayPlan | undefined;

@@ -9,6 +9,7 @@ import type { GatewayMembers } from './gateway-members.js';
 import { CHARON_START_GRACE_MS } from './first-loads.js';
 import type { GatewayRuntime } from './gateway-runtime.js';
 import { memberGroups } from './member-groups.js';
+import type { PeerGroup } from '../dataplane/strongswan/peer-group-translator.js';
 import { applyGroups, initiateMissing, unloadUnwanted } from './peer-group-applier.js';
 
 /** After a failover, a gateway whose tunnels are not all up yet is reconciled every second for this long. */
@@ -17,9 +18,32 @@ export const FAILOVER_HURRY_MS = 30_000;
 /**
  * What is left of an active member's pass once its conns are loaded: initiating the CHILDs charon does
  * not have, against a `list-sas` read after the load (the status report's, so one read serves both;
- * undefined: it reads its own). Resolves to whether an initiation is still owed.
+ * undefined: it reads its own). `run` resolves to whether an initiation is still owed.
  */
-export type InitiateMissing = (sas: readonly ViciNamedSection[] | undefined) => Promise<boolean>;
+export interface InitiateMissing {
+  run(sas: readonly ViciNamedSection[] | undefined): Promise<boolean>;
+  /**
+   * This pass loaded CHILDs, and every CHILD with a start action is one of those (charon starts it
+   * itself, and `run` leaves it alone for CHARON_START_GRACE_MS) or was up at this charon's last
+   * status read: `run` would initiate nothing now. Then the read can wait (gateway-reconciler.ts).
+   */
+  readonly onlyNewLoads: boolean;
+}
+
+/**
+ * Whether a pass owes no initiation now: it loaded CHILDs (`loaded`), and every CHILD with a start
+ * action is `recent` (charon starts it itself) or was up at the charon's last read (`up`; undefined:
+ * never read, so nothing is known).
+ */
+export function onlyNewLoads(
+  groups: readonly Pick<PeerGroup, 'children'>[],
+  loaded: ReadonlySet<string>,
+  recent: ReadonlySet<string>,
+  up: ReadonlySet<string> | undefined,
+): boolean {
+  if (loaded.size === 0 || up === undefined) return false;
+  return groups.every((g) => [...g.children.values()].every((c) => !c.start || recent.has(c.connectionId) || up.has(c.connectionId)));
+}
 
 /**
  * Brings one member's charon in line: started, its settings, its groups (a standby's without start
@@ -64,10 +88,13 @@ export async function applyMember(
   // Right after a failover a lost first attempt is retried every second (FAILOVER_HURRY_MS): no grace then.
   const recent = rt.loadedRecently(loaded, Date.now() - g.failoverAt < FAILOVER_HURRY_MS ? 0 : CHARON_START_GRACE_MS);
   if (role === 'standby' || !initiate) return undefined;
-  return async (sas) => {
-    const initiated = await initiateMissing(vici, groups, sas ?? (await vici.listSas()), recent);
-    haTrace(g.gatewayId, `member ${rt.memberIndex}: initiateMissing ${initiated}`);
-    return initiated;
+  return {
+    onlyNewLoads: onlyNewLoads(groups, loaded, recent, rt.lastUp),
+    run: async (sas) => {
+      const initiated = await initiateMissing(vici, groups, sas ?? (await vici.listSas()), recent);
+      haTrace(g.gatewayId, `member ${rt.memberIndex}: initiateMissing ${initiated}`);
+      return initiated;
+    },
   };
 }
 
